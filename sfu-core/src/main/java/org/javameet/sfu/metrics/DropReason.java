@@ -1,0 +1,36 @@
+package org.javameet.sfu.metrics;
+
+import java.util.Locale;
+
+/** Why the media plane threw a packet away. Each reason is one label value of the drop counter. */
+public enum DropReason {
+    /** Not STUN and from an address no ICE check has validated. */
+    UNKNOWN_ADDRESS,
+    /** First byte outside every RFC 7983 range. */
+    UNKNOWN_PROTOCOL,
+    STUN_MALFORMED,
+    /** A STUN message that is not a binding request (ICE-lite never sends requests, so responses are unexpected). */
+    STUN_UNEXPECTED,
+    STUN_UNKNOWN_UFRAG,
+    STUN_BAD_INTEGRITY,
+    STUN_BAD_FINGERPRINT,
+    /** DTLS or SRTP before the handshake completed, or after close. */
+    NOT_CONNECTED,
+    DTLS_QUEUE_FULL,
+    SRTP_AUTH_FAILED,
+    SRTP_REPLAY,
+    SRTP_MALFORMED,
+    RTP_MALFORMED,
+    RTCP_MALFORMED,
+    /** RTP whose SSRC belongs to no producer of the transport. */
+    UNKNOWN_SSRC,
+    /** Video dropped while a consumer waits for a keyframe. */
+    WAITING_FOR_KEYFRAME,
+    /** The socket's outbound buffer was full: a slow consumer must not stall the others. */
+    SEND_BUFFER_FULL;
+
+    /** Prometheus label value, e.g. {@code stun_unknown_ufrag}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

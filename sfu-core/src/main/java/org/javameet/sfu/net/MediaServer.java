@@ -1,0 +1,217 @@
+package org.javameet.sfu.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.transport.MediaPacketHandler;
+import org.javameet.sfu.transport.PacketSender;
+import org.javameet.sfu.transport.TransportRegistry;
+import org.javameet.sfu.transport.WebRtcTransport;
+import org.javameet.sfu.webrtc.LocalTransportParams;
+
+/**
+ * The single UDP media port shared by every participant (ICE-lite, RFC 7983 demux). One event loop owns
+ * the socket and every transport's state, so the forwarding path takes no locks.
+ */
+public final class MediaServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MediaServer.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ICE_CHARS =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
+
+    /**
+     * @param bindAddress null binds every interface
+     * @param announcedAddresses what goes into ICE candidates; empty = this machine's addresses
+     */
+    public record Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses) {
+    }
+
+    private final Options options;
+    private final MediaMetrics metrics;
+    private final DtlsCertificate certificate;
+    private final TransportRegistry registry = new TransportRegistry();
+    private final EventLoopGroup group;
+    private final ExecutorService dtlsExecutor;
+    private final boolean epoll;
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private Channel channel;
+    private List<InetSocketAddress> candidates = List.of();
+
+    public MediaServer(Options options, MediaMetrics metrics, DtlsCertificate certificate) {
+        this.options = options;
+        this.metrics = metrics;
+        this.certificate = certificate;
+        this.epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("media", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.dtlsExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("dtls", true));
+    }
+
+    /** Binds the port; returns the bound address (port 0 in options picks a free one, for tests). */
+    public InetSocketAddress start() throws InterruptedException {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024))
+                .handler(new MediaPacketHandler(registry, metrics));
+        InetSocketAddress bind = options.bindAddress() == null
+                ? new InetSocketAddress(options.port()) : new InetSocketAddress(options.bindAddress(), options.port());
+        channel = b.bind(bind).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+        List<InetAddress> announced = options.announcedAddresses().isEmpty()
+                ? defaultAddresses() : options.announcedAddresses();
+        List<InetSocketAddress> c = new ArrayList<>();
+        for (InetAddress a : announced) {
+            c.add(new InetSocketAddress(a, bound.getPort()));
+        }
+        candidates = List.copyOf(c);
+        group.next().scheduleAtFixedRate(this::expireTransports, 1, 1, TimeUnit.SECONDS);
+        LOG.info("media listening on udp " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                + " (" + (epoll ? "epoll" : "nio") + ", ICE-lite candidates " + describe(candidates) + ")");
+        return bound;
+    }
+
+    private static String describe(List<InetSocketAddress> cs) {
+        List<String> out = new ArrayList<>();
+        for (InetSocketAddress a : cs) {
+            out.add(a.getAddress().getHostAddress() + ":" + a.getPort());
+        }
+        return String.join(", ", out);
+    }
+
+    /** Every up, non-loopback address of the machine (IPv4 first), then 127.0.0.1 for local use. */
+    public static List<InetAddress> defaultAddresses() {
+        List<InetAddress> v4 = new ArrayList<>();
+        List<InetAddress> v6 = new ArrayList<>();
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp() || ni.isLoopback() || ni.isVirtual()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                    if (a.isLinkLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress()) {
+                        continue;
+                    }
+                    (a instanceof Inet4Address ? v4 : v6).add(a);
+                }
+            }
+        } catch (SocketException e) {
+            LOG.warning("cannot list network interfaces: " + e.getMessage());
+        }
+        List<InetAddress> out = new ArrayList<>(v4);
+        out.addAll(v6);
+        out.add(InetAddress.getLoopbackAddress());
+        return out;
+    }
+
+    public EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    public List<InetSocketAddress> candidates() {
+        return candidates;
+    }
+
+    public TransportRegistry registry() {
+        return registry;
+    }
+
+    public MediaMetrics metrics() {
+        return metrics;
+    }
+
+    /** A new transport with fresh ICE credentials (RFC 8445 §5.3: ufrag ≥ 24 bits, pwd ≥ 128 bits of randomness). */
+    public WebRtcTransport createTransport(String name) {
+        while (true) {
+            LocalTransportParams local = new LocalTransportParams(randomIce(8), randomIce(24),
+                    certificate.fingerprintAlgorithm(), certificate.fingerprintHex(), candidates);
+            WebRtcTransport t = new WebRtcTransport(name, local, loop(), sender, registry, certificate, dtlsExecutor,
+                    metrics, alloc);
+            try {
+                registry.register(t);
+                return t;
+            } catch (IllegalStateException collision) {
+                // 48 random bits collided; try again
+            }
+        }
+    }
+
+    private static String randomIce(int len) {
+        char[] c = new char[len];
+        for (int i = 0; i < len; i++) {
+            c[i] = ICE_CHARS[RANDOM.nextInt(ICE_CHARS.length)];
+        }
+        return new String(c);
+    }
+
+    private final PacketSender sender = new PacketSender() {
+        @Override
+        public boolean send(ByteBuf data, InetSocketAddress to) {
+            if (!channel.isWritable()) {
+                data.release();
+                return false;
+            }
+            channel.write(new DatagramPacket(data, to), channel.voidPromise());
+            return true;
+        }
+
+        @Override
+        public void flush() {
+            channel.flush();
+        }
+    };
+
+    private void expireTransports() {
+        long now = System.nanoTime();
+        for (WebRtcTransport t : registry.all()) {
+            if (t.consentExpiredNow(now)) {
+                t.close("ICE consent expired (no packets for 30 s)");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (WebRtcTransport t : registry.all()) {
+            t.close("server shutting down");
+        }
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        dtlsExecutor.shutdownNow();
+    }
+}

@@ -1,0 +1,174 @@
+package org.javameet.sfu.router;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.javameet.sfu.transport.WebRtcTransport;
+import org.javameet.sfu.webrtc.PublishedTrack;
+
+/**
+ * The media plane of one room: Publishers with their Producers, Subscribers with their Consumers.
+ * Every method runs on the media event loop; callers on other threads use {@link #execute}.
+ * Closing cascades: router → publishers/subscribers → producers → consumers.
+ */
+public final class Router {
+    /** The bitrate announced in REMB to publishers: the most a publisher's video may use. */
+    public static final long DEFAULT_MAX_INCOMING_BITRATE = 2_500_000L;
+
+    public interface Listener {
+        /** A participant's transport closed on its own (consent expired, DTLS failure). Media loop. */
+        void onTransportClosed(String participantId, WebRtcTransport transport, String reason);
+    }
+
+    private final String name;
+    private final EventLoop loop;
+    private final Listener listener;
+    private final long maxIncomingBitrate;
+    private final Map<String, Publisher> publishers = new LinkedHashMap<>();
+    private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
+    private final Map<String, Producer> producers = new HashMap<>();
+    private final ScheduledFuture<?> reportTimer;
+    private boolean closed;
+
+    public Router(String name, EventLoop loop, Listener listener, long maxIncomingBitrate) {
+        this.name = name;
+        this.loop = loop;
+        this.listener = listener;
+        this.maxIncomingBitrate = maxIncomingBitrate;
+        this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    public String name() { return name; }
+
+    /** Runs {@code task} on the media loop (now, if already there). */
+    public void execute(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    public Publisher createPublisher(String participantId, WebRtcTransport transport) {
+        Publisher p = new Publisher(this, participantId, transport,
+                ThreadLocalRandom.current().nextLong(1, 0xFFFFFFFFL));
+        Publisher old = publishers.put(participantId, p);
+        if (old != null) {
+            old.close();
+        }
+        transport.listener(p);
+        return p;
+    }
+
+    public Publisher publisher(String participantId) {
+        return publishers.get(participantId);
+    }
+
+    public Subscriber createSubscriber(String participantId, WebRtcTransport transport) {
+        Subscriber s = new Subscriber(this, participantId, transport);
+        Subscriber old = subscribers.put(participantId, s);
+        if (old != null) {
+            old.close();
+        }
+        transport.listener(s);
+        return s;
+    }
+
+    public Subscriber subscriber(String participantId) {
+        return subscribers.get(participantId);
+    }
+
+    public Producer createProducer(Publisher publisher, String producerId, PublishedTrack track) {
+        Producer p = new Producer(producerId, publisher.participantId(), track, publisher.transport(),
+                publisher.senderSsrc());
+        producers.put(producerId, p);
+        publisher.add(p);
+        return p;
+    }
+
+    public Producer producer(String producerId) {
+        return producers.get(producerId);
+    }
+
+    /** A consumer of {@code producer} for {@code subscriber}; starts forwarding once the subscriber's transport is up. */
+    public Consumer createConsumer(Subscriber subscriber, Producer producer, String mid, long ssrc, long rtxSsrc) {
+        Consumer c = new Consumer(producer, subscriber, mid, ssrc, rtxSsrc);
+        producer.addConsumer(c);
+        subscriber.add(c);
+        if (subscriber.transport().isConnected()) {
+            c.onTransportConnected();
+        }
+        return c;
+    }
+
+    public void closeConsumer(Subscriber subscriber, Consumer c) {
+        c.close();
+        subscriber.remove(c);
+    }
+
+    public void closeProducer(Producer p) {
+        if (producers.remove(p.id()) == null) {
+            return;
+        }
+        for (Consumer c : List.copyOf(p.consumers())) {
+            c.subscriber().remove(c);
+        }
+        p.close();
+        Publisher pub = publishers.get(p.ownerId());
+        if (pub != null) {
+            pub.remove(p);
+        }
+    }
+
+    /** Closes everything of one participant (they left). */
+    public void closeParticipant(String participantId) {
+        Publisher p = publishers.remove(participantId);
+        if (p != null) {
+            p.close();
+        }
+        Subscriber s = subscribers.remove(participantId);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    void onPublisherConnected(Publisher p) {
+        // nothing to do yet: consumers ask for keyframes when their own transports connect
+    }
+
+    void onTransportClosed(String participantId, WebRtcTransport t, String reason) {
+        if (!closed) {
+            listener.onTransportClosed(participantId, t, reason);
+        }
+    }
+
+    private void sendReports() {
+        long now = System.nanoTime();
+        for (Publisher p : publishers.values()) {
+            p.sendReports(now, maxIncomingBitrate);
+        }
+    }
+
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        reportTimer.cancel(false);
+        for (String id : List.copyOf(publishers.keySet())) {
+            closeParticipant(id);
+        }
+        for (String id : List.copyOf(subscribers.keySet())) {
+            closeParticipant(id);
+        }
+    }
+
+    public int producerCount() {
+        return producers.size();
+    }
+}

@@ -1,0 +1,55 @@
+package org.javameet.sfu.router;
+
+import io.netty.buffer.ByteBuf;
+import org.javameet.sfu.rtcp.Fir;
+import org.javameet.sfu.rtcp.Nack;
+import org.javameet.sfu.rtcp.Rtcp;
+import org.javameet.sfu.rtcp.RtcpCompound;
+import org.javameet.sfu.rtcp.RtcpError;
+import org.javameet.sfu.rtcp.RtcpException;
+import org.javameet.sfu.rtcp.RtcpHeader;
+import org.javameet.sfu.rtcp.SenderReport;
+
+/** Picks out of a compound RTCP packet the parts the router acts on. One bad packet inside is skipped. */
+final class RtcpRouting {
+    private RtcpRouting() {
+    }
+
+    interface SenderReportVisitor {
+        void senderReport(long ssrc, long ntpTimestamp, long rtpTimestamp);
+    }
+
+    interface FeedbackVisitor {
+        void keyframeRequest(long mediaSsrc);
+
+        void nack(long mediaSsrc, int[] lostSequenceNumbers);
+    }
+
+    static RtcpError forEachSenderReport(ByteBuf compound, SenderReportVisitor v) {
+        return RtcpCompound.forEach(compound, (type, count, off, len) -> {
+            if (type == RtcpHeader.SR && len >= 28) {
+                v.senderReport(Rtcp.senderSsrc(compound, off), SenderReport.ntpTimestamp(compound, off),
+                        SenderReport.rtpTimestamp(compound, off));
+            }
+        });
+    }
+
+    static RtcpError forEachFeedback(ByteBuf compound, FeedbackVisitor v) {
+        return RtcpCompound.forEach(compound, (type, fmt, off, len) -> {
+            try {
+                if (Rtcp.isPli(compound, off, len)) {
+                    v.keyframeRequest(Rtcp.mediaSsrc(compound, off));
+                } else if (Rtcp.isFir(compound, off, len)) {
+                    for (Fir.Entry e : Fir.parse(compound, off, len).entries()) {
+                        v.keyframeRequest(e.ssrc());
+                    }
+                } else if (Rtcp.isNack(compound, off, len)) {
+                    Nack nack = Nack.parse(compound, off, len);
+                    v.nack(nack.mediaSsrc(), nack.lostSequenceNumbers());
+                }
+            } catch (RtcpException e) {
+                // a malformed feedback packet: ignore it, keep the rest of the compound
+            }
+        });
+    }
+}

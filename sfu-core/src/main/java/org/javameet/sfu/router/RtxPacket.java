@@ -1,0 +1,46 @@
+package org.javameet.sfu.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.srtp.SrtpSession;
+
+/**
+ * Builds an RTX retransmission (RFC 4588 §4): the original payload prefixed with its original sequence
+ * number (OSN), sent on the RTX SSRC with the RTX payload type and the RTX stream's own sequence numbers.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                         RTP Header                            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |            OSN                |                               |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+                               |
+ * |                  Original RTP Packet Payload                  |
+ * </pre>
+ */
+final class RtxPacket {
+    private RtxPacket() {
+    }
+
+    /**
+     * @param original the publisher's packet (not consumed)
+     * @param originalOutSeq the sequence number the subscriber knows the packet by (after rewriting)
+     */
+    static ByteBuf wrap(ByteBufAllocator alloc, ByteBuf original, int originalOutSeq, int rtxSeq, int rtxPayloadType,
+                        long rtxSsrc, long tsDelta) {
+        int start = original.readerIndex();
+        int headerLength = RtpHeader.headerLength(original);
+        int payloadLength = RtpHeader.payloadLength(original);
+        ByteBuf out = alloc.heapBuffer(12 + 2 + payloadLength + SrtpSession.MAX_TRAILER);
+        out.writeByte(0x80); // V=2, no padding, no extension, no CSRC
+        out.writeByte((original.getByte(start + 1) & 0x80) | rtxPayloadType);
+        out.writeShort(rtxSeq);
+        out.writeInt((int) (RtpHeader.timestamp(original) + tsDelta));
+        out.writeInt((int) rtxSsrc);
+        out.writeShort(originalOutSeq);
+        out.writeBytes(original, start + headerLength, payloadLength);
+        return out;
+    }
+}

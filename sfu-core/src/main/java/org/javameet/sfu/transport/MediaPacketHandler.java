@@ -1,0 +1,110 @@
+package org.javameet.sfu.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.javameet.sfu.metrics.DropReason;
+import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.rtp.PacketKind;
+import org.javameet.sfu.stun.StunException;
+import org.javameet.sfu.stun.StunMessage;
+
+/**
+ * The media socket's only inbound handler: RFC 7983 demultiplexing, ICE-lite STUN answers, and
+ * hand-off to the transport that owns the sender's address. Unknown senders never create state.
+ *
+ * <p>Buffer ownership: every datagram is released here unless handed to a transport, which then owns it.
+ */
+public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(MediaPacketHandler.class.getName());
+
+    private final TransportRegistry registry;
+    private final MediaMetrics metrics;
+
+    public MediaPacketHandler(TransportRegistry registry, MediaMetrics metrics) {
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket dp)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        ByteBuf data = dp.content();
+        InetSocketAddress from = dp.sender();
+        metrics.packetsIn.increment();
+        metrics.bytesIn.increment(data.readableBytes());
+        try {
+            if (PacketKind.isStun(data)) {
+                handleStun(ctx, data, from);
+                return;
+            }
+            WebRtcTransport t = registry.byAddress(from);
+            if (t == null) {
+                metrics.drop(PacketKind.isDtls(data) || PacketKind.isRtpOrRtcp(data)
+                        ? DropReason.UNKNOWN_ADDRESS : DropReason.UNKNOWN_PROTOCOL);
+                return;
+            }
+            t.onPacket(data.retain());
+        } catch (RuntimeException e) {
+            // one bad packet must never take the socket down
+            LOG.log(Level.WARNING, "media packet from " + from + " failed", e);
+        } finally {
+            dp.release();
+        }
+    }
+
+    private void handleStun(ChannelHandlerContext ctx, ByteBuf data, InetSocketAddress from) {
+        StunMessage msg;
+        try {
+            msg = StunMessage.parse(data);
+        } catch (StunException e) {
+            metrics.drop(DropReason.STUN_MALFORMED);
+            return;
+        }
+        if (msg.messageType() != StunMessage.BINDING_REQUEST) {
+            metrics.drop(DropReason.STUN_UNEXPECTED);
+            return;
+        }
+        String username = msg.username();
+        int colon = username == null ? -1 : username.indexOf(':');
+        WebRtcTransport t = colon <= 0 ? null : registry.byUfrag(username.substring(0, colon));
+        if (t == null) {
+            metrics.drop(DropReason.STUN_UNKNOWN_UFRAG);
+            return;
+        }
+        if (msg.hasFingerprint() && !StunMessage.checkFingerprint(data)) {
+            metrics.drop(DropReason.STUN_BAD_FINGERPRINT);
+            return;
+        }
+        byte[] key = t.localPwdKey();
+        if (!msg.hasMessageIntegrity() || !StunMessage.checkIntegrity(data, key)) {
+            metrics.drop(DropReason.STUN_BAD_INTEGRITY);
+            return;
+        }
+        ByteBuf response = ctx.alloc().heapBuffer(128);
+        org.javameet.sfu.stun.StunMessageBuilder.writeBindingSuccess(response, msg.transactionId(), from, key);
+        int len = response.readableBytes();
+        ctx.write(new DatagramPacket(response, from));
+        metrics.packetsOut.increment();
+        metrics.bytesOut.increment(len);
+        t.onIceCheck(from, msg.useCandidate());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // e.g. ICMP port unreachable surfaced as PortUnreachableException: a peer went away, not our problem
+        LOG.log(Level.FINE, "media socket: " + cause);
+    }
+}

@@ -1,0 +1,59 @@
+package org.javameet.sfu.transport;
+
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the transport a datagram belongs to: by local ICE ufrag for STUN checks, by remote address for
+ * everything else. Only a check with valid MESSAGE-INTEGRITY binds an address, so unknown senders never
+ * create state.
+ */
+public final class TransportRegistry {
+    private final Map<String, WebRtcTransport> byUfrag = new ConcurrentHashMap<>();
+    /** Media loop only. */
+    private final Map<InetSocketAddress, WebRtcTransport> byAddress = new HashMap<>();
+
+    public void register(WebRtcTransport t) {
+        if (byUfrag.putIfAbsent(t.local().iceUfrag(), t) != null) {
+            throw new IllegalStateException("ICE ufrag collision: " + t.local().iceUfrag());
+        }
+    }
+
+    public WebRtcTransport byUfrag(String ufrag) {
+        return byUfrag.get(ufrag);
+    }
+
+    public WebRtcTransport byAddress(InetSocketAddress address) {
+        return byAddress.get(address);
+    }
+
+    void bindAddress(InetSocketAddress address, WebRtcTransport t, InetSocketAddress previous) {
+        if (previous != null) {
+            byAddress.remove(previous, t);
+        }
+        WebRtcTransport old = byAddress.put(address, t);
+        if (old != null && old != t) {
+            // the same browser port reused by a new connection: the old association is dead
+            old.close("remote address taken over by " + t.id());
+        }
+    }
+
+    void unregister(WebRtcTransport t, InetSocketAddress address) {
+        byUfrag.remove(t.local().iceUfrag(), t);
+        if (address != null) {
+            byAddress.remove(address, t);
+        }
+    }
+
+    public Collection<WebRtcTransport> all() {
+        return List.copyOf(byUfrag.values());
+    }
+
+    public int size() {
+        return byUfrag.size();
+    }
+}

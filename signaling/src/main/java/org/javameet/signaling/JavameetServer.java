@@ -1,0 +1,101 @@
+package org.javameet.signaling;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.net.MediaServer;
+import org.javameet.signaling.config.ServerConfig;
+import org.javameet.signaling.http.HttpMetrics;
+import org.javameet.signaling.http.HttpServer;
+import org.javameet.signaling.http.HttpServerOptions;
+import org.javameet.signaling.http.StaticFiles;
+import org.javameet.signaling.room.Messages;
+import org.javameet.signaling.room.RoomRegistry;
+import org.javameet.signaling.room.SignalingConnection;
+import org.javameet.signaling.room.SignalingMetrics;
+
+/** The whole server in one object: media socket, rooms, HTTP/WebSocket and metrics. Used by Main and by tests. */
+public final class JavameetServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(JavameetServer.class.getName());
+    public static final String VERSION = "0.1.0";
+
+    private final ServerConfig config;
+    private final Path webRoot;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private MediaServer media;
+    private HttpServer http;
+    private RoomRegistry rooms;
+    private InetSocketAddress httpAddress;
+    private InetSocketAddress mediaAddress;
+
+    /** @param webRoot serve the web client from this directory instead of the jar (development), or null */
+    public JavameetServer(ServerConfig config, Path webRoot) {
+        this.config = config;
+        this.webRoot = webRoot;
+    }
+
+    public JavameetServer start() throws Exception {
+        long t0 = System.nanoTime();
+        DtlsCertificate certificate = DtlsCertificate.generate();
+        LOG.info("DTLS certificate " + certificate.fingerprintAlgorithm() + " " + certificate.fingerprintHex());
+        media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
+                addresses(config.publicAddresses())), new MediaMetrics(registry), certificate);
+        mediaAddress = media.start();
+        rooms = new RoomRegistry(media);
+        SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
+        ObjectNode welcome = Messages.message("welcome");
+        welcome.put("serverVersion", VERSION);
+        welcome.set("config", config.client().toJson(Messages.JSON));
+        welcome.set("interfaceConfig", config.interfaceConfig().toJson(Messages.JSON));
+        StaticFiles files = webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot);
+        http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort()), files,
+                session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),
+                registry::scrape, new HttpMetrics(registry));
+        httpAddress = http.start();
+        LOG.info(String.format("javameet %s ready in %d ms: open http://%s:%d/<room>", VERSION,
+                (System.nanoTime() - t0) / 1_000_000, displayHost(httpAddress), httpAddress.getPort()));
+        return this;
+    }
+
+    private static String displayHost(InetSocketAddress a) {
+        return a.getAddress().isAnyLocalAddress() ? "localhost" : a.getAddress().getHostAddress();
+    }
+
+    private static InetAddress address(String literal) throws UnknownHostException {
+        return literal == null || literal.isEmpty() ? null : InetAddress.getByName(literal);
+    }
+
+    private static List<InetAddress> addresses(List<String> literals) throws UnknownHostException {
+        List<InetAddress> out = new ArrayList<>();
+        for (String s : literals) {
+            out.add(InetAddress.getByName(s));
+        }
+        return out;
+    }
+
+    public InetSocketAddress httpAddress() { return httpAddress; }
+    public InetSocketAddress mediaAddress() { return mediaAddress; }
+    public RoomRegistry rooms() { return rooms; }
+    public MediaServer media() { return media; }
+    public PrometheusMeterRegistry meterRegistry() { return registry; }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        if (media != null) {
+            media.close();
+        }
+        LOG.info("javameet stopped");
+    }
+}

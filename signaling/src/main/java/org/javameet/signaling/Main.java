@@ -1,0 +1,205 @@
+package org.javameet.signaling;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.javameet.signaling.config.ConfigException;
+import org.javameet.signaling.config.LogLevel;
+import org.javameet.signaling.config.ServerConfig;
+
+/** {@code java -jar javameet.jar [options]}: parses the command line, loads the config and runs the server. */
+public final class Main {
+    static final String USAGE = """
+            Usage: java -jar javameet.jar [options]
+
+            javameet: a self-hosted video meeting server (WebRTC SFU, signaling and web client in one process).
+            Open http://<host>:<http-port>/<room> in browsers to meet.
+
+            Options (they override the config file):
+              --config FILE          JSON config file (see docs/configuration.md)
+              --http-address ADDR    address for HTTP/WebSocket (default 0.0.0.0)
+              --http-port N          HTTP/WebSocket port (default 8080)
+              --media-port N         the one UDP port for all media (default 10000)
+              --public-address A[,B] address(es) announced in ICE candidates; repeatable
+                                     (default: this machine's non-loopback addresses plus 127.0.0.1)
+              --local-address ADDR   bind the media socket to ADDR (behind NAT, with --public-address)
+              --log-level LEVEL      error, warn, info (default), debug or trace
+              --web-root DIR         serve the web client from DIR instead of the jar (development)
+              --help                 print this help and exit
+              --version              print the version and exit
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Returns an exit code, or -1 when the server is running (it then runs until the JVM is stopped). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        ServerConfig config;
+        Path webRoot;
+        try {
+            Options o = Options.parse(args);
+            if (o.help) {
+                out.print(USAGE);
+                return 0;
+            }
+            if (o.version) {
+                out.println("javameet " + JavameetServer.VERSION);
+                return 0;
+            }
+            config = o.configFile == null ? ServerConfig.defaults() : ServerConfig.load(o.configFile);
+            config = o.apply(config);
+            webRoot = o.webRoot;
+            if (webRoot != null && !Files.isDirectory(webRoot)) {
+                throw new UsageException("--web-root " + webRoot + " is not a directory");
+            }
+        } catch (UsageException e) {
+            err.println("javameet: " + e.getMessage());
+            err.println("Try --help.");
+            return 2;
+        } catch (ConfigException e) {
+            err.println("javameet: " + e.getMessage());
+            return 2;
+        }
+        Logging.configure(config.logLevel());
+        JavameetServer server = new JavameetServer(config, webRoot);
+        try {
+            server.start();
+        } catch (Exception e) {
+            err.println("javameet: cannot start: " + describe(e));
+            server.close();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        return -1;
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+            sb.append(": ").append(c.getMessage() == null ? c.toString() : c.getMessage());
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The parsed command line. */
+    static final class Options {
+        Path configFile;
+        Path webRoot;
+        String httpAddress;
+        Integer httpPort;
+        Integer mediaPort;
+        List<String> publicAddresses;
+        String localAddress;
+        LogLevel logLevel;
+        boolean help;
+        boolean version;
+
+        static Options parse(String[] args) throws UsageException {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String value = null;
+                int eq = a.indexOf('=');
+                if (a.startsWith("--") && eq > 0) {
+                    value = a.substring(eq + 1);
+                    a = a.substring(0, eq);
+                }
+                switch (a) {
+                    case "--help", "-h" -> o.help = true;
+                    case "--version" -> o.version = true;
+                    case "--config" -> o.configFile = Path.of(value != null ? value : next(args, ++i, a));
+                    case "--web-root" -> o.webRoot = Path.of(value != null ? value : next(args, ++i, a));
+                    case "--http-address" -> o.httpAddress = value != null ? value : next(args, ++i, a);
+                    case "--http-port" -> o.httpPort = port(value != null ? value : next(args, ++i, a), a);
+                    case "--media-port" -> o.mediaPort = port(value != null ? value : next(args, ++i, a), a);
+                    case "--public-address" -> {
+                        if (o.publicAddresses == null) {
+                            o.publicAddresses = new ArrayList<>();
+                        }
+                        for (String s : (value != null ? value : next(args, ++i, a)).split(",")) {
+                            if (!s.isBlank()) {
+                                o.publicAddresses.add(s.trim());
+                            }
+                        }
+                    }
+                    case "--local-address" -> o.localAddress = value != null ? value : next(args, ++i, a);
+                    case "--log-level" -> {
+                        String v = value != null ? value : next(args, ++i, a);
+                        o.logLevel = LogLevel.fromConfigName(v).orElseThrow(() ->
+                                new UsageException("--log-level must be error, warn, info, debug or trace, got \"" + v + "\""));
+                    }
+                    default -> throw new UsageException("unknown option " + a);
+                }
+            }
+            return o;
+        }
+
+        private static String next(String[] args, int i, String option) throws UsageException {
+            if (i >= args.length || args[i].startsWith("--")) {
+                throw new UsageException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int port(String v, String option) throws UsageException {
+            try {
+                int p = Integer.parseInt(v);
+                if (p >= 0 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new UsageException(option + " must be a port number 0-65535, got \"" + v + "\"");
+        }
+
+        ServerConfig apply(ServerConfig c) throws UsageException {
+            try {
+                if (httpAddress != null) {
+                    c = c.withHttpAddress(httpAddress);
+                }
+                if (httpPort != null) {
+                    c = c.withHttpPort(httpPort);
+                }
+                if (mediaPort != null) {
+                    c = c.withMediaPort(mediaPort);
+                }
+                if (publicAddresses != null) {
+                    c = c.withPublicAddresses(publicAddresses);
+                }
+                if (localAddress != null) {
+                    c = c.withLocalAddress(localAddress);
+                }
+                if (logLevel != null) {
+                    c = c.withLogLevel(logLevel);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            return c;
+        }
+    }
+}

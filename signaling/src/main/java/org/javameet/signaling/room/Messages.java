@@ -1,0 +1,94 @@
+package org.javameet.signaling.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reading and writing the JSON messages of docs/protocol.md. Reading goes through small typed getters that
+ * throw {@link SignalingException} naming the field, so every malformed message gets a precise error.
+ */
+public final class Messages {
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private Messages() {
+    }
+
+    public static ObjectNode message(String type) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", type);
+        return n;
+    }
+
+    public static ObjectNode error(String code, String message, String requestType, String id) {
+        ObjectNode n = message("error");
+        n.put("code", code);
+        n.put("message", message);
+        if (requestType != null) {
+            n.put("requestType", requestType);
+        }
+        if (id != null) {
+            n.put("id", id);
+        }
+        return n;
+    }
+
+    public static ObjectNode participant(Participant p) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", p.id());
+        n.put("displayName", p.displayName());
+        n.put("audioMuted", p.audioMuted());
+        n.put("videoMuted", p.videoMuted());
+        n.put("moderator", p.moderator());
+        return n;
+    }
+
+    public static ArrayNode array() {
+        return JSON.createArrayNode();
+    }
+
+    public static String requiredString(JsonNode msg, String field, int maxLength) throws SignalingException {
+        JsonNode v = msg.get(field);
+        if (v == null || v.isNull()) {
+            throw new SignalingException("bad-message", "missing field \"" + field + "\"");
+        }
+        if (!v.isTextual()) {
+            throw new SignalingException("bad-message", "field \"" + field + "\" must be a string");
+        }
+        String s = v.textValue();
+        if (s.length() > maxLength) {
+            throw new SignalingException("bad-message", "field \"" + field + "\" is longer than " + maxLength + " characters");
+        }
+        return s;
+    }
+
+    public static String optionalString(JsonNode msg, String field, int maxLength, String fallback)
+            throws SignalingException {
+        JsonNode v = msg.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        return requiredString(msg, field, maxLength);
+    }
+
+    /** A bool field, or {@code fallback} when absent. */
+    public static Boolean optionalBoolean(JsonNode msg, String field, Boolean fallback) throws SignalingException {
+        JsonNode v = msg.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new SignalingException("bad-message", "field \"" + field + "\" must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    public static long requiredLong(JsonNode msg, String field) throws SignalingException {
+        JsonNode v = msg.get(field);
+        if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
+            throw new SignalingException("bad-message", "field \"" + field + "\" must be an integer");
+        }
+        return v.longValue();
+    }
+}

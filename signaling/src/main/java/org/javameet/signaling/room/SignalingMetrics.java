@@ -1,0 +1,27 @@
+package org.javameet.signaling.room;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Signaling-side metrics: rooms, participants, and rejected messages by error code. */
+public final class SignalingMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+    public SignalingMetrics(MeterRegistry registry, RoomRegistry rooms) {
+        this.registry = registry;
+        Gauge.builder("javameet.rooms", rooms, RoomRegistry::roomCount)
+                .description("rooms with at least one participant").register(registry);
+        Gauge.builder("javameet.participants", rooms, RoomRegistry::participantCount)
+                .description("participants in all rooms").register(registry);
+    }
+
+    void rejected(String code) {
+        rejected.computeIfAbsent(code, c -> Counter.builder("javameet.signaling.errors")
+                .description("signaling messages answered with an error, by error code")
+                .tag("code", c).register(registry)).increment();
+    }
+}

@@ -1,0 +1,95 @@
+package org.javameet.signaling.e2e;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through chromedriver, with a fake camera and microphone. Tests run
+ * inside a network namespace that has only loopback (see test.sh), so Chromium reaches nothing else.
+ */
+final class Browsers implements AutoCloseable {
+    static final String CHROMIUM = System.getProperty("javameet.chromium", "/usr/bin/chromium");
+    static final String CHROMEDRIVER = System.getProperty("javameet.chromedriver", "/usr/bin/chromedriver");
+
+    private final List<WebDriver> drivers = new ArrayList<>();
+
+    static String missingPrerequisite() {
+        if (!new File(CHROMIUM).canExecute()) {
+            return CHROMIUM + " not found: apt-get install chromium";
+        }
+        if (!new File(CHROMEDRIVER).canExecute()) {
+            return CHROMEDRIVER + " not found: apt-get install chromium-driver";
+        }
+        return null;
+    }
+
+    WebDriver open() throws Exception {
+        Path profile = Files.createTempDirectory("javameet-chromium");
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM);
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
+                "--window-size=1280,800", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver d = new ChromeDriver(service, o);
+        d.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        drivers.add(d);
+        return d;
+    }
+
+    static Object js(WebDriver d, String script, Object... args) {
+        return ((JavascriptExecutor) d).executeScript(script, args);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> stats(WebDriver d) {
+        return (Map<String, Object>) ((JavascriptExecutor) d).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "window.javameet.stats().then(done, e => done({error: String(e)}));");
+    }
+
+    static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Boolean.TRUE.equals(condition.get())) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+    }
+
+    void close(WebDriver d) {
+        drivers.remove(d);
+        d.quit();
+    }
+
+    @Override
+    public void close() {
+        for (WebDriver d : drivers) {
+            try {
+                d.quit();
+            } catch (RuntimeException e) {
+                // already gone
+            }
+        }
+        drivers.clear();
+    }
+}

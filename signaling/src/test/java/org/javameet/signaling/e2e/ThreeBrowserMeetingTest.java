@@ -1,0 +1,129 @@
+package org.javameet.signaling.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.javameet.signaling.JavameetServer;
+import org.javameet.signaling.config.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+
+/**
+ * The meeting slice end to end: three real Chromium participants (fake camera and microphone) meet
+ * through the real server; each decodes the other two's video and receives their audio; when one leaves,
+ * the others' tiles for them disappear. Prints join-to-first-frame time, bitrate and resolution.
+ */
+@EnabledIfSystemProperty(named = "javameet.browserTests", matches = "true")
+class ThreeBrowserMeetingTest {
+
+    @Test
+    void threeBrowsersSeeAndHearEachOther() throws Exception {
+        assertNull(Browsers.missingPrerequisite());
+        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(0).withMediaPort(0)
+                .withPublicAddresses(List.of("127.0.0.1"));
+        try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
+            String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/E2E-room";
+            List<WebDriver> peers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                WebDriver d = browsers.open();
+                d.get(base + "#config.prejoinPageEnabled=false&userInfo.displayName=%22Browser" + i + "%22");
+                peers.add(d);
+            }
+            List<String> ids = new ArrayList<>();
+            for (WebDriver d : peers) {
+                Browsers.await("joined", Duration.ofSeconds(20), () -> "joined".equals(Browsers.js(d, "return window.javameet && window.javameet.state")));
+                ids.add((String) Browsers.js(d, "return window.javameet.participantId"));
+            }
+            assertEquals(3, ids.stream().distinct().count());
+
+            // each decodes both others' video and receives their audio
+            for (int i = 0; i < peers.size(); i++) {
+                WebDriver d = peers.get(i);
+                List<String> others = new ArrayList<>(ids);
+                others.remove(ids.get(i));
+                Browsers.await("browser " + i + " decoding video and receiving audio of " + others, Duration.ofSeconds(30),
+                        () -> receivesAll(Browsers.stats(d), others));
+            }
+            long t0 = System.nanoTime();
+            Map<String, Double> bytesBefore = videoBytes(peers.get(0));
+            Thread.sleep(4000);
+            Map<String, Double> bytesAfter = videoBytes(peers.get(0));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (Map<String, Object> in : inbound(Browsers.stats(peers.get(0)))) {
+                if ("video".equals(in.get("kind"))) {
+                    String pid = (String) in.get("participantId");
+                    double kbps = (bytesAfter.getOrDefault(pid, 0.0) - bytesBefore.getOrDefault(pid, 0.0)) * 8 / seconds / 1000;
+                    System.out.printf("[e2e] browser 0 receives %s: %.0f kbps, %sx%s, %s frames decoded%n", pid, kbps,
+                            in.get("frameWidth"), in.get("frameHeight"), in.get("framesDecoded"));
+                }
+            }
+            for (int i = 0; i < peers.size(); i++) {
+                Object firstFrame = Browsers.js(peers.get(i),
+                        "const j = window.javameet; return j.firstFrameAt && j.joinedAt ? j.firstFrameAt - j.joinedAt : null");
+                System.out.println("[e2e] browser " + i + " join to first remote frame: " + firstFrame + " ms");
+            }
+
+            // one leaves: the others' tiles for them are gone within 5 s
+            String leaver = ids.get(2);
+            browsers.close(peers.remove(2));
+            for (WebDriver d : peers) {
+                Browsers.await("tile of " + leaver + " removed", Duration.ofSeconds(5),
+                        () -> d.findElements(By.id("tile-" + leaver)).isEmpty());
+                Browsers.await("participant list without " + leaver, Duration.ofSeconds(5),
+                        () -> !String.valueOf(Browsers.js(d, "return JSON.stringify(window.javameet.participants())")).contains(leaver));
+            }
+            assertTrue(server.rooms().participantCount() == 2, "server counts 2 participants");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> inbound(Map<String, Object> stats) {
+        Object in = stats.get("inbound");
+        return in instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    static boolean receivesAll(Map<String, Object> stats, List<String> others) {
+        for (String other : others) {
+            boolean video = false;
+            boolean audio = false;
+            for (Map<String, Object> in : inbound(stats)) {
+                if (!other.equals(in.get("participantId"))) {
+                    continue;
+                }
+                if ("video".equals(in.get("kind")) && num(in.get("framesDecoded")) > 0) {
+                    video = true;
+                }
+                if ("audio".equals(in.get("kind")) && num(in.get("packetsReceived")) > 0
+                        && num(in.get("totalSamplesReceived")) > 0) {
+                    audio = true;
+                }
+            }
+            if (!video || !audio) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Map<String, Double> videoBytes(WebDriver d) {
+        Map<String, Double> out = new HashMap<>();
+        for (Map<String, Object> in : inbound(Browsers.stats(d))) {
+            if ("video".equals(in.get("kind"))) {
+                out.put((String) in.get("participantId"), num(in.get("bytesReceived")));
+            }
+        }
+        return out;
+    }
+}
