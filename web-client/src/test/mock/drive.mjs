@@ -1,6 +1,7 @@
 // Drives headless Chromium over the DevTools protocol against the mock server, printing console
 // output, exceptions and the test hook's state, and saving screenshots. Needs Node ≥ 20.10:
 //   node --experimental-websocket web-client/src/test/mock/drive.mjs <url> <outPrefix> [steps.json] [WxH]
+// Env: NO_DEVICES=1 (no camera/mic), DENY=1 (permission refused).
 // steps: [{"eval": "js expression"}, {"click": "#id"}, {"wait": ms}, {"shot": "name"}, {"type": ["#id", "text"]}]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,9 +10,11 @@ const [url, out = '/tmp/jm', stepsArg, size = '1280x800'] = process.argv.slice(2
 const steps = stepsArg ? JSON.parse(fs.existsSync(stepsArg) ? fs.readFileSync(stepsArg, 'utf8') : stepsArg) : [{ wait: 3000 }, { shot: 'page' }];
 const [w, h] = size.split('x').map(Number);
 const port = 9300 + Math.floor(Math.random() * 500);
+// NO_DEVICES=1: no fake camera/mic; DENY=1: fake devices but the permission prompt is refused.
+const media = [process.env.NO_DEVICES ? null : '--use-fake-device-for-media-stream',
+  process.env.DENY ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream'].filter(Boolean);
 const chrome = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required', `--remote-debugging-port=${port}`, `--window-size=${w},${h}`,
+  '--disable-component-update', '--no-first-run', ...media, '--autoplay-policy=no-user-gesture-required', `--remote-debugging-port=${port}`, `--window-size=${w},${h}`,
   `--user-data-dir=/tmp/jm-profile-${port}`, 'about:blank'], { stdio: 'ignore' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

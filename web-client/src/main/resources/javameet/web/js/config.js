@@ -47,6 +47,14 @@ export function parseHash(hash) {
   return pairs;
 }
 
+const warned = new Set();
+/** Warns once per page about one override: the config is rebuilt on every reconnect. */
+function warnOnce(text) {
+  if (warned.has(text)) return;
+  warned.add(text);
+  console.warn(text);
+}
+
 function safeDecode(s) {
   try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch { return s; }
 }
@@ -72,12 +80,12 @@ export function buildConfig(welcome, hash = '') {
     }
     const target = dot > 0 ? sections[section] : undefined;
     if (!target || !Object.hasOwn(target, name)) {
-      console.warn(`config: ignoring unknown URL override "${key}"`);
+      warnOnce(`config: ignoring unknown URL override "${key}"`);
       continue;
     }
     const expected = typeof target[name];
     if (typeof value !== expected) {
-      console.warn(`config: ignoring URL override "${key}": expected a ${expected}, got ${JSON.stringify(value)}`);
+      warnOnce(`config: ignoring URL override "${key}": expected a ${expected}, got ${JSON.stringify(value)}`);
       continue;
     }
     target[name] = value;

@@ -71,8 +71,9 @@ class Tile {
   /** @param {Participant} p @param {{disableModeratorIndicator?: boolean}} config */
   update(p, config) {
     Object.assign(this.info, p);
-    const shown = this.info.displayName?.trim() || (this.local ? 'Me' : 'Guest');
-    this.nameEl.textContent = this.local ? `${shown} (you)` : shown;
+    const name = this.info.displayName?.trim();
+    const shown = name || (this.local ? 'You' : 'Guest');
+    this.nameEl.textContent = this.local && name ? `${name} (you)` : shown;
     this.el.setAttribute('aria-label', this.nameEl.textContent);
     this.avatar.firstChild.textContent = initials(shown) || '?';
     this.star.hidden = !this.info.moderator || !!config.disableModeratorIndicator;
