@@ -1,0 +1,63 @@
+package org.javameet.sfu.rtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Per-subscriber copies of a publisher's RTP packet. Copying is needed only when the bytes must differ
+ * per receiver: here the header extensions, which carry the subscriber's negotiated ids.
+ */
+public final class RtpRewriter {
+    private RtpRewriter() {
+    }
+
+    /**
+     * Copies {@code src} (packet at its readerIndex, left untouched) into a new buffer: fixed header with
+     * CSRCs, then only the extensions whose ids appear in {@code keepIdsFrom}, renumbered to the id at the
+     * same index of {@code keepIdsTo} and in that order, then payload and padding. One-byte form when every
+     * kept element fits, else two-byte; with nothing kept the X bit is cleared and no block is written.
+     *
+     * @param tailRoom writable bytes left after the packet, e.g. for the SRTP auth tag
+     * @return a new buffer owned by the caller
+     * @throws IllegalArgumentException if {@code src} fails {@link RtpHeader#check} or the id arrays differ in length
+     */
+    public static ByteBuf copyWithExtensions(ByteBufAllocator alloc, ByteBuf src, int[] keepIdsFrom,
+            int[] keepIdsTo, int tailRoom) {
+        RtpError err = RtpHeader.check(src);
+        if (err != null) {
+            throw new IllegalArgumentException("not a valid RTP packet: " + err);
+        }
+        if (keepIdsFrom.length != keepIdsTo.length) {
+            throw new IllegalArgumentException("keepIdsFrom and keepIdsTo differ in length");
+        }
+        int start = src.readerIndex();
+        int[] ids = new int[keepIdsFrom.length];
+        long[] locations = new long[keepIdsFrom.length];
+        int count = 0;
+        for (int i = 0; i < keepIdsFrom.length; i++) {
+            long loc = HeaderExtensions.find(src, keepIdsFrom[i]);
+            if (loc >= 0) {
+                ids[count] = keepIdsTo[i];
+                locations[count] = loc;
+                count++;
+            }
+        }
+        int fixed = RtpHeader.FIXED_HEADER_LENGTH + 4 * RtpHeader.csrcCount(src, start);
+        int bodyStart = RtpHeader.headerLength(src, start);
+        int body = src.readableBytes() - bodyStart;
+        int block = HeaderExtensions.blockSize(ids, locations, count);
+        int size = fixed + block + body;
+        ByteBuf dst = alloc.buffer(size + tailRoom);
+        try {
+            dst.writeBytes(src, start, fixed);
+            int b0 = src.getUnsignedByte(start);
+            dst.setByte(0, count > 0 ? b0 | 0x10 : b0 & ~0x10);
+            HeaderExtensions.writeBlock(dst, ids, src, locations, count);
+            dst.writeBytes(src, start + bodyStart, body);
+            return dst;
+        } catch (RuntimeException e) {
+            dst.release();
+            throw e;
+        }
+    }
+}

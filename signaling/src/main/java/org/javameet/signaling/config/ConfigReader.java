@@ -1,0 +1,170 @@
+package org.javameet.signaling.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Typed reads from a Jackson tree, each failing with a {@link ConfigException} that names the key path.
+ * The sections ({@link ServerConfig}, {@link ClientConfig}, {@link InterfaceConfig}) walk their own keys with it.
+ */
+final class ConfigReader {
+    private static final int MAX_SHOWN_VALUE = 60;
+
+    private final String sourceName;
+
+    ConfigReader(String sourceName) {
+        this.sourceName = sourceName;
+    }
+
+    ConfigException error(String path, String detail) {
+        return new ConfigException(sourceName, path, detail);
+    }
+
+    /** The key path of {@code key} inside the object at {@code parent} ("" for the top level). */
+    static String join(String parent, String key) {
+        return parent.isEmpty() ? key : parent + "." + key;
+    }
+
+    Set<Map.Entry<String, JsonNode>> fields(JsonNode node, String path) throws ConfigException {
+        if (!(node instanceof ObjectNode object)) {
+            throw mustBe(path, "an object", node);
+        }
+        return object.properties();
+    }
+
+    boolean bool(JsonNode node, String path) throws ConfigException {
+        if (!node.isBoolean()) {
+            throw mustBe(path, "true or false", node);
+        }
+        return node.booleanValue();
+    }
+
+    String string(JsonNode node, String path) throws ConfigException {
+        if (!node.isTextual()) {
+            throw mustBe(path, "a string", node);
+        }
+        return node.textValue();
+    }
+
+    int port(JsonNode node, String path) throws ConfigException {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > 65535) {
+            throw mustBe(path, "an integer 1-65535", node);
+        }
+        return node.intValue();
+    }
+
+    String address(JsonNode node, String path) throws ConfigException {
+        if (!node.isTextual() || !IpLiteral.isValid(node.textValue())) {
+            throw mustBe(path, "an IP address literal such as \"0.0.0.0\" or \"::\" (host names are not resolved)", node);
+        }
+        return node.textValue();
+    }
+
+    /** An address, or JSON null for "unset". */
+    String optionalAddress(JsonNode node, String path) throws ConfigException {
+        return node.isNull() ? null : address(node, path);
+    }
+
+    List<String> addresses(JsonNode node, String path) throws ConfigException {
+        if (!node.isArray()) {
+            throw mustBe(path, "an array of IP address literals", node);
+        }
+        List<String> result = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            result.add(address(node.get(i), path + "[" + i + "]"));
+        }
+        return result;
+    }
+
+    LogLevel logLevel(JsonNode node, String path) throws ConfigException {
+        if (node.isTextual()) {
+            var level = LogLevel.fromConfigName(node.textValue());
+            if (level.isPresent()) {
+                return level.get();
+            }
+        }
+        String allowed = Arrays.stream(LogLevel.values())
+                .map(l -> '"' + l.configName() + '"')
+                .collect(Collectors.joining(", "));
+        throw mustBe(path, "one of " + allowed, node);
+    }
+
+    ConfigException mustBe(String path, String what, JsonNode got) {
+        String shown = got.isMissingNode() ? "nothing" : got.toString();
+        if (shown.length() > MAX_SHOWN_VALUE) {
+            shown = shown.substring(0, MAX_SHOWN_VALUE) + "…";
+        }
+        if (path.isEmpty()) {
+            return error(null, "the top level must be a JSON object, got " + shown);
+        }
+        return error(path, '"' + path + "\" must be " + what + ", got " + shown);
+    }
+
+    /**
+     * An unknown key, with the closest known key as a suggestion: first from {@code hints} (names people bring
+     * from Jitsi Meet), then by edit distance ignoring case, '_' and '-'.
+     */
+    ConfigException unknownKey(String parent, String key, Collection<String> known, Map<String, String> hints) {
+        String path = join(parent, key);
+        String suggestion = hints.get(key);
+        if (suggestion == null) {
+            suggestion = closest(key, known);
+        }
+        String detail = "unknown key \"" + path + "\"";
+        if (suggestion != null) {
+            detail += " (did you mean \"" + join(parent, suggestion) + "\"?)";
+        } else {
+            detail += " (known keys" + (parent.isEmpty() ? "" : " in \"" + parent + "\"") + ": "
+                    + String.join(", ", known) + ")";
+        }
+        return error(path, detail);
+    }
+
+    static String closest(String key, Collection<String> known) {
+        String wanted = normalise(key);
+        int limit = Math.max(2, wanted.length() / 3);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = editDistance(wanted, normalise(candidate));
+            if (d <= limit && d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static String normalise(String key) {
+        return key.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** Optimal string alignment distance: Levenshtein plus adjacent transpositions ("Enabeld" is one edit from "Enabled"). */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}

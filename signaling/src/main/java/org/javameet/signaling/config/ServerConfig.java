@@ -1,0 +1,242 @@
+package org.javameet.signaling.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The server's configuration: the JSON file of docs/configuration.md, then command-line overrides (the withers).
+ *
+ * <p>Loading is strict: an unknown key, a value of the wrong type, an out-of-range port, an address that is not an
+ * IP literal, a duplicate key or malformed JSON is a {@link ConfigException} naming the key path, because a
+ * silently ignored typo in a production config is worse than a failed start.
+ *
+ * @param publicAddresses addresses announced as ICE host candidates; empty means auto-detect
+ * @param localAddress    with NAT, the private address the media socket binds; null when unset
+ */
+public record ServerConfig(
+        String httpAddress,
+        int httpPort,
+        int mediaPort,
+        List<String> publicAddresses,
+        String localAddress,
+        LogLevel logLevel,
+        ClientConfig client,
+        InterfaceConfig interfaceConfig) {
+
+    static final List<String> KEYS = List.of(
+            "httpAddress", "httpPort", "mediaPort", "publicAddresses", "localAddress", "logLevel",
+            "client", "interface");
+
+    /** Names people bring from Jitsi Meet or from the NixOS module's options. */
+    private static final Map<String, String> HINTS = Map.of(
+            "config", "client",
+            "interfaceConfig", "interface",
+            "publicAddress", "publicAddresses");
+
+    private static final ServerConfig DEFAULTS = new ServerConfig(
+            "0.0.0.0", 8080, 10000, List.of(), null, LogLevel.INFO,
+            ClientConfig.defaults(), InterfaceConfig.defaults());
+
+    private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Checks what the withers can get wrong; the file loader reports these earlier, with the key path. */
+    public ServerConfig {
+        requireAddress("httpAddress", httpAddress);
+        requirePort("httpPort", httpPort);
+        requirePort("mediaPort", mediaPort);
+        publicAddresses = List.copyOf(Objects.requireNonNull(publicAddresses, "publicAddresses"));
+        publicAddresses.forEach(a -> requireAddress("publicAddresses", a));
+        if (localAddress != null) {
+            requireAddress("localAddress", localAddress);
+        }
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(interfaceConfig, "interfaceConfig");
+    }
+
+    public static ServerConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** Reads and parses a config file; the source name in error messages is the path as given. */
+    public static ServerConfig load(Path file) throws ConfigException {
+        String source = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(source, null, "is a directory, not a file");
+        }
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, null, "file not found", e);
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(source, null, "cannot read file (permission denied)", e);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(source, null, "file is not valid UTF-8", e);
+        } catch (IOException e) {
+            throw new ConfigException(source, null, "cannot read file: " + e, e);
+        }
+        return parse(json, source);
+    }
+
+    /** Parses config JSON; {@code sourceName} (a file name, "--config-json", …) starts every error message. */
+    public static ServerConfig parse(String json, String sourceName) throws ConfigException {
+        ConfigReader r = new ConfigReader(sourceName);
+        JsonNode root;
+        try {
+            root = STRICT_MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw invalidJson(sourceName, e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw r.error(null, "the file is empty; write {} to use every default");
+        }
+        return fromJson(r, root);
+    }
+
+    private static ServerConfig fromJson(ConfigReader r, JsonNode root) throws ConfigException {
+        ServerConfig c = DEFAULTS;
+        for (Map.Entry<String, JsonNode> field : r.fields(root, "")) {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            c = switch (key) {
+                case "httpAddress" -> c.withHttpAddress(r.address(value, key));
+                case "httpPort" -> c.withHttpPort(r.port(value, key));
+                case "mediaPort" -> c.withMediaPort(r.port(value, key));
+                case "publicAddresses" -> c.withPublicAddresses(r.addresses(value, key));
+                case "localAddress" -> c.withLocalAddress(r.optionalAddress(value, key));
+                case "logLevel" -> c.withLogLevel(r.logLevel(value, key));
+                case "client" -> c.withClient(ClientConfig.fromJson(r, value, key));
+                case "interface" -> c.withInterfaceConfig(InterfaceConfig.fromJson(r, value, key));
+                default -> throw r.unknownKey("", key, KEYS, HINTS);
+            };
+        }
+        return c;
+    }
+
+    private static ConfigException invalidJson(String sourceName, JsonProcessingException e) {
+        var where = e.getLocation();
+        String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+        String message = e.getOriginalMessage();
+        if (message.startsWith("Duplicate field") && e instanceof StreamReadException sre
+                && sre.getProcessor() != null) {
+            String path = pathOf(sre.getProcessor().getParsingContext(), duplicateName(message));
+            return new ConfigException(sourceName, path, "duplicate key \"" + path + "\"" + at, e);
+        }
+        if (message.startsWith("Trailing token")) {
+            return new ConfigException(sourceName, null, "invalid JSON" + at + ": more content after the top-level object", e);
+        }
+        // Jackson appends where an unclosed object or array began; the line/column above says enough.
+        int startMarker = message.indexOf(" (start marker at");
+        if (startMarker >= 0) {
+            message = message.substring(0, startMarker);
+        }
+        return new ConfigException(sourceName, null, "invalid JSON" + at + ": " + message, e);
+    }
+
+    /** Jackson says {@code Duplicate field 'name'}. */
+    private static String duplicateName(String message) {
+        int open = message.indexOf('\'');
+        int close = message.lastIndexOf('\'');
+        return open >= 0 && close > open ? message.substring(open + 1, close) : "?";
+    }
+
+    /** The dotted path of {@code name} inside the object being parsed when the duplicate was found. */
+    private static String pathOf(JsonStreamContext context, String name) {
+        Deque<String> parts = new ArrayDeque<>();
+        parts.push(name);
+        for (JsonStreamContext c = context.getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject()) {
+                parts.push(c.getCurrentName());
+            } else if (c.inArray()) {
+                String inner = parts.pop();
+                parts.push("[" + c.getCurrentIndex() + "]." + inner);
+            }
+        }
+        return String.join(".", parts).replace(".[", "[");
+    }
+
+    /** The whole configuration in the file's format; {@code parse(toJson(m).toString(), …)} gives it back. */
+    public ObjectNode toJson(ObjectMapper mapper) {
+        ObjectNode json = mapper.createObjectNode()
+                .put("httpAddress", httpAddress)
+                .put("httpPort", httpPort)
+                .put("mediaPort", mediaPort);
+        publicAddresses.forEach(json.putArray("publicAddresses")::add);
+        if (localAddress != null) {
+            json.put("localAddress", localAddress);
+        }
+        json.put("logLevel", logLevel.configName());
+        json.set("client", client.toJson(mapper));
+        json.set("interface", interfaceConfig.toJson(mapper));
+        return json;
+    }
+
+    public ServerConfig withHttpAddress(String httpAddress) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    public ServerConfig withHttpPort(int httpPort) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    public ServerConfig withMediaPort(int mediaPort) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    /** An empty list means auto-detect. */
+    public ServerConfig withPublicAddresses(List<String> publicAddresses) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    /** Null means unset. */
+    public ServerConfig withLocalAddress(String localAddress) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    public ServerConfig withLogLevel(LogLevel logLevel) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    public ServerConfig withClient(ClientConfig client) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+    }
+
+    private static void requirePort(String name, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(name + " must be 1-65535, got " + port);
+        }
+    }
+
+    private static void requireAddress(String name, String address) {
+        if (!IpLiteral.isValid(address)) {
+            throw new IllegalArgumentException(name + " must be an IP address literal, got " + address);
+        }
+    }
+}

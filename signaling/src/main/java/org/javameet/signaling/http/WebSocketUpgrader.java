@@ -1,0 +1,125 @@
+package org.javameet.signaling.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns a {@code GET /ws} request into a {@link WebSocketSession}: performs the handshake, swaps the HTTP handlers
+ * for the WebSocket ones and hands the session to the {@link WebSocketEndpoint}.
+ */
+final class WebSocketUpgrader {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketUpgrader.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    static final String IDLE_HANDLER = "idle";
+
+    private final HttpServerOptions opts;
+    private final WebSocketEndpoint endpoint;
+    private final HttpMetrics metrics;
+    private final WebSocketDecoderConfig decoderConfig;
+    private final Consumer<WebSocketConnection> registry; // told of every opened session (the server's shutdown list)
+
+    WebSocketUpgrader(HttpServerOptions opts, WebSocketEndpoint endpoint, HttpMetrics metrics,
+            Consumer<WebSocketConnection> registry) {
+        this.opts = opts;
+        this.endpoint = endpoint;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                // Frames may be fragmented; the aggregator enforces the same limit on the whole message.
+                .maxFramePayloadLength(opts.maxWebSocketMessageBytes())
+                .allowExtensions(false) // no permessage-deflate: signaling messages are small
+                // We answer violations ourselves so a too-large message first gets its "too-large" error frame.
+                .closeOnProtocolViolation(false)
+                .build();
+    }
+
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!HttpMethod.GET.equals(req.method())
+                || !req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            FullHttpResponse res = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket only",
+                    HttpResponses.isHead(req));
+            res.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            HttpResponses.send(ctx, req, res);
+            return;
+        }
+        String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "ws://" + host + HttpServerOptions.WEBSOCKET_PATH, null, decoderConfig).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        WebSocketConnection connection = new WebSocketConnection(ctx.channel(), newId(),
+                ClientAddress.of((InetSocketAddress) ctx.channel().remoteAddress(), req.headers()),
+                queryParameters(req.uri()), opts, metrics);
+        try {
+            handshaker.handshake(ctx.channel(), req).addListener(f -> {
+                if (!f.isSuccess()) {
+                    LOG.log(Level.FINE, () -> "WebSocket " + connection.id() + " handshake failed: " + f.cause());
+                    ctx.channel().close();
+                }
+            });
+        } catch (RuntimeException e) { // a request Netty refuses, e.g. without Sec-WebSocket-Key
+            LOG.log(Level.FINE, () -> "bad WebSocket upgrade from " + ctx.channel().remoteAddress() + ": " + e);
+            FullHttpResponse res = HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "bad WebSocket upgrade", false);
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpResponses.send(ctx, req, res);
+            return;
+        }
+        // The handshake removed the HTTP aggregator and put the frame codec in front of the HTTP codec (which
+        // goes once the 101 is written). Replace the HTTP-only handlers with the WebSocket ones.
+        ChannelPipeline p = ctx.pipeline();
+        WebSocketFrameHandler frames = new WebSocketFrameHandler(connection, endpoint, opts, metrics);
+        if (p.get(IDLE_HANDLER) != null) {
+            p.replace(IDLE_HANDLER, IDLE_HANDLER,
+                    new IdleStateHandler(opts.pingInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        }
+        p.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(opts.maxWebSocketMessageBytes()));
+        p.addLast("ws-session", frames);
+        registry.accept(connection);
+        frames.open(p.context(frames));
+    }
+
+    private static Map<String, String> queryParameters(String uri) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : new QueryStringDecoder(uri).parameters().entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                out.put(e.getKey(), e.getValue().get(0));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static String newId() {
+        char[] id = new char[8];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
+        }
+        return new String(id);
+    }
+}

@@ -1,0 +1,94 @@
+// Client configuration: defaults, the server's `welcome` (its `client` and `interface` sections),
+// then the URL hash overrides for this one browser, the Jitsi Meet way (see docs/configuration.md):
+//   /<room>#config.prejoinPageEnabled=false&config.startWithVideoMuted=true&userInfo.displayName="Ada"
+
+/** Defaults of the `client` section (Jitsi's config.js). */
+export const DEFAULT_CONFIG = Object.freeze({
+  prejoinPageEnabled: true,
+  disableModeratorIndicator: false,
+  startWithAudioMuted: false,
+  startWithVideoMuted: false,
+  requireDisplayName: false,
+  enableLobby: false,
+});
+
+/** Defaults of the `interface` section (Jitsi's interface_config.js). */
+export const DEFAULT_INTERFACE_CONFIG = Object.freeze({
+  appName: 'javameet',
+  showWatermark: true,
+  logoUrl: '',
+  welcomeText: 'Secure, self-hosted video meetings.',
+});
+
+/**
+ * @typedef {Object} ClientConfig
+ * @property {typeof DEFAULT_CONFIG & Object} config
+ * @property {typeof DEFAULT_INTERFACE_CONFIG & Object} interfaceConfig
+ * @property {{displayName?: string}} userInfo
+ */
+
+/**
+ * Parses `#a.b=value&c.d=value`. Values are JSON; a bare word that is not JSON is a string.
+ * @param {string} hash location.hash, with or without the leading '#'
+ * @returns {Array<[string, any]>} [key, value] pairs in order
+ */
+export function parseHash(hash) {
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  const pairs = [];
+  for (const part of text.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = safeDecode(eq < 0 ? part : part.slice(0, eq)).trim();
+    const raw = eq < 0 ? 'true' : safeDecode(part.slice(eq + 1));
+    let value;
+    try { value = JSON.parse(raw); } catch { value = raw; }
+    pairs.push([key, value]);
+  }
+  return pairs;
+}
+
+const warned = new Set();
+/** Warns once per page about one override: the config is rebuilt on every reconnect. */
+function warnOnce(text) {
+  if (warned.has(text)) return;
+  warned.add(text);
+  console.warn(text);
+}
+
+function safeDecode(s) {
+  try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch { return s; }
+}
+
+/**
+ * Builds the effective config from the server's welcome and the URL hash.
+ * @param {{config?:Object, interfaceConfig?:Object}|null} welcome
+ * @param {string} hash
+ * @returns {ClientConfig}
+ */
+export function buildConfig(welcome, hash = '') {
+  const config = { ...DEFAULT_CONFIG, ...(welcome?.config ?? {}) };
+  const interfaceConfig = { ...DEFAULT_INTERFACE_CONFIG, ...(welcome?.interfaceConfig ?? {}) };
+  const userInfo = {};
+  const sections = { config, interfaceConfig };
+  for (const [key, value] of parseHash(hash)) {
+    const dot = key.indexOf('.');
+    const section = key.slice(0, dot);
+    const name = key.slice(dot + 1);
+    if (key === 'userInfo.displayName') {
+      userInfo.displayName = String(value);
+      continue;
+    }
+    const target = dot > 0 ? sections[section] : undefined;
+    if (!target || !Object.hasOwn(target, name)) {
+      warnOnce(`config: ignoring unknown URL override "${key}"`);
+      continue;
+    }
+    const expected = typeof target[name];
+    if (typeof value !== expected) {
+      warnOnce(`config: ignoring URL override "${key}": expected a ${expected}, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    target[name] = value;
+  }
+  return { config, interfaceConfig, userInfo };
+}

@@ -1,0 +1,179 @@
+// The signaling connection: one WebSocket at /ws, JSON text frames, as specified in docs/protocol.md.
+// No DOM here; the UI listens with on(type, handler).
+
+/**
+ * @typedef {Object} Participant
+ * @property {string} id
+ * @property {string} displayName
+ * @property {boolean} audioMuted
+ * @property {boolean} videoMuted
+ * @property {boolean} [moderator]
+ */
+
+/**
+ * One m-line of a subscribe offer.
+ * @typedef {Object} TrackInfo
+ * @property {string} mid
+ * @property {string} participantId
+ * @property {'audio'|'video'} kind
+ * @property {boolean} active
+ */
+
+// ---- server → client ----
+
+/** @typedef {{type:'welcome', serverVersion:string, config:Object, interfaceConfig:Object}} WelcomeMessage */
+/** @typedef {{type:'joined', room:string, you:Participant, participants:Participant[]}} JoinedMessage */
+/** @typedef {{type:'participantJoined', participant:Participant}} ParticipantJoinedMessage */
+/** @typedef {{type:'participantUpdated', participant:Participant}} ParticipantUpdatedMessage */
+/** @typedef {{type:'participantLeft', participantId:string, reason:'left'|'disconnected'|'kicked'}} ParticipantLeftMessage */
+/** @typedef {{type:'publishAnswer', sdp:string}} PublishAnswerMessage */
+/** @typedef {{type:'subscribeOffer', sdp:string, version:number, tracks:TrackInfo[]}} SubscribeOfferMessage */
+/** @typedef {{type:'chat', from:string, displayName:string, text:string, ts:number}} ChatMessage */
+/** @typedef {{type:'pong'}} PongMessage */
+/** @typedef {{type:'error', code:string, message:string, requestType?:string, id?:string}} ErrorMessage */
+
+// ---- client → server ----
+
+/** @typedef {{type:'join', room:string, displayName:string, audioMuted?:boolean, videoMuted?:boolean, id?:string}} JoinRequest */
+/** @typedef {{type:'publishOffer', sdp:string, id?:string}} PublishOfferRequest */
+/** @typedef {{type:'subscribeAnswer', sdp:string, version:number, id?:string}} SubscribeAnswerRequest */
+/** @typedef {{type:'updateMedia', audioMuted?:boolean, videoMuted?:boolean, id?:string}} UpdateMediaRequest */
+/** @typedef {{type:'setDisplayName', displayName:string, id?:string}} SetDisplayNameRequest */
+/** @typedef {{type:'chat', text:string, id?:string}} ChatRequest */
+/** @typedef {{type:'leave', id?:string}} LeaveRequest */
+/** @typedef {{type:'ping', id?:string}} PingRequest */
+
+/** Room names the server accepts (error `bad-room` otherwise). */
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
+export const MAX_DISPLAY_NAME = 64;
+
+/** @param {Location} loc */
+export function signalingUrl(loc = location) {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${loc.host}/ws`;
+}
+
+const PING_INTERVAL_MS = 25_000; // below nginx's default 60 s proxy_read_timeout
+
+/**
+ * A single WebSocket connection. Not reused after it closes: make a new one to reconnect.
+ */
+export class SignalingConnection {
+  /** @param {string} url */
+  constructor(url) {
+    this.url = url;
+    /** @type {WebSocket|null} */
+    this.ws = null;
+    /** @type {Map<string, Set<Function>>} */
+    this.handlers = new Map();
+    /** True once close() was called: the close that follows is expected. */
+    this.closing = false;
+    this.nextId = 1;
+    this.pingTimer = 0;
+  }
+
+  /**
+   * Opens the socket and resolves with the server's `welcome`.
+   * Rejects if the socket closes before it arrives or nothing comes within timeoutMs.
+   * @returns {Promise<WelcomeMessage>}
+   */
+  connect(timeoutMs = 10_000) {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.url);
+      this.ws = ws;
+      let welcomed = false;
+      const timer = setTimeout(() => {
+        if (!welcomed) { reject(new Error('no welcome from server')); this.close(); }
+      }, timeoutMs);
+      ws.onmessage = (ev) => {
+        let msg;
+        try { msg = JSON.parse(ev.data); } catch {
+          console.warn('signaling: ignoring non-JSON frame', ev.data);
+          return;
+        }
+        if (!msg || typeof msg.type !== 'string') {
+          console.warn('signaling: ignoring frame without type', msg);
+          return;
+        }
+        if (msg.type === 'welcome' && !welcomed) {
+          welcomed = true;
+          clearTimeout(timer);
+          this.pingTimer = setInterval(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
+          resolve(msg);
+        }
+        this.emit(msg.type, msg);
+      };
+      ws.onclose = (ev) => {
+        clearTimeout(timer);
+        clearInterval(this.pingTimer);
+        if (!welcomed) reject(new Error(`connection closed (${ev.code})`));
+        this.emit('close', { code: ev.code, reason: ev.reason, expected: this.closing });
+      };
+      ws.onerror = () => { /* a close event always follows */ };
+    });
+  }
+
+  /**
+   * @param {string} type a message type, or 'close' ({code, reason, expected})
+   * @param {(msg:any) => void} fn
+   * @returns {() => void} unsubscribes
+   */
+  on(type, fn) {
+    if (!this.handlers.has(type)) this.handlers.set(type, new Set());
+    this.handlers.get(type).add(fn);
+    return () => this.handlers.get(type)?.delete(fn);
+  }
+
+  /** @private */
+  emit(type, msg) {
+    for (const fn of [...(this.handlers.get(type) ?? [])]) {
+      try { fn(msg); } catch (e) { console.error(`signaling: handler for ${type} failed`, e); }
+    }
+  }
+
+  get open() { return this.ws?.readyState === WebSocket.OPEN; }
+
+  /** Sends one message; returns false if the socket is not open. */
+  send(msg) {
+    if (!this.open) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /**
+   * Sends `join` and resolves with `joined`, or rejects with the server's error.
+   * @returns {Promise<JoinedMessage>}
+   */
+  join(room, displayName, audioMuted, videoMuted) {
+    const id = `join-${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      const offs = [];
+      const done = () => offs.forEach((off) => off());
+      offs.push(this.on('joined', (msg) => { done(); resolve(msg); }));
+      offs.push(this.on('error', (e) => {
+        if (e.id !== id && e.requestType !== 'join') return;
+        done();
+        reject(Object.assign(new Error(e.message || e.code), { code: e.code }));
+      }));
+      offs.push(this.on('close', (ev) => { done(); reject(new Error(`connection closed (${ev.code})`)); }));
+      /** @type {JoinRequest} */
+      const msg = { type: 'join', id, room, displayName, audioMuted, videoMuted };
+      if (!this.send(msg)) { done(); reject(new Error('not connected')); }
+    });
+  }
+
+  publishOffer(sdp) { return this.send({ type: 'publishOffer', sdp }); }
+  subscribeAnswer(sdp, version) { return this.send({ type: 'subscribeAnswer', sdp, version }); }
+  /** @param {{audioMuted?:boolean, videoMuted?:boolean}} state */
+  updateMedia(state) { return this.send({ type: 'updateMedia', ...state }); }
+  setDisplayName(displayName) { return this.send({ type: 'setDisplayName', displayName }); }
+  chat(text) { return this.send({ type: 'chat', text }); }
+  leave() { return this.send({ type: 'leave' }); }
+
+  /** Closes the socket on purpose (its 'close' event carries expected: true). */
+  close() {
+    this.closing = true;
+    clearInterval(this.pingTimer);
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000);
+  }
+}
