@@ -1,0 +1,299 @@
+package org.javameet.sfu.srtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.collection.IntObjectHashMap;
+import java.security.GeneralSecurityException;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.srtp.SrtpPolicy;
+import org.jitsi.utils.logging2.Logger;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * SRTP/SRTCP for one DTLS-SRTP association (RFC 3711, RFC 7714), on top of jitsi-srtp.
+ *
+ * <p>{@code protect*} uses the local keys, {@code unprotect*} the remote keys. Crypto contexts are
+ * derived per SSRC on first use: RTP contexts by the packet's SSRC, RTCP contexts by the sender
+ * SSRC of the first RTCP packet in the compound. Sender contexts start wherever the stream's
+ * sequence numbers start (ROC 0, RFC 3711 §3.3.1) and track the rollover counter across
+ * sequence wraps for the life of the session; receiver contexts also accept out-of-order
+ * packets inside the 64-packet replay window.
+ *
+ * <h2>Buffers</h2>
+ * Every method works in place on {@code buf.readerIndex() .. buf.writerIndex()} and, on
+ * {@link SrtpStatus#OK}, moves {@code writerIndex} to the new end (tag appended or removed);
+ * {@code readerIndex} never moves. On any other status the indices are untouched but the
+ * bytes are unspecified (a failed GCM decrypt may have been applied), so drop the packet.
+ * Buffer ownership does not change: the caller still releases {@code buf}.
+ * Heap buffers are the fast path (jitsi-srtp works on the backing array directly); a buffer
+ * without an accessible array (direct, composite, read-only) is copied into a per-direction
+ * scratch array and back.
+ * Protect needs {@link #MAX_TRAILER} writable bytes; the caller should reserve them when it
+ * allocates the packet. If they are missing the buffer is grown with {@code ensureWritable},
+ * which may reallocate.
+ *
+ * <h2>Threads</h2>
+ * The send direction ({@code protectRtp}, {@code protectRtcp}, {@link #removeLocalSsrc}) and
+ * the receive direction ({@code unprotectRtp}, {@code unprotectRtcp}, {@link #removeRemoteSsrc})
+ * each have their own state: each direction must be used by one thread at a time, the two
+ * directions may run concurrently. Nothing here allocates per packet; jitsi-srtp allocates
+ * nothing per packet either on the Java cipher path.
+ *
+ * <p>Bad packets never throw: every failure is a {@link SrtpStatus}.
+ */
+public final class SrtpSession implements AutoCloseable {
+    /** Tail room protect needs: the longest tag (GCM, 16) plus the SRTCP E-bit/index word (4). */
+    public static final int MAX_TRAILER = 16 + 4;
+
+    /**
+     * Per-direction cap on SSRCs with a crypto context (RTP and RTCP counted separately). Packets
+     * for a new SSRC beyond it fail with {@link SrtpStatus#FAILED}, so a peer cannot make us
+     * derive keys without bound.
+     */
+    public static final int MAX_CONTEXTS = 1024;
+
+    private static final int RTP_HEADER = 12;
+    private static final int RTCP_HEADER = 8;
+    private static final int SRTCP_INDEX = 4;
+    private static final Logger LOG = new LoggerImpl(SrtpSession.class.getName());
+
+    private final SrtpProfile profile;
+    private final Direction out;
+    private final Direction in;
+
+    public SrtpSession(SrtpKeys keys) {
+        this.profile = keys.profile();
+        this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile());
+        this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile());
+    }
+
+    public SrtpProfile profile() {
+        return profile;
+    }
+
+    /** Encrypts an RTP packet and appends its tag. */
+    public SrtpStatus protectRtp(ByteBuf buf) {
+        return process(out, buf, false);
+    }
+
+    /** Encrypts an RTCP compound packet and appends the E-bit/SRTCP index and tag. */
+    public SrtpStatus protectRtcp(ByteBuf buf) {
+        return process(out, buf, true);
+    }
+
+    /** Verifies, replay-checks and decrypts an SRTP packet; strips the tag. */
+    public SrtpStatus unprotectRtp(ByteBuf buf) {
+        return process(in, buf, false);
+    }
+
+    /** Verifies, replay-checks and decrypts an SRTCP packet; strips the index word and tag. */
+    public SrtpStatus unprotectRtcp(ByteBuf buf) {
+        return process(in, buf, true);
+    }
+
+    /** Forgets the send contexts of a stream that ended (call from the sending thread). */
+    public void removeLocalSsrc(int ssrc) {
+        out.rtp.remove(ssrc);
+        out.rtcp.remove(ssrc);
+    }
+
+    /** Forgets the receive contexts of a stream that ended (call from the receiving thread). */
+    public void removeRemoteSsrc(int ssrc) {
+        in.rtp.remove(ssrc);
+        in.rtcp.remove(ssrc);
+    }
+
+    /** Number of RTP plus RTCP crypto contexts of one direction (for tests and stats). */
+    int contextCount(boolean local) {
+        Direction d = local ? out : in;
+        return d.rtp.size() + d.rtcp.size();
+    }
+
+    /** Wipes the master keys held by jitsi-srtp. Do not use the session afterwards. */
+    @Override
+    public void close() {
+        out.factory.close();
+        in.factory.close();
+    }
+
+    private SrtpStatus process(Direction d, ByteBuf buf, boolean rtcp) {
+        final int start = buf.readerIndex();
+        final int len = buf.readableBytes();
+        final int tag = profile.authTagLength();
+        final boolean protect = d.sender;
+
+        // RFC 3550 §5.1: the fixed RTP header is 12 bytes, the RTCP SSRC ends at byte 8.
+        if (len < (rtcp ? RTCP_HEADER : RTP_HEADER)) {
+            return SrtpStatus.TOO_SHORT;
+        }
+        if (!rtcp && rtpHeaderLength(buf, start, len) + (protect ? 0 : tag) > len) {
+            return SrtpStatus.TOO_SHORT;
+        }
+        if (!protect && len < (rtcp ? RTCP_HEADER + SRTCP_INDEX + tag : 0)) {
+            return SrtpStatus.TOO_SHORT;
+        }
+        int trailer = protect ? (rtcp ? SRTCP_INDEX + tag : tag) : 0;
+        if (protect && buf.writableBytes() < trailer) {
+            try {
+                buf.ensureWritable(trailer);
+            } catch (IndexOutOfBoundsException e) {
+                return SrtpStatus.FAILED;
+            }
+        }
+        int ssrc = buf.getInt(start + (rtcp ? 4 : 8));
+
+        byte[] array;
+        int offset;
+        int limit;
+        boolean copied = !buf.hasArray();
+        if (copied) {
+            array = d.scratch(len + trailer);
+            buf.getBytes(start, array, 0, len);
+            offset = 0;
+            limit = array.length;
+        } else {
+            array = buf.array();
+            offset = buf.arrayOffset() + start;
+            limit = buf.arrayOffset() + buf.capacity();
+        }
+        PacketWindow pkt = d.window.set(array, offset, len, limit);
+        try {
+            SrtpStatus status = rtcp ? processRtcp(d, ssrc, pkt) : processRtp(d, ssrc, pkt);
+            if (status == SrtpStatus.OK) {
+                int newLength = pkt.getLength();
+                if (copied) {
+                    buf.setBytes(start, array, 0, newLength);
+                }
+                buf.writerIndex(start + newLength);
+            }
+            return status;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // jitsi-srtp trusts header fields in places; garbage must never escape as an exception.
+            LOG.debug(() -> "SRTP " + (protect ? "protect" : "unprotect") + " failed: " + e);
+            return SrtpStatus.FAILED;
+        } finally {
+            pkt.clear();
+        }
+    }
+
+    private static SrtpStatus processRtp(Direction d, int ssrc, PacketWindow pkt) throws GeneralSecurityException {
+        SrtpCryptoContext ctx = d.rtp.get(ssrc);
+        boolean fresh = ctx == null;
+        if (fresh) {
+            if (d.rtp.size() >= MAX_CONTEXTS) {
+                return SrtpStatus.FAILED;
+            }
+            ctx = d.factory.deriveContext(ssrc, 0);
+            d.rtp.put(ssrc, ctx);
+        }
+        SrtpStatus status = d.sender
+                ? map(ctx.transformPacket(pkt))
+                : map(ctx.reverseTransformPacket(pkt, false));
+        if (fresh && status != SrtpStatus.OK) {
+            d.rtp.remove(ssrc); // an unauthenticated packet must not leave state behind
+        }
+        return status;
+    }
+
+    private static SrtpStatus processRtcp(Direction d, int ssrc, PacketWindow pkt) throws GeneralSecurityException {
+        SrtcpCryptoContext ctx = d.rtcp.get(ssrc);
+        boolean fresh = ctx == null;
+        if (fresh) {
+            if (d.rtcp.size() >= MAX_CONTEXTS) {
+                return SrtpStatus.FAILED;
+            }
+            ctx = d.factory.deriveControlContext(ssrc);
+            d.rtcp.put(ssrc, ctx);
+        }
+        SrtpStatus status = d.sender
+                ? map(ctx.transformPacket(pkt))
+                : map(ctx.reverseTransformPacket(pkt));
+        if (fresh && status != SrtpStatus.OK) {
+            d.rtcp.remove(ssrc);
+        }
+        return status;
+    }
+
+    /*
+     * RFC 3550 §5.1 / §5.3.1, the part of the header SRTP leaves in the clear:
+     *  0                   1                   2                   3
+     *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |V=2|P|X|  CC   |M|     PT      |       sequence number         |
+     * |                           timestamp                           |
+     * |           synchronization source (SSRC) identifier            |
+     * |            contributing source (CSRC) identifiers             |  CC words
+     * |      defined by profile       |           length              |  if X
+     * |                        header extension                       |  length words
+     */
+    private static int rtpHeaderLength(ByteBuf buf, int start, int len) {
+        int b0 = buf.getUnsignedByte(start);
+        int headerLength = RTP_HEADER + 4 * (b0 & 0x0f);
+        if ((b0 & 0x10) != 0) {
+            if (headerLength + 4 > len) {
+                return Integer.MAX_VALUE / 2;
+            }
+            headerLength += 4 + 4 * buf.getUnsignedShort(start + headerLength + 2);
+        }
+        return headerLength;
+    }
+
+    private static SrtpStatus map(SrtpErrorStatus s) {
+        switch (s) {
+            case OK:
+                return SrtpStatus.OK;
+            case AUTH_FAIL:
+                return SrtpStatus.AUTH_FAILED;
+            case REPLAY_FAIL:
+            case REPLAY_OLD:
+                return SrtpStatus.REPLAY;
+            case INVALID_PACKET:
+                return SrtpStatus.TOO_SHORT;
+            default:
+                return SrtpStatus.FAILED;
+        }
+    }
+
+    static SrtpPolicy policy(SrtpProfile profile, boolean sender) {
+        SrtpPolicy policy = switch (profile) {
+            case AES_CM_128_HMAC_SHA1_80 -> new SrtpPolicy(
+                    SrtpPolicy.AESCM_ENCRYPTION, profile.keyLength(),
+                    SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, profile.authTagLength(),
+                    profile.saltLength());
+            case AEAD_AES_128_GCM -> new SrtpPolicy(
+                    SrtpPolicy.AESGCM_ENCRYPTION, profile.keyLength(),
+                    SrtpPolicy.NULL_AUTHENTICATION, 0, profile.authTagLength(),
+                    profile.saltLength());
+        };
+        // The send-side replay check is only a self-test in jitsi-srtp; it would reject a
+        // packet re-sent with its original sequence number (NACK answered without RTX).
+        policy.setSendReplayEnabled(false);
+        policy.setReceiveReplayEnabled(true);
+        return policy;
+    }
+
+    /** State of one direction; touched by one thread at a time. */
+    private static final class Direction {
+        final boolean sender;
+        final SrtpContextFactory factory;
+        final IntObjectHashMap<SrtpCryptoContext> rtp = new IntObjectHashMap<>();
+        final IntObjectHashMap<SrtcpCryptoContext> rtcp = new IntObjectHashMap<>();
+        final PacketWindow window = new PacketWindow();
+        private byte[] scratch = new byte[0];
+
+        Direction(boolean sender, byte[] key, byte[] salt, SrtpProfile profile) {
+            this.sender = sender;
+            this.factory = new SrtpContextFactory(sender, key, salt,
+                    policy(profile, sender), policy(profile, sender), LOG);
+        }
+
+        byte[] scratch(int needed) {
+            if (scratch.length < needed) {
+                scratch = new byte[Math.max(needed, 1500 + MAX_TRAILER)];
+            }
+            return scratch;
+        }
+    }
+}
