@@ -1,7 +1,7 @@
 // Drives headless Chromium over the DevTools protocol against the mock server, printing console
 // output, exceptions and the test hook's state, and saving screenshots. Needs Node ≥ 20.10:
 //   node --experimental-websocket web-client/src/test/mock/drive.mjs <url> <outPrefix> [steps.json] [WxH]
-// Env: NO_DEVICES=1 (no camera/mic), DENY=1 (permission refused).
+// Env: INJECT=file.js (run before the page's scripts), NO_DEVICES=1 (no camera/mic), DENY=1 (permission refused).
 // steps: [{"eval": "js expression"}, {"click": "#id"}, {"wait": ms}, {"shot": "name"}, {"type": ["#id", "text"]}]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,6 +47,7 @@ const evaluate = async (expression) => {
 await call('Runtime.enable');
 await call('Log.enable');
 await call('Page.enable');
+if (process.env.INJECT) await call('Page.addScriptToEvaluateOnNewDocument', { source: fs.readFileSync(process.env.INJECT, 'utf8') });
 await call('Emulation.setDeviceMetricsOverride', { width: w, height: h, deviceScaleFactor: 1, mobile: w < 600 });
 await call('Page.navigate', { url });
 await sleep(500);

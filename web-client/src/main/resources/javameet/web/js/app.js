@@ -381,7 +381,21 @@ function main() {
   const app = route.kind === 'room' ? new RoomApp(route.room, hook) : null;
   hook.app = app;
 
-  // Stable hook for automated browser tests (documented in the report / README of the client).
+  /**
+   * Stable hook for automated browser tests (Selenium, headless Chromium). Keep it compatible.
+   * @typedef {Object} JavameetTestHook
+   * @property {'connecting'|'welcome'|'prejoin'|'joining'|'joined'|'left'|'error'} state
+   * @property {string|null} room
+   * @property {string|null} participantId our id from `joined`
+   * @property {() => Array<{id:string, displayName:string, audioMuted:boolean, videoMuted:boolean,
+   *            moderator:boolean, local:boolean}>} participants everyone with a tile, yourself first
+   * @property {RTCPeerConnection|null} publishPc null until joined with at least one track
+   * @property {RTCPeerConnection|null} subscribePc null until the first subscribeOffer
+   * @property {() => Promise<{inbound:Object[], outbound:Object[]}>} stats see MediaSession.stats()
+   * @property {number|null} joinedAt performance.now() when `joined` arrived
+   * @property {number|null} firstFrameAt performance.now() of the first decoded remote video frame
+   * @property {Object|null} config the effective {config, interfaceConfig, userInfo}
+   */
   window.javameet = Object.freeze({
     get state() { return hook.state; },
     get room() { return app?.room ?? null; },

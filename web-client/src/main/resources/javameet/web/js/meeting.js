@@ -84,8 +84,9 @@ class Tile {
 
   refreshVideo() {
     const showVideo = this.hasFrames && !this.info.videoMuted && !(this.videoTrack?.muted && !this.local);
+    // The video stays rendered under the opaque avatar: hidden or unpainted videos may get no
+    // frame callbacks, and the first-frame time is measured on them.
     this.avatar.hidden = showVideo;
-    this.video.style.visibility = showVideo ? 'visible' : 'hidden';
   }
 
   /** @param {MediaStreamTrack} track @param {(tile: Tile) => void} onFirstFrame */
@@ -102,11 +103,9 @@ class Tile {
       }
       this.refreshVideo();
     };
-    if (typeof this.video.requestVideoFrameCallback === 'function') {
-      this.video.requestVideoFrameCallback(frame);
-    } else {
-      this.video.addEventListener('loadeddata', frame, { once: true });
-    }
+    // Whichever tells first: a presented frame, or the element having decoded one.
+    this.video.requestVideoFrameCallback?.(frame);
+    this.video.addEventListener('loadeddata', frame, { once: true });
     track.addEventListener('mute', () => this.refreshVideo());
     track.addEventListener('unmute', () => this.refreshVideo());
     this.video.play?.().catch(() => { /* autoplay: muted video always plays once frames come */ });

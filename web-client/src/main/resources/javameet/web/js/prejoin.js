@@ -30,6 +30,7 @@ export class Prejoin {
     this.meter = null;
     this.raf = 0;
     this.joinable = false; // set by the app while the signaling connection is up
+    this.mediaReady = false; // Join waits for the device prompt to be answered
     this.els = {
       video: $('preview-video'), avatar: $('preview-avatar'),
       name: $('display-name'), join: $('join-button'), hint: $('join-hint'),
@@ -60,16 +61,9 @@ export class Prejoin {
 
     this.refreshJoin();
     this.applyMute();
-    const { stream, problems } = await getLocalMedia({
-      audioDeviceId: this.devices.audioinput, videoDeviceId: this.devices.videoinput,
-    });
-    this.stream = stream;
-    this.showProblems(problems);
-    this.attachPreview();
-    this.applyMute();
-    await this.fillDevices();
-
-    return new Promise((resolve) => {
+    // The submit handler is in place before anything can enable Join: a form without it would
+    // be submitted natively and reload the page.
+    const chosen = new Promise((resolve) => {
       els.form.addEventListener('submit', (ev) => {
         ev.preventDefault();
         if (els.join.disabled) return;
@@ -83,6 +77,18 @@ export class Prejoin {
         });
       }, { signal });
     });
+
+    const { stream, problems } = await getLocalMedia({
+      audioDeviceId: this.devices.audioinput, videoDeviceId: this.devices.videoinput,
+    });
+    this.stream = stream;
+    this.showProblems(problems);
+    this.attachPreview();
+    this.mediaReady = true;
+    this.applyMute();
+    this.refreshJoin();
+    await this.fillDevices();
+    return chosen;
   }
 
   /** Enables Join only when connected and, if required, a name is given. */
@@ -94,7 +100,7 @@ export class Prejoin {
   refreshJoin() {
     const { els } = this;
     const needName = !!this.config.requireDisplayName && els.name.value.trim() === '';
-    els.join.disabled = needName || !this.joinable;
+    els.join.disabled = needName || !this.joinable || !this.mediaReady;
     els.hint.hidden = !needName;
     els.avatar.querySelector('span').textContent = initials(els.name.value) || '?';
   }
