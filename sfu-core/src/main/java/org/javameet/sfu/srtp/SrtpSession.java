@@ -1,6 +1,7 @@
 package org.javameet.sfu.srtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import java.security.GeneralSecurityException;
 import org.jitsi.srtp.SrtcpCryptoContext;
@@ -68,6 +69,41 @@ public final class SrtpSession implements AutoCloseable {
         this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile());
         this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile());
     }
+
+    /**
+     * Pays jitsi-srtp's one-time start-up cost: on first use of each cipher it loads the
+     * OpenSSL binding and benchmarks OpenSSL, SunJCE and BouncyCastle AES to pick the fastest
+     * (about a second, more on a busy machine). Call once at server start so that cost never
+     * lands on a media event loop. Idempotent and thread-safe.
+     */
+    public static void warmUp() {
+        synchronized (SrtpSession.class) {
+            if (warmedUp) {
+                return;
+            }
+            for (SrtpProfile p : SrtpProfile.values()) {
+                byte[] key = new byte[p.keyLength()];
+                byte[] salt = new byte[p.saltLength()];
+                SrtpKeys keys = new SrtpKeys(p, key, salt, key, salt);
+                try (SrtpSession sender = new SrtpSession(keys); SrtpSession receiver = new SrtpSession(keys)) {
+                    byte[] rtp = new byte[12 + 100 + MAX_TRAILER];
+                    rtp[0] = (byte) 0x80;
+                    byte[] rtcp = new byte[8 + 24 + MAX_TRAILER];
+                    rtcp[0] = (byte) 0x80;
+                    rtcp[1] = (byte) 201;
+                    ByteBuf buf = Unpooled.wrappedBuffer(rtp).writerIndex(112);
+                    sender.protectRtp(buf);
+                    receiver.unprotectRtp(buf);
+                    buf = Unpooled.wrappedBuffer(rtcp).writerIndex(32);
+                    sender.protectRtcp(buf);
+                    receiver.unprotectRtcp(buf);
+                }
+            }
+            warmedUp = true;
+        }
+    }
+
+    private static boolean warmedUp;
 
     public SrtpProfile profile() {
         return profile;

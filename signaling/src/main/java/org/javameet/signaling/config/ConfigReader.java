@@ -130,7 +130,8 @@ final class ConfigReader {
 
     static String closest(String key, Collection<String> known) {
         String wanted = normalise(key);
-        int limit = Math.max(2, wanted.length() / 3);
+        // Close enough to be a typo, not a different word: "SHOW_BRAND_WATERMARK" is not "showWatermark".
+        int limit = Math.max(2, wanted.length() / 5);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {

@@ -1,0 +1,89 @@
+# Turns services.javameet's options into the content of javameet's config file (docs/configuration.md).
+#
+# Needs only builtins, so CI can evaluate it without nixpkgs
+# (`nix-instantiate --eval --strict --json`) and feed the result to the server's real config loader
+# (signaling's NixSettingsTest). module.nix renders the result with pkgs.formats.json.
+{
+  httpAddress,
+  httpPort,
+  mediaPort,
+  publicAddress, # null: the server announces the machine's own addresses
+  localAddress, # null: unset
+  logLevel,
+  config, # services.javameet.config: the "client" section (Jitsi's config.js)
+  interfaceConfig, # services.javameet.interfaceConfig: the "interface" section (Jitsi's interface_config.js)
+  settings, # freeform, merged last and recursively: it can set any key of the file
+}:
+let
+  # The server's own defaults (ClientConfig / InterfaceConfig). Written out in full so the rendered file
+  # shows every client setting; NixSettingsTest checks they equal the Java defaults.
+  clientDefaults = {
+    prejoinPageEnabled = true;
+    disableModeratorIndicator = false;
+    startWithAudioMuted = false;
+    startWithVideoMuted = false;
+    requireDisplayName = false;
+    enableLobby = false;
+  };
+  interfaceDefaults = {
+    appName = "javameet";
+    showWatermark = true;
+    logoUrl = "";
+    welcomeText = "Secure, self-hosted video meetings.";
+  };
+
+  # Jitsi Meet's interface_config.js names an admin may bring along. Any other name passes through
+  # unchanged, so a misspelt or unsupported one reaches the server, which refuses to start and names it.
+  jitsiInterfaceNames = {
+    APP_NAME = "appName";
+    SHOW_JITSI_WATERMARK = "showWatermark";
+    DEFAULT_LOGO_URL = "logoUrl";
+  };
+
+  renameInterfaceKeys =
+    attrs:
+    let
+      renamed = map (name: {
+        name = jitsiInterfaceNames.${name} or name;
+        value = attrs.${name};
+        from = name;
+      }) (builtins.attrNames attrs);
+      clashes = builtins.filter (
+        entry: entry.from != entry.name && builtins.hasAttr entry.name attrs
+      ) renamed;
+      clash = builtins.head clashes;
+    in
+    if clashes != [ ] then
+      throw "services.javameet.interfaceConfig sets both ${clash.from} and ${clash.name}; keep one of them"
+    else
+      builtins.listToAttrs (map (entry: { inherit (entry) name value; }) renamed);
+
+  # lib.recursiveUpdate, with builtins only: attrsets merge, anything else (lists too) is replaced.
+  recursiveUpdate =
+    lhs: rhs:
+    lhs
+    // builtins.mapAttrs (
+      name: value:
+      if builtins.isAttrs value && builtins.isAttrs (lhs.${name} or null) then
+        recursiveUpdate lhs.${name} value
+      else
+        value
+    ) rhs;
+
+  optionalAttr = name: value: if value == null then { } else { ${name} = value; };
+
+  fromOptions =
+    {
+      inherit
+        httpAddress
+        httpPort
+        mediaPort
+        logLevel
+        ;
+      client = clientDefaults // config;
+      interface = interfaceDefaults // renameInterfaceKeys interfaceConfig;
+    }
+    // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
+    // optionalAttr "localAddress" localAddress;
+in
+recursiveUpdate fromOptions settings

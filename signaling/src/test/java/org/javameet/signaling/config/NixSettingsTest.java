@@ -1,0 +1,242 @@
+package org.javameet.signaling.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The NixOS module's config file, checked against the real loader without nixpkgs: nixos-module/settings.nix
+ * (builtins only) is evaluated by {@code nix-instantiate} for several option sets, and its JSON must load with
+ * {@link ServerConfig#parse} to the expected values, or fail naming the key. Also parses every .nix file.
+ *
+ * <p>Needs {@code nix-instantiate} (Debian's nix-bin). Without it the test fails, unless
+ * {@code -Djavameet.skipNix=true}.
+ */
+class NixSettingsTest {
+    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private static final Path NIXOS_MODULE = REPO.resolve("nixos-module");
+    private static final Path SETTINGS_NIX = NIXOS_MODULE.resolve("settings.nix");
+    private static final Path NIX_HOME = Path.of("target", "nix-home").toAbsolutePath();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** What module.nix passes to settings.nix when only enable and hostName are set (nginx on). */
+    private static final String MODULE_DEFAULTS = """
+            httpAddress = "127.0.0.1"; httpPort = 8080; mediaPort = 10000;
+            publicAddress = null; localAddress = null; logLevel = "info";
+            config = { }; interfaceConfig = { }; settings = { };""";
+
+    private static String nixInstantiate;
+
+    @BeforeAll
+    static void findNix() throws IOException {
+        nixInstantiate = onPath("nix-instantiate");
+        if (nixInstantiate == null) {
+            Assumptions.assumeFalse(Boolean.getBoolean("javameet.skipNix"), "skipped: -Djavameet.skipNix=true");
+            fail("nix-instantiate is not on PATH: install Debian's nix-bin (apt-get install nix-bin), as CI does,"
+                    + " or skip these tests with -Djavameet.skipNix=true");
+        }
+        Files.createDirectories(NIX_HOME.resolve(".cache"));
+    }
+
+    @Test
+    void moduleDefaultsGiveTheServerDefaultsOnLoopback() throws Exception {
+        JsonNode json = evalSettings("");
+        assertEquals(ServerConfig.defaults().withHttpAddress("127.0.0.1"), parse(json, "defaults"));
+        // settings.nix writes every client and interface key out, so the file shows what browsers get.
+        assertEquals(ClientConfig.KEYS, sortedLike(json.get("client"), ClientConfig.KEYS));
+        assertEquals(InterfaceConfig.KEYS, sortedLike(json.get("interface"), InterfaceConfig.KEYS));
+        assertFalse(json.has("publicAddresses"), "publicAddress = null must leave the key out: " + json);
+        assertFalse(json.has("localAddress"), "localAddress = null must leave the key out: " + json);
+    }
+
+    @Test
+    void everyOptionSet() throws Exception {
+        JsonNode json = evalSettings("""
+                httpAddress = "::1"; httpPort = 8443; mediaPort = 20000;
+                publicAddress = "203.0.113.7"; localAddress = "10.0.0.5"; logLevel = "debug";
+                config = {
+                  prejoinPageEnabled = false; disableModeratorIndicator = true; startWithAudioMuted = true;
+                  startWithVideoMuted = true; requireDisplayName = true; enableLobby = true;
+                };
+                interfaceConfig = {
+                  appName = "Acme Meet"; showWatermark = false; logoUrl = "https://acme.example/logo.svg";
+                  welcomeText = "Meetings at Acme.";
+                };""");
+        ServerConfig expected = new ServerConfig(
+                "::1", 8443, 20000, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
+                new ClientConfig(false, true, true, true, true, true),
+                new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."));
+        assertEquals(expected, parse(json, "full"));
+    }
+
+    @Test
+    void jitsiInterfaceConfigNamesAreTranslated() throws Exception {
+        JsonNode json = evalSettings("""
+                interfaceConfig = {
+                  APP_NAME = "Acme Meet"; SHOW_JITSI_WATERMARK = false;
+                  DEFAULT_LOGO_URL = "https://acme.example/logo.svg"; welcomeText = "Hi";
+                };""");
+        assertEquals(new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Hi"),
+                parse(json, "jitsi names").interfaceConfig());
+    }
+
+    @Test
+    void freeformSettingsMergeLastAndRecursively() throws Exception {
+        JsonNode json = evalSettings("""
+                config = { enableLobby = true; startWithAudioMuted = true; };
+                interfaceConfig = { APP_NAME = "From interfaceConfig"; };
+                settings = {
+                  httpPort = 9999;
+                  publicAddresses = [ "198.51.100.1" "2001:db8::1" ];
+                  client = { requireDisplayName = true; startWithAudioMuted = false; };
+                  interface.appName = "From settings";
+                };""");
+        ServerConfig c = parse(json, "freeform");
+        assertEquals(9999, c.httpPort());
+        assertEquals(List.of("198.51.100.1", "2001:db8::1"), c.publicAddresses());
+        assertEquals(new ClientConfig(true, false, false, false, true, true), c.client());
+        assertEquals("From settings", c.interfaceConfig().appName());
+        assertEquals(InterfaceConfig.defaults().welcomeText(), c.interfaceConfig().welcomeText());
+    }
+
+    static Stream<List<String>> rejectedOptionSets() {
+        return Stream.of(
+                List.of("config = { prejoinPageEnabeld = false; };",
+                        "unknown key \"client.prejoinPageEnabeld\" (did you mean \"client.prejoinPageEnabled\"?)"),
+                List.of("interfaceConfig = { SHOW_BRAND_WATERMARK = true; };",
+                        "unknown key \"interface.SHOW_BRAND_WATERMARK\" (known keys in \"interface\": appName,"
+                                + " showWatermark, logoUrl, welcomeText)"),
+                List.of("settings = { mediaPrt = 10001; };",
+                        "unknown key \"mediaPrt\" (did you mean \"mediaPort\"?)"),
+                List.of("config = { enableLobby = \"yes\"; };",
+                        "\"client.enableLobby\" must be true or false, got \"yes\""),
+                List.of("publicAddress = \"meet.example.com\";",
+                        "\"publicAddresses[0]\" must be an IP address literal such as \"0.0.0.0\" or \"::\""
+                                + " (host names are not resolved), got \"meet.example.com\""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejectedOptionSets")
+    void theServerRefusesWhatItDoesNotKnow(List<String> optionSetAndMessage) throws Exception {
+        JsonNode json = evalSettings(optionSetAndMessage.get(0));
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(json, "bad"));
+        assertEquals("config settings.nix (bad): " + optionSetAndMessage.get(1), e.getMessage());
+    }
+
+    @Test
+    void jitsiAndOwnNameForOneKeyIsAnEvaluationError() throws Exception {
+        NixResult r = nix("--eval", "--strict", "--json", "--expr",
+                settingsCall("interfaceConfig = { APP_NAME = \"a\"; appName = \"b\"; };"));
+        assertTrue(r.exitCode != 0, "expected nix-instantiate to fail, got " + r.stdout);
+        assertTrue(r.stderr.contains("services.javameet.interfaceConfig sets both APP_NAME and appName; keep one of them"),
+                r.stderr);
+    }
+
+    static List<Path> nixFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(NIXOS_MODULE)) {
+            walk.filter(p -> p.toString().endsWith(".nix")).sorted().forEach(files::add);
+        }
+        files.add(REPO.resolve("flake.nix"));
+        return files;
+    }
+
+    @Test
+    void theModuleFilesAreAllThere() throws IOException {
+        List<String> names = nixFiles().stream().map(p -> REPO.relativize(p).toString()).toList();
+        assertTrue(names.containsAll(List.of("flake.nix", "nixos-module/module.nix", "nixos-module/package.nix",
+                "nixos-module/settings.nix", "nixos-module/test.nix")), names.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nixFiles")
+    void everyNixFileParses(Path file) throws Exception {
+        NixResult r = nix("--parse", file.toString());
+        assertEquals(0, r.exitCode, file + " does not parse:\n" + r.stderr);
+    }
+
+    private static ServerConfig parse(JsonNode json, String caseName) throws ConfigException {
+        return ServerConfig.parse(json.toString(), "settings.nix (" + caseName + ")");
+    }
+
+    /** settings.nix applied to the module's defaults with {@code overrides} (Nix attribute bindings) on top. */
+    private static String settingsCall(String overrides) {
+        return "import " + SETTINGS_NIX + " ({ " + MODULE_DEFAULTS + " } // { " + overrides + " })";
+    }
+
+    private static JsonNode evalSettings(String overrides) throws Exception {
+        NixResult r = nix("--eval", "--strict", "--json", "--expr", settingsCall(overrides));
+        assertEquals(0, r.exitCode, "nix-instantiate failed for { " + overrides + " }:\n" + r.stderr);
+        return MAPPER.readTree(r.stdout);
+    }
+
+    private static List<String> sortedLike(JsonNode object, List<String> order) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        names.sort((a, b) -> Integer.compare(index(order, a), index(order, b)));
+        return names;
+    }
+
+    private static int index(List<String> order, String name) {
+        int i = order.indexOf(name);
+        return i < 0 ? Integer.MAX_VALUE : i;
+    }
+
+    private record NixResult(int exitCode, String stdout, String stderr) {}
+
+    private static NixResult nix(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(nixInstantiate);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        // Debian's nix-bin runs single-user: no nixbld group, and a writable home for its cache.
+        pb.environment().put("NIX_CONFIG", "build-users-group =");
+        pb.environment().put("HOME", NIX_HOME.toString());
+        pb.environment().put("XDG_CACHE_HOME", NIX_HOME.resolve(".cache").toString());
+        Path stderrFile = Files.createTempFile(Path.of("target"), "nix-stderr", ".txt");
+        pb.redirectError(stderrFile.toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("nix-instantiate " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        String stderr = Files.readString(stderrFile);
+        Files.delete(stderrFile);
+        return new NixResult(p.exitValue(), stdout, stderr);
+    }
+
+    private static String onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+}
