@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
@@ -45,6 +46,8 @@ public final class JavameetServer implements AutoCloseable {
 
     public JavameetServer start() throws Exception {
         long t0 = System.nanoTime();
+        // jitsi-srtp benchmarks its AES back-ends on first use (seconds): do it now, not on the media loop
+        SrtpSession.warmUp();
         DtlsCertificate certificate = DtlsCertificate.generate();
         LOG.info("DTLS certificate " + certificate.fingerprintAlgorithm() + " " + certificate.fingerprintHex());
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),

@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.dtls.DtlsException;
+import org.javameet.sfu.dtls.DtlsFingerprint;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.rtp.PacketKind;
@@ -117,8 +118,8 @@ public final class WebRtcTransport {
         if (dtls != null || remote == null || remoteAddress == null || state == TransportState.CLOSED) {
             return;
         }
-        dtls = new DtlsEndpoint(DtlsEndpoint.Role.SERVER, certificate, remote.fingerprintAlgorithm(),
-                remote.fingerprintHex(), this::sendDtls, dtlsExecutor, new DtlsEndpoint.Listener() {
+        dtls = new DtlsEndpoint(DtlsEndpoint.Role.SERVER, certificate,
+                new DtlsFingerprint(remote.fingerprintAlgorithm(), remote.fingerprintHex()), this::sendDtls, dtlsExecutor, new DtlsEndpoint.Listener() {
                     @Override
                     public void onConnected(SrtpKeys keys) {
                         loop.execute(() -> dtlsConnected(keys));
