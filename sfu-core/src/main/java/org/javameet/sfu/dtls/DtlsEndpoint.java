@@ -97,9 +97,9 @@ public final class DtlsEndpoint implements AutoCloseable {
             }
         }
 
-        /** 10 s handshake, 1 s first retransmit (RFC 6347 §4.2.4.1), 1200-byte datagrams, GCM before AES-CM. */
+        /** 30 s handshake (what browsers allow), 1 s first retransmit (RFC 6347 §4.2.4.1), 1200-byte datagrams, GCM before AES-CM. */
         public static Options defaults() {
-            return new Options(10_000, 1_000, 64, 1200, 1500,
+            return new Options(30_000, 1_000, 64, 1200, 1500,
                     List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80));
         }
 

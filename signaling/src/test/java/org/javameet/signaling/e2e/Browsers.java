@@ -34,6 +34,39 @@ final class Browsers implements AutoCloseable {
         return null;
     }
 
+    /**
+     * A Y4M clip for Chromium's fake camera: moving noise, which no encoder can squeeze, so the bitrate a
+     * browser sends shows what the SFU's bandwidth feedback allows rather than how well a static test
+     * pattern compresses. Made once per JVM (30 frames of 640x360, looped by Chromium).
+     */
+    static synchronized Path fakeCameraClip() throws java.io.IOException {
+        if (clip != null) {
+            return clip;
+        }
+        int w = 640;
+        int h = 360;
+        Path file = Files.createTempFile("javameet-fake-camera", ".y4m");
+        java.util.Random random = new java.util.Random(42);
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            out.write(("YUV4MPEG2 W" + w + " H" + h + " F15:1 Ip A1:1 C420jpeg\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] luma = new byte[w * h];
+            byte[] chroma = new byte[w * h / 4];
+            for (int f = 0; f < 30; f++) {
+                out.write("FRAME\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                random.nextBytes(luma);
+                out.write(luma);
+                java.util.Arrays.fill(chroma, (byte) (64 + f * 4));
+                out.write(chroma);
+                out.write(chroma);
+            }
+        }
+        file.toFile().deleteOnExit();
+        clip = file;
+        return clip;
+    }
+
+    private static Path clip;
+
     WebDriver open() throws Exception {
         Path profile = Files.createTempDirectory("javameet-chromium");
         ChromeOptions o = new ChromeOptions();
@@ -43,7 +76,8 @@ final class Browsers implements AutoCloseable {
                 "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--window-size=1280,800", "--user-data-dir=" + profile);
+                "--window-size=1280,800", "--user-data-dir=" + profile,
+                "--use-file-for-fake-video-capture=" + fakeCameraClip());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()

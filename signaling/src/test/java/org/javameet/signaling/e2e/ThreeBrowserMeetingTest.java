@@ -53,18 +53,38 @@ class ThreeBrowserMeetingTest {
                 Browsers.await("browser " + i + " decoding video and receiving audio of " + others, Duration.ofSeconds(30),
                         () -> receivesAll(Browsers.stats(d), others));
             }
-            long t0 = System.nanoTime();
-            Map<String, Double> bytesBefore = videoBytes(peers.get(0));
-            Thread.sleep(4000);
-            Map<String, Double> bytesAfter = videoBytes(peers.get(0));
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            // the SFU's feedback (RR + REMB) must let publishers send at a real bitrate: browser 0 receives
+            // each of the others at >= 500 kbps over a 3 s window, within 30 s of joining
+            List<String> others0 = List.of(ids.get(1), ids.get(2));
+            Map<String, Double> kbps = new HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                long t0 = System.nanoTime();
+                Map<String, Double> bytesBefore = videoBytes(peers.get(0));
+                Thread.sleep(3000);
+                Map<String, Double> bytesAfter = videoBytes(peers.get(0));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                for (String pid : others0) {
+                    kbps.put(pid, (bytesAfter.getOrDefault(pid, 0.0) - bytesBefore.getOrDefault(pid, 0.0)) * 8 / seconds / 1000);
+                }
+                System.out.println("[e2e] browser 0 receives video kbps " + kbps);
+                if (kbps.values().stream().allMatch(k -> k >= 500) || System.nanoTime() > deadline) {
+                    break;
+                }
+            }
             for (Map<String, Object> in : inbound(Browsers.stats(peers.get(0)))) {
                 if ("video".equals(in.get("kind"))) {
-                    String pid = (String) in.get("participantId");
-                    double kbps = (bytesAfter.getOrDefault(pid, 0.0) - bytesBefore.getOrDefault(pid, 0.0)) * 8 / seconds / 1000;
-                    System.out.printf("[e2e] browser 0 receives %s: %.0f kbps, %sx%s, %s frames decoded%n", pid, kbps,
+                    System.out.printf("[e2e] browser 0 receives %s: %.0f kbps, %sx%s, %s frames decoded%n",
+                            in.get("participantId"), kbps.get(in.get("participantId")),
                             in.get("frameWidth"), in.get("frameHeight"), in.get("framesDecoded"));
                 }
+            }
+            for (String pid : others0) {
+                assertTrue(kbps.get(pid) >= 500, "video from " + pid + " reached only " + kbps.get(pid) + " kbps");
+            }
+            for (int i = 0; i < peers.size(); i++) {
+                Object out = Browsers.stats(peers.get(i)).get("outbound");
+                System.out.println("[e2e] browser " + i + " sends: " + out);
             }
             for (int i = 0; i < peers.size(); i++) {
                 Object firstFrame = Browsers.js(peers.get(i),
