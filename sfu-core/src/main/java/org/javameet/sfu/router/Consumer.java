@@ -93,6 +93,10 @@ public final class Consumer {
             packetsSent++;
             octetsSent += len - RtpHeader.headerLength(src);
             transport.metrics().rtpForwarded.increment();
+        } else if (producer.kind() == MediaKind.VIDEO) {
+            // the socket is backed up: rather than a broken frame, skip to the next keyframe
+            waitingForKeyframe = true;
+            producer.requestKeyframe();
         }
     }
 

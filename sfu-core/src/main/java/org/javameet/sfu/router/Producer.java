@@ -24,6 +24,7 @@ public final class Producer {
     private final List<Consumer> consumers = new ArrayList<>();
     private final PacketCache cache;
     private final ReceiveStats stats;
+    private final NackGenerator nacks;
     private long ssrc;
     private long lastKeyframeRequestNanos;
     private boolean closed;
@@ -37,6 +38,7 @@ public final class Producer {
         this.ssrc = track.mediaSsrc();
         this.cache = track.kind() == MediaKind.VIDEO ? new PacketCache() : null;
         this.stats = new ReceiveStats(track.codec().clockRate());
+        this.nacks = track.kind() == MediaKind.VIDEO ? new NackGenerator() : null;
     }
 
     public String id() { return id; }
@@ -53,19 +55,40 @@ public final class Producer {
         this.ssrc = ssrc;
     }
 
-    /** One decrypted RTP packet from the publisher; the producer owns it and releases it. */
+    /** One decrypted RTP packet from the publisher (or restored from its RTX); the producer owns it and releases it. */
     void onRtp(ByteBuf packet) {
         try {
-            stats.onPacket(RtpHeader.sequenceNumber(packet), RtpHeader.timestamp(packet), System.nanoTime());
+            int seq = RtpHeader.sequenceNumber(packet);
+            long now = System.nanoTime();
             if (cache != null) {
+                if (cache.get(seq) != null) {
+                    return; // a duplicate (e.g. RTX for a packet that arrived after all): forward once
+                }
                 cache.put(packet);
+                if (nacks.onPacket(seq, now)) {
+                    requestKeyframe();
+                }
+                int[] lost = nacks.due(now);
+                if (lost.length > 0) {
+                    sendNack(lost);
+                }
             }
+            stats.onPacket(seq, RtpHeader.timestamp(packet), now);
             for (int i = 0; i < consumers.size(); i++) {
                 consumers.get(i).forward(packet);
             }
         } finally {
             packet.release();
         }
+    }
+
+    /** Asks the publisher to resend packets lost on its uplink (RFC 4585 generic NACK). */
+    private void sendNack(int[] lost) {
+        if (!transport.isConnected() || ssrc == 0) {
+            return;
+        }
+        transport.metrics().nacksSent.increment();
+        transport.sendRtcp(RtcpSend.nack(transport.alloc(), senderSsrc, ssrc, lost));
     }
 
     ByteBuf cached(int sequenceNumber) {

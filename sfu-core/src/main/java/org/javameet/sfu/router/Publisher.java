@@ -23,6 +23,8 @@ public final class Publisher implements TransportListener {
     private final long senderSsrc;
     private final List<Producer> producers = new ArrayList<>();
     private final Map<Long, Producer> bySsrc = new HashMap<>();
+    /** Producers by the SSRC of their RTX stream: the publisher's answers to our NACKs. */
+    private final Map<Long, Producer> byRtxSsrc = new HashMap<>();
     private boolean closed;
 
     Publisher(Router router, String participantId, WebRtcTransport transport, long senderSsrc) {
@@ -42,11 +44,15 @@ public final class Publisher implements TransportListener {
         if (p.ssrc() != 0) {
             bySsrc.put(p.ssrc(), p);
         }
+        if (p.track().rtx() != null && p.track().rtxSsrc() != 0) {
+            byRtxSsrc.put(p.track().rtxSsrc(), p);
+        }
     }
 
     void remove(Producer p) {
         producers.remove(p);
         bySsrc.remove(p.ssrc(), p);
+        byRtxSsrc.remove(p.track().rtxSsrc(), p);
     }
 
     @Override
@@ -64,6 +70,11 @@ public final class Publisher implements TransportListener {
         long ssrc = RtpHeader.ssrc(packet);
         Producer p = bySsrc.get(ssrc);
         if (p == null) {
+            Producer repaired = byRtxSsrc.get(ssrc);
+            if (repaired != null) {
+                onRtx(repaired, packet);
+                return;
+            }
             p = learnSsrc(packet, ssrc);
         }
         if (p == null) {
@@ -73,6 +84,14 @@ public final class Publisher implements TransportListener {
             return;
         }
         p.onRtp(packet);
+    }
+
+    private void onRtx(Producer p, ByteBuf rtx) {
+        ByteBuf original = RtxPacket.unwrap(transport.alloc(), rtx, p.ssrc(), p.track().codec().payloadType());
+        rtx.release();
+        if (original != null) {
+            p.onRtp(original);
+        }
     }
 
     /** Offers without a=ssrc (Firefox, simulcast): bind the first unknown SSRC of the right payload type. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import org.javameet.sfu.rtcp.Nack;
 import org.javameet.sfu.rtcp.Pli;
 import org.javameet.sfu.rtcp.ReceiverReport;
 import org.javameet.sfu.rtcp.Remb;
@@ -21,6 +22,13 @@ final class RtcpSend {
         Pli pli = new Pli(senderSsrc, mediaSsrc);
         ByteBuf out = alloc.heapBuffer(pli.marshalSize() + SrtpSession.MAX_TRAILER);
         pli.marshalTo(out);
+        return out;
+    }
+
+    static ByteBuf nack(ByteBufAllocator alloc, long senderSsrc, long mediaSsrc, int[] lost) {
+        Nack nack = Nack.of(senderSsrc, mediaSsrc, lost);
+        ByteBuf out = alloc.heapBuffer(nack.marshalSize() + SrtpSession.MAX_TRAILER);
+        nack.marshalTo(out);
         return out;
     }
 

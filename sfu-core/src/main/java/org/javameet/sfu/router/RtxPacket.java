@@ -43,4 +43,27 @@ final class RtxPacket {
         out.writeBytes(original, start + headerLength, payloadLength);
         return out;
     }
+
+    /**
+     * Restores the original packet from a publisher's RTX retransmission: header (with its extensions) as
+     * sent, sequence number from the OSN, the media SSRC and payload type, payload without the OSN and
+     * without padding. Returns null for padding-only RTX (bandwidth probes), which carry no packet.
+     */
+    static ByteBuf unwrap(ByteBufAllocator alloc, ByteBuf rtx, long mediaSsrc, int mediaPayloadType) {
+        int start = rtx.readerIndex();
+        int headerLength = RtpHeader.headerLength(rtx);
+        int payloadLength = RtpHeader.payloadLength(rtx);
+        if (payloadLength <= 2) {
+            return null;
+        }
+        int osn = rtx.getUnsignedShort(start + headerLength);
+        ByteBuf out = alloc.heapBuffer(headerLength + payloadLength - 2);
+        out.writeBytes(rtx, start, headerLength);
+        out.writeBytes(rtx, start + headerLength + 2, payloadLength - 2);
+        out.setByte(0, out.getByte(0) & ~0x20); // padding was not copied
+        RtpHeader.setSequenceNumber(out, osn);
+        RtpHeader.setSsrc(out, mediaSsrc);
+        RtpHeader.setPayloadType(out, mediaPayloadType);
+        return out;
+    }
 }

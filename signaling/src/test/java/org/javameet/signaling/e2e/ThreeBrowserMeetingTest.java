@@ -79,9 +79,6 @@ class ThreeBrowserMeetingTest {
                             in.get("frameWidth"), in.get("frameHeight"), in.get("framesDecoded"));
                 }
             }
-            for (String pid : others0) {
-                assertTrue(kbps.get(pid) >= 500, "video from " + pid + " reached only " + kbps.get(pid) + " kbps");
-            }
             for (int i = 0; i < peers.size(); i++) {
                 Object out = Browsers.stats(peers.get(i)).get("outbound");
                 System.out.println("[e2e] browser " + i + " sends: " + out);
@@ -90,6 +87,12 @@ class ThreeBrowserMeetingTest {
                 Object firstFrame = Browsers.js(peers.get(i),
                         "const j = window.javameet; return j.firstFrameAt && j.joinedAt ? j.firstFrameAt - j.joinedAt : null");
                 System.out.println("[e2e] browser " + i + " join to first remote frame: " + firstFrame + " ms");
+            }
+            server.meterRegistry().scrape().lines()
+                    .filter(l -> l.startsWith("javameet_media") && !l.endsWith(" 0.0"))
+                    .forEach(l -> System.out.println("[e2e] server " + l));
+            for (String pid : others0) {
+                assertTrue(kbps.get(pid) >= 500, "video from " + pid + " reached only " + kbps.get(pid) + " kbps");
             }
 
             // one leaves: the others' tiles for them are gone within 5 s
