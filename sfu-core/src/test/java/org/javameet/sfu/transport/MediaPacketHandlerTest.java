@@ -1,0 +1,309 @@
+package org.javameet.sfu.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.metrics.DropReason;
+import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.stun.StunException;
+import org.javameet.sfu.stun.StunMessage;
+import org.javameet.sfu.stun.StunMessageBuilder;
+import org.javameet.sfu.webrtc.LocalTransportParams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The media socket's handler in an EmbeddedChannel: RFC 7983 demultiplexing, ICE-lite answers and the
+ * buffer ownership rule (every datagram is released unless a transport took it). Buffers come from the
+ * channel's pooled allocator, so a missed release also trips the leak detector.
+ */
+class MediaPacketHandlerTest {
+    private static final InetSocketAddress SERVER = new InetSocketAddress("192.0.2.10", 3478);
+    private static final InetSocketAddress BROWSER = new InetSocketAddress("198.51.100.7", 50123);
+    private static final String UFRAG = "sfuUfrag";
+    private static final String PWD = "sfuPasswordOf24CharsAbcd";
+    private static final String REMOTE_UFRAG = "uKEP";
+
+    private static DtlsCertificate certificate;
+
+    private EmbeddedChannel channel;
+    private TransportRegistry registry;
+    private MediaMetrics metrics;
+    private WebRtcTransport transport;
+    private final List<DatagramPacket> sent = new ArrayList<>();
+    private final List<ByteBuf> made = new ArrayList<>();
+
+    @BeforeAll
+    static void certificate() {
+        certificate = DtlsCertificate.generate(); // RSA/ECDSA key generation: once per class
+    }
+
+    @BeforeEach
+    void setUp() {
+        registry = new TransportRegistry();
+        metrics = MediaMetrics.noop();
+        channel = new EmbeddedChannel(new MediaPacketHandler(registry, metrics));
+        PacketSender sender = new PacketSender() {
+            @Override
+            public boolean send(ByteBuf data, InetSocketAddress to) {
+                sent.add(new DatagramPacket(data, to));
+                return true;
+            }
+
+            @Override
+            public void flush() {
+            }
+        };
+        LocalTransportParams local = new LocalTransportParams(UFRAG, PWD, certificate.fingerprintAlgorithm(),
+                certificate.fingerprintHex(), List.of(SERVER));
+        transport = new WebRtcTransport("t1", local, channel.eventLoop(), sender, registry, certificate,
+                r -> {
+                    throw new AssertionError("no DTLS without the remote's SDP");
+                }, metrics, channel.alloc());
+        registry.register(transport);
+    }
+
+    @AfterEach
+    void buffersReleased() {
+        assertTrue(sent.isEmpty(), "the transport sent something: " + sent);
+        for (ByteBuf b : made) {
+            assertEquals(0, b.refCnt(), "a datagram handed to the handler was not released");
+        }
+    }
+
+    // --- garbage from an unknown address
+
+    /** One byte from each RFC 7983 range (and the gaps between them); nothing is bound, so all of it is dropped. */
+    @ParameterizedTest(name = "first byte {0} -> {1}")
+    @CsvSource({
+            "0, STUN_MALFORMED", "3, STUN_MALFORMED",         // [0..3] STUN, but one byte is no STUN header
+            "4, UNKNOWN_PROTOCOL", "15, UNKNOWN_PROTOCOL",
+            "16, UNKNOWN_PROTOCOL", "19, UNKNOWN_PROTOCOL",   // [16..19] ZRTP: not spoken here
+            "20, UNKNOWN_ADDRESS", "22, UNKNOWN_ADDRESS", "63, UNKNOWN_ADDRESS",  // [20..63] DTLS
+            "64, UNKNOWN_PROTOCOL", "79, UNKNOWN_PROTOCOL",   // [64..79] TURN channel: ICE-lite has no TURN
+            "80, UNKNOWN_PROTOCOL", "127, UNKNOWN_PROTOCOL",
+            "128, UNKNOWN_ADDRESS", "191, UNKNOWN_ADDRESS",   // [128..191] RTP/RTCP
+            "192, UNKNOWN_PROTOCOL", "255, UNKNOWN_PROTOCOL",
+    })
+    void oneByteDatagramFromUnknownAddressIsDropped(int firstByte, DropReason reason) {
+        DatagramPacket dp = datagram(new byte[] {(byte) firstByte}, BROWSER);
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt());
+        assertDroppedOnly(reason, 1);
+        assertNull(channel.readOutbound());
+        assertNull(registry.byAddress(BROWSER));
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void emptyDatagramIsDroppedAsUnknownProtocol() {
+        DatagramPacket dp = datagram(new byte[0], BROWSER);
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt());
+        assertDroppedOnly(DropReason.UNKNOWN_PROTOCOL, 1);
+        assertNull(channel.readOutbound());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void randomDatagramsFromUnknownAddressesAreAllDroppedAndReleased() {
+        Random random = new Random(7983);
+        int n = 500;
+        for (int i = 0; i < n; i++) {
+            byte[] junk = new byte[random.nextInt(1500)];
+            random.nextBytes(junk);
+            InetSocketAddress from = new InetSocketAddress("203.0.113." + (1 + random.nextInt(254)), 1024 + random.nextInt(60000));
+            DatagramPacket dp = datagram(junk, from);
+            assertFalse(channel.writeInbound(dp));
+            assertEquals(0, dp.refCnt(), "datagram " + i + " not released");
+        }
+        assertEquals(n, totalDrops(), "every datagram is counted under exactly one reason");
+        assertEquals(0, metrics.dropped(DropReason.NOT_CONNECTED));
+        assertNull(channel.readOutbound());
+        assertEquals(0, registry.all().stream().filter(t -> t.remoteAddress() != null).count());
+        assertFalse(channel.finish());
+    }
+
+    // --- STUN
+
+    @Test
+    void bindingRequestForUnknownUfragIsDroppedWithoutAnswer() {
+        DatagramPacket dp = stun(bindingRequest("nobody:" + REMOTE_UFRAG, PWD), BROWSER);
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt());
+        assertDroppedOnly(DropReason.STUN_UNKNOWN_UFRAG, 1);
+        assertNull(channel.readOutbound());
+        assertNull(registry.byAddress(BROWSER));
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void validBindingRequestIsAnsweredAndBindsTheAddress() throws StunException {
+        StunMessageBuilder request = bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD).useCandidate();
+        byte[] tx = transactionIdOf(request);
+        DatagramPacket dp = stun(request, BROWSER);
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt());
+        assertEquals(0, totalDrops());
+
+        DatagramPacket response = channel.readOutbound();
+        assertNotNull(response, "no binding response written");
+        try {
+            assertEquals(BROWSER, response.recipient());
+            ByteBuf content = response.content();
+            StunMessage m = StunMessage.parse(content);
+            assertEquals(StunMessage.BINDING_SUCCESS, m.messageType());
+            assertArrayEquals(tx, m.transactionId());
+            assertEquals(BROWSER, m.xorMappedAddress());
+            assertTrue(m.hasMessageIntegrity());
+            assertTrue(StunMessage.checkIntegrity(content, PWD.getBytes(StandardCharsets.UTF_8)),
+                    "MESSAGE-INTEGRITY must be keyed with the SFU's ice-pwd");
+            assertTrue(m.hasFingerprint());
+            assertTrue(StunMessage.checkFingerprint(content));
+        } finally {
+            response.release();
+        }
+        assertEquals(0, response.refCnt());
+        assertNull(channel.readOutbound(), "exactly one response");
+        assertSame(transport, registry.byAddress(BROWSER));
+        assertEquals(BROWSER, transport.remoteAddress());
+        assertEquals(TransportState.CONNECTING, transport.state());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void wrongPasswordIsDroppedAndBindsNothing() {
+        DatagramPacket dp = stun(bindingRequest(UFRAG + ":" + REMOTE_UFRAG, "notTheSfuPasswordAtAll!!").useCandidate(), BROWSER);
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt());
+        assertDroppedOnly(DropReason.STUN_BAD_INTEGRITY, 1);
+        assertNull(channel.readOutbound());
+        assertNull(registry.byAddress(BROWSER));
+        assertNull(transport.remoteAddress());
+        assertEquals(TransportState.NEW, transport.state());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void badFingerprintIsDroppedAndBindsNothing() {
+        ByteBuf buf = channel.alloc().buffer();
+        bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD).writeTo(buf);
+        int last = buf.writerIndex() - 1;
+        buf.setByte(last, buf.getByte(last) ^ 0x01); // corrupt the CRC, integrity stays valid
+        DatagramPacket dp = new DatagramPacket(buf, SERVER, BROWSER);
+        made.add(buf);
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt());
+        assertDroppedOnly(DropReason.STUN_BAD_FINGERPRINT, 1);
+        assertNull(channel.readOutbound());
+        assertNull(registry.byAddress(BROWSER));
+        assertFalse(channel.finish());
+    }
+
+    // --- after binding
+
+    @Test
+    void rtpBeforeDtlsIsDroppedAsNotConnected() {
+        bind();
+        byte[] rtp = new byte[12 + 20];
+        rtp[0] = (byte) 0x80;  // V=2
+        rtp[1] = 96;           // PT 96 (VP8), no marker
+        rtp[3] = 1;            // sequence 1
+        rtp[11] = 42;          // SSRC 42
+        DatagramPacket dp = datagram(rtp, BROWSER);
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt(), "the transport took the packet and must release it");
+        assertDroppedOnly(DropReason.NOT_CONNECTED, 1);
+        assertNull(channel.readOutbound());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void rtpFromAnotherAddressThanTheBoundOneIsUnknown() {
+        bind();
+        byte[] rtp = new byte[12];
+        rtp[0] = (byte) 0x80;
+        DatagramPacket dp = datagram(rtp, new InetSocketAddress("198.51.100.7", 50124));
+        assertFalse(channel.writeInbound(dp));
+        assertEquals(0, dp.refCnt());
+        assertDroppedOnly(DropReason.UNKNOWN_ADDRESS, 1);
+        assertFalse(channel.finish());
+    }
+
+    /** A valid check from BROWSER; its response is read and released. A valid check drops nothing. */
+    private void bind() {
+        DatagramPacket dp = stun(bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD).useCandidate(), BROWSER);
+        channel.writeInbound(dp);
+        DatagramPacket response = channel.readOutbound();
+        assertNotNull(response);
+        response.release();
+        assertSame(transport, registry.byAddress(BROWSER));
+        assertEquals(0, totalDrops());
+    }
+
+    // --- helpers
+
+    private StunMessageBuilder bindingRequest(String username, String password) {
+        return StunMessageBuilder.bindingRequest(StunMessageBuilder.newTransactionId())
+                .username(username)
+                .priority(2122194687L)
+                .iceControlling(0x1234_5678_9abc_def0L)
+                .messageIntegrity(password.getBytes(StandardCharsets.UTF_8))
+                .fingerprint();
+    }
+
+    private static byte[] transactionIdOf(StunMessageBuilder b) throws StunException {
+        ByteBuf tmp = io.netty.buffer.Unpooled.buffer();
+        try {
+            b.writeTo(tmp);
+            return StunMessage.parse(tmp).transactionId();
+        } finally {
+            tmp.release();
+        }
+    }
+
+    private DatagramPacket stun(StunMessageBuilder b, InetSocketAddress from) {
+        ByteBuf buf = channel.alloc().buffer(b.encodedLength());
+        b.writeTo(buf);
+        made.add(buf);
+        return new DatagramPacket(buf, SERVER, from);
+    }
+
+    private DatagramPacket datagram(byte[] bytes, InetSocketAddress from) {
+        ByteBuf buf = channel.alloc().buffer(Math.max(bytes.length, 1));
+        buf.writeBytes(bytes);
+        made.add(buf);
+        return new DatagramPacket(buf, SERVER, from);
+    }
+
+    private double totalDrops() {
+        double n = 0;
+        for (DropReason r : DropReason.values()) {
+            n += metrics.dropped(r);
+        }
+        return n;
+    }
+
+    private void assertDroppedOnly(DropReason reason, int count) {
+        assertEquals(count, metrics.dropped(reason), reason.name());
+        assertEquals(count, totalDrops(), "dropped under another reason too");
+    }
+}
