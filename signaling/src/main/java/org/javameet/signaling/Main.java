@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.javameet.signaling.config.ConfigException;
 import org.javameet.signaling.config.LogLevel;
 import org.javameet.signaling.config.ServerConfig;
@@ -79,11 +78,7 @@ public final class Main {
             server.close();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         return -1;
     }
 
@@ -167,13 +162,13 @@ public final class Main {
         private static int port(String v, String option) throws UsageException {
             try {
                 int p = Integer.parseInt(v);
-                if (p >= 0 && p <= 65535) {
+                if (p >= 1 && p <= 65535) {
                     return p;
                 }
             } catch (NumberFormatException e) {
                 // fall through
             }
-            throw new UsageException(option + " must be a port number 0-65535, got \"" + v + "\"");
+            throw new UsageException(option + " must be a port number 1-65535, got \"" + v + "\"");
         }
 
         ServerConfig apply(ServerConfig c) throws UsageException {
