@@ -82,10 +82,14 @@ public final class Main {
         return -1;
     }
 
+    /** The exception's message and its causes', each said once. */
     private static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
-        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
-            sb.append(": ").append(c.getMessage() == null ? c.toString() : c.getMessage());
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? c.toString() : c.getMessage();
+            if (sb.indexOf(m) < 0) {
+                sb.append(": ").append(m);
+            }
             if (c.getCause() == c) {
                 break;
             }
