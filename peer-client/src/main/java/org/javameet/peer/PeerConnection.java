@@ -90,6 +90,12 @@ public final class PeerConnection implements AutoCloseable {
     private long lastConsentNanos;
     private DtlsEndpoint dtls;
     private SrtpSession srtp;
+    /**
+     * SRTP that arrived while our half of the DTLS handshake was finishing: the server is done one flight
+     * before us and may start sending (a keyframe first) at once; these are decrypted once the keys are here.
+     */
+    private final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
+    private static final int MAX_EARLY = 256;
     private InetSocketAddress mappedAddress;
 
     // counters, loop only, read through snapshots
@@ -277,6 +283,9 @@ public final class PeerConnection implements AutoCloseable {
         }
         srtp = new SrtpSession(keys);
         state = State.CONNECTED;
+        while (!early.isEmpty()) {
+            onSrtp(early.poll());
+        }
         connected.complete(this);
     }
 
@@ -380,24 +389,32 @@ public final class PeerConnection implements AutoCloseable {
             if (dtls != null) {
                 dtls.onDatagram(raw);
             }
-        } else if (first >= 128 && first <= 191 && srtp != null) {
-            lastConsentNanos = System.nanoTime();
-            ByteBuf data = Unpooled.wrappedBuffer(raw);
-            try {
-                boolean rtcp = PacketKind.isRtcp(data);
-                SrtpStatus s = rtcp ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);
-                if (s != SrtpStatus.OK) {
-                    counters.srtpFailures++;
-                    return;
-                }
-                if (rtcp) {
-                    handler.onRtcp(this, data);
-                } else {
-                    handler.onRtp(this, data);
-                }
-            } finally {
-                data.release();
+        } else if (first >= 128 && first <= 191) {
+            if (srtp != null) {
+                onSrtp(raw);
+            } else if (state == State.DTLS && early.size() < MAX_EARLY) {
+                early.add(raw);
             }
+        }
+    }
+
+    private void onSrtp(byte[] raw) {
+        lastConsentNanos = System.nanoTime();
+        ByteBuf data = Unpooled.wrappedBuffer(raw);
+        try {
+            boolean rtcp = PacketKind.isRtcp(data);
+            SrtpStatus s = rtcp ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);
+            if (s != SrtpStatus.OK) {
+                counters.srtpFailures++;
+                return;
+            }
+            if (rtcp) {
+                handler.onRtcp(this, data);
+            } else {
+                handler.onRtp(this, data);
+            }
+        } finally {
+            data.release();
         }
     }
 
@@ -444,6 +461,7 @@ public final class PeerConnection implements AutoCloseable {
                 srtp.close();
                 srtp = null;
             }
+            early.clear();
             if (channel != null) {
                 channel.close();
             }
