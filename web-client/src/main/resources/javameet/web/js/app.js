@@ -4,7 +4,7 @@
 import { SignalingConnection, signalingUrl, pageToken, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
 import { buildConfig, DEFAULT_INTERFACE_CONFIG } from './config.js';
 import { MediaSession } from './session.js';
-import { getLocalMedia, savedDisplayName, savedDevices } from './media.js';
+import { getLocalMedia, savedDisplayName, savedDevices, LevelMeter } from './media.js';
 import { Prejoin, setToggle } from './prejoin.js';
 import { MeetingView } from './meeting.js';
 import { ChatPanel } from './chat.js';
@@ -154,7 +154,7 @@ class RoomApp {
     this.lobbyRequests = new LobbyRequests((id, admit) => this.signaling?.lobbyDecision(id, admit));
     this.monitor = new StatsMonitor(() => this.session, {
       localId: () => this.participantId,
-      localAudioOn: () => !this.audioMuted && this.hasTrack('audio'),
+      localLevel: () => this.localLevel(),
       onSpeaker: (id) => this.view.setActiveSpeaker(id),
       onQuality: (id, q) => this.view.setQuality(id, q),
     });
@@ -290,6 +290,20 @@ class RoomApp {
       if (ev.expected || conn !== this.signaling) return;
       this.connectionLost(`socket closed (${ev.code})`);
     });
+  }
+
+  /**
+   * Our microphone's level as getSynchronizationSources() reports others' (linear 0..1), from an
+   * analyser on the local track; 0 while muted.
+   */
+  localLevel() {
+    const track = this.stream.getAudioTracks()[0];
+    if (!track || this.audioMuted || track.readyState !== 'live') return 0;
+    if (this.meter?.track !== track) {
+      this.meter?.stop();
+      try { this.meter = Object.assign(new LevelMeter(track), { track }); } catch { this.meter = null; return 0; }
+    }
+    return this.meter.rms();
   }
 
   /** @param {string} id */
@@ -541,6 +555,8 @@ class RoomApp {
   /** Stops everything that runs while in the meeting. */
   teardown() {
     this.monitor.stop();
+    this.meter?.stop();
+    this.meter = null;
     this.session?.close();
     this.session = null;
     this.screenTrack?.stop();

@@ -1,6 +1,7 @@
-// What getStats() tells about the meeting while it runs: who is talking (inbound audioLevel per
-// participant, our own from the media-source) and how good each connection is (loss and jitter of
-// what we receive from someone; round-trip time and loss the server reports for what we send).
+// Who is talking and how good each connection is, while the meeting runs. Talking: the audio level of
+// each participant's last packets (RTCRtpReceiver.getSynchronizationSources(), cheap enough to read
+// several times a second) and ours from a WebAudio analyser. Quality: a getStats() every 2 s — loss and
+// jitter of what we receive from someone; round-trip time and loss the server reports for what we send.
 
 /** @typedef {'good'|'medium'|'poor'} Quality */
 
@@ -55,7 +56,7 @@ export class ActiveSpeaker {
 }
 
 const LEVEL_INTERVAL_MS = 400;
-const QUALITY_EVERY = 5; // ticks: quality over a 2 s window
+const QUALITY_EVERY = 5; // ticks: getStats() and quality over a 2 s window
 
 /**
  * Polls a MediaSession's stats() and reports speaker and quality changes.
@@ -63,7 +64,7 @@ const QUALITY_EVERY = 5; // ticks: quality over a 2 s window
 export class StatsMonitor {
   /**
    * @param {() => (import('./session.js').MediaSession|null)} session
-   * @param {{localId: () => string|null, localAudioOn: () => boolean,
+   * @param {{localId: () => string|null, localLevel: () => number,
    *          onSpeaker: (id: string|null) => void,
    *          onQuality: (id: string, q: Quality|null) => void}} hooks
    */
@@ -95,17 +96,11 @@ export class StatsMonitor {
     if (!session || this.busy) return;
     this.busy = true;
     try {
-      const s = await session.stats();
-      const levels = new Map();
-      for (const i of s.inbound) {
-        if (i.kind === 'audio' && i.participantId) {
-          levels.set(i.participantId, Math.max(levels.get(i.participantId) ?? 0, i.audioLevel ?? 0));
-        }
-      }
+      const levels = session.audioLevels();
       const me = this.hooks.localId();
-      if (me) levels.set(me, this.hooks.localAudioOn() ? s.localAudioLevel ?? 0 : 0);
+      if (me) levels.set(me, this.hooks.localLevel());
       this.hooks.onSpeaker(this.speaker.update(levels, performance.now()));
-      if (++this.ticks % QUALITY_EVERY === 0) this.quality(s, me);
+      if (++this.ticks % QUALITY_EVERY === 0) this.quality(await session.stats(), me);
     } catch (e) {
       console.debug('stats: tick failed', e);
     } finally {
@@ -142,7 +137,7 @@ export class StatsMonitor {
       const rtts = s.remoteInbound.map((r) => r.roundTripTime).filter((r) => r != null);
       const rtt = rtts.length ? Math.max(...rtts) : s.outbound.find((o) => o.roundTripTime != null)?.roundTripTime;
       const loss = Math.max(0, ...s.remoteInbound.map((r) => r.fractionLost ?? 0));
-      const jitter = Math.max(0, ...s.remoteInbound.map((r) => r.jitter ?? 0));
+      const jitter = Math.max(0, ...s.remoteInbound.filter((r) => r.kind === 'audio').map((r) => r.jitter ?? 0));
       this.hooks.onQuality(me, classifyQuality({ loss, jitter, rtt }));
     }
   }

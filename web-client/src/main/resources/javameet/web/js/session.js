@@ -204,6 +204,27 @@ export class MediaSession {
     }
   }
 
+  /**
+   * Each participant's current audio level (0..1) from the receivers' synchronization sources: the
+   * RFC 6464 level of the last packet, far cheaper than a full getStats() several times a second.
+   * @returns {Map<string, number>}
+   */
+  audioLevels() {
+    const levels = new Map();
+    for (const t of this.subscribePc?.getTransceivers() ?? []) {
+      if (t.mid == null || t.receiver.track.kind !== 'audio') continue;
+      const info = this.tracks.get(String(t.mid));
+      if (!info || info.active === false) continue;
+      const now = performance.now();
+      let level = 0;
+      for (const s of t.receiver.getSynchronizationSources?.() ?? []) {
+        if (now - s.timestamp < 1000) level = Math.max(level, s.audioLevel ?? 0);
+      }
+      levels.set(info.participantId, Math.max(levels.get(info.participantId) ?? 0, level));
+    }
+    return levels;
+  }
+
   /** Every m-line of the subscribe connection with its receiver's track. @returns {RemoteTrack[]} */
   remoteTracks() {
     const list = [];
