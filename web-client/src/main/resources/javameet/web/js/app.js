@@ -155,6 +155,7 @@ class RoomApp {
     this.monitor = new StatsMonitor(() => this.session, {
       localId: () => this.participantId,
       localLevel: () => this.localLevel(),
+      isMuted: (id) => !!this.view.info(id)?.audioMuted,
       onSpeaker: (id) => this.view.setActiveSpeaker(id),
       onQuality: (id, q) => this.view.setQuality(id, q),
     });

@@ -64,7 +64,7 @@ const QUALITY_EVERY = 5; // ticks: getStats() and quality over a 2 s window
 export class StatsMonitor {
   /**
    * @param {() => (import('./session.js').MediaSession|null)} session
-   * @param {{localId: () => string|null, localLevel: () => number,
+   * @param {{localId: () => string|null, localLevel: () => number, isMuted: (id: string) => boolean,
    *          onSpeaker: (id: string|null) => void,
    *          onQuality: (id: string, q: Quality|null) => void}} hooks
    */
@@ -99,6 +99,8 @@ export class StatsMonitor {
       const levels = session.audioLevels();
       const me = this.hooks.localId();
       if (me) levels.set(me, this.hooks.localLevel());
+      // someone shown as muted is never highlighted, whatever their last packets said
+      for (const id of levels.keys()) if (this.hooks.isMuted(id)) levels.set(id, 0);
       this.hooks.onSpeaker(this.speaker.update(levels, performance.now()));
       if (++this.ticks % QUALITY_EVERY === 0) this.quality(await session.stats(), me);
     } catch (e) {
