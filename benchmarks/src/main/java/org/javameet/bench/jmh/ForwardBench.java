@@ -44,6 +44,10 @@ public class ForwardBench {
     @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
+    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
+    @Param({"OpenSSL"})
+    public String aes;
+
     @Param({"VIDEO", "AUDIO"})
     public PacketShape packet;
 
@@ -62,7 +66,7 @@ public class ForwardBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        SrtpSession.warmUp();
+        Crypto.setUp(aes);
         byte[] template = Packets.rtp(packet, 0);
         src = PooledByteBufAllocator.DEFAULT.directBuffer(2048).writeBytes(template);
         srtp = new SrtpSession(Packets.keys(profile));

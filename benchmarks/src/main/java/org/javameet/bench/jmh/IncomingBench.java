@@ -39,6 +39,10 @@ public class IncomingBench {
     @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
+    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
+    @Param({"OpenSSL"})
+    public String aes;
+
     @Param({"VIDEO", "AUDIO"})
     public PacketShape packet;
 
@@ -50,7 +54,7 @@ public class IncomingBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        SrtpSession.warmUp();
+        Crypto.setUp(aes);
         template = Packets.rtp(packet, 0);
         wire = Unpooled.buffer(template.length + SrtpSession.MAX_TRAILER);
         SrtpKeys keys = Packets.keys(profile);

@@ -35,6 +35,10 @@ public class SrtpProtectBench {
     @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
+    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
+    @Param({"OpenSSL"})
+    public String aes;
+
     @Param({"VIDEO", "AUDIO"})
     public PacketShape packet;
 
@@ -48,7 +52,7 @@ public class SrtpProtectBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        SrtpSession.warmUp();
+        Crypto.setUp(aes);
         template = Packets.rtp(packet, 0);
         work = buffer.allocate(template.length + SrtpSession.MAX_TRAILER);
         sender = new SrtpSession(Packets.keys(profile));

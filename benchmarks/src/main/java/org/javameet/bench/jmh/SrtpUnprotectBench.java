@@ -40,6 +40,10 @@ public class SrtpUnprotectBench {
     @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
+    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
+    @Param({"OpenSSL"})
+    public String aes;
+
     @Param({"VIDEO", "AUDIO"})
     public PacketShape packet;
 
@@ -54,7 +58,7 @@ public class SrtpUnprotectBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        SrtpSession.warmUp();
+        Crypto.setUp(aes);
         template = Packets.rtp(packet, 0);
         work = buffer.allocate(template.length + SrtpSession.MAX_TRAILER);
         SrtpKeys keys = Packets.keys(profile);
