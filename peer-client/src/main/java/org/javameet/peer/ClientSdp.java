@@ -1,0 +1,240 @@
+package org.javameet.peer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import org.javameet.sfu.sdp.HeaderExtension;
+import org.javameet.sfu.sdp.MediaDescription;
+import org.javameet.sfu.sdp.RtpCodec;
+import org.javameet.sfu.sdp.SdpException;
+import org.javameet.sfu.sdp.SessionDescription;
+import org.javameet.sfu.sdp.SsrcInfo;
+import org.javameet.sfu.webrtc.MediaKind;
+
+/**
+ * The client's half of both negotiations, in the dialect Chromium speaks: the publish offer (our tracks,
+ * {@code sendonly}) and the answer to the server's subscribe offer ({@code recvonly}, {@code setup:active}).
+ * Built and read with sfu-core's {@link SessionDescription}.
+ */
+public final class ClientSdp {
+    public static final int OPUS_PT = 111;
+    public static final int VP8_PT = 96;
+    public static final int RTX_PT = 97;
+    /** Our extmap id for ssrc-audio-level in the publish offer. */
+    public static final int AUDIO_LEVEL_EXT_ID = 1;
+
+    public static final RtpCodec OPUS = new RtpCodec(OPUS_PT, "opus", 48000, 2, "minptime=10;useinbandfec=1", List.of());
+    public static final RtpCodec VP8 = new RtpCodec(VP8_PT, "VP8", 90000, 1, null,
+            List.of("goog-remb", "ccm fir", "nack", "nack pli"));
+    public static final RtpCodec VP8_RTX = new RtpCodec(RTX_PT, "rtx", 90000, 1, "apt=" + VP8_PT, List.of());
+
+    private ClientSdp() {
+    }
+
+    /** Our side of a transport: ICE credentials and DTLS fingerprint ("sha-256 AB:..."). */
+    public record LocalIdentity(String iceUfrag, String icePwd, String fingerprint) {
+    }
+
+    /**
+     * One track we publish.
+     *
+     * @param rtxSsrc 0 for none (audio)
+     */
+    public record LocalTrack(String mid, MediaKind kind, long ssrc, long rtxSsrc, String streamId, String trackId) {
+    }
+
+    /** A publish offer: BUNDLE, rtcp-mux, {@code setup:actpass}, one {@code sendonly} m-line per track. */
+    public static String publishOffer(LocalIdentity id, String cname, List<LocalTrack> tracks) {
+        SessionDescription sd = session();
+        List<String> mids = new ArrayList<>();
+        for (LocalTrack t : tracks) {
+            mids.add(t.mid());
+        }
+        sd.add("group", "BUNDLE " + String.join(" ", mids));
+        sd.flag("extmap-allow-mixed");
+        sd.add("msid-semantic", " WMS " + (tracks.isEmpty() ? "*" : tracks.get(0).streamId()));
+        for (LocalTrack t : tracks) {
+            boolean video = t.kind() == MediaKind.VIDEO;
+            MediaDescription m = new MediaDescription(t.kind().sdpName(), 9, "UDP/TLS/RTP/SAVPF",
+                    video ? List.of(Integer.toString(VP8_PT), Integer.toString(RTX_PT)) : List.of(Integer.toString(OPUS_PT)));
+            transportLines(m, id, "actpass");
+            m.add("mid", t.mid());
+            if (!video) {
+                m.add("extmap", AUDIO_LEVEL_EXT_ID + " " + HeaderExtension.AUDIO_LEVEL);
+            }
+            m.flag("sendonly");
+            m.add("msid", t.streamId() + " " + t.trackId());
+            m.flag("rtcp-mux");
+            if (video) {
+                m.flag("rtcp-rsize");
+                VP8.writeTo(m);
+                VP8_RTX.writeTo(m);
+                if (t.rtxSsrc() != 0) {
+                    m.add("ssrc-group", "FID " + t.ssrc() + " " + t.rtxSsrc());
+                }
+            } else {
+                OPUS.writeTo(m);
+            }
+            ssrcLines(m, t.ssrc(), cname, t);
+            if (video && t.rtxSsrc() != 0) {
+                ssrcLines(m, t.rtxSsrc(), cname, t);
+            }
+            sd.media().add(m);
+        }
+        return sd.toString();
+    }
+
+    private static void ssrcLines(MediaDescription m, long ssrc, String cname, LocalTrack t) {
+        m.add("ssrc", ssrc + " cname:" + cname);
+        m.add("ssrc", ssrc + " msid:" + t.streamId() + " " + t.trackId());
+    }
+
+    private static SessionDescription session() {
+        SessionDescription sd = new SessionDescription();
+        sd.origin("- " + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1)
+                + " 2 IN IP4 127.0.0.1");
+        return sd;
+    }
+
+    private static void transportLines(MediaDescription m, LocalIdentity id, String setup) {
+        m.otherLines().add("c=IN IP4 0.0.0.0");
+        m.add("rtcp", "9 IN IP4 0.0.0.0");
+        m.add("ice-ufrag", id.iceUfrag());
+        m.add("ice-pwd", id.icePwd());
+        m.add("ice-options", "trickle");
+        m.add("fingerprint", id.fingerprint());
+        m.add("setup", setup);
+    }
+
+    /** The server's side of a transport as its SDP states it. */
+    public record RemoteTransport(String iceUfrag, String icePwd, String fingerprint, InetSocketAddress candidate) {
+    }
+
+    /**
+     * One m-line of a server's subscribe offer.
+     *
+     * @param streamId the publisher's participant id (from a=msid), null when inactive
+     * @param rtxSsrc 0 without an FID group
+     */
+    public record OfferedTrack(String mid, MediaKind kind, boolean active, long ssrc, long rtxSsrc, String streamId,
+                               String trackId, List<RtpCodec> codecs) {
+        public int payloadType(String codec) {
+            for (RtpCodec c : codecs) {
+                if (c.is(codec)) {
+                    return c.payloadType();
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Reads the ICE, DTLS and candidate lines of the first usable m-section of a server SDP. */
+    public static RemoteTransport remoteTransport(SessionDescription sd) throws SdpException {
+        for (MediaDescription m : sd.media()) {
+            if (m.isRejected()) {
+                continue;
+            }
+            String ufrag = sd.attribute(m, "ice-ufrag");
+            String pwd = sd.attribute(m, "ice-pwd");
+            String fp = sd.attribute(m, "fingerprint");
+            if (ufrag == null || pwd == null || fp == null) {
+                throw new SdpException("server SDP lacks ice-ufrag, ice-pwd or fingerprint");
+            }
+            return new RemoteTransport(ufrag, pwd, fp, pickCandidate(m.attributes("candidate")));
+        }
+        throw new SdpException("server SDP has no usable m-section");
+    }
+
+    /** The first UDP host candidate, IPv4 loopback preferred (tests and the load harness run on one machine). */
+    static InetSocketAddress pickCandidate(List<String> candidates) throws SdpException {
+        InetSocketAddress best = null;
+        for (String c : candidates) {
+            // foundation component transport priority address port "typ" type
+            String[] p = c.trim().split("\\s+");
+            if (p.length < 8 || !p[2].equalsIgnoreCase("udp") || !p[6].equals("typ")) {
+                continue;
+            }
+            InetSocketAddress a;
+            try {
+                a = new InetSocketAddress(InetAddress.getByName(p[4]), Integer.parseInt(p[5]));
+            } catch (UnknownHostException | NumberFormatException e) {
+                continue;
+            }
+            if (best == null || a.getAddress().isLoopbackAddress() && !best.getAddress().isLoopbackAddress()) {
+                best = a;
+            }
+        }
+        if (best == null) {
+            throw new SdpException("server SDP has no UDP host candidate");
+        }
+        return best;
+    }
+
+    /** The m-lines of a subscribe offer, in order. */
+    public static List<OfferedTrack> offeredTracks(SessionDescription offer) {
+        List<OfferedTrack> out = new ArrayList<>();
+        for (MediaDescription m : offer.media()) {
+            MediaKind kind = MediaKind.ofSdp(m.media());
+            boolean active = !m.isRejected() && ("sendonly".equals(m.direction()) || "sendrecv".equals(m.direction()));
+            SsrcInfo ssrcs = SsrcInfo.of(m);
+            String streamId = null;
+            String trackId = null;
+            String msid = m.attribute("msid");
+            if (msid != null) {
+                String[] p = msid.trim().split("\\s+");
+                streamId = p[0];
+                trackId = p.length > 1 ? p[1] : null;
+            }
+            out.add(new OfferedTrack(m.mid(), kind, active && kind != null,
+                    ssrcs.mediaSsrcs().isEmpty() ? 0 : ssrcs.mediaSsrcs().get(0),
+                    ssrcs.rtxSsrcs().isEmpty() ? 0 : ssrcs.rtxSsrcs().get(0), streamId, trackId, RtpCodec.of(m)));
+        }
+        return out;
+    }
+
+    /**
+     * Answers a subscribe offer: every m-line accepted {@code recvonly} with the offered codecs and extensions
+     * (an {@code inactive} one stays {@code inactive}, a rejected one stays rejected), {@code setup:active}
+     * because the server is always the DTLS server.
+     */
+    public static String subscribeAnswer(SessionDescription offer, LocalIdentity id) {
+        SessionDescription sd = session();
+        List<String> mids = new ArrayList<>();
+        for (MediaDescription m : offer.media()) {
+            MediaDescription a;
+            if (m.isRejected() || MediaKind.ofSdp(m.media()) == null) {
+                a = new MediaDescription(m.media(), 0, m.protocol(),
+                        m.formats().isEmpty() ? List.of("0") : List.of(m.formats().get(0)));
+                a.otherLines().add("c=IN IP4 0.0.0.0");
+                if (m.mid() != null) {
+                    a.add("mid", m.mid());
+                }
+                a.flag("inactive");
+                sd.media().add(a);
+                continue;
+            }
+            a = new MediaDescription(m.media(), 9, m.protocol(), m.formats());
+            transportLines(a, id, "active");
+            a.add("mid", m.mid());
+            mids.add(m.mid());
+            for (String ext : m.attributes("extmap")) {
+                a.add("extmap", ext);
+            }
+            String dir = m.direction();
+            a.flag(dir.equals("sendonly") || dir.equals("sendrecv") ? "recvonly" : "inactive");
+            a.flag("rtcp-mux");
+            if (m.has("rtcp-rsize")) {
+                a.flag("rtcp-rsize");
+            }
+            for (RtpCodec c : RtpCodec.of(m)) {
+                c.writeTo(a);
+            }
+            sd.media().add(a);
+        }
+        sd.attributes().add(0, new org.javameet.sfu.sdp.Attribute("group", "BUNDLE " + String.join(" ", mids)));
+        sd.add("msid-semantic", " WMS");
+        return sd.toString();
+    }
+}

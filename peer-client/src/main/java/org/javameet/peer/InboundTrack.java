@@ -1,0 +1,246 @@
+package org.javameet.peer;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.Vp8;
+import org.javameet.sfu.webrtc.MediaKind;
+
+/**
+ * Receive state of one m-line of the subscribe connection: sequence tracking with a 1024-packet window
+ * (gaps, duplicates, reordering, recovery by RTX), keyframes, the embedded {@link MediaStamp} (latency and
+ * the SFU's rewriting offsets) and the last sender report. Loop only; {@link #snapshot} copies it out.
+ */
+final class InboundTrack {
+    private static final int WINDOW = 1024;
+    private static final int LATENCY_SAMPLES = 4096;
+    /** Gaps larger than this are not NACKed (a stream restart, not loss). */
+    static final int MAX_NACK_GAP = 64;
+
+    final String mid;
+    final MediaKind kind;
+    String participantId;
+    boolean active;
+    long ssrc;
+    long rtxSsrc;
+    int primaryPayloadType;
+    int rtxPayloadType;
+
+    private long packets;
+    private long bytes;
+    private long lastSsrc;
+    private int lastPayloadType = -1;
+    private boolean started;
+    private long baseSeq;
+    private long maxSeq;
+    private long distinct;
+    private final long[] window = new long[WINDOW / 64];
+    private long duplicates;
+    private long outOfOrder;
+    private long keyframes;
+    private Boolean firstPacketKeyframe;
+    private long firstPacketNanos;
+    private long lastPacketNanos;
+    private long retransmissions;
+    private final ArrayDeque<Integer> recentOsns = new ArrayDeque<>();
+    long nacksSent;
+    long plisSent;
+    long lastPliNanos;
+    private long unknownSenderIds;
+    private int lastSenderId;
+    private boolean offsetsKnown;
+    private int seqOffset;
+    private long tsOffset;
+    private long offsetChanges;
+    private long senderReports;
+    private long lastSrSsrc;
+    private long lastSrNtp;
+    private long lastSrRtp;
+    private final long[] latency = new long[LATENCY_SAMPLES];
+    private int latencyCount;
+
+    InboundTrack(ClientSdp.OfferedTrack t) {
+        this.mid = t.mid();
+        this.kind = t.kind();
+        update(t);
+    }
+
+    void update(ClientSdp.OfferedTrack t) {
+        active = t.active();
+        if (t.streamId() != null) {
+            participantId = t.streamId();
+        }
+        if (t.ssrc() != 0) {
+            ssrc = t.ssrc();
+            rtxSsrc = t.rtxSsrc();
+        }
+        int pt = t.payloadType(kind == MediaKind.VIDEO ? "VP8" : "opus");
+        if (pt >= 0) {
+            primaryPayloadType = pt;
+        }
+        rtxPayloadType = t.payloadType("rtx");
+    }
+
+    boolean hasData() {
+        return started;
+    }
+
+    /** What the receiver should do after a packet: the missing sequence numbers to NACK, a PLI. */
+    record Reaction(int[] nack, boolean pli) {
+        static final Reaction NONE = new Reaction(null, false);
+    }
+
+    /** A decrypted media packet on {@link #ssrc}. */
+    Reaction onMedia(ByteBuf p, long nowNanos, int expectedSenderId) {
+        packets++;
+        bytes += RtpHeader.payloadLength(p);
+        lastSsrc = RtpHeader.ssrc(p);
+        lastPayloadType = RtpHeader.payloadType(p);
+        lastPacketNanos = nowNanos;
+        boolean video = kind == MediaKind.VIDEO;
+        boolean keyframe = video && Vp8.isKeyframe(p);
+        if (keyframe) {
+            keyframes++;
+        }
+        if (firstPacketNanos == 0) {
+            firstPacketNanos = nowNanos;
+            firstPacketKeyframe = video ? keyframe : null;
+        }
+        int seq = RtpHeader.sequenceNumber(p);
+        int[] missing = trackSequence(seq, false);
+
+        int at = video ? Vp8Packetizer.stampOffset(p) : OpusPacketizer.stampOffset(p);
+        MediaStamp stamp = MediaStamp.read(p, at);
+        if (stamp != null) {
+            lastSenderId = stamp.senderId();
+            if (expectedSenderId != 0 && stamp.senderId() != expectedSenderId) {
+                unknownSenderIds++;
+            }
+            latency[latencyCount++ % LATENCY_SAMPLES] = nowNanos - stamp.sendNanos();
+            int so = (seq - stamp.originalSeq()) & 0xFFFF;
+            long to = (RtpHeader.timestamp(p) - stamp.originalTimestamp()) & 0xFFFFFFFFL;
+            if (!offsetsKnown) {
+                offsetsKnown = true;
+                seqOffset = so;
+                tsOffset = to;
+            } else if (so != seqOffset || to != tsOffset) {
+                offsetChanges++;
+                seqOffset = so;
+                tsOffset = to;
+            }
+        }
+        boolean pli = video && keyframes == 0 && nowNanos - lastPliNanos > 500_000_000L;
+        return missing == null && !pli ? Reaction.NONE : new Reaction(missing, pli);
+    }
+
+    /** A decrypted RTX packet on {@link #rtxSsrc} (RFC 4588: the first two payload bytes are the OSN). */
+    void onRtx(ByteBuf p) {
+        int at = p.readerIndex() + RtpHeader.headerLength(p);
+        if (RtpHeader.payloadLength(p) < 2) {
+            return;
+        }
+        int osn = p.getUnsignedShort(at);
+        retransmissions++;
+        recentOsns.addLast(osn);
+        if (recentOsns.size() > 32) {
+            recentOsns.removeFirst();
+        }
+        trackSequence(osn, true);
+    }
+
+    /** Updates the window; returns the sequence numbers a forward jump skipped (to NACK), or null. */
+    private int[] trackSequence(int seq, boolean retransmission) {
+        if (!started) {
+            if (retransmission) {
+                return null;
+            }
+            started = true;
+            baseSeq = seq;
+            maxSeq = seq;
+            mark(seq);
+            distinct = 1;
+            return null;
+        }
+        long ext = maxSeq + (short) (seq - (int) (maxSeq & 0xFFFF));
+        if (ext > maxSeq) {
+            int[] missing = null;
+            long gap = ext - maxSeq - 1;
+            if (gap > 0 && gap <= MAX_NACK_GAP && !retransmission) {
+                missing = new int[(int) gap];
+                for (int i = 0; i < gap; i++) {
+                    missing[i] = (int) ((maxSeq + 1 + i) & 0xFFFF);
+                }
+            }
+            for (long s = maxSeq + 1; s <= ext && s - maxSeq <= WINDOW; s++) {
+                clear(s);
+            }
+            maxSeq = ext;
+            mark(ext);
+            distinct++;
+            return missing;
+        }
+        if (maxSeq - ext >= WINDOW || ext < baseSeq) {
+            return null; // too old to tell
+        }
+        if (isMarked(ext)) {
+            if (!retransmission) {
+                duplicates++;
+            }
+        } else {
+            mark(ext);
+            distinct++;
+            if (!retransmission) {
+                outOfOrder++;
+            }
+        }
+        return null;
+    }
+
+    private void mark(long ext) {
+        int i = (int) (ext & (WINDOW - 1));
+        window[i >>> 6] |= 1L << (i & 63);
+    }
+
+    private void clear(long ext) {
+        int i = (int) (ext & (WINDOW - 1));
+        window[i >>> 6] &= ~(1L << (i & 63));
+    }
+
+    private boolean isMarked(long ext) {
+        int i = (int) (ext & (WINDOW - 1));
+        return (window[i >>> 6] & 1L << (i & 63)) != 0;
+    }
+
+    void onSenderReport(long senderSsrc, long ntp, long rtpTs) {
+        senderReports++;
+        lastSrSsrc = senderSsrc;
+        lastSrNtp = ntp;
+        lastSrRtp = rtpTs;
+    }
+
+    long lost() {
+        return started ? maxSeq - baseSeq + 1 - distinct : 0;
+    }
+
+    long extendedHighestSeq() {
+        return maxSeq;
+    }
+
+    long lastSenderReportNtp() {
+        return lastSrNtp;
+    }
+
+    RemoteTrackStats snapshot() {
+        int n = Math.min(latencyCount, LATENCY_SAMPLES);
+        long[] samples = new long[n];
+        System.arraycopy(latency, 0, samples, 0, n);
+        List<Integer> osns = new ArrayList<>(recentOsns);
+        return new RemoteTrackStats(mid, participantId, kind, active, ssrc, rtxSsrc, lastSsrc, lastPayloadType,
+                packets, bytes, lost(), duplicates, outOfOrder, keyframes, firstPacketKeyframe, firstPacketNanos,
+                lastPacketNanos, retransmissions, List.copyOf(osns), nacksSent, plisSent, unknownSenderIds,
+                lastSenderId, seqOffset, tsOffset, offsetChanges, senderReports, lastSrSsrc, lastSrNtp, lastSrRtp,
+                maxSeq, samples);
+    }
+}

@@ -1,0 +1,21 @@
+package org.javameet.peer;
+
+import java.util.List;
+import org.javameet.sfu.webrtc.MediaKind;
+
+/**
+ * One track a participant publishes, as it sent it and as the server's feedback reached it: an immutable
+ * snapshot.
+ *
+ * @param recentSenderReports the last (up to 8) sender reports sent, oldest first
+ */
+public record LocalTrackStats(String mid, MediaKind kind, long ssrc, long rtxSsrc, long packetsSent, long bytesSent,
+                              long framesSent, long keyframesSent, long plisReceived, long firsReceived,
+                              long nacksReceived, long retransmissionsSent, long nackedButGone, long receiverReports,
+                              long lastFractionLost, long lastCumulativeLost, long rembs, long lastRembBitrate,
+                              long senderReportsSent, List<SentReport> recentSenderReports) {
+
+    /** One SR as sent: NTP time and the RTP timestamp it maps to. */
+    public record SentReport(long ntpTimestamp, long rtpTimestamp) {
+    }
+}

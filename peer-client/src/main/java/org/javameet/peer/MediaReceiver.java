@@ -1,0 +1,189 @@
+package org.javameet.peer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.javameet.sfu.rtcp.Nack;
+import org.javameet.sfu.rtcp.Pli;
+import org.javameet.sfu.rtcp.ReceiverReport;
+import org.javameet.sfu.rtcp.ReportBlock;
+import org.javameet.sfu.rtcp.Rtcp;
+import org.javameet.sfu.rtcp.RtcpCompound;
+import org.javameet.sfu.rtcp.RtcpError;
+import org.javameet.sfu.rtcp.RtcpHeader;
+import org.javameet.sfu.rtcp.SenderReport;
+import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.srtp.SrtpSession;
+
+/**
+ * The subscribing half of a participant: the m-lines of the latest subscribe offer, the packets that arrive
+ * for them, and the feedback a browser would give: a NACK for every gap, a PLI while video has not yet shown
+ * a keyframe, and a receiver report per stream every second. Loop only.
+ */
+final class MediaReceiver implements PeerConnection.Handler {
+    private final ByteBufAllocator alloc;
+    private final long rtcpSsrc = ThreadLocalRandom.current().nextLong(1, 0xFFFFFFFFL);
+    private final Map<String, InboundTrack> byMid = new LinkedHashMap<>();
+    private final Map<Long, InboundTrack> bySsrc = new HashMap<>();
+    private final Map<Long, InboundTrack> byRtxSsrc = new HashMap<>();
+    /** Expected sender id per publisher (participant id), to check the stamp names the right sender. */
+    private final Map<String, Integer> senderIds = new HashMap<>();
+    private PeerConnection pc;
+    private ScheduledFuture<?> reportTimer;
+    long unknownSsrcPackets;
+    long rtcpMalformed;
+    long offers;
+
+    MediaReceiver(ByteBufAllocator alloc) {
+        this.alloc = alloc;
+    }
+
+    void attach(PeerConnection connection) {
+        if (pc == null) {
+            pc = connection;
+            reportTimer = connection.loop().scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void stop() {
+        if (reportTimer != null) {
+            reportTimer.cancel(false);
+        }
+    }
+
+    /** Applies a new subscribe offer's m-lines. */
+    void onOffer(List<ClientSdp.OfferedTrack> tracks) {
+        offers++;
+        for (ClientSdp.OfferedTrack t : tracks) {
+            if (t.kind() == null || t.mid() == null) {
+                continue;
+            }
+            InboundTrack it = byMid.get(t.mid());
+            if (it == null) {
+                it = new InboundTrack(t);
+                byMid.put(t.mid(), it);
+            } else {
+                it.update(t);
+            }
+            if (it.ssrc != 0) {
+                bySsrc.put(it.ssrc, it);
+            }
+            if (it.rtxSsrc != 0) {
+                byRtxSsrc.put(it.rtxSsrc, it);
+            }
+            if (it.participantId != null) {
+                senderIds.put(it.participantId, Participant.senderIdOf(it.participantId));
+            }
+        }
+    }
+
+    @Override
+    public void onRtp(PeerConnection connection, ByteBuf p) {
+        if (RtpHeader.check(p) != null) {
+            return;
+        }
+        long ssrc = RtpHeader.ssrc(p);
+        InboundTrack t = bySsrc.get(ssrc);
+        if (t != null && RtpHeader.payloadType(p) != t.rtxPayloadType) {
+            long now = System.nanoTime();
+            InboundTrack.Reaction r = t.onMedia(p, now, senderIds.getOrDefault(t.participantId, 0));
+            if (r.nack() != null) {
+                sendNack(t, r.nack());
+            }
+            if (r.pli()) {
+                t.lastPliNanos = now;
+                sendPli(t);
+            }
+            return;
+        }
+        InboundTrack rtx = byRtxSsrc.get(ssrc);
+        if (rtx != null || t != null) {
+            (rtx != null ? rtx : t).onRtx(p);
+            return;
+        }
+        unknownSsrcPackets++;
+    }
+
+    @Override
+    public void onRtcp(PeerConnection connection, ByteBuf c) {
+        RtcpError e = RtcpCompound.forEach(c, (type, count, off, len) -> {
+            if (type == RtcpHeader.SR && len >= 28) {
+                InboundTrack t = bySsrc.get(Rtcp.senderSsrc(c, off));
+                if (t != null) {
+                    t.onSenderReport(Rtcp.senderSsrc(c, off), SenderReport.ntpTimestamp(c, off),
+                            SenderReport.rtpTimestamp(c, off));
+                }
+            }
+        });
+        if (e != null) {
+            rtcpMalformed++;
+        }
+    }
+
+    /** Sends a generic NACK (RFC 4585 §6.2.1) for these sequence numbers of the m-line's stream. */
+    void sendNack(InboundTrack t, int[] seqs) {
+        if (pc == null || seqs.length == 0) {
+            return;
+        }
+        Nack nack = Nack.of(rtcpSsrc, t.ssrc, seqs);
+        ByteBuf b = alloc.heapBuffer(nack.marshalSize() + SrtpSession.MAX_TRAILER);
+        nack.marshalTo(b);
+        t.nacksSent++;
+        pc.sendRtcp(b);
+    }
+
+    /** Sends a PLI (RFC 4585 §6.3.1) for the m-line's stream. */
+    void sendPli(InboundTrack t) {
+        if (pc == null) {
+            return;
+        }
+        Pli pli = new Pli(rtcpSsrc, t.ssrc);
+        ByteBuf b = alloc.heapBuffer(Pli.SIZE + SrtpSession.MAX_TRAILER);
+        pli.marshalTo(b);
+        t.plisSent++;
+        pc.sendRtcp(b);
+    }
+
+    InboundTrack track(String participantId, org.javameet.sfu.webrtc.MediaKind kind) {
+        InboundTrack found = null;
+        for (InboundTrack t : byMid.values()) {
+            if (participantId.equals(t.participantId) && t.kind == kind && (found == null || t.active)) {
+                found = t;
+            }
+        }
+        return found;
+    }
+
+    private void sendReports() {
+        List<ReportBlock> blocks = new ArrayList<>();
+        for (InboundTrack t : byMid.values()) {
+            if (t.hasData() && t.active && blocks.size() < 31) {
+                long lost = Math.max(-0x800000, Math.min(0x7FFFFF, t.lost()));
+                blocks.add(new ReportBlock(t.ssrc, 0, (int) lost, t.extendedHighestSeq() & 0xFFFFFFFFL, 0,
+                        (t.lastSenderReportNtp() >>> 16) & 0xFFFFFFFFL, 0));
+            }
+        }
+        if (blocks.isEmpty() || pc == null) {
+            return;
+        }
+        ReceiverReport rr = new ReceiverReport(rtcpSsrc, blocks);
+        ByteBuf b = alloc.heapBuffer(rr.marshalSize() + SrtpSession.MAX_TRAILER);
+        rr.marshalTo(b);
+        pc.sendRtcp(b);
+    }
+
+    List<RemoteTrackStats> snapshot() {
+        List<RemoteTrackStats> out = new ArrayList<>(byMid.size());
+        for (InboundTrack t : byMid.values()) {
+            out.add(t.snapshot());
+        }
+        return out;
+    }
+}

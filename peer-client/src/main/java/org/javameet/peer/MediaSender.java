@@ -1,0 +1,275 @@
+package org.javameet.peer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.javameet.sfu.rtcp.Fir;
+import org.javameet.sfu.rtcp.Nack;
+import org.javameet.sfu.rtcp.ReceiverReport;
+import org.javameet.sfu.rtcp.Remb;
+import org.javameet.sfu.rtcp.ReportBlock;
+import org.javameet.sfu.rtcp.Rtcp;
+import org.javameet.sfu.rtcp.RtcpCompound;
+import org.javameet.sfu.rtcp.RtcpException;
+import org.javameet.sfu.rtcp.RtcpHeader;
+import org.javameet.sfu.rtcp.Sdes;
+import org.javameet.sfu.rtcp.SenderReport;
+import org.javameet.sfu.srtp.SrtpSession;
+import org.javameet.sfu.webrtc.MediaKind;
+
+/**
+ * The publishing half of a participant: synthetic Opus and VP8 on the publish connection, paced by timers
+ * on its event loop; answers the server's feedback (PLI/FIR with an immediate keyframe, NACK with
+ * retransmissions) and counts its RR and REMB; sends an SR (with SDES CNAME) per stream every second.
+ * Loop only.
+ */
+final class MediaSender implements PeerConnection.Handler {
+    private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
+
+    private final Participant.Options options;
+    private final ByteBufAllocator alloc;
+    private final String cname;
+    private final long rtcpSsrc;
+    final OutboundStream audio;
+    final OutboundStream video;
+    final String audioMid;
+    final String videoMid;
+    private final OpusPacketizer opus = new OpusPacketizer(ClientSdp.AUDIO_LEVEL_EXT_ID);
+    private final Vp8Packetizer vp8;
+    private final ArrayDeque<LocalTrackStats.SentReport> audioReports = new ArrayDeque<>();
+    private final ArrayDeque<LocalTrackStats.SentReport> videoReports = new ArrayDeque<>();
+    private PeerConnection pc;
+    private int senderId;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private long audioPackets;
+    private long lastKeyframeNanos;
+    private boolean keyframeRequested = true;
+    long rtcpMalformed;
+
+    MediaSender(Participant.Options options, ByteBufAllocator alloc, String cname) {
+        this.options = options;
+        this.alloc = alloc;
+        this.cname = cname;
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        this.rtcpSsrc = r.nextLong(1, 0xFFFFFFFFL);
+        this.audio = options.publishAudio()
+                ? new OutboundStream(MediaKind.AUDIO, r.nextLong(1, 0xFFFFFFFFL), ClientSdp.OPUS_PT, 0, -1, 48000) : null;
+        this.video = options.publishVideo()
+                ? new OutboundStream(MediaKind.VIDEO, r.nextLong(1, 0xFFFFFFFFL), ClientSdp.VP8_PT,
+                        r.nextLong(1, 0xFFFFFFFFL), ClientSdp.RTX_PT, 90000) : null;
+        this.audioMid = audio != null ? "0" : null;
+        this.videoMid = video != null ? (audio != null ? "1" : "0") : null;
+        this.vp8 = new Vp8Packetizer(options.width(), options.height());
+    }
+
+    List<ClientSdp.LocalTrack> tracks(String streamId) {
+        List<ClientSdp.LocalTrack> out = new ArrayList<>();
+        if (audio != null) {
+            out.add(new ClientSdp.LocalTrack(audioMid, MediaKind.AUDIO, audio.ssrc, 0, streamId, streamId + "-audio"));
+        }
+        if (video != null) {
+            out.add(new ClientSdp.LocalTrack(videoMid, MediaKind.VIDEO, video.ssrc, video.rtxSsrc, streamId, streamId + "-video"));
+        }
+        return out;
+    }
+
+    /** Starts the media clocks once the connection is up (called on its loop). */
+    void start(PeerConnection connection, int senderId) {
+        this.pc = connection;
+        this.senderId = senderId;
+        var loop = connection.loop();
+        long now = System.nanoTime();
+        for (OutboundStream s : new OutboundStream[] {audio, video}) {
+            if (s != null) {
+                s.startNanos = now;
+            }
+        }
+        if (audio != null) {
+            timers.add(loop.scheduleAtFixedRate(this::audioTick, 0, 20, TimeUnit.MILLISECONDS));
+        }
+        if (video != null) {
+            long periodMicros = 1_000_000L / options.videoFps();
+            timers.add(loop.scheduleAtFixedRate(this::videoTick, 0, periodMicros, TimeUnit.MICROSECONDS));
+        }
+        timers.add(loop.scheduleAtFixedRate(this::sendSenderReports, 1000, 1000, TimeUnit.MILLISECONDS));
+    }
+
+    void stop() {
+        for (ScheduledFuture<?> t : timers) {
+            t.cancel(false);
+        }
+        timers.clear();
+    }
+
+    private void audioTick() {
+        long now = System.nanoTime();
+        long ts = (audio.timestampBase + audioPackets * OpusPacketizer.FRAME_TICKS) & 0xFFFFFFFFL;
+        audioPackets++;
+        // a talking pattern: 2 s of voice around -30 dBov, then 1 s of silence
+        boolean voice = (audioPackets / 50) % 3 != 2;
+        ByteBuf p = opus.packet(audio, alloc, ts, voice ? 30 : 127, voice, senderId, now);
+        audio.sent(p);
+        pc.sendRtp(p);
+    }
+
+    private void videoTick() {
+        long now = System.nanoTime();
+        long interval = options.keyframeIntervalMillis() * 1_000_000L;
+        boolean key = keyframeRequested || interval > 0 && now - lastKeyframeNanos >= interval;
+        sendFrame(key, now);
+    }
+
+    private void sendFrame(boolean keyframe, long now) {
+        int frameBytes = (int) (options.videoBitrate() / 8 / options.videoFps());
+        if (keyframe) {
+            frameBytes *= 3;
+            keyframeRequested = false;
+            lastKeyframeNanos = now;
+            video.keyframesSent++;
+        }
+        video.framesSent++;
+        long ts = video.timestampAt(now);
+        for (ByteBuf p : vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now)) {
+            video.sent(p);
+            pc.sendRtp(p);
+        }
+    }
+
+    /** A keyframe now (PLI/FIR answer), not waiting for the next frame slot. */
+    void keyframeNow() {
+        if (video != null && pc != null) {
+            sendFrame(true, System.nanoTime());
+        }
+    }
+
+    private void sendSenderReports() {
+        long nowNanos = System.nanoTime();
+        long ntp = ntpNow();
+        for (OutboundStream s : new OutboundStream[] {audio, video}) {
+            if (s == null || s.packetsSent == 0) {
+                continue;
+            }
+            long rtp = s.timestampAt(nowNanos); // audio packets advance 960 ticks per 20 ms tick from the same start
+            SenderReport sr = new SenderReport(s.ssrc, ntp, rtp, s.packetsSent & 0xFFFFFFFFL,
+                    s.octetsSent & 0xFFFFFFFFL, List.of());
+            Sdes sdes = Sdes.cname(s.ssrc, cname);
+            ByteBuf b = alloc.heapBuffer(sr.marshalSize() + sdes.marshalSize() + SrtpSession.MAX_TRAILER);
+            sr.marshalTo(b);
+            sdes.marshalTo(b);
+            s.senderReportsSent++;
+            ArrayDeque<LocalTrackStats.SentReport> log = s == audio ? audioReports : videoReports;
+            log.addLast(new LocalTrackStats.SentReport(ntp, rtp));
+            if (log.size() > 8) {
+                log.removeFirst();
+            }
+            pc.sendRtcp(b);
+        }
+    }
+
+    /** NTP time (RFC 5905: seconds since 1900 in the high word, fraction in the low) from the wall clock. */
+    static long ntpNow() {
+        long ms = System.currentTimeMillis();
+        long seconds = ms / 1000 + NTP_EPOCH_OFFSET_SECONDS;
+        long fraction = ((ms % 1000) << 32) / 1000;
+        return seconds << 32 | fraction;
+    }
+
+    @Override
+    public void onRtp(PeerConnection connection, ByteBuf packet) {
+        // a publish connection receives no media
+    }
+
+    @Override
+    public void onRtcp(PeerConnection connection, ByteBuf c) {
+        RtcpCompound.forEach(c, (type, fmt, off, len) -> {
+            try {
+                if (type == RtcpHeader.RR) {
+                    for (ReportBlock b : ReceiverReport.parse(c, off, len).reportBlocks()) {
+                        OutboundStream s = stream(b.ssrc());
+                        if (s != null) {
+                            s.receiverReports++;
+                            s.lastFractionLost = b.fractionLost();
+                            s.lastCumulativeLost = b.cumulativeLost();
+                        }
+                    }
+                } else if (Rtcp.isRemb(c, off, len)) {
+                    Remb remb = Remb.parse(c, off, len);
+                    for (long ssrc : remb.ssrcs()) {
+                        OutboundStream s = stream(ssrc);
+                        if (s != null) {
+                            s.rembs++;
+                            s.lastRembBitrate = remb.bitrate();
+                        }
+                    }
+                } else if (Rtcp.isPli(c, off, len)) {
+                    OutboundStream s = stream(Rtcp.mediaSsrc(c, off));
+                    if (s == video && s != null) {
+                        s.plisReceived++;
+                        keyframeNow();
+                    }
+                } else if (Rtcp.isFir(c, off, len)) {
+                    for (Fir.Entry e : Fir.parse(c, off, len).entries()) {
+                        OutboundStream s = stream(e.ssrc());
+                        if (s == video && s != null) {
+                            s.firsReceived++;
+                            keyframeNow();
+                        }
+                    }
+                } else if (Rtcp.isNack(c, off, len)) {
+                    Nack nack = Nack.parse(c, off, len);
+                    OutboundStream s = stream(nack.mediaSsrc());
+                    if (s != null) {
+                        s.nacksReceived++;
+                        for (int seq : nack.lostSequenceNumbers()) {
+                            ByteBuf r = s.retransmission(alloc, seq);
+                            if (r == null) {
+                                s.nackedPacketsMissing++;
+                            } else {
+                                s.retransmissionsSent++;
+                                connection.sendRtp(r);
+                            }
+                        }
+                    }
+                }
+            } catch (RtcpException e) {
+                rtcpMalformed++;
+            }
+        });
+    }
+
+    private OutboundStream stream(long ssrc) {
+        if (audio != null && audio.ssrc == ssrc) {
+            return audio;
+        }
+        if (video != null && video.ssrc == ssrc) {
+            return video;
+        }
+        return null;
+    }
+
+    List<LocalTrackStats> snapshot() {
+        List<LocalTrackStats> out = new ArrayList<>();
+        if (audio != null) {
+            out.add(snapshot(audioMid, audio, audioReports));
+        }
+        if (video != null) {
+            out.add(snapshot(videoMid, video, videoReports));
+        }
+        return out;
+    }
+
+    private static LocalTrackStats snapshot(String mid, OutboundStream s, ArrayDeque<LocalTrackStats.SentReport> reports) {
+        return new LocalTrackStats(mid, s.kind, s.ssrc, s.rtxSsrc, s.packetsSent, s.octetsSent, s.framesSent,
+                s.keyframesSent, s.plisReceived, s.firsReceived, s.nacksReceived, s.retransmissionsSent,
+                s.nackedPacketsMissing, s.receiverReports, s.lastFractionLost, s.lastCumulativeLost, s.rembs,
+                s.lastRembBitrate, s.senderReportsSent, List.copyOf(reports));
+    }
+
+    long rtcpSsrc() {
+        return rtcpSsrc;
+    }
+}

@@ -1,0 +1,125 @@
+package org.javameet.peer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.ThreadLocalRandom;
+import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.srtp.SrtpSession;
+import org.javameet.sfu.webrtc.MediaKind;
+
+/**
+ * One stream we send: its SSRC, sequence numbers (random start, RFC 3550 §5.1), the counts a sender report
+ * needs, and (for video) the last packets in plain text so NACKs can be answered, on the RTX stream when one
+ * was negotiated (RFC 4588). Loop only.
+ */
+public final class OutboundStream {
+    /** Packets kept for retransmission: about 1.5 s of 2.5 Mbps video. */
+    static final int HISTORY = 512;
+
+    final MediaKind kind;
+    final long ssrc;
+    final int payloadType;
+    final long rtxSsrc;
+    final int rtxPayloadType;
+    final int clockRate;
+    private final byte[][] history;
+
+    int seq = ThreadLocalRandom.current().nextInt(0x10000);
+    private int rtxSeq = ThreadLocalRandom.current().nextInt(0x10000);
+    /** Random timestamp base; {@link #timestampAt} maps a media clock to it. */
+    final long timestampBase = ThreadLocalRandom.current().nextLong(0x1_0000_0000L);
+    /** When the stream's clock started: {@link #timestampAt} counts from here. */
+    long startNanos = System.nanoTime();
+
+    long packetsSent;
+    long octetsSent;
+    long lastTimestamp;
+    long keyframesSent;
+    long framesSent;
+    long retransmissionsSent;
+    long nacksReceived;
+    long nackedPacketsMissing;
+    long plisReceived;
+    long firsReceived;
+    long receiverReports;
+    long lastFractionLost;
+    long lastCumulativeLost;
+    long rembs;
+    long lastRembBitrate;
+    long senderReportsSent;
+
+    OutboundStream(MediaKind kind, long ssrc, int payloadType, long rtxSsrc, int rtxPayloadType, int clockRate) {
+        this.kind = kind;
+        this.ssrc = ssrc;
+        this.payloadType = payloadType;
+        this.rtxSsrc = rtxSsrc;
+        this.rtxPayloadType = rtxPayloadType;
+        this.clockRate = clockRate;
+        this.history = kind == MediaKind.VIDEO ? new byte[HISTORY][] : null;
+    }
+
+    /** The RTP timestamp of a moment, on this stream's clock. */
+    long timestampAt(long nanos) {
+        return (timestampBase + (nanos - startNanos) * clockRate / 1_000_000_000L) & 0xFFFFFFFFL;
+    }
+
+    /**
+     * A new packet with the 12-byte header written (next sequence number) and room for {@code payloadAndExt}
+     * more bytes plus the SRTP trailer.
+     */
+    ByteBuf newPacket(ByteBufAllocator alloc, int payloadAndExt, boolean marker, long timestamp, boolean extension) {
+        ByteBuf b = alloc.heapBuffer(RtpHeader.FIXED_HEADER_LENGTH + payloadAndExt + SrtpSession.MAX_TRAILER);
+        b.writeByte(extension ? 0x90 : 0x80);
+        b.writeByte((marker ? 0x80 : 0) | payloadType);
+        b.writeShort(seq);
+        b.writeInt((int) timestamp);
+        b.writeInt((int) ssrc);
+        seq = (seq + 1) & 0xFFFF;
+        return b;
+    }
+
+    /** Counts a finished packet and keeps a plain-text copy for NACKs. Call before it is encrypted. */
+    void sent(ByteBuf packet) {
+        packetsSent++;
+        octetsSent += RtpHeader.payloadLength(packet);
+        lastTimestamp = RtpHeader.timestamp(packet);
+        if (history != null) {
+            byte[] copy = new byte[packet.readableBytes()];
+            packet.getBytes(packet.readerIndex(), copy);
+            history[RtpHeader.sequenceNumber(packet) % HISTORY] = copy;
+        }
+    }
+
+    /**
+     * The retransmission of {@code seq}: an RTX packet (OSN + original payload, RFC 4588 §4) when RTX is
+     * negotiated, else the original packet again; null when it is no longer kept.
+     */
+    ByteBuf retransmission(ByteBufAllocator alloc, int seq) {
+        if (history == null) {
+            return null;
+        }
+        byte[] p = history[seq % HISTORY];
+        if (p == null || ((p[2] & 0xFF) << 8 | p[3] & 0xFF) != seq) {
+            return null;
+        }
+        if (rtxSsrc == 0) {
+            ByteBuf b = alloc.heapBuffer(p.length + SrtpSession.MAX_TRAILER);
+            b.writeBytes(p);
+            return b;
+        }
+        ByteBuf original = io.netty.buffer.Unpooled.wrappedBuffer(p);
+        int headerLength = RtpHeader.headerLength(original);
+        int payloadLength = RtpHeader.payloadLength(original);
+        original.release();
+        ByteBuf b = alloc.heapBuffer(RtpHeader.FIXED_HEADER_LENGTH + 2 + payloadLength + SrtpSession.MAX_TRAILER);
+        b.writeByte(0x80);
+        b.writeByte((p[1] & 0x80) | rtxPayloadType);
+        b.writeShort(rtxSeq);
+        rtxSeq = (rtxSeq + 1) & 0xFFFF;
+        b.writeBytes(p, 4, 4); // original timestamp
+        b.writeInt((int) rtxSsrc);
+        b.writeShort(seq);
+        b.writeBytes(p, headerLength, payloadLength);
+        return b;
+    }
+}

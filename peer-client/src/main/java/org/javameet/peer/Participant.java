@@ -1,0 +1,353 @@
+package org.javameet.peer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.javameet.sfu.sdp.SdpException;
+import org.javameet.sfu.sdp.SessionDescription;
+import org.javameet.sfu.webrtc.MediaKind;
+
+/**
+ * A headless meeting participant: joins a room over the signaling WebSocket, publishes synthetic Opus and
+ * VP8 on its publish connection, receives everyone else's on its subscribe connection, and measures what
+ * arrives (see {@link ParticipantStats}).
+ *
+ * <pre>
+ * try (PeerRuntime rt = new PeerRuntime()) {
+ *     Participant ada = Participant.join(URI.create("ws://127.0.0.1:8080/ws"), "standup", "Ada",
+ *             Participant.Options.defaults().withRuntime(rt)).get(10, TimeUnit.SECONDS);
+ *     ...
+ *     ada.stats().received(bobId, MediaKind.VIDEO).packets();
+ *     ada.leave().get(5, TimeUnit.SECONDS);
+ * }
+ * </pre>
+ *
+ * <h2>Threads</h2>
+ * A participant owns no thread. Its two connections, media clocks and all media state live on one event loop
+ * of its {@link PeerRuntime}; signaling callbacks arrive on the HttpClient's executor and hop onto that loop.
+ * All public methods are thread-safe.
+ */
+public final class Participant implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Participant.class.getName());
+
+    /**
+     * How a participant behaves.
+     *
+     * @param keyframeIntervalMillis a keyframe at least this often; 0 = only the first and on PLI/FIR
+     * @param dtlsInitialRetransmitMillis DTLS flight retransmission start (RFC 6347 says 1 s; loopback wants less)
+     * @param timeout for joining (signaling, ICE, DTLS)
+     */
+    public record Options(PeerRuntime runtime, boolean publishAudio, boolean publishVideo, long videoBitrate,
+                          int videoFps, long keyframeIntervalMillis, int width, int height, InetAddress bindAddress,
+                          int dtlsInitialRetransmitMillis, Duration timeout) {
+        public Options {
+            if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
+                throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
+            }
+        }
+
+        /** Audio and video, 300 kbps at 15 fps, a keyframe every 10 s, bound to 127.0.0.1, the shared runtime. */
+        public static Options defaults() {
+            return new Options(null, true, true, 300_000, 15, 10_000, 640, 360, InetAddress.getLoopbackAddress(),
+                    250, Duration.ofSeconds(15));
+        }
+
+        public Options withRuntime(PeerRuntime r) {
+            return new Options(r, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis, width,
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout);
+        }
+
+        public Options withMedia(boolean audio, boolean video) {
+            return new Options(runtime, audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height,
+                    bindAddress, dtlsInitialRetransmitMillis, timeout);
+        }
+
+        public Options withVideo(long bitrate, int fps) {
+            return new Options(runtime, publishAudio, publishVideo, bitrate, fps, keyframeIntervalMillis, width, height,
+                    bindAddress, dtlsInitialRetransmitMillis, timeout);
+        }
+
+        public Options withKeyframeInterval(Duration interval) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, interval.toMillis(), width,
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout);
+        }
+
+        public Options withBindAddress(InetAddress address) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, address, dtlsInitialRetransmitMillis, timeout);
+        }
+
+        public Options withTimeout(Duration t) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, t);
+        }
+
+        PeerRuntime runtimeOrShared() {
+            return runtime != null ? runtime : PeerRuntime.shared();
+        }
+    }
+
+    private final Options options;
+    private final PeerRuntime runtime;
+    private final EventLoop loop;
+    private final String room;
+    private final String displayName;
+    private final MediaReceiver receiver;
+    private volatile SignalingClient signaling;
+    private volatile String id;
+    private volatile int senderId;
+    private volatile MediaSender sender;
+    private volatile PeerConnection publishPc;
+    private volatile PeerConnection subscribePc;
+    private CompletableFuture<?> subscribeChain = CompletableFuture.completedFuture(null); // guarded by this
+    private volatile long joinStartNanos;
+    private volatile long joinedNanos;
+    private volatile boolean closed;
+
+    private Participant(Options options, String room, String displayName) {
+        this.options = options;
+        this.runtime = options.runtimeOrShared();
+        this.loop = runtime.nextLoop();
+        this.room = room;
+        this.displayName = displayName;
+        this.receiver = new MediaReceiver(runtime.alloc());
+    }
+
+    /**
+     * Connects to {@code wsUri}, joins {@code room}, and (when publishing) completes once the publish
+     * connection carries media. Subscribe offers are answered whenever they come.
+     */
+    public static CompletableFuture<Participant> join(URI wsUri, String room, String displayName, Options options) {
+        Participant p = new Participant(Objects.requireNonNull(options, "options"), room, displayName);
+        return p.start(wsUri);
+    }
+
+    private CompletableFuture<Participant> start(URI wsUri) {
+        joinStartNanos = System.nanoTime();
+        CompletableFuture<Participant> done = SignalingClient.connect(runtime.httpClient(), wsUri)
+                .thenCompose(sig -> {
+                    signaling = sig;
+                    sig.onMessage(this::onSignal);
+                    ObjectNode join = SignalingClient.message("join");
+                    join.put("room", room);
+                    join.put("displayName", displayName);
+                    return sig.request(join, "joined");
+                })
+                .thenCompose(joined -> {
+                    joinedNanos = System.nanoTime();
+                    id = joined.path("you").path("id").asText();
+                    senderId = senderIdOf(id);
+                    return options.publishAudio() || options.publishVideo()
+                            ? publish() : CompletableFuture.completedFuture(null);
+                })
+                .thenApply(x -> this)
+                .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        done.whenComplete((p, e) -> {
+            if (e != null) {
+                close();
+            }
+        });
+        return done;
+    }
+
+    private CompletableFuture<Void> publish() {
+        MediaSender s = new MediaSender(options, runtime.alloc(), id);
+        sender = s;
+        return PeerConnection.open(runtime, loop, options.bindAddress(), id + "/publish", s,
+                        options.dtlsInitialRetransmitMillis())
+                .thenCompose(pc -> {
+                    publishPc = pc;
+                    if (closed) {
+                        pc.close();
+                    }
+                    ObjectNode offer = SignalingClient.message("publishOffer");
+                    offer.put("sdp", ClientSdp.publishOffer(pc.identity(), id, s.tracks(id)));
+                    return signaling.request(offer, "publishAnswer");
+                })
+                .thenCompose(answer -> {
+                    publishPc.connect(remoteOf(answer.path("sdp").asText()));
+                    return publishPc.connected();
+                })
+                .thenAccept(pc -> pc.loop().execute(() -> {
+                    if (!closed) {
+                        s.start(pc, senderId);
+                    }
+                }));
+    }
+
+    private static ClientSdp.RemoteTransport remoteOf(String sdp) {
+        try {
+            return ClientSdp.remoteTransport(SessionDescription.parse(sdp));
+        } catch (SdpException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private void onSignal(JsonNode msg) {
+        if ("subscribeOffer".equals(msg.path("type").asText())) {
+            synchronized (this) {
+                subscribeChain = subscribeChain.thenCompose(x -> answerSubscribeOffer(msg)).exceptionally(e -> {
+                    LOG.log(Level.WARNING, this + ": subscribe offer failed", e);
+                    return null;
+                });
+            }
+        }
+    }
+
+    private CompletableFuture<Void> answerSubscribeOffer(JsonNode msg) {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(msg.path("sdp").asText());
+        } catch (SdpException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long version = msg.path("version").asLong();
+        boolean first = subscribePc == null;
+        CompletableFuture<PeerConnection> pcf = first
+                ? PeerConnection.open(runtime, loop, options.bindAddress(), id + "/subscribe", receiver,
+                        options.dtlsInitialRetransmitMillis()).thenApply(pc -> {
+                            subscribePc = pc;
+                            if (closed) {
+                                pc.close();
+                            }
+                            return pc;
+                        })
+                : CompletableFuture.completedFuture(subscribePc);
+        return pcf.thenComposeAsync(pc -> {
+            receiver.attach(pc);
+            receiver.onOffer(ClientSdp.offeredTracks(offer));
+            ObjectNode answer = SignalingClient.message("subscribeAnswer");
+            answer.put("sdp", ClientSdp.subscribeAnswer(offer, pc.identity()));
+            answer.put("version", version);
+            CompletableFuture<Void> sent = signaling.send(answer);
+            if (first) {
+                ClientSdp.RemoteTransport remote = remoteOf(msg.path("sdp").asText());
+                sent.thenRun(() -> pc.connect(remote));
+            }
+            return sent;
+        }, loop);
+    }
+
+    /** A stable 32-bit id for the media stamp, derived from the participant id. */
+    static int senderIdOf(String participantId) {
+        int h = participantId.hashCode();
+        return h == 0 ? 1 : h;
+    }
+
+    public String id() { return id; }
+    public String room() { return room; }
+    public String displayName() { return displayName; }
+    public SignalingClient signaling() { return signaling; }
+    /** The publish connection, or null when not publishing. */
+    public PeerConnection publishConnection() { return publishPc; }
+    /** The subscribe connection, or null before the first subscribe offer. */
+    public PeerConnection subscribeConnection() { return subscribePc; }
+    public int senderId() { return senderId; }
+
+    /** A consistent snapshot of everything measured so far. */
+    public ParticipantStats stats() {
+        return onLoop(() -> new ParticipantStats(id, joinStartNanos, joinedNanos,
+                sender == null ? List.of() : sender.snapshot(), receiver.snapshot(),
+                publishPc == null ? null : publishPc.stats(), subscribePc == null ? null : subscribePc.stats(),
+                receiver.offers, receiver.unknownSsrcPackets,
+                receiver.rtcpMalformed + (sender == null ? 0 : sender.rtcpMalformed)));
+    }
+
+    /** Sends a PLI for {@code publisherId}'s video, as a browser does when its decoder needs a keyframe. */
+    public void requestKeyframe(String publisherId) {
+        loop.execute(() -> {
+            InboundTrack t = receiver.track(publisherId, MediaKind.VIDEO);
+            if (t != null) {
+                receiver.sendPli(t);
+            }
+        });
+    }
+
+    /** Sends a NACK for these sequence numbers of {@code publisherId}'s track of this kind. */
+    public void nack(String publisherId, MediaKind kind, int... sequenceNumbers) {
+        int[] seqs = sequenceNumbers.clone();
+        loop.execute(() -> {
+            InboundTrack t = receiver.track(publisherId, kind);
+            if (t != null) {
+                receiver.sendNack(t, seqs);
+            }
+        });
+    }
+
+    /**
+     * Stops media, says {@code leave}, waits (up to 2 s) for the server to close the socket, then closes the
+     * connections.
+     */
+    public CompletableFuture<Void> leave() {
+        SignalingClient sig = signaling;
+        stopMedia();
+        if (sig == null || !sig.isOpen()) {
+            close();
+            return CompletableFuture.completedFuture(null);
+        }
+        sig.send(SignalingClient.message("leave"));
+        return sig.closedFuture().completeOnTimeout(1000, 2, TimeUnit.SECONDS)
+                .handle((status, e) -> {
+                    close();
+                    return null;
+                });
+    }
+
+    private void stopMedia() {
+        loop.execute(() -> {
+            if (sender != null) {
+                sender.stop();
+            }
+            receiver.stop();
+        });
+    }
+
+    /** Closes everything at once, without a {@code leave} (the server sees a disconnect). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopMedia();
+        if (publishPc != null) {
+            publishPc.close();
+        }
+        if (subscribePc != null) {
+            subscribePc.close();
+        }
+        if (signaling != null) {
+            signaling.close();
+        }
+    }
+
+    private <T> T onLoop(Supplier<T> s) {
+        if (loop.inEventLoop()) {
+            return s.get();
+        }
+        try {
+            return loop.submit(s::get).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(this + ": loop did not answer", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "participant " + id + " (" + displayName + ")";
+    }
+}

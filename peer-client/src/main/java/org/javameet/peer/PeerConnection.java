@@ -1,0 +1,471 @@
+package org.javameet.peer;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+import org.javameet.sfu.dtls.DtlsEndpoint;
+import org.javameet.sfu.dtls.DtlsException;
+import org.javameet.sfu.dtls.DtlsFingerprint;
+import org.javameet.sfu.rtp.PacketKind;
+import org.javameet.sfu.srtp.SrtpKeys;
+import org.javameet.sfu.srtp.SrtpSession;
+import org.javameet.sfu.srtp.SrtpStatus;
+
+/**
+ * One client-side ICE + DTLS + SRTP association with the SFU (one RTCPeerConnection's BUNDLE transport):
+ * a UDP socket on a shared event loop, ICE as the controlling agent towards the server's host candidate,
+ * DTLS as the client, then SRTP/SRTCP both ways.
+ *
+ * <h2>Threads</h2>
+ * Everything runs on the connection's event loop ({@link #loop()}), which the owner should share with all
+ * of the participant's other state: ICE timers, SRTP in both directions, the {@link Handler}. Methods may
+ * be called from any thread; they hop onto the loop when needed. DTLS handshakes run on the runtime's
+ * DTLS executor and hand their keys back to the loop.
+ *
+ * <h2>Buffers</h2>
+ * {@link #sendRtp}/{@link #sendRtcp} take ownership of the buffer (which should have
+ * {@link SrtpSession#MAX_TRAILER} writable bytes). The {@link Handler} gets decrypted packets it does not
+ * own: they are released when it returns.
+ */
+public final class PeerConnection implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PeerConnection.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ICE_CHARS =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
+    /** Check retransmission schedule (ms after the first): RFC 8489 doubling, from a loopback-friendly start. */
+    private static final long[] CHECK_SCHEDULE_MS = {0, 50, 150, 350, 750, 1550, 3150, 4750, 6350, 7950, 9550};
+    static final long ICE_TIMEOUT_MS = 10_000;
+    /** RFC 7675 §5.1: a consent check about every 5 s. */
+    static final long CONSENT_INTERVAL_MS = 5_000;
+
+    /** Receives decrypted packets on the loop; the buffer is released after the call returns. */
+    public interface Handler {
+        void onRtp(PeerConnection pc, ByteBuf packet);
+
+        void onRtcp(PeerConnection pc, ByteBuf packet);
+    }
+
+    public enum State { NEW, CHECKING, DTLS, CONNECTED, FAILED, CLOSED }
+
+    private final PeerRuntime runtime;
+    private final String name;
+    private final EventLoop loop;
+    private final Handler handler;
+    private final ClientSdp.LocalIdentity identity;
+    private final long tieBreaker = RANDOM.nextLong() >>> 1;
+    private final CompletableFuture<PeerConnection> connected = new CompletableFuture<>();
+    private final int dtlsInitialRetransmitMillis;
+    private Channel channel;
+
+    // loop only
+    private State state = State.NEW;
+    private ClientSdp.RemoteTransport remote;
+    private InetSocketAddress remoteAddress;
+    private final Map<String, Long> pendingChecks = new HashMap<>(); // transaction id (hex) -> sent nanos
+    private long checkStartNanos;
+    private int checkAttempt;
+    private ScheduledFuture<?> checkTimer;
+    private ScheduledFuture<?> consentTimer;
+    private long lastConsentNanos;
+    private DtlsEndpoint dtls;
+    private SrtpSession srtp;
+    private InetSocketAddress mappedAddress;
+
+    // counters, loop only, read through snapshots
+    private final Counters counters = new Counters();
+
+    /** Transport-level counters of one connection. */
+    public record Stats(String name, State state, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
+                        long checksSent, long checkResponses, long consentChecksSent, long datagramsSent,
+                        long datagramsReceived, long srtpFailures, long droppedUnknownSender, long sendDrops,
+                        String srtpProfile) {
+    }
+
+    private static final class Counters {
+        long checksSent;
+        long checkResponses;
+        long consentChecksSent;
+        long datagramsSent;
+        long datagramsReceived;
+        long srtpFailures;
+        long unknownSender;
+        long sendDrops;
+    }
+
+    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, int dtlsInitialRetransmitMillis) {
+        this.runtime = runtime;
+        this.name = name;
+        this.loop = loop;
+        this.handler = handler;
+        this.dtlsInitialRetransmitMillis = dtlsInitialRetransmitMillis;
+        this.identity = new ClientSdp.LocalIdentity(randomIce(8), randomIce(24), runtime.certificate().fingerprint());
+    }
+
+    /** Binds a UDP socket on {@code bind} (port 0) on {@code loop}; completes once bound. */
+    public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
+                                                         Handler handler, int dtlsInitialRetransmitMillis) {
+        PeerConnection pc = new PeerConnection(runtime, name, loop, handler, dtlsInitialRetransmitMillis);
+        CompletableFuture<PeerConnection> bound = new CompletableFuture<>();
+        new Bootstrap().group(loop)
+                .channel(runtime.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                .option(ChannelOption.SO_SNDBUF, 1 << 20)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .handler(pc.new Inbound())
+                .bind(new InetSocketAddress(bind, 0))
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        pc.channel = ((io.netty.channel.ChannelFuture) f).channel();
+                        bound.complete(pc);
+                    } else {
+                        bound.completeExceptionally(f.cause());
+                    }
+                });
+        return bound;
+    }
+
+    private static String randomIce(int len) {
+        char[] c = new char[len];
+        for (int i = 0; i < len; i++) {
+            c[i] = ICE_CHARS[RANDOM.nextInt(ICE_CHARS.length)];
+        }
+        return new String(c);
+    }
+
+    public String name() { return name; }
+    public EventLoop loop() { return loop; }
+    public ClientSdp.LocalIdentity identity() { return identity; }
+    public InetSocketAddress localAddress() { return (InetSocketAddress) channel.localAddress(); }
+
+    /** Completes when SRTP keys are in place; fails on ICE timeout or DTLS failure. */
+    public CompletableFuture<PeerConnection> connected() {
+        return connected;
+    }
+
+    /** The server's transport as its SDP gave it, or null before {@link #connect}. */
+    public ClientSdp.RemoteTransport remote() {
+        return remote;
+    }
+
+    /** Starts ICE towards the server's candidate; DTLS follows the first successful check. Once only. */
+    public void connect(ClientSdp.RemoteTransport remoteTransport) {
+        onLoop(() -> {
+            if (state != State.NEW) {
+                return;
+            }
+            remote = remoteTransport;
+            remoteAddress = remoteTransport.candidate();
+            state = State.CHECKING;
+            checkStartNanos = System.nanoTime();
+            sendCheckAndSchedule();
+        });
+    }
+
+    private void sendCheckAndSchedule() {
+        if (state != State.CHECKING) {
+            return;
+        }
+        long elapsedMs = (System.nanoTime() - checkStartNanos) / 1_000_000;
+        if (elapsedMs >= ICE_TIMEOUT_MS) {
+            fail(new TimeoutException("ICE: no binding response from " + remoteAddress + " in " + ICE_TIMEOUT_MS + " ms"));
+            return;
+        }
+        sendCheck(false);
+        checkAttempt++;
+        long next = checkAttempt < CHECK_SCHEDULE_MS.length ? CHECK_SCHEDULE_MS[checkAttempt] : elapsedMs + 1600;
+        checkTimer = loop.schedule(this::sendCheckAndSchedule, Math.max(1, next - elapsedMs), TimeUnit.MILLISECONDS);
+    }
+
+    private void sendCheck(boolean consent) {
+        byte[] tx = IceCheck.newTransactionId();
+        byte[] req = IceCheck.bindingRequest(tx, remote.iceUfrag(), identity.iceUfrag(), remote.icePwd(), tieBreaker);
+        if (pendingChecks.size() > 64) {
+            pendingChecks.clear(); // responses that never came; keep the table small
+        }
+        pendingChecks.put(hex(tx), System.nanoTime());
+        if (consent) {
+            counters.consentChecksSent++;
+        } else {
+            counters.checksSent++;
+        }
+        writeDatagram(Unpooled.wrappedBuffer(req));
+    }
+
+    private void onStun(byte[] raw) {
+        if (remote == null) {
+            return;
+        }
+        IceCheck.Response r = IceCheck.parseResponse(raw, remote.icePwd());
+        if (r == null || pendingChecks.remove(hex(r.transactionId())) == null) {
+            return;
+        }
+        counters.checkResponses++;
+        if (!r.success()) {
+            LOG.fine(() -> name + ": binding error " + r.errorCode());
+            return;
+        }
+        lastConsentNanos = System.nanoTime();
+        mappedAddress = r.mappedAddress();
+        if (state == State.CHECKING) {
+            state = State.DTLS;
+            if (checkTimer != null) {
+                checkTimer.cancel(false);
+            }
+            consentTimer = loop.scheduleAtFixedRate(() -> sendCheck(true), CONSENT_INTERVAL_MS, CONSENT_INTERVAL_MS,
+                    TimeUnit.MILLISECONDS);
+            startDtls();
+        }
+    }
+
+    private void startDtls() {
+        DtlsFingerprint fp = DtlsFingerprint.parse(remote.fingerprint());
+        DtlsEndpoint.Options opts = DtlsEndpoint.Options.defaults().withTimeouts(10_000, dtlsInitialRetransmitMillis);
+        dtls = new DtlsEndpoint(DtlsEndpoint.Role.CLIENT, runtime.certificate(), fp, this::sendDtls,
+                runtime.dtlsExecutor(), new DtlsEndpoint.Listener() {
+                    @Override
+                    public void onConnected(SrtpKeys keys) {
+                        loop.execute(() -> dtlsConnected(keys));
+                    }
+
+                    @Override
+                    public void onFailed(DtlsException e) {
+                        loop.execute(() -> fail(e));
+                    }
+
+                    @Override
+                    public void onClosed() {
+                        loop.execute(() -> close());
+                    }
+                }, opts);
+        dtls.start();
+    }
+
+    /** DTLS executor thread: BouncyCastle reuses {@code data}, so copy before returning. */
+    private void sendDtls(byte[] data, int off, int len) {
+        Channel ch = channel;
+        InetSocketAddress to = remoteAddress;
+        if (ch == null || to == null || !ch.isActive()) {
+            return;
+        }
+        ch.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(data, off, len), to), ch.voidPromise());
+    }
+
+    private void dtlsConnected(SrtpKeys keys) {
+        if (state != State.DTLS) {
+            return;
+        }
+        srtp = new SrtpSession(keys);
+        state = State.CONNECTED;
+        connected.complete(this);
+    }
+
+    private void fail(Throwable cause) {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        LOG.info(() -> name + " failed: " + cause.getMessage());
+        state = State.FAILED;
+        stopTimers();
+        connected.completeExceptionally(cause);
+    }
+
+    /** Encrypts and sends one RTP packet; takes ownership. False when dropped (not connected, socket full). */
+    public boolean sendRtp(ByteBuf packet) {
+        return sendSrtp(packet, false);
+    }
+
+    /** Encrypts and sends one RTCP compound; takes ownership. */
+    public boolean sendRtcp(ByteBuf packet) {
+        return sendSrtp(packet, true);
+    }
+
+    private boolean sendSrtp(ByteBuf packet, boolean rtcp) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> sendSrtp(packet, rtcp));
+            return true;
+        }
+        if (srtp == null || state != State.CONNECTED) {
+            packet.release();
+            counters.sendDrops++;
+            return false;
+        }
+        SrtpStatus s = rtcp ? srtp.protectRtcp(packet) : srtp.protectRtp(packet);
+        if (s != SrtpStatus.OK) {
+            packet.release();
+            counters.sendDrops++;
+            return false;
+        }
+        return writeDatagram(packet);
+    }
+
+    /** Sends bytes as they are, unencrypted, to the server's address: for fault injection in tests. */
+    public void sendRaw(byte[] datagram) {
+        onLoop(() -> writeDatagram(Unpooled.wrappedBuffer(datagram.clone())));
+    }
+
+    private boolean writeDatagram(ByteBuf buf) {
+        Channel ch = channel;
+        if (ch == null || !ch.isActive() || remoteAddress == null || !ch.isWritable()) {
+            buf.release();
+            counters.sendDrops++;
+            return false;
+        }
+        counters.datagramsSent++;
+        ch.writeAndFlush(new DatagramPacket(buf, remoteAddress), ch.voidPromise());
+        return true;
+    }
+
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof DatagramPacket dp)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            try {
+                onDatagram(dp.content(), dp.sender());
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, name + ": datagram handling failed", e);
+            } finally {
+                dp.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.fine(() -> name + ": socket error " + cause);
+        }
+    }
+
+    private void onDatagram(ByteBuf data, InetSocketAddress from) {
+        counters.datagramsReceived++;
+        if (remoteAddress == null || !remoteAddress.equals(from)) {
+            counters.unknownSender++;
+            return;
+        }
+        if (PacketKind.isStun(data)) {
+            byte[] raw = new byte[data.readableBytes()];
+            data.getBytes(data.readerIndex(), raw);
+            onStun(raw);
+        } else if (PacketKind.isDtls(data)) {
+            if (dtls != null) {
+                byte[] raw = new byte[data.readableBytes()];
+                data.getBytes(data.readerIndex(), raw);
+                dtls.onDatagram(raw);
+            }
+        } else if (PacketKind.isRtpOrRtcp(data) && srtp != null) {
+            lastConsentNanos = System.nanoTime();
+            boolean rtcp = PacketKind.isRtcp(data);
+            SrtpStatus s = rtcp ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);
+            if (s != SrtpStatus.OK) {
+                counters.srtpFailures++;
+                return;
+            }
+            if (rtcp) {
+                handler.onRtcp(this, data);
+            } else {
+                handler.onRtp(this, data);
+            }
+        }
+    }
+
+    /** A consistent snapshot of the counters (hops onto the loop and waits, unless called there). */
+    public Stats stats() {
+        return onLoopGet(() -> new Stats(name, state, channel == null ? null : localAddress(), remoteAddress,
+                counters.checksSent, counters.checkResponses, counters.consentChecksSent, counters.datagramsSent,
+                counters.datagramsReceived, counters.srtpFailures, counters.unknownSender, counters.sendDrops,
+                srtp == null ? null : srtp.profile().name()));
+    }
+
+    public State state() {
+        return onLoopGet(() -> state);
+    }
+
+    /** The address the server saw our checks come from (XOR-MAPPED-ADDRESS), or null before ICE. */
+    public InetSocketAddress mappedAddress() {
+        return onLoopGet(() -> mappedAddress);
+    }
+
+    private void stopTimers() {
+        if (checkTimer != null) {
+            checkTimer.cancel(false);
+        }
+        if (consentTimer != null) {
+            consentTimer.cancel(false);
+        }
+    }
+
+    /** Sends close_notify if connected and closes the socket. Idempotent, any thread, does not wait. */
+    @Override
+    public void close() {
+        onLoop(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            State previous = state;
+            state = State.CLOSED;
+            stopTimers();
+            if (dtls != null) {
+                dtls.close();
+            }
+            if (srtp != null) {
+                srtp.close();
+                srtp = null;
+            }
+            if (channel != null) {
+                channel.close();
+            }
+            if (previous != State.CONNECTED) {
+                connected.completeExceptionally(new IllegalStateException(name + " closed"));
+            }
+        });
+    }
+
+    void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    <T> T onLoopGet(java.util.function.Supplier<T> s) {
+        if (loop.inEventLoop()) {
+            return s.get();
+        }
+        try {
+            return loop.submit(s::get).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(name + ": loop did not answer", e);
+        }
+    }
+
+    private static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public String toString() {
+        return "PeerConnection " + name;
+    }
+}

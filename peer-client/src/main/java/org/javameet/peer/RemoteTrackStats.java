@@ -1,0 +1,52 @@
+package org.javameet.peer;
+
+import java.util.Arrays;
+import java.util.List;
+import org.javameet.sfu.webrtc.MediaKind;
+
+/**
+ * What one participant received on one m-line of its subscribe connection: an immutable snapshot.
+ *
+ * @param offeredSsrc the SSRC the server's subscribe offer announced for this m-line
+ * @param lastSsrc the SSRC of the last media packet received (0 before any)
+ * @param bytes RTP payload bytes of media packets
+ * @param lost expected minus distinct sequence numbers received (RFC 3550 A.3); retransmissions fill gaps
+ * @param firstPacketKeyframe whether the first media packet began a keyframe; null before any (and for audio)
+ * @param firstPacketNanos {@link System#nanoTime} of the first media packet, 0 before any
+ * @param retransmissions RTX packets received
+ * @param recentRtxOsns original sequence numbers of the last RTX packets (up to 32)
+ * @param seqOffset this stream's sequence number minus the publisher's (mod 2^16), from the embedded stamp
+ * @param timestampOffset this stream's RTP timestamp minus the publisher's (mod 2^32)
+ * @param offsetChanges how often either offset changed after the first packet (0 = consistent rewriting)
+ * @param lastSenderReportRtpTimestamp RTP timestamp of the last SR whose sender SSRC was this stream's
+ * @param latencyNanos the last (up to 4096) one-way delays, send stamp to receipt, same JVM clock
+ */
+public record RemoteTrackStats(String mid, String participantId, MediaKind kind, boolean active, long offeredSsrc,
+                               long offeredRtxSsrc, long lastSsrc, int lastPayloadType, long packets, long bytes,
+                               long lost, long duplicates, long outOfOrder, long keyframes,
+                               Boolean firstPacketKeyframe, long firstPacketNanos, long lastPacketNanos,
+                               long retransmissions, List<Integer> recentRtxOsns, long nacksSent, long plisSent,
+                               long unknownSenderIds, int lastSenderId, int seqOffset, long timestampOffset,
+                               long offsetChanges, long senderReports, long lastSenderReportSsrc,
+                               long lastSenderReportNtp, long lastSenderReportRtpTimestamp, long highestSeq,
+                               long[] latencyNanos) {
+
+    /** Latency at quantile {@code q} (0..1) of the kept samples, in nanoseconds; -1 without samples. */
+    public long latencyQuantile(double q) {
+        if (latencyNanos.length == 0) {
+            return -1;
+        }
+        long[] s = latencyNanos.clone();
+        Arrays.sort(s);
+        int i = (int) Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
+        return s[i];
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%s %s of %s (mid %s, ssrc %d%s): %d pkts, %d B, lost %d, kf %d, rtx %d, p50 %.2f ms",
+                kind, active ? "active" : "inactive", participantId, mid, lastSsrc,
+                lastSsrc == offeredSsrc ? "" : " offered " + offeredSsrc, packets, bytes, lost, keyframes,
+                retransmissions, latencyQuantile(0.5) / 1e6);
+    }
+}
