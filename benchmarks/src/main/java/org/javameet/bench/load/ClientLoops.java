@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.javameet.sfu.srtp.SrtpSession;
 
 /**
  * Threads of the harness's own media engine (Janus and baseline targets), shaped like peer-client's
@@ -38,6 +39,8 @@ final class ClientLoops implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("load-peer", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.dtls = Executors.newFixedThreadPool(4, new DefaultThreadFactory("load-dtls", true));
+        // jitsi-srtp benchmarks its ciphers on first use (seconds on a busy machine): pay that here, not on a loop
+        SrtpSession.warmUp();
     }
 
     EventLoop next() {
@@ -50,6 +53,11 @@ final class ClientLoops implements AutoCloseable {
 
     /** A UDP socket on 127.0.0.1 (ephemeral port) on {@code loop}. */
     CompletableFuture<DatagramChannel> bind(EventLoop loop, ChannelHandler handler) {
+        return bind(loop, handler, InetAddress.getLoopbackAddress());
+    }
+
+    /** A UDP socket on {@code address} (ephemeral port) on {@code loop}. */
+    CompletableFuture<DatagramChannel> bind(EventLoop loop, ChannelHandler handler, InetAddress address) {
         CompletableFuture<DatagramChannel> f = new CompletableFuture<>();
         new Bootstrap().group(loop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -57,7 +65,7 @@ final class ClientLoops implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
                 .handler(handler)
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .bind(new InetSocketAddress(address, 0))
                 .addListener(cf -> {
                     if (cf.isSuccess()) {
                         f.complete((DatagramChannel) ((io.netty.channel.ChannelFuture) cf).channel());
