@@ -42,6 +42,7 @@ final class EmulatedPeer {
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private volatile Set<Integer> videoPayloadTypes = Set.of(SyntheticStream.VP8_PT);
     private MediaLink publish;
+    private volatile boolean publishing;
     private MediaLink subscribe;
     private boolean keyframeRequested = true;
     private long lastKeyframeNanos;
@@ -73,6 +74,7 @@ final class EmulatedPeer {
 
     /** Starts the media clocks on {@code link}. */
     void startPublishing(MediaLink link) {
+        publishing = true;
         loop.execute(() -> {
             publish = link;
             timers.add(loop.scheduleAtFixedRate(this::audioTick, 0, 20, TimeUnit.MILLISECONDS));
@@ -195,10 +197,11 @@ final class EmulatedPeer {
             if (first == 0 || t.firstPacketNanos < first) {
                 first = t.firstPacketNanos;
             }
-            out.add(new LoadParticipant.TrackSnapshot(Long.toString(t.ssrc), t.video, t.packets, t.lost(),
+            out.add(new LoadParticipant.TrackSnapshot(Long.toString(t.ssrc), t.senderId, t.video,
+                    t.firstPacketNanos, t.packets, t.lost(),
                     t.nacksSent, t.plisSent, t.late, t.latencyChronological()));
         }
-        return new LoadParticipant.Snapshot(joinStartNanos, first, audio.packetsSent + video.packetsSent, nacksReceived, plisReceived,
+        return new LoadParticipant.Snapshot(publishing ? senderId : 0, joinStartNanos, first, audio.packetsSent + video.packetsSent, nacksReceived, plisReceived,
                 audio.retransmissionsSent + video.retransmissionsSent, out);
     }
 }

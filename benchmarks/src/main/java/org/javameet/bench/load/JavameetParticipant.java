@@ -93,8 +93,8 @@ final class JavameetParticipant implements LoadParticipant {
             }
             long[] latency = t.latencyNanos().length < PEER_LATENCY_RING
                     ? t.latencyNanos() : Percentiles.unroll(t.latencyNanos(), t.packets());
-            tracks.add(new TrackSnapshot(t.participantId() + "/" + t.kind() + "/" + t.mid(),
-                    t.kind() == MediaKind.VIDEO, t.packets(), t.lost(), t.nacksSent(), t.plisSent(),
+            tracks.add(new TrackSnapshot(t.participantId() + "/" + t.kind() + "/" + t.mid(), t.lastSenderId(),
+                    t.kind() == MediaKind.VIDEO, t.firstPacketNanos(), t.packets(), t.lost(), t.nacksSent(), t.plisSent(),
                     t.retransmissions(), latency));
         }
         long sent = 0;
@@ -107,7 +107,7 @@ final class JavameetParticipant implements LoadParticipant {
             plis += t.plisReceived() + t.firsReceived();
             rtx += t.retransmissionsSent();
         }
-        return new Snapshot(s.joinStartNanos(), firstMedia, sent, nacks, plis, rtx, tracks);
+        return new Snapshot(publisher ? p.senderId() : 0, s.joinStartNanos(), firstMedia, sent, nacks, plis, rtx, tracks);
     }
 
     @Override

@@ -35,13 +35,14 @@ interface LoadParticipant extends AutoCloseable {
     }
 
     /**
-     * @param joinStartNanos when the join began ({@link System#nanoTime})
+     * @param senderId the id this participant's media stamps carry (0 when it does not publish)
+     * @param joinStartNanos when the join began ({@link System#nanoTime}); for Janus, when subscribing began
      * @param firstMediaNanos the first media packet received on any track, 0 before any
      * @param mediaSent RTP media packets published (retransmissions not counted)
      */
-    record Snapshot(long joinStartNanos, long firstMediaNanos, long mediaSent, long nacksReceived,
+    record Snapshot(int senderId, long joinStartNanos, long firstMediaNanos, long mediaSent, long nacksReceived,
                     long plisReceived, long retransmissionsSent, List<TrackSnapshot> tracks) {
-        static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, 0, List.of());
+        static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, 0, 0, List.of());
 
         TrackSnapshot track(String key) {
             for (TrackSnapshot t : tracks) {
@@ -57,11 +58,12 @@ interface LoadParticipant extends AutoCloseable {
      * One received track.
      *
      * @param key stable across snapshots (publisher and kind)
+     * @param senderId the publisher's stamp id, from the last packet's stamp (0 before any)
      * @param packets media packets received (retransmissions not counted)
      * @param lost expected minus distinct sequence numbers (RFC 3550 A.3), after repair by retransmission
      * @param latencyNanos the latest one-way delays, oldest first; the last of them belong to the last packets
      */
-    record TrackSnapshot(String key, boolean video, long packets, long lost, long nacksSent, long plisSent,
-                         long retransmissions, long[] latencyNanos) {
+    record TrackSnapshot(String key, int senderId, boolean video, long firstPacketNanos, long packets, long lost,
+                         long nacksSent, long plisSent, long retransmissions, long[] latencyNanos) {
     }
 }

@@ -33,6 +33,7 @@ final class ReceiveTrack {
     long plisSent;
     long lastPliNanos;
     long firstPacketNanos;
+    int senderId;
 
     ReceiveTrack(long ssrc, boolean video) {
         this.ssrc = ssrc;
@@ -51,6 +52,7 @@ final class ReceiveTrack {
         int at = video ? Vp8Packetizer.stampOffset(p) : OpusPacketizer.stampOffset(p);
         MediaStamp stamp = MediaStamp.read(p, at);
         if (stamp != null) {
+            senderId = stamp.senderId();
             latency[(int) (latencyCount++ % LATENCY_SAMPLES)] = now - stamp.sendNanos();
         }
         return track(RtpHeader.sequenceNumber(p));

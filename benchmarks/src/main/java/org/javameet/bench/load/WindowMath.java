@@ -20,6 +20,26 @@ final class WindowMath {
                   long plisSent, long nacksReceived, long plisReceived, long retransmissions) {
     }
 
+    /**
+     * Join time of one receiver: to its first media packet, counted from when both it and that packet's
+     * publisher had started joining (a participant that joins before anyone publishes does not wait for others'
+     * ramp-up). NaN when nothing arrived.
+     */
+    static double joinMillis(LoadParticipant.Snapshot s, Map<Integer, Long> publisherJoin) {
+        double best = Double.NaN;
+        for (LoadParticipant.TrackSnapshot t : s.tracks()) {
+            if (t.firstPacketNanos() == 0 || s.joinStartNanos() == 0) {
+                continue;
+            }
+            long from = Math.max(s.joinStartNanos(), publisherJoin.getOrDefault(t.senderId(), 0L));
+            double ms = (t.firstPacketNanos() - from) / 1e6;
+            if (Double.isNaN(best) || ms < best) {
+                best = ms;
+            }
+        }
+        return best;
+    }
+
     static Result compute(List<LoadParticipant> participants, Map<LoadParticipant, Integer> roomOf,
                           List<LoadParticipant.Snapshot> start, List<LoadParticipant.Snapshot> end) {
         int rooms = 0;
@@ -44,6 +64,12 @@ final class WindowMath {
         double jitterSum = 0;
         long jitterWeight = 0;
         List<Double> joins = new ArrayList<>();
+        Map<Integer, Long> publisherJoin = new java.util.HashMap<>();
+        for (LoadParticipant.Snapshot s : end) {
+            if (s.senderId() != 0) {
+                publisherJoin.put(s.senderId(), s.joinStartNanos());
+            }
+        }
         for (int i = 0; i < participants.size(); i++) {
             LoadParticipant.Snapshot a = start.get(i);
             LoadParticipant.Snapshot b = end.get(i);
@@ -52,8 +78,9 @@ final class WindowMath {
             expected += (double) ds * (roomSize[roomOf.get(participants.get(i))] - 1);
             nacksReceived += b.nacksReceived() - a.nacksReceived();
             plisReceived += b.plisReceived() - a.plisReceived();
-            if (b.firstMediaNanos() != 0 && b.joinStartNanos() != 0) {
-                joins.add((b.firstMediaNanos() - b.joinStartNanos()) / 1e6);
+            double join = joinMillis(b, publisherJoin);
+            if (!Double.isNaN(join)) {
+                joins.add(join);
             }
             long rxPackets = 0;
             long rxLost = 0;
