@@ -19,6 +19,7 @@ import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
 import org.javameet.signaling.http.HttpServerOptions;
 import org.javameet.signaling.http.StaticFiles;
+import org.javameet.signaling.room.AccessPolicy;
 import org.javameet.signaling.room.Messages;
 import org.javameet.signaling.room.RoomRegistry;
 import org.javameet.signaling.room.SignalingConnection;
@@ -46,6 +47,7 @@ public final class JavameetServer implements AutoCloseable {
 
     public JavameetServer start() throws Exception {
         long t0 = System.nanoTime();
+        AccessPolicy access = AccessPolicy.fromConfig(config, "(at start)"); // reads key files: fail before binding
         // jitsi-srtp benchmarks its AES back-ends on first use (seconds): do it now, not on the media loop
         SrtpSession.warmUp();
         DtlsCertificate certificate = DtlsCertificate.generate();
@@ -53,7 +55,7 @@ public final class JavameetServer implements AutoCloseable {
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
                 addresses(config.publicAddresses())), new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
-        rooms = new RoomRegistry(media);
+        rooms = new RoomRegistry(media, access);
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.javameet.signaling.config.ConfigException;
 import org.javameet.signaling.config.LogLevel;
 import org.javameet.signaling.config.ServerConfig;
@@ -79,18 +78,18 @@ public final class Main {
             server.close();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         return -1;
     }
 
+    /** The exception's message and its causes', each said once. */
     private static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
-        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
-            sb.append(": ").append(c.getMessage() == null ? c.toString() : c.getMessage());
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? c.toString() : c.getMessage();
+            if (sb.indexOf(m) < 0) {
+                sb.append(": ").append(m);
+            }
             if (c.getCause() == c) {
                 break;
             }
@@ -167,13 +166,13 @@ public final class Main {
         private static int port(String v, String option) throws UsageException {
             try {
                 int p = Integer.parseInt(v);
-                if (p >= 0 && p <= 65535) {
+                if (p >= 1 && p <= 65535) {
                     return p;
                 }
             } catch (NumberFormatException e) {
                 // fall through
             }
-            throw new UsageException(option + " must be a port number 0-65535, got \"" + v + "\"");
+            throw new UsageException(option + " must be a port number 1-65535, got \"" + v + "\"");
         }
 
         ServerConfig apply(ServerConfig c) throws UsageException {

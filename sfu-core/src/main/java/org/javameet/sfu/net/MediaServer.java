@@ -89,7 +89,12 @@ public final class MediaServer implements AutoCloseable {
                 .handler(new MediaPacketHandler(registry, metrics));
         InetSocketAddress bind = options.bindAddress() == null
                 ? new InetSocketAddress(options.port()) : new InetSocketAddress(options.bindAddress(), options.port());
-        channel = b.bind(bind).sync().channel();
+        try {
+            channel = b.bind(bind).sync().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on udp " + bind.getAddress().getHostAddress() + ":"
+                    + bind.getPort() + " (media port): " + e.getMessage(), e);
+        }
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
         List<InetAddress> announced = options.announcedAddresses().isEmpty()
                 ? defaultAddresses() : options.announcedAddresses();

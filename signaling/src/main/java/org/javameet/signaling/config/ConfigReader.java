@@ -24,6 +24,10 @@ final class ConfigReader {
         this.sourceName = sourceName;
     }
 
+    String sourceName() {
+        return sourceName;
+    }
+
     ConfigException error(String path, String detail) {
         return new ConfigException(sourceName, path, detail);
     }

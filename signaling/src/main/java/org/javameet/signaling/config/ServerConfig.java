@@ -40,11 +40,12 @@ public record ServerConfig(
         String localAddress,
         LogLevel logLevel,
         ClientConfig client,
-        InterfaceConfig interfaceConfig) {
+        InterfaceConfig interfaceConfig,
+        AuthConfig auth) {
 
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface");
+            "client", "interface", "auth");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -54,7 +55,7 @@ public record ServerConfig(
 
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, List.of(), null, LogLevel.INFO,
-            ClientConfig.defaults(), InterfaceConfig.defaults());
+            ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults());
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -74,6 +75,7 @@ public record ServerConfig(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(interfaceConfig, "interfaceConfig");
+        Objects.requireNonNull(auth, "auth");
     }
 
     public static ServerConfig defaults() {
@@ -130,6 +132,7 @@ public record ServerConfig(
                 case "logLevel" -> c.withLogLevel(r.logLevel(value, key));
                 case "client" -> c.withClient(ClientConfig.fromJson(r, value, key));
                 case "interface" -> c.withInterfaceConfig(InterfaceConfig.fromJson(r, value, key));
+                case "auth" -> c.withAuth(AuthConfig.fromJson(r, value, key));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -191,41 +194,46 @@ public record ServerConfig(
         json.put("logLevel", logLevel.configName());
         json.set("client", client.toJson(mapper));
         json.set("interface", interfaceConfig.toJson(mapper));
+        json.set("auth", auth.toJson(mapper));
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+    }
+
+    public ServerConfig withAuth(AuthConfig auth) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
     }
 
     private static void requirePort(String name, int port) {

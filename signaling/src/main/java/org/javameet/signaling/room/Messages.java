@@ -41,6 +41,8 @@ public final class Messages {
         n.put("audioMuted", p.audioMuted());
         n.put("videoMuted", p.videoMuted());
         n.put("moderator", p.moderator());
+        n.put("handRaised", p.handRaised());
+        n.put("screenSharing", p.screenSharing());
         return n;
     }
 
@@ -82,6 +84,14 @@ public final class Messages {
             throw new SignalingException("bad-message", "field \"" + field + "\" must be true or false");
         }
         return v.booleanValue();
+    }
+
+    public static boolean requiredBoolean(JsonNode msg, String field) throws SignalingException {
+        Boolean b = optionalBoolean(msg, field, null);
+        if (b == null) {
+            throw new SignalingException("bad-message", "missing field \"" + field + "\"");
+        }
+        return b;
     }
 
     public static long requiredLong(JsonNode msg, String field) throws SignalingException {

@@ -2,6 +2,7 @@ package org.javameet.signaling.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,13 @@ public final class Participant {
     private boolean audioMuted;
     private boolean videoMuted;
     private boolean moderator;
+    private boolean handRaised;
 
     WebRtcTransport publishTransport;
     /** Published tracks by mid, in the order the publisher offered them. */
     final Map<String, PublishedTrack> publishedTracks = new LinkedHashMap<>();
+    /** What each published track shows (camera, microphone, screen), by mid. */
+    final Map<String, String> trackSources = new HashMap<>();
     long publishSdpVersion;
     final SubscribeState subscribe = new SubscribeState();
     final long joinedAtNanos = System.nanoTime();
@@ -45,12 +49,16 @@ public final class Participant {
     public boolean audioMuted() { return audioMuted; }
     public boolean videoMuted() { return videoMuted; }
     public boolean moderator() { return moderator; }
+    public boolean handRaised() { return handRaised; }
+    /** True while one of the published tracks is a screen. */
+    public boolean screenSharing() { return trackSources.containsValue(TrackSources.SCREEN); }
     WebSocketSession session() { return session; }
 
     void displayName(String name) { this.displayName = name; }
     void audioMuted(boolean muted) { this.audioMuted = muted; }
     void videoMuted(boolean muted) { this.videoMuted = muted; }
     void moderator(boolean moderator) { this.moderator = moderator; }
+    void handRaised(boolean raised) { this.handRaised = raised; }
 
     void send(ObjectNode message) {
         if (session.isOpen()) {

@@ -3,12 +3,14 @@ package org.javameet.signaling.room;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.javameet.sfu.net.MediaServer;
 import org.javameet.sfu.router.Producer;
@@ -21,6 +23,7 @@ import org.javameet.sfu.webrtc.PublishNegotiation;
 import org.javameet.sfu.webrtc.PublishedTrack;
 import org.javameet.sfu.webrtc.RemoteTransportParams;
 import org.javameet.sfu.webrtc.SubscribeNegotiation;
+import org.javameet.signaling.http.WebSocketSession;
 
 /**
  * One meeting: its participants and the Router carrying their media. Signaling state is guarded by the
@@ -37,10 +40,14 @@ public final class Room {
     private final RoomEvents events;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    private final RoomPassword password = new RoomPassword();
+    private final Lobby lobby;
+    private final Moderation moderation = new Moderation(this);
     private boolean closed;
 
-    Room(String name, MediaServer media, RoomEvents events) {
+    Room(String name, MediaServer media, RoomEvents events, boolean lobbyEnabled) {
         this.name = name;
+        this.lobby = new Lobby(this, lobbyEnabled);
         this.media = media;
         this.events = events;
         this.router = new Router(name, media.loop(), this::onTransportClosed, Router.DEFAULT_MAX_INCOMING_BITRATE);
@@ -52,21 +59,65 @@ public final class Room {
 
     synchronized boolean isClosed() { return closed; }
 
-    /** Adds a participant; returns null when the room closed meanwhile (the registry then makes a new one). */
-    synchronized Participant join(org.javameet.signaling.http.WebSocketSession session, String displayName,
-                                  boolean audioMuted, boolean videoMuted) throws SignalingException {
+    /** What a join led to: a participant, or a place in the lobby. */
+    sealed interface JoinResult permits Joined, Waiting {
+    }
+
+    record Joined(Participant participant) implements JoinResult {
+    }
+
+    record Waiting(Lobby.Waiter waiter) implements JoinResult {
+    }
+
+    /**
+     * Joins, or queues in the lobby; returns null when the room closed meanwhile (the registry then makes a new
+     * one). Password and room-full refusals are thrown before anything is created. A token holder, and the first
+     * one in, skip password and lobby; with the lobby on, a correct password skips the lobby (as in Jitsi Meet).
+     *
+     * @param bind called with the participant before {@code joined} is sent, on whatever thread admits it
+     */
+    synchronized JoinResult join(WebSocketSession session, JoinRequest request, AccessPolicy.Admission admission,
+                                 Consumer<Participant> bind) throws SignalingException {
         if (closed) {
             return null;
         }
+        boolean first = participants.isEmpty();
+        if (!first && !admission.tokenHolder()) {
+            boolean passwordGiven = request.password() != null;
+            if (password.locked() && (passwordGiven || !lobby.enabled())) {
+                password.check(request.password());
+            } else if (lobby.enabled()) {
+                requireRoomForOneMore();
+                Lobby.Waiter w = lobby.add(session, request, admission.displayName(), bind);
+                ObjectNode waiting = Messages.message("lobbyWaiting");
+                waiting.put("room", name);
+                session.send(waiting.toString());
+                toModerators(Lobby.request(w));
+                LOG.info(() -> "room " + name + ": " + w.requestId + " waits in the lobby");
+                return new Waiting(w);
+            }
+        }
+        Participant p = addParticipant(session, admission.displayName(), request.audioMuted(), request.videoMuted(),
+                first || admission.moderator(), bind);
+        return new Joined(p);
+    }
+
+    private void requireRoomForOneMore() throws SignalingException {
         if (participants.size() >= MAX_PARTICIPANTS) {
             throw new SignalingException("room-full", "room " + name + " has reached " + MAX_PARTICIPANTS + " participants");
         }
+    }
+
+    private Participant addParticipant(WebSocketSession session, String displayName, boolean audioMuted,
+                                       boolean videoMuted, boolean moderator, Consumer<Participant> bind)
+            throws SignalingException {
+        requireRoomForOneMore();
         String id;
         do {
             id = "p" + Long.toHexString(ThreadLocalRandom.current().nextLong(0x10000000L, 0xFFFFFFFFL));
         } while (participants.containsKey(id));
         Participant p = new Participant(id, this, session, displayName, audioMuted, videoMuted);
-        p.moderator(participants.isEmpty());
+        p.moderator(moderator);
 
         ObjectNode joined = Messages.message("joined");
         joined.put("room", name);
@@ -79,13 +130,19 @@ public final class Room {
         announce.set("participant", Messages.participant(p));
         broadcast(announce, null);
         participants.put(id, p);
+        bind.accept(p);
         p.send(joined);
+        p.send(roomUpdated());
+        if (moderator) {
+            sendLobbyRequests(p);
+        }
 
         // show the newcomer everything already published
         for (Participant o : participants.values()) {
             if (o != p) {
                 for (Map.Entry<String, PublishedTrack> e : o.publishedTracks.entrySet()) {
-                    p.subscribe.add(o.producerId(e.getKey()), o.id(), e.getValue().kind(), trackId(o, e.getValue()));
+                    p.subscribe.add(o.producerId(e.getKey()), o.id(), e.getValue().kind(), trackId(o, e.getValue()),
+                            o.trackSources.get(e.getKey()));
                 }
             }
         }
@@ -95,7 +152,37 @@ public final class Room {
         return p;
     }
 
-    synchronized void publishOffer(Participant p, String sdp) throws SignalingException {
+    /** A moderator let a waiter in: they join as anyone else does (caller holds the lock). */
+    void admit(Lobby.Waiter w, Participant by) {
+        if (!w.session.isOpen()) {
+            toModerators(Lobby.resolved(w, false, by));
+            return;
+        }
+        try {
+            addParticipant(w.session, w.displayName, w.request.audioMuted(), w.request.videoMuted(), false, p -> {
+                w.admittedAs = p;
+                w.onAdmitted.accept(p);
+            });
+        } catch (SignalingException e) {
+            w.session.send(Messages.error(e.code(), e.getMessage(), "join", null).toString());
+            w.session.close(Lobby.CLOSE_DENIED, e.code());
+            toModerators(Lobby.resolved(w, false, by));
+            return;
+        }
+        toModerators(Lobby.resolved(w, true, by));
+    }
+
+    /** A waiter's socket closed: moderators learn the request is void. */
+    synchronized void lobbyLeft(Lobby.Waiter w) {
+        if (lobby.remove(w)) {
+            toModerators(Lobby.resolved(w, false, null));
+        } else if (w.admittedAs != null) {
+            leave(w.admittedAs, "disconnected"); // admitted while its socket was closing
+        }
+    }
+
+    /** @param sources mid → camera / microphone / screen, as the client labelled them (may be empty) */
+    synchronized void publishOffer(Participant p, String sdp, Map<String, String> sources) throws SignalingException {
         requireMember(p);
         if (p.publishTransport == null) {
             WebRtcTransport t = media.createTransport(name + "/" + p.id() + "/publish");
@@ -108,7 +195,9 @@ public final class Room {
         } catch (SdpException e) {
             throw new SignalingException("bad-sdp", "publish offer: " + e.getMessage());
         }
+        Map<String, String> sourceByMid = TrackSources.assign(result.tracks(), sources);
         p.publishTransport.setRemote(result.remote());
+        boolean wasSharing = p.screenSharing();
 
         Map<String, PublishedTrack> now = new LinkedHashMap<>();
         for (PublishedTrack t : result.tracks()) {
@@ -132,6 +221,7 @@ public final class Room {
         for (String mid : removed) {
             String producerId = p.producerId(mid);
             p.publishedTracks.remove(mid);
+            p.trackSources.remove(mid);
             router.execute(() -> {
                 Producer pr = router.producer(producerId);
                 if (pr != null) {
@@ -144,8 +234,17 @@ public final class Room {
                 }
             }
         }
+        for (PublishedTrack t : now.values()) {
+            String source = sourceByMid.get(t.mid());
+            if (!added.contains(t) && !source.equals(p.trackSources.put(t.mid(), source))) {
+                for (Participant o : participants.values()) { // relabelled, e.g. a camera track now shows a screen
+                    o.subscribe.relabel(p.producerId(t.mid()), source);
+                }
+            }
+        }
         for (PublishedTrack t : added) {
             p.publishedTracks.put(t.mid(), t);
+            p.trackSources.put(t.mid(), sourceByMid.get(t.mid()));
             String producerId = p.producerId(t.mid());
             router.execute(() -> {
                 Publisher pub = router.publisher(p.id());
@@ -155,13 +254,16 @@ public final class Room {
             });
             for (Participant o : participants.values()) {
                 if (o != p) {
-                    o.subscribe.add(producerId, p.id(), t.kind(), trackId(p, t));
+                    o.subscribe.add(producerId, p.id(), t.kind(), trackId(p, t), sourceByMid.get(t.mid()));
                 }
             }
         }
         ObjectNode answer = Messages.message("publishAnswer");
         answer.put("sdp", result.answerSdp());
         p.send(answer);
+        if (p.screenSharing() != wasSharing) {
+            announceUpdate(p);
+        }
         for (Participant o : participants.values()) {
             if (o != p) {
                 renegotiate(o);
@@ -191,14 +293,7 @@ public final class Room {
         ObjectNode offer = Messages.message("subscribeOffer");
         offer.put("sdp", SubscribeNegotiation.offer(s.transport.local(), sdpSessionId, s.version, s.pendingTracks));
         offer.put("version", s.version);
-        ArrayNode tracks = offer.putArray("tracks");
-        for (SubscribeNegotiation.Track t : s.pendingTracks) {
-            ObjectNode n = tracks.addObject();
-            n.put("mid", t.mid());
-            n.put("participantId", t.streamId());
-            n.put("kind", t.kind().sdpName());
-            n.put("active", t.active());
-        }
+        offer.set("tracks", s.pendingTrackInfos());
         p.send(offer);
     }
 
@@ -261,7 +356,13 @@ public final class Room {
         announceUpdate(p);
     }
 
-    private void announceUpdate(Participant p) {
+    synchronized void raiseHand(Participant p, boolean raised) throws SignalingException {
+        requireMember(p);
+        p.handRaised(raised);
+        announceUpdate(p);
+    }
+
+    void announceUpdate(Participant p) {
         ObjectNode n = Messages.message("participantUpdated");
         n.set("participant", Messages.participant(p));
         broadcast(n, null);
@@ -292,11 +393,10 @@ public final class Room {
         left.put("participantId", p.id());
         left.put("reason", reason);
         broadcast(left, null);
-        if (p.moderator() && !participants.isEmpty()) {
-            // moderator rights pass on to the longest-present participant
-            Participant next = participants.values().iterator().next();
-            next.moderator(true);
-            announceUpdate(next);
+        if (p.moderator() && !participants.isEmpty()
+                && participants.values().stream().noneMatch(Participant::moderator)) {
+            // moderator rights pass on to the longest-present participant, with the lobby's pending requests
+            makeModerator(participants.values().iterator().next());
         }
         for (Participant o : participants.values()) {
             renegotiate(o);
@@ -304,6 +404,9 @@ public final class Room {
         events.participantCountChanged(-1);
         LOG.info(() -> "room " + name + ": " + p + " left (" + reason + "), " + participants.size() + " remain");
         if (participants.isEmpty()) {
+            for (Lobby.Waiter w : lobby.takeAll()) {
+                Lobby.deny(w, "everyone left the meeting");
+            }
             closed = true;
             router.execute(router::close);
             events.roomClosed(this);
@@ -321,13 +424,13 @@ public final class Room {
         }
     }
 
-    private void requireMember(Participant p) throws SignalingException {
+    void requireMember(Participant p) throws SignalingException {
         if (participants.get(p.id()) != p) {
             throw new SignalingException("not-joined", "not in room " + name);
         }
     }
 
-    private void broadcast(ObjectNode message, Participant except) {
+    void broadcast(ObjectNode message, Participant except) {
         String text = message.toString();
         for (Participant o : participants.values()) {
             if (o != except && o.session().isOpen()) {
@@ -338,5 +441,66 @@ public final class Room {
 
     synchronized List<Participant> participants() {
         return List.copyOf(participants.values());
+    }
+
+    // ---- for Moderation, which holds the lock when calling these ----
+
+    Moderation moderation() {
+        return moderation;
+    }
+
+    RoomPassword password() {
+        return password;
+    }
+
+    Lobby lobby() {
+        return lobby;
+    }
+
+    /** The participant with this id; {@code unknown-participant} if there is none. */
+    Participant member(String participantId) throws SignalingException {
+        Participant p = participants.get(participantId);
+        if (p == null) {
+            throw new SignalingException("unknown-participant", "no participant " + abbreviate(participantId) + " in this room");
+        }
+        return p;
+    }
+
+    Collection<Participant> members() {
+        return participants.values();
+    }
+
+    void makeModerator(Participant p) {
+        if (!p.moderator()) {
+            p.moderator(true);
+            announceUpdate(p);
+            sendLobbyRequests(p);
+        }
+    }
+
+    private void sendLobbyRequests(Participant moderator) {
+        for (Lobby.Waiter w : lobby.pending()) {
+            moderator.send(Lobby.request(w));
+        }
+    }
+
+    void toModerators(ObjectNode message) {
+        String text = message.toString();
+        for (Participant o : participants.values()) {
+            if (o.moderator() && o.session().isOpen()) {
+                o.session().send(text);
+            }
+        }
+    }
+
+    ObjectNode roomUpdated() {
+        ObjectNode n = Messages.message("roomUpdated");
+        n.put("locked", password.locked());
+        n.put("lobbyEnabled", lobby.enabled());
+        return n;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.javameet.sfu.net.MediaServer;
 import org.javameet.signaling.http.WebSocketSession;
@@ -16,6 +17,7 @@ public final class RoomRegistry {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger participantCount = new AtomicInteger();
     private final MediaServer media;
+    private final AccessPolicy access;
     private final RoomEvents events = new RoomEvents() {
         @Override
         public void participantCountChanged(int delta) {
@@ -28,8 +30,14 @@ public final class RoomRegistry {
         }
     };
 
+    /** Open to everyone, no lobby. */
     public RoomRegistry(MediaServer media) {
+        this(media, AccessPolicy.open());
+    }
+
+    public RoomRegistry(MediaServer media, AccessPolicy access) {
         this.media = media;
+        this.access = access;
     }
 
     /** Room names are case-insensitive, as people type them: "Standup" and "standup" are one meeting. */
@@ -37,17 +45,30 @@ public final class RoomRegistry {
         return roomName.toLowerCase(java.util.Locale.ROOT);
     }
 
-    Participant join(String roomName, WebSocketSession session, String displayName, boolean audioMuted,
-                     boolean videoMuted) throws SignalingException {
-        if (!ROOM_NAME.matcher(roomName).matches()) {
+    /**
+     * Checks the token (if any) against the server's auth mode, then joins the room or waits in its lobby. A
+     * room is created only for someone allowed to create one; a refused join creates nothing.
+     *
+     * @param bind receives the participant before its {@code joined} is sent (later, for a lobby admission)
+     */
+    Room.JoinResult join(JoinRequest request, WebSocketSession session, Consumer<Participant> bind)
+            throws SignalingException {
+        if (!ROOM_NAME.matcher(request.room()).matches()) {
             throw new SignalingException("bad-room", "room name must be 1-64 characters of A-Z a-z 0-9 . _ ~ -");
         }
-        String key = key(roomName);
+        AccessPolicy.Admission admission = access.admit(request);
+        String key = key(request.room());
         while (true) {
-            Room room = rooms.computeIfAbsent(key, k -> new Room(k, media, events));
-            Participant p = room.join(session, displayName, audioMuted, videoMuted);
-            if (p != null) {
-                return p;
+            Room room = admission.mayCreateRoom()
+                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms()))
+                    : rooms.get(key);
+            if (room == null) {
+                throw new SignalingException("auth-required", "room " + request.room() + " has not started yet, and"
+                        + " only participants with a token may start a meeting");
+            }
+            Room.JoinResult result = room.join(session, request, admission, bind);
+            if (result != null) {
+                return result;
             }
             rooms.remove(key, room); // it closed between look-up and join; make a fresh one
         }

@@ -3,6 +3,8 @@ package org.javameet.signaling.room;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.javameet.signaling.http.WebSocketSession;
@@ -16,11 +18,15 @@ public final class SignalingConnection implements WebSocketSession.Handler {
     static final int MAX_DISPLAY_NAME = 64;
     static final int MAX_CHAT = 2000;
     static final int MAX_SDP = 128 * 1024;
+    static final int MAX_TOKEN = 8192;
+    static final int MAX_ID = 64;
 
     private final WebSocketSession session;
     private final RoomRegistry rooms;
     private final SignalingMetrics metrics;
-    private Participant participant;
+    /** Set on this session's loop by a direct join, or on a moderator's thread by a lobby admission. */
+    private volatile Participant participant;
+    private volatile Lobby.Waiter waiting;
 
     public SignalingConnection(WebSocketSession session, RoomRegistry rooms, ObjectNode welcome, SignalingMetrics metrics) {
         this.session = session;
@@ -69,7 +75,7 @@ public final class SignalingConnection implements WebSocketSession.Handler {
             case "ping" -> session.send(Messages.message("pong").toString());
             case "join" -> join(msg);
             case "publishOffer" -> joinedRoom().publishOffer(participant,
-                    Messages.requiredString(msg, "sdp", MAX_SDP));
+                    Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg));
             case "subscribeAnswer" -> joinedRoom().subscribeAnswer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), Messages.requiredLong(msg, "version"));
             case "updateMedia" -> joinedRoom().updateMedia(participant,
@@ -84,6 +90,18 @@ public final class SignalingConnection implements WebSocketSession.Handler {
                 }
                 r.chat(participant, text);
             }
+            case "raiseHand" -> joinedRoom().raiseHand(participant, Messages.requiredBoolean(msg, "raised"));
+            case "muteParticipant" -> joinedRoom().moderation().mute(participant,
+                    Messages.requiredString(msg, "participantId", MAX_ID), kind(msg));
+            case "muteAll" -> joinedRoom().moderation().muteAll(participant, kind(msg));
+            case "kick" -> joinedRoom().moderation().kick(participant,
+                    Messages.requiredString(msg, "participantId", MAX_ID));
+            case "setPassword" -> joinedRoom().moderation().setPassword(participant, newPassword(msg));
+            case "setLobby" -> joinedRoom().moderation().setLobby(participant, Messages.requiredBoolean(msg, "enabled"));
+            case "lobbyDecision" -> joinedRoom().moderation().lobbyDecision(participant,
+                    Messages.requiredString(msg, "requestId", MAX_ID), Messages.requiredBoolean(msg, "admit"));
+            case "grantModerator" -> joinedRoom().moderation().grantModerator(participant,
+                    Messages.requiredString(msg, "participantId", MAX_ID));
             case "leave" -> {
                 joinedRoom().leave(participant, "left");
                 participant = null;
@@ -97,11 +115,64 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         if (participant != null) {
             throw new SignalingException("already-joined", "this connection already joined room " + participant.room().name());
         }
+        if (waiting != null) {
+            throw new SignalingException("already-joined", "this connection waits in a lobby already");
+        }
         String roomName = Messages.requiredString(msg, "room", 256);
         String displayName = Messages.optionalString(msg, "displayName", MAX_DISPLAY_NAME, "").strip();
         boolean audioMuted = Messages.optionalBoolean(msg, "audioMuted", false);
         boolean videoMuted = Messages.optionalBoolean(msg, "videoMuted", false);
-        participant = rooms.join(roomName, session, displayName, audioMuted, videoMuted);
+        String password = Messages.optionalString(msg, "password", RoomPassword.MAX_LENGTH, null);
+        String jwt = Messages.optionalString(msg, "jwt", MAX_TOKEN, null);
+        if (jwt == null) {
+            jwt = session.queryParameters().get("jwt");
+        }
+        JoinRequest request = new JoinRequest(roomName, displayName, audioMuted, videoMuted, password, jwt);
+        Room.JoinResult result = rooms.join(request, session, p -> participant = p);
+        if (result instanceof Room.Waiting w) {
+            waiting = w.waiter();
+        }
+    }
+
+    /** {@code publishOffer.sources}: mid → camera / microphone / screen; empty when absent. */
+    private static Map<String, String> sources(JsonNode msg) throws SignalingException {
+        JsonNode n = msg.get("sources");
+        if (n == null || n.isNull()) {
+            return Map.of();
+        }
+        if (!n.isObject() || n.size() > 64) {
+            throw new SignalingException("bad-message", "field \"sources\" must be an object of at most 64 mids");
+        }
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            JsonNode v = e.getValue();
+            if (!v.isTextual() || !TrackSources.ALL.contains(v.textValue())) {
+                throw new SignalingException("bad-message", "sources." + abbreviate(e.getKey())
+                        + " must be \"camera\", \"microphone\" or \"screen\"");
+            }
+            out.put(e.getKey(), v.textValue());
+        }
+        return out;
+    }
+
+    private static String kind(JsonNode msg) throws SignalingException {
+        String kind = Messages.requiredString(msg, "kind", 16);
+        if (!kind.equals("audio") && !kind.equals("video")) {
+            throw new SignalingException("bad-message", "field \"kind\" must be \"audio\" or \"video\"");
+        }
+        return kind;
+    }
+
+    /** {@code setPassword.password}: 1-64 characters, or null to remove (the field must be there). */
+    private static String newPassword(JsonNode msg) throws SignalingException {
+        if (!msg.has("password")) {
+            throw new SignalingException("bad-message", "missing field \"password\" (null removes the password)");
+        }
+        String password = Messages.optionalString(msg, "password", RoomPassword.MAX_LENGTH, null);
+        if (password != null && password.isEmpty()) {
+            throw new SignalingException("bad-message", "field \"password\" is empty (null removes the password)");
+        }
+        return password;
     }
 
     private Room joinedRoom() throws SignalingException {
@@ -113,9 +184,13 @@ public final class SignalingConnection implements WebSocketSession.Handler {
 
     @Override
     public void onClose(int statusCode, String reason) {
-        if (participant != null) {
-            participant.room().leave(participant, "disconnected");
+        Participant p = participant;
+        Lobby.Waiter w = waiting;
+        if (p != null) {
+            p.room().leave(p, "disconnected");
             participant = null;
+        } else if (w != null) {
+            w.room.lobbyLeft(w);
         }
     }
 

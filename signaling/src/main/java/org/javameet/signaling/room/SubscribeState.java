@@ -1,5 +1,7 @@
 package org.javameet.signaling.room;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,12 +24,15 @@ final class SubscribeState {
         SubscribeNegotiation.Track track;
         final String producerId;
         final String publisherId;
+        /** camera, microphone or screen: TrackSources */
+        String source;
         boolean consumerCreated;
 
-        Slot(SubscribeNegotiation.Track track, String producerId, String publisherId) {
+        Slot(SubscribeNegotiation.Track track, String producerId, String publisherId, String source) {
             this.track = track;
             this.producerId = producerId;
             this.publisherId = publisherId;
+            this.source = source;
         }
     }
 
@@ -43,7 +48,7 @@ final class SubscribeState {
     List<SubscribeNegotiation.Track> pendingTracks = List.of();
     boolean dirty;
 
-    Slot add(String producerId, String publisherId, MediaKind kind, String trackId) {
+    Slot add(String producerId, String publisherId, MediaKind kind, String trackId, String source) {
         Slot existing = byProducer.get(producerId);
         if (existing != null) {
             return existing;
@@ -52,7 +57,7 @@ final class SubscribeState {
         long ssrc = newSsrc();
         long rtx = kind == MediaKind.VIDEO ? newSsrc() : 0;
         Slot s = new Slot(new SubscribeNegotiation.Track(mid, kind, true, ssrc, rtx, publisherId, trackId),
-                producerId, publisherId);
+                producerId, publisherId, source);
         slots.add(s);
         byProducer.put(producerId, s);
         dirty = true;
@@ -71,12 +76,36 @@ final class SubscribeState {
         return true;
     }
 
+    /** The producer's track now shows another source; the next offer's {@code tracks} say so. */
+    void relabel(String producerId, String source) {
+        Slot s = byProducer.get(producerId);
+        if (s != null && !source.equals(s.source)) {
+            s.source = source;
+            dirty = true;
+        }
+    }
+
     List<SubscribeNegotiation.Track> tracks() {
         List<SubscribeNegotiation.Track> out = new ArrayList<>(slots.size());
         for (Slot s : slots) {
             out.add(s.track);
         }
         return out;
+    }
+
+    /** The pending offer's TrackInfo list (docs/protocol.md), one per m-section. */
+    ArrayNode pendingTrackInfos() {
+        ArrayNode tracks = Messages.array();
+        for (int i = 0; i < pendingTracks.size(); i++) { // pendingTracks are the slots' tracks, in order
+            SubscribeNegotiation.Track t = pendingTracks.get(i);
+            ObjectNode n = tracks.addObject();
+            n.put("mid", t.mid());
+            n.put("participantId", t.streamId());
+            n.put("kind", t.kind().sdpName());
+            n.put("active", t.active());
+            n.put("source", slots.get(i).source);
+        }
+        return tracks;
     }
 
     boolean hasActiveSlots() {

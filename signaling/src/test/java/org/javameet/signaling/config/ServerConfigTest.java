@@ -27,7 +27,9 @@ class ServerConfigTest {
     static final ServerConfig FULL = new ServerConfig(
             "127.0.0.1", 8443, 20000, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
             new ClientConfig(false, true, true, true, true, true),
-            new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."));
+            new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
+            new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
+                    "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"));
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -119,7 +121,7 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby)
         {'mediaPort': 'abc'}                           | config test.json: "mediaPort" must be an integer 1-65535, got "abc"
         {'mediaPort': '10000'}                         | config test.json: "mediaPort" must be an integer 1-65535, got "10000"

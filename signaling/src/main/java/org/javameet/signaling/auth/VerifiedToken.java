@@ -1,0 +1,11 @@
+package org.javameet.signaling.auth;
+
+/**
+ * What javameet takes from a valid token.
+ *
+ * @param displayName {@code context.user.name}, or null
+ * @param moderator   {@code moderator} (or Jitsi's {@code context.user.moderator}, bool or "true")
+ * @param room        the {@code room} claim: a room name or {@code *}
+ */
+public record VerifiedToken(String displayName, boolean moderator, String room) {
+}
