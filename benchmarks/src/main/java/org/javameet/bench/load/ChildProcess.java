@@ -40,7 +40,9 @@ final class ChildProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         System.out.println("starting " + name + ": " + String.join(" ", command) + "  (log " + log + ")");
-        return new ChildProcess(name, pb.start(), log);
+        ChildProcess c = new ChildProcess(name, pb.start(), log);
+        System.out.println(name + " pid " + c.pid());
+        return c;
     }
 
     long pid() {

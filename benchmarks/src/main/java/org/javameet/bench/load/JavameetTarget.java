@@ -32,7 +32,9 @@ final class JavameetTarget implements TargetServer {
         this.child = child;
         this.base = base;
         this.pid = pid;
-        this.runtime = new PeerRuntime(options.clientLoops(), 4);
+        // DTLS handshakes block a thread each for a few round trips; with only a few threads, queued handshakes
+        // of a fast ramp-up hit peer-client's 10 s handshake timeout on a busy machine
+        this.runtime = new PeerRuntime(options.clientLoops(), 16);
     }
 
     static JavameetTarget start(LoadOptions options, Path logDir) throws IOException {

@@ -52,7 +52,8 @@ final class LoadRun {
             return t;
         });
         try {
-            server = Targets.start(target, options, logDir);
+            server = Targets.start(target, options,
+                    logDir.resolve(target.label() + "-" + options.rooms() + "x" + perRoom));
             return measure(server, timer);
         } catch (Exception e) {
             System.out.println("run " + label + " failed: " + e);
