@@ -14,7 +14,7 @@ const port = 9300 + Math.floor(Math.random() * 500);
 const media = [process.env.NO_DEVICES ? null : '--use-fake-device-for-media-stream',
   process.env.DENY ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream'].filter(Boolean);
 const chrome = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', ...media, '--autoplay-policy=no-user-gesture-required', `--remote-debugging-port=${port}`, `--window-size=${w},${h}`,
+  '--disable-component-update', '--no-first-run', '--allow-loopback-in-peer-connection', ...media, '--autoplay-policy=no-user-gesture-required', `--remote-debugging-port=${port}`, `--window-size=${w},${h}`,
   `--user-data-dir=/tmp/jm-profile-${port}`, 'about:blank'], { stdio: 'ignore' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +40,7 @@ ws.addEventListener('message', (ev) => {
 });
 const call = (method, params = {}) => new Promise((resolve) => { const id = ++seq; pending.set(id, resolve); ws.send(JSON.stringify({ id, method, params })); });
 const evaluate = async (expression) => {
-  const r = await call('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+  const r = await call('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: true });
   return r.result?.exceptionDetails ? `THREW ${r.result.exceptionDetails.exception?.description}` : r.result?.result?.value;
 };
 

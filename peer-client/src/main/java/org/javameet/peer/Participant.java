@@ -57,10 +57,11 @@ public final class Participant implements AutoCloseable {
             }
         }
 
-        /** Audio and video, 300 kbps at 15 fps, a keyframe every 10 s, bound to 127.0.0.1, the shared runtime. */
+        /** Audio and video, 300 kbps at 15 fps, a keyframe every 10 s, bound to 127.0.0.1, the shared runtime,
+         * 30 s to join. */
         public static Options defaults() {
             return new Options(null, true, true, 300_000, 15, 10_000, 640, 360, InetAddress.getLoopbackAddress(),
-                    250, Duration.ofSeconds(15));
+                    250, Duration.ofSeconds(30));
         }
 
         public Options withRuntime(PeerRuntime r) {

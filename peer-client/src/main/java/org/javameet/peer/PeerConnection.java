@@ -54,7 +54,8 @@ public final class PeerConnection implements AutoCloseable {
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
     /** Check retransmission schedule (ms after the first): RFC 8489 doubling, from a loopback-friendly start. */
     private static final long[] CHECK_SCHEDULE_MS = {0, 50, 150, 350, 750, 1550, 3150, 4750, 6350, 7950, 9550};
-    static final long ICE_TIMEOUT_MS = 10_000;
+    /** Then a check every 1.6 s until this: the server's consent timeout, so a busy host is not mistaken for a dead one. */
+    static final long ICE_TIMEOUT_MS = 30_000;
     /** RFC 7675 §5.1: a consent check about every 5 s. */
     static final long CONSENT_INTERVAL_MS = 5_000;
 
@@ -89,6 +90,12 @@ public final class PeerConnection implements AutoCloseable {
     private long lastConsentNanos;
     private DtlsEndpoint dtls;
     private SrtpSession srtp;
+    /**
+     * SRTP that arrived while our half of the DTLS handshake was finishing: the server is done one flight
+     * before us and may start sending (a keyframe first) at once; these are decrypted once the keys are here.
+     */
+    private final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
+    private static final int MAX_EARLY = 256;
     private InetSocketAddress mappedAddress;
 
     // counters, loop only, read through snapshots
@@ -239,7 +246,7 @@ public final class PeerConnection implements AutoCloseable {
 
     private void startDtls() {
         DtlsFingerprint fp = DtlsFingerprint.parse(remote.fingerprint());
-        DtlsEndpoint.Options opts = DtlsEndpoint.Options.defaults().withTimeouts(10_000, dtlsInitialRetransmitMillis);
+        DtlsEndpoint.Options opts = DtlsEndpoint.Options.defaults().withTimeouts(30_000, dtlsInitialRetransmitMillis);
         dtls = new DtlsEndpoint(DtlsEndpoint.Role.CLIENT, runtime.certificate(), fp, this::sendDtls,
                 runtime.dtlsExecutor(), new DtlsEndpoint.Listener() {
                     @Override
@@ -276,6 +283,9 @@ public final class PeerConnection implements AutoCloseable {
         }
         srtp = new SrtpSession(keys);
         state = State.CONNECTED;
+        while (!early.isEmpty()) {
+            onSrtp(early.poll());
+        }
         connected.complete(this);
     }
 
@@ -357,24 +367,41 @@ public final class PeerConnection implements AutoCloseable {
         }
     }
 
-    private void onDatagram(ByteBuf data, InetSocketAddress from) {
+    /**
+     * One datagram, copied once out of the socket's buffer into a heap array: STUN and DTLS want arrays
+     * anyway, and SRTP works in place on heap buffers without a scratch copy.
+     */
+    private void onDatagram(ByteBuf datagram, InetSocketAddress from) {
         counters.datagramsReceived++;
         if (remoteAddress == null || !remoteAddress.equals(from)) {
             counters.unknownSender++;
             return;
         }
-        if (PacketKind.isStun(data)) {
-            byte[] raw = new byte[data.readableBytes()];
-            data.getBytes(data.readerIndex(), raw);
+        byte[] raw = new byte[datagram.readableBytes()];
+        datagram.getBytes(datagram.readerIndex(), raw);
+        if (raw.length == 0) {
+            return;
+        }
+        int first = raw[0] & 0xFF;
+        if (first <= 3) {
             onStun(raw);
-        } else if (PacketKind.isDtls(data)) {
+        } else if (first >= 20 && first <= 63) {
             if (dtls != null) {
-                byte[] raw = new byte[data.readableBytes()];
-                data.getBytes(data.readerIndex(), raw);
                 dtls.onDatagram(raw);
             }
-        } else if (PacketKind.isRtpOrRtcp(data) && srtp != null) {
-            lastConsentNanos = System.nanoTime();
+        } else if (first >= 128 && first <= 191) {
+            if (srtp != null) {
+                onSrtp(raw);
+            } else if (state == State.DTLS && early.size() < MAX_EARLY) {
+                early.add(raw);
+            }
+        }
+    }
+
+    private void onSrtp(byte[] raw) {
+        lastConsentNanos = System.nanoTime();
+        ByteBuf data = Unpooled.wrappedBuffer(raw);
+        try {
             boolean rtcp = PacketKind.isRtcp(data);
             SrtpStatus s = rtcp ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);
             if (s != SrtpStatus.OK) {
@@ -386,6 +413,8 @@ public final class PeerConnection implements AutoCloseable {
             } else {
                 handler.onRtp(this, data);
             }
+        } finally {
+            data.release();
         }
     }
 
@@ -432,6 +461,7 @@ public final class PeerConnection implements AutoCloseable {
                 srtp.close();
                 srtp = null;
             }
+            early.clear();
             if (channel != null) {
                 channel.close();
             }

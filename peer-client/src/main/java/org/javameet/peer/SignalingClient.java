@@ -51,7 +51,7 @@ public final class SignalingClient implements AutoCloseable {
     /** Opens the WebSocket; completes once the server's {@code welcome} arrived. */
     public static CompletableFuture<SignalingClient> connect(HttpClient http, URI uri) {
         SignalingClient c = new SignalingClient();
-        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, c.new Listener())
+        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(15)).buildAsync(uri, c.new Listener())
                 .thenCompose(ws -> {
                     c.socket = ws;
                     return c.welcome;

@@ -53,6 +53,11 @@ public final class Vp8Packetizer {
         return pictureId;
     }
 
+    /** Sets the next frame's PictureID (tests of the 15-bit wrap). */
+    void pictureId(int id) {
+        pictureId = id & 0x7FFF;
+    }
+
     /**
      * Writes one frame of about {@code frameBytes} VP8 bytes (at least {@link #MIN_FRAME}) as RTP packets on
      * {@code stream}, all with {@code timestamp}; the caller owns the returned buffers.

@@ -1,12 +1,16 @@
 // Entry point: routes "/" to the welcome page and "/<room>" to prejoin → meeting, owns the
 // signaling connection (with reconnects) and exposes window.javameet for automated tests.
 
-import { SignalingConnection, signalingUrl, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
+import { SignalingConnection, signalingUrl, pageToken, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
 import { buildConfig, DEFAULT_INTERFACE_CONFIG } from './config.js';
 import { MediaSession } from './session.js';
-import { getLocalMedia, savedDisplayName, savedDevices } from './media.js';
+import { getLocalMedia, savedDisplayName, savedDevices, LevelMeter } from './media.js';
 import { Prejoin, setToggle } from './prejoin.js';
 import { MeetingView } from './meeting.js';
+import { ChatPanel } from './chat.js';
+import { ParticipantsPanel } from './participants.js';
+import { StatsMonitor } from './quality.js';
+import { ACCESS_PAGES, askPassword, LobbyRequests } from './access.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -119,14 +123,48 @@ class RoomApp {
     this.prejoin = null;
     this.reconnectAttempt = 0;
     this.reconnecting = false;
+    /** `?jwt=` of the page, passed to /ws and in `join`. */
+    this.jwt = pageToken();
+    /** The room password the user typed, sent with every (re)join. */
+    this.password = null;
+    this.handRaised = false;
+    /** @type {MediaStreamTrack|null} our screen share */
+    this.screenTrack = null;
+    this.roomState = { locked: false, lobbyEnabled: false };
+    this.lobbyWaiting = false;
+    this.errorCode = null;
     this.view = new MeetingView({
       onToggleMic: () => this.toggleMic(),
       onToggleCamera: () => this.toggleCamera(),
+      onToggleScreen: () => this.toggleScreen(),
+      onToggleHand: () => this.toggleHand(),
+      onToggleChat: () => this.togglePanel(this.chat),
+      onToggleParticipants: () => this.togglePanel(this.people),
       onLeave: () => this.leave(),
       onAudioBlocked: () => this.audioBlocked(),
     });
+    this.chat = new ChatPanel({ onSend: (text) => !!this.signaling?.chat(text) });
+    this.people = new ParticipantsPanel({
+      onMute: (id) => this.signaling?.muteParticipant(id, 'audio'),
+      onKick: (id) => this.signaling?.kick(id),
+      onMuteAll: () => { this.signaling?.muteAll('audio'); toast('You muted everyone else.'); },
+      onSetPassword: (pw) => this.signaling?.setPassword(pw),
+      onSetLobby: (on) => this.signaling?.setLobby(on),
+    });
+    this.lobbyRequests = new LobbyRequests((id, admit) => this.signaling?.lobbyDecision(id, admit));
+    this.monitor = new StatsMonitor(() => this.session, {
+      localId: () => this.participantId,
+      localLevel: () => this.localLevel(),
+      isMuted: (id) => !!this.view.info(id)?.audioMuted,
+      onSpeaker: (id) => this.view.setActiveSpeaker(id),
+      onQuality: (id, q) => this.view.setQuality(id, q),
+    });
     $('rejoin-button').addEventListener('click', () => this.rejoin());
+    $('lobby-leave').addEventListener('click', () => this.leave());
+    $('toggle-screen').hidden = !navigator.mediaDevices?.getDisplayMedia;
   }
+
+  get moderator() { return !!(this.participantId && this.view.info(this.participantId)?.moderator); }
 
   set state(s) { this.hook.state = s; }
   get state() { return this.hook.state; }
@@ -141,7 +179,9 @@ class RoomApp {
     this.audioMuted = !!this.cfg.config.startWithAudioMuted;
     this.videoMuted = !!this.cfg.config.startWithVideoMuted;
 
-    if (this.cfg.config.prejoinPageEnabled) {
+    // A required name that is missing needs the prejoin page even where it is turned off.
+    const mustAskName = !!this.cfg.config.requireDisplayName && initialName.trim() === '';
+    if (this.cfg.config.prejoinPageEnabled || mustAskName) {
       this.prejoin = new Prejoin({ config: this.cfg.config, displayName: initialName, roomName: this.room });
       this.state = 'prejoin';
       showView('prejoin');
@@ -177,7 +217,7 @@ class RoomApp {
    */
   async connect() {
     for (;;) {
-      const conn = new SignalingConnection(signalingUrl());
+      const conn = new SignalingConnection(signalingUrl(location, this.jwt));
       try {
         const welcome = await conn.connect();
         this.signaling = conn;
@@ -205,22 +245,72 @@ class RoomApp {
   /** @param {SignalingConnection} conn */
   listen(conn) {
     const inMeeting = () => conn === this.signaling && (this.state === 'joined' || this.state === 'joining');
-    conn.on('participantJoined', (m) => { if (inMeeting()) this.view.upsert(m.participant); });
+    conn.on('participantJoined', (m) => { if (inMeeting()) { this.view.upsert(m.participant); this.refreshPanels(); } });
     conn.on('participantUpdated', (m) => {
       if (!inMeeting()) return;
       const isMe = m.participant.id === this.participantId;
-      // Our own mute state is ours: the server's echo must not undo a newer toggle.
-      this.view.upsert(isMe ? { ...m.participant, audioMuted: this.audioMuted, videoMuted: this.videoMuted } : m.participant, isMe);
+      // Our own mute and hand state is ours: the server's echo must not undo a newer toggle.
+      this.view.upsert(isMe ? { ...m.participant, audioMuted: this.audioMuted || !this.hasTrack('audio'),
+        videoMuted: this.videoMuted || !this.hasTrack('video'), handRaised: this.handRaised } : m.participant, isMe);
+      this.refreshPanels();
     });
-    conn.on('participantLeft', (m) => { if (inMeeting()) this.view.remove(m.participantId); });
+    conn.on('participantLeft', (m) => {
+      if (!inMeeting()) return;
+      const name = this.nameOf(m.participantId);
+      this.view.remove(m.participantId);
+      if (m.reason === 'kicked') toast(`${name} was removed from the meeting.`);
+      this.refreshPanels();
+    });
+    conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
+    conn.on('muteRequest', (m) => { if (inMeeting()) this.muteRequested(m); });
+    conn.on('kicked', (m) => {
+      if (conn !== this.signaling) return;
+      const by = m.by ? this.nameOf(m.by) : 'A moderator';
+      this.fatal(ACCESS_PAGES.kicked.title, `${by} removed you${m.reason ? `: ${m.reason}` : '.'}`, 'kicked');
+    });
+    conn.on('roomUpdated', (m) => {
+      if (conn !== this.signaling) return;
+      const before = this.roomState;
+      this.roomState = { locked: !!m.locked, lobbyEnabled: !!m.lobbyEnabled };
+      if (this.state === 'joined' && before.lobbyEnabled !== this.roomState.lobbyEnabled) {
+        toast(this.roomState.lobbyEnabled ? 'The lobby is on: newcomers wait to be admitted.' : 'The lobby is off.');
+      }
+      if (this.state === 'joined' && before.locked !== this.roomState.locked) {
+        toast(this.roomState.locked ? 'The meeting is locked with a password.' : 'The meeting password was removed.');
+      }
+      this.refreshPanels();
+    });
+    conn.on('lobbyRequest', (m) => { if (conn === this.signaling) this.lobbyRequests.add(m); });
+    conn.on('lobbyResolved', (m) => { if (conn === this.signaling) this.lobbyRequests.remove(m.requestId); });
     conn.on('error', (m) => {
       console.warn(`server error ${m.code}${m.requestType ? ` (${m.requestType})` : ''}: ${m.message}`);
-      toast(`Server: ${m.message || m.code}`);
+      if (m.requestType === 'join' || m.code in ACCESS_PAGES || m.code === 'password-required' || m.code === 'wrong-password') return;
+      toast(m.code === 'not-moderator' ? 'Only a moderator can do that.' : `Server: ${m.message || m.code}`);
     });
     conn.on('close', (ev) => {
       if (ev.expected || conn !== this.signaling) return;
       this.connectionLost(`socket closed (${ev.code})`);
     });
+  }
+
+  /**
+   * Our microphone's level as getSynchronizationSources() reports others' (linear 0..1), from an
+   * analyser on the local track; 0 while muted.
+   */
+  localLevel() {
+    const track = this.stream.getAudioTracks()[0];
+    if (!track || this.audioMuted || track.readyState !== 'live') return 0;
+    if (this.meter?.track !== track) {
+      this.meter?.stop();
+      try { this.meter = Object.assign(new LevelMeter(track), { track }); } catch { this.meter = null; return 0; }
+    }
+    return this.meter.rms();
+  }
+
+  /** @param {string} id */
+  nameOf(id) {
+    if (id === this.participantId) return 'You';
+    return this.view.info(id)?.displayName?.trim() || 'Someone';
   }
 
   async join() {
@@ -231,38 +321,64 @@ class RoomApp {
     // The session listens before join is sent, so an offer right after `joined` is never missed.
     this.session?.close();
     this.session = new MediaSession(conn, {
-      onTrack: (pid, track) => this.view.attachTrack(pid, track),
+      onTracks: (tracks) => this.view.setRemoteTracks(tracks),
       onConnectionState: (which, st) => this.mediaState(which, st),
       onError: (msg) => toast(msg),
     });
     let joined;
     try {
-      const hasAudio = this.stream.getAudioTracks().length > 0;
-      const hasVideo = this.stream.getVideoTracks().length > 0;
-      joined = await conn.join(this.room, this.displayName,
-        this.audioMuted || !hasAudio, this.videoMuted || !hasVideo);
+      joined = await conn.join({
+        room: this.room, displayName: this.displayName,
+        audioMuted: this.audioMuted || !this.hasTrack('audio'),
+        videoMuted: this.videoMuted || !this.hasTrack('video'),
+        password: this.password, jwt: this.jwt,
+        onWaiting: () => {
+          this.lobbyWaiting = true;
+          this.state = 'lobby';
+          showView('lobby');
+        },
+      });
     } catch (e) {
-      if (e.code) { this.fatal('Could not join the meeting', e.message); return; }
+      this.lobbyWaiting = false;
+      if (conn !== this.signaling) return;
+      if (e.code === 'password-required' || e.code === 'wrong-password') { await this.passwordNeeded(e.code); return; }
+      if (ACCESS_PAGES[e.code]) { this.fatal(ACCESS_PAGES[e.code].title, ACCESS_PAGES[e.code].text(e.message), e.code); return; }
+      if (e.code) { this.fatal('Could not join the meeting', e.message, e.code); return; }
       return; // the connection dropped: connectionLost() retries
     }
-    if (conn !== this.signaling) return;
+    this.lobbyWaiting = false;
+    if (conn !== this.signaling || this.state === 'left') return;
     this.participantId = joined.you.id;
     this.view.clear();
     this.view.show(this.cfg);
+    // After a reconnect the server has forgotten our hand: raise it again.
+    if (this.handRaised) conn.raiseHand(true);
     this.view.upsert({ ...joined.you, audioMuted: this.audioMuted || !this.hasTrack('audio'),
-      videoMuted: this.videoMuted || !this.hasTrack('video') }, true);
+      videoMuted: this.videoMuted || !this.hasTrack('video'), handRaised: this.handRaised }, true);
     for (const p of joined.participants ?? []) this.view.upsert(p);
     this.view.setLocalStream(this.stream);
     this.refreshToolbar();
+    this.refreshPanels();
     showView('meeting');
     this.state = 'joined';
     this.joinedAt = performance.now();
+    this.monitor.start();
     try {
       await this.session.publish(this.stream);
     } catch (e) {
       console.warn('publish failed', e);
       toast(`Could not send your camera and microphone: ${e.message}`);
     }
+  }
+
+  /** The room is locked: ask for the password and join again with it. */
+  async passwordNeeded(code) {
+    this.state = 'password';
+    showView('password');
+    this.password = await askPassword(code === 'wrong-password' && this.password != null);
+    if (this.state !== 'password') return;
+    if (!this.signaling?.open) await this.connect();
+    await this.join();
   }
 
   hasTrack(kind) { return this.stream.getTracks().some((t) => t.kind === kind); }
@@ -275,6 +391,84 @@ class RoomApp {
   refreshToolbar() {
     setToggle($('toggle-mic'), !this.audioMuted && this.hasTrack('audio'), 'microphone', 'mic', !this.hasTrack('audio'));
     setToggle($('toggle-camera'), !this.videoMuted && this.hasTrack('video'), 'camera', 'camera', !this.hasTrack('video'));
+    const screen = $('toggle-screen');
+    screen.classList.toggle('active', !!this.screenTrack);
+    screen.setAttribute('aria-pressed', String(!!this.screenTrack));
+    screen.setAttribute('aria-label', this.screenTrack ? 'Stop sharing your screen (D)' : 'Share your screen (D)');
+    screen.title = screen.getAttribute('aria-label');
+    const hand = $('toggle-hand');
+    hand.classList.toggle('active', this.handRaised);
+    hand.setAttribute('aria-pressed', String(this.handRaised));
+    hand.setAttribute('aria-label', this.handRaised ? 'Lower your hand (R)' : 'Raise your hand (R)');
+    hand.title = hand.getAttribute('aria-label');
+  }
+
+  refreshPanels() {
+    this.people.render({
+      participants: this.view.participants(), moderator: this.moderator,
+      config: this.cfg.config, roomState: this.roomState,
+    });
+  }
+
+  /** Chat and participants share the side: opening one closes the other. */
+  togglePanel(panel) {
+    if (this.state !== 'joined') return;
+    const open = !panel.open;
+    for (const p of [this.chat, this.people]) p.setOpen(p === panel && open);
+    $('view-meeting').classList.toggle('has-panel', open);
+  }
+
+  toggleHand() {
+    if (this.state !== 'joined') return;
+    this.handRaised = !this.handRaised;
+    this.signaling?.raiseHand(this.handRaised);
+    this.view.upsert({ id: this.participantId, handRaised: this.handRaised }, true);
+    this.refreshToolbar();
+    this.refreshPanels();
+  }
+
+  async toggleScreen() {
+    if (this.state !== 'joined') return;
+    if (this.screenTrack) { await this.stopScreen(); return; }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+    } catch (e) {
+      if (e.name !== 'NotAllowedError' && e.name !== 'AbortError') toast(`Could not share the screen: ${e.message}`);
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (!track || this.state !== 'joined') { stream.getTracks().forEach((t) => t.stop()); return; }
+    this.screenTrack = track;
+    // The browser's own "Stop sharing" button ends the track.
+    track.addEventListener('ended', () => { if (this.screenTrack === track) this.stopScreen(); });
+    this.view.setLocalScreen(track);
+    this.view.upsert({ id: this.participantId, screenSharing: true }, true);
+    this.refreshToolbar();
+    await this.session?.startScreen(track);
+  }
+
+  async stopScreen() {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    track.stop();
+    this.view.setLocalScreen(null);
+    if (this.participantId) this.view.upsert({ id: this.participantId, screenSharing: false }, true);
+    this.refreshToolbar();
+    await this.session?.stopScreen();
+  }
+
+  /** A moderator muted us: turn that track off and tell everyone, as if we had pressed the button. */
+  muteRequested(m) {
+    const who = m.by ? this.nameOf(m.by) : 'A moderator';
+    if (m.kind === 'video') {
+      if (!this.videoMuted) { this.videoMuted = true; this.mediaChanged({ videoMuted: true }); }
+      toast(`${who} turned your camera off`);
+    } else {
+      if (!this.audioMuted) { this.audioMuted = true; this.mediaChanged({ audioMuted: true }); }
+      toast(`${who} muted you`);
+    }
   }
 
   toggleMic() {
@@ -297,6 +491,7 @@ class RoomApp {
     this.signaling?.updateMedia(change);
     this.view.upsert({ id: this.participantId, ...change }, true);
     this.refreshToolbar();
+    this.refreshPanels();
   }
 
   mediaState(which, st) {
@@ -313,7 +508,10 @@ class RoomApp {
     this.reconnecting = true;
     console.warn(`connection lost: ${why}`);
     banner('Connection lost — reconnecting…');
-    const wasInMeeting = this.state === 'joined' || this.state === 'joining';
+    const wasInMeeting = ['joined', 'joining', 'lobby', 'password'].includes(this.state);
+    this.monitor.stop();
+    if (this.screenTrack) { this.screenTrack.stop(); this.screenTrack = null; this.view.setLocalScreen(null); }
+    this.lobbyRequests.clear();
     this.session?.close();
     this.session = null;
     this.prejoin?.setJoinable(false);
@@ -321,18 +519,16 @@ class RoomApp {
     await this.connect();
     this.reconnecting = false;
     if (this.state === 'left') { this.signaling.close(); return; }
-    if (wasInMeeting) await this.join();
+    if (wasInMeeting && this.state !== 'password') await this.join();
     else this.prejoin?.setJoinable(true);
   }
 
   leave() {
-    if (this.state !== 'joined' && this.state !== 'joining') return;
+    if (!['joined', 'joining', 'lobby'].includes(this.state)) return;
     this.state = 'left';
     this.signaling?.leave();
     this.signaling?.close(); // queued frames (the leave) go out before the close
-    this.session?.close();
-    this.session = null;
-    this.stream.getTracks().forEach((t) => t.stop());
+    this.teardown();
     this.view.clear();
     this.view.hide();
     banner(null);
@@ -341,6 +537,7 @@ class RoomApp {
   }
 
   async rejoin() {
+    this.chat.clear();
     this.state = 'connecting';
     showView('connecting');
     $('connecting-text').textContent = 'Connecting…';
@@ -356,19 +553,43 @@ class RoomApp {
     document.addEventListener('pointerdown', () => { this.audioHintShown = false; this.view.resumeAudio(); }, { once: true });
   }
 
-  fatal(title, text) {
-    this.state = 'error';
+  /** Stops everything that runs while in the meeting. */
+  teardown() {
+    this.monitor.stop();
+    this.meter?.stop();
+    this.meter = null;
     this.session?.close();
-    this.signaling?.close();
+    this.session = null;
+    this.screenTrack?.stop();
+    this.screenTrack = null;
+    this.handRaised = false;
     this.stream.getTracks().forEach((t) => t.stop());
+    this.lobbyRequests.clear();
+    this.chat.setOpen(false);
+    this.people.setOpen(false);
+    $('view-meeting').classList.remove('has-panel');
+  }
+
+  /**
+   * A page that ends this visit: refused, removed or broken.
+   * @param {string} title @param {string} text @param {string} [code] for tests: `javameet.errorCode`
+   */
+  fatal(title, text, code = 'error') {
+    this.state = 'error';
+    this.errorCode = code;
+    this.signaling?.close();
+    this.teardown();
+    this.view.clear();
+    this.view.hide();
     banner(null);
     $('error-title').textContent = title;
     $('error-text').textContent = text;
+    $('view-error').dataset.code = code;
     showView('error');
   }
 
   async stats() {
-    return this.session ? this.session.stats() : { inbound: [], outbound: [] };
+    return this.session ? this.session.stats() : { inbound: [], outbound: [], remoteInbound: [], localAudioLevel: 0 };
   }
 }
 
@@ -384,7 +605,7 @@ function main() {
   /**
    * Stable hook for automated browser tests (Selenium, headless Chromium). Keep it compatible.
    * @typedef {Object} JavameetTestHook
-   * @property {'connecting'|'welcome'|'prejoin'|'joining'|'joined'|'left'|'error'} state
+   * @property {'connecting'|'welcome'|'prejoin'|'joining'|'lobby'|'password'|'joined'|'left'|'error'} state
    * @property {string|null} room
    * @property {string|null} participantId our id from `joined`
    * @property {() => Array<{id:string, displayName:string, audioMuted:boolean, videoMuted:boolean,
@@ -395,6 +616,17 @@ function main() {
    * @property {number|null} joinedAt performance.now() when `joined` arrived
    * @property {number|null} firstFrameAt performance.now() of the first decoded remote video frame
    * @property {Object|null} config the effective {config, interfaceConfig, userInfo}
+   * @property {() => Array<{from:string, displayName:string, text:string, ts:number, local:boolean}>} chatMessages
+   * @property {number} chatUnread messages that arrived while the chat was closed
+   * @property {boolean} handRaised our own hand
+   * @property {boolean} screenSharing we are sharing our screen
+   * @property {string|null} spotlight the participant whose screen is shown large
+   * @property {string|null} activeSpeaker the highlighted tile's participant
+   * @property {boolean} moderator we are a moderator
+   * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
+   *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
+   * @property {{locked: boolean, lobbyEnabled: boolean}} roomState from `roomUpdated`
+   * @property {string|null} errorCode why the error page shows: a server error code, `kicked`, or `error`
    */
   window.javameet = Object.freeze({
     get state() { return hook.state; },
@@ -407,6 +639,18 @@ function main() {
     get joinedAt() { return app?.joinedAt ?? null; },
     get firstFrameAt() { return app?.view.firstFrameAt ?? null; },
     get config() { return app?.cfg ?? null; },
+    chatMessages: () => (app ? app.chat.messages.map((m) => ({ ...m })) : []),
+    get chatUnread() { return app?.chat.unread ?? 0; },
+    get handRaised() { return app?.handRaised ?? false; },
+    get screenSharing() { return !!app?.screenTrack; },
+    get spotlight() { return app?.view.spotlight ?? null; },
+    get activeSpeaker() { return app?.view.activeSpeaker ?? null; },
+    get moderator() { return app?.moderator ?? false; },
+    get lobby() {
+      return { waiting: !!app?.lobbyWaiting, enabled: !!app?.roomState.lobbyEnabled, requests: app?.lobbyRequests.list() ?? [] };
+    },
+    get roomState() { return { ...(app?.roomState ?? { locked: false, lobbyEnabled: false }) }; },
+    get errorCode() { return app?.errorCode ?? null; },
   });
 
   if (route.kind === 'home') { welcomePage(hook); return; }

@@ -118,14 +118,18 @@ export class LevelMeter {
     this.resume();
   }
 
-  /** RMS level mapped to 0..1 on a rough dB scale (-60 dB → 0, 0 dB → 1). */
+  /** RMS level mapped to 0..1 on a rough dB scale (-60 dB → 0, 0 dB → 1), for a meter. */
   level() {
+    const db = 20 * Math.log10(this.rms() || 1e-8);
+    return Math.min(1, Math.max(0, (db + 60) / 60));
+  }
+
+  /** Linear RMS 0..1, comparable with WebRTC's audioLevel. */
+  rms() {
     this.analyser.getFloatTimeDomainData(this.buffer);
     let sum = 0;
     for (const v of this.buffer) sum += v * v;
-    const rms = Math.sqrt(sum / this.buffer.length);
-    const db = 20 * Math.log10(rms || 1e-8);
-    return Math.min(1, Math.max(0, (db + 60) / 60));
+    return Math.sqrt(sum / this.buffer.length);
   }
 
   stop() {

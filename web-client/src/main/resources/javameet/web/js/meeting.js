@@ -1,7 +1,9 @@
-// The meeting view: a grid of tiles (one per participant, yourself included) and the toolbar.
-// It only draws; the app decides what happens (see app.js).
+// The meeting view: a grid of tiles (one per participant, yourself included), the spotlight for a
+// screen share above it, and the toolbar. It only draws; the app decides what happens (see app.js).
 
 /** @typedef {import('./protocol.js').Participant} Participant */
+/** @typedef {import('./session.js').RemoteTrack} RemoteTrack */
+/** @typedef {'good'|'medium'|'poor'} Quality */
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
@@ -62,10 +64,34 @@ class Tile {
     const name = document.createElement('span');
     name.className = 'tile-name';
     const micOff = svgIcon('mic-off', 'tile-mic-off');
-    label.append(star, name, micOff);
+    const camOff = svgIcon('camera-off', 'tile-camera-off');
+    label.append(star, name, micOff, camOff);
 
-    el.append(video, avatar, label);
-    Object.assign(this, { el, video, avatar, nameEl: name, star, micOff });
+    const hand = document.createElement('div');
+    hand.className = 'tile-hand';
+    hand.append(svgIcon('hand'));
+    hand.title = 'Hand raised';
+    hand.setAttribute('role', 'img');
+    hand.setAttribute('aria-label', 'hand raised');
+
+    const quality = document.createElement('div');
+    quality.className = 'tile-quality';
+    quality.setAttribute('role', 'img');
+    for (let i = 0; i < 3; i++) quality.append(document.createElement('span'));
+
+    el.append(video, avatar, label, hand, quality);
+    Object.assign(this, { el, video, avatar, nameEl: name, star, micOff, camOff, hand, quality });
+    this.setQuality(null);
+  }
+
+  /** @param {Quality|null} q null: not measured yet */
+  setQuality(q) {
+    this.info.quality = q;
+    this.quality.dataset.quality = q ?? 'unknown';
+    this.quality.hidden = q == null;
+    const text = q ? `Connection: ${q}` : '';
+    this.quality.title = text;
+    this.quality.setAttribute('aria-label', text || 'connection quality unknown');
   }
 
   /** @param {Participant} p @param {{disableModeratorIndicator?: boolean}} config */
@@ -77,8 +103,12 @@ class Tile {
     this.el.setAttribute('aria-label', this.nameEl.textContent);
     this.avatar.firstChild.textContent = initials(shown) || '?';
     this.star.hidden = !this.info.moderator || !!config.disableModeratorIndicator;
-    this.micOff.style.display = this.info.audioMuted ? '' : 'none';
+    this.micOff.classList.toggle('gone', !this.info.audioMuted);
     this.micOff.setAttribute('aria-label', 'microphone off');
+    this.camOff.classList.toggle('gone', !this.info.videoMuted);
+    this.camOff.setAttribute('aria-label', 'camera off');
+    this.hand.hidden = !this.info.handRaised;
+    this.el.classList.toggle('hand-raised', !!this.info.handRaised);
     this.refreshVideo();
   }
 
@@ -89,9 +119,16 @@ class Tile {
     this.avatar.hidden = showVideo;
   }
 
-  /** @param {MediaStreamTrack} track @param {(tile: Tile) => void} onFirstFrame */
+  /** @param {MediaStreamTrack|null} track @param {(tile: Tile) => void} onFirstFrame */
   setVideo(track, onFirstFrame) {
+    if (track === this.videoTrack) return;
     this.videoTrack = track;
+    if (!track) {
+      this.hasFrames = false;
+      this.video.srcObject = null;
+      this.refreshVideo();
+      return;
+    }
     this.hasFrames = false;
     this.video.srcObject = new MediaStream([track]);
     const frame = () => {
@@ -113,10 +150,23 @@ class Tile {
   }
 }
 
+/** Grid shapes by participant count; CSS draws each (see .grid[data-layout] in app.css). */
+export function layoutFor(count) {
+  if (count <= 1) return '1';
+  if (count === 2) return '2';
+  if (count <= 4) return '4';
+  if (count <= 9) return '9';
+  return 'many';
+}
+
+/** Keyboard shortcuts, as Jitsi Meet has them. */
+const SHORTCUTS = { m: 'onToggleMic', v: 'onToggleCamera', d: 'onToggleScreen', c: 'onToggleChat', r: 'onToggleHand' };
+
 export class MeetingView {
   /**
    * @param {{onToggleMic: () => void, onToggleCamera: () => void, onLeave: () => void,
-   *          onAudioBlocked?: () => void}} actions
+   *          onToggleScreen?: () => void, onToggleChat?: () => void, onToggleHand?: () => void,
+   *          onToggleParticipants?: () => void, onAudioBlocked?: () => void}} actions
    */
   constructor(actions) {
     this.actions = actions;
@@ -124,24 +174,36 @@ export class MeetingView {
     this.tiles = new Map();
     /** @type {Map<string, HTMLAudioElement>} */
     this.audios = new Map();
+    /** participant id → their screen-share track (ours included). @type {Map<string, MediaStreamTrack>} */
+    this.screens = new Map();
     this.grid = $('grid');
     this.sinks = $('audio-sinks');
+    this.spotlightEl = $('spotlight');
+    this.spotlightVideo = $('spotlight-video');
     this.config = {};
     this.speakerId = '';
     /** performance.now() of the first decoded remote video frame. */
     this.firstFrameAt = null;
     this.localId = null;
+    /** participant id whose screen is shown large, or null. */
+    this.spotlight = null;
+    this.activeSpeaker = null;
 
     $('toggle-mic').addEventListener('click', () => actions.onToggleMic());
     $('toggle-camera').addEventListener('click', () => actions.onToggleCamera());
     $('leave-button').addEventListener('click', () => actions.onLeave());
+    $('toggle-screen').addEventListener('click', () => actions.onToggleScreen?.());
+    $('toggle-hand').addEventListener('click', () => actions.onToggleHand?.());
+    $('toggle-chat').addEventListener('click', () => actions.onToggleChat?.());
+    $('toggle-participants').addEventListener('click', () => actions.onToggleParticipants?.());
     this.onKey = (ev) => {
       if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) return;
       const t = /** @type {HTMLElement} */ (ev.target);
-      if (t?.closest?.('input, textarea, select, [contenteditable="true"]')) return;
-      const key = ev.key.toLowerCase();
-      if (key === 'm') { ev.preventDefault(); actions.onToggleMic(); }
-      if (key === 'v') { ev.preventDefault(); actions.onToggleCamera(); }
+      if (t?.closest?.('input, textarea, select, [contenteditable="true"], dialog')) return;
+      const action = SHORTCUTS[ev.key.toLowerCase()];
+      if (!action || !actions[action]) return;
+      ev.preventDefault();
+      actions[action]();
     };
   }
 
@@ -151,6 +213,7 @@ export class MeetingView {
     const wm = $('watermark');
     wm.hidden = !cfg.interfaceConfig.showWatermark;
     if (cfg.interfaceConfig.logoUrl) wm.src = cfg.interfaceConfig.logoUrl;
+    document.removeEventListener('keydown', this.onKey);
     document.addEventListener('keydown', this.onKey);
   }
 
@@ -176,18 +239,26 @@ export class MeetingView {
 
   has(id) { return this.tiles.has(id); }
 
+  /** @returns {Participant|undefined} what we know of one participant */
+  info(id) { return this.tiles.get(id)?.info; }
+
   remove(id) {
     this.tiles.get(id)?.el.remove();
     this.tiles.delete(id);
     const audio = this.audios.get(id);
     if (audio) { audio.srcObject = null; audio.remove(); this.audios.delete(id); }
+    this.screens.delete(id);
+    if (this.activeSpeaker === id) this.activeSpeaker = null;
+    this.refreshSpotlight();
     this.layout();
   }
 
   /** Removes every tile and audio element (leaving, reconnecting). */
   clear() {
     for (const id of [...this.tiles.keys()]) this.remove(id);
+    this.screens.clear();
     this.localId = null;
+    this.refreshSpotlight();
   }
 
   /** Shows our own camera in our tile. @param {MediaStream} stream */
@@ -207,23 +278,49 @@ export class MeetingView {
     tile.refreshVideo();
   }
 
+  /** Our own screen share (shown in the spotlight like anyone's), or null when it stops. */
+  setLocalScreen(track) {
+    if (!this.localId) return;
+    if (track) this.screens.set(this.localId, track); else this.screens.delete(this.localId);
+    this.refreshSpotlight();
+  }
+
   /**
-   * A remote track arrived on the subscribe connection.
-   * @param {string} participantId
-   * @param {MediaStreamTrack} track
+   * The subscribe connection's tracks after an offer: each participant's camera goes to their tile,
+   * their microphone to an audio element, a screen share to the spotlight.
+   * @param {RemoteTrack[]} tracks
    */
-  attachTrack(participantId, track) {
-    if (!this.tiles.has(participantId)) {
-      // Media before the participant's details: a placeholder until participantJoined/Updated.
-      this.upsert({ id: participantId, displayName: '', audioMuted: false, videoMuted: false });
+  setRemoteTracks(tracks) {
+    const byParticipant = new Map();
+    for (const t of tracks) {
+      if (!t.active) continue;
+      if (!byParticipant.has(t.participantId)) byParticipant.set(t.participantId, {});
+      byParticipant.get(t.participantId)[t.source] = t.track;
     }
-    if (track.kind === 'video') {
-      this.tiles.get(participantId).setVideo(track, () => {
+    for (const [id, media] of byParticipant) {
+      if (id === this.localId) continue;
+      if (!this.tiles.has(id)) {
+        // Media before the participant's details: a placeholder until participantJoined/Updated.
+        this.upsert({ id, displayName: '', audioMuted: false, videoMuted: false });
+      }
+      this.tiles.get(id).setVideo(media.camera ?? null, () => {
         if (this.firstFrameAt == null) this.firstFrameAt = performance.now();
       });
-      return;
+      if (media.microphone) this.attachAudio(id, media.microphone);
+      if (media.screen) this.screens.set(id, media.screen); else this.screens.delete(id);
     }
+    for (const [id, tile] of this.tiles) {
+      if (tile.local || byParticipant.has(id)) continue;
+      tile.setVideo(null, () => {});
+      this.screens.delete(id);
+    }
+    this.refreshSpotlight();
+  }
+
+  /** @private */
+  attachAudio(participantId, track) {
     let audio = this.audios.get(participantId);
+    if (audio?.srcObject?.getTracks()[0] === track) return;
     if (!audio) {
       audio = document.createElement('audio');
       audio.autoplay = true;
@@ -235,6 +332,45 @@ export class MeetingView {
     audio.srcObject = new MediaStream([track]);
     audio.play().catch(() => this.actions.onAudioBlocked?.());
   }
+
+  /**
+   * The spotlight shows the newest screen share: someone else's before our own, so a presenter
+   * looking at their own screen is not the default.
+   * @private
+   */
+  refreshSpotlight() {
+    const ids = [...this.screens.keys()].filter((id) => this.tiles.has(id));
+    const remote = ids.filter((id) => id !== this.localId);
+    const keep = this.spotlight && ids.includes(this.spotlight) && (this.spotlight !== this.localId || remote.length === 0);
+    const next = keep ? this.spotlight : (remote[remote.length - 1] ?? ids[0] ?? null);
+    const track = next ? this.screens.get(next) : null;
+    if (this.spotlightVideo.srcObject?.getTracks()[0] !== track) {
+      this.spotlightVideo.srcObject = track ? new MediaStream([track]) : null;
+      this.spotlightVideo.play?.().catch(() => {});
+    }
+    this.spotlight = next;
+    this.spotlightEl.hidden = !next;
+    this.spotlightEl.dataset.participantId = next ?? '';
+    $('view-meeting').classList.toggle('has-spotlight', !!next);
+    if (next) {
+      const tile = this.tiles.get(next);
+      const name = tile.local ? 'Your screen' : `${tile.info.displayName?.trim() || 'Guest'}'s screen`;
+      $('spotlight-label').textContent = name;
+      this.spotlightVideo.setAttribute('aria-label', name);
+    }
+    for (const tile of this.tiles.values()) tile.el.classList.toggle('sharing', this.screens.has(tile.id));
+  }
+
+  /** Highlights who is talking (or nobody). @param {string|null} id */
+  setActiveSpeaker(id) {
+    if (id === this.activeSpeaker) return;
+    this.tiles.get(this.activeSpeaker)?.el.classList.remove('speaking');
+    this.activeSpeaker = id && this.tiles.has(id) ? id : null;
+    this.tiles.get(this.activeSpeaker)?.el.classList.add('speaking');
+  }
+
+  /** @param {string} id @param {Quality|null} q */
+  setQuality(id, q) { this.tiles.get(id)?.setQuality(q); }
 
   /** Tries again to play every remote audio element (after a user gesture). */
   resumeAudio() {
@@ -251,10 +387,11 @@ export class MeetingView {
 
   layout() {
     const n = Math.max(1, this.tiles.size);
-    this.grid.style.setProperty('--cols', String(Math.ceil(Math.sqrt(n))));
+    this.grid.dataset.layout = layoutFor(n);
+    this.grid.dataset.count = String(n);
   }
 
-  /** @returns {Array<Participant & {local: boolean}>} yourself first */
+  /** @returns {Array<Participant & {local: boolean, handRaised: boolean, screenSharing: boolean}>} yourself first */
   participants() {
     return [...this.tiles.values()]
       .sort((a, b) => Number(b.local) - Number(a.local))
@@ -264,6 +401,9 @@ export class MeetingView {
         audioMuted: !!t.info.audioMuted,
         videoMuted: !!t.info.videoMuted,
         moderator: !!t.info.moderator,
+        handRaised: !!t.info.handRaised,
+        screenSharing: !!t.info.screenSharing || this.screens.has(t.id),
+        quality: t.info.quality ?? null,
         local: t.local,
       }));
   }

@@ -8,6 +8,8 @@
  * @property {boolean} audioMuted
  * @property {boolean} videoMuted
  * @property {boolean} [moderator]
+ * @property {boolean} [handRaised]
+ * @property {boolean} [screenSharing]
  */
 
 /**
@@ -17,6 +19,7 @@
  * @property {string} participantId
  * @property {'audio'|'video'} kind
  * @property {boolean} active
+ * @property {'camera'|'microphone'|'screen'} [source] older servers leave it out
  */
 
 // ---- server → client ----
@@ -30,27 +33,47 @@
 /** @typedef {{type:'subscribeOffer', sdp:string, version:number, tracks:TrackInfo[]}} SubscribeOfferMessage */
 /** @typedef {{type:'chat', from:string, displayName:string, text:string, ts:number}} ChatMessage */
 /** @typedef {{type:'pong'}} PongMessage */
+/** @typedef {{type:'lobbyWaiting', room:string}} LobbyWaitingMessage */
+/** @typedef {{type:'muteRequest', kind:'audio'|'video', by:string}} MuteRequestMessage */
+/** @typedef {{type:'kicked', by:string, reason:string}} KickedMessage */
+/** @typedef {{type:'roomUpdated', locked:boolean, lobbyEnabled:boolean}} RoomUpdatedMessage */
+/** @typedef {{type:'lobbyRequest', requestId:string, displayName:string}} LobbyRequestMessage */
+/** @typedef {{type:'lobbyResolved', requestId:string, admitted:boolean, by:string}} LobbyResolvedMessage */
 /** @typedef {{type:'error', code:string, message:string, requestType?:string, id?:string}} ErrorMessage */
 
 // ---- client → server ----
 
-/** @typedef {{type:'join', room:string, displayName:string, audioMuted?:boolean, videoMuted?:boolean, id?:string}} JoinRequest */
-/** @typedef {{type:'publishOffer', sdp:string, id?:string}} PublishOfferRequest */
+/** @typedef {{type:'join', room:string, displayName:string, audioMuted?:boolean, videoMuted?:boolean,
+ *             password?:string, jwt?:string, id?:string}} JoinRequest */
+/** @typedef {{type:'publishOffer', sdp:string, sources?:Object<string, 'camera'|'microphone'|'screen'>, id?:string}} PublishOfferRequest */
 /** @typedef {{type:'subscribeAnswer', sdp:string, version:number, id?:string}} SubscribeAnswerRequest */
 /** @typedef {{type:'updateMedia', audioMuted?:boolean, videoMuted?:boolean, id?:string}} UpdateMediaRequest */
 /** @typedef {{type:'setDisplayName', displayName:string, id?:string}} SetDisplayNameRequest */
 /** @typedef {{type:'chat', text:string, id?:string}} ChatRequest */
 /** @typedef {{type:'leave', id?:string}} LeaveRequest */
 /** @typedef {{type:'ping', id?:string}} PingRequest */
+/** @typedef {{type:'raiseHand', raised:boolean}} RaiseHandRequest */
+/** @typedef {{type:'muteParticipant', participantId:string, kind:'audio'|'video'}} MuteParticipantRequest */
+/** @typedef {{type:'muteAll', kind:'audio'|'video'}} MuteAllRequest */
+/** @typedef {{type:'kick', participantId:string}} KickRequest */
+/** @typedef {{type:'setPassword', password:string|null}} SetPasswordRequest */
+/** @typedef {{type:'setLobby', enabled:boolean}} SetLobbyRequest */
+/** @typedef {{type:'lobbyDecision', requestId:string, admit:boolean}} LobbyDecisionRequest */
+/** @typedef {{type:'grantModerator', participantId:string}} GrantModeratorRequest */
 
 /** Room names the server accepts (error `bad-room` otherwise). */
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
 export const MAX_DISPLAY_NAME = 64;
 
-/** @param {Location} loc */
-export function signalingUrl(loc = location) {
+/** The `?jwt=` of the page URL (Jitsi's token auth), or null. @param {Location} loc */
+export function pageToken(loc = location) {
+  return new URLSearchParams(loc.search).get('jwt') || null;
+}
+
+/** @param {Location} loc @param {string|null} [jwt] passed on as `?jwt=` */
+export function signalingUrl(loc = location, jwt = null) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/ws`;
+  return `${scheme}//${loc.host}/ws${jwt ? `?jwt=${encodeURIComponent(jwt)}` : ''}`;
 }
 
 const PING_INTERVAL_MS = 25_000; // below nginx's default 60 s proxy_read_timeout
@@ -141,34 +164,55 @@ export class SignalingConnection {
   }
 
   /**
-   * Sends `join` and resolves with `joined`, or rejects with the server's error.
+   * Sends `join` and resolves with `joined`, or rejects with the server's error (`err.code`).
+   * With the lobby on, `lobbyWaiting` comes first: onWaiting is called and the promise keeps
+   * waiting for `joined` (admitted) or `error lobby-denied`.
+   * @param {{room:string, displayName:string, audioMuted:boolean, videoMuted:boolean,
+   *          password?:string|null, jwt?:string|null, onWaiting?:(msg:LobbyWaitingMessage) => void}} req
    * @returns {Promise<JoinedMessage>}
    */
-  join(room, displayName, audioMuted, videoMuted) {
+  join({ room, displayName, audioMuted, videoMuted, password, jwt, onWaiting }) {
     const id = `join-${this.nextId++}`;
     return new Promise((resolve, reject) => {
       const offs = [];
       const done = () => offs.forEach((off) => off());
       offs.push(this.on('joined', (msg) => { done(); resolve(msg); }));
+      offs.push(this.on('lobbyWaiting', (msg) => onWaiting?.(msg)));
       offs.push(this.on('error', (e) => {
-        if (e.id !== id && e.requestType !== 'join') return;
+        if (e.id !== id && e.requestType !== 'join' && e.code !== 'lobby-denied') return;
         done();
         reject(Object.assign(new Error(e.message || e.code), { code: e.code }));
       }));
       offs.push(this.on('close', (ev) => { done(); reject(new Error(`connection closed (${ev.code})`)); }));
       /** @type {JoinRequest} */
       const msg = { type: 'join', id, room, displayName, audioMuted, videoMuted };
+      if (password) msg.password = password;
+      if (jwt) msg.jwt = jwt;
       if (!this.send(msg)) { done(); reject(new Error('not connected')); }
     });
   }
 
-  publishOffer(sdp) { return this.send({ type: 'publishOffer', sdp }); }
+  /** @param {string} sdp @param {Object<string, string>} [sources] mid → camera / microphone / screen */
+  publishOffer(sdp, sources) { return this.send(sources ? { type: 'publishOffer', sdp, sources } : { type: 'publishOffer', sdp }); }
   subscribeAnswer(sdp, version) { return this.send({ type: 'subscribeAnswer', sdp, version }); }
   /** @param {{audioMuted?:boolean, videoMuted?:boolean}} state */
   updateMedia(state) { return this.send({ type: 'updateMedia', ...state }); }
   setDisplayName(displayName) { return this.send({ type: 'setDisplayName', displayName }); }
   chat(text) { return this.send({ type: 'chat', text }); }
   leave() { return this.send({ type: 'leave' }); }
+  raiseHand(raised) { return this.send({ type: 'raiseHand', raised }); }
+
+  // moderator only (the server refuses them from others with `not-moderator`)
+  /** @param {'audio'|'video'} kind */
+  muteParticipant(participantId, kind) { return this.send({ type: 'muteParticipant', participantId, kind }); }
+  /** @param {'audio'|'video'} kind */
+  muteAll(kind) { return this.send({ type: 'muteAll', kind }); }
+  kick(participantId) { return this.send({ type: 'kick', participantId }); }
+  /** @param {string|null} password null removes it */
+  setPassword(password) { return this.send({ type: 'setPassword', password }); }
+  setLobby(enabled) { return this.send({ type: 'setLobby', enabled }); }
+  lobbyDecision(requestId, admit) { return this.send({ type: 'lobbyDecision', requestId, admit }); }
+  grantModerator(participantId) { return this.send({ type: 'grantModerator', participantId }); }
 
   /** Closes the socket on purpose (its 'close' event carries expected: true). */
   close() {

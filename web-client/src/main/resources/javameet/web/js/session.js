@@ -7,6 +7,8 @@
 /** @typedef {import('./protocol.js').TrackInfo} TrackInfo */
 /** @typedef {import('./protocol.js').SubscribeOfferMessage} SubscribeOfferMessage */
 
+const ANSWER_TIMEOUT_MS = 10_000;
+
 const PC_CONFIG = /** @type {RTCConfiguration} */ ({
   iceServers: [], // the server is ICE-lite with host candidates on one UDP port
   bundlePolicy: 'max-bundle',
@@ -15,9 +17,20 @@ const PC_CONFIG = /** @type {RTCConfiguration} */ ({
 
 /**
  * @typedef {Object} SessionEvents
- * @property {(participantId:string, track:MediaStreamTrack, mid:string) => void} onTrack
+ * @property {(tracks:RemoteTrack[]) => void} onTracks every remote m-line, after each subscribe offer
  * @property {(which:'publish'|'subscribe', state:RTCPeerConnectionState) => void} [onConnectionState]
  * @property {(message:string) => void} [onError]
+ */
+
+/**
+ * A remote track with what the server said about it.
+ * @typedef {Object} RemoteTrack
+ * @property {string} mid
+ * @property {string} participantId
+ * @property {'audio'|'video'} kind
+ * @property {'camera'|'microphone'|'screen'} source from TrackInfo.source, or inferred (see classifySources)
+ * @property {boolean} active
+ * @property {MediaStreamTrack} track
  */
 
 export class MediaSession {
@@ -36,6 +49,14 @@ export class MediaSession {
     this.tracks = new Map();
     /** Subscribe offers are applied strictly one after another. */
     this.subscribeQueue = Promise.resolve();
+    /** Publish offers too, each waiting for its answer. */
+    this.publishChain = Promise.resolve();
+    /** @type {(() => void)|null} resolves the pending publish offer's wait */
+    this.answerWaiter = null;
+    /** What each of our transceivers carries, for `publishOffer.sources`. @type {Map<RTCRtpTransceiver, string>} */
+    this.sources = new Map();
+    /** @type {RTCRtpTransceiver|null} */
+    this.screenTransceiver = null;
     this.closed = false;
     this.offs = [
       signaling.on('publishAnswer', (msg) => this.onPublishAnswer(msg)),
@@ -47,27 +68,94 @@ export class MediaSession {
 
   /**
    * Creates the publish connection and sends its offer. Does nothing without tracks:
-   * a participant without devices only receives.
+   * a participant without devices only receives (until they share their screen).
    * @param {MediaStream} localStream
    */
   async publish(localStream) {
     const tracks = localStream.getTracks();
     if (tracks.length === 0) return;
-    const pc = new RTCPeerConnection(PC_CONFIG);
-    this.publishPc = pc;
-    this.watch(pc, 'publish');
+    const pc = this.ensurePublishPc();
     // Audio first, then video: a stable m-line order is easier to read in server logs.
     for (const kind of ['audio', 'video']) {
       const track = localStream.getTracks().find((t) => t.kind === kind);
       if (!track) continue;
       const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
       if (kind === 'video') preferCodec(transceiver, 'video/VP8');
+      this.sources.set(transceiver, kind === 'audio' ? 'microphone' : 'camera');
     }
+    await this.negotiate();
+  }
+
+  /**
+   * Adds a screen share as a second sendonly video transceiver and re-offers, telling the server
+   * its mid is a `screen` source.
+   * @param {MediaStreamTrack} track from getDisplayMedia
+   */
+  async startScreen(track) {
+    if (this.screenTransceiver) await this.stopScreen();
+    const pc = this.ensurePublishPc();
+    if ('contentHint' in track) track.contentHint = 'detail';
+    const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
+    preferCodec(transceiver, 'video/VP8');
+    this.sources.set(transceiver, 'screen');
+    this.screenTransceiver = transceiver;
+    await this.negotiate();
+  }
+
+  /** Stops the screen transceiver (its m-line becomes port 0) and re-offers. */
+  async stopScreen() {
+    const transceiver = this.screenTransceiver;
+    if (!transceiver) return;
+    this.screenTransceiver = null;
+    this.sources.delete(transceiver);
+    transceiver.sender.track?.stop();
+    try {
+      transceiver.stop();
+    } catch {
+      // older browsers: no stop(); an inactive m-line removes the track on the server as well
+      await transceiver.sender.replaceTrack(null);
+      transceiver.direction = 'inactive';
+    }
+    await this.negotiate();
+  }
+
+  /** @private */
+  ensurePublishPc() {
+    if (!this.publishPc) {
+      this.publishPc = new RTCPeerConnection(PC_CONFIG);
+      this.watch(this.publishPc, 'publish');
+    }
+    return this.publishPc;
+  }
+
+  /**
+   * Offers the publish connection's current transceivers. Offers go out one at a time, each after
+   * the previous answer, so a screen share started during the first negotiation waits its turn.
+   */
+  negotiate() {
+    this.publishChain = this.publishChain
+      .then(() => this.offerOnce())
+      .catch((e) => this.fail(`Could not negotiate the publish connection: ${e.message}`, e));
+    return this.publishChain;
+  }
+
+  /** @private */
+  async offerOnce() {
+    const pc = this.publishPc;
+    if (!pc || this.closed) return;
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     if (this.closed) return;
+    /** @type {Object<string, string>} */
+    const sources = {};
+    for (const [t, source] of this.sources) {
+      if (t.mid != null && t.direction !== 'stopped') sources[t.mid] = source;
+    }
+    const answered = new Promise((resolve) => { this.answerWaiter = resolve; });
     // The server is ICE-lite and learns our address from STUN: no need to wait for gathering.
-    this.signaling.publishOffer(pc.localDescription.sdp);
+    this.signaling.publishOffer(pc.localDescription.sdp, sources);
+    await Promise.race([answered, new Promise((r) => setTimeout(r, ANSWER_TIMEOUT_MS))]);
+    this.answerWaiter = null;
   }
 
   /** Swaps the track being sent for one kind (e.g. another camera) without renegotiation. */
@@ -88,6 +176,8 @@ export class MediaSession {
       await pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
     } catch (e) {
       this.fail(`Could not apply the server's publish answer: ${e.message}`, e);
+    } finally {
+      this.answerWaiter?.();
     }
   }
 
@@ -98,7 +188,6 @@ export class MediaSession {
       const pc = new RTCPeerConnection(PC_CONFIG);
       this.subscribePc = pc;
       this.watch(pc, 'subscribe');
-      pc.ontrack = (ev) => this.onRemoteTrack(ev);
     }
     const pc = this.subscribePc;
     // Known before setRemoteDescription, because ontrack fires inside it.
@@ -109,20 +198,42 @@ export class MediaSession {
       await pc.setLocalDescription(answer);
       if (this.closed) return;
       this.signaling.subscribeAnswer(pc.localDescription.sdp, msg.version);
+      this.events.onTracks(this.remoteTracks());
     } catch (e) {
       this.fail(`Could not apply subscribe offer ${msg.version}: ${e.message}`, e);
     }
   }
 
-  /** @param {RTCTrackEvent} ev */
-  onRemoteTrack(ev) {
-    const mid = ev.transceiver?.mid ?? '';
-    const participantId = this.tracks.get(mid)?.participantId ?? ev.streams[0]?.id;
-    if (!participantId) {
-      console.warn(`session: track for mid ${mid} without a participant, ignored`);
-      return;
+  /**
+   * Each participant's current audio level (0..1) from the receivers' synchronization sources: the
+   * RFC 6464 level of the last packet, far cheaper than a full getStats() several times a second.
+   * @returns {Map<string, number>}
+   */
+  audioLevels() {
+    const levels = new Map();
+    for (const t of this.subscribePc?.getTransceivers() ?? []) {
+      if (t.mid == null || t.receiver.track.kind !== 'audio') continue;
+      const info = this.tracks.get(String(t.mid));
+      if (!info || info.active === false) continue;
+      const now = performance.now();
+      let level = 0;
+      for (const s of t.receiver.getSynchronizationSources?.() ?? []) {
+        if (now - s.timestamp < 1000) level = Math.max(level, s.audioLevel ?? 0);
+      }
+      levels.set(info.participantId, Math.max(levels.get(info.participantId) ?? 0, level));
     }
-    this.events.onTrack(participantId, ev.track, mid);
+    return levels;
+  }
+
+  /** Every m-line of the subscribe connection with its receiver's track. @returns {RemoteTrack[]} */
+  remoteTracks() {
+    const list = [];
+    for (const t of this.subscribePc?.getTransceivers() ?? []) {
+      const info = t.mid != null ? this.tracks.get(String(t.mid)) : undefined;
+      if (!info) continue;
+      list.push({ ...info, mid: String(info.mid), active: info.active !== false, track: t.receiver.track });
+    }
+    return classifySources(list);
   }
 
   /** @private */
@@ -147,11 +258,14 @@ export class MediaSession {
 
   /**
    * Flattened getStats() of both connections, inbound streams mapped to participants.
-   * @returns {Promise<{inbound: Object[], outbound: Object[]}>}
+   * @returns {Promise<{inbound: Object[], outbound: Object[], remoteInbound: Object[], localAudioLevel: number}>}
    */
   async stats() {
     const inbound = [];
     const outbound = [];
+    /** What the server reports back about our streams (RTCP receiver reports). */
+    const remoteInbound = [];
+    let localAudioLevel = 0;
     if (this.subscribePc) {
       const trackToMid = new Map();
       for (const t of this.subscribePc.getTransceivers()) {
@@ -174,6 +288,8 @@ export class MediaSession {
           packetsLost: s.packetsLost ?? 0,
           audioLevel: s.audioLevel ?? 0,
           totalSamplesReceived: s.totalSamplesReceived ?? 0,
+          jitter: s.jitter ?? 0,
+          source: info?.source ?? null,
         });
       });
     }
@@ -187,6 +303,11 @@ export class MediaSession {
       if (!pair) report.forEach((s) => { if (s.type === 'candidate-pair' && s.nominated) pair = s; });
       const availableOutgoingBitrate = pair?.availableOutgoingBitrate ?? 0;
       report.forEach((s) => {
+        if (s.type === 'remote-inbound-rtp') {
+          remoteInbound.push({ kind: s.kind, roundTripTime: s.roundTripTime ?? null,
+            fractionLost: s.fractionLost ?? 0, jitter: s.jitter ?? 0 });
+        }
+        if (s.type === 'media-source' && s.kind === 'audio') localAudioLevel = Math.max(localAudioLevel, s.audioLevel ?? 0);
         if (s.type !== 'outbound-rtp') return;
         outbound.push({
           kind: s.kind,
@@ -198,10 +319,11 @@ export class MediaSession {
           framesEncoded: s.framesEncoded ?? 0,
           targetBitrate: s.targetBitrate ?? 0,
           availableOutgoingBitrate,
+          roundTripTime: pair?.currentRoundTripTime ?? null,
         });
       });
     }
-    return { inbound, outbound };
+    return { inbound, outbound, remoteInbound, localAudioLevel };
   }
 }
 
@@ -223,4 +345,25 @@ function preferCodec(transceiver, mimeType) {
   } catch (e) {
     console.warn('session: setCodecPreferences failed, keeping browser order', e);
   }
+}
+
+/**
+ * Fills in `source` where the server did not send it (before TrackInfo.source existed): audio is the
+ * microphone; of one participant's active videos the first is the camera and a later one the screen.
+ * @param {RemoteTrack[]} list
+ * @returns {RemoteTrack[]}
+ */
+export function classifySources(list) {
+  const videos = new Map();
+  for (const t of list) {
+    if (t.source) continue;
+    if (t.kind === 'audio') { t.source = 'microphone'; continue; }
+    if (!videos.has(t.participantId)) videos.set(t.participantId, []);
+    videos.get(t.participantId).push(t);
+  }
+  for (const own of videos.values()) {
+    const active = own.filter((t) => t.active).sort((a, b) => Number(a.mid) - Number(b.mid));
+    for (const t of own) t.source = active.length > 1 && t === active[active.length - 1] ? 'screen' : 'camera';
+  }
+  return list;
 }

@@ -88,10 +88,10 @@ public final class Consumer {
         RtpHeader.setPayloadType(out, payloadType);
         RtpHeader.setSequenceNumber(out, (seq + seqDelta) & 0xFFFF);
         RtpHeader.setTimestamp(out, (ts + tsDelta) & 0xFFFFFFFFL);
-        int len = out.readableBytes();
+        int payloadOctets = out.readableBytes() - RtpHeader.headerLength(out);
         if (transport.sendRtp(out)) {
             packetsSent++;
-            octetsSent += len - RtpHeader.headerLength(src);
+            octetsSent += payloadOctets;
             transport.metrics().rtpForwarded.increment();
         } else if (producer.kind() == MediaKind.VIDEO) {
             // the socket is backed up: rather than a broken frame, skip to the next keyframe

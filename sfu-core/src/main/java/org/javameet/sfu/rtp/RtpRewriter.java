@@ -47,7 +47,8 @@ public final class RtpRewriter {
         int body = src.readableBytes() - bodyStart;
         int block = HeaderExtensions.blockSize(ids, locations, count);
         int size = fixed + block + body;
-        ByteBuf dst = alloc.buffer(size + tailRoom);
+        // heap: SRTP (jitsi-srtp) works on byte arrays, so a direct copy would be copied again
+        ByteBuf dst = alloc.heapBuffer(size + tailRoom);
         try {
             dst.writeBytes(src, start, fixed);
             int b0 = src.getUnsignedByte(start);

@@ -81,6 +81,12 @@ public final class SrtpSession implements AutoCloseable {
             if (warmedUp) {
                 return;
             }
+            // Left to itself jitsi-srtp races OpenSSL, SunJCE and BouncyCastle at first use and keeps the
+            // winner for the life of the process; on a busy machine that race is noise, and the SunJCE
+            // AES-CTR path copies every packet. OpenSSL, where its native binding loads, is the steady choice.
+            if (org.jitsi.srtp.crypto.JitsiOpenSslProvider.isLoaded()) {
+                org.jitsi.srtp.crypto.Aes.setFactoryClassName("OpenSSL");
+            }
             for (SrtpProfile p : SrtpProfile.values()) {
                 byte[] key = new byte[p.keyLength()];
                 byte[] salt = new byte[p.saltLength()];

@@ -68,6 +68,11 @@ final class Browsers implements AutoCloseable {
     private static Path clip;
 
     WebDriver open() throws Exception {
+        return open(1280, 800);
+    }
+
+    /** A browser with the given window size (e.g. 390x844 for a phone). */
+    WebDriver open(int width, int height) throws Exception {
         Path profile = Files.createTempDirectory("javameet-chromium");
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM);
@@ -76,7 +81,7 @@ final class Browsers implements AutoCloseable {
                 "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--window-size=1280,800", "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height, "--user-data-dir=" + profile,
                 "--use-file-for-fake-video-capture=" + fakeCameraClip());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
@@ -84,6 +89,11 @@ final class Browsers implements AutoCloseable {
                 .build();
         ChromeDriver d = new ChromeDriver(service, o);
         d.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        if (width < 500) {
+            // Chromium keeps windows at least 500 px wide: a phone's viewport needs device emulation
+            d.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                    "width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
+        }
         drivers.add(d);
         return d;
     }
@@ -110,18 +120,73 @@ final class Browsers implements AutoCloseable {
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
     }
 
+    /** Waits until a JavaScript expression (the body of a function) returns true in the page. */
+    static void awaitJs(WebDriver d, String what, Duration timeout, String script, Object... args) throws InterruptedException {
+        await(what, timeout, () -> {
+            try {
+                return Boolean.TRUE.equals(js(d, script, args));
+            } catch (org.openqa.selenium.JavascriptException e) {
+                return false; // the page is (re)loading
+            }
+        });
+    }
+
+    /** Waits for {@code window.javameet.state} to reach a value. */
+    static void awaitState(WebDriver d, String state, Duration timeout) throws InterruptedException {
+        awaitJs(d, "state " + state + " (now " + safeState(d) + ")", timeout,
+                "return !!window.javameet && window.javameet.state === arguments[0]", state);
+    }
+
+    private static String safeState(WebDriver d) {
+        try {
+            return String.valueOf(js(d, "return window.javameet && window.javameet.state"));
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** The directory screenshots go to: target/screenshots of the module under test. */
+    static Path screenshotDir() throws java.io.IOException {
+        Path dir = Path.of(System.getProperty("javameet.screenshotDir", "target/screenshots"));
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** Saves a PNG of the browser's viewport as {@code <name>.png} and returns its path. */
+    static Path screenshot(WebDriver d, String name) throws java.io.IOException {
+        byte[] png = ((org.openqa.selenium.TakesScreenshot) d).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        Path file = screenshotDir().resolve(name + ".png");
+        Files.write(file, png);
+        System.out.println("[e2e] screenshot " + file.toAbsolutePath());
+        return file;
+    }
+
     void close(WebDriver d) {
         drivers.remove(d);
         d.quit();
     }
 
+    /** Quits every browser, in parallel: a busy Chromium can take many seconds to quit. */
     @Override
     public void close() {
+        List<Thread> quitting = new ArrayList<>();
         for (WebDriver d : drivers) {
+            Thread t = new Thread(() -> {
+                try {
+                    d.quit();
+                } catch (RuntimeException e) {
+                    // already gone
+                }
+            }, "quit-browser");
+            t.start();
+            quitting.add(t);
+        }
+        for (Thread t : quitting) {
             try {
-                d.quit();
-            } catch (RuntimeException e) {
-                // already gone
+                t.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         drivers.clear();
