@@ -37,7 +37,7 @@ final class Browsers implements AutoCloseable {
     /**
      * A Y4M clip for Chromium's fake camera: moving noise, which no encoder can squeeze, so the bitrate a
      * browser sends shows what the SFU's bandwidth feedback allows rather than how well a static test
-     * pattern compresses. Made once per JVM (30 frames of 640x360, looped by Chromium).
+     * pattern compresses. Made once per JVM (30 frames of 640x360 at 15 fps, looped by Chromium). Encoding noise is costly: on two cores use it for one browser at a time.
      */
     static synchronized Path fakeCameraClip() throws java.io.IOException {
         if (clip != null) {
@@ -67,12 +67,22 @@ final class Browsers implements AutoCloseable {
 
     private static Path clip;
 
+    /** A browser with Chromium's built-in fake camera pattern (cheap to encode). */
     WebDriver open() throws Exception {
-        return open(1280, 800);
+        return open(1280, 800, false);
     }
 
     /** A browser with the given window size (e.g. 390x844 for a phone). */
     WebDriver open(int width, int height) throws Exception {
+        return open(width, height, false);
+    }
+
+    /** @param noiseCamera use the {@link #fakeCameraClip() noise clip} as the camera, to measure real bitrates */
+    WebDriver open(boolean noiseCamera) throws Exception {
+        return open(1280, 800, noiseCamera);
+    }
+
+    WebDriver open(int width, int height, boolean noiseCamera) throws Exception {
         Path profile = Files.createTempDirectory("javameet-chromium");
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM);
@@ -81,8 +91,10 @@ final class Browsers implements AutoCloseable {
                 "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--window-size=" + width + "," + height, "--user-data-dir=" + profile,
-                "--use-file-for-fake-video-capture=" + fakeCameraClip());
+                "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        if (noiseCamera) {
+            o.addArguments("--use-file-for-fake-video-capture=" + fakeCameraClip());
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()

@@ -61,33 +61,9 @@ class ThreeBrowserMeetingTest {
                     throw e;
                 }
             }
-            // the SFU's feedback (RR + REMB) must let publishers send at a real bitrate: browser 0 receives
-            // each of the others at >= 500 kbps over some 3 s window within 30 s (best window per publisher:
-            // Chromium lowers resolution and frame rate when its own CPU is short, which is not the SFU's doing)
-            List<String> others0 = List.of(ids.get(1), ids.get(2));
-            Map<String, Double> kbps = new HashMap<>();
-            Map<String, Double> best = new HashMap<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (true) {
-                long t0 = System.nanoTime();
-                Map<String, Double> bytesBefore = videoBytes(peers.get(0));
-                Thread.sleep(3000);
-                Map<String, Double> bytesAfter = videoBytes(peers.get(0));
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                for (String pid : others0) {
-                    double k = (bytesAfter.getOrDefault(pid, 0.0) - bytesBefore.getOrDefault(pid, 0.0)) * 8 / seconds / 1000;
-                    kbps.put(pid, k);
-                    best.merge(pid, k, Math::max);
-                }
-                System.out.println("[e2e] browser 0 receives video kbps " + kbps);
-                if (best.values().stream().allMatch(k -> k >= 500) || System.nanoTime() > deadline) {
-                    break;
-                }
-            }
             for (Map<String, Object> in : inbound(Browsers.stats(peers.get(0)))) {
                 if ("video".equals(in.get("kind"))) {
-                    System.out.printf("[e2e] browser 0 receives %s: %.0f kbps, %sx%s, %s frames decoded%n",
-                            in.get("participantId"), kbps.get(in.get("participantId")),
+                    System.out.printf("[e2e] browser 0 receives %s: %sx%s, %s frames decoded%n", in.get("participantId"),
                             in.get("frameWidth"), in.get("frameHeight"), in.get("framesDecoded"));
                 }
             }
@@ -103,9 +79,6 @@ class ThreeBrowserMeetingTest {
             server.meterRegistry().scrape().lines()
                     .filter(l -> l.startsWith("javameet_media") && !l.endsWith(" 0.0"))
                     .forEach(l -> System.out.println("[e2e] server " + l));
-            for (String pid : others0) {
-                assertTrue(best.get(pid) >= 500, "video from " + pid + " reached only " + best.get(pid) + " kbps");
-            }
 
             // one leaves: the others' tiles for them are gone within 5 s
             String leaver = ids.get(2);
@@ -117,6 +90,54 @@ class ThreeBrowserMeetingTest {
                         () -> !String.valueOf(Browsers.js(d, "return JSON.stringify(window.javameet.participants())")).contains(leaver));
             }
             assertTrue(server.rooms().participantCount() == 2, "server counts 2 participants");
+        }
+    }
+
+    /**
+     * Bandwidth feedback: the SFU's receiver reports and REMB must let a publisher send at a real bitrate.
+     * The publisher's camera is a clip of moving noise (the built-in pattern compresses to ~300 kbps
+     * whatever the network allows); the viewer, which joins second, must receive >= 500 kbps of it over
+     * some 3 s window within 30 s. Also measures join to first decoded frame for a newcomer.
+     */
+    @Test
+    void publisherReachesARealBitrateThroughTheSfu() throws Exception {
+        assertNull(Browsers.missingPrerequisite());
+        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
+                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
+            String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Bitrate-room";
+            WebDriver publisher = browsers.open(true);
+            publisher.get(base + "#config.prejoinPageEnabled=false&userInfo.displayName=%22Publisher%22");
+            Browsers.await("publisher joined", Duration.ofSeconds(20),
+                    () -> "joined".equals(Browsers.js(publisher, "return window.javameet && window.javameet.state")));
+            String publisherId = (String) Browsers.js(publisher, "return window.javameet.participantId");
+            WebDriver viewer = browsers.open();
+            viewer.get(base + "#config.prejoinPageEnabled=false&config.startWithVideoMuted=true"
+                    + "&userInfo.displayName=%22Viewer%22");
+            Browsers.await("viewer decoding the publisher", Duration.ofSeconds(30),
+                    () -> receivesAll(Browsers.stats(viewer), List.of(publisherId)));
+            System.out.println("[e2e] newcomer join to first remote frame: " + Browsers.js(viewer,
+                    "const j = window.javameet; return j.firstFrameAt && j.joinedAt ? j.firstFrameAt - j.joinedAt : null") + " ms");
+
+            double best = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (best < 500 && System.nanoTime() < deadline) {
+                long t0 = System.nanoTime();
+                double before = videoBytes(viewer).getOrDefault(publisherId, 0.0);
+                Thread.sleep(3000);
+                double kbps = (videoBytes(viewer).getOrDefault(publisherId, 0.0) - before) * 8
+                        / ((System.nanoTime() - t0) / 1e9) / 1000;
+                best = Math.max(best, kbps);
+                System.out.printf("[e2e] viewer receives %.0f kbps%n", kbps);
+            }
+            for (Map<String, Object> in : inbound(Browsers.stats(viewer))) {
+                if ("video".equals(in.get("kind"))) {
+                    System.out.printf("[e2e] viewer decodes %sx%s, %s frames%n", in.get("frameWidth"),
+                            in.get("frameHeight"), in.get("framesDecoded"));
+                }
+            }
+            System.out.println("[e2e] publisher sends: " + Browsers.stats(publisher).get("outbound"));
+            assertTrue(best >= 500, "video reached only " + best + " kbps");
         }
     }
 
