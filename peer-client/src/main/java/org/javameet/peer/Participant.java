@@ -169,6 +169,7 @@ public final class Participant implements AutoCloseable {
                         options.dtlsInitialRetransmitMillis())
                 .thenCompose(pc -> {
                     publishPc = pc;
+                    pc.setLossPercent(lossPercent);
                     if (closed) {
                         pc.close();
                     }
@@ -222,6 +223,7 @@ public final class Participant implements AutoCloseable {
                 ? PeerConnection.open(runtime, loop, options.bindAddress(), id + "/subscribe", receiver,
                         options.dtlsInitialRetransmitMillis()).thenApply(pc -> {
                             subscribePc = pc;
+                            pc.setLossPercent(lossPercent);
                             if (closed) {
                                 pc.close();
                             }
@@ -254,6 +256,21 @@ public final class Participant implements AutoCloseable {
     public String displayName() { return displayName; }
     public SignalingClient signaling() { return signaling; }
     /** The publish connection, or null when not publishing. */
+    private volatile double lossPercent;
+
+    /** Drops this share of RTP on both connections, now and for connections made later (see PeerConnection#setLossPercent). */
+    public void setLossPercent(double percent) {
+        lossPercent = percent;
+        PeerConnection pub = publishPc;
+        PeerConnection sub = subscribePc;
+        if (pub != null) {
+            pub.setLossPercent(percent);
+        }
+        if (sub != null) {
+            sub.setLossPercent(percent);
+        }
+    }
+
     public PeerConnection publishConnection() { return publishPc; }
     /** The subscribe connection, or null before the first subscribe offer. */
     public PeerConnection subscribeConnection() { return subscribePc; }

@@ -299,8 +299,32 @@ public final class PeerConnection implements AutoCloseable {
         connected.completeExceptionally(cause);
     }
 
+    /** Fraction (0..1) of RTP packets dropped on the way out (before encryption) and in (before decryption). */
+    private volatile double lossFraction;
+
+    /**
+     * Fault injection for tests and the load harness: drops this share of RTP packets, independently at
+     * random, before encrypting them on send and before decrypting them on receive. RTCP is never dropped,
+     * so the NACKs and reports that repair the loss get through.
+     */
+    public void setLossPercent(double percent) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("loss percent must be 0..100, got " + percent);
+        }
+        lossFraction = percent / 100.0;
+    }
+
+    private boolean injectLoss() {
+        double f = lossFraction;
+        return f > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f;
+    }
+
     /** Encrypts and sends one RTP packet; takes ownership. False when dropped (not connected, socket full). */
     public boolean sendRtp(ByteBuf packet) {
+        if (injectLoss()) {
+            packet.release();
+            return true;
+        }
         return sendSrtp(packet, false);
     }
 
@@ -403,6 +427,9 @@ public final class PeerConnection implements AutoCloseable {
         ByteBuf data = Unpooled.wrappedBuffer(raw);
         try {
             boolean rtcp = PacketKind.isRtcp(data);
+            if (!rtcp && injectLoss()) {
+                return;
+            }
             SrtpStatus s = rtcp ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);
             if (s != SrtpStatus.OK) {
                 counters.srtpFailures++;

@@ -53,7 +53,10 @@ final class JavameetParticipant implements LoadParticipant {
                 .withVideo(options.videoKbps() * 1000L, options.fps())
                 .withKeyframeInterval(Duration.ofSeconds(10))
                 .withTimeout(Duration.ofSeconds(30));
-        return Participant.join(ws, room, name, o).thenAccept(p -> participant = p);
+        return Participant.join(ws, room, name, o).thenAccept(p -> {
+            p.setLossPercent(options.lossPercent());
+            participant = p;
+        });
     }
 
     @Override

@@ -45,10 +45,6 @@ final class LoadRun {
                         + "%d s ramp-up, %d s measured, %.1f %% loss injected%n", target.label(), options.rooms(),
                 perRoom, options.publishersAt(perRoom), options.videoKbps(), options.fps(), options.rampUpSeconds(),
                 options.durationSeconds(), options.lossPercent());
-        if (target == Target.JAVAMEET && options.lossPercent() > 0) {
-            System.out.println("note: --loss is not applied to javameet's participants (peer-client has no fault"
-                    + " injection hook yet); this run sees no injected loss");
-        }
         TargetServer server = null;
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "load-run");
