@@ -204,8 +204,15 @@ class MeetingFeaturesTest {
             assertFalse(bob.findElement(By.id("mute-all")).isDisplayed());
 
             mod.findElement(By.id("toggle-participants")).click();
-            awaitJs(mod, "kick button for Eve", SOON,
-                    "return !!document.querySelector('[data-action=\"kick\"][data-participant-id=\"' + arguments[0] + '\"]')", eveId);
+            // Eve's id is read again while waiting: on a loaded machine her client may have reconnected
+            // (a legitimate rejoin under a new id), which must not fail the moderation checks
+            String[] eveNow = {eveId};
+            Browsers.await("kick button for Eve", SOON, () -> {
+                eveNow[0] = id(eve);
+                return Boolean.TRUE.equals(js(mod, "return !!document.querySelector('[data-action=\"kick\"]"
+                        + "[data-participant-id=\"' + arguments[0] + '\"]')", eveNow[0]));
+            });
+            String eveKicked = eveNow[0];
             mod.findElement(By.id("mute-all")).click();
             for (WebDriver d : List.of(bob, eve)) {
                 awaitJs(d, "muted by the moderator", SOON,
@@ -215,11 +222,11 @@ class MeetingFeaturesTest {
             awaitJs(mod, "moderator sees both muted", SOON,
                     "return window.javameet.participants().filter(p => !p.local).every(p => p.audioMuted)");
 
-            mod.findElement(By.cssSelector("[data-action=\"kick\"][data-participant-id=\"" + eveId + "\"]")).click();
+            mod.findElement(By.cssSelector("[data-action=\"kick\"][data-participant-id=\"" + eveKicked + "\"]")).click();
             awaitJs(eve, "Eve sees the removed page", SOON, "return window.javameet.errorCode === 'kicked'");
             assertEquals("You were removed from the meeting", eve.findElement(By.id("error-title")).getText());
             for (WebDriver d : List.of(mod, bob)) {
-                awaitJs(d, "Eve's tile gone", SOON, "return !document.getElementById('tile-' + arguments[0])", eveId);
+                awaitJs(d, "Eve's tile gone", SOON, "return !document.getElementById('tile-' + arguments[0])", eveKicked);
             }
         }
     }
