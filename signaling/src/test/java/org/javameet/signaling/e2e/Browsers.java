@@ -35,17 +35,20 @@ final class Browsers implements AutoCloseable {
     }
 
     /**
-     * A Y4M clip for Chromium's fake camera: moving noise, which no encoder can squeeze, so the bitrate a
-     * browser sends shows what the SFU's bandwidth feedback allows rather than how well a static test
-     * pattern compresses. Made once per JVM (30 frames of 640x360 at 15 fps, looped by Chromium). Encoding noise is costly: on two cores use it for one browser at a time.
+     * Y4M clips for Chromium's fake camera, 640x360 at 15 fps (Chromium loops them and cannot scale a file
+     * up, so capture stays at 360p). Two kinds: moving noise, which no encoder can squeeze, so the bitrate a
+     * browser sends shows what the SFU's bandwidth feedback allows; and a cheap moving box, so several
+     * browsers on two cores are not starved by their own encoders (Chromium's built-in pattern is 720p and
+     * four 720p encoders on two cores made browsers miss their own ICE/DTLS timers). Made once per JVM.
      */
-    static synchronized Path fakeCameraClip() throws java.io.IOException {
-        if (clip != null) {
-            return clip;
+    static synchronized Path fakeCameraClip(boolean noise) throws java.io.IOException {
+        Path cached = noise ? noiseClip : boxClip;
+        if (cached != null) {
+            return cached;
         }
         int w = 640;
         int h = 360;
-        Path file = Files.createTempFile("javameet-fake-camera", ".y4m");
+        Path file = Files.createTempFile(noise ? "javameet-noise-camera" : "javameet-box-camera", ".y4m");
         java.util.Random random = new java.util.Random(42);
         try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             out.write(("YUV4MPEG2 W" + w + " H" + h + " F15:1 Ip A1:1 C420jpeg\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -53,7 +56,15 @@ final class Browsers implements AutoCloseable {
             byte[] chroma = new byte[w * h / 4];
             for (int f = 0; f < 30; f++) {
                 out.write("FRAME\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                random.nextBytes(luma);
+                if (noise) {
+                    random.nextBytes(luma);
+                } else {
+                    java.util.Arrays.fill(luma, (byte) 60);
+                    int x0 = f * (w - 80) / 30;
+                    for (int y = 140; y < 220; y++) {
+                        java.util.Arrays.fill(luma, y * w + x0, y * w + x0 + 80, (byte) 220);
+                    }
+                }
                 out.write(luma);
                 java.util.Arrays.fill(chroma, (byte) (64 + f * 4));
                 out.write(chroma);
@@ -61,13 +72,18 @@ final class Browsers implements AutoCloseable {
             }
         }
         file.toFile().deleteOnExit();
-        clip = file;
-        return clip;
+        if (noise) {
+            noiseClip = file;
+        } else {
+            boxClip = file;
+        }
+        return file;
     }
 
-    private static Path clip;
+    private static Path noiseClip;
+    private static Path boxClip;
 
-    /** A browser with Chromium's built-in fake camera pattern (cheap to encode). */
+    /** A browser whose camera is the cheap moving-box clip. */
     WebDriver open() throws Exception {
         return open(1280, 800, false);
     }
@@ -77,7 +93,7 @@ final class Browsers implements AutoCloseable {
         return open(width, height, false);
     }
 
-    /** @param noiseCamera use the {@link #fakeCameraClip() noise clip} as the camera, to measure real bitrates */
+    /** @param noiseCamera use the {@link #fakeCameraClip(boolean) noise clip} as the camera, to measure real bitrates */
     WebDriver open(boolean noiseCamera) throws Exception {
         return open(1280, 800, noiseCamera);
     }
@@ -92,9 +108,7 @@ final class Browsers implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
-        if (noiseCamera) {
-            o.addArguments("--use-file-for-fake-video-capture=" + fakeCameraClip());
-        }
+        o.addArguments("--use-file-for-fake-video-capture=" + fakeCameraClip(noiseCamera));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
