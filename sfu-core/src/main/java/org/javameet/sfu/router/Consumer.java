@@ -2,6 +2,7 @@ package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.ThreadLocalRandom;
+import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.RtpRewriter;
 import org.javameet.sfu.rtp.Vp8;
@@ -68,6 +69,7 @@ public final class Consumer {
         }
         if (waitingForKeyframe) {
             if (!Vp8.isKeyframe(src)) {
+                transport.metrics().drop(DropReason.WAITING_FOR_KEYFRAME);
                 producer.requestKeyframe();
                 return;
             }
@@ -151,10 +153,6 @@ public final class Consumer {
         transport.sendRtcp(RtcpSend.senderReport(transport.alloc(), ssrc, ntpTimestamp,
                 (rtpTimestamp + tsDelta) & 0xFFFFFFFFL, packetsSent, octetsSent, producer.ownerId()));
         transport.flush();
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     void close() {

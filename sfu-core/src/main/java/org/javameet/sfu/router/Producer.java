@@ -125,10 +125,6 @@ public final class Producer {
         consumers.remove(c);
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     void close() {
         if (closed) {
             return;

@@ -57,7 +57,7 @@ public final class Publisher implements TransportListener {
 
     @Override
     public void onConnected(WebRtcTransport t) {
-        router.onPublisherConnected(this);
+        // nothing to do: consumers ask for keyframes when their own transports connect
     }
 
     @Override

@@ -137,10 +137,6 @@ public final class Router {
         }
     }
 
-    void onPublisherConnected(Publisher p) {
-        // nothing to do yet: consumers ask for keyframes when their own transports connect
-    }
-
     void onTransportClosed(String participantId, WebRtcTransport t, String reason) {
         if (!closed) {
             listener.onTransportClosed(participantId, t, reason);
@@ -166,9 +162,5 @@ public final class Router {
         for (String id : List.copyOf(subscribers.keySet())) {
             closeParticipant(id);
         }
-    }
-
-    public int producerCount() {
-        return producers.size();
     }
 }

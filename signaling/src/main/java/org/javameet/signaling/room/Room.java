@@ -57,7 +57,6 @@ public final class Room {
 
     public synchronized int size() { return participants.size(); }
 
-    synchronized boolean isClosed() { return closed; }
 
     /** What a join led to: a participant, or a place in the lobby. */
     sealed interface JoinResult permits Joined, Waiting {

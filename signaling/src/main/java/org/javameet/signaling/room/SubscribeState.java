@@ -108,15 +108,6 @@ final class SubscribeState {
         return tracks;
     }
 
-    boolean hasActiveSlots() {
-        for (Slot s : slots) {
-            if (s.track.active()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private long newSsrc() {
         while (true) {
             long s = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
