@@ -1,11 +1,41 @@
-# javameet built from this repository with nixpkgs' Maven builder, run with a headless JRE.
+# javameet built from this repository, offline, from the committed Maven lock, run with a headless JRE.
+#
+# maven-lock.json lists every file the Maven build reads (poms, jars, plugins and their dependencies) with
+# its sha256; each is fetched from Maven Central with fetchurl and the build runs `--offline` over a
+# read-only repository of exactly those files. So there is no fixed-output hash to compute on a NixOS
+# machine first: a pom.xml change comes with a regenerated lock (nixos-module/maven-lock.sh update), and CI
+# proves the lock builds. The lock also pins the Maven that builds (from Central, not nixpkgs' maven,
+# whose version varies with the admin's nixpkgs and changes which plugin files are read).
 {
   lib,
-  maven,
+  stdenv,
+  fetchurl,
+  linkFarm,
   makeWrapper,
+  jdk17_headless,
   jre_headless,
+  openssl,
 }:
-maven.buildMavenPackage {
+let
+  lock = lib.importJSON ./maven-lock.json;
+  central = "https://repo.maven.apache.org/maven2/";
+
+  repository = linkFarm "javameet-maven-repository" (
+    map (artifact: {
+      name = artifact.path;
+      path = fetchurl {
+        url = central + artifact.path;
+        inherit (artifact) hash;
+      };
+    }) lock.artifacts
+  );
+
+  mavenDistribution = fetchurl {
+    url = central + lock.maven.path;
+    inherit (lock.maven) hash;
+  };
+in
+stdenv.mkDerivation {
   pname = "javameet";
   version = "0.1.0"; # keep in step with the root pom.xml
 
@@ -16,23 +46,36 @@ maven.buildMavenPackage {
     filter = path: type: !(type == "directory" && baseNameOf path == "target");
   };
 
-  # The hash of every Maven dependency and plugin the build downloads.
-  # Update on a NixOS machine with `nix build .#default`, copy the hash it prints (after "got:") here.
-  # It changes whenever a dependency or plugin version in a pom.xml changes.
-  mvnHash = lib.fakeHash;
+  nativeBuildInputs = [
+    jdk17_headless
+    makeWrapper
+  ];
 
-  # Only the server jar and what it depends on; the tests run in CI, not in the package build.
-  mvnParameters = "-DskipTests -pl signaling -am";
+  buildPhase = ''
+    runHook preBuild
+    mkdir -p "$TMPDIR/maven"
+    tar -xzf ${mavenDistribution} -C "$TMPDIR/maven" --strip-components=1
+    patchShebangs "$TMPDIR/maven/bin"
+    export HOME="$TMPDIR" JAVA_HOME=${jdk17_headless.home}
+    # The same command CI checks the lock with (nixos-module/maven-lock.sh check).
+    bash nixos-module/maven-build.sh "$TMPDIR/maven/bin/mvn" ${repository} --offline
+    runHook postBuild
+  '';
 
-  nativeBuildInputs = [ makeWrapper ];
-
+  # jitsi-srtp's native AES (its JNI library loads libcrypto.so.3) is several times faster than the JDK's;
+  # without OpenSSL on the library path the server still works, on the JDK's AES.
   installPhase = ''
     runHook preInstall
     install -Dm644 signaling/target/javameet.jar $out/share/javameet/javameet.jar
     makeWrapper ${jre_headless}/bin/java $out/bin/javameet \
+      --prefix LD_LIBRARY_PATH : ${lib.makeLibraryPath [ openssl ]} \
       --add-flags "-jar $out/share/javameet/javameet.jar"
     runHook postInstall
   '';
+
+  passthru = {
+    inherit repository mavenDistribution;
+  };
 
   meta = {
     description = "Self-hosted WebRTC video meeting server (SFU, signaling and web client in one JVM)";
