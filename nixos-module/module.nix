@@ -9,20 +9,51 @@
 }:
 let
   inherit (lib)
+    attrNames
     concatMapStrings
     escapeShellArgs
+    filterAttrs
+    getAttrs
+    hasPrefix
     literalExpression
+    mapAttrs
+    mkAliasOptionModule
     mkDefault
     mkEnableOption
     mkIf
     mkOption
+    mkRenamedOptionModule
     optional
+    optionalAttrs
     optionals
     types
     ;
 
   cfg = config.services.javameet;
   jsonFormat = pkgs.formats.json { };
+  clientOptions = import ./client-options.nix;
+
+  # Typed options from client-options.nix: a misspelt key or a wrong type fails at evaluation, naming it.
+  clientSettingsType =
+    known:
+    types.submodule {
+      imports = lib.mapAttrsToList (
+        key: option: mkAliasOptionModule [ option.jitsiName ] [ key ]
+      ) (filterAttrs (key: option: option ? jitsiName) known);
+      options = mapAttrs (
+        key: option:
+        mkOption {
+          type = types.${option.type};
+          inherit (option) default description;
+        }
+      ) known;
+    };
+
+  # Secrets and keys reach the service as systemd credentials (service.nix), at these paths.
+  credentialsDirectory = "/run/credentials/javameet.service";
+  credentials =
+    optionalAttrs (cfg.auth.jwt.appSecretFile != null) { jwt-secret = cfg.auth.jwt.appSecretFile; }
+    // optionalAttrs (cfg.auth.jwt.publicKeyFile != null) { jwt-public-key = cfg.auth.jwt.publicKeyFile; };
 
   configFile = jsonFormat.generate "javameet.json" (
     import ./settings.nix {
@@ -30,15 +61,28 @@ let
         httpAddress
         httpPort
         mediaPort
-        publicAddress
-        localAddress
         logLevel
-        config
-        interfaceConfig
         settings
         ;
+      publicAddress = cfg.nat.publicAddress;
+      localAddress = cfg.nat.localAddress;
+      auth = {
+        inherit (cfg.auth) mode;
+        jwtAlgorithm = cfg.auth.jwt.algorithm;
+        jwtIssuer = cfg.auth.jwt.appId;
+        jwtAudience = cfg.auth.jwt.acceptedAudience;
+        jwtSecretFile = if credentials ? jwt-secret then "${credentialsDirectory}/jwt-secret" else null;
+        jwtPublicKeyFile = if credentials ? jwt-public-key then "${credentialsDirectory}/jwt-public-key" else null;
+      };
+      # Only the canonical names: the Jitsi aliases are folded into them by the option type.
+      config = getAttrs (attrNames clientOptions.config) cfg.config;
+      interfaceConfig = getAttrs (attrNames clientOptions.interfaceConfig) cfg.interfaceConfig;
     }
   );
+
+  # A secret's file: an absolute path outside the Nix store (the store is world-readable). A Nix path
+  # literal (./secret) is refused by the option's type (a string), so it is never copied into the store.
+  isSecretPath = file: hasPrefix "/" file && !hasPrefix "${builtins.storeDir}/" file;
 
   # Where nginx finds the server: the bound address, or loopback when it binds every address.
   upstreamHost =
@@ -59,6 +103,12 @@ let
     || builtins.match "[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*" address != null;
 in
 {
+  imports = [
+    # The names before the NAT options were grouped as jitsi-videobridge groups them.
+    (mkRenamedOptionModule [ "services" "javameet" "publicAddress" ] [ "services" "javameet" "nat" "publicAddress" ])
+    (mkRenamedOptionModule [ "services" "javameet" "localAddress" ] [ "services" "javameet" "nat" "localAddress" ])
+  ];
+
   options.services.javameet = {
     enable = mkEnableOption "javameet, a self-hosted WebRTC video meeting server";
 
@@ -106,24 +156,27 @@ in
       description = "Whether to open {option}`services.javameet.mediaPort` (UDP) in the firewall. Without it no media flows.";
     };
 
-    publicAddress = mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      example = "203.0.113.7";
-      description = ''
-        Behind NAT: the public IP address announced to browsers as the ICE candidate (like
-        jitsi-videobridge's `nat.publicAddress`). Null: the machine's own addresses are announced.
-      '';
-    };
+    nat = {
+      publicAddress = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "203.0.113.7";
+        description = ''
+          Behind NAT (a cloud VM with a private address): the public IP address announced to browsers as the
+          ICE candidate, as jitsi-videobridge's `nat.publicAddress`. Set together with
+          {option}`services.javameet.nat.localAddress`. Null: the machine's own addresses are announced.
+        '';
+      };
 
-    localAddress = mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      example = "10.0.0.5";
-      description = ''
-        Behind NAT: the private IP address the media socket binds, whose traffic the NAT maps to
-        {option}`services.javameet.publicAddress` (like jitsi-videobridge's `nat.localAddress`).
-      '';
+      localAddress = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "10.0.0.5";
+        description = ''
+          Behind NAT: the private IP address the media socket binds, whose traffic the NAT maps to
+          {option}`services.javameet.nat.publicAddress`, as jitsi-videobridge's `nat.localAddress`.
+        '';
+      };
     };
 
     nginx = {
@@ -152,7 +205,7 @@ in
     };
 
     config = mkOption {
-      type = types.attrsOf jsonFormat.type;
+      type = clientSettingsType clientOptions.config;
       default = { };
       example = {
         prejoinPageEnabled = false;
@@ -161,13 +214,13 @@ in
       };
       description = ''
         Client config sent to every browser, like jitsi-meet's `config`: the `client` section of
-        docs/configuration.md (prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted,
-        startWithVideoMuted, requireDisplayName, enableLobby). An unknown key stops the server with its name.
+        docs/configuration.md. Typed: a key the module does not know fails at evaluation; keys of a newer
+        server go through {option}`services.javameet.settings` (`settings.client.<key>`).
       '';
     };
 
     interfaceConfig = mkOption {
-      type = types.attrsOf jsonFormat.type;
+      type = clientSettingsType clientOptions.interfaceConfig;
       default = { };
       example = {
         SHOW_JITSI_WATERMARK = false;
@@ -176,19 +229,86 @@ in
       description = ''
         Branding sent to every browser, like jitsi-meet's `interfaceConfig`: the `interface` section of
         docs/configuration.md. Jitsi's names `APP_NAME`, `SHOW_JITSI_WATERMARK` and `DEFAULT_LOGO_URL` are
-        translated to appName, showWatermark and logoUrl; welcomeText has no Jitsi name.
+        aliases of appName, showWatermark and logoUrl. Typed, like {option}`services.javameet.config`.
       '';
+    };
+
+    auth = {
+      mode = mkOption {
+        type = types.enum [
+          "none"
+          "token"
+          "token-create"
+        ];
+        default = "none";
+        description = ''
+          Who may join and create rooms, as Jitsi's token authentication. `none`: anyone (a valid token still
+          names its holder and may make them moderator). `token`: every participant needs a valid JWT, as
+          Prosody's `authentication = "token"`. `token-create`: only token holders start rooms; guests without
+          one may join a running room, as Jitsi's secure domain with guests enabled.
+        '';
+      };
+
+      jwt = {
+        algorithm = mkOption {
+          type = types.enum [
+            "HS256"
+            "RS256"
+          ];
+          default = "HS256";
+          description = "The one JWS algorithm tokens must use: HS256 with `appSecretFile`, RS256 with `publicKeyFile`.";
+        };
+
+        appId = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "my-portal";
+          description = "Jitsi's `app_id` (`JWT_APP_ID`): when set, a token's `iss` must equal it.";
+        };
+
+        acceptedAudience = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "javameet";
+          description = "Jitsi's `JWT_ACCEPTED_AUDIENCES`, one value: when set, a token's `aud` must name it.";
+        };
+
+        appSecretFile = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "/run/secrets/javameet-jwt-secret";
+          description = ''
+            HS256: a file holding the shared secret (Jitsi's `app_secret`, `JWT_APP_SECRET`), at least 32 bytes.
+            An absolute path outside the Nix store (e.g. from sops-nix or agenix), readable by root: the service
+            gets a private copy through systemd's `LoadCredential=`. Never give the secret itself.
+          '';
+        };
+
+        publicKeyFile = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "/run/secrets/javameet-jwt.pem";
+          description = ''
+            RS256: a PEM file with the RSA public key (at least 2048 bits) that verifies tokens. Read through
+            `LoadCredential=` like {option}`services.javameet.auth.jwt.appSecretFile`.
+          '';
+        };
+      };
     };
 
     settings = mkOption {
       type = jsonFormat.type;
       default = { };
       example = {
-        client.requireDisplayName = true;
+        publicAddresses = [
+          "203.0.113.7"
+          "2001:db8::7"
+        ];
       };
       description = ''
         Freeform content of the server's config file (docs/configuration.md), merged recursively over
-        what the other options produce. Every key must be one the server knows, or it refuses to start.
+        what the other options produce: the escape hatch for keys the module has no option for. These are
+        checked only when the server starts (it refuses an unknown key, naming it). Secrets do not go here.
       '';
     };
 
@@ -252,19 +372,70 @@ in
         message = ''services.javameet.httpAddress must be an IP address literal such as "127.0.0.1" or "::1", not "${cfg.httpAddress}".'';
       }
       {
-        assertion = cfg.publicAddress == null || looksLikeIpLiteral cfg.publicAddress;
-        message = ''services.javameet.publicAddress must be an IP address literal (browsers get it as an ICE candidate), not "${toString cfg.publicAddress}".'';
+        assertion = cfg.nat.publicAddress == null || looksLikeIpLiteral cfg.nat.publicAddress;
+        message = ''services.javameet.nat.publicAddress must be an IP address literal (browsers get it as an ICE candidate), not "${toString cfg.nat.publicAddress}".'';
       }
       {
-        assertion = cfg.localAddress == null || looksLikeIpLiteral cfg.localAddress;
-        message = ''services.javameet.localAddress must be an IP address literal of this machine, not "${toString cfg.localAddress}".'';
+        assertion = cfg.nat.localAddress == null || looksLikeIpLiteral cfg.nat.localAddress;
+        message = ''services.javameet.nat.localAddress must be an IP address literal of this machine, not "${toString cfg.nat.localAddress}".'';
       }
-    ];
+      {
+        # As jitsi-videobridge's module: a NAT mapping needs both ends.
+        assertion = (cfg.nat.publicAddress == null) == (cfg.nat.localAddress == null);
+        message = ''
+          services.javameet.nat.publicAddress and services.javameet.nat.localAddress must be set together (the
+          public address browsers reach and the private one the NAT maps it to), or neither. To announce other
+          addresses without NAT, use services.javameet.settings.publicAddresses.
+        '';
+      }
+      {
+        assertion = cfg.auth.mode == "none" || cfg.auth.jwt.algorithm != "HS256" || cfg.auth.jwt.appSecretFile != null;
+        message = ''services.javameet.auth.mode is "${cfg.auth.mode}" with HS256 tokens: set services.javameet.auth.jwt.appSecretFile.'';
+      }
+      {
+        assertion = cfg.auth.mode == "none" || cfg.auth.jwt.algorithm != "RS256" || cfg.auth.jwt.publicKeyFile != null;
+        message = ''services.javameet.auth.mode is "${cfg.auth.mode}" with RS256 tokens: set services.javameet.auth.jwt.publicKeyFile.'';
+      }
+    ]
+    ++ map
+      (name: {
+        assertion = cfg.auth.jwt.${name} == null || isSecretPath cfg.auth.jwt.${name};
+        message = ''
+          services.javameet.auth.jwt.${name} must be an absolute path outside the Nix store (everything in the
+          store is world-readable), e.g. "/run/secrets/javameet-jwt"; it is "${toString cfg.auth.jwt.${name}}".
+        '';
+      })
+      [
+        "appSecretFile"
+        "publicKeyFile"
+      ]
+    ++ map
+      (key: {
+        assertion = !(cfg.settings.auth or { } ? ${key});
+        message = ''
+          services.javameet.settings.auth.${key} is set: a secret or key there would be written to the
+          world-readable Nix store, and the service could not read a root-owned file. Use
+          services.javameet.auth.jwt.appSecretFile (HS256) or publicKeyFile (RS256), read with LoadCredential=.
+        '';
+      })
+      [
+        "jwtSecret"
+        "jwtSecretFile"
+        "jwtPublicKeyFile"
+      ];
 
     warnings = optional (cfg.nginx.enable && !isLoopback cfg.httpAddress) ''
       services.javameet.httpAddress is "${cfg.httpAddress}" while nginx fronts the server: plain HTTP is then
       reachable next to nginx's HTTPS unless the firewall blocks port ${toString cfg.httpPort}.
     '';
+
+    # The media socket asks for 4 MiB send and receive buffers; Linux caps them at net.core.[rw]mem_max
+    # (about 208 KiB by default), and a burst of keyframes then overflows them. jitsi-videobridge's module
+    # sets the same 10 MiB.
+    boot.kernel.sysctl = {
+      "net.core.rmem_max" = mkDefault 10485760;
+      "net.core.wmem_max" = mkDefault 10485760;
+    };
 
     networking.firewall = {
       allowedTCPPorts = optionals cfg.nginx.enable [
@@ -310,46 +481,9 @@ in
 
       environment.JDK_JAVA_OPTIONS = escapeShellArgs cfg.jvmOptions;
 
-      serviceConfig = {
-        ExecStart = "${cfg.package}/bin/javameet --config ${configFile}";
-        Restart = "on-failure";
-        RestartSec = 5;
-        DynamicUser = true;
-        StateDirectory = "javameet";
-        WorkingDirectory = "%S/javameet";
-        LimitNOFILE = 65536;
-
-        # Hardening. Not MemoryDenyWriteExecute: the JIT compiler writes and then runs machine code.
-        MemoryDenyWriteExecute = false;
-        ProtectSystem = "strict";
-        ProtectHome = true;
-        PrivateTmp = true;
-        PrivateDevices = true;
-        NoNewPrivileges = true;
-        CapabilityBoundingSet = "";
-        AmbientCapabilities = "";
-        # AF_NETLINK: listing the machine's interfaces to find the addresses to announce.
-        RestrictAddressFamilies = [
-          "AF_INET"
-          "AF_INET6"
-          "AF_UNIX"
-          "AF_NETLINK"
-        ];
-        SystemCallFilter = [ "@system-service" ];
-        SystemCallArchitectures = "native";
-        LockPersonality = true;
-        ProtectKernelTunables = true;
-        ProtectKernelModules = true;
-        ProtectKernelLogs = true;
-        ProtectControlGroups = true;
-        ProtectClock = true;
-        ProtectHostname = true;
-        ProtectProc = "invisible";
-        RestrictNamespaces = true;
-        RestrictRealtime = true;
-        RestrictSUIDSGID = true;
-        RemoveIPC = true;
-        UMask = "0077";
+      serviceConfig = import ./service.nix {
+        execStart = "${cfg.package}/bin/javameet --config ${configFile}";
+        inherit credentials;
       };
     };
   };

@@ -10,35 +10,30 @@
   publicAddress, # null: the server announces the machine's own addresses
   localAddress, # null: unset
   logLevel,
+  # services.javameet.auth rendered by module.nix: the "auth" section's keys, null where unset
+  # (jwtSecretFile / jwtPublicKeyFile then name the service's systemd credentials, never the admin's file).
+  auth,
   config, # services.javameet.config: the "client" section (Jitsi's config.js)
   interfaceConfig, # services.javameet.interfaceConfig: the "interface" section (Jitsi's interface_config.js)
   settings, # freeform, merged last and recursively: it can set any key of the file
 }:
 let
-  # The server's own defaults (ClientConfig / InterfaceConfig). Written out in full so the rendered file
-  # shows every client setting; NixSettingsTest checks they equal the Java defaults.
-  clientDefaults = {
-    prejoinPageEnabled = true;
-    disableModeratorIndicator = false;
-    startWithAudioMuted = false;
-    startWithVideoMuted = false;
-    requireDisplayName = false;
-    enableLobby = false;
-  };
-  interfaceDefaults = {
-    appName = "javameet";
-    showWatermark = true;
-    logoUrl = "";
-    welcomeText = "Secure, self-hosted video meetings.";
-  };
+  # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
+  # Written out in full so the rendered file shows every client setting.
+  clientOptions = import ./client-options.nix;
+  defaultsOf = builtins.mapAttrs (name: option: option.default);
+  clientDefaults = defaultsOf clientOptions.config;
+  interfaceDefaults = defaultsOf clientOptions.interfaceConfig;
 
   # Jitsi Meet's interface_config.js names an admin may bring along. Any other name passes through
-  # unchanged, so a misspelt or unsupported one reaches the server, which refuses to start and names it.
-  jitsiInterfaceNames = {
-    APP_NAME = "appName";
-    SHOW_JITSI_WATERMARK = "showWatermark";
-    DEFAULT_LOGO_URL = "logoUrl";
-  };
+  # unchanged, so a misspelt or unsupported one reaches the server, which refuses to start and names it
+  # (module.nix's typed options stop it earlier, at evaluation).
+  jitsiInterfaceNames = builtins.listToAttrs (
+    map (name: {
+      name = clientOptions.interfaceConfig.${name}.jitsiName;
+      value = name;
+    }) (builtins.filter (name: clientOptions.interfaceConfig.${name} ? jitsiName) (builtins.attrNames clientOptions.interfaceConfig))
+  );
 
   renameInterfaceKeys =
     attrs:
@@ -71,6 +66,7 @@ let
     ) rhs;
 
   optionalAttr = name: value: if value == null then { } else { ${name} = value; };
+  withoutNulls = attrs: builtins.removeAttrs attrs (builtins.filter (name: attrs.${name} == null) (builtins.attrNames attrs));
 
   fromOptions =
     {
@@ -82,6 +78,7 @@ let
         ;
       client = clientDefaults // config;
       interface = interfaceDefaults // renameInterfaceKeys interfaceConfig;
+      auth = withoutNulls auth;
     }
     // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
     // optionalAttr "localAddress" localAddress;

@@ -104,5 +104,10 @@ pkgs.testers.runNixOSTest {
     with subtest("the service runs hardened, as a dynamic user"):
         server.succeed("systemctl show javameet -p DynamicUser | grep -q yes")
         server.succeed("systemctl show javameet -p ProtectSystem | grep -q strict")
+        server.succeed("systemctl show javameet -p PrivateUsers | grep -q yes")
+
+    with subtest("the kernel lets the media socket have its 4 MiB buffers"):
+        assert int(server.succeed("sysctl -n net.core.rmem_max")) >= 4 * 1024 * 1024
+        assert int(server.succeed("sysctl -n net.core.wmem_max")) >= 4 * 1024 * 1024
   '';
 }

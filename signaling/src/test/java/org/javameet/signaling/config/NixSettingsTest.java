@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,29 +28,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Djavameet.skipNix=true}.
  */
 class NixSettingsTest {
-    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    private static final Path NIXOS_MODULE = REPO.resolve("nixos-module");
+    private static final Path REPO = NixInstantiate.REPO;
+    private static final Path NIXOS_MODULE = NixInstantiate.NIXOS_MODULE;
     private static final Path SETTINGS_NIX = NIXOS_MODULE.resolve("settings.nix");
-    private static final Path NIX_HOME = Path.of("target", "nix-home").toAbsolutePath();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What module.nix passes to settings.nix when only enable and hostName are set (nginx on). */
     private static final String MODULE_DEFAULTS = """
             httpAddress = "127.0.0.1"; httpPort = 8080; mediaPort = 10000;
             publicAddress = null; localAddress = null; logLevel = "info";
+            auth = { mode = "none"; jwtAlgorithm = "HS256"; jwtIssuer = null; jwtAudience = null;
+                     jwtSecretFile = null; jwtPublicKeyFile = null; };
             config = { }; interfaceConfig = { }; settings = { };""";
 
-    private static String nixInstantiate;
+    private static NixInstantiate nix;
 
     @BeforeAll
     static void findNix() throws IOException {
-        nixInstantiate = onPath("nix-instantiate");
-        if (nixInstantiate == null) {
-            Assumptions.assumeFalse(Boolean.getBoolean("javameet.skipNix"), "skipped: -Djavameet.skipNix=true");
-            fail("nix-instantiate is not on PATH: install Debian's nix-bin (apt-get install nix-bin), as CI does,"
-                    + " or skip these tests with -Djavameet.skipNix=true");
-        }
-        Files.createDirectories(NIX_HOME.resolve(".cache"));
+        nix = NixInstantiate.find();
     }
 
     @Test
@@ -87,6 +78,24 @@ class NixSettingsTest {
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
                 AuthConfig.defaults());
         assertEquals(expected, parse(json, "full"));
+    }
+
+    @Test
+    void authOptionsBecomeTheAuthSectionWithTheKeyAsACredential() throws Exception {
+        // What module.nix passes for auth.mode = "token-create" with an HS256 secret file, appId and audience:
+        // the key's path is the service's credential, never the admin's file.
+        JsonNode json = evalSettings("""
+                auth = { mode = "token-create"; jwtAlgorithm = "HS256"; jwtIssuer = "portal"; jwtAudience = "javameet";
+                         jwtSecretFile = "/run/credentials/javameet.service/jwt-secret"; jwtPublicKeyFile = null; };""");
+        assertEquals("/run/credentials/javameet.service/jwt-secret", json.get("auth").get("jwtSecretFile").asText());
+        // The real loader reads the key when the mode needs one: stand a file in for the credential.
+        Path secret = Files.createTempFile(Path.of("target"), "jwt-secret", "");
+        Files.writeString(secret, "0123456789abcdef0123456789abcdef");
+        ((ObjectNode) json.get("auth")).put("jwtSecretFile", secret.toString());
+        assertEquals(new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256, null,
+                        secret.toString(), null, "javameet", "portal"),
+                parse(json, "auth").auth());
+        assertFalse(json.get("auth").has("jwtPublicKeyFile"), "null options must leave their key out: " + json);
     }
 
     @Test
@@ -145,11 +154,10 @@ class NixSettingsTest {
 
     @Test
     void jitsiAndOwnNameForOneKeyIsAnEvaluationError() throws Exception {
-        NixResult r = nix("--eval", "--strict", "--json", "--expr",
-                settingsCall("interfaceConfig = { APP_NAME = \"a\"; appName = \"b\"; };"));
-        assertTrue(r.exitCode != 0, "expected nix-instantiate to fail, got " + r.stdout);
-        assertTrue(r.stderr.contains("services.javameet.interfaceConfig sets both APP_NAME and appName; keep one of them"),
-                r.stderr);
+        NixInstantiate.Result r = nix.evalJson(settingsCall("interfaceConfig = { APP_NAME = \"a\"; appName = \"b\"; };"));
+        assertTrue(r.exitCode() != 0, "expected nix-instantiate to fail, got " + r.stdout());
+        assertTrue(r.stderr().contains("services.javameet.interfaceConfig sets both APP_NAME and appName; keep one of them"),
+                r.stderr());
     }
 
     static List<Path> nixFiles() throws IOException {
@@ -165,14 +173,15 @@ class NixSettingsTest {
     void theModuleFilesAreAllThere() throws IOException {
         List<String> names = nixFiles().stream().map(p -> REPO.relativize(p).toString()).toList();
         assertTrue(names.containsAll(List.of("flake.nix", "nixos-module/module.nix", "nixos-module/package.nix",
-                "nixos-module/settings.nix", "nixos-module/test.nix")), names.toString());
+                "nixos-module/settings.nix", "nixos-module/client-options.nix", "nixos-module/service.nix",
+                "nixos-module/test.nix")), names.toString());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("nixFiles")
     void everyNixFileParses(Path file) throws Exception {
-        NixResult r = nix("--parse", file.toString());
-        assertEquals(0, r.exitCode, file + " does not parse:\n" + r.stderr);
+        NixInstantiate.Result r = nix.run("--parse", file.toString());
+        assertEquals(0, r.exitCode(), file + " does not parse:\n" + r.stderr());
     }
 
     private static ServerConfig parse(JsonNode json, String caseName) throws ConfigException {
@@ -185,9 +194,9 @@ class NixSettingsTest {
     }
 
     private static JsonNode evalSettings(String overrides) throws Exception {
-        NixResult r = nix("--eval", "--strict", "--json", "--expr", settingsCall(overrides));
-        assertEquals(0, r.exitCode, "nix-instantiate failed for { " + overrides + " }:\n" + r.stderr);
-        return MAPPER.readTree(r.stdout);
+        NixInstantiate.Result r = nix.evalJson(settingsCall(overrides));
+        assertEquals(0, r.exitCode(), "nix-instantiate failed for { " + overrides + " }:\n" + r.stderr());
+        return MAPPER.readTree(r.stdout());
     }
 
     private static List<String> sortedLike(JsonNode object, List<String> order) {
@@ -200,44 +209,5 @@ class NixSettingsTest {
     private static int index(List<String> order, String name) {
         int i = order.indexOf(name);
         return i < 0 ? Integer.MAX_VALUE : i;
-    }
-
-    private record NixResult(int exitCode, String stdout, String stderr) {}
-
-    private static NixResult nix(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(nixInstantiate);
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        // Debian's nix-bin runs single-user: no nixbld group, and a writable home for its cache.
-        pb.environment().put("NIX_CONFIG", "build-users-group =");
-        pb.environment().put("HOME", NIX_HOME.toString());
-        pb.environment().put("XDG_CACHE_HOME", NIX_HOME.resolve(".cache").toString());
-        Path stderrFile = Files.createTempFile(Path.of("target"), "nix-stderr", ".txt");
-        pb.redirectError(stderrFile.toFile());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("nix-instantiate " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        String stderr = Files.readString(stderrFile);
-        Files.delete(stderrFile);
-        return new NixResult(p.exitValue(), stdout, stderr);
-    }
-
-    private static String onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }
