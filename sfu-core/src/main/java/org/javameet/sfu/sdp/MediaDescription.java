@@ -80,6 +80,10 @@ public final class MediaDescription {
         return "sendrecv";
     }
 
-    /** True when the port is 0: the m-section was rejected or stopped (RFC 8843 §7.3). */
-    public boolean isRejected() { return port == 0; }
+    /**
+     * True when the m-section was rejected or stopped: port 0 (RFC 8866 §5.14) without {@code a=bundle-only}.
+     * A bundle-only section also has port 0 but is bundled, not rejected (RFC 8843 §6, JSEP RFC 8829 §5.2.1):
+     * Firefox and GStreamer's webrtcbin offer every section after the first that way under max-bundle.
+     */
+    public boolean isRejected() { return port == 0 && !has("bundle-only"); }
 }

@@ -42,10 +42,43 @@ public final class SessionDescription {
         return null;
     }
 
-    /** The attribute from the m-section, or else from the session level (ice-ufrag, fingerprint, setup may sit at either). */
+    /**
+     * A transport attribute (ice-ufrag, ice-pwd, fingerprint, setup) as it applies to the m-section: its own,
+     * else that of the tagged m-section of its BUNDLE group (a bundle-only section carries none, RFC 8843 §7.2),
+     * else the session level.
+     */
     public String attribute(MediaDescription m, String name) {
         String v = m.attribute(name);
-        return v != null ? v : attribute(name);
+        if (v != null) {
+            return v;
+        }
+        MediaDescription tagged = bundleTagged(m);
+        if (tagged != null && tagged != m && tagged.attribute(name) != null) {
+            return tagged.attribute(name);
+        }
+        return attribute(name);
+    }
+
+    /** The first m-section named by the a=group:BUNDLE that holds {@code m}'s mid, or null. */
+    private MediaDescription bundleTagged(MediaDescription m) {
+        String mid = m.mid();
+        if (mid == null) {
+            return null;
+        }
+        for (Attribute a : attributes) {
+            if (!a.name().equals("group") || a.value() == null) {
+                continue;
+            }
+            List<String> group = List.of(a.value().trim().split("\\s+"));
+            if (group.size() > 1 && group.get(0).equals("BUNDLE") && group.contains(mid)) {
+                for (MediaDescription candidate : media) {
+                    if (group.get(1).equals(candidate.mid())) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     public static SessionDescription parse(String sdp) throws SdpException {

@@ -11,8 +11,9 @@ import org.javameet.sfu.sdp.SsrcInfo;
 
 /**
  * Answers a publisher's offer: every audio/video m-section the SFU can forward is answered {@code recvonly}
- * with one codec (Opus or VP8, plus VP8's RTX); everything else is rejected with port 0. The SFU is always
- * the DTLS server ({@code a=setup:passive}).
+ * with one codec (Opus or VP8, plus VP8's RTX), bundle-only sections included (RFC 8843); everything else is
+ * rejected with port 0, and each rejection is returned with its reason so the caller can log, count and tell
+ * the user. The SFU is always the DTLS server ({@code a=setup:passive}).
  */
 public final class PublishNegotiation {
 
@@ -23,7 +24,31 @@ public final class PublishNegotiation {
     /** Feedback the SFU gives publishers. transport-cc is left out: REMB drives their estimate. */
     private static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "ccm fir", "nack", "nack pli");
 
-    public record Result(String answerSdp, RemoteTransportParams remote, List<PublishedTrack> tracks) {
+    /** Why the SFU rejected an m-section the offerer wanted. */
+    public enum RejectReason {
+        /** Not audio or video (e.g. a data channel): the SFU carries no data channels. */
+        UNSUPPORTED_MEDIA("unsupported-media"),
+        /** Audio without Opus, or video without VP8: nothing the SFU could forward to every browser. */
+        NO_SUPPORTED_CODEC("no-supported-codec");
+
+        private final String code;
+
+        RejectReason(String code) {
+            this.code = code;
+        }
+
+        /** The name used in metrics, logs and the publishAnswer message. */
+        public String code() {
+            return code;
+        }
+    }
+
+    /** An m-section the offer wanted and the answer rejects. */
+    public record Rejection(String mid, String media, RejectReason reason, String detail) {
+    }
+
+    public record Result(String answerSdp, RemoteTransportParams remote, List<PublishedTrack> tracks,
+                         List<Rejection> rejected) {
     }
 
     private PublishNegotiation() {
@@ -36,8 +61,9 @@ public final class PublishNegotiation {
             throw new SdpException("offer has no m-sections");
         }
         RemoteTransportParams remote = null;
-        SessionDescription answer = SdpTransportLines.newSession(sessionId, version);
+        SessionDescription answer = SdpTransportLines.newSession(sessionId, version, local);
         List<PublishedTrack> tracks = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
         List<String> bundle = new ArrayList<>();
 
         for (MediaDescription m : offer.media()) {
@@ -95,10 +121,16 @@ public final class PublishNegotiation {
                                 msid[0], msid[1]);
                     }
                 } else {
-                    out = rejected(m);
+                    out = SdpTransportLines.rejected(m, local, "passive");
+                    rejections.add(new Rejection(mid, m.media(), RejectReason.NO_SUPPORTED_CODEC,
+                            "offers " + codecNames(codecs) + "; javameet forwards " + (kind == MediaKind.AUDIO ? "Opus" : "VP8")));
                 }
             } else {
-                out = rejected(m);
+                out = SdpTransportLines.rejected(m, local, "passive");
+                if (!m.isRejected()) { // the offerer's own port-0 sections are not the SFU's refusal
+                    rejections.add(new Rejection(mid, m.media(), RejectReason.UNSUPPORTED_MEDIA,
+                            "m=" + m.media() + " is not carried (audio and video only)"));
+                }
             }
             answer.media().add(out);
             if (track != null) {
@@ -111,18 +143,17 @@ public final class PublishNegotiation {
         if (!bundle.isEmpty()) {
             answer.attributes().add(0, new org.javameet.sfu.sdp.Attribute("group", "BUNDLE " + String.join(" ", bundle)));
         }
-        return new Result(answer.toString(), remote, List.copyOf(tracks));
+        return new Result(answer.toString(), remote, List.copyOf(tracks), List.copyOf(rejections));
     }
 
-    private static MediaDescription rejected(MediaDescription m) {
-        List<String> formats = m.formats().isEmpty() ? List.of("0") : List.of(m.formats().get(0));
-        MediaDescription out = new MediaDescription(m.media(), 0, m.protocol(), formats);
-        out.otherLines().add("c=IN IP4 0.0.0.0");
-        if (m.mid() != null) {
-            out.add("mid", m.mid());
+    private static String codecNames(List<RtpCodec> codecs) {
+        List<String> names = new ArrayList<>();
+        for (RtpCodec c : codecs) {
+            if (!c.is("rtx") && !c.is("red") && !c.is("ulpfec") && !c.is("flexfec-03") && !names.contains(c.name())) {
+                names.add(c.name());
+            }
         }
-        out.flag("inactive");
-        return out;
+        return names.isEmpty() ? "no codec" : String.join(", ", names);
     }
 
     static RtpCodec pick(MediaKind kind, List<RtpCodec> codecs) {

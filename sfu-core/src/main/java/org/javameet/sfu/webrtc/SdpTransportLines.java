@@ -2,6 +2,7 @@ package org.javameet.sfu.webrtc;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.SessionDescription;
 
@@ -10,12 +11,41 @@ final class SdpTransportLines {
     private SdpTransportLines() {
     }
 
-    static SessionDescription newSession(long sessionId, long version) {
+    /**
+     * The session part. The DTLS fingerprint is also written here (RFC 8122 §5 allows it at session level):
+     * a stack that wants one for every m-section, rejected ones included (webrtcbin: "No fingerprint lines in
+     * sdp for media 1"), finds it, and m-section fingerprints still take precedence.
+     */
+    static SessionDescription newSession(long sessionId, long version, LocalTransportParams local) {
         SessionDescription sd = new SessionDescription();
         sd.origin("javameet " + sessionId + " " + version + " IN IP4 0.0.0.0");
         sd.flag("ice-lite");
+        sd.add("fingerprint", fingerprint(local));
         sd.add("msid-semantic", " WMS *");
         return sd;
+    }
+
+    private static String fingerprint(LocalTransportParams local) {
+        return local.fingerprintAlgorithm() + " " + local.fingerprintHex();
+    }
+
+    /**
+     * A rejected m-section (port 0, inactive, its mid, no candidates), carrying the transport attributes
+     * JSEP (RFC 8829 §5.3.1) lets it keep, so strict parsers accept the whole answer and only drop the section.
+     */
+    static MediaDescription rejected(MediaDescription offered, LocalTransportParams local, String setup) {
+        List<String> formats = offered.formats().isEmpty() ? List.of("0") : List.of(offered.formats().get(0));
+        MediaDescription out = new MediaDescription(offered.media(), 0, offered.protocol(), formats);
+        out.otherLines().add("c=IN IP4 0.0.0.0");
+        out.add("ice-ufrag", local.iceUfrag());
+        out.add("ice-pwd", local.icePwd());
+        out.add("fingerprint", fingerprint(local));
+        out.add("setup", setup);
+        if (offered.mid() != null) {
+            out.add("mid", offered.mid());
+        }
+        out.flag("inactive");
+        return out;
     }
 
     static void write(MediaDescription m, LocalTransportParams local, String setup) {
@@ -23,7 +53,7 @@ final class SdpTransportLines {
         m.add("rtcp", "9 IN IP4 0.0.0.0");
         m.add("ice-ufrag", local.iceUfrag());
         m.add("ice-pwd", local.icePwd());
-        m.add("fingerprint", local.fingerprintAlgorithm() + " " + local.fingerprintHex());
+        m.add("fingerprint", fingerprint(local));
         m.add("setup", setup);
         int foundation = 1;
         for (InetSocketAddress c : local.candidates()) {

@@ -36,7 +36,7 @@ public final class SubscribeNegotiation {
     }
 
     public static String offer(LocalTransportParams local, long sessionId, long version, List<Track> tracks) {
-        SessionDescription sd = SdpTransportLines.newSession(sessionId, version);
+        SessionDescription sd = SdpTransportLines.newSession(sessionId, version, local);
         List<String> mids = new ArrayList<>();
         for (Track t : tracks) {
             mids.add(t.mid());

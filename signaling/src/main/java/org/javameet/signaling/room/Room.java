@@ -180,8 +180,11 @@ public final class Room {
         }
     }
 
-    /** @param sources mid → camera / microphone / screen, as the client labelled them (may be empty) */
-    synchronized void publishOffer(Participant p, String sdp, Map<String, String> sources) throws SignalingException {
+    /**
+     * @param sources mid → camera / microphone / screen, as the client labelled them (may be empty)
+     * @return the reason codes of the m-sections the answer rejected, for the caller's metrics
+     */
+    synchronized List<String> publishOffer(Participant p, String sdp, Map<String, String> sources) throws SignalingException {
         requireMember(p);
         if (p.publishTransport == null) {
             WebRtcTransport t = media.createTransport(name + "/" + p.id() + "/publish");
@@ -259,6 +262,17 @@ public final class Room {
         }
         ObjectNode answer = Messages.message("publishAnswer");
         answer.put("sdp", result.answerSdp());
+        List<String> rejectedReasons = new ArrayList<>();
+        if (!result.rejected().isEmpty()) {
+            ArrayNode rejected = answer.putArray("rejected");
+            for (PublishNegotiation.Rejection r : result.rejected()) {
+                rejected.addObject().put("mid", r.mid()).put("media", r.media()).put("reason", r.reason().code())
+                        .put("detail", r.detail());
+                rejectedReasons.add(r.reason().code());
+                LOG.info(() -> "room " + name + ": " + p + ": publish m-section " + r.mid() + " (" + r.media()
+                        + ") rejected: " + r.reason().code() + ": " + r.detail());
+            }
+        }
         p.send(answer);
         if (p.screenSharing() != wasSharing) {
             announceUpdate(p);
@@ -268,6 +282,7 @@ public final class Room {
                 renegotiate(o);
             }
         }
+        return rejectedReasons;
     }
 
     private static String trackId(Participant owner, PublishedTrack t) {

@@ -75,7 +75,7 @@ public final class SignalingConnection implements WebSocketSession.Handler {
             case "ping" -> session.send(Messages.message("pong").toString());
             case "join" -> join(msg);
             case "publishOffer" -> joinedRoom().publishOffer(participant,
-                    Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg));
+                    Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg)).forEach(metrics::sdpSectionRejected);
             case "subscribeAnswer" -> joinedRoom().subscribeAnswer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), Messages.requiredLong(msg, "version"));
             case "updateMedia" -> joinedRoom().updateMedia(participant,

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SignalingMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Map<String, Counter> sdpRejected = new ConcurrentHashMap<>();
 
     public SignalingMetrics(MeterRegistry registry, RoomRegistry rooms) {
         this.registry = registry;
@@ -17,6 +18,13 @@ public final class SignalingMetrics {
                 .description("rooms with at least one participant").register(registry);
         Gauge.builder("javameet.participants", rooms, RoomRegistry::participantCount)
                 .description("participants in all rooms").register(registry);
+    }
+
+    /** A publish offer's m-section the answer rejected (data channel, no Opus/VP8), by reason. */
+    void sdpSectionRejected(String reason) {
+        sdpRejected.computeIfAbsent(reason, r -> Counter.builder("javameet.sdp.rejected.sections")
+                .description("publish offer m-sections the SFU rejected, by reason")
+                .tag("reason", r).register(registry)).increment();
     }
 
     void rejected(String code) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.DatagramPacket;
@@ -241,6 +242,46 @@ class BadInputTest {
             assertTrue(raw.isOpen(), "the socket survives every bad message");
             assertEquals(3, server.rooms().participantCount());
         }
+    }
+
+    @Test
+    void aPublishOfferWithSectionsTheSfuCannotCarryIsAnsweredWithTheRestAndSaysWhy() throws Exception {
+        // Firefox's real offer, with its camera made H.264-only and a data channel added: the audio must still be
+        // answered, the two sections rejected with their reasons in publishAnswer, counted and logged.
+        String firefox;
+        try (var in = BadInputTest.class.getResourceAsStream("/sdp/firefox-153-publish-offer.sdp")) {
+            firefox = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String offer = firefox
+                .replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2")
+                .replace("m=video 0 UDP/TLS/RTP/SAVPF 120 124 121 125 99 100 123 122 119", "m=video 0 UDP/TLS/RTP/SAVPF 126")
+                .replaceAll("a=(rtpmap|fmtp|rtcp-fb):(120|124|121|125|99|100|123|122|119) [^\r]*\r\n", "")
+                .replace("a=ssrc-group:FID 3212736605 4178717613\r\n", "a=rtpmap:126 H264/90000\r\n"
+                        + "m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=bundle-only\r\n"
+                        + "a=mid:2\r\na=sctp-port:5000\r\n");
+        String page = metrics.scrape();
+        double codecBefore = ServerMetrics.value(page, "javameet_sdp_rejected_sections_total", "reason", "no-supported-codec");
+        double mediaBefore = ServerMetrics.value(page, "javameet_sdp_rejected_sections_total", "reason", "unsupported-media");
+        try (SignalingClient raw = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS)) {
+            CompletableFuture<JsonNode> joined = raw.awaitType("joined");
+            raw.sendText("{\"type\":\"join\",\"room\":\"" + ROOM + "\",\"displayName\":\"Fox\"}");
+            joined.get(5, TimeUnit.SECONDS);
+            CompletableFuture<JsonNode> answer = raw.awaitType("publishAnswer");
+            ObjectNode publish = SignalingClient.message("publishOffer");
+            publish.put("sdp", offer);
+            raw.send(publish);
+            JsonNode a = answer.get(5, TimeUnit.SECONDS);
+            assertTrue(a.path("sdp").asText().contains("a=group:BUNDLE 0\r\n"), a.path("sdp").asText());
+            assertEquals("[{\"mid\":\"1\",\"media\":\"video\",\"reason\":\"no-supported-codec\","
+                    + "\"detail\":\"offers H264; javameet forwards VP8\"},{\"mid\":\"2\",\"media\":\"application\","
+                    + "\"reason\":\"unsupported-media\",\"detail\":\"m=application is not carried (audio and video only)\"}]",
+                    a.path("rejected").toString());
+        }
+        page = metrics.scrape();
+        assertEquals(codecBefore + 1,
+                ServerMetrics.value(page, "javameet_sdp_rejected_sections_total", "reason", "no-supported-codec"));
+        assertEquals(mediaBefore + 1,
+                ServerMetrics.value(page, "javameet_sdp_rejected_sections_total", "reason", "unsupported-media"));
     }
 
     private static void expectError(SignalingClient c, String text, String code) throws Exception {
