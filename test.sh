@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of javameet: unit, handler and loopback integration tests, the Nix evaluation tests,
-# the Nix package's Maven lock, then the browser tests (headless Chromium) inside a network namespace that
-# has only loopback, so neither Chromium nor the server can reach anything but this machine.
+# the Nix package's Maven lock, then the browser tests (headless Chromium and Firefox ESR) inside a network
+# namespace of their own, so neither the browsers nor the server can reach anything but this machine.
 # On a fresh Debian machine it first installs what the tests need (as root; otherwise it names the packages).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +12,9 @@ command -v mvn >/dev/null || need+=(maven)
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 command -v nix-instantiate >/dev/null || need+=(nix-bin)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v ip >/dev/null || need+=(iproute2)
@@ -35,11 +38,22 @@ mvn -B -ntp install
 echo "== the Nix package's Maven lock builds the server offline"
 nixos-module/maven-lock.sh check
 
-echo "== browser tests in a loopback-only network namespace"
+echo "== the Firefox driver for the browser tests (puppeteer-core)"
+if ! cmp -s signaling/src/test/firefox/package-lock.json signaling/src/test/firefox/node_modules/.package-lock.json; then
+  npm ci --prefix signaling/src/test/firefox --no-audit --no-fund
+fi
+
+echo "== browser tests in a network namespace of their own"
 if [ "$(id -u)" = 0 ]; then
   ns=(unshare --net)
 else
   ns=(unshare --net --map-root-user)
 fi
-"${ns[@]}" bash -c 'ip link set lo up && exec mvn -B -ntp -o -pl signaling surefire:test \
+# Loopback, plus a veth pair that exists only inside the namespace, with a documentation address (RFC 5737)
+# and a default route that leads nowhere: Firefox gathers host candidates only on an interface a default
+# route points to. Nothing can leave the namespace.
+"${ns[@]}" bash -c 'ip link set lo up \
+  && ip link add jm0 type veth peer name jm1 && ip addr add 192.0.2.1/24 dev jm0 \
+  && ip link set jm0 up && ip link set jm1 up && ip route add default via 192.0.2.254 dev jm0 \
+  && exec mvn -B -ntp -o -pl signaling surefire:test \
   -Djavameet.browserTests=true -Dtest="org.javameet.signaling.e2e.**" -Dsurefire.failIfNoSpecifiedTests=false'
