@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of javameet: unit, handler and loopback integration tests, the Nix evaluation tests,
-# the Nix package's Maven lock, then the browser tests (headless Chromium and Firefox ESR) inside a network
+# the Nix package's Maven lock, then the browser tests (headless Chromium, Firefox ESR and GStreamer's
+# webrtcbin) inside a network
 # namespace of their own, so neither the browsers nor the server can reach anything but this machine.
 # On a fresh Debian machine it first installs what the tests need (as root; otherwise it names the packages).
 set -euo pipefail
@@ -20,6 +21,11 @@ command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v git >/dev/null || need+=(git)
+# GStreamer's webrtcbin from Debian's Python (GStreamerMeetingTest): checked by package, they are libraries.
+for pkg in python3-gi gir1.2-gst-plugins-bad-1.0 gir1.2-soup-3.0 gstreamer1.0-plugins-good \
+  gstreamer1.0-plugins-bad gstreamer1.0-nice; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh needs these Debian packages: ${need[*]}" >&2
