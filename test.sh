@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of javameet: unit, handler and loopback integration tests, the Nix evaluation tests,
 # the Nix package's Maven lock, then the browser tests (headless Chromium, Firefox ESR and GStreamer's
-# webrtcbin) inside a network
-# namespace of their own, so neither the browsers nor the server can reach anything but this machine.
+# webrtcbin) inside a network namespace of their own, so nothing they send can leave this machine.
 # On a fresh Debian machine it first installs what the tests need (as root; otherwise it names the packages).
 set -euo pipefail
 cd "$(dirname "$0")"
