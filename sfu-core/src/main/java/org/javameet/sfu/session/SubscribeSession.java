@@ -1,7 +1,5 @@
-package org.javameet.signaling.room;
+package org.javameet.sfu.session;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,22 +15,23 @@ import org.javameet.sfu.webrtc.SubscribeNegotiation;
  * The server-offered side of one participant's subscribe connection: the m-sections so far (never
  * removed, only made inactive, so mids are not reused) and where the offer/answer exchange stands.
  * At most one offer is outstanding; changes while one is pending are sent after its answer.
+ * Guarded by the MediaRoom's lock.
  */
-final class SubscribeState {
+final class SubscribeSession {
     /** One m-section: {@code track} as offered, and the producer it shows. */
     static final class Slot {
         SubscribeNegotiation.Track track;
         final String producerId;
         final String publisherId;
-        /** camera, microphone or screen: TrackSources */
-        String source;
+        /** what the track shows, as the publisher labelled it */
+        String label;
         boolean consumerCreated;
 
-        Slot(SubscribeNegotiation.Track track, String producerId, String publisherId, String source) {
+        Slot(SubscribeNegotiation.Track track, String producerId, String publisherId, String label) {
             this.track = track;
             this.producerId = producerId;
             this.publisherId = publisherId;
-            this.source = source;
+            this.label = label;
         }
     }
 
@@ -48,7 +47,7 @@ final class SubscribeState {
     List<SubscribeNegotiation.Track> pendingTracks = List.of();
     boolean dirty;
 
-    Slot add(String producerId, String publisherId, MediaKind kind, String trackId, String source) {
+    Slot add(String producerId, String publisherId, MediaKind kind, String trackId, String label) {
         Slot existing = byProducer.get(producerId);
         if (existing != null) {
             return existing;
@@ -57,7 +56,7 @@ final class SubscribeState {
         long ssrc = newSsrc();
         long rtx = kind == MediaKind.VIDEO ? newSsrc() : 0;
         Slot s = new Slot(new SubscribeNegotiation.Track(mid, kind, true, ssrc, rtx, publisherId, trackId),
-                producerId, publisherId, source);
+                producerId, publisherId, label);
         slots.add(s);
         byProducer.put(producerId, s);
         dirty = true;
@@ -76,16 +75,29 @@ final class SubscribeState {
         return true;
     }
 
-    /** The producer's track now shows another source; the next offer's {@code tracks} say so. */
-    void relabel(String producerId, String source) {
+    /** The producer's track now shows something else; the next offer's tracks say so. */
+    void relabel(String producerId, String label) {
         Slot s = byProducer.get(producerId);
-        if (s != null && !source.equals(s.source)) {
-            s.source = source;
+        if (s != null && !label.equals(s.label)) {
+            s.label = label;
             dirty = true;
         }
     }
 
-    List<SubscribeNegotiation.Track> tracks() {
+    /** True when an offer should go out now: something changed and none is outstanding. */
+    boolean offerDue() {
+        return dirty && pendingVersion == 0 && !slots.isEmpty();
+    }
+
+    /** Starts the next offer: bumps the version and freezes the tracks the answer will be checked against. */
+    void beginOffer() {
+        dirty = false;
+        version++;
+        pendingVersion = version;
+        pendingTracks = tracks();
+    }
+
+    private List<SubscribeNegotiation.Track> tracks() {
         List<SubscribeNegotiation.Track> out = new ArrayList<>(slots.size());
         for (Slot s : slots) {
             out.add(s.track);
@@ -93,19 +105,15 @@ final class SubscribeState {
         return out;
     }
 
-    /** The pending offer's TrackInfo list (docs/protocol.md), one per m-section. */
-    ArrayNode pendingTrackInfos() {
-        ArrayNode tracks = Messages.array();
+    /** The pending offer's tracks as the caller sees them, one per m-section. */
+    List<SubscribeOffer.OfferedTrack> pendingOfferedTracks() {
+        List<SubscribeOffer.OfferedTrack> out = new ArrayList<>(pendingTracks.size());
         for (int i = 0; i < pendingTracks.size(); i++) { // pendingTracks are the slots' tracks, in order
             SubscribeNegotiation.Track t = pendingTracks.get(i);
-            ObjectNode n = tracks.addObject();
-            n.put("mid", t.mid());
-            n.put("participantId", t.streamId());
-            n.put("kind", t.kind().sdpName());
-            n.put("active", t.active());
-            n.put("source", slots.get(i).source);
+            out.add(new SubscribeOffer.OfferedTrack(t.mid(), t.streamId(), t.kind().sdpName(), t.active(),
+                    slots.get(i).label));
         }
-        return tracks;
+        return List.copyOf(out);
     }
 
     private long newSsrc() {
