@@ -71,7 +71,7 @@ public final class MediaRoom {
         this.name = name;
         this.media = media;
         this.router = new Router(name, media.loop(),
-                (participantId, t, reason) -> listener.onTransportClosed(participantId, t.id(), reason),
+                (participantId, link, reason) -> listener.onTransportClosed(participantId, link.id(), reason),
                 Router.DEFAULT_MAX_INCOMING_BITRATE);
     }
 
@@ -173,7 +173,7 @@ public final class MediaRoom {
             router.execute(() -> {
                 Publisher pub = router.publisher(p.id);
                 if (pub != null) {
-                    router.createProducer(pub, producerId, t);
+                    router.createProducer(pub, producerId, ForwardingParams.producer(t));
                 }
             });
             for (Member o : members.values()) {
@@ -248,7 +248,7 @@ public final class MediaRoom {
                     Producer pr = router.producer(producerId);
                     Subscriber sub = router.subscriber(p.id);
                     if (pr != null && sub != null) {
-                        router.createConsumer(sub, pr, t.mid(), t.ssrc(), t.rtxSsrc());
+                        router.createConsumer(sub, pr, ForwardingParams.consumer(t, pr.params()));
                     }
                 });
             }
