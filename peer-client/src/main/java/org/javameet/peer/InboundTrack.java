@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.rtp.Vp8;
 import org.javameet.sfu.webrtc.MediaKind;
 
@@ -119,7 +120,7 @@ final class InboundTrack {
                 unknownSenderIds++;
             }
             latency[latencyCount++ % LATENCY_SAMPLES] = nowNanos - stamp.sendNanos();
-            int so = (seq - stamp.originalSeq()) & 0xFFFF;
+            int so = SequenceNumbers.forwardDistance(stamp.originalSeq(), seq);
             long to = (RtpHeader.timestamp(p) - stamp.originalTimestamp()) & 0xFFFFFFFFL;
             if (!offsetsKnown) {
                 offsetsKnown = true;
@@ -163,7 +164,7 @@ final class InboundTrack {
             distinct = 1;
             return null;
         }
-        long ext = maxSeq + (short) (seq - (int) (maxSeq & 0xFFFF));
+        long ext = SequenceNumbers.extend(maxSeq, seq);
         if (ext > maxSeq) {
             int[] missing = null;
             long gap = ext - maxSeq - 1;

@@ -5,6 +5,7 @@ import org.javameet.peer.MediaStamp;
 import org.javameet.peer.OpusPacketizer;
 import org.javameet.peer.Vp8Packetizer;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.rtp.Vp8;
 
 /**
@@ -67,7 +68,7 @@ final class ReceiveTrack {
             distinct = 1;
             return null;
         }
-        long ext = maxSeq + (short) (seq - (int) (maxSeq & 0xFFFF));
+        long ext = SequenceNumbers.extend(maxSeq, seq);
         if (ext > maxSeq) {
             int[] missing = null;
             long gap = ext - maxSeq - 1;

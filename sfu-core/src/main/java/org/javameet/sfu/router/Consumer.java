@@ -2,10 +2,11 @@ package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.ThreadLocalRandom;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.RtpRewriter;
-import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.srtp.SrtpSession;
 
 /**
@@ -78,7 +79,7 @@ public final class Consumer {
         if (!started) {
             // random bases (RFC 3550 §5.1) and continuity later: out = in + delta
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            seqDelta = (r.nextInt(0x8000) - seq) & 0xFFFF;
+            seqDelta = SequenceNumbers.forwardDistance(seq, r.nextInt(0x8000));
             tsDelta = (r.nextInt() & 0xFFFFFFFFL) - ts;
             started = true;
         }
@@ -86,7 +87,7 @@ public final class Consumer {
                 SrtpSession.MAX_TRAILER);
         RtpHeader.setSsrc(out, ssrc);
         RtpHeader.setPayloadType(out, payloadType);
-        RtpHeader.setSequenceNumber(out, (seq + seqDelta) & 0xFFFF);
+        RtpHeader.setSequenceNumber(out, SequenceNumbers.add(seq, seqDelta));
         RtpHeader.setTimestamp(out, (ts + tsDelta) & 0xFFFFFFFFL);
         int payloadOctets = out.readableBytes() - RtpHeader.headerLength(out);
         if (link.sendRtp(out)) {
@@ -106,7 +107,7 @@ public final class Consumer {
             return;
         }
         for (int outSeq : lostSequenceNumbers) {
-            int inSeq = (outSeq - seqDelta) & 0xFFFF;
+            int inSeq = SequenceNumbers.add(outSeq, -seqDelta);
             ByteBuf original = producer.cached(inSeq);
             if (original == null) {
                 continue;

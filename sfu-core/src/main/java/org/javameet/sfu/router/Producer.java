@@ -3,8 +3,8 @@ package org.javameet.sfu.router;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
-import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.rtp.RtpHeader;
 
 /**
  * One incoming track: receives a publisher's RTP and hands each packet to every Consumer. Media loop only.

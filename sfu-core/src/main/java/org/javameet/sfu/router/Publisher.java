@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
 import org.javameet.sfu.rtp.RtpHeader;
-import org.javameet.sfu.link.MediaLink;
 
 /**
  * A participant's sending side: the link of their publish connection and the Producers fed by it.

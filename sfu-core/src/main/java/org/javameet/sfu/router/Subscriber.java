@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
-import org.javameet.sfu.link.MediaLink;
 
 /**
  * A participant's receiving side: the link of their subscribe connection and their Consumers.
