@@ -87,6 +87,15 @@ class MediaRoomTest {
                 .toList();
     }
 
+    /** Ada publishes her camera and microphone; Bob's first subscribe offer for them is answered. */
+    private void bobReceivesAda() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        SubscribeOffer first = room.nextSubscribeOffer("bob");
+        room.acceptSubscribeAnswer("bob", answer(first), first.version());
+    }
+
     @Test
     void publishingOffersTheTracksToEveryoneElseButThePublisher() throws Exception {
         room.join("ada");
@@ -144,11 +153,7 @@ class MediaRoomTest {
 
     @Test
     void aRemovedTrackStaysInactiveAndItsMidIsNotReused() throws Exception {
-        room.join("ada");
-        room.join("bob");
-        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
-        SubscribeOffer first = room.nextSubscribeOffer("bob");
-        room.acceptSubscribeAnswer("bob", answer(first), first.version());
+        bobReceivesAda();
 
         PublishResult r = room.publish("ada", audioOnlyOffer(), DEFAULT_LABELS);
         assertEquals(Map.of("0", "microphone"), r.labels());
@@ -163,11 +168,7 @@ class MediaRoomTest {
 
     @Test
     void relabellingATrackSendsANewOffer() throws Exception {
-        room.join("ada");
-        room.join("bob");
-        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
-        SubscribeOffer first = room.nextSubscribeOffer("bob");
-        room.acceptSubscribeAnswer("bob", answer(first), first.version());
+        bobReceivesAda();
 
         PublishResult r = room.publish("ada", chromiumOffer(), tracks -> Map.of("0", "microphone", "1", "screen"));
         assertEquals("screen", r.labels().get("1"));
@@ -177,11 +178,7 @@ class MediaRoomTest {
 
     @Test
     void leavingMakesTheTracksInactiveForTheOthers() throws Exception {
-        room.join("ada");
-        room.join("bob");
-        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
-        SubscribeOffer first = room.nextSubscribeOffer("bob");
-        room.acceptSubscribeAnswer("bob", answer(first), first.version());
+        bobReceivesAda();
 
         room.remove("ada");
         room.remove("ada"); // idempotent

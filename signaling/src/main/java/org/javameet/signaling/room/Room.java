@@ -190,19 +190,7 @@ public final class Room {
         if (offer == null) {
             return;
         }
-        ObjectNode n = Messages.message("subscribeOffer");
-        n.put("sdp", offer.sdp());
-        n.put("version", offer.version());
-        ArrayNode tracks = n.putArray("tracks"); // TrackInfo (docs/protocol.md), one per m-section
-        for (SubscribeOffer.OfferedTrack t : offer.tracks()) {
-            ObjectNode info = tracks.addObject();
-            info.put("mid", t.mid());
-            info.put("participantId", t.publisherId());
-            info.put("kind", t.kind());
-            info.put("active", t.active());
-            info.put("source", t.label());
-        }
-        p.send(n);
+        p.send(Messages.subscribeOffer(offer));
     }
 
     synchronized void subscribeAnswer(Participant p, String sdp, long version) throws SignalingException {
