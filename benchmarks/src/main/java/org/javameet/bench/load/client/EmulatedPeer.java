@@ -200,7 +200,7 @@ public final class EmulatedPeer {
             }
             out.add(new LoadParticipant.TrackSnapshot(Long.toString(t.ssrc), t.senderId, t.video,
                     t.firstPacketNanos, t.packets, t.lost(),
-                    t.nacksSent, t.plisSent, t.late, t.latencyChronological()));
+                    t.nacksSent, t.plisSent, t.late(), t.latencyChronological()));
         }
         return new LoadParticipant.Snapshot(publishing ? senderId : 0, joinStartNanos, first, audio.packetsSent + video.packetsSent, nacksReceived, plisReceived,
                 audio.retransmissionsSent + video.retransmissionsSent, out);
