@@ -70,12 +70,7 @@ public final class OutboundStream implements RtpStream {
 
     @Override
     public ByteBuf newPacket(ByteBufAllocator alloc, int payloadAndExt, boolean marker, long timestamp, boolean extension) {
-        ByteBuf b = alloc.heapBuffer(RtpHeader.FIXED_HEADER_LENGTH + payloadAndExt + SrtpSession.MAX_TRAILER);
-        b.writeByte(extension ? 0x90 : 0x80);
-        b.writeByte((marker ? 0x80 : 0) | payloadType);
-        b.writeShort(seq);
-        b.writeInt((int) timestamp);
-        b.writeInt((int) ssrc);
+        ByteBuf b = RtpStream.header(alloc, payloadAndExt, marker, payloadType, seq, timestamp, ssrc, extension);
         seq = (seq + 1) & 0xFFFF;
         return b;
     }

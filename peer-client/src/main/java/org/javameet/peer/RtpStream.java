@@ -2,6 +2,8 @@ package org.javameet.peer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.srtp.SrtpSession;
 
 /**
  * What a packetizer ({@link OpusPacketizer}, {@link Vp8Packetizer}) needs of the stream it writes on: the
@@ -17,4 +19,19 @@ public interface RtpStream {
      * more bytes plus the SRTP trailer; the caller owns it.
      */
     ByteBuf newPacket(ByteBufAllocator alloc, int payloadAndExt, boolean marker, long timestamp, boolean extension);
+
+    /**
+     * A heap buffer holding a 12-byte RTP header (RFC 3550 §5.1: V=2, no padding or CSRCs) with room for
+     * {@code payloadAndExt} more bytes plus the SRTP trailer: what {@link #newPacket} implementations write.
+     */
+    static ByteBuf header(ByteBufAllocator alloc, int payloadAndExt, boolean marker, int payloadType, int seq,
+                          long timestamp, long ssrc, boolean extension) {
+        ByteBuf b = alloc.heapBuffer(RtpHeader.FIXED_HEADER_LENGTH + payloadAndExt + SrtpSession.MAX_TRAILER);
+        b.writeByte(extension ? 0x90 : 0x80);
+        b.writeByte((marker ? 0x80 : 0) | payloadType);
+        b.writeShort(seq);
+        b.writeInt((int) timestamp);
+        b.writeInt((int) ssrc);
+        return b;
+    }
 }

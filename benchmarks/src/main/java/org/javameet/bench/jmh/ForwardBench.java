@@ -3,7 +3,6 @@ package org.javameet.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.router.Consumer;
 import org.javameet.sfu.router.ConsumerParams;
 import org.javameet.sfu.router.Producer;
@@ -15,18 +14,10 @@ import org.javameet.sfu.srtp.SrtpProfile;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.webrtc.SubscribeNegotiation;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One subscriber's share of forwarding one packet: the real {@link Consumer#forward}, on a Router driven from
@@ -38,13 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The source is the publisher's decrypted packet in a pooled direct buffer, as the epoll channel
  * hands it over; its sequence number advances every op.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXECUTOR, Jvm.EXECUTOR_CLASS})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class ForwardBench {
+public class ForwardBench extends Bench {
     @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 

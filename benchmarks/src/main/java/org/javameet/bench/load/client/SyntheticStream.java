@@ -77,12 +77,7 @@ public final class SyntheticStream implements RtpStream {
 
     @Override
     public ByteBuf newPacket(ByteBufAllocator alloc, int payload, boolean marker, long ts, boolean extension) {
-        ByteBuf b = alloc.heapBuffer(12 + payload + SrtpSession.MAX_TRAILER);
-        b.writeByte(extension ? 0x90 : 0x80);
-        b.writeByte((marker ? 0x80 : 0) | payloadType);
-        b.writeShort(seq);
-        b.writeInt((int) ts);
-        b.writeInt((int) ssrc);
+        ByteBuf b = RtpStream.header(alloc, payload, marker, payloadType, seq, ts, ssrc, extension);
         seq = (seq + 1) & 0xFFFF;
         packetsSent++;
         return b;
