@@ -10,7 +10,6 @@ import org.javameet.sfu.router.ProducerParams;
 import org.javameet.sfu.router.Router;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.Vp8;
-import org.javameet.sfu.srtp.SrtpProfile;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.webrtc.SubscribeNegotiation;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,17 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>The source is the publisher's decrypted packet in a pooled direct buffer, as the epoll channel
  * hands it over; its sequence number advances every op.
  */
-public class ForwardBench extends Bench {
-    @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
-    public SrtpProfile profile;
-
-    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
-    @Param({"OpenSSL"})
-    public String aes;
-
-    @Param({"VIDEO", "AUDIO"})
-    public PacketShape packet;
-
+public class ForwardBench extends SrtpPacketBench {
     @Param({"POOLED", "UNPOOLED", "POOLED_HEAP"})
     public Allocator allocator;
 

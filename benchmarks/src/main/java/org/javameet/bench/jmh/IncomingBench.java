@@ -5,12 +5,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.srtp.SrtpKeys;
-import org.javameet.sfu.srtp.SrtpProfile;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.srtp.SrtpStatus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
@@ -20,17 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * SRTP unprotect, release. Each op needs a fresh packet for the replay window, so a per-invocation fixture
  * (untimed, see {@link SrtpUnprotectBench}) protects the next sequence number into a staging buffer.
  */
-public class IncomingBench extends Bench {
-    @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
-    public SrtpProfile profile;
-
-    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
-    @Param({"OpenSSL"})
-    public String aes;
-
-    @Param({"VIDEO", "AUDIO"})
-    public PacketShape packet;
-
+public class IncomingBench extends SrtpPacketBench {
     private byte[] template;
     private ByteBuf wire;
     private SrtpSession publisher;

@@ -2,7 +2,6 @@ package org.javameet.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
 import org.javameet.sfu.rtp.RtpHeader;
-import org.javameet.sfu.srtp.SrtpProfile;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.srtp.SrtpStatus;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,17 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * a template (and bumps the sequence number, as a real stream does); {@link #copyTemplate} is that
  * restore alone, to subtract: protect cost = {@code protect - copyTemplate}.
  */
-public class SrtpProtectBench extends Bench {
-    @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
-    public SrtpProfile profile;
-
-    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
-    @Param({"OpenSSL"})
-    public String aes;
-
-    @Param({"VIDEO", "AUDIO"})
-    public PacketShape packet;
-
+public class SrtpProtectBench extends SrtpPacketBench {
     @Param({"HEAP", "DIRECT"})
     public BufferKind buffer;
 

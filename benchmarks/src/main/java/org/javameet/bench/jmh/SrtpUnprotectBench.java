@@ -3,7 +3,6 @@ package org.javameet.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.srtp.SrtpKeys;
-import org.javameet.sfu.srtp.SrtpProfile;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.srtp.SrtpStatus;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,17 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * fixtures; the price is two clock reads per op (tens of ns), small against a µs-scale unprotect, and the
  * packet is cache-hot as it would be right after the kernel copied it in.
  */
-public class SrtpUnprotectBench extends Bench {
-    @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
-    public SrtpProfile profile;
-
-    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
-    @Param({"OpenSSL"})
-    public String aes;
-
-    @Param({"VIDEO", "AUDIO"})
-    public PacketShape packet;
-
+public class SrtpUnprotectBench extends SrtpPacketBench {
     @Param({"HEAP", "DIRECT"})
     public BufferKind buffer;
 
