@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.net.MediaServer;
@@ -38,6 +41,7 @@ class MediaRoomTest {
 
     private MediaServer server;
     private MediaRoom room;
+    private final BlockingQueue<String> closedTransports = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -45,7 +49,8 @@ class MediaRoomTest {
         server = new MediaServer(new MediaServer.Options(lo, 0, List.of(lo)),
                 MediaMetrics.noop(), DtlsCertificate.generate());
         server.start();
-        room = new MediaRooms(server).create("test", (participant, transport, reason) -> { });
+        room = new MediaRooms(server).create("test",
+                (participant, transport, reason) -> closedTransports.add(participant + " " + transport + ": " + reason));
     }
 
     @AfterEach
@@ -214,5 +219,13 @@ class MediaRoomTest {
         assertTrue(bad.getMessage().startsWith("subscribe answer: "), bad.getMessage());
         room.acceptSubscribeAnswer("bob", answer(offer), offer.version());
         assertNull(room.nextSubscribeOffer("bob"), "answered: nothing due");
+    }
+
+    @Test
+    void aTransportClosingOnItsOwnIsReportedWithItsParticipant() throws Exception {
+        room.join("ada");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        server.close(); // closes every transport, as a consent timeout closes one
+        assertEquals("ada test/ada/publish: server shutting down", closedTransports.poll(5, TimeUnit.SECONDS));
     }
 }
