@@ -55,6 +55,20 @@ class LayeringTest {
             .because("forwarding talks to MediaLinks and gets its parameters when producers and consumers are made");
 
     @ArchTest
+    static final ArchRule transportsKnowNothingOfForwarding = noClasses()
+            .that().resideInAPackage("org.javameet.sfu.transport..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.javameet.sfu.router..",
+                    "org.javameet.sfu.session..")
+            .because("a transport is one kind of MediaLink; the router is handed links, never the other way round");
+
+    @ArchTest
+    static final ArchRule negotiationIsSdpOnly = noClasses()
+            .that().resideInAPackage("org.javameet.sfu.webrtc..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.javameet.sfu.router..",
+                    "org.javameet.sfu.transport..", "org.javameet.sfu.net..", "org.javameet.sfu.session..")
+            .because("negotiation turns SDP into values; session.ForwardingParams hands them to the router");
+
+    @ArchTest
     static final ArchRule linkIsAnInterfaceOverCodecsOnly = noClasses()
             .that().resideInAPackage("org.javameet.sfu.link..")
             .should().dependOnClassesThat().resideInAnyPackage("org.javameet.sfu.router..",

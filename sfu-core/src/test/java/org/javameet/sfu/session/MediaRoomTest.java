@@ -55,7 +55,9 @@ class MediaRoomTest {
 
     @AfterEach
     void stop() {
-        room.close();
+        if (room != null) {
+            room.close();
+        }
         server.close();
     }
 
@@ -227,5 +229,6 @@ class MediaRoomTest {
         room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
         server.close(); // closes every transport, as a consent timeout closes one
         assertEquals("ada test/ada/publish: server shutting down", closedTransports.poll(5, TimeUnit.SECONDS));
+        room = null; // its media loop is gone: nothing left to close
     }
 }
