@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.rtp.Vp8;
 import org.javameet.sfu.webrtc.MediaKind;
 
@@ -14,10 +15,7 @@ import org.javameet.sfu.webrtc.MediaKind;
  * the SFU's rewriting offsets) and the last sender report. Loop only; {@link #snapshot} copies it out.
  */
 final class InboundTrack {
-    private static final int WINDOW = 1024;
     private static final int LATENCY_SAMPLES = 4096;
-    /** Gaps larger than this are not NACKed (a stream restart, not loss). */
-    static final int MAX_NACK_GAP = 64;
 
     final String mid;
     final MediaKind kind;
@@ -32,13 +30,7 @@ final class InboundTrack {
     private long bytes;
     private long lastSsrc;
     private int lastPayloadType = -1;
-    private boolean started;
-    private long baseSeq;
-    private long maxSeq;
-    private long distinct;
-    private final long[] window = new long[WINDOW / 64];
-    private long duplicates;
-    private long outOfOrder;
+    private final ReceiveWindow sequence = new ReceiveWindow();
     private long keyframes;
     private Boolean firstPacketKeyframe;
     private long firstPacketNanos;
@@ -84,7 +76,7 @@ final class InboundTrack {
     }
 
     boolean hasData() {
-        return started;
+        return sequence.started();
     }
 
     /** What the receiver should do after a packet: the missing sequence numbers to NACK, a PLI. */
@@ -109,7 +101,7 @@ final class InboundTrack {
             firstPacketKeyframe = video ? keyframe : null;
         }
         int seq = RtpHeader.sequenceNumber(p);
-        int[] missing = trackSequence(seq, false);
+        int[] missing = sequence.track(seq, false);
 
         int at = video ? Vp8Packetizer.stampOffset(p) : OpusPacketizer.stampOffset(p);
         MediaStamp stamp = MediaStamp.read(p, at);
@@ -119,7 +111,7 @@ final class InboundTrack {
                 unknownSenderIds++;
             }
             latency[latencyCount++ % LATENCY_SAMPLES] = nowNanos - stamp.sendNanos();
-            int so = (seq - stamp.originalSeq()) & 0xFFFF;
+            int so = SequenceNumbers.forwardDistance(stamp.originalSeq(), seq);
             long to = (RtpHeader.timestamp(p) - stamp.originalTimestamp()) & 0xFFFFFFFFL;
             if (!offsetsKnown) {
                 offsetsKnown = true;
@@ -147,70 +139,7 @@ final class InboundTrack {
         if (recentOsns.size() > 32) {
             recentOsns.removeFirst();
         }
-        trackSequence(osn, true);
-    }
-
-    /** Updates the window; returns the sequence numbers a forward jump skipped (to NACK), or null. */
-    private int[] trackSequence(int seq, boolean retransmission) {
-        if (!started) {
-            if (retransmission) {
-                return null;
-            }
-            started = true;
-            baseSeq = seq;
-            maxSeq = seq;
-            mark(seq);
-            distinct = 1;
-            return null;
-        }
-        long ext = maxSeq + (short) (seq - (int) (maxSeq & 0xFFFF));
-        if (ext > maxSeq) {
-            int[] missing = null;
-            long gap = ext - maxSeq - 1;
-            if (gap > 0 && gap <= MAX_NACK_GAP && !retransmission) {
-                missing = new int[(int) gap];
-                for (int i = 0; i < gap; i++) {
-                    missing[i] = (int) ((maxSeq + 1 + i) & 0xFFFF);
-                }
-            }
-            for (long s = maxSeq + 1; s <= ext && s - maxSeq <= WINDOW; s++) {
-                clear(s);
-            }
-            maxSeq = ext;
-            mark(ext);
-            distinct++;
-            return missing;
-        }
-        if (maxSeq - ext >= WINDOW || ext < baseSeq) {
-            return null; // too old to tell
-        }
-        if (isMarked(ext)) {
-            if (!retransmission) {
-                duplicates++;
-            }
-        } else {
-            mark(ext);
-            distinct++;
-            if (!retransmission) {
-                outOfOrder++;
-            }
-        }
-        return null;
-    }
-
-    private void mark(long ext) {
-        int i = (int) (ext & (WINDOW - 1));
-        window[i >>> 6] |= 1L << (i & 63);
-    }
-
-    private void clear(long ext) {
-        int i = (int) (ext & (WINDOW - 1));
-        window[i >>> 6] &= ~(1L << (i & 63));
-    }
-
-    private boolean isMarked(long ext) {
-        int i = (int) (ext & (WINDOW - 1));
-        return (window[i >>> 6] & 1L << (i & 63)) != 0;
+        sequence.track(osn, true);
     }
 
     void onSenderReport(long senderSsrc, long ntp, long rtpTs) {
@@ -221,11 +150,11 @@ final class InboundTrack {
     }
 
     long lost() {
-        return started ? maxSeq - baseSeq + 1 - distinct : 0;
+        return sequence.lost();
     }
 
     long extendedHighestSeq() {
-        return maxSeq;
+        return sequence.highest();
     }
 
     long lastSenderReportNtp() {
@@ -238,9 +167,9 @@ final class InboundTrack {
         System.arraycopy(latency, 0, samples, 0, n);
         List<Integer> osns = new ArrayList<>(recentOsns);
         return new RemoteTrackStats(mid, participantId, kind, active, ssrc, rtxSsrc, lastSsrc, lastPayloadType,
-                packets, bytes, lost(), duplicates, outOfOrder, keyframes, firstPacketKeyframe, firstPacketNanos,
+                packets, bytes, lost(), sequence.duplicates(), sequence.late(), keyframes, firstPacketKeyframe, firstPacketNanos,
                 lastPacketNanos, retransmissions, List.copyOf(osns), nacksSent, plisSent, unknownSenderIds,
                 lastSenderId, seqOffset, tsOffset, offsetChanges, senderReports, lastSrSsrc, lastSrNtp, lastSrRtp,
-                maxSeq, samples);
+                sequence.highest(), samples);
     }
 }

@@ -24,10 +24,10 @@ public final class OpusPacketizer {
     }
 
     /** One packet; {@code level} is the audio level in -dBov (0 loudest, 127 silence). */
-    public ByteBuf packet(OutboundStream stream, ByteBufAllocator alloc, long timestamp, int level, boolean voice,
+    public ByteBuf packet(RtpStream stream, ByteBufAllocator alloc, long timestamp, int level, boolean voice,
                           int senderId, long nowNanos) {
         boolean ext = audioLevelExtId != 0;
-        int seq = stream.seq;
+        int seq = stream.nextSequenceNumber();
         ByteBuf b = stream.newPacket(alloc, (ext ? EXTENSION : 0) + PAYLOAD, false, timestamp, ext);
         if (ext) {
             b.writeShort(0xBEDE);

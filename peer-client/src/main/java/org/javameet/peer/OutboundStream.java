@@ -12,7 +12,7 @@ import org.javameet.sfu.webrtc.MediaKind;
  * needs, and (for video) the last packets in plain text so NACKs can be answered, on the RTX stream when one
  * was negotiated (RFC 4588). Loop only.
  */
-public final class OutboundStream {
+public final class OutboundStream implements RtpStream {
     /** Packets kept for retransmission: about 1.5 s of 2.5 Mbps video. */
     static final int HISTORY = 512;
 
@@ -63,17 +63,14 @@ public final class OutboundStream {
         return (timestampBase + (nanos - startNanos) * clockRate / 1_000_000_000L) & 0xFFFFFFFFL;
     }
 
-    /**
-     * A new packet with the 12-byte header written (next sequence number) and room for {@code payloadAndExt}
-     * more bytes plus the SRTP trailer.
-     */
-    ByteBuf newPacket(ByteBufAllocator alloc, int payloadAndExt, boolean marker, long timestamp, boolean extension) {
-        ByteBuf b = alloc.heapBuffer(RtpHeader.FIXED_HEADER_LENGTH + payloadAndExt + SrtpSession.MAX_TRAILER);
-        b.writeByte(extension ? 0x90 : 0x80);
-        b.writeByte((marker ? 0x80 : 0) | payloadType);
-        b.writeShort(seq);
-        b.writeInt((int) timestamp);
-        b.writeInt((int) ssrc);
+    @Override
+    public int nextSequenceNumber() {
+        return seq;
+    }
+
+    @Override
+    public ByteBuf newPacket(ByteBufAllocator alloc, int payloadAndExt, boolean marker, long timestamp, boolean extension) {
+        ByteBuf b = RtpStream.header(alloc, payloadAndExt, marker, payloadType, seq, timestamp, ssrc, extension);
         seq = (seq + 1) & 0xFFFF;
         return b;
     }

@@ -62,7 +62,7 @@ public final class Vp8Packetizer {
      * Writes one frame of about {@code frameBytes} VP8 bytes (at least {@link #MIN_FRAME}) as RTP packets on
      * {@code stream}, all with {@code timestamp}; the caller owns the returned buffers.
      */
-    public List<ByteBuf> frame(OutboundStream stream, ByteBufAllocator alloc, int frameBytes, boolean keyframe,
+    public List<ByteBuf> frame(RtpStream stream, ByteBufAllocator alloc, int frameBytes, boolean keyframe,
                                long timestamp, int senderId, long nowNanos) {
         int vp8Header = keyframe ? KEY_HEADER : DELTA_HEADER;
         int total = Math.max(frameBytes, MIN_FRAME);
@@ -81,7 +81,7 @@ public final class Vp8Packetizer {
             boolean last = i == packets - 1;
             int body = base + (i < rem ? 1 : 0);
             int payload = DESCRIPTOR + (first ? vp8Header : 0) + body;
-            int seq = stream.seq;
+            int seq = stream.nextSequenceNumber();
             ByteBuf b = stream.newPacket(alloc, payload, last, timestamp, false);
             b.writeByte(0x80 | (first ? 0x10 : 0));
             b.writeByte(0x80);

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.session.MediaRooms;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.http.HttpMetrics;
@@ -55,7 +56,7 @@ public final class JavameetServer implements AutoCloseable {
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
                 addresses(config.publicAddresses())), new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
-        rooms = new RoomRegistry(media, access);
+        rooms = new RoomRegistry(new MediaRooms(media), access);
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);

@@ -3,25 +3,14 @@ package org.javameet.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.srtp.SrtpKeys;
-import org.javameet.sfu.srtp.SrtpProfile;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.srtp.SrtpStatus;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The once-per-incoming-packet step, before any fan-out: a 2,048-byte pooled direct receive buffer (the
@@ -29,23 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * SRTP unprotect, release. Each op needs a fresh packet for the replay window, so a per-invocation fixture
  * (untimed, see {@link SrtpUnprotectBench}) protects the next sequence number into a staging buffer.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXECUTOR, Jvm.EXECUTOR_CLASS})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class IncomingBench {
-    @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
-    public SrtpProfile profile;
-
-    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
-    @Param({"OpenSSL"})
-    public String aes;
-
-    @Param({"VIDEO", "AUDIO"})
-    public PacketShape packet;
-
+public class IncomingBench extends SrtpPacketBench {
     private byte[] template;
     private ByteBuf wire;
     private SrtpSession publisher;

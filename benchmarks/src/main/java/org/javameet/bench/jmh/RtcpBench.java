@@ -2,7 +2,6 @@ package org.javameet.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.rtcp.Nack;
 import org.javameet.sfu.rtcp.Rtcp;
 import org.javameet.sfu.rtcp.RtcpCompound;
@@ -11,17 +10,9 @@ import org.javameet.sfu.rtcp.RtcpException;
 import org.javameet.sfu.rtcp.RtcpHeader;
 import org.javameet.sfu.rtcp.SenderReport;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -29,13 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * picking the SR's SSRC and timestamps (what Publisher does through RtcpRouting, with a capturing lambda
  * per compound), and a subscriber's generic NACK parsed and expanded into sequence numbers.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXECUTOR, Jvm.EXECUTOR_CLASS})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class RtcpBench {
+public class RtcpBench extends Bench {
     private ByteBuf compound;
     private ByteBuf nack;
 

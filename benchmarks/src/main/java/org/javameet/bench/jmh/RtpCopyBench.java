@@ -2,35 +2,20 @@ package org.javameet.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.rtp.RtpRewriter;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-subscriber copy: {@link RtpRewriter#copyWithExtensions} keeping one header extension
  * (transport-cc, publisher id 3) renumbered to the subscriber's id 5, with SRTP tail room; then release,
  * as the channel does after the write. The source is a direct buffer, as packets come off the socket.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXECUTOR, Jvm.EXECUTOR_CLASS})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class RtpCopyBench {
+public class RtpCopyBench extends Bench {
     private static final int[] KEEP_FROM = {Packets.TRANSPORT_CC_ID};
     private static final int[] KEEP_TO = {5};
 

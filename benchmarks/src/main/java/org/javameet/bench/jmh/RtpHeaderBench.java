@@ -1,33 +1,18 @@
 package org.javameet.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The four in-place header writes a Consumer makes per packet (SSRC, payload type, sequence number,
  * timestamp, as {@code out = in + delta}), on the buffer kind the copy lands in.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXECUTOR, Jvm.EXECUTOR_CLASS})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class RtpHeaderBench {
+public class RtpHeaderBench extends Bench {
     @Param({"HEAP", "DIRECT"})
     public BufferKind buffer;
 

@@ -1,25 +1,15 @@
 package org.javameet.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.srtp.SrtpKeys;
-import org.javameet.sfu.srtp.SrtpProfile;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.srtp.SrtpStatus;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * SRTP unprotect (verify, replay check, decrypt) of one RTP packet.
@@ -30,23 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * fixtures; the price is two clock reads per op (tens of ns), small against a µs-scale unprotect, and the
  * packet is cache-hot as it would be right after the kernel copied it in.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXECUTOR, Jvm.EXECUTOR_CLASS})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class SrtpUnprotectBench {
-    @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
-    public SrtpProfile profile;
-
-    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
-    @Param({"OpenSSL"})
-    public String aes;
-
-    @Param({"VIDEO", "AUDIO"})
-    public PacketShape packet;
-
+public class SrtpUnprotectBench extends SrtpPacketBench {
     @Param({"HEAP", "DIRECT"})
     public BufferKind buffer;
 

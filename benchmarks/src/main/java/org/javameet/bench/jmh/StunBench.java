@@ -3,35 +3,20 @@ package org.javameet.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.stun.StunException;
 import org.javameet.sfu.stun.StunMessage;
 import org.javameet.sfu.stun.StunMessageBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * ICE-lite's side of a connectivity check: parse Chromium's binding request and verify MESSAGE-INTEGRITY
  * (HMAC-SHA1 with our ice-pwd) and FINGERPRINT (CRC-32); then write the success response. Browsers send a
  * check every few seconds per transport plus a burst at connect, so this is not per media packet.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXECUTOR, Jvm.EXECUTOR_CLASS})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class StunBench {
+public class StunBench extends Bench {
     private static final byte[] KEY = Packets.ICE_PWD.getBytes(StandardCharsets.UTF_8);
 
     private ByteBuf request;

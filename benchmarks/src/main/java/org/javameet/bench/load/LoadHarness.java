@@ -6,6 +6,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.javameet.bench.load.report.HtmlReport;
+import org.javameet.bench.load.report.Report;
+import org.javameet.bench.load.report.ReportJson;
+import org.javameet.bench.load.report.ReportTable;
+import org.javameet.bench.load.run.LoadOptions;
+import org.javameet.bench.load.run.LoadRun;
+import org.javameet.bench.load.run.MachineInfo;
+import org.javameet.bench.load.run.StepResult;
+import org.javameet.bench.load.run.Target;
 
 /**
  * The load harness's entry point: runs every target at every step one after another, then writes the JSON

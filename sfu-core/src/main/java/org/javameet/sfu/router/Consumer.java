@@ -2,30 +2,31 @@ package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.ThreadLocalRandom;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.RtpRewriter;
-import org.javameet.sfu.rtp.Vp8;
+import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.srtp.SrtpSession;
-import org.javameet.sfu.transport.WebRtcTransport;
-import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.sfu.webrtc.SubscribeNegotiation;
 
 /**
  * One subscriber's copy of one Producer. It rewrites SSRC, sequence number, timestamp and payload type to
- * its own values (announced in the subscriber's SDP), so the subscriber sees one continuous stream even
- * when the source changes (a later simulcast layer switch). Media loop only.
+ * its own values ({@link ConsumerParams}, as announced to the subscriber), so the subscriber sees one
+ * continuous stream even when the source changes (a later simulcast layer switch). Media loop only.
  */
 public final class Consumer {
     private final Producer producer;
     private final Subscriber subscriber;
-    private final WebRtcTransport transport;
+    private final MediaLink link;
     private final String mid;
     private final long ssrc;
     private final long rtxSsrc;
     private final int payloadType;
+    private final int rtxPayloadType;
     private final int[] extensionsFrom;
     private final int[] extensionsTo;
+    /** Null for audio: no keyframe gate. */
+    private final KeyframeDetector keyframes;
 
     private boolean started;
     private boolean waitingForKeyframe;
@@ -36,24 +37,19 @@ public final class Consumer {
     private long octetsSent;
     private boolean closed;
 
-    Consumer(Producer producer, Subscriber subscriber, String mid, long ssrc, long rtxSsrc) {
+    Consumer(Producer producer, Subscriber subscriber, ConsumerParams params) {
         this.producer = producer;
         this.subscriber = subscriber;
-        this.transport = subscriber.transport();
-        this.mid = mid;
-        this.ssrc = ssrc;
-        this.rtxSsrc = rtxSsrc;
-        boolean video = producer.kind() == MediaKind.VIDEO;
-        this.payloadType = video ? SubscribeNegotiation.VP8.payloadType() : SubscribeNegotiation.OPUS.payloadType();
-        this.waitingForKeyframe = video;
-        int level = producer.track().audioLevelExtId();
-        if (!video && level != 0) {
-            extensionsFrom = new int[] {level};
-            extensionsTo = new int[] {SubscribeNegotiation.AUDIO_LEVEL_EXT_ID};
-        } else {
-            extensionsFrom = new int[0];
-            extensionsTo = new int[0];
-        }
+        this.link = subscriber.link();
+        this.mid = params.mid();
+        this.ssrc = params.ssrc();
+        this.rtxSsrc = params.rtxSsrc();
+        this.payloadType = params.payloadType();
+        this.rtxPayloadType = params.rtxPayloadType();
+        this.extensionsFrom = params.extensionsFrom().clone();
+        this.extensionsTo = params.extensionsTo().clone();
+        this.keyframes = params.keyframes();
+        this.waitingForKeyframe = keyframes != null;
     }
 
     public String mid() { return mid; }
@@ -62,14 +58,17 @@ public final class Consumer {
     public Producer producer() { return producer; }
     Subscriber subscriber() { return subscriber; }
 
-    /** Forwards one packet of the producer; does not take ownership of {@code src}. */
-    void forward(ByteBuf src) {
-        if (closed || !transport.isConnected()) {
+    /**
+     * Forwards one packet of the producer; does not take ownership of {@code src}. Called by the producer;
+     * public so the forwarding benchmark can drive the real thing.
+     */
+    public void forward(ByteBuf src) {
+        if (closed || !link.isConnected()) {
             return;
         }
         if (waitingForKeyframe) {
-            if (!Vp8.isKeyframe(src)) {
-                transport.metrics().drop(DropReason.WAITING_FOR_KEYFRAME);
+            if (!keyframes.isKeyframe(src)) {
+                link.metrics().drop(DropReason.WAITING_FOR_KEYFRAME);
                 producer.requestKeyframe();
                 return;
             }
@@ -80,22 +79,22 @@ public final class Consumer {
         if (!started) {
             // random bases (RFC 3550 §5.1) and continuity later: out = in + delta
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            seqDelta = (r.nextInt(0x8000) - seq) & 0xFFFF;
+            seqDelta = SequenceNumbers.forwardDistance(seq, r.nextInt(0x8000));
             tsDelta = (r.nextInt() & 0xFFFFFFFFL) - ts;
             started = true;
         }
-        ByteBuf out = RtpRewriter.copyWithExtensions(transport.alloc(), src, extensionsFrom, extensionsTo,
+        ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), src, extensionsFrom, extensionsTo,
                 SrtpSession.MAX_TRAILER);
         RtpHeader.setSsrc(out, ssrc);
         RtpHeader.setPayloadType(out, payloadType);
-        RtpHeader.setSequenceNumber(out, (seq + seqDelta) & 0xFFFF);
+        RtpHeader.setSequenceNumber(out, SequenceNumbers.add(seq, seqDelta));
         RtpHeader.setTimestamp(out, (ts + tsDelta) & 0xFFFFFFFFL);
         int payloadOctets = out.readableBytes() - RtpHeader.headerLength(out);
-        if (transport.sendRtp(out)) {
+        if (link.sendRtp(out)) {
             packetsSent++;
             octetsSent += payloadOctets;
-            transport.metrics().rtpForwarded.increment();
-        } else if (producer.kind() == MediaKind.VIDEO) {
+            link.metrics().rtpForwarded.increment();
+        } else if (keyframes != null) {
             // the socket is backed up: rather than a broken frame, skip to the next keyframe
             waitingForKeyframe = true;
             producer.requestKeyframe();
@@ -108,23 +107,23 @@ public final class Consumer {
             return;
         }
         for (int outSeq : lostSequenceNumbers) {
-            int inSeq = (outSeq - seqDelta) & 0xFFFF;
+            int inSeq = SequenceNumbers.add(outSeq, -seqDelta);
             ByteBuf original = producer.cached(inSeq);
             if (original == null) {
                 continue;
             }
-            ByteBuf packet = rtxSsrc != 0 ? RtxPacket.wrap(transport.alloc(), original, outSeq, rtxSeq++ & 0xFFFF,
-                    SubscribeNegotiation.VP8_RTX.payloadType(), rtxSsrc, tsDelta)
+            ByteBuf packet = rtxSsrc != 0 ? RtxPacket.wrap(link.alloc(), original, outSeq, rtxSeq++ & 0xFFFF,
+                    rtxPayloadType, rtxSsrc, tsDelta)
                     : rewrittenCopy(original, outSeq);
-            if (transport.sendRtp(packet)) {
-                transport.metrics().retransmissions.increment();
+            if (link.sendRtp(packet)) {
+                link.metrics().retransmissions.increment();
             }
         }
-        transport.flush();
+        link.flush();
     }
 
     private ByteBuf rewrittenCopy(ByteBuf original, int outSeq) {
-        ByteBuf out = RtpRewriter.copyWithExtensions(transport.alloc(), original, extensionsFrom, extensionsTo,
+        ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), original, extensionsFrom, extensionsTo,
                 SrtpSession.MAX_TRAILER);
         RtpHeader.setSsrc(out, ssrc);
         RtpHeader.setPayloadType(out, payloadType);
@@ -137,9 +136,9 @@ public final class Consumer {
         producer.requestKeyframe();
     }
 
-    /** Called when the subscriber's transport connects: start from a keyframe. */
-    void onTransportConnected() {
-        if (producer.kind() == MediaKind.VIDEO) {
+    /** Called when the subscriber's link connects: start from a keyframe. */
+    void onLinkConnected() {
+        if (keyframes != null) {
             waitingForKeyframe = true;
             producer.requestKeyframe();
         }
@@ -147,12 +146,12 @@ public final class Consumer {
 
     /** Translates the publisher's SR (RFC 3550 §6.4.1) into our SSRC and timestamp space, so lip sync holds. */
     void onSenderReport(long ntpTimestamp, long rtpTimestamp) {
-        if (!started || closed || !transport.isConnected()) {
+        if (!started || closed || !link.isConnected()) {
             return;
         }
-        transport.sendRtcp(RtcpSend.senderReport(transport.alloc(), ssrc, ntpTimestamp,
+        link.sendRtcp(RtcpSend.senderReport(link.alloc(), ssrc, ntpTimestamp,
                 (rtpTimestamp + tsDelta) & 0xFFFFFFFFL, packetsSent, octetsSent, producer.ownerId()));
-        transport.flush();
+        link.flush();
     }
 
     void close() {

@@ -1,6 +1,7 @@
 package org.javameet.sfu.router;
 
 import java.util.Arrays;
+import org.javameet.sfu.rtp.SequenceNumbers;
 
 /**
  * Notices sequence gaps in a publisher's video stream and decides which sequence numbers to NACK
@@ -32,19 +33,20 @@ final class NackGenerator {
             highest = seq;
             return false;
         }
-        int delta = (seq - highest) & 0xFFFF;
+        int delta = SequenceNumbers.forwardDistance(highest, seq);
         if (delta == 0) {
             return false;
         }
-        if (delta < 0x8000) {
+        if (SequenceNumbers.isNewer(seq, highest)) {
             // newer than anything so far: everything between is missing (for now)
+            int previous = highest;
             highest = seq;
             if (delta - 1 > MAX_GAP) {
                 size = 0;
                 return true;
             }
             for (int i = 1; i < delta; i++) {
-                add((seq - delta + i) & 0xFFFF, nowNanos);
+                add(SequenceNumbers.add(previous, i), nowNanos);
             }
         } else {
             remove(seq); // a late or retransmitted packet fills its hole

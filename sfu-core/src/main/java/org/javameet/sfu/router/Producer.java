@@ -3,10 +3,8 @@ package org.javameet.sfu.router;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.rtp.RtpHeader;
-import org.javameet.sfu.transport.WebRtcTransport;
-import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.sfu.webrtc.PublishedTrack;
 
 /**
  * One incoming track: receives a publisher's RTP and hands each packet to every Consumer. Media loop only.
@@ -18,8 +16,8 @@ public final class Producer {
 
     private final String id;
     private final String ownerId;
-    private final PublishedTrack track;
-    private final WebRtcTransport transport;
+    private final ProducerParams params;
+    private final MediaLink link;
     private final long senderSsrc;
     private final List<Consumer> consumers = new ArrayList<>();
     private final PacketCache cache;
@@ -29,24 +27,23 @@ public final class Producer {
     private long lastKeyframeRequestNanos;
     private boolean closed;
 
-    Producer(String id, String ownerId, PublishedTrack track, WebRtcTransport transport, long senderSsrc) {
+    Producer(String id, String ownerId, ProducerParams params, MediaLink link, long senderSsrc) {
         this.id = id;
         this.ownerId = ownerId;
-        this.track = track;
-        this.transport = transport;
+        this.params = params;
+        this.link = link;
         this.senderSsrc = senderSsrc;
-        this.ssrc = track.mediaSsrc();
-        this.cache = track.kind() == MediaKind.VIDEO ? new PacketCache() : null;
-        this.stats = new ReceiveStats(track.codec().clockRate());
-        this.nacks = track.kind() == MediaKind.VIDEO ? new NackGenerator() : null;
+        this.ssrc = params.ssrc();
+        this.cache = params.video() ? new PacketCache() : null;
+        this.stats = new ReceiveStats(params.clockRate());
+        this.nacks = params.video() ? new NackGenerator() : null;
     }
 
     public String id() { return id; }
     public String ownerId() { return ownerId; }
-    public MediaKind kind() { return track.kind(); }
-    public PublishedTrack track() { return track; }
+    public boolean video() { return params.video(); }
+    public ProducerParams params() { return params; }
     public long ssrc() { return ssrc; }
-    WebRtcTransport transport() { return transport; }
     ReceiveStats stats() { return stats; }
     List<Consumer> consumers() { return consumers; }
 
@@ -84,11 +81,11 @@ public final class Producer {
 
     /** Asks the publisher to resend packets lost on its uplink (RFC 4585 generic NACK). */
     private void sendNack(int[] lost) {
-        if (!transport.isConnected() || ssrc == 0) {
+        if (!link.isConnected() || ssrc == 0) {
             return;
         }
-        transport.metrics().nacksSent.increment();
-        transport.sendRtcp(RtcpSend.nack(transport.alloc(), senderSsrc, ssrc, lost));
+        link.metrics().nacksSent.increment();
+        link.sendRtcp(RtcpSend.nack(link.alloc(), senderSsrc, ssrc, lost));
     }
 
     ByteBuf cached(int sequenceNumber) {
@@ -97,7 +94,7 @@ public final class Producer {
 
     /** Asks the publisher for a keyframe with a PLI (RFC 4585 §6.3.1), at most once per interval. */
     void requestKeyframe() {
-        if (closed || track.kind() != MediaKind.VIDEO || ssrc == 0 || !transport.isConnected()) {
+        if (closed || !params.video() || ssrc == 0 || !link.isConnected()) {
             return;
         }
         long now = System.nanoTime();
@@ -105,9 +102,9 @@ public final class Producer {
             return;
         }
         lastKeyframeRequestNanos = now;
-        transport.metrics().keyframeRequests.increment();
-        transport.sendRtcp(RtcpSend.pli(transport.alloc(), senderSsrc, ssrc));
-        transport.flush();
+        link.metrics().keyframeRequests.increment();
+        link.sendRtcp(RtcpSend.pli(link.alloc(), senderSsrc, ssrc));
+        link.flush();
     }
 
     void onSenderReport(long ntpTimestamp, long rtpTimestamp) {
@@ -141,6 +138,6 @@ public final class Producer {
 
     @Override
     public String toString() {
-        return "producer " + id + " (" + track.kind().sdpName() + " of " + ownerId + ")";
+        return "producer " + id + " (" + (params.video() ? "video" : "audio") + " of " + ownerId + ")";
     }
 }

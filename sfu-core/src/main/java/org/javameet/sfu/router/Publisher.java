@@ -5,21 +5,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
 import org.javameet.sfu.rtp.RtpHeader;
-import org.javameet.sfu.transport.TransportListener;
-import org.javameet.sfu.transport.WebRtcTransport;
 
 /**
- * A participant's sending side: the transport of their publish connection and the Producers fed by it.
+ * A participant's sending side: the link of their publish connection and the Producers fed by it.
  * Routes incoming RTP to producers by SSRC, reads their sender reports, and sends them receiver reports
  * and REMB so their bandwidth estimate can grow. Media loop only.
  */
-public final class Publisher implements TransportListener {
+public final class Publisher implements MediaLink.Listener {
     private final Router router;
     private final String participantId;
-    private final WebRtcTransport transport;
+    private final MediaLink link;
     private final long senderSsrc;
     private final List<Producer> producers = new ArrayList<>();
     private final Map<Long, Producer> bySsrc = new HashMap<>();
@@ -27,15 +26,15 @@ public final class Publisher implements TransportListener {
     private final Map<Long, Producer> byRtxSsrc = new HashMap<>();
     private boolean closed;
 
-    Publisher(Router router, String participantId, WebRtcTransport transport, long senderSsrc) {
+    Publisher(Router router, String participantId, MediaLink link, long senderSsrc) {
         this.router = router;
         this.participantId = participantId;
-        this.transport = transport;
+        this.link = link;
         this.senderSsrc = senderSsrc;
     }
 
     public String participantId() { return participantId; }
-    public WebRtcTransport transport() { return transport; }
+    public MediaLink link() { return link; }
     long senderSsrc() { return senderSsrc; }
     List<Producer> producers() { return producers; }
 
@@ -44,24 +43,24 @@ public final class Publisher implements TransportListener {
         if (p.ssrc() != 0) {
             bySsrc.put(p.ssrc(), p);
         }
-        if (p.track().rtx() != null && p.track().rtxSsrc() != 0) {
-            byRtxSsrc.put(p.track().rtxSsrc(), p);
+        if (p.params().rtxSsrc() != 0) {
+            byRtxSsrc.put(p.params().rtxSsrc(), p);
         }
     }
 
     void remove(Producer p) {
         producers.remove(p);
         bySsrc.remove(p.ssrc(), p);
-        byRtxSsrc.remove(p.track().rtxSsrc(), p);
+        byRtxSsrc.remove(p.params().rtxSsrc(), p);
     }
 
     @Override
-    public void onConnected(WebRtcTransport t) {
+    public void onConnected(MediaLink t) {
         // nothing to do: consumers ask for keyframes when their own transports connect
     }
 
     @Override
-    public void onRtp(WebRtcTransport t, ByteBuf packet) {
+    public void onRtp(MediaLink t, ByteBuf packet) {
         if (RtpHeader.check(packet) != null) {
             t.metrics().drop(DropReason.RTP_MALFORMED);
             packet.release();
@@ -87,7 +86,7 @@ public final class Publisher implements TransportListener {
     }
 
     private void onRtx(Producer p, ByteBuf rtx) {
-        ByteBuf original = RtxPacket.unwrap(transport.alloc(), rtx, p.ssrc(), p.track().codec().payloadType());
+        ByteBuf original = RtxPacket.unwrap(link.alloc(), rtx, p.ssrc(), p.params().payloadType());
         rtx.release();
         if (original != null) {
             p.onRtp(original);
@@ -98,7 +97,7 @@ public final class Publisher implements TransportListener {
     private Producer learnSsrc(ByteBuf packet, long ssrc) {
         int pt = RtpHeader.payloadType(packet);
         for (Producer p : producers) {
-            if (p.ssrc() == 0 && p.track().codec().payloadType() == pt) {
+            if (p.ssrc() == 0 && p.params().payloadType() == pt) {
                 p.ssrc(ssrc);
                 bySsrc.put(ssrc, p);
                 return p;
@@ -108,7 +107,7 @@ public final class Publisher implements TransportListener {
     }
 
     @Override
-    public void onRtcp(WebRtcTransport t, ByteBuf packet) {
+    public void onRtcp(MediaLink t, ByteBuf packet) {
         try {
             RtcpError error = RtcpRouting.forEachSenderReport(packet, (ssrc, ntp, rtpTs) -> {
                 Producer p = bySsrc.get(ssrc);
@@ -126,19 +125,19 @@ public final class Publisher implements TransportListener {
 
     /** Receiver reports for every producer plus one REMB; called by the router's timer (~1 s). */
     void sendReports(long nowNanos, long rembBitrate) {
-        if (closed || !transport.isConnected() || producers.isEmpty()) {
+        if (closed || !link.isConnected() || producers.isEmpty()) {
             return;
         }
-        ByteBuf rtcp = RtcpSend.receiverReportsAndRemb(transport.alloc(), senderSsrc, producers, nowNanos, rembBitrate);
+        ByteBuf rtcp = RtcpSend.receiverReportsAndRemb(link.alloc(), senderSsrc, producers, nowNanos, rembBitrate);
         if (rtcp != null) {
-            transport.sendRtcp(rtcp);
-            transport.flush();
+            link.sendRtcp(rtcp);
+            link.flush();
         }
     }
 
     @Override
-    public void onClosed(WebRtcTransport t, String reason) {
-        router.onTransportClosed(participantId, t, reason);
+    public void onClosed(MediaLink t, String reason) {
+        router.onLinkClosed(participantId, t, reason);
     }
 
     void close() {
@@ -149,6 +148,6 @@ public final class Publisher implements TransportListener {
         for (Producer p : List.copyOf(producers)) {
             router.closeProducer(p);
         }
-        transport.close("publisher closed");
+        link.close("publisher closed");
     }
 }

@@ -1,5 +1,6 @@
 package org.javameet.sfu.router;
 
+import org.javameet.sfu.rtp.SequenceNumbers;
 /**
  * RFC 3550 §6.4.1 / Appendix A.3 and A.8 receive statistics of one incoming stream, for the receiver
  * reports the SFU sends its publishers (Chromium's loss-based bandwidth estimate reads them).
@@ -30,8 +31,7 @@ final class ReceiveStats {
             baseSeq = seq;
             maxSeq = seq;
         } else {
-            int delta = (seq - maxSeq) & 0xFFFF;
-            if (delta != 0 && delta < 0x8000) {
+            if (SequenceNumbers.isNewer(seq, maxSeq)) {
                 if (seq < maxSeq) {
                     cycles += 1 << 16;
                 }

@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.javameet.sfu.transport.WebRtcTransport;
-import org.javameet.sfu.webrtc.PublishedTrack;
+import org.javameet.sfu.link.MediaLink;
 
 /**
  * The media plane of one room: Publishers with their Producers, Subscribers with their Consumers.
@@ -21,8 +20,8 @@ public final class Router {
     public static final long DEFAULT_MAX_INCOMING_BITRATE = 2_500_000L;
 
     public interface Listener {
-        /** A participant's transport closed on its own (consent expired, DTLS failure). Media loop. */
-        void onTransportClosed(String participantId, WebRtcTransport transport, String reason);
+        /** A participant's link closed on its own (consent expired, DTLS failure). Media loop. */
+        void onLinkClosed(String participantId, MediaLink link, String reason);
     }
 
     private final String name;
@@ -54,14 +53,14 @@ public final class Router {
         }
     }
 
-    public Publisher createPublisher(String participantId, WebRtcTransport transport) {
-        Publisher p = new Publisher(this, participantId, transport,
+    public Publisher createPublisher(String participantId, MediaLink link) {
+        Publisher p = new Publisher(this, participantId, link,
                 ThreadLocalRandom.current().nextLong(1, 0xFFFFFFFFL));
         Publisher old = publishers.put(participantId, p);
         if (old != null) {
             old.close();
         }
-        transport.listener(p);
+        link.listener(p);
         return p;
     }
 
@@ -69,13 +68,13 @@ public final class Router {
         return publishers.get(participantId);
     }
 
-    public Subscriber createSubscriber(String participantId, WebRtcTransport transport) {
-        Subscriber s = new Subscriber(this, participantId, transport);
+    public Subscriber createSubscriber(String participantId, MediaLink link) {
+        Subscriber s = new Subscriber(this, participantId, link);
         Subscriber old = subscribers.put(participantId, s);
         if (old != null) {
             old.close();
         }
-        transport.listener(s);
+        link.listener(s);
         return s;
     }
 
@@ -83,8 +82,8 @@ public final class Router {
         return subscribers.get(participantId);
     }
 
-    public Producer createProducer(Publisher publisher, String producerId, PublishedTrack track) {
-        Producer p = new Producer(producerId, publisher.participantId(), track, publisher.transport(),
+    public Producer createProducer(Publisher publisher, String producerId, ProducerParams params) {
+        Producer p = new Producer(producerId, publisher.participantId(), params, publisher.link(),
                 publisher.senderSsrc());
         producers.put(producerId, p);
         publisher.add(p);
@@ -95,13 +94,13 @@ public final class Router {
         return producers.get(producerId);
     }
 
-    /** A consumer of {@code producer} for {@code subscriber}; starts forwarding once the subscriber's transport is up. */
-    public Consumer createConsumer(Subscriber subscriber, Producer producer, String mid, long ssrc, long rtxSsrc) {
-        Consumer c = new Consumer(producer, subscriber, mid, ssrc, rtxSsrc);
+    /** A consumer of {@code producer} for {@code subscriber}; starts forwarding once the subscriber's link is up. */
+    public Consumer createConsumer(Subscriber subscriber, Producer producer, ConsumerParams params) {
+        Consumer c = new Consumer(producer, subscriber, params);
         producer.addConsumer(c);
         subscriber.add(c);
-        if (subscriber.transport().isConnected()) {
-            c.onTransportConnected();
+        if (subscriber.link().isConnected()) {
+            c.onLinkConnected();
         }
         return c;
     }
@@ -137,9 +136,9 @@ public final class Router {
         }
     }
 
-    void onTransportClosed(String participantId, WebRtcTransport t, String reason) {
+    void onLinkClosed(String participantId, MediaLink link, String reason) {
         if (!closed) {
-            listener.onTransportClosed(participantId, t, reason);
+            listener.onLinkClosed(participantId, link, reason);
         }
     }
 

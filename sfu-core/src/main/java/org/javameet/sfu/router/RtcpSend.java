@@ -59,7 +59,7 @@ final class RtcpSend {
             blocks.add(new ReportBlock(p.ssrc(), s.fractionLostAndReset(), (int) s.cumulativeLost(),
                     s.extendedHighestSeq() & 0xFFFFFFFFL, s.jitter() & 0xFFFFFFFFL, s.lastSr(),
                     s.delaySinceLastSr(nowNanos) & 0xFFFFFFFFL));
-            if (p.kind() == org.javameet.sfu.webrtc.MediaKind.VIDEO) {
+            if (p.video()) {
                 videoSsrcs.add(p.ssrc());
             }
         }

@@ -5,31 +5,30 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
-import org.javameet.sfu.transport.TransportListener;
-import org.javameet.sfu.transport.WebRtcTransport;
 
 /**
- * A participant's receiving side: the transport of their subscribe connection and their Consumers.
+ * A participant's receiving side: the link of their subscribe connection and their Consumers.
  * Routes their RTCP feedback (PLI, FIR, NACK) to the right consumer. Media loop only.
  */
-public final class Subscriber implements TransportListener {
+public final class Subscriber implements MediaLink.Listener {
     private final Router router;
     private final String participantId;
-    private final WebRtcTransport transport;
+    private final MediaLink link;
     private final List<Consumer> consumers = new ArrayList<>();
     private final Map<Long, Consumer> bySsrc = new HashMap<>();
     private boolean closed;
 
-    Subscriber(Router router, String participantId, WebRtcTransport transport) {
+    Subscriber(Router router, String participantId, MediaLink link) {
         this.router = router;
         this.participantId = participantId;
-        this.transport = transport;
+        this.link = link;
     }
 
     public String participantId() { return participantId; }
-    public WebRtcTransport transport() { return transport; }
+    public MediaLink link() { return link; }
     List<Consumer> consumers() { return consumers; }
 
     void add(Consumer c) {
@@ -43,21 +42,21 @@ public final class Subscriber implements TransportListener {
     }
 
     @Override
-    public void onConnected(WebRtcTransport t) {
+    public void onConnected(MediaLink t) {
         for (Consumer c : consumers) {
-            c.onTransportConnected();
+            c.onLinkConnected();
         }
     }
 
     @Override
-    public void onRtp(WebRtcTransport t, ByteBuf packet) {
+    public void onRtp(MediaLink t, ByteBuf packet) {
         // a receive-only connection has nothing to send us
         t.metrics().drop(DropReason.UNKNOWN_SSRC);
         packet.release();
     }
 
     @Override
-    public void onRtcp(WebRtcTransport t, ByteBuf packet) {
+    public void onRtcp(MediaLink t, ByteBuf packet) {
         try {
             RtcpError error = RtcpRouting.forEachFeedback(packet, new RtcpRouting.FeedbackVisitor() {
                 @Override
@@ -86,8 +85,8 @@ public final class Subscriber implements TransportListener {
     }
 
     @Override
-    public void onClosed(WebRtcTransport t, String reason) {
-        router.onTransportClosed(participantId, t, reason);
+    public void onClosed(MediaLink t, String reason) {
+        router.onLinkClosed(participantId, t, reason);
     }
 
     void close() {
@@ -100,6 +99,6 @@ public final class Subscriber implements TransportListener {
         }
         consumers.clear();
         bySsrc.clear();
-        transport.close("subscriber closed");
+        link.close("subscriber closed");
     }
 }

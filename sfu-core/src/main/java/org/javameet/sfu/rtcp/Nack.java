@@ -2,6 +2,7 @@ package org.javameet.sfu.rtcp;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import org.javameet.sfu.rtp.SequenceNumbers;
 
 /**
  * Generic NACK (RFC 4585 §6.2.1), PT=205 FMT=1. Each FCI item names a lost packet (PID) and a bitmask of
@@ -34,7 +35,7 @@ public record Nack(long senderSsrc, long mediaSsrc, int[] items) {
         for (int s : lostSeqs) {
             int seq = s & 0xFFFF;
             if (pid >= 0) {
-                int diff = (seq - pid) & 0xFFFF;
+                int diff = SequenceNumbers.forwardDistance(pid, seq);
                 if (diff == 0) {
                     continue;
                 }

@@ -13,6 +13,7 @@ import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.dtls.DtlsException;
 import org.javameet.sfu.dtls.DtlsFingerprint;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.rtp.PacketKind;
@@ -29,7 +30,7 @@ import org.javameet.sfu.webrtc.RemoteTransportParams;
  * loop ({@link #loop()}); those two hop onto it. DTLS runs on the handshake executor and hands results back
  * to the loop.
  */
-public final class WebRtcTransport {
+public final class WebRtcTransport implements MediaLink {
     private static final Logger LOG = Logger.getLogger(WebRtcTransport.class.getName());
     /** DTLS datagrams kept while the remote fingerprint is not yet known (the answer may trail the ClientHello). */
     private static final int MAX_EARLY_DTLS = 16;
@@ -46,7 +47,7 @@ public final class WebRtcTransport {
     private final Executor dtlsExecutor;
     private final MediaMetrics metrics;
     private final ByteBufAllocator alloc;
-    private TransportListener listener;
+    private MediaLink.Listener listener;
 
     private TransportState state = TransportState.NEW;
     private RemoteTransportParams remote;
@@ -71,17 +72,21 @@ public final class WebRtcTransport {
         this.alloc = alloc;
     }
 
+    @Override
     public String id() { return id; }
     public LocalTransportParams local() { return local; }
     public EventLoop loop() { return loop; }
     public TransportState state() { return state; }
     public InetSocketAddress remoteAddress() { return remoteAddress; }
+    @Override
     public ByteBufAllocator alloc() { return alloc; }
+    @Override
     public MediaMetrics metrics() { return metrics; }
     byte[] localPwdKey() { return localPwdKey; }
 
     /** Must be set before the transport can deliver anything; set once, from any thread, before it is used. */
-    public void listener(TransportListener listener) {
+    @Override
+    public void listener(MediaLink.Listener listener) {
         this.listener = listener;
     }
 
@@ -227,11 +232,13 @@ public final class WebRtcTransport {
      * Encrypts and sends one RTP packet; takes ownership. The buffer needs {@link SrtpSession#MAX_TRAILER}
      * writable bytes. Returns false when it was dropped.
      */
+    @Override
     public boolean sendRtp(ByteBuf packet) {
         return sendSrtp(packet, false);
     }
 
     /** Like {@link #sendRtp} for one RTCP compound packet. */
+    @Override
     public boolean sendRtcp(ByteBuf packet) {
         return sendSrtp(packet, true);
     }
@@ -256,6 +263,7 @@ public final class WebRtcTransport {
         return true;
     }
 
+    @Override
     public void flush() {
         sender.flush();
     }
@@ -265,11 +273,13 @@ public final class WebRtcTransport {
         return nowNanos - lastHeardNanos > CONSENT_TIMEOUT_NANOS;
     }
 
+    @Override
     public boolean isConnected() {
         return state == TransportState.CONNECTED;
     }
 
     /** Closes from any thread; idempotent. The listener hears {@code onClosed} once. */
+    @Override
     public void close(String reason) {
         if (!loop.inEventLoop()) {
             loop.execute(() -> close(reason));

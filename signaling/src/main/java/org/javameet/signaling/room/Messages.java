@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.javameet.sfu.session.SubscribeOffer;
 
 /**
  * Reading and writing the JSON messages of docs/protocol.md. Reading goes through small typed getters that
@@ -43,6 +44,23 @@ public final class Messages {
         n.put("moderator", p.moderator());
         n.put("handRaised", p.handRaised());
         n.put("screenSharing", p.screenSharing());
+        return n;
+    }
+
+    /** A {@code subscribeOffer} with its TrackInfo list (docs/protocol.md), one per m-section. */
+    public static ObjectNode subscribeOffer(SubscribeOffer offer) {
+        ObjectNode n = message("subscribeOffer");
+        n.put("sdp", offer.sdp());
+        n.put("version", offer.version());
+        ArrayNode tracks = n.putArray("tracks");
+        for (SubscribeOffer.OfferedTrack t : offer.tracks()) {
+            ObjectNode info = tracks.addObject();
+            info.put("mid", t.mid());
+            info.put("participantId", t.publisherId());
+            info.put("kind", t.kind());
+            info.put("active", t.active());
+            info.put("source", t.label());
+        }
         return n;
     }
 

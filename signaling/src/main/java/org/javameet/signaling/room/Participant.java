@@ -1,18 +1,12 @@
 package org.javameet.signaling.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.javameet.sfu.transport.WebRtcTransport;
-import org.javameet.sfu.webrtc.PublishedTrack;
 import org.javameet.signaling.http.WebSocketSession;
 
 /**
- * One person in a room, as signaling sees them. Guarded by the room's lock; media objects live on the
- * media loop and are reached through the room's Router.
+ * One person in a room, as signaling sees them. Guarded by the room's lock; their media is the room's
+ * MediaRoom's business, under the same id.
  */
 public final class Participant {
     private final String id;
@@ -24,13 +18,8 @@ public final class Participant {
     private boolean moderator;
     private boolean handRaised;
 
-    WebRtcTransport publishTransport;
-    /** Published tracks by mid, in the order the publisher offered them. */
-    final Map<String, PublishedTrack> publishedTracks = new LinkedHashMap<>();
     /** What each published track shows (camera, microphone, screen), by mid. */
-    final Map<String, String> trackSources = new HashMap<>();
-    long publishSdpVersion;
-    final SubscribeState subscribe = new SubscribeState();
+    private Map<String, String> trackSources = Map.of();
     final long joinedAtNanos = System.nanoTime();
 
     Participant(String id, Room room, WebSocketSession session, String displayName, boolean audioMuted,
@@ -59,24 +48,12 @@ public final class Participant {
     void videoMuted(boolean muted) { this.videoMuted = muted; }
     void moderator(boolean moderator) { this.moderator = moderator; }
     void handRaised(boolean raised) { this.handRaised = raised; }
+    void trackSources(Map<String, String> sourcesByMid) { this.trackSources = Map.copyOf(sourcesByMid); }
 
     void send(ObjectNode message) {
         if (session.isOpen()) {
             session.send(message.toString());
         }
-    }
-
-    /** Producer ids of this participant's tracks: "{participantId}/{mid}". */
-    List<String> producerIds() {
-        List<String> out = new ArrayList<>();
-        for (String mid : publishedTracks.keySet()) {
-            out.add(producerId(mid));
-        }
-        return out;
-    }
-
-    String producerId(String mid) {
-        return id + "/" + mid;
     }
 
     @Override

@@ -4,53 +4,42 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
-import org.javameet.sfu.net.MediaServer;
-import org.javameet.sfu.router.Producer;
-import org.javameet.sfu.router.Publisher;
-import org.javameet.sfu.router.Router;
-import org.javameet.sfu.router.Subscriber;
-import org.javameet.sfu.sdp.SdpException;
-import org.javameet.sfu.transport.WebRtcTransport;
-import org.javameet.sfu.webrtc.PublishNegotiation;
-import org.javameet.sfu.webrtc.PublishedTrack;
-import org.javameet.sfu.webrtc.RemoteTransportParams;
-import org.javameet.sfu.webrtc.SubscribeNegotiation;
+import org.javameet.sfu.session.MediaRoom;
+import org.javameet.sfu.session.MediaRooms;
+import org.javameet.sfu.session.MediaSessionException;
+import org.javameet.sfu.session.PublishResult;
+import org.javameet.sfu.session.SubscribeOffer;
 import org.javameet.signaling.http.WebSocketSession;
 
 /**
- * One meeting: its participants and the Router carrying their media. Signaling state is guarded by the
- * room's monitor; media objects are created and closed on the media loop through {@link Router#execute},
- * which never blocks, so the lock is never held across a wait.
+ * One meeting: membership, lobby, moderation and messages; its media is a {@link MediaRoom}. Signaling
+ * state is guarded by the room's monitor; the MediaRoom queues its media work onto the media loop without
+ * blocking, so the lock is never held across a wait.
  */
 public final class Room {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
     static final int MAX_PARTICIPANTS = 100;
 
     private final String name;
-    private final MediaServer media;
-    private final Router router;
+    private final MediaRoom media;
     private final RoomEvents events;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
-    private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final RoomPassword password = new RoomPassword();
     private final Lobby lobby;
     private final Moderation moderation = new Moderation(this);
     private boolean closed;
 
-    Room(String name, MediaServer media, RoomEvents events, boolean lobbyEnabled) {
+    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled) {
         this.name = name;
         this.lobby = new Lobby(this, lobbyEnabled);
-        this.media = media;
         this.events = events;
-        this.router = new Router(name, media.loop(), this::onTransportClosed, Router.DEFAULT_MAX_INCOMING_BITRATE);
+        this.media = media.create(name, this::onTransportClosed);
     }
 
     public String name() { return name; }
@@ -136,15 +125,7 @@ public final class Room {
             sendLobbyRequests(p);
         }
 
-        // show the newcomer everything already published
-        for (Participant o : participants.values()) {
-            if (o != p) {
-                for (Map.Entry<String, PublishedTrack> e : o.publishedTracks.entrySet()) {
-                    p.subscribe.add(o.producerId(e.getKey()), o.id(), e.getValue().kind(), trackId(o, e.getValue()),
-                            o.trackSources.get(e.getKey()));
-                }
-            }
-        }
+        media.join(p.id()); // queues everything already published for the newcomer's first subscribe offer
         renegotiate(p);
         events.participantCountChanged(1);
         LOG.info(() -> "room " + name + ": " + p + " joined (" + participants.size() + " in room)");
@@ -186,91 +167,25 @@ public final class Room {
      */
     synchronized List<String> publishOffer(Participant p, String sdp, Map<String, String> sources) throws SignalingException {
         requireMember(p);
-        if (p.publishTransport == null) {
-            WebRtcTransport t = media.createTransport(name + "/" + p.id() + "/publish");
-            p.publishTransport = t;
-            router.execute(() -> router.createPublisher(p.id(), t));
-        }
-        PublishNegotiation.Result result;
-        try {
-            result = PublishNegotiation.answer(sdp, p.publishTransport.local(), sdpSessionId, ++p.publishSdpVersion);
-        } catch (SdpException e) {
-            throw new SignalingException("bad-sdp", "publish offer: " + e.getMessage());
-        }
-        Map<String, String> sourceByMid = TrackSources.assign(result.tracks(), sources);
-        p.publishTransport.setRemote(result.remote());
         boolean wasSharing = p.screenSharing();
-
-        Map<String, PublishedTrack> now = new LinkedHashMap<>();
-        for (PublishedTrack t : result.tracks()) {
-            now.put(t.mid(), t);
+        PublishResult result;
+        try {
+            result = media.publish(p.id(), sdp, tracks -> TrackSources.assign(tracks, sources));
+        } catch (MediaSessionException e) {
+            throw signalingError(e);
         }
-        List<String> removed = new ArrayList<>();
-        for (String mid : p.publishedTracks.keySet()) {
-            PublishedTrack old = p.publishedTracks.get(mid);
-            PublishedTrack nu = now.get(mid);
-            if (nu == null || nu.mediaSsrc() != old.mediaSsrc()) {
-                removed.add(mid);
-            }
-        }
-        List<PublishedTrack> added = new ArrayList<>();
-        for (PublishedTrack t : now.values()) {
-            PublishedTrack old = p.publishedTracks.get(t.mid());
-            if (old == null || old.mediaSsrc() != t.mediaSsrc() || removed.contains(t.mid())) {
-                added.add(t);
-            }
-        }
-        for (String mid : removed) {
-            String producerId = p.producerId(mid);
-            p.publishedTracks.remove(mid);
-            p.trackSources.remove(mid);
-            router.execute(() -> {
-                Producer pr = router.producer(producerId);
-                if (pr != null) {
-                    router.closeProducer(pr);
-                }
-            });
-            for (Participant o : participants.values()) {
-                if (o != p) {
-                    o.subscribe.deactivate(producerId);
-                }
-            }
-        }
-        for (PublishedTrack t : now.values()) {
-            String source = sourceByMid.get(t.mid());
-            if (!added.contains(t) && !source.equals(p.trackSources.put(t.mid(), source))) {
-                for (Participant o : participants.values()) { // relabelled, e.g. a camera track now shows a screen
-                    o.subscribe.relabel(p.producerId(t.mid()), source);
-                }
-            }
-        }
-        for (PublishedTrack t : added) {
-            p.publishedTracks.put(t.mid(), t);
-            p.trackSources.put(t.mid(), sourceByMid.get(t.mid()));
-            String producerId = p.producerId(t.mid());
-            router.execute(() -> {
-                Publisher pub = router.publisher(p.id());
-                if (pub != null) {
-                    router.createProducer(pub, producerId, t);
-                }
-            });
-            for (Participant o : participants.values()) {
-                if (o != p) {
-                    o.subscribe.add(producerId, p.id(), t.kind(), trackId(p, t), sourceByMid.get(t.mid()));
-                }
-            }
-        }
+        p.trackSources(result.labels());
         ObjectNode answer = Messages.message("publishAnswer");
         answer.put("sdp", result.answerSdp());
         List<String> rejectedReasons = new ArrayList<>();
         if (!result.rejected().isEmpty()) {
             ArrayNode rejected = answer.putArray("rejected");
-            for (PublishNegotiation.Rejection r : result.rejected()) {
-                rejected.addObject().put("mid", r.mid()).put("media", r.media()).put("reason", r.reason().code())
+            for (PublishResult.RejectedSection r : result.rejected()) {
+                rejected.addObject().put("mid", r.mid()).put("media", r.media()).put("reason", r.reason())
                         .put("detail", r.detail());
-                rejectedReasons.add(r.reason().code());
+                rejectedReasons.add(r.reason());
                 LOG.info(() -> "room " + name + ": " + p + ": publish m-section " + r.mid() + " (" + r.media()
-                        + ") rejected: " + r.reason().code() + ": " + r.detail());
+                        + ") rejected: " + r.reason() + ": " + r.detail());
             }
         }
         p.send(answer);
@@ -285,72 +200,31 @@ public final class Room {
         return rejectedReasons;
     }
 
-    private static String trackId(Participant owner, PublishedTrack t) {
-        return owner.id() + "-" + t.kind().sdpName() + "-" + t.mid();
-    }
-
     /** Sends the next subscribe offer if something changed and no offer is outstanding. */
     private void renegotiate(Participant p) {
-        SubscribeState s = p.subscribe;
-        if (!s.dirty || s.pendingVersion != 0 || s.slots.isEmpty()) {
+        SubscribeOffer offer = media.nextSubscribeOffer(p.id());
+        if (offer == null) {
             return;
         }
-        if (s.transport == null) {
-            WebRtcTransport t = media.createTransport(name + "/" + p.id() + "/subscribe");
-            s.transport = t;
-            router.execute(() -> router.createSubscriber(p.id(), t));
-        }
-        s.dirty = false;
-        s.version++;
-        s.pendingVersion = s.version;
-        s.pendingTracks = s.tracks();
-        ObjectNode offer = Messages.message("subscribeOffer");
-        offer.put("sdp", SubscribeNegotiation.offer(s.transport.local(), sdpSessionId, s.version, s.pendingTracks));
-        offer.put("version", s.version);
-        offer.set("tracks", s.pendingTrackInfos());
-        p.send(offer);
+        p.send(Messages.subscribeOffer(offer));
     }
 
     synchronized void subscribeAnswer(Participant p, String sdp, long version) throws SignalingException {
         requireMember(p);
-        SubscribeState s = p.subscribe;
-        if (s.pendingVersion == 0 || version != s.pendingVersion) {
-            throw new SignalingException("stale-answer", "no subscribe offer with version " + version + " is pending"
-                    + (s.pendingVersion == 0 ? "" : " (pending: " + s.pendingVersion + ")"));
-        }
-        RemoteTransportParams remote;
         try {
-            remote = SubscribeNegotiation.readAnswer(sdp, s.pendingTracks);
-        } catch (SdpException e) {
-            throw new SignalingException("bad-sdp", "subscribe answer: " + e.getMessage());
-        }
-        if (!s.remoteSet) {
-            s.transport.setRemote(remote);
-            s.remoteSet = true;
-        }
-        s.pendingVersion = 0;
-        // consumers start only now that the browser knows their SSRCs, so their first keyframe is not lost
-        Set<String> offeredMids = new HashSet<>();
-        for (SubscribeNegotiation.Track t : s.pendingTracks) {
-            if (t.active()) {
-                offeredMids.add(t.mid());
-            }
-        }
-        for (SubscribeState.Slot slot : s.slots) {
-            if (!slot.consumerCreated && slot.track.active() && offeredMids.contains(slot.track.mid())) {
-                slot.consumerCreated = true;
-                SubscribeNegotiation.Track t = slot.track;
-                String producerId = slot.producerId;
-                router.execute(() -> {
-                    Producer pr = router.producer(producerId);
-                    Subscriber sub = router.subscriber(p.id());
-                    if (pr != null && sub != null) {
-                        router.createConsumer(sub, pr, t.mid(), t.ssrc(), t.rtxSsrc());
-                    }
-                });
-            }
+            media.acceptSubscribeAnswer(p.id(), sdp, version);
+        } catch (MediaSessionException e) {
+            throw signalingError(e);
         }
         renegotiate(p);
+    }
+
+    private static SignalingException signalingError(MediaSessionException e) {
+        String code = switch (e.reason()) {
+            case BAD_SDP -> "bad-sdp";
+            case STALE_ANSWER -> "stale-answer";
+        };
+        return new SignalingException(code, e.getMessage());
     }
 
     synchronized void updateMedia(Participant p, Boolean audioMuted, Boolean videoMuted) throws SignalingException {
@@ -397,12 +271,7 @@ public final class Room {
         if (participants.remove(p.id()) == null) {
             return;
         }
-        router.execute(() -> router.closeParticipant(p.id()));
-        for (String producerId : p.producerIds()) {
-            for (Participant o : participants.values()) {
-                o.subscribe.deactivate(producerId);
-            }
-        }
+        media.remove(p.id());
         ObjectNode left = Messages.message("participantLeft");
         left.put("participantId", p.id());
         left.put("reason", reason);
@@ -422,18 +291,18 @@ public final class Room {
                 Lobby.deny(w, "everyone left the meeting");
             }
             closed = true;
-            router.execute(router::close);
+            media.close();
             events.roomClosed(this);
         }
     }
 
-    private void onTransportClosed(String participantId, WebRtcTransport t, String reason) {
+    private void onTransportClosed(String participantId, String transportId, String reason) {
         synchronized (this) {
             Participant p = participants.get(participantId);
             if (p == null) {
                 return;
             }
-            LOG.info(() -> "room " + name + ": " + p + ": media transport " + t.id() + " closed: " + reason);
+            LOG.info(() -> "room " + name + ": " + p + ": media transport " + transportId + " closed: " + reason);
             p.send(Messages.error("media-failed", "media connection closed: " + reason, null, null));
         }
     }

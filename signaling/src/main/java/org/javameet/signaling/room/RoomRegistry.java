@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.session.MediaRooms;
 import org.javameet.signaling.http.WebSocketSession;
 
 /** All rooms by name. A room is created by its first join and closed when its last participant leaves. */
@@ -16,7 +16,7 @@ public final class RoomRegistry {
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger participantCount = new AtomicInteger();
-    private final MediaServer media;
+    private final MediaRooms media;
     private final AccessPolicy access;
     private final RoomEvents events = new RoomEvents() {
         @Override
@@ -31,11 +31,11 @@ public final class RoomRegistry {
     };
 
     /** Open to everyone, no lobby. */
-    public RoomRegistry(MediaServer media) {
+    public RoomRegistry(MediaRooms media) {
         this(media, AccessPolicy.open());
     }
 
-    public RoomRegistry(MediaServer media, AccessPolicy access) {
+    public RoomRegistry(MediaRooms media, AccessPolicy access) {
         this.media = media;
         this.access = access;
     }

@@ -4,8 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.sfu.webrtc.PublishedTrack;
+import org.javameet.sfu.session.TrackRef;
 
 /**
  * What each published track shows: {@code camera}, {@code microphone} or {@code screen}. The client labels
@@ -22,18 +21,18 @@ final class TrackSources {
     }
 
     /** The source of every track, by mid; a label that does not fit the track's kind is a bad message. */
-    static Map<String, String> assign(List<PublishedTrack> tracks, Map<String, String> labels) throws SignalingException {
+    static Map<String, String> assign(List<TrackRef> tracks, Map<String, String> labels) throws SignalingException {
         Map<String, String> out = new HashMap<>();
         boolean cameraSeen = false;
-        for (PublishedTrack t : tracks) {
+        for (TrackRef t : tracks) {
             String label = labels.get(t.mid());
             if (label != null) {
-                boolean fits = t.kind() == MediaKind.AUDIO ? !label.equals(CAMERA) : !label.equals(MICROPHONE);
+                boolean fits = t.audio() ? !label.equals(CAMERA) : !label.equals(MICROPHONE);
                 if (!fits) {
-                    throw new SignalingException("bad-message", "sources: mid " + t.mid() + " is " + t.kind().sdpName()
+                    throw new SignalingException("bad-message", "sources: mid " + t.mid() + " is " + t.kind()
                             + ", it cannot be \"" + label + "\"");
                 }
-            } else if (t.kind() == MediaKind.AUDIO) {
+            } else if (t.audio()) {
                 label = MICROPHONE;
             } else {
                 label = cameraSeen ? SCREEN : CAMERA;

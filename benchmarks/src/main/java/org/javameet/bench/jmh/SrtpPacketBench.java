@@ -1,0 +1,17 @@
+package org.javameet.bench.jmh;
+
+import org.javameet.sfu.srtp.SrtpProfile;
+import org.openjdk.jmh.annotations.Param;
+
+/** The parameters of every benchmark that puts one packet shape through SRTP: profile, AES back-end, shape. */
+public abstract class SrtpPacketBench extends Bench {
+    @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
+    public SrtpProfile profile;
+
+    /** jitsi-srtp's AES implementation, see {@link Crypto#setUp}. */
+    @Param({"OpenSSL"})
+    public String aes;
+
+    @Param({"VIDEO", "AUDIO"})
+    public PacketShape packet;
+}

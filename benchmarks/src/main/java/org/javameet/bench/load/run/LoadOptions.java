@@ -1,0 +1,194 @@
+package org.javameet.bench.load.run;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The scenario of one harness invocation, parsed from the command line and checked against the hard limits
+ * (a run is bounded in time and size, and traffic stays on loopback).
+ *
+ * @param targets run one after another, each over every step
+ * @param steps participants per room for each step; a single step when {@code --steps} is absent
+ * @param publishers publishers per room (the rest listen); capped at the step's participant count
+ * @param serverUrl an already running javameet (http://127.0.0.1:PORT), or null with {@code startServer}
+ * @param serverPid that server's pid, for CPU and RSS; 0 = unknown (then only /metrics figures)
+ * @param lossPercent packets the emulated participants drop, on receive and on send each
+ */
+public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
+                          int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
+                          long serverPid, boolean startServer, String javameetJar, String janusBinary,
+                          String janusConfigDir, String outPrefix, int clientLoops) {
+    public static final int MAX_DURATION_SECONDS = 600;
+    public static final int MAX_PARTICIPANTS = 1000;
+
+    public static final String USAGE = """
+            Usage: java -cp benchmarks/target/benchmarks.jar org.javameet.bench.load.LoadHarness [options]
+
+            Emulated WebRTC participants (real ICE, DTLS, SRTP) load an SFU on this machine and the harness
+            reports the SFU's CPU per forwarded packet, loss, added latency and join time (JSON + HTML).
+
+              --target T[,T...]     javameet, janus, baseline (default javameet,baseline); run in order
+              --rooms N             rooms (default 1)
+              --participants N      participants per room (default 4)
+              --steps A,B,...       participants per room for successive runs (overrides --participants)
+              --publishers N        publishers per room, the rest only listen (default: all)
+              --video-kbps N        video bitrate of each publisher (default 500)
+              --fps N               video frames per second (default 30)
+              --duration S          measured seconds per run, after ramp-up (default 30, max 600)
+              --ramp-up S           seconds over which participants join (default 5)
+              --loss P              percent of packets each participant drops on receive and on send (default 0)
+              --server-url URL      an already running javameet, e.g. http://127.0.0.1:8080
+              --server-pid PID      its process id, for CPU and RSS from /proc
+              --start-server        start signaling/target/javameet.jar as a child process (default when
+                                    no --server-url is given)
+              --javameet-jar PATH   the jar --start-server runs (default signaling/target/javameet.jar)
+              --janus PATH          the janus binary (default /usr/bin/janus)
+              --janus-config DIR    the config templates (default benchmarks/janus)
+              --client-loops N      event loop threads of the emulated participants (default 2)
+              --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
+              --help
+            """;
+
+    public static LoadOptions parse(String[] args) {
+        List<Target> targets = List.of(Target.JAVAMEET, Target.BASELINE);
+        int rooms = 1;
+        int participants = 4;
+        List<Integer> steps = null;
+        int publishers = -1;
+        int videoKbps = 500;
+        int fps = 30;
+        int duration = 30;
+        int rampUp = 5;
+        double loss = 0;
+        URI serverUrl = null;
+        long serverPid = 0;
+        boolean startServer = false;
+        String jar = "signaling/target/javameet.jar";
+        String janus = "/usr/bin/janus";
+        String janusConfig = "benchmarks/janus";
+        String out = "load-report";
+        int loops = 2;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                v = a.substring(eq + 1);
+                a = a.substring(0, eq);
+            }
+            switch (a) {
+                case "--help", "-h" -> throw new UsageException(null);
+                case "--start-server" -> startServer = true;
+                default -> {
+                    if (v == null) {
+                        if (i + 1 >= args.length) {
+                            throw new UsageException(a + " needs a value");
+                        }
+                        v = args[++i];
+                    }
+                    switch (a) {
+                        case "--target", "--targets" -> {
+                            List<Target> t = new ArrayList<>();
+                            for (String s : v.split(",")) {
+                                t.add(Target.parse(s));
+                            }
+                            targets = List.copyOf(t);
+                        }
+                        case "--rooms" -> rooms = intIn(a, v, 1, MAX_PARTICIPANTS);
+                        case "--participants" -> participants = intIn(a, v, 1, MAX_PARTICIPANTS);
+                        case "--steps" -> steps = parseSteps(v);
+                        case "--publishers" -> publishers = intIn(a, v, 0, MAX_PARTICIPANTS);
+                        case "--video-kbps" -> videoKbps = intIn(a, v, 8, 20_000);
+                        case "--fps" -> fps = intIn(a, v, 1, 60);
+                        case "--duration" -> duration = intIn(a, v, 1, MAX_DURATION_SECONDS);
+                        case "--ramp-up" -> rampUp = intIn(a, v, 0, 120);
+                        case "--loss" -> {
+                            try {
+                                loss = Double.parseDouble(v);
+                            } catch (NumberFormatException e) {
+                                throw new UsageException("--loss: not a number: " + v);
+                            }
+                            if (loss < 0 || loss > 50) {
+                                throw new UsageException("--loss must be 0..50 (percent)");
+                            }
+                        }
+                        case "--server-url" -> serverUrl = URI.create(v);
+                        case "--server-pid" -> serverPid = Long.parseLong(v);
+                        case "--javameet-jar" -> jar = v;
+                        case "--janus" -> janus = v;
+                        case "--janus-config" -> janusConfig = v;
+                        case "--client-loops" -> loops = intIn(a, v, 1, 16);
+                        case "--out" -> out = v;
+                        default -> throw new UsageException("unknown option " + a);
+                    }
+                }
+            }
+        }
+        if (steps == null) {
+            steps = List.of(participants);
+        }
+        for (int s : steps) {
+            if ((long) s * rooms > MAX_PARTICIPANTS) {
+                throw new UsageException(rooms + " rooms x " + s + " participants exceeds " + MAX_PARTICIPANTS);
+            }
+        }
+        if (serverUrl != null) {
+            String host = serverUrl.getHost();
+            if (!"127.0.0.1".equals(host) && !"localhost".equals(host)) {
+                throw new UsageException("--server-url must be on 127.0.0.1: the harness only sends to loopback");
+            }
+            if (startServer) {
+                throw new UsageException("--server-url and --start-server exclude each other");
+            }
+        } else {
+            startServer = true;
+        }
+        return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
+                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops);
+    }
+
+    static List<Integer> parseSteps(String v) {
+        List<Integer> s = new ArrayList<>();
+        for (String p : v.split(",")) {
+            if (!p.isBlank()) {
+                s.add(intIn("--steps", p.trim(), 1, MAX_PARTICIPANTS));
+            }
+        }
+        if (s.isEmpty()) {
+            throw new UsageException("--steps: no counts");
+        }
+        return s;
+    }
+
+    private static int intIn(String name, String v, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + ": not a number: " + v);
+        }
+        if (n < min || n > max) {
+            throw new UsageException(name + " must be " + min + ".." + max + ", got " + n);
+        }
+        return n;
+    }
+
+    /** Publishers per room at a step of {@code participants} per room. */
+    public int publishersAt(int participants) {
+        return publishers < 0 ? participants : Math.min(publishers, participants);
+    }
+
+    /** Longest a whole invocation may take: every run plus start-up and tear-down margins. */
+    public long wallClockLimitSeconds() {
+        long perRun = durationSeconds + rampUpSeconds + 90L;
+        return perRun * targets.size() * steps.size() + 60;
+    }
+
+    /** A bad command line; the message says what (null: just print the usage). */
+    public static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

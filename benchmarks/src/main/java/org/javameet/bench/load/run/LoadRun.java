@@ -1,0 +1,308 @@
+package org.javameet.bench.load.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.javameet.bench.load.targets.Targets;
+
+/**
+ * One run: a target at one step (rooms x participants). Starts the server, joins the participants spread over
+ * the ramp-up, lets media settle, measures a window of {@code --duration} seconds between two snapshots while
+ * printing a progress line every second, then tears everything down.
+ */
+public final class LoadRun {
+    /** After everyone joined: time for subscriptions, keyframes and the JIT to settle before measuring. */
+    private static final long SETTLE_MILLIS = 3000;
+
+    private final LoadOptions options;
+    private final Target target;
+    private final int perRoom;
+    private final Path logDir;
+    private final List<LoadParticipant> participants = new ArrayList<>();
+    private final Map<LoadParticipant, Integer> roomOf = new HashMap<>();
+    private final List<StepResult.Progress> timeline = new ArrayList<>();
+    private volatile CompletableFuture<?>[] joins;
+    private long startNanos;
+
+    public LoadRun(LoadOptions options, Target target, int perRoom, Path logDir) {
+        this.options = options;
+        this.target = target;
+        this.perRoom = perRoom;
+        this.logDir = logDir;
+    }
+
+    public StepResult run() {
+        String label = target.label() + " " + options.rooms() + "x" + perRoom;
+        System.out.printf(Locale.ROOT, "=== %s: %d room(s) x %d participants (%d publishing), %d kbps video at %d fps, "
+                        + "%d s ramp-up, %d s measured, %.1f %% loss injected%n", target.label(), options.rooms(),
+                perRoom, options.publishersAt(perRoom), options.videoKbps(), options.fps(), options.rampUpSeconds(),
+                options.durationSeconds(), options.lossPercent());
+        TargetServer server = null;
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "load-run");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            server = Targets.start(target, options,
+                    logDir.resolve(target.label() + "-" + options.rooms() + "x" + perRoom));
+            return measure(server, timer);
+        } catch (Exception e) {
+            System.out.println("run " + label + " failed: " + e);
+            return StepResult.failed(target.label(), options, perRoom, String.valueOf(e.getMessage()));
+        } finally {
+            timer.shutdownNow();
+            closeAll();
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private StepResult measure(TargetServer server, ScheduledExecutorService timer) throws Exception {
+        String tag = Long.toString(ThreadLocalRandom.current().nextLong(1 << 20, 1 << 30), 36);
+        int publishers = options.publishersAt(perRoom);
+        for (int r = 0; r < options.rooms(); r++) {
+            for (int i = 0; i < perRoom; i++) {
+                LoadParticipant p = server.participant("load-" + tag + "-" + r, r * perRoom + i, i < publishers);
+                participants.add(p);
+                roomOf.put(p, r);
+            }
+        }
+        int n = participants.size();
+        joins = new CompletableFuture<?>[n];
+        long rampNanos = TimeUnit.SECONDS.toNanos(options.rampUpSeconds());
+        startNanos = System.nanoTime();
+        ProgressPrinter progress = new ProgressPrinter(server.pid());
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                progress.print();
+            } catch (RuntimeException e) {
+                System.out.println("progress: " + e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        for (int i = 0; i < n; i++) {
+            long at = n == 1 ? 0 : rampNanos * i / (n - 1);
+            long wait = at - (System.nanoTime() - startNanos);
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            joins[i] = participants.get(i).join();
+        }
+        int failed = 0;
+        String firstError = null;
+        for (CompletableFuture<?> j : joins) {
+            try {
+                j.get(45, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                failed++;
+                if (firstError == null) {
+                    firstError = String.valueOf(e.getCause() != null ? e.getCause() : e);
+                }
+            }
+        }
+        if (failed > 0) {
+            System.out.println(failed + " of " + n + " participants failed to join; first: " + firstError);
+        }
+        if (failed == n) {
+            throw new IllegalStateException("no participant joined: " + firstError);
+        }
+        server.allJoined(participants);
+        awaitMediaEverywhere();
+        Thread.sleep(SETTLE_MILLIS);
+
+        long pid = server.pid();
+        ProcStat.Sample cpu0 = pid > 0 ? ProcStat.sample(pid) : null;
+        ProcStat.Sample self0 = ProcStat.sample(ProcStat.self());
+        OptionalDouble fwd0 = server.forwardedCounter();
+        long t0 = System.nanoTime();
+        List<LoadParticipant.Snapshot> s0 = snapshots();
+        progress.windowStart = true;
+        Thread.sleep(TimeUnit.SECONDS.toMillis(options.durationSeconds()));
+        List<LoadParticipant.Snapshot> s1 = snapshots();
+        long t1 = System.nanoTime();
+        OptionalDouble fwd1 = server.forwardedCounter();
+        ProcStat.Sample cpu1 = pid > 0 ? ProcStat.sample(pid) : null;
+        ProcStat.Sample self1 = ProcStat.sample(ProcStat.self());
+        progress.windowStart = false;
+
+        double window = (t1 - t0) / 1e9;
+        WindowMath.Result w = WindowMath.compute(participants, roomOf, s0, s1);
+        double sfuCpuSeconds = cpu0 != null && cpu1 != null ? cpu1.cpuSeconds() - cpu0.cpuSeconds() : Double.NaN;
+        double sfuCpuPercent = cpu0 != null && cpu1 != null ? ProcStat.cpuPercent(cpu0, cpu1) : Double.NaN;
+        double harnessCpu = self0 != null && self1 != null ? ProcStat.cpuPercent(self0, self1) : Double.NaN;
+        double serverFwd = fwd0.isPresent() && fwd1.isPresent()
+                ? (fwd1.getAsDouble() - fwd0.getAsDouble()) / window : Double.NaN;
+        double perMillion = w.received() > 0 ? sfuCpuSeconds / (w.received() / 1e6) : Double.NaN;
+        int joined = n - failed;
+        List<StepResult.Progress> seconds;
+        synchronized (timeline) {
+            seconds = List.copyOf(timeline);
+        }
+        StepResult result = new StepResult(target.label(), options.rooms(), perRoom, publishers, options.videoKbps(),
+                options.fps(), options.lossPercent(), window, n, joined, w.joinMs()[0], w.joinMs()[1], w.joinMs()[2],
+                w.sent() / window, w.received() / window, serverFwd, w.expected() / window, w.lossPercent(),
+                w.worstLossPercent(), w.expected() > 0 ? 100.0 * w.received() / w.expected() : Double.NaN,
+                w.latencyMs()[0], w.latencyMs()[1], w.latencyMs()[2], w.latencyMs()[3], w.jitterMs(),
+                w.latencySamples(), w.nacksSent(), w.plisSent(), w.nacksReceived(), w.plisReceived(),
+                w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
+                failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds);
+        System.out.printf(Locale.ROOT, "--- %s %dx%d: %.0f pps forwarded, loss %.2f %%, latency p50 %.2f / p99 %.2f ms, "
+                        + "SFU %.1f %% CPU, %.2f CPU-s per million packets%n", target.label(), options.rooms(), perRoom,
+                result.forwardedPps(), result.lossPercent(), result.latencyMsP50(), result.latencyMsP99(),
+                result.sfuCpuPercent(), result.cpuSecondsPerMillion());
+        return result;
+    }
+
+    /**
+     * Waits (up to 30 s) until every participant receives every track it should (two per other publisher of its
+     * room), so the window measures steady forwarding, not subscriptions still being negotiated.
+     */
+    private void awaitMediaEverywhere() throws InterruptedException {
+        int[] publishersIn = new int[options.rooms()];
+        for (LoadParticipant p : participants) {
+            if (p.publishes()) {
+                publishersIn[roomOf.get(p)]++;
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int missing = -1;
+        while (System.nanoTime() < deadline) {
+            List<LoadParticipant.Snapshot> s = snapshots();
+            missing = 0;
+            for (int i = 0; i < participants.size(); i++) {
+                LoadParticipant p = participants.get(i);
+                int want = 2 * (publishersIn[roomOf.get(p)] - (p.publishes() ? 1 : 0));
+                int have = 0;
+                for (LoadParticipant.TrackSnapshot t : s.get(i).tracks()) {
+                    if (t.packets() > 0) {
+                        have++;
+                    }
+                }
+                if (have < want && joins[i].isDone() && !joins[i].isCompletedExceptionally()) {
+                    missing += want - have;
+                }
+            }
+            if (missing == 0) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        System.out.println("measuring anyway: " + missing + " tracks still without media after 30 s");
+    }
+
+    private List<LoadParticipant.Snapshot> snapshots() {
+        List<CompletableFuture<LoadParticipant.Snapshot>> fs = new ArrayList<>();
+        for (LoadParticipant p : participants) {
+            fs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.snapshot();
+                } catch (RuntimeException e) {
+                    return LoadParticipant.Snapshot.EMPTY;
+                }
+            }));
+        }
+        List<LoadParticipant.Snapshot> out = new ArrayList<>();
+        for (CompletableFuture<LoadParticipant.Snapshot> f : fs) {
+            out.add(f.join());
+        }
+        return out;
+    }
+
+    private void closeAll() {
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (LoadParticipant p : participants) {
+            fs.add(CompletableFuture.runAsync(p::close));
+        }
+        try {
+            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.out.println("closing participants: " + e);
+        }
+    }
+
+    /** The line printed every second, and the timeline the HTML report draws. */
+    private final class ProgressPrinter {
+        private final long pid;
+        private ProcStat.Sample lastCpu;
+        private ProcStat.Sample lastSelf;
+        private long[] lastSent;
+        private long[] lastReceived;
+        private long lastNanos;
+        volatile boolean windowStart;
+        double maxRssMb = Double.NaN;
+
+        ProgressPrinter(long pid) {
+            this.pid = pid;
+        }
+
+        void print() {
+            long now = System.nanoTime();
+            int n = participants.size();
+            long[] sent = new long[n];
+            long[] received = new long[n];
+            int connected = 0;
+            CompletableFuture<?>[] js = joins;
+            for (int i = 0; i < n; i++) {
+                if (js != null && js[i] != null && js[i].isDone() && !js[i].isCompletedExceptionally()) {
+                    connected++;
+                    LoadParticipant.Traffic t = participants.get(i).traffic();
+                    sent[i] = t.datagramsSent();
+                    received[i] = t.datagramsReceived();
+                }
+            }
+            ProcStat.Sample cpu = pid > 0 ? ProcStat.sample(pid) : null;
+            ProcStat.Sample self = ProcStat.sample(ProcStat.self());
+            double dt = lastNanos == 0 ? 0 : (now - lastNanos) / 1e9;
+            double sentPps = 0;
+            double recvPps = 0;
+            double expected = 0;
+            if (lastSent != null && dt > 0) {
+                int[] roomSize = new int[options.rooms()];
+                for (LoadParticipant p : participants) {
+                    roomSize[roomOf.get(p)]++;
+                }
+                long s = 0;
+                long r = 0;
+                for (int i = 0; i < n; i++) {
+                    long ds = sent[i] - lastSent[i];
+                    s += ds;
+                    r += received[i] - lastReceived[i];
+                    expected += (double) ds * (roomSize[roomOf.get(participants.get(i))] - 1);
+                }
+                sentPps = s / dt;
+                recvPps = r / dt;
+            }
+            double loss = expected > 0 ? Math.max(0, 100.0 * (1 - recvPps * dt / expected)) : 0;
+            double cpuPct = cpu != null && lastCpu != null ? ProcStat.cpuPercent(lastCpu, cpu) : Double.NaN;
+            double selfPct = self != null && lastSelf != null ? ProcStat.cpuPercent(lastSelf, self) : Double.NaN;
+            double rssMb = cpu != null ? cpu.rssKb() / 1024.0 : Double.NaN;
+            if (!Double.isNaN(rssMb) && (Double.isNaN(maxRssMb) || rssMb > maxRssMb)) {
+                maxRssMb = rssMb;
+            }
+            double t = (now - startNanos) / 1e9;
+            System.out.printf(Locale.ROOT, "[%s %dx%d %5.1fs%s] connected %d/%d | sent %6.0f pps | received %7.0f pps"
+                            + " | loss %5.2f %% | SFU CPU %5.1f %% RSS %4.0f MB | harness CPU %5.1f %%%n", target.label(),
+                    options.rooms(), perRoom, t, windowStart ? "*" : " ", connected, n, sentPps, recvPps, loss, cpuPct,
+                    rssMb, selfPct);
+            synchronized (timeline) {
+                timeline.add(new StepResult.Progress(Math.round(t * 10) / 10.0, connected, sentPps, recvPps, loss,
+                        cpuPct, rssMb, selfPct));
+            }
+            lastCpu = cpu;
+            lastSelf = self;
+            lastSent = sent;
+            lastReceived = received;
+            lastNanos = now;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.javameet.bench.load.run;
+
+import java.util.List;
+
+/**
+ * What one run (one target at one step) measured over its window: the report's row. Rates are per second of
+ * the window; latencies in milliseconds; NaN where a figure does not apply (no server pid, no metrics).
+ *
+ * @param forwardedPps media packets the receivers got, per second: what the SFU forwarded and delivered
+ * @param serverForwardedPps the server's own forwarded-packet counter (javameet's /metrics), per second
+ * @param expectedPps what the receivers should have got: each publisher's packets times its room's other members
+ * @param lossPercent residual loss: sequence gaps after retransmissions, over expected-by-sequence packets
+ * @param deliveryPercent forwardedPps over expectedPps
+ * @param jitterMs mean |difference| of consecutive one-way delays per track (RFC 3550 D without smoothing)
+ * @param cpuSecondsPerMillion the headline: SFU CPU-seconds per million forwarded (delivered) packets
+ * @param sfuCpuPercent of one core; the machine has {@code cores * 100}
+ */
+public record StepResult(String target, int rooms, int participantsPerRoom, int publishersPerRoom, int videoKbps,
+                         int fps, double lossInjectedPercent, double windowSeconds, int participants, int joined,
+                         double joinMsP50, double joinMsP95, double joinMsMax,
+                         double sentPps, double forwardedPps, double serverForwardedPps, double expectedPps,
+                         double lossPercent, double worstReceiverLossPercent, double deliveryPercent,
+                         double latencyMsP50, double latencyMsP95, double latencyMsP99, double latencyMsMax,
+                         double jitterMs, long latencySamples,
+                         long nacksSent, long plisSent, long nacksReceivedByPublishers,
+                         long plisReceivedByPublishers, long retransmissionsReceived,
+                         double sfuCpuSeconds, double sfuCpuPercent, double sfuRssMbMax, double cpuSecondsPerMillion,
+                         double harnessCpuPercent, String error, List<Progress> timeline) {
+
+    /** One progress line (one second). */
+    public record Progress(double t, int connected, double sentPps, double receivedPps, double lossPercent,
+                           double sfuCpuPercent, double sfuRssMb, double harnessCpuPercent) {
+    }
+
+    static StepResult failed(String target, LoadOptions o, int perRoom, String error) {
+        double nan = Double.NaN;
+        return new StepResult(target, o.rooms(), perRoom, o.publishersAt(perRoom), o.videoKbps(), o.fps(),
+                o.lossPercent(), 0, perRoom * o.rooms(), 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                nan, nan, nan, nan, nan, 0, 0, 0, 0, 0, 0, nan, nan, nan, nan, nan, error, List.of());
+    }
+}

@@ -1,0 +1,32 @@
+package org.javameet.bench.load.run;
+
+import java.util.List;
+import java.util.OptionalDouble;
+
+/** The server side of one run: started (or found) before the participants join, stopped after. */
+public interface TargetServer extends AutoCloseable {
+    Target target();
+
+    /** The process to watch in /proc, 0 when unknown (a server the harness did not start, without --server-pid). */
+    long pid();
+
+    /** A participant of {@code room}, not yet joined. */
+    LoadParticipant participant(String room, int index, boolean publisher) throws Exception;
+
+    /** Called once every participant has joined (Janus subscribes then, to every feed of the room). */
+    default void allJoined(List<LoadParticipant> participants) throws Exception {
+    }
+
+    /** The server's own count of forwarded RTP packets, when it exposes one. */
+    default OptionalDouble forwardedCounter() {
+        return OptionalDouble.empty();
+    }
+
+    @Override
+    void close();
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + "/bin/java");
+    }
+}

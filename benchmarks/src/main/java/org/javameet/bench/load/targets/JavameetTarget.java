@@ -1,0 +1,122 @@
+package org.javameet.bench.load.targets;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.javameet.bench.load.run.ChildProcess;
+import org.javameet.bench.load.run.LoadOptions;
+import org.javameet.bench.load.run.LoadParticipant;
+import org.javameet.bench.load.run.Target;
+import org.javameet.bench.load.run.TargetServer;
+import org.javameet.peer.PeerRuntime;
+
+/**
+ * javameet as the target: the server started from its jar on free loopback ports (or one already running),
+ * and peer-client {@link org.javameet.peer.Participant}s joining it.
+ */
+final class JavameetTarget implements TargetServer {
+    static final String FORWARDED_METRIC = "javameet_media_rtp_forwarded_total";
+
+    private final LoadOptions options;
+    private final ChildProcess child;
+    private final URI base;
+    private final long pid;
+    private final PeerRuntime runtime;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private JavameetTarget(LoadOptions options, ChildProcess child, URI base, long pid) {
+        this.options = options;
+        this.child = child;
+        this.base = base;
+        this.pid = pid;
+        // DTLS handshakes block a thread each for a few round trips; with only a few threads, queued handshakes
+        // of a fast ramp-up hit peer-client's 10 s handshake timeout on a busy machine
+        this.runtime = new PeerRuntime(options.clientLoops(), 16);
+    }
+
+    static JavameetTarget start(LoadOptions options, Path logDir) throws IOException {
+        if (!options.startServer()) {
+            return new JavameetTarget(options, null, options.serverUrl(), options.serverPid());
+        }
+        Path jar = Path.of(options.javameetJar());
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(jar + " not found: build it first (mvn -B -o -pl signaling -am package -DskipTests)");
+        }
+        int httpPort = ChildProcess.freeTcpPort();
+        int mediaPort = ChildProcess.freeUdpPort();
+        List<String> cmd = new ArrayList<>(List.of(TargetServer.javaBinary(), "-jar", jar.toString(),
+                "--http-address", "127.0.0.1", "--http-port", Integer.toString(httpPort),
+                "--media-port", Integer.toString(mediaPort), "--public-address", "127.0.0.1",
+                "--local-address", "127.0.0.1", "--log-level", "warn"));
+        ChildProcess c = ChildProcess.start("javameet", cmd, logDir.resolve("javameet.log"));
+        URI base = URI.create("http://127.0.0.1:" + httpPort);
+        JavameetTarget t = new JavameetTarget(options, c, base, c.pid());
+        try {
+            c.awaitReady(() -> ChildProcess.httpOk(t.http, base.resolve("/healthz")), Duration.ofSeconds(90));
+        } catch (IOException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    @Override
+    public Target target() {
+        return Target.JAVAMEET;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public LoadParticipant participant(String room, int index, boolean publisher) {
+        URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
+        return new JavameetParticipant(runtime, ws, room, "p" + index, publisher, options);
+    }
+
+    @Override
+    public OptionalDouble forwardedCounter() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? metric(r.body(), FORWARDED_METRIC) : OptionalDouble.empty();
+        } catch (IOException e) {
+            return OptionalDouble.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalDouble.empty();
+        }
+    }
+
+    /** The value of an unlabelled sample in Prometheus text format. */
+    static OptionalDouble metric(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                try {
+                    return OptionalDouble.of(Double.parseDouble(line.substring(name.length() + 1).trim()));
+                } catch (NumberFormatException e) {
+                    return OptionalDouble.empty();
+                }
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+        if (child != null) {
+            child.close();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.javameet.bench.load.targets;
+
+import java.nio.file.Path;
+import org.javameet.bench.load.run.LoadOptions;
+import org.javameet.bench.load.run.Target;
+import org.javameet.bench.load.run.TargetServer;
+
+/** Starts the server side of a run for a {@link Target}. */
+public final class Targets {
+    private Targets() {
+    }
+
+    public static TargetServer start(Target target, LoadOptions options, Path logDir) throws Exception {
+        return switch (target) {
+            case JAVAMEET -> JavameetTarget.start(options, logDir);
+            case BASELINE -> BaselineTarget.start(options, logDir);
+            case JANUS -> JanusTarget.start(options, logDir);
+        };
+    }
+}

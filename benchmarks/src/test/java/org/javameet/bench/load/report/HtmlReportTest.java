@@ -1,0 +1,59 @@
+package org.javameet.bench.load.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.javameet.bench.load.run.LoadOptions;
+import org.javameet.bench.load.run.MachineInfo;
+import org.javameet.bench.load.run.StepResult;
+import org.junit.jupiter.api.Test;
+
+class HtmlReportTest {
+    private static StepResult result(String target, double cpuPerMillion) {
+        return new StepResult(target, 1, 4, 4, 500, 30, 0, 30, 4, 4, 120, 200, 250, 440, 1320, 1320, 1320, 0, 0,
+                100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, null,
+                List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)));
+    }
+
+    @Test
+    void selfContainedWithChartsAndRatio() {
+        Report r = new Report("now", new MachineInfo("cpu <x>", 2, 1024, "Linux", "jvm", 1.0), List.of("scenario"),
+                List.of(result("baseline", 10), result("javameet", 25)));
+        String html = HtmlReport.render(r);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertTrue(html.contains("<svg"));
+        assertTrue(html.contains("cpu &lt;x&gt;"), "escaped");
+        assertFalse(html.contains("<script"), "no script");
+        assertFalse(html.contains("http://") && !html.contains("xmlns='http://www.w3.org/2000/svg'"));
+        assertFalse(html.contains("src="), "no external resources");
+        assertTrue(html.contains("<td>2.50</td>"), "javameet / baseline ratio in the table");
+    }
+
+    @Test
+    void niceAxisCeilings() {
+        assertEquals(1, Svg.niceCeil(0));
+        assertEquals(2, Svg.niceCeil(1.3));
+        assertEquals(250, Svg.niceCeil(210));
+        assertEquals(1000, Svg.niceCeil(1000));
+    }
+
+    @Test
+    void optionsEnforceHardLimits() {
+        assertEquals(List.of(10, 20, 40), LoadOptions.parse(new String[] {"--steps", "10,20,40"}).steps());
+        assertThrowsUsage("--duration", "601");
+        assertThrowsUsage("--participants", "1001");
+        assertThrowsUsage("--server-url", "http://10.0.0.1:8080");
+        assertThrowsUsage("--target", "mediasoup");
+    }
+
+    private static void assertThrowsUsage(String option, String value) {
+        try {
+            LoadOptions.parse(new String[] {option, value});
+        } catch (LoadOptions.UsageException | IllegalArgumentException e) {
+            return;
+        }
+        throw new AssertionError(option + " " + value + " accepted");
+    }
+}

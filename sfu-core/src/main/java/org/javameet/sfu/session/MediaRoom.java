@@ -1,0 +1,293 @@
+package org.javameet.sfu.session;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.router.Producer;
+import org.javameet.sfu.router.Publisher;
+import org.javameet.sfu.router.Router;
+import org.javameet.sfu.router.Subscriber;
+import org.javameet.sfu.sdp.SdpException;
+import org.javameet.sfu.transport.WebRtcTransport;
+import org.javameet.sfu.webrtc.PublishNegotiation;
+import org.javameet.sfu.webrtc.PublishedTrack;
+import org.javameet.sfu.webrtc.RemoteTransportParams;
+import org.javameet.sfu.webrtc.SubscribeNegotiation;
+
+/**
+ * The media side of one meeting, as signaling needs it: members publish (offer → answer), receive
+ * subscribe offers one at a time and answer them, and leave. Everything about transports, routers and SDP
+ * stays behind this class.
+ *
+ * <p>Threading: any thread. Its own state is guarded by its monitor; router work is queued onto the media
+ * loop with {@link Router#execute}, which never blocks, so a caller may hold its own lock while calling in.
+ * The listener is called on the media loop without this monitor held.
+ */
+public final class MediaRoom {
+    public interface Listener {
+        /** A member's transport closed on its own (consent expired, DTLS failed). Media loop. */
+        void onTransportClosed(String participantId, String transportId, String reason);
+    }
+
+    /** One member's media: their publish side and their subscribe side. */
+    private static final class Member {
+        final String id;
+        WebRtcTransport publishTransport;
+        long publishSdpVersion;
+        /** Published tracks by mid, in the order the publisher offered them. */
+        final Map<String, PublishedTrack> publishedTracks = new LinkedHashMap<>();
+        /** The publisher's label of each track, by mid. */
+        final Map<String, String> labels = new HashMap<>();
+        final SubscribeSession subscribe = new SubscribeSession();
+
+        Member(String id) {
+            this.id = id;
+        }
+
+        /** Producer ids are "{participantId}/{mid}". */
+        String producerId(String mid) {
+            return id + "/" + mid;
+        }
+
+        String trackId(PublishedTrack t) {
+            return id + "-" + t.kind().sdpName() + "-" + t.mid();
+        }
+    }
+
+    private final String name;
+    private final MediaServer media;
+    private final Router router;
+    private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private boolean closed;
+
+    MediaRoom(String name, MediaServer media, Listener listener) {
+        this.name = name;
+        this.media = media;
+        this.router = new Router(name, media.loop(),
+                (participantId, link, reason) -> listener.onTransportClosed(participantId, link.id(), reason),
+                Router.DEFAULT_MAX_INCOMING_BITRATE);
+    }
+
+    public String name() { return name; }
+
+    /**
+     * Adds a member; what the others already publish is queued for their first subscribe offer
+     * ({@link #nextSubscribeOffer}). Ids are the caller's and must be unique.
+     */
+    public synchronized void join(String participantId) {
+        if (closed || members.containsKey(participantId)) {
+            throw new IllegalStateException("cannot join " + participantId + " to media room " + name);
+        }
+        Member m = new Member(participantId);
+        for (Member o : members.values()) {
+            for (PublishedTrack t : o.publishedTracks.values()) {
+                m.subscribe.add(o.producerId(t.mid()), o.id, t.kind(), o.trackId(t), o.labels.get(t.mid()));
+            }
+        }
+        members.put(participantId, m);
+    }
+
+    /**
+     * Answers a member's publish offer and updates what they publish: tracks gone (or with a new SSRC) are
+     * closed and made inactive in every other member's subscribe connection, new ones are added there.
+     * Afterwards the others may have a subscribe offer due.
+     *
+     * @param labeler names each offered track; it runs before anything changes, and what it throws refuses the offer
+     */
+    public synchronized <E extends Exception> PublishResult publish(String participantId, String offerSdp,
+                                                                    TrackLabeler<E> labeler)
+            throws MediaSessionException, E {
+        Member p = member(participantId);
+        if (p.publishTransport == null) {
+            WebRtcTransport t = media.createTransport(name + "/" + p.id + "/publish");
+            p.publishTransport = t;
+            router.execute(() -> router.createPublisher(p.id, t));
+        }
+        PublishNegotiation.Result result;
+        try {
+            result = PublishNegotiation.answer(offerSdp, p.publishTransport.local(), sdpSessionId, ++p.publishSdpVersion);
+        } catch (SdpException e) {
+            throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "publish offer: " + e.getMessage());
+        }
+        List<TrackRef> refs = new ArrayList<>();
+        for (PublishedTrack t : result.tracks()) {
+            refs.add(new TrackRef(t.mid(), t.kind().sdpName()));
+        }
+        Map<String, String> labelByMid = labeler.label(List.copyOf(refs));
+        p.publishTransport.setRemote(result.remote());
+
+        Map<String, PublishedTrack> now = new LinkedHashMap<>();
+        for (PublishedTrack t : result.tracks()) {
+            now.put(t.mid(), t);
+        }
+        List<String> removed = new ArrayList<>();
+        for (String mid : p.publishedTracks.keySet()) {
+            PublishedTrack old = p.publishedTracks.get(mid);
+            PublishedTrack nu = now.get(mid);
+            if (nu == null || nu.mediaSsrc() != old.mediaSsrc()) {
+                removed.add(mid);
+            }
+        }
+        List<PublishedTrack> added = new ArrayList<>();
+        for (PublishedTrack t : now.values()) {
+            PublishedTrack old = p.publishedTracks.get(t.mid());
+            if (old == null || old.mediaSsrc() != t.mediaSsrc() || removed.contains(t.mid())) {
+                added.add(t);
+            }
+        }
+        for (String mid : removed) {
+            String producerId = p.producerId(mid);
+            p.publishedTracks.remove(mid);
+            p.labels.remove(mid);
+            router.execute(() -> {
+                Producer pr = router.producer(producerId);
+                if (pr != null) {
+                    router.closeProducer(pr);
+                }
+            });
+            for (Member o : members.values()) {
+                if (o != p) {
+                    o.subscribe.deactivate(producerId);
+                }
+            }
+        }
+        for (PublishedTrack t : now.values()) {
+            String label = labelByMid.get(t.mid());
+            if (!added.contains(t) && !label.equals(p.labels.put(t.mid(), label))) {
+                for (Member o : members.values()) { // relabelled, e.g. a camera track now shows a screen
+                    o.subscribe.relabel(p.producerId(t.mid()), label);
+                }
+            }
+        }
+        for (PublishedTrack t : added) {
+            p.publishedTracks.put(t.mid(), t);
+            p.labels.put(t.mid(), labelByMid.get(t.mid()));
+            String producerId = p.producerId(t.mid());
+            router.execute(() -> {
+                Publisher pub = router.publisher(p.id);
+                if (pub != null) {
+                    router.createProducer(pub, producerId, ForwardingParams.producer(t));
+                }
+            });
+            for (Member o : members.values()) {
+                if (o != p) {
+                    o.subscribe.add(producerId, p.id, t.kind(), p.trackId(t), labelByMid.get(t.mid()));
+                }
+            }
+        }
+        List<PublishResult.RejectedSection> rejected = new ArrayList<>();
+        for (PublishNegotiation.Rejection r : result.rejected()) {
+            rejected.add(new PublishResult.RejectedSection(r.mid(), r.media(), r.reason().code(), r.detail()));
+        }
+        return new PublishResult(result.answerSdp(), Map.copyOf(p.labels), List.copyOf(rejected));
+    }
+
+    /**
+     * The member's next subscribe offer, or null when nothing changed since the last one, one is still
+     * awaiting its answer, or there is nothing to receive yet. Creates the subscribe transport with the first offer.
+     */
+    public synchronized SubscribeOffer nextSubscribeOffer(String participantId) {
+        Member p = members.get(participantId);
+        if (p == null) {
+            return null;
+        }
+        SubscribeSession s = p.subscribe;
+        if (!s.offerDue()) {
+            return null;
+        }
+        if (s.transport == null) {
+            WebRtcTransport t = media.createTransport(name + "/" + p.id + "/subscribe");
+            s.transport = t;
+            router.execute(() -> router.createSubscriber(p.id, t));
+        }
+        s.beginOffer();
+        String sdp = SubscribeNegotiation.offer(s.transport.local(), sdpSessionId, s.version, s.pendingTracks);
+        return new SubscribeOffer(sdp, s.version, s.pendingOfferedTracks());
+    }
+
+    /**
+     * The browser's answer to the outstanding subscribe offer. Consumers for its new m-sections start only
+     * now, once the browser knows their SSRCs, so their first keyframe is not lost. Afterwards another offer
+     * may be due.
+     */
+    public synchronized void acceptSubscribeAnswer(String participantId, String answerSdp, long version)
+            throws MediaSessionException {
+        Member p = member(participantId);
+        SubscribeSession s = p.subscribe;
+        if (s.pendingVersion == 0 || version != s.pendingVersion) {
+            throw new MediaSessionException(MediaSessionException.Reason.STALE_ANSWER,
+                    "no subscribe offer with version " + version + " is pending"
+                            + (s.pendingVersion == 0 ? "" : " (pending: " + s.pendingVersion + ")"));
+        }
+        RemoteTransportParams remote;
+        try {
+            remote = SubscribeNegotiation.readAnswer(answerSdp, s.pendingTracks);
+        } catch (SdpException e) {
+            throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "subscribe answer: " + e.getMessage());
+        }
+        if (!s.remoteSet) {
+            s.transport.setRemote(remote);
+            s.remoteSet = true;
+        }
+        s.pendingVersion = 0;
+        Set<String> offeredMids = new HashSet<>();
+        for (SubscribeNegotiation.Track t : s.pendingTracks) {
+            if (t.active()) {
+                offeredMids.add(t.mid());
+            }
+        }
+        for (SubscribeSession.Slot slot : s.slots) {
+            if (!slot.consumerCreated && slot.track.active() && offeredMids.contains(slot.track.mid())) {
+                slot.consumerCreated = true;
+                SubscribeNegotiation.Track t = slot.track;
+                String producerId = slot.producerId;
+                router.execute(() -> {
+                    Producer pr = router.producer(producerId);
+                    Subscriber sub = router.subscriber(p.id);
+                    if (pr != null && sub != null) {
+                        router.createConsumer(sub, pr, ForwardingParams.consumer(t, pr.params()));
+                    }
+                });
+            }
+        }
+    }
+
+    /** Closes the member's media and makes their tracks inactive for everyone else; idempotent. */
+    public synchronized void remove(String participantId) {
+        Member p = members.remove(participantId);
+        if (p == null) {
+            return;
+        }
+        router.execute(() -> router.closeParticipant(participantId));
+        for (String mid : p.publishedTracks.keySet()) {
+            for (Member o : members.values()) {
+                o.subscribe.deactivate(p.producerId(mid));
+            }
+        }
+    }
+
+    /** Closes every transport; the room cannot be used afterwards. Idempotent. */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        members.clear();
+        router.execute(router::close);
+    }
+
+    private Member member(String participantId) {
+        Member m = members.get(participantId);
+        if (m == null) {
+            throw new IllegalStateException(participantId + " is not a member of media room " + name);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,234 @@
+package org.javameet.sfu.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.sdp.MediaDescription;
+import org.javameet.sfu.sdp.SessionDescription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The media session as signaling drives it: publish, subscribe offers one at a time, answers, leaving. Runs over
+ * a real media server on a loopback port, but without any browser, WebSocket or HTTP.
+ */
+class MediaRoomTest {
+    private static final TrackLabeler<RuntimeException> DEFAULT_LABELS = tracks -> {
+        Map<String, String> out = new HashMap<>();
+        for (TrackRef t : tracks) {
+            out.put(t.mid(), t.audio() ? "microphone" : "camera");
+        }
+        return out;
+    };
+
+    private MediaServer server;
+    private MediaRoom room;
+    private final BlockingQueue<String> closedTransports = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        server = new MediaServer(new MediaServer.Options(lo, 0, List.of(lo)),
+                MediaMetrics.noop(), DtlsCertificate.generate());
+        server.start();
+        room = new MediaRooms(server).create("test",
+                (participant, transport, reason) -> closedTransports.add(participant + " " + transport + ": " + reason));
+    }
+
+    @AfterEach
+    void stop() {
+        if (room != null) {
+            room.close();
+        }
+        server.close();
+    }
+
+    static String chromiumOffer() throws IOException {
+        try (InputStream in = MediaRoomTest.class.getResourceAsStream("/sdp/chromium-156-publish-offer.sdp")) {
+            assertNotNull(in, "fixture missing");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The same offer with its video m-section no longer sending (the camera track was removed). */
+    static String audioOnlyOffer() throws IOException {
+        String sdp = chromiumOffer();
+        int video = sdp.indexOf("m=video");
+        return sdp.substring(0, video) + sdp.substring(video).replaceFirst("a=sendonly", "a=inactive");
+    }
+
+    /** What a browser answers to a subscribe offer: every mid accepted, recvonly, DTLS client. */
+    static String answer(SubscribeOffer offer) throws Exception {
+        StringBuilder sb = new StringBuilder("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
+        for (MediaDescription m : SessionDescription.parse(offer.sdp()).media()) {
+            sb.append("m=").append(m.media()).append(" 9 UDP/TLS/RTP/SAVPF ").append(m.formats().get(0))
+                    .append("\r\nc=IN IP4 0.0.0.0\r\na=mid:").append(m.mid())
+                    .append("\r\na=ice-ufrag:brow\r\na=ice-pwd:browserpasswordbrowserpw\r\n")
+                    .append("a=fingerprint:sha-256 01:02:03\r\na=setup:active\r\na=recvonly\r\n");
+        }
+        return sb.toString();
+    }
+
+    private static List<String> summary(SubscribeOffer offer) {
+        return offer.tracks().stream()
+                .map(t -> t.mid() + " " + t.publisherId() + " " + t.kind() + " " + (t.active() ? "active" : "inactive")
+                        + " " + t.label())
+                .toList();
+    }
+
+    /** Ada publishes her camera and microphone; Bob's first subscribe offer for them is answered. */
+    private void bobReceivesAda() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        SubscribeOffer first = room.nextSubscribeOffer("bob");
+        room.acceptSubscribeAnswer("bob", answer(first), first.version());
+    }
+
+    @Test
+    void publishingOffersTheTracksToEveryoneElseButThePublisher() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        PublishResult r = room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+
+        SessionDescription answer = SessionDescription.parse(r.answerSdp());
+        assertEquals("recvonly", answer.media().get(0).direction());
+        assertEquals(Map.of("0", "microphone", "1", "camera"), r.labels());
+        assertNull(room.nextSubscribeOffer("ada"), "nothing to receive yet");
+
+        SubscribeOffer offer = room.nextSubscribeOffer("bob");
+        assertEquals(1, offer.version());
+        assertEquals(List.of("0 ada audio active microphone", "1 ada video active camera"), summary(offer));
+        SessionDescription sd = SessionDescription.parse(offer.sdp());
+        assertEquals("BUNDLE 0 1", sd.attribute("group"));
+        assertEquals("ada ada-video-1", sd.media().get(1).attribute("msid"));
+        assertNull(room.nextSubscribeOffer("bob"), "nothing changed since");
+    }
+
+    @Test
+    void oneOfferAtATimeAndChangesQueueBehindIt() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        room.join("cy");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        SubscribeOffer first = room.nextSubscribeOffer("cy");
+        room.publish("bob", chromiumOffer(), DEFAULT_LABELS);
+        assertNull(room.nextSubscribeOffer("cy"), "the first offer still waits for its answer");
+
+        MediaSessionException stale = assertThrows(MediaSessionException.class,
+                () -> room.acceptSubscribeAnswer("cy", answer(first), first.version() + 1));
+        assertEquals(MediaSessionException.Reason.STALE_ANSWER, stale.reason());
+        assertEquals("no subscribe offer with version 2 is pending (pending: 1)", stale.getMessage());
+
+        room.acceptSubscribeAnswer("cy", answer(first), first.version());
+        SubscribeOffer second = room.nextSubscribeOffer("cy");
+        assertEquals(2, second.version());
+        assertEquals(List.of("0 ada audio active microphone", "1 ada video active camera",
+                "2 bob audio active microphone", "3 bob video active camera"), summary(second));
+
+        MediaSessionException again = assertThrows(MediaSessionException.class,
+                () -> room.acceptSubscribeAnswer("cy", answer(first), first.version()));
+        assertEquals(MediaSessionException.Reason.STALE_ANSWER, again.reason());
+    }
+
+    @Test
+    void aLateJoinerIsOfferedWhatIsAlreadyPublished() throws Exception {
+        room.join("ada");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        room.join("bob");
+        assertEquals(List.of("0 ada audio active microphone", "1 ada video active camera"),
+                summary(room.nextSubscribeOffer("bob")));
+    }
+
+    @Test
+    void aRemovedTrackStaysInactiveAndItsMidIsNotReused() throws Exception {
+        bobReceivesAda();
+
+        PublishResult r = room.publish("ada", audioOnlyOffer(), DEFAULT_LABELS);
+        assertEquals(Map.of("0", "microphone"), r.labels());
+        SubscribeOffer second = room.nextSubscribeOffer("bob");
+        assertEquals(List.of("0 ada audio active microphone", "1 ada video inactive camera"), summary(second));
+        room.acceptSubscribeAnswer("bob", answer(second), second.version());
+
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS); // the camera is back: a new m-section
+        assertEquals(List.of("0 ada audio active microphone", "1 ada video inactive camera",
+                "2 ada video active camera"), summary(room.nextSubscribeOffer("bob")));
+    }
+
+    @Test
+    void relabellingATrackSendsANewOffer() throws Exception {
+        bobReceivesAda();
+
+        PublishResult r = room.publish("ada", chromiumOffer(), tracks -> Map.of("0", "microphone", "1", "screen"));
+        assertEquals("screen", r.labels().get("1"));
+        assertEquals(List.of("0 ada audio active microphone", "1 ada video active screen"),
+                summary(room.nextSubscribeOffer("bob")));
+    }
+
+    @Test
+    void leavingMakesTheTracksInactiveForTheOthers() throws Exception {
+        bobReceivesAda();
+
+        room.remove("ada");
+        room.remove("ada"); // idempotent
+        assertEquals(List.of("0 ada audio inactive microphone", "1 ada video inactive camera"),
+                summary(room.nextSubscribeOffer("bob")));
+        assertNull(room.nextSubscribeOffer("ada"), "not a member any more");
+    }
+
+    @Test
+    void aRefusedOfferChangesNothing() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        MediaSessionException bad = assertThrows(MediaSessionException.class,
+                () -> room.publish("ada", "v=0\r\nnonsense", DEFAULT_LABELS));
+        assertEquals(MediaSessionException.Reason.BAD_SDP, bad.reason());
+        assertTrue(bad.getMessage().startsWith("publish offer: "), bad.getMessage());
+
+        IllegalArgumentException refused = new IllegalArgumentException("no such label");
+        assertSame(refused, assertThrows(IllegalArgumentException.class,
+                () -> room.publish("ada", chromiumOffer(), tracks -> { throw refused; })));
+        assertNull(room.nextSubscribeOffer("bob"), "no track was added");
+    }
+
+    @Test
+    void aBadSubscribeAnswerKeepsTheOfferPending() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        SubscribeOffer offer = room.nextSubscribeOffer("bob");
+        MediaSessionException bad = assertThrows(MediaSessionException.class,
+                () -> room.acceptSubscribeAnswer("bob", "v=0\r\n", offer.version()));
+        assertEquals(MediaSessionException.Reason.BAD_SDP, bad.reason());
+        assertTrue(bad.getMessage().startsWith("subscribe answer: "), bad.getMessage());
+        room.acceptSubscribeAnswer("bob", answer(offer), offer.version());
+        assertNull(room.nextSubscribeOffer("bob"), "answered: nothing due");
+    }
+
+    @Test
+    void aTransportClosingOnItsOwnIsReportedWithItsParticipant() throws Exception {
+        room.join("ada");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        server.close(); // closes every transport, as a consent timeout closes one
+        assertEquals("ada test/ada/publish: server shutting down", closedTransports.poll(5, TimeUnit.SECONDS));
+        room = null; // its media loop is gone: nothing left to close
+    }
+}
