@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of javameet: unit, handler and loopback integration tests, the Nix evaluation tests,
-# the Nix package's Maven lock, then the browser tests (headless Chromium) inside a network namespace that
-# has only loopback, so neither Chromium nor the server can reach anything but this machine.
+# Runs every test of javameet: the web client's Node unit tests; unit, handler and loopback integration
+# tests; the Nix evaluation tests; the Nix package's Maven lock; then the browser tests (headless Chromium)
+# inside a network namespace that has only loopback, so neither Chromium nor the server can reach anything
+# but this machine.
 # On a fresh Debian machine it first installs what the tests need (as root; otherwise it names the packages).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +18,7 @@ command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v git >/dev/null || need+=(git)
+command -v node >/dev/null || need+=(nodejs)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh needs these Debian packages: ${need[*]}" >&2
@@ -28,6 +30,9 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}"
 fi
+
+echo "== web client unit tests (node --test: the pure modules, no browser)"
+node --test web-client/src/test/js/*.test.mjs
 
 echo "== unit and integration tests (and the server jar)"
 mvn -B -ntp install
