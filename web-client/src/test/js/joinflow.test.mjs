@@ -99,7 +99,7 @@ function setup({ random = () => 0.5 } = {}) {
     onJoined: () => { events.joined++; flow.mediaState('publish', 'new'); },
     onLost: (reason) => events.lost.push(reason),
     onRefused: (code, message) => events.refused.push([code, message]),
-  }, { clock, random });
+  }, { clock, random, log: { warn: () => {} } });
   flow.subscribe((s) => { if (events.states[events.states.length - 1] !== s.state) events.states.push(s.state); });
   return { clock, server, flow, events };
 }

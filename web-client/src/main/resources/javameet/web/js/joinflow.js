@@ -85,10 +85,14 @@ export class Backoff {
  */
 
 export class JoinFlow {
-  /** @param {FlowHooks} hooks @param {{clock?: Clock, random?: () => number}} [opts] */
-  constructor(hooks, { clock = realClock, random = Math.random } = {}) {
+  /**
+   * @param {FlowHooks} hooks
+   * @param {{clock?: Clock, random?: () => number, log?: {warn: (...a: any[]) => void}}} [opts]
+   */
+  constructor(hooks, { clock = realClock, random = Math.random, log = console } = {}) {
     this.hooks = hooks;
     this.clock = clock;
+    this.log = log;
     this.backoff = new Backoff({ random });
     /** @type {FlowState} */
     this.state = 'connecting';
@@ -189,7 +193,7 @@ export class JoinFlow {
         return conn;
       } catch (e) {
         conn.close();
-        console.warn(`signaling: ${e.message}`);
+        this.log.warn(`signaling: ${e.message}`);
         await this.waitToRetry(REASONS.unreachable);
       }
     }
@@ -213,7 +217,7 @@ export class JoinFlow {
     this.reason = reason;
     if (this.backoff.failures >= PROBLEM_AFTER) this.problem = reason;
     this.retryAt = this.clock.now() + delay;
-    console.warn(`${reason}; attempt ${this.backoff.failures} failed, retrying in ${(delay / 1000).toFixed(1)} s`);
+    this.log.warn(`${reason}; attempt ${this.backoff.failures} failed, retrying in ${(delay / 1000).toFixed(1)} s`);
     this.emit();
     await new Promise((resolve) => this.clock.setTimeout(resolve, delay));
     this.retryAt = null;
