@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  JoinFlow, Backoff, BACKOFF, HEALTHY_MS, PROBLEM_AFTER, REASONS,
+  JoinFlow, Backoff, BACKOFF, HEALTHY_MS, PROBLEM_AFTER, REASONS, statusLine,
 } from '../../main/resources/javameet/web/js/joinflow.js';
 
 /** Timers that fire only when the test advances time. */
@@ -136,9 +136,11 @@ test('an unreachable server: retries back off, and the user is told after three 
   await clock.advance(0);
   assert.equal(flow.state, 'connecting');
   assert.equal(flow.problem, null, 'one failure is not yet worth a message');
+  assert.equal(statusLine(flow.snapshot()), 'Cannot reach the server — reconnecting…');
   await clock.advance(500 + 1000);
   assert.equal(flow.backoff.failures, PROBLEM_AFTER);
   assert.equal(flow.problem, REASONS.unreachable);
+  assert.equal(statusLine(flow.snapshot()), 'Cannot reach the server — still trying…');
   await clock.advance(10 * 60_000);
   assert.deepEqual(waits.slice(0, 9).map((w) => w.ms), [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
   const attemptsIn10Min = server.conns.length;
@@ -174,6 +176,8 @@ test('media that never connects: the rejoin backs off although every welcome arr
   }
   assert.deepEqual(waits.map((w) => w.ms), [500, 1000, 2000, 4000, 8000, 16000]);
   assert.equal(events.joined, 7);
+  assert.equal(statusLine(flow.snapshot()),
+    'Media cannot connect: UDP to the server may be blocked — waiting for media to connect…');
   assert.equal(server.conns.length, 7, 'one new socket per rejoin');
   assert.equal(flow.problem, REASONS.mediaBlocked);
   assert.match(flow.problem, /UDP to the server may be blocked/);
@@ -252,9 +256,11 @@ test('a dropped socket in the meeting reconnects and rejoins with the password',
   await settle();
   assert.equal(flow.state, 'connecting');
   assert.deepEqual(events.lost, [`${REASONS.socketClosed} (1006)`]);
+  assert.equal(statusLine(flow.snapshot()), 'The connection to the server was lost (1006) — reconnecting…');
   assert.equal(flow.snapshot().connected, false);
   await clock.advance(600);
   assert.equal(flow.state, 'joined');
+  assert.equal(statusLine(flow.snapshot()), null, 'one failure: no banner once back');
   assert.deepEqual(server.joins.map((j) => j.password), [null, 'pw', 'pw']);
 });
 

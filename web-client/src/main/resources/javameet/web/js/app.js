@@ -3,7 +3,7 @@
 
 import { SignalingConnection, signalingUrl, pageToken, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
 import { buildConfig, DEFAULT_INTERFACE_CONFIG } from './config.js';
-import { JoinFlow } from './joinflow.js';
+import { JoinFlow, statusLine } from './joinflow.js';
 import { MediaSession } from './session.js';
 import { getLocalMedia, savedDisplayName, savedDevices, LevelMeter } from './media.js';
 import { Prejoin } from './prejoin.js';
@@ -92,15 +92,6 @@ const VIEW_OF = {
   password: 'password', joined: 'meeting', left: 'left', error: 'error',
 };
 
-/** What the status banner says. @param {import('./joinflow.js').FlowSnapshot} s */
-export function bannerText(s) {
-  if (s.state === 'left' || s.state === 'error') return null;
-  // Once rejoined, only media is left to connect: say so rather than "reconnecting".
-  if (s.problem) return `${s.problem} — ${s.state === 'joined' ? 'waiting for media to connect' : 'still trying'}…`;
-  if (s.reconnecting || s.retryAt != null) return `${s.reason ?? 'Connection lost'} — reconnecting…`;
-  return null;
-}
-
 class RoomApp {
   constructor(room, hook) {
     this.room = room;
@@ -184,7 +175,7 @@ class RoomApp {
     showView(VIEW_OF[s.state]);
     if (s.state === 'joining') $('connecting-text').textContent = 'Joining…';
     if (s.state === 'connecting') $('connecting-text').textContent = s.problem ?? (s.reconnecting ? 'Reconnecting…' : 'Connecting…');
-    banner(bannerText(s));
+    banner(statusLine(s));
     this.prejoin?.setJoinable(s.connected);
     if (s.state === 'password' && this.lastState !== 'password') {
       askPassword(s.passwordWrong).then((pw) => this.flow.submitPassword(pw));

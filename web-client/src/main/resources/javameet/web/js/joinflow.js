@@ -74,6 +74,18 @@ export class Backoff {
  */
 
 /**
+ * The status banner's text for a snapshot, or null for none.
+ * @param {FlowSnapshot} s
+ */
+export function statusLine(s) {
+  if (s.state === 'left' || s.state === 'error') return null;
+  // Once rejoined, only media is left to connect: say so rather than "reconnecting".
+  if (s.problem) return `${s.problem} — ${s.state === 'joined' ? 'waiting for media to connect' : 'still trying'}…`;
+  if (s.reconnecting || s.retryAt != null) return `${s.reason ?? 'Connection lost'} — reconnecting…`;
+  return null;
+}
+
+/**
  * @typedef {Object} FlowHooks
  * @property {() => SignalingConnection} open a new, unopened connection
  * @property {(welcome: WelcomeMessage, conn: SignalingConnection) => void} [onWelcome] a connection is ready
