@@ -2,7 +2,7 @@
 // to the join / reconnect state machine (joinflow.js) and exposes window.javameet for automated tests.
 
 import { SignalingConnection, signalingUrl, pageToken, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
-import { buildConfig, DEFAULT_INTERFACE_CONFIG } from './config.js';
+import { buildConfig } from './config.js';
 import { JoinFlow, statusLine } from './joinflow.js';
 import { MediaSession } from './session.js';
 import { getLocalMedia, savedDisplayName, savedDevices, LevelMeter } from './media.js';
@@ -15,28 +15,8 @@ import { ChatPanel } from './chat.js';
 import { ParticipantsPanel } from './participants.js';
 import { StatsMonitor } from './quality.js';
 import { ACCESS_PAGES, askPassword } from './access.js';
-import { $, showView, toast, banner } from './ui.js';
-
-// ---------- small UI helpers ----------
-
-function applyBranding(interfaceConfig, room) {
-  const appName = interfaceConfig.appName || DEFAULT_INTERFACE_CONFIG.appName;
-  $('app-name').textContent = appName;
-  document.title = room ? `${room} | ${appName}` : appName;
-  if (interfaceConfig.logoUrl) {
-    for (const id of ['brand-logo', 'welcome-logo', 'watermark']) $(id).src = interfaceConfig.logoUrl;
-  }
-}
-
-const ADJECTIVES = ['Brave', 'Calm', 'Clever', 'Gentle', 'Happy', 'Quiet', 'Swift', 'Bright', 'Kind', 'Bold',
-  'Merry', 'Sunny', 'Witty', 'Lucky', 'Noble', 'Curious'];
-const NOUNS = ['Otters', 'Falcons', 'Badgers', 'Herons', 'Foxes', 'Owls', 'Pandas', 'Lynxes', 'Dolphins',
-  'Ravens', 'Beavers', 'Koalas', 'Puffins', 'Tigers', 'Walruses', 'Wombats'];
-
-export function randomRoomName() {
-  const pick = (list) => list[Math.floor(Math.random() * list.length)];
-  return `${pick(ADJECTIVES)}${pick(NOUNS)}${10 + Math.floor(Math.random() * 90)}`;
-}
+import { $, showView, toast, banner, applyBranding } from './ui.js';
+import { welcomePage } from './welcome.js';
 
 /** "/" → {home}, "/Room1" or "/Room1/" → {room}, anything else → {bad}. */
 function parseRoute(pathname) {
@@ -45,43 +25,6 @@ function parseRoute(pathname) {
   let room;
   try { room = decodeURIComponent(path.slice(1)); } catch { return { kind: 'bad', room: path.slice(1) }; }
   return ROOM_NAME_PATTERN.test(room) ? { kind: 'room', room } : { kind: 'bad', room };
-}
-
-// ---------- "/" ----------
-
-async function welcomePage(hook) {
-  hook.state = 'welcome';
-  showView('welcome');
-  const input = $('room-input');
-  const suggestion = randomRoomName();
-  input.placeholder = suggestion;
-  $('welcome-form').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const room = input.value.trim() || suggestion;
-    if (!ROOM_NAME_PATTERN.test(room)) {
-      input.setCustomValidity('Use letters, digits and . _ ~ - only, up to 64 characters.');
-      input.reportValidity();
-      return;
-    }
-    location.assign(`/${encodeURIComponent(room)}`);
-  });
-  input.addEventListener('input', () => input.setCustomValidity(''));
-  input.focus();
-
-  // Branding comes with the server's welcome; the defaults stand if the server is not reachable.
-  let ic = { ...DEFAULT_INTERFACE_CONFIG };
-  const conn = new SignalingConnection(signalingUrl());
-  try {
-    const welcome = await conn.connect(3000);
-    ic = buildConfig(welcome, location.hash).interfaceConfig;
-  } catch (e) {
-    console.info('welcome page: server config unavailable, using defaults', e.message);
-  } finally {
-    conn.close();
-  }
-  applyBranding(ic);
-  $('welcome-title').textContent = ic.appName;
-  $('welcome-text').textContent = ic.welcomeText;
 }
 
 // ---------- "/<room>" ----------

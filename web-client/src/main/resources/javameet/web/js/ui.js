@@ -1,4 +1,6 @@
-// Small page-wide UI helpers shared by the views: which page shows, the status banner, toasts.
+// Small page-wide UI helpers shared by the views: which page shows, the status banner, toasts, branding.
+
+import { DEFAULT_INTERFACE_CONFIG } from './config.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -22,4 +24,14 @@ export function banner(text) {
   const el = $('banner');
   if (el.textContent !== (text ?? '')) el.textContent = text ?? '';
   el.hidden = !text;
+}
+
+/** App name, page title and logos from the `interface` config. @param {Object} interfaceConfig @param {string} [room] */
+export function applyBranding(interfaceConfig, room) {
+  const appName = interfaceConfig.appName || DEFAULT_INTERFACE_CONFIG.appName;
+  $('app-name').textContent = appName;
+  document.title = room ? `${room} | ${appName}` : appName;
+  if (interfaceConfig.logoUrl) {
+    for (const id of ['brand-logo', 'welcome-logo', 'watermark']) $(id).src = interfaceConfig.logoUrl;
+  }
 }
