@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of javameet: unit, handler and loopback integration tests, the Nix evaluation tests,
-# the Nix package's Maven lock, then the browser tests (headless Chromium, Firefox ESR and GStreamer's
-# webrtcbin) inside a network namespace of their own, so nothing they send can leave this machine.
+# Runs every test of javameet: the web client's Node unit tests; unit, handler and loopback integration
+# tests; the Nix evaluation tests; the Nix package's Maven lock; then the browser tests (headless Chromium,
+# Firefox ESR and GStreamer's webrtcbin) inside a network namespace of their own, so nothing they send can
+# leave this machine.
 # On a fresh Debian machine it first installs what the tests need (as root; otherwise it names the packages).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -36,6 +37,9 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}"
 fi
+
+echo "== web client unit tests (node --test: the pure modules, no browser)"
+node --test web-client/src/test/js/*.test.mjs
 
 echo "== unit and integration tests (and the server jar)"
 mvn -B -ntp install

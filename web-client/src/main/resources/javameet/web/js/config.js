@@ -1,24 +1,30 @@
 // Client configuration: defaults, the server's `welcome` (its `client` and `interface` sections),
 // then the URL hash overrides for this one browser, the Jitsi Meet way (see docs/configuration.md):
 //   /<room>#config.prejoinPageEnabled=false&config.startWithVideoMuted=true&userInfo.displayName="Ada"
+// Which settings exist, their types and defaults: ../client-settings.json, shared with the server's
+// tests and the NixOS module.
+
+import SETTINGS from '../client-settings.json' with { type: 'json' };
+
+/**
+ * One declared setting.
+ * @typedef {{type: 'boolean'|'string', default: boolean|string, description: string, jitsiName?: string}} Setting
+ */
+
+/** The declared settings of each URL-hash section (`config.*` is the file's `client`, `interfaceConfig.*` its `interface`). */
+export const DECLARED = Object.freeze({
+  config: /** @type {Object<string, Setting>} */ (SETTINGS.client),
+  interfaceConfig: /** @type {Object<string, Setting>} */ (SETTINGS.interface),
+});
+
+const defaultsOf = (settings) => Object.freeze(Object.fromEntries(
+  Object.entries(settings).map(([name, setting]) => [name, setting.default])));
 
 /** Defaults of the `client` section (Jitsi's config.js). */
-export const DEFAULT_CONFIG = Object.freeze({
-  prejoinPageEnabled: true,
-  disableModeratorIndicator: false,
-  startWithAudioMuted: false,
-  startWithVideoMuted: false,
-  requireDisplayName: false,
-  enableLobby: false,
-});
+export const DEFAULT_CONFIG = defaultsOf(DECLARED.config);
 
 /** Defaults of the `interface` section (Jitsi's interface_config.js). */
-export const DEFAULT_INTERFACE_CONFIG = Object.freeze({
-  appName: 'javameet',
-  showWatermark: true,
-  logoUrl: '',
-  welcomeText: 'Secure, self-hosted video meetings.',
-});
+export const DEFAULT_INTERFACE_CONFIG = defaultsOf(DECLARED.interfaceConfig);
 
 /**
  * @typedef {Object} ClientConfig
@@ -78,17 +84,17 @@ export function buildConfig(welcome, hash = '') {
       userInfo.displayName = String(value);
       continue;
     }
-    const target = dot > 0 ? sections[section] : undefined;
-    if (!target || !Object.hasOwn(target, name)) {
+    const declared = dot > 0 && Object.hasOwn(DECLARED, section) ? DECLARED[section] : undefined;
+    if (!declared || !Object.hasOwn(declared, name)) {
       warnOnce(`config: ignoring unknown URL override "${key}"`);
       continue;
     }
-    const expected = typeof target[name];
+    const expected = declared[name].type;
     if (typeof value !== expected) {
       warnOnce(`config: ignoring URL override "${key}": expected a ${expected}, got ${JSON.stringify(value)}`);
       continue;
     }
-    target[name] = value;
+    sections[section][name] = value;
   }
   return { config, interfaceConfig, userInfo };
 }

@@ -1,5 +1,6 @@
-// The meeting view: a grid of tiles (one per participant, yourself included), the spotlight for a
-// screen share above it, and the toolbar. It only draws; the app decides what happens (see app.js).
+// The meeting view: a grid of tiles (one per participant, yourself included) and the spotlight for a
+// screen share above it. It only draws; the app decides what happens (see app.js). The toolbar is
+// toolbar.js.
 
 /** @typedef {import('./protocol.js').Participant} Participant */
 /** @typedef {import('./session.js').RemoteTrack} RemoteTrack */
@@ -159,15 +160,8 @@ export function layoutFor(count) {
   return 'many';
 }
 
-/** Keyboard shortcuts, as Jitsi Meet has them. */
-const SHORTCUTS = { m: 'onToggleMic', v: 'onToggleCamera', d: 'onToggleScreen', c: 'onToggleChat', r: 'onToggleHand' };
-
 export class MeetingView {
-  /**
-   * @param {{onToggleMic: () => void, onToggleCamera: () => void, onLeave: () => void,
-   *          onToggleScreen?: () => void, onToggleChat?: () => void, onToggleHand?: () => void,
-   *          onToggleParticipants?: () => void, onAudioBlocked?: () => void}} actions
-   */
+  /** @param {{onAudioBlocked?: () => void}} actions */
   constructor(actions) {
     this.actions = actions;
     /** @type {Map<string, Tile>} */
@@ -188,23 +182,6 @@ export class MeetingView {
     /** participant id whose screen is shown large, or null. */
     this.spotlight = null;
     this.activeSpeaker = null;
-
-    $('toggle-mic').addEventListener('click', () => actions.onToggleMic());
-    $('toggle-camera').addEventListener('click', () => actions.onToggleCamera());
-    $('leave-button').addEventListener('click', () => actions.onLeave());
-    $('toggle-screen').addEventListener('click', () => actions.onToggleScreen?.());
-    $('toggle-hand').addEventListener('click', () => actions.onToggleHand?.());
-    $('toggle-chat').addEventListener('click', () => actions.onToggleChat?.());
-    $('toggle-participants').addEventListener('click', () => actions.onToggleParticipants?.());
-    this.onKey = (ev) => {
-      if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) return;
-      const t = /** @type {HTMLElement} */ (ev.target);
-      if (t?.closest?.('input, textarea, select, [contenteditable="true"], dialog')) return;
-      const action = SHORTCUTS[ev.key.toLowerCase()];
-      if (!action || !actions[action]) return;
-      ev.preventDefault();
-      actions[action]();
-    };
   }
 
   /** @param {{config: Object, interfaceConfig: Object}} cfg */
@@ -213,12 +190,6 @@ export class MeetingView {
     const wm = $('watermark');
     wm.hidden = !cfg.interfaceConfig.showWatermark;
     if (cfg.interfaceConfig.logoUrl) wm.src = cfg.interfaceConfig.logoUrl;
-    document.removeEventListener('keydown', this.onKey);
-    document.addEventListener('keydown', this.onKey);
-  }
-
-  hide() {
-    document.removeEventListener('keydown', this.onKey);
   }
 
   /**

@@ -238,6 +238,8 @@ export class MediaSession {
 
   /** @private */
   watch(pc, which) {
+    // Its first state too: whoever watches health must know this connection exists before it connects.
+    this.events.onConnectionState?.(which, pc.connectionState);
     pc.addEventListener('connectionstatechange', () => {
       this.events.onConnectionState?.(which, pc.connectionState);
     });

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The config file's {@code client} section, sent to browsers as {@code config} in the {@code welcome} message
- * (Jitsi Meet's {@code config.js}). Keys and defaults: docs/configuration.md.
+ * (Jitsi Meet's {@code config.js}). Keys, types and defaults are declared in the web client's
+ * {@code client-settings.json}, which ClientSettingsFileTest holds this record to; docs/configuration.md.
  */
 public record ClientConfig(
         boolean prejoinPageEnabled,

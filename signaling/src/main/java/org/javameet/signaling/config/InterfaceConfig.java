@@ -9,14 +9,18 @@ import java.util.Objects;
 
 /**
  * The config file's {@code interface} section (branding), sent to browsers as {@code interfaceConfig} in the
- * {@code welcome} message (Jitsi Meet's {@code interface_config.js}). Keys and defaults: docs/configuration.md.
+ * {@code welcome} message (Jitsi Meet's {@code interface_config.js}). Keys, types and defaults are declared in the
+ * web client's {@code client-settings.json}, which ClientSettingsFileTest holds this record to; docs/configuration.md.
  */
 public record InterfaceConfig(String appName, boolean showWatermark, String logoUrl, String welcomeText) {
 
     static final List<String> KEYS = List.of("appName", "showWatermark", "logoUrl", "welcomeText");
 
-    /** Jitsi Meet's interface_config.js names; the NixOS module translates them, a hand-written file may not. */
-    private static final Map<String, String> HINTS = Map.of(
+    /**
+     * Jitsi Meet's interface_config.js names; the NixOS module translates them, a hand-written file may not.
+     * The same as the {@code jitsiName}s of client-settings.json (ClientSettingsFileTest).
+     */
+    static final Map<String, String> HINTS = Map.of(
             "APP_NAME", "appName",
             "SHOW_JITSI_WATERMARK", "showWatermark",
             "DEFAULT_LOGO_URL", "logoUrl");
