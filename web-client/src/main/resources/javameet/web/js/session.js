@@ -7,6 +7,8 @@
 /** @typedef {import('./protocol.js').TrackInfo} TrackInfo */
 /** @typedef {import('./protocol.js').SubscribeOfferMessage} SubscribeOfferMessage */
 
+import { rejectionMessages } from './rejections.js';
+
 const ANSWER_TIMEOUT_MS = 10_000;
 
 const PC_CONFIG = /** @type {RTCConfiguration} */ ({
@@ -174,6 +176,11 @@ export class MediaSession {
     }
     try {
       await pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+      const sourceOfMid = (mid) => {
+        for (const [t, source] of this.sources) if (t.mid === mid) return source;
+        return undefined;
+      };
+      rejectionMessages(msg.rejected, sourceOfMid).forEach((m) => this.events.onError?.(m));
     } catch (e) {
       this.fail(`Could not apply the server's publish answer: ${e.message}`, e);
     } finally {
