@@ -1,6 +1,7 @@
 package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
+import org.javameet.sfu.rtp.HeaderExtensions;
 import org.javameet.sfu.rtp.RtpHeader;
 
 /**
@@ -70,6 +72,9 @@ public final class Publisher implements MediaLink.Listener {
         Producer p = bySsrc.get(ssrc);
         if (p == null) {
             Producer repaired = byRtxSsrc.get(ssrc);
+            if (repaired == null) {
+                repaired = learnRtxSsrc(packet, ssrc);
+            }
             if (repaired != null) {
                 onRtx(repaired, packet);
                 return;
@@ -93,15 +98,64 @@ public final class Publisher implements MediaLink.Listener {
         }
     }
 
-    /** Offers without a=ssrc (Firefox, simulcast): bind the first unknown SSRC of the right payload type. */
+    /**
+     * Offers without a=ssrc (MID-only, as JSEP allows; webrtcbin, simulcast): bind an unknown SSRC to the producer
+     * whose mid its MID header extension names (RFC 8843 §9.2). A packet without the extension takes the first
+     * producer of its payload type that has no SSRC yet, so two tracks of one codec (camera and screen) are told
+     * apart only by MID.
+     */
     private Producer learnSsrc(ByteBuf packet, long ssrc) {
         int pt = RtpHeader.payloadType(packet);
+        Producer named = producerNamedByMid(packet);
+        if (named != null) {
+            if (named.ssrc() != 0 || named.params().payloadType() != pt) {
+                return null;
+            }
+            named.ssrc(ssrc);
+            bySsrc.put(ssrc, named);
+            return named;
+        }
         for (Producer p : producers) {
             if (p.ssrc() == 0 && p.params().payloadType() == pt) {
                 p.ssrc(ssrc);
                 bySsrc.put(ssrc, p);
                 return p;
             }
+        }
+        return null;
+    }
+
+    /** The RTX stream of a MID-only track: named by its MID extension, with the track's RTX payload type. */
+    private Producer learnRtxSsrc(ByteBuf packet, long ssrc) {
+        Producer named = producerNamedByMid(packet);
+        if (named == null || named.params().rtxPayloadType() == 0 || named.ssrc() == 0
+                || named.params().rtxPayloadType() != RtpHeader.payloadType(packet) || byRtxSsrc.containsValue(named)) {
+            return null;
+        }
+        byRtxSsrc.put(ssrc, named);
+        return named;
+    }
+
+    /** The producer whose mid the packet's MID header extension names, or null. */
+    private Producer producerNamedByMid(ByteBuf packet) {
+        for (Producer p : producers) {
+            int id = p.params().midExtId();
+            if (id == 0 || p.params().mid() == null) {
+                continue;
+            }
+            long location = HeaderExtensions.find(packet, id);
+            if (location < 0) {
+                continue;
+            }
+            // locations are relative to the packet's start (its reader index)
+            String mid = packet.toString(packet.readerIndex() + HeaderExtensions.offsetOf(location),
+                    HeaderExtensions.lengthOf(location), StandardCharsets.US_ASCII);
+            for (Producer q : producers) {
+                if (mid.equals(q.params().mid())) {
+                    return q;
+                }
+            }
+            return null;
         }
         return null;
     }

@@ -65,6 +65,21 @@ class RouterTest {
         return b;
     }
 
+    /** A packet carrying a MID header extension (one-byte form, id {@code midExtId}) naming {@code mid}. */
+    private static ByteBuf packetWithMid(long ssrc, int pt, int seq, boolean keyframe, int midExtId, String mid) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte(0x90).writeByte(pt).writeShort(seq).writeInt(seq * 3000).writeInt((int) ssrc);
+        int words = (1 + mid.length() + 3) / 4;
+        b.writeShort(0xBEDE).writeShort(words);
+        b.writeByte((midExtId << 4) | (mid.length() - 1)).writeBytes(mid.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.writeZero(words * 4 - 1 - mid.length());
+        if (pt == 97) { // RTX: the original sequence number first
+            b.writeShort(seq);
+        }
+        b.writeByte(0x10).writeByte(keyframe ? 0x00 : 0x01).writeBytes(new byte[] {7, 7, 7, (byte) seq});
+        return b;
+    }
+
     private static int seq(byte[] rtp) {
         return RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(rtp));
     }
@@ -83,6 +98,28 @@ class RouterTest {
 
     private static int rtcpType(byte[] rtcp) {
         return rtcp[1] & 0xFF;
+    }
+
+    @Test
+    void withoutAnnouncedSsrcsTheMidExtensionSaysWhichTrackAPacketBelongsTo() {
+        // A MID-only offer: camera (mid 1) and screen (mid 2), both VP8 on 96 with RTX on 97, no a=ssrc.
+        Producer camera = router.createProducer(ada, "ada/1", new ProducerParams(true, 96, 90000, 0, 0, 0, "1", 4, 97));
+        Producer screen = router.createProducer(ada, "ada/2", new ProducerParams(true, 96, 90000, 0, 0, 0, "2", 4, 97));
+        FakeLink bobLink = new FakeLink("bob/subscribe");
+        Subscriber bob = router.createSubscriber("bob", bobLink);
+        consume(screen, bob, 2222);
+        consume(camera, bob, 1111);
+
+        adaLink.deliverRtp(packetWithMid(0x5C4EE, 96, 10, true, 4, "2")); // the screen speaks first
+        adaLink.deliverRtp(packetWithMid(0xCA4E4A, 96, 500, true, 4, "1"));
+        adaLink.deliverRtp(packet(0x5C4EE, 96, 11, false)); // later packets drop the extension
+        adaLink.deliverRtp(packetWithMid(0x5C4EE + 1, 97, 12, false, 4, "2")); // RTX of the screen, learnt too
+
+        assertEquals(0x5C4EE, screen.ssrc());
+        assertEquals(0xCA4E4A, camera.ssrc());
+        List<Long> ssrcs = bobLink.rtp.stream().map(RouterTest::ssrc).toList();
+        assertEquals(List.of(2222L, 1111L, 2222L, 2222L), ssrcs, "each packet reached its own track's consumer");
+        assertEquals(0.0, adaLink.metrics().dropped(DropReason.UNKNOWN_SSRC));
     }
 
     @Test
