@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * track) with {@code sdp/capture-firefox-offer.mjs} (puppeteer-core over WebDriver BiDi, in a loopback-only
  * network namespace with a dead-end default route). Under max-bundle Firefox offers every m-section after the
  * first with port 0 and {@code a=bundle-only} (RFC 8843): bundled, not rejected. Before this was understood,
- * the answer rejected Firefox's video and nobody ever saw its camera.
+ * the answer rejected Firefox's video and nobody ever saw its camera. {@code sdp/webrtcbin-1.22-publish-offer.sdp}
+ * is GStreamer 1.22's webrtcbin publishing as {@code signaling/src/test/gstreamer/participant.py} does, captured
+ * with {@code sdp/capture-webrtcbin-offer.py}: video first, audio bundle-only, "OPUS" in capitals, its own mids.
  */
 class NonChromiumOfferTest {
     private static final LocalTransportParams LOCAL = new LocalTransportParams("sfuUfrag", "sfuPasswordOf24CharsAbcd",
@@ -60,6 +62,35 @@ class NonChromiumOfferTest {
             assertEquals("recvonly", m.direction());
         }
         assertEquals(List.of("120", "124"), answer.media().get(1).formats());
+    }
+
+    @Test
+    void webrtcbinsMaxBundleOfferIsAnsweredWhole() throws Exception {
+        String offer;
+        try (InputStream in = NonChromiumOfferTest.class.getResourceAsStream("/sdp/webrtcbin-1.22-publish-offer.sdp")) {
+            offer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        PublishNegotiation.Result r = PublishNegotiation.answer(offer, LOCAL, 1, 1);
+
+        assertEquals(List.of(), r.rejected());
+        assertEquals("PqkDvmAOTXYe8Wg05095Zcqa1aUq4kZu", r.remote().iceUfrag());
+        assertEquals(List.of("video0", "audio1"), r.tracks().stream().map(PublishedTrack::mid).toList());
+        PublishedTrack video = r.tracks().get(0);
+        assertEquals(MediaKind.VIDEO, video.kind());
+        assertEquals(96, video.codec().payloadType());
+        assertEquals(2987789615L, video.mediaSsrc());
+        assertEquals(null, video.rtx(), "webrtcbin offers no RTX here");
+        PublishedTrack audio = r.tracks().get(1);
+        assertTrue(audio.codec().is("opus"), "OPUS in capitals is Opus");
+        assertEquals(344141945L, audio.mediaSsrc());
+
+        SessionDescription answer = SessionDescription.parse(r.answerSdp());
+        assertEquals("BUNDLE video0 audio1", answer.attribute("group"));
+        for (MediaDescription m : answer.media()) {
+            assertEquals(9, m.port(), m.mid());
+            // webrtcbin refuses an answer in which any m-section lacks a fingerprint
+            assertEquals("sha-256 " + LOCAL.fingerprintHex(), m.attribute("fingerprint"));
+        }
     }
 
     @Test
