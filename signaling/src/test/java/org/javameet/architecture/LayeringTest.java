@@ -21,7 +21,8 @@ import org.javameet.signaling.JavameetServer;
         LayeringTest.NoTestJars.class})
 class LayeringTest {
     private static final String[] CODECS = {"org.javameet.sfu.stun..", "org.javameet.sfu.rtp..",
-            "org.javameet.sfu.rtcp..", "org.javameet.sfu.sdp..", "org.javameet.sfu.dtls..", "org.javameet.sfu.srtp.."};
+            "org.javameet.sfu.rtcp..", "org.javameet.sfu.sdp..", "org.javameet.sfu.dtls..", "org.javameet.sfu.srtp..",
+            "org.javameet.sfu.webm.."};
 
     /** sfu-core's test-jar (on this module's test classpath) holds test classes that DoNotIncludeTests misses. */
     static final class NoTestJars implements ImportOption {
