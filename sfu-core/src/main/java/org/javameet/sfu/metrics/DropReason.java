@@ -27,7 +27,9 @@ public enum DropReason {
     /** Video dropped while a consumer waits for a keyframe. */
     WAITING_FOR_KEYFRAME,
     /** The socket's outbound buffer was full: a slow consumer must not stall the others. */
-    SEND_BUFFER_FULL;
+    SEND_BUFFER_FULL,
+    /** A recorder's queue was full: its disk is slower than the meeting, and the meeting never waits for it. */
+    RECORDER_QUEUE_FULL;
 
     /** Prometheus label value, e.g. {@code stun_unknown_ufrag}. */
     public String label() {

@@ -10,8 +10,11 @@ import java.util.List;
 import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.MediaMetrics;
 
-/** A link that keeps a copy of what is sent through it; tests flip {@code connected} and {@code writable}. */
-final class FakeLink implements MediaLink {
+/**
+ * A link that keeps a copy of what is sent through it; tests flip {@code connected} and {@code writable}.
+ * Public for the recorder's tests, which put a real publisher in front of it.
+ */
+public final class FakeLink implements MediaLink {
     private final String id;
     private final MediaMetrics metrics = new MediaMetrics(new SimpleMeterRegistry());
     private Listener listener;
@@ -20,14 +23,14 @@ final class FakeLink implements MediaLink {
     String closedReason;
     int flushes;
     final List<byte[]> rtp = new ArrayList<>();
-    final List<byte[]> rtcp = new ArrayList<>();
+    public final List<byte[]> rtcp = new ArrayList<>();
 
-    FakeLink(String id) {
+    public FakeLink(String id) {
         this.id = id;
     }
 
     /** The publisher (or subscriber) behind this link sends us a packet; the listener owns it. */
-    void deliverRtp(ByteBuf packet) {
+    public void deliverRtp(ByteBuf packet) {
         listener.onRtp(this, packet);
     }
 
