@@ -4,7 +4,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.ice4j.StunException;
+import org.javameet.sfu.stun.StunMessage;
+import org.javameet.sfu.stun.StunMessageBuilder;
 import org.ice4j.attribute.Attribute;
 import org.ice4j.attribute.AttributeFactory;
 import org.ice4j.attribute.FingerprintAttribute;
@@ -77,6 +82,36 @@ final class IceCheck {
         putShort(out, fpAt + 2, 4);
         System.arraycopy(crc, 0, out, fpAt + 4, 4);
         return out;
+    }
+
+    /** Whether a STUN datagram is a binding request (a full agent's check towards us). */
+    static boolean isBindingRequest(byte[] raw) {
+        return raw.length >= HEADER && ((raw[0] & 0xFF) << 8 | raw[1] & 0xFF) == StunMessage.BINDING_REQUEST;
+    }
+
+    /**
+     * The success response to a full agent's check (RFC 8445 §7.3): XOR-MAPPED-ADDRESS {@code from},
+     * MESSAGE-INTEGRITY keyed with our ice-pwd, FINGERPRINT; null when the request is malformed or its
+     * MESSAGE-INTEGRITY does not verify with {@code localPwd}. Written with sfu-core's STUN codec, as the server
+     * answers checks.
+     */
+    static byte[] bindingSuccess(byte[] request, InetSocketAddress from, String localPwd) {
+        byte[] key = localPwd.getBytes(StandardCharsets.UTF_8);
+        ByteBuf in = Unpooled.wrappedBuffer(request);
+        ByteBuf out = Unpooled.buffer(128);
+        try {
+            StunMessage m = StunMessage.parse(in);
+            if (!m.hasMessageIntegrity() || !StunMessage.checkIntegrity(in, key)) {
+                return null;
+            }
+            StunMessageBuilder.writeBindingSuccess(out, m.transactionId(), from, key);
+            return ByteBufUtil.getBytes(out);
+        } catch (org.javameet.sfu.stun.StunException e) {
+            return null;
+        } finally {
+            in.release();
+            out.release();
+        }
     }
 
     /** What a check's answer said. */

@@ -32,9 +32,17 @@ import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.srtp.SrtpStatus;
 
 /**
- * One client-side ICE + DTLS + SRTP association with the SFU (one RTCPeerConnection's BUNDLE transport):
+ * One client-side ICE + DTLS + SRTP association with a media server (one RTCPeerConnection's BUNDLE transport):
  * a UDP socket on a shared event loop, ICE as the controlling agent towards the server's host candidate,
- * DTLS as the client, then SRTP/SRTCP both ways.
+ * DTLS, then SRTP/SRTCP both ways.
+ *
+ * <h2>Roles</h2>
+ * Towards javameet (the defaults) the server is ICE-lite and answers {@code setup:passive}: we only send checks,
+ * and are the DTLS client once one is answered. Towards a full ICE agent such as Janus, {@link IceRole#FULL}
+ * in the {@link Options} also answers the server's own binding requests, and the DTLS role given to
+ * {@link #connect(ClientSdp.RemoteTransport, DtlsEndpoint.Role)} follows the negotiated {@code a=setup}: the
+ * server when the remote answered {@code active} (it sends the ClientHello, so our endpoint listens from
+ * {@code connect} on), the client otherwise.
  *
  * <h2>Threads</h2>
  * Everything runs on the connection's event loop ({@link #loop()}), which the owner should share with all
@@ -68,6 +76,36 @@ public final class PeerConnection implements AutoCloseable {
 
     public enum State { NEW, CHECKING, DTLS, CONNECTED, FAILED, CLOSED }
 
+    /** How we take part in ICE; we are always the controlling agent and nominate with every check. */
+    public enum IceRole {
+        /** Towards an ICE-lite server (javameet): send checks, ignore requests (a lite server sends none). */
+        LITE_PEER,
+        /** Towards a full agent (Janus): send checks and answer the binding requests it sends us. */
+        FULL
+    }
+
+    /**
+     * How one connection behaves (the DTLS role comes with the remote's SDP, see {@link #connect}).
+     *
+     * @param ice our part in ICE
+     * @param dtlsInitialRetransmitMillis DTLS flight retransmission start (RFC 6347 says 1 s; loopback wants less)
+     * @param dtlsTimeoutMillis the whole handshake
+     */
+    public record Options(IceRole ice, int dtlsInitialRetransmitMillis, int dtlsTimeoutMillis) {
+        /** Towards javameet: ICE-lite peer, 250 ms first retransmission, 30 s handshake. */
+        public static Options defaults() {
+            return new Options(IceRole.LITE_PEER, 250, 30_000);
+        }
+
+        public Options withIce(IceRole role) {
+            return new Options(role, dtlsInitialRetransmitMillis, dtlsTimeoutMillis);
+        }
+
+        public Options withDtlsTimeouts(int timeoutMillis, int initialRetransmitMillis) {
+            return new Options(ice, initialRetransmitMillis, timeoutMillis);
+        }
+    }
+
     private final PeerRuntime runtime;
     private final String name;
     private final EventLoop loop;
@@ -75,8 +113,9 @@ public final class PeerConnection implements AutoCloseable {
     private final ClientSdp.LocalIdentity identity;
     private final long tieBreaker = RANDOM.nextLong() >>> 1;
     private final CompletableFuture<PeerConnection> connected = new CompletableFuture<>();
-    private final int dtlsInitialRetransmitMillis;
+    private final Options options;
     private Channel channel;
+    private DtlsEndpoint.Role dtlsRole = DtlsEndpoint.Role.CLIENT;
 
     // loop only
     private State state = State.NEW;
@@ -103,14 +142,16 @@ public final class PeerConnection implements AutoCloseable {
 
     /** Transport-level counters of one connection. */
     public record Stats(String name, State state, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
-                        long checksSent, long checkResponses, long consentChecksSent, long datagramsSent,
-                        long datagramsReceived, long srtpFailures, long droppedUnknownSender, long sendDrops,
-                        String srtpProfile) {
+                        long checksSent, long checkResponses, long consentChecksSent, long checksAnswered,
+                        long rtpSent, long datagramsSent, long datagramsReceived, long srtpFailures,
+                        long droppedUnknownSender, long sendDrops, String srtpProfile) {
     }
 
     private static final class Counters {
         long checksSent;
         long checkResponses;
+        long checksAnswered;
+        long rtpSent;
         long consentChecksSent;
         long datagramsSent;
         long datagramsReceived;
@@ -119,19 +160,26 @@ public final class PeerConnection implements AutoCloseable {
         long sendDrops;
     }
 
-    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, int dtlsInitialRetransmitMillis) {
+    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, Options options) {
         this.runtime = runtime;
         this.name = name;
         this.loop = loop;
         this.handler = handler;
-        this.dtlsInitialRetransmitMillis = dtlsInitialRetransmitMillis;
+        this.options = options;
         this.identity = new ClientSdp.LocalIdentity(randomIce(8), randomIce(24), runtime.certificate().fingerprint());
+    }
+
+    /** A connection towards javameet ({@link Options#defaults()} with this retransmission start). */
+    public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
+                                                         Handler handler, int dtlsInitialRetransmitMillis) {
+        Options o = Options.defaults();
+        return open(runtime, loop, bind, name, handler, o.withDtlsTimeouts(o.dtlsTimeoutMillis(), dtlsInitialRetransmitMillis));
     }
 
     /** Binds a UDP socket on {@code bind} (port 0) on {@code loop}; completes once bound. */
     public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
-                                                         Handler handler, int dtlsInitialRetransmitMillis) {
-        PeerConnection pc = new PeerConnection(runtime, name, loop, handler, dtlsInitialRetransmitMillis);
+                                                         Handler handler, Options options) {
+        PeerConnection pc = new PeerConnection(runtime, name, loop, handler, java.util.Objects.requireNonNull(options));
         CompletableFuture<PeerConnection> bound = new CompletableFuture<>();
         new Bootstrap().group(loop)
                 .channel(runtime.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -174,16 +222,29 @@ public final class PeerConnection implements AutoCloseable {
         return remote;
     }
 
-    /** Starts ICE towards the server's candidate; DTLS follows the first successful check. Once only. */
+    /** Starts ICE towards the server's candidate, as the DTLS client (javameet answers {@code passive}). Once only. */
     public void connect(ClientSdp.RemoteTransport remoteTransport) {
+        connect(remoteTransport, DtlsEndpoint.Role.CLIENT);
+    }
+
+    /**
+     * Starts ICE towards the server's candidate. As DTLS client the handshake follows the first successful
+     * check; as DTLS server the endpoint listens at once (the remote may finish ICE first). Once only.
+     */
+    public void connect(ClientSdp.RemoteTransport remoteTransport, DtlsEndpoint.Role role) {
+        java.util.Objects.requireNonNull(role, "role");
         onLoop(() -> {
             if (state != State.NEW) {
                 return;
             }
+            dtlsRole = role;
             remote = remoteTransport;
             remoteAddress = remoteTransport.candidate();
             state = State.CHECKING;
             checkStartNanos = System.nanoTime();
+            if (dtlsRole == DtlsEndpoint.Role.SERVER) {
+                startDtls();
+            }
             sendCheckAndSchedule();
         });
     }
@@ -218,8 +279,16 @@ public final class PeerConnection implements AutoCloseable {
         writeDatagram(Unpooled.wrappedBuffer(req));
     }
 
-    private void onStun(byte[] raw) {
+    private void onStun(byte[] raw, InetSocketAddress from) {
         if (remote == null) {
+            return;
+        }
+        if (options.ice() == IceRole.FULL && IceCheck.isBindingRequest(raw)) {
+            byte[] answer = IceCheck.bindingSuccess(raw, from, identity.icePwd());
+            if (answer != null) {
+                counters.checksAnswered++;
+                writeDatagram(Unpooled.wrappedBuffer(answer));
+            }
             return;
         }
         IceCheck.Response r = IceCheck.parseResponse(raw, remote.icePwd());
@@ -234,20 +303,28 @@ public final class PeerConnection implements AutoCloseable {
         lastConsentNanos = System.nanoTime();
         mappedAddress = r.mappedAddress();
         if (state == State.CHECKING) {
-            state = State.DTLS;
-            if (checkTimer != null) {
-                checkTimer.cancel(false);
+            iceConnected();
+            if (dtls == null) {
+                startDtls();
             }
-            consentTimer = loop.scheduleAtFixedRate(() -> sendCheck(true), CONSENT_INTERVAL_MS, CONSENT_INTERVAL_MS,
-                    TimeUnit.MILLISECONDS);
-            startDtls();
         }
+    }
+
+    /** The first answered check (or, as DTLS server, a handshake that finished before it): checks become consent. */
+    private void iceConnected() {
+        state = State.DTLS;
+        if (checkTimer != null) {
+            checkTimer.cancel(false);
+        }
+        consentTimer = loop.scheduleAtFixedRate(() -> sendCheck(true), CONSENT_INTERVAL_MS, CONSENT_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     private void startDtls() {
         DtlsFingerprint fp = DtlsFingerprint.parse(remote.fingerprint());
-        DtlsEndpoint.Options opts = DtlsEndpoint.Options.defaults().withTimeouts(30_000, dtlsInitialRetransmitMillis);
-        dtls = new DtlsEndpoint(DtlsEndpoint.Role.CLIENT, runtime.certificate(), fp, this::sendDtls,
+        DtlsEndpoint.Options opts = DtlsEndpoint.Options.defaults()
+                .withTimeouts(options.dtlsTimeoutMillis(), options.dtlsInitialRetransmitMillis());
+        dtls = new DtlsEndpoint(dtlsRole, runtime.certificate(), fp, this::sendDtls,
                 runtime.dtlsExecutor(), new DtlsEndpoint.Listener() {
                     @Override
                     public void onConnected(SrtpKeys keys) {
@@ -278,6 +355,9 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     private void dtlsConnected(SrtpKeys keys) {
+        if (state == State.CHECKING) {
+            iceConnected(); // the remote's checks got through and its handshake beat our check's answer
+        }
         if (state != State.DTLS) {
             return;
         }
@@ -349,6 +429,9 @@ public final class PeerConnection implements AutoCloseable {
             counters.sendDrops++;
             return false;
         }
+        if (!rtcp) {
+            counters.rtpSent++;
+        }
         return writeDatagram(packet);
     }
 
@@ -408,7 +491,7 @@ public final class PeerConnection implements AutoCloseable {
         }
         int first = raw[0] & 0xFF;
         if (first <= 3) {
-            onStun(raw);
+            onStun(raw, from);
         } else if (first >= 20 && first <= 63) {
             if (dtls != null) {
                 dtls.onDatagram(raw);
@@ -448,7 +531,8 @@ public final class PeerConnection implements AutoCloseable {
     /** A consistent snapshot of the counters (hops onto the loop and waits, unless called there). */
     public Stats stats() {
         return onLoopGet(() -> new Stats(name, state, channel == null ? null : localAddress(), remoteAddress,
-                counters.checksSent, counters.checkResponses, counters.consentChecksSent, counters.datagramsSent,
+                counters.checksSent, counters.checkResponses, counters.consentChecksSent, counters.checksAnswered,
+                counters.rtpSent, counters.datagramsSent,
                 counters.datagramsReceived, counters.srtpFailures, counters.unknownSender, counters.sendDrops,
                 srtp == null ? null : srtp.profile().name()));
     }

@@ -85,7 +85,8 @@ public final class PeerRuntime implements AutoCloseable {
         return shared;
     }
 
-    EventLoop nextLoop() {
+    /** One of the event loops, round robin: where a participant's connections and media clocks live. */
+    public EventLoop nextLoop() {
         return group.next();
     }
 
@@ -105,7 +106,8 @@ public final class PeerRuntime implements AutoCloseable {
         return certificate;
     }
 
-    ByteBufAllocator alloc() {
+    /** Unpooled heap buffers that the leak detector does not track (see the field). */
+    public ByteBufAllocator alloc() {
         return alloc;
     }
 

@@ -78,4 +78,23 @@ class IceCheckTest {
         assertTrue(!r.success());
         assertEquals(487, r.errorCode());
     }
+
+    @Test
+    void aFullAgentsCheckIsAnsweredWithOurPasswordAndOneWithAWrongKeyIsNot() {
+        // a full agent (Janus) checks us: USERNAME "ourUfrag:itsUfrag", integrity keyed with our ice-pwd
+        byte[] tx = IceCheck.newTransactionId();
+        byte[] request = IceCheck.bindingRequest(tx, "cliU", "srvU", PWD, 42);
+        assertTrue(IceCheck.isBindingRequest(request));
+        InetSocketAddress from = new InetSocketAddress("127.0.0.1", 40000);
+        byte[] answer = IceCheck.bindingSuccess(request, from, PWD);
+        assertNotNull(answer);
+        assertTrue(!IceCheck.isBindingRequest(answer));
+        IceCheck.Response r = IceCheck.parseResponse(answer, PWD);
+        assertNotNull(r);
+        assertTrue(r.success());
+        assertArrayEquals(tx, r.transactionId());
+        assertEquals(from, r.mappedAddress());
+        assertNull(IceCheck.bindingSuccess(request, from, "someoneelsespassword1234"));
+        assertNull(IceCheck.bindingSuccess(new byte[] {0, 1, 0, 0}, from, PWD));
+    }
 }

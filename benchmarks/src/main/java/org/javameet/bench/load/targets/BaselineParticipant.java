@@ -1,30 +1,38 @@
 package org.javameet.bench.load.targets;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.javameet.bench.load.client.ClientLoops;
 import org.javameet.bench.load.client.EmulatedPeer;
 import org.javameet.bench.load.client.LossModel;
 import org.javameet.bench.load.client.MediaLink;
 import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
+import org.javameet.peer.PeerRuntime;
 import org.javameet.sfu.rtp.PacketKind;
 
 /**
  * A participant of the baseline: the same synthetic media as everywhere, as plain RTP over one UDP socket
- * to the {@link BaselineRelay}; no ICE, DTLS, SRTP or feedback.
+ * to the {@link BaselineRelay}; no ICE, DTLS, SRTP or feedback. Its socket and media clocks live on an event
+ * loop of the same {@link PeerRuntime} kind as the other targets' participants.
  */
 final class BaselineParticipant implements LoadParticipant, MediaLink {
-    private final ClientLoops loops;
     private final InetSocketAddress relay;
     private final String room;
     private final String name;
@@ -36,14 +44,13 @@ final class BaselineParticipant implements LoadParticipant, MediaLink {
     private final AtomicLong received = new AtomicLong();
     private volatile DatagramChannel channel;
 
-    BaselineParticipant(ClientLoops loops, InetSocketAddress relay, String room, String name, boolean publisher,
+    BaselineParticipant(PeerRuntime runtime, InetSocketAddress relay, String room, String name, boolean publisher,
                         LoadOptions options) {
-        this.loops = loops;
         this.relay = relay;
         this.room = room;
         this.name = name;
         this.publisher = publisher;
-        this.peer = new EmulatedPeer(loops.next(), loops.alloc, options.videoKbps(), options.fps(), false);
+        this.peer = new EmulatedPeer(runtime.nextLoop(), runtime.alloc(), options.videoKbps(), options.fps(), false);
         this.loss = new LossModel(options.lossPercent());
     }
 
@@ -60,7 +67,7 @@ final class BaselineParticipant implements LoadParticipant, MediaLink {
     @Override
     public CompletableFuture<?> join() {
         peer.joinStartNanos = System.nanoTime();
-        return loops.bind(peer.loop(), new Inbound()).thenCompose(ch -> {
+        return bind().thenCompose(ch -> {
             channel = ch;
             sendJoin(0);
             return joined;
@@ -70,6 +77,26 @@ final class BaselineParticipant implements LoadParticipant, MediaLink {
                 peer.startPublishing(this);
             }
         }).orTimeout(10, TimeUnit.SECONDS);
+    }
+
+    /** A UDP socket on 127.0.0.1 (ephemeral port) on the participant's loop. */
+    private CompletableFuture<DatagramChannel> bind() {
+        CompletableFuture<DatagramChannel> f = new CompletableFuture<>();
+        new Bootstrap().group(peer.loop())
+                .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                .option(ChannelOption.SO_SNDBUF, 1 << 20)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .handler(new Inbound())
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .addListener(cf -> {
+                    if (cf.isSuccess()) {
+                        f.complete((DatagramChannel) ((ChannelFuture) cf).channel());
+                    } else {
+                        f.completeExceptionally(cf.cause());
+                    }
+                });
+        return f;
     }
 
     private void sendJoin(int attempt) {

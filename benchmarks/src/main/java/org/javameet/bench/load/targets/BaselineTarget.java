@@ -6,25 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.javameet.bench.load.client.ClientLoops;
 import org.javameet.bench.load.run.ChildProcess;
 import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.bench.load.run.Target;
 import org.javameet.bench.load.run.TargetServer;
+import org.javameet.peer.PeerRuntime;
 
 /** The bare fan-out as a target: {@link BaselineRelay} in a child JVM, participants on plain UDP. */
 final class BaselineTarget implements TargetServer {
     private final LoadOptions options;
     private final ChildProcess child;
     private final InetSocketAddress relay;
-    private final ClientLoops loops;
+    private final PeerRuntime runtime;
 
     private BaselineTarget(LoadOptions options, ChildProcess child, InetSocketAddress relay) {
         this.options = options;
         this.child = child;
         this.relay = relay;
-        this.loops = new ClientLoops(options.clientLoops());
+        this.runtime = new PeerRuntime(options.clientLoops(), 1);
     }
 
     static BaselineTarget start(LoadOptions options, Path logDir) throws IOException {
@@ -61,12 +61,12 @@ final class BaselineTarget implements TargetServer {
 
     @Override
     public LoadParticipant participant(String room, int index, boolean publisher) {
-        return new BaselineParticipant(loops, relay, room, "p" + index, publisher, options);
+        return new BaselineParticipant(runtime, relay, room, "p" + index, publisher, options);
     }
 
     @Override
     public void close() {
-        loops.close();
+        runtime.close();
         child.close();
     }
 }

@@ -4,19 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
-import org.javameet.bench.load.client.ClientLoops;
 import org.javameet.bench.load.client.EmulatedPeer;
-import org.javameet.bench.load.client.LossModel;
+import org.javameet.bench.load.client.MediaLink;
 import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.peer.ClientSdp;
-import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.peer.PeerConnection;
+import org.javameet.peer.PeerRuntime;
 import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.sdp.SdpException;
 import org.javameet.sfu.sdp.SessionDescription;
@@ -25,36 +30,35 @@ import org.javameet.sfu.sdp.SessionDescription;
  * A participant of a Janus VideoRoom: a publisher handle (join as publisher, {@code publish} with our offer,
  * apply Janus's answer) when it publishes, and one subscriber handle for every other publisher's feed (join as
  * subscriber with Janus 1.x {@code streams}, answer Janus's offer, {@code start}). Media goes through
- * {@link JanusTransport}s and the harness's {@link EmulatedPeer}, so packets are shaped as for javameet.
+ * peer-client {@link PeerConnection}s and the harness's {@link EmulatedPeer}, so packets are shaped as for
+ * javameet. Towards Janus we are a full ICE agent (Janus checks us too) and the DTLS role follows the SDP.
  */
 final class JanusParticipant implements LoadParticipant {
-    private final ClientLoops loops;
+    private final PeerRuntime runtime;
     private final HttpClient http;
     private final URI ws;
     private final ScheduledExecutorService timer;
-    private final DtlsCertificate certificate;
     private final long room;
     private final String name;
     private final boolean publisher;
     private final EmulatedPeer peer;
-    private final LossModel loss;
+    private final double lossPercent;
     private volatile JanusApi api;
-    private volatile JanusTransport pub;
-    private volatile JanusTransport sub;
+    private volatile PeerConnection pub;
+    private volatile PeerConnection sub;
     volatile long feedId;
 
-    JanusParticipant(ClientLoops loops, HttpClient http, URI ws, ScheduledExecutorService timer,
-                     DtlsCertificate certificate, long room, String name, boolean publisher, LoadOptions options) {
-        this.loops = loops;
+    JanusParticipant(PeerRuntime runtime, HttpClient http, URI ws, ScheduledExecutorService timer, long room,
+                     String name, boolean publisher, LoadOptions options) {
+        this.runtime = runtime;
         this.http = http;
         this.ws = ws;
         this.timer = timer;
-        this.certificate = certificate;
         this.room = room;
         this.name = name;
         this.publisher = publisher;
-        this.peer = new EmulatedPeer(loops.next(), loops.alloc, options.videoKbps(), options.fps(), true);
-        this.loss = new LossModel(options.lossPercent());
+        this.peer = new EmulatedPeer(runtime.nextLoop(), runtime.alloc(), options.videoKbps(), options.fps(), true);
+        this.lossPercent = options.lossPercent();
     }
 
     @Override
@@ -84,20 +88,20 @@ final class JanusParticipant implements LoadParticipant {
                 })
                 .thenCompose(joined -> {
                     feedId = joined.path("plugindata").path("data").path("id").asLong();
-                    return JanusTransport.open(loops, peer.loop(), certificate, loss, new JanusTransport.Handler() {
+                    return open("publish", new PeerConnection.Handler() {
                         @Override
-                        public void onRtp(ByteBuf packet) {
+                        public void onRtp(PeerConnection pc, ByteBuf packet) {
                         }
 
                         @Override
-                        public void onRtcp(ByteBuf packet) {
+                        public void onRtcp(PeerConnection pc, ByteBuf packet) {
                             peer.onPublishRtcp(packet);
                         }
                     });
                 })
                 .thenCompose(t -> {
                     pub = t;
-                    String offer = JanusSdp.publishOffer(t.local(), name, peer.audio.ssrc, peer.video.ssrc);
+                    String offer = JanusSdp.publishOffer(local(t), name, peer.audio.ssrc, peer.video.ssrc);
                     ObjectNode body = JanusApi.JSON.createObjectNode();
                     body.put("request", "publish").put("audio", true).put("video", true);
                     return api.message(handle[0], body, JanusApi.jsep("offer", offer));
@@ -107,7 +111,7 @@ final class JanusParticipant implements LoadParticipant {
                     api.trickleCompleted(handle[0]);
                     return pub.connected();
                 })
-                .thenRun(() -> peer.startPublishing(pub));
+                .thenRun(() -> peer.startPublishing(link(pub)));
     }
 
     /** Subscribes to these feeds on one connection (nothing to do for none). */
@@ -131,14 +135,14 @@ final class JanusParticipant implements LoadParticipant {
                 })
                 .thenCompose(attached -> {
                     offer[0] = attached.path("jsep");
-                    return JanusTransport.open(loops, peer.loop(), certificate, loss, new JanusTransport.Handler() {
+                    return open("subscribe", new PeerConnection.Handler() {
                         @Override
-                        public void onRtp(ByteBuf packet) {
+                        public void onRtp(PeerConnection pc, ByteBuf packet) {
                             peer.onRtp(packet);
                         }
 
                         @Override
-                        public void onRtcp(ByteBuf packet) {
+                        public void onRtcp(PeerConnection pc, ByteBuf packet) {
                         }
                     });
                 })
@@ -146,8 +150,8 @@ final class JanusParticipant implements LoadParticipant {
                     sub = t;
                     SessionDescription sd = parse(offer[0].path("sdp").asText());
                     peer.videoPayloadTypes(JanusSdp.videoPayloadTypes(sd));
-                    peer.subscribeLink(t);
-                    String answer = JanusSdp.subscribeAnswer(sd, t.local());
+                    peer.subscribeLink(link(t));
+                    String answer = JanusSdp.subscribeAnswer(sd, local(t));
                     ObjectNode body = JanusApi.JSON.createObjectNode();
                     body.put("request", "start");
                     return api.message(handle[0], body, JanusApi.jsep("answer", answer));
@@ -159,8 +163,48 @@ final class JanusParticipant implements LoadParticipant {
                 });
     }
 
-    /** ICE towards the candidate in Janus's SDP; our DTLS role is the opposite of the setup Janus took. */
-    private static void connect(JanusTransport t, String remoteSdp) {
+    /**
+     * A connection on the wildcard address: libnice never gathers loopback candidates, so Janus's are this
+     * host's own addresses and its packets come from them. The DTLS role is fixed once Janus's SDP is known
+     * ({@link #connect}), so both roles' options are the same here but for that.
+     */
+    private CompletableFuture<PeerConnection> open(String what, PeerConnection.Handler handler) {
+        return PeerConnection.open(runtime, peer.loop(), wildcard(), name() + "/" + what, handler, JANUS_DTLS_CLIENT)
+                .thenApply(pc -> {
+                    pc.setLossPercent(lossPercent);
+                    return pc;
+                });
+    }
+
+    private static final PeerConnection.Options JANUS_DTLS_CLIENT = PeerConnection.Options.defaults()
+            .withIce(PeerConnection.IceRole.FULL).withDtlsTimeouts(20_000, 250);
+
+    private static JanusSdp.Local local(PeerConnection pc) {
+        ClientSdp.LocalIdentity id = pc.identity();
+        return new JanusSdp.Local(id.iceUfrag(), id.icePwd(), id.fingerprint(),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), pc.localAddress().getPort()));
+    }
+
+    /** The harness's media engine writes through the connection (which encrypts and applies {@code --loss}). */
+    private static MediaLink link(PeerConnection pc) {
+        return new MediaLink() {
+            @Override
+            public void sendRtp(ByteBuf packet) {
+                pc.sendRtp(packet);
+            }
+
+            @Override
+            public void sendRtcp(ByteBuf packet) {
+                pc.sendRtcp(packet);
+            }
+        };
+    }
+
+    /**
+     * ICE towards the candidate in Janus's SDP; our DTLS role is the opposite of the setup Janus took: Janus
+     * answering our offer "active" is the DTLS client; offering "actpass" we answer "active" and are the client.
+     */
+    private void connect(PeerConnection pc, String remoteSdp) {
         SessionDescription sd = parse(remoteSdp);
         ClientSdp.RemoteTransport r;
         try {
@@ -168,10 +212,30 @@ final class JanusParticipant implements LoadParticipant {
         } catch (SdpException e) {
             throw new CompletionException(e);
         }
+        if (!isLocal(r.candidate().getAddress())) {
+            throw new CompletionException(new IllegalStateException("refusing to send to " + r.candidate()
+                    + ": not an address of this machine"));
+        }
         String setup = sd.media().isEmpty() ? null : sd.attribute(sd.media().get(0), "setup");
-        // Janus answering "active" is the DTLS client; offering "actpass" we answer "active" and are the client
         DtlsEndpoint.Role role = "active".equals(setup) ? DtlsEndpoint.Role.SERVER : DtlsEndpoint.Role.CLIENT;
-        t.connect(r.candidate(), r.iceUfrag(), r.icePwd(), r.fingerprint(), role);
+        pc.connect(r, role);
+    }
+
+    /** Whether {@code a} belongs to this machine (traffic to it never leaves the host). */
+    static boolean isLocal(InetAddress a) {
+        try {
+            return a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static InetAddress wildcard() {
+        try {
+            return InetAddress.getByName("0.0.0.0");
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static SessionDescription parse(String sdp) {
@@ -184,9 +248,9 @@ final class JanusParticipant implements LoadParticipant {
 
     @Override
     public Traffic traffic() {
-        JanusTransport p = pub;
-        JanusTransport s = sub;
-        return new Traffic(p == null ? 0 : p.rtpSent.get(), s == null ? 0 : s.datagramsReceived.get());
+        PeerConnection p = pub;
+        PeerConnection s = sub;
+        return new Traffic(p == null ? 0 : p.stats().rtpSent(), s == null ? 0 : s.stats().datagramsReceived());
     }
 
     @Override

@@ -17,13 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.javameet.bench.load.client.ClientLoops;
 import org.javameet.bench.load.run.ChildProcess;
 import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.bench.load.run.Target;
 import org.javameet.bench.load.run.TargetServer;
-import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.peer.PeerRuntime;
 
 /**
  * Janus 1.1.x as a target: {@code benchmarks/janus/run-janus.sh} fills free ports into a copy of the config
@@ -35,14 +34,13 @@ final class JanusTarget implements TargetServer {
     private final LoadOptions options;
     private final ChildProcess child;
     private final URI ws;
-    private final ClientLoops loops;
+    private final PeerRuntime runtime;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "janus-keepalive");
         t.setDaemon(true);
         return t;
     });
-    private final DtlsCertificate certificate = DtlsCertificate.generate();
     private final Map<String, Long> rooms = new HashMap<>();
     private JanusApi control;
     private long controlHandle;
@@ -51,7 +49,7 @@ final class JanusTarget implements TargetServer {
         this.options = options;
         this.child = child;
         this.ws = ws;
-        this.loops = new ClientLoops(options.clientLoops());
+        this.runtime = new PeerRuntime(options.clientLoops(), 4);
     }
 
     static JanusTarget start(LoadOptions options, Path logDir) throws Exception {
@@ -113,7 +111,7 @@ final class JanusTarget implements TargetServer {
             control.message(controlHandle, body, null).get(10, TimeUnit.SECONDS);
             rooms.put(room, id);
         }
-        return new JanusParticipant(loops, http, ws, timer, certificate, id, "p" + index, publisher, options);
+        return new JanusParticipant(runtime, http, ws, timer, id, "p" + index, publisher, options);
     }
 
     @Override
@@ -161,7 +159,7 @@ final class JanusTarget implements TargetServer {
         if (control != null) {
             control.close();
         }
-        loops.close();
+        runtime.close();
         timer.shutdownNow();
         child.close();
     }
