@@ -16,8 +16,13 @@ public final class HttpMetrics {
     private final Counter framesOut;
     private final Counter droppedMessages;
     private final Counter handlerErrors;
+    private final MeterRegistry registry;
+
+    /** {@code javameet_http_refused_total{reason}}: connections or requests refused by a limit. */
+    static final String REFUSED_PIPELINING = "pipelining";
 
     public HttpMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (int c = 1; c <= 5; c++) {
             responsesByClass[c] = Counter.builder("javameet.http.responses")
                     .description("HTTP responses sent, by status class (101 upgrades included)")
@@ -87,6 +92,19 @@ public final class HttpMetrics {
 
     double droppedMessages() {
         return droppedMessages.count();
+    }
+
+    void refused(String reason) {
+        Counter.builder("javameet.http.refused")
+                .description("HTTP and WebSocket connections or requests refused by a limit, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    double refusedCount(String reason) {
+        Counter c = registry.find("javameet.http.refused").tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
     }
 
     void handlerError() {

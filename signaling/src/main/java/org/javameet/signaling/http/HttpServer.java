@@ -41,6 +41,12 @@ public final class HttpServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
 
+    static final String GATE = "gate";
+    /** Requests waiting for the previous responses to drain before the connection is closed; browsers send one. */
+    static final int MAX_PIPELINED = 16;
+    /** Longest wait for any one shutdown step: a wedged event loop must not keep the process from exiting. */
+    private static final long STEP_TIMEOUT_MILLIS = 2_000;
+
     private final HttpServerOptions opts;
     private final StaticFiles files;
     private final MetricsEndpoint metricsEndpoint;
@@ -116,6 +122,7 @@ public final class HttpServer implements AutoCloseable {
         p.addLast("http", new HttpServerCodec());
         p.addLast("headers", new SecurityHeadersHandler(metrics));
         p.addLast("aggregator", new HttpObjectAggregator(opts.maxRequestBytes()));
+        p.addLast(GATE, new PipelineGate(MAX_PIPELINED, metrics));
         p.addLast("router", new HttpRequestRouter(files, metricsEndpoint, metrics, upgrader));
     }
 
@@ -135,7 +142,9 @@ public final class HttpServer implements AutoCloseable {
         if (group == null) {
             return;
         }
-        serverChannel.close().awaitUninterruptibly();
+        if (!serverChannel.close().awaitUninterruptibly(STEP_TIMEOUT_MILLIS)) {
+            LOG.warning("HTTP listener did not close in " + STEP_TIMEOUT_MILLIS + " ms; stopping anyway");
+        }
         for (WebSocketConnection s : sessions) {
             s.close(1001, "server shutting down");
         }
@@ -148,8 +157,12 @@ public final class HttpServer implements AutoCloseable {
                 break;
             }
         }
-        channels.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (!channels.close().awaitUninterruptibly(STEP_TIMEOUT_MILLIS)) {
+            LOG.warning("HTTP connections did not close in " + STEP_TIMEOUT_MILLIS + " ms; stopping anyway");
+        }
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(2 * STEP_TIMEOUT_MILLIS)) {
+            LOG.warning("HTTP event loops did not stop in " + 2 * STEP_TIMEOUT_MILLIS + " ms; exiting anyway");
+        }
         group = null;
         LOG.info("HTTP server stopped");
     }

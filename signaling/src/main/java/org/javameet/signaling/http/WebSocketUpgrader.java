@@ -99,6 +99,9 @@ final class WebSocketUpgrader {
             p.replace(IDLE_HANDLER, IDLE_HANDLER,
                     new IdleStateHandler(opts.pingInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
+        if (p.get(HttpServer.GATE) != null) {
+            p.remove(HttpServer.GATE); // WebSocket sessions bound their own queue (maxPendingOutboundBytes)
+        }
         p.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(opts.maxWebSocketMessageBytes()));
         p.addLast("ws-session", frames);
         registry.accept(connection);
