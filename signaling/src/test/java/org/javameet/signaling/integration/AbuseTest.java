@@ -140,4 +140,55 @@ class AbuseTest {
         assertEquals(200, r.statusCode());
         assertTrue(refused("pipelining") >= before + 1);
     }
+
+    /**
+     * NACK amplification: 27 kB/s of NACKs drew 87k retransmissions/s (94 MB/s out, ×3,500). A subscriber that
+     * NACKs the last 100 packets of a video stream 200 times a second now gets each packet at most once per
+     * 100 ms and at most half its forwarded bytes as retransmissions; the rest is refused and counted.
+     */
+    @Test
+    void aNackFloodIsNotAmplified() throws Exception {
+        Participant eve = Participant.join(ws, ROOM, "Eve",
+                Participant.Options.defaults().withRuntime(runtime).withMedia(false, false))
+                .get(40, TimeUnit.SECONDS);
+        try {
+            Eventually.await("Eve receives Ada's video", WAIT, () -> {
+                var t = eve.stats().received(ada.id(), MediaKind.VIDEO);
+                return t != null && t.packets() > 20;
+            });
+            String page = metrics.scrape();
+            double retransmittedBefore = ServerMetrics.value(page, "javameet_media_retransmissions_total", null, null);
+            double forwardedBefore = ServerMetrics.value(page, "javameet_media_rtp_forwarded_total", null, null);
+            long nacks = 0;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < end) {
+                int highest = (int) (eve.stats().received(ada.id(), MediaKind.VIDEO).highestSeq() & 0xFFFF);
+                int[] seqs = new int[100];
+                for (int i = 0; i < seqs.length; i++) {
+                    seqs[i] = (highest - i) & 0xFFFF;
+                }
+                eve.nack(ada.id(), MediaKind.VIDEO, seqs);
+                nacks += seqs.length;
+                Thread.sleep(5);
+            }
+            long asked = nacks;
+            Eventually.await("the flood's refusals to be counted", WAIT, () -> ServerMetrics.value(metrics.scrape(),
+                    "javameet_media_retransmissions_refused_total", "reason", "too_soon") > 0);
+            page = metrics.scrape();
+            double retransmitted = ServerMetrics.value(page, "javameet_media_retransmissions_total", null, null)
+                    - retransmittedBefore;
+            double forwarded = ServerMetrics.value(page, "javameet_media_rtp_forwarded_total", null, null)
+                    - forwardedBefore;
+            double refused = ServerMetrics.value(page, "javameet_media_retransmissions_refused_total", "reason",
+                    "too_soon") + ServerMetrics.value(page, "javameet_media_retransmissions_refused_total", "reason",
+                    "over_budget");
+            System.out.printf("[abuse] NACK flood: %d packets asked for, %.0f resent, %.0f refused, %.0f forwarded%n",
+                    asked, retransmitted, refused, forwarded);
+            // without limits every request that hits the cache is resent: ~20x the forwarded packets
+            assertTrue(retransmitted <= forwarded, retransmitted + " resent vs " + forwarded + " forwarded");
+            assertTrue(refused > retransmitted, refused + " refused vs " + retransmitted + " resent");
+        } finally {
+            eve.close();
+        }
+    }
 }
