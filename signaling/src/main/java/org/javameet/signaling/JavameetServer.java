@@ -13,8 +13,10 @@ import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.session.MediaLimits;
 import org.javameet.sfu.session.MediaRooms;
 import org.javameet.sfu.srtp.SrtpSession;
+import org.javameet.signaling.config.LimitsConfig;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
@@ -56,7 +58,9 @@ public final class JavameetServer implements AutoCloseable {
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
                 addresses(config.publicAddresses())), new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
-        rooms = new RoomRegistry(new MediaRooms(media), access);
+        LimitsConfig limits = config.limits();
+        rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
+                limits.maxPublishSections(), limits.maxSubscribeSections())), access);
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);

@@ -65,6 +65,13 @@ final class ConfigReader {
         return node.intValue();
     }
 
+    int intIn(JsonNode node, String path, int min, int max) throws ConfigException {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            throw mustBe(path, "an integer " + min + "-" + max, node);
+        }
+        return node.intValue();
+    }
+
     String address(JsonNode node, String path) throws ConfigException {
         if (!node.isTextual() || !IpLiteral.isValid(node.textValue())) {
             throw mustBe(path, "an IP address literal such as \"0.0.0.0\" or \"::\" (host names are not resolved)", node);

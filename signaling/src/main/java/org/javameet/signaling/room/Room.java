@@ -223,6 +223,7 @@ public final class Room {
         String code = switch (e.reason()) {
             case BAD_SDP -> "bad-sdp";
             case STALE_ANSWER -> "stale-answer";
+            case TOO_MANY_TRACKS -> "too-many-tracks";
         };
         return new SignalingException(code, e.getMessage());
     }

@@ -29,7 +29,8 @@ class ServerConfigTest {
             new ClientConfig(false, true, true, true, true, true),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
-                    "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"));
+                    "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"),
+            new LimitsConfig(3, 16, 100));
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -42,6 +43,7 @@ class ServerConfigTest {
         assertEquals(LogLevel.INFO, d.logLevel());
         assertEquals(new ClientConfig(true, false, false, false, false, false), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
+        assertEquals(new LimitsConfig(8, 64, 300), d.limits());
     }
 
     @Test
@@ -121,8 +123,11 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby)
+        {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections)
+        {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
+        {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
         {'mediaPort': 'abc'}                           | config test.json: "mediaPort" must be an integer 1-65535, got "abc"
         {'mediaPort': '10000'}                         | config test.json: "mediaPort" must be an integer 1-65535, got "10000"
         {'httpPort': 70000}                            | config test.json: "httpPort" must be an integer 1-65535, got 70000

@@ -3,6 +3,8 @@ package org.javameet.signaling.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
+import org.javameet.peer.SignalingClient;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
@@ -190,5 +193,66 @@ class AbuseTest {
         } finally {
             eve.close();
         }
+    }
+
+    /** A publish offer of {@code sections} sending Opus m-sections (about 90 bytes each). */
+    static String inflatedOffer(int sections) {
+        StringBuilder sdp = new StringBuilder("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+                + "a=fingerprint:sha-256 83:D0:CF:7E:AD:DE:9A:DA:46:71:4A:25:C4:52:A6:D4:F3:F9:93:3F:EB:94:BC:2F:CE:29:"
+                + "09:BC:18:64:AD:D3\r\na=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdef0123456789\r\n"
+                + "a=setup:actpass\r\na=group:BUNDLE");
+        for (int i = 0; i < sections; i++) {
+            sdp.append(' ').append(i);
+        }
+        sdp.append("\r\n");
+        for (int i = 0; i < sections; i++) {
+            sdp.append("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:").append(i)
+                    .append("\r\na=sendonly\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n");
+            if (sections <= 10) { // the big one must stay under the 128 KiB SDP limit
+                sdp.append("c=IN IP4 0.0.0.0\r\na=ssrc:").append(1000 + i).append(" cname:x\r\n");
+            }
+        }
+        return sdp.toString();
+    }
+
+    /**
+     * m-line inflation: one 1,000-m-line publish offer gave every other participant a 0.65 MB subscribe offer, more
+     * than their answers may carry, and their subscriptions stuck for good. Now an offer with more sending tracks
+     * than {@code limits.maxTracksPerParticipant} (8), or more sections than {@code limits.maxPublishSections}
+     * (64), is refused with {@code too-many-tracks} before anything changes: nobody gets a new subscribe offer.
+     */
+    @Test
+    void anInflatedPublishOfferIsRefusedBeforeAnyoneSeesIt() throws Exception {
+        long adaOffers = ada.stats().subscribeOffers();
+        long bobOffers = bob.stats().subscribeOffers();
+        String page = metrics.scrape();
+        double before = ServerMetrics.value(page, "javameet_signaling_errors_total", "code", "too-many-tracks");
+        try (SignalingClient raw = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS)) {
+            CompletableFuture<JsonNode> joined = raw.awaitType("joined");
+            raw.sendText("{\"type\":\"join\",\"room\":\"" + ROOM + "\",\"displayName\":\"Mallory\"}");
+            joined.get(10, TimeUnit.SECONDS);
+            for (int sections : new int[] {1000, 9}) {
+                CompletableFuture<JsonNode> error = raw.awaitType("error");
+                ObjectNode publish = SignalingClient.message("publishOffer");
+                publish.put("sdp", inflatedOffer(sections));
+                raw.send(publish);
+                JsonNode e = error.get(10, TimeUnit.SECONDS);
+                assertEquals("too-many-tracks", e.path("code").asText(), e.toString());
+                System.out.println("[abuse] " + sections + "-section publish offer -> " + e.path("message").asText());
+            }
+            // a legitimate offer on the same socket still works: the refusal changed nothing
+            CompletableFuture<JsonNode> answer = raw.awaitType("publishAnswer");
+            ObjectNode publish = SignalingClient.message("publishOffer");
+            publish.put("sdp", inflatedOffer(2));
+            raw.send(publish);
+            answer.get(10, TimeUnit.SECONDS);
+            assertTrue(raw.isOpen());
+        }
+        assertEquals(before + 2, ServerMetrics.value(metrics.scrape(), "javameet_signaling_errors_total", "code",
+                "too-many-tracks"));
+        // Mallory's two legitimate tracks (and her leaving) are the only changes the others were offered
+        Eventually.await("Ada and Bob to settle", WAIT, () -> ada.stats().subscribeOffers() >= adaOffers + 1
+                && bob.stats().subscribeOffers() >= bobOffers + 1);
+        assertTrue(ada.stats().subscribeOffers() <= adaOffers + 3, "Ada's offers " + ada.stats().subscribeOffers());
     }
 }

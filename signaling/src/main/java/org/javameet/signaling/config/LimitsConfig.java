@@ -1,0 +1,59 @@
+package org.javameet.signaling.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The config file's {@code limits} section: what one participant or connection may make the server hold or send
+ * (issue 15). Defaults are safe for an open server; docs/configuration.md and docs/operations.md ("Limits and
+ * abuse") say what each one refuses.
+ */
+public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections) {
+
+    static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections");
+
+    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300);
+
+    public LimitsConfig {
+        if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1) {
+            throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
+                    + "maxSubscribeSections >= 1");
+        }
+    }
+
+    public static LimitsConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public ObjectNode toJson(ObjectMapper mapper) {
+        return mapper.createObjectNode()
+                .put("maxTracksPerParticipant", maxTracksPerParticipant)
+                .put("maxPublishSections", maxPublishSections)
+                .put("maxSubscribeSections", maxSubscribeSections);
+    }
+
+    static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
+        int tracks = DEFAULTS.maxTracksPerParticipant;
+        int publishSections = DEFAULTS.maxPublishSections;
+        int subscribeSections = DEFAULTS.maxSubscribeSections;
+        for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
+            String key = ConfigReader.join(path, field.getKey());
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "maxTracksPerParticipant" -> tracks = r.intIn(value, key, 1, 1000);
+                case "maxPublishSections" -> publishSections = r.intIn(value, key, 1, 1000);
+                case "maxSubscribeSections" -> subscribeSections = r.intIn(value, key, 1, 100_000);
+                default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
+            }
+        }
+        if (publishSections < tracks) {
+            throw r.error(ConfigReader.join(path, "maxPublishSections"), "\"" + ConfigReader.join(path,
+                    "maxPublishSections") + "\" must be at least maxTracksPerParticipant (" + tracks + "), got "
+                    + publishSections);
+        }
+        return new LimitsConfig(tracks, publishSections, subscribeSections);
+    }
+}
