@@ -55,10 +55,11 @@ public final class JavameetServer implements AutoCloseable {
         SrtpSession.warmUp();
         DtlsCertificate certificate = DtlsCertificate.generate();
         LOG.info("DTLS certificate " + certificate.fingerprintAlgorithm() + " " + certificate.fingerprintHex());
-        media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
-                addresses(config.publicAddresses())), new MediaMetrics(registry), certificate);
-        mediaAddress = media.start();
         LimitsConfig limits = config.limits();
+        media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
+                addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress()),
+                new MediaMetrics(registry), certificate);
+        mediaAddress = media.start();
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
                 limits.maxPublishSections(), limits.maxSubscribeSections())), access);
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);

@@ -26,6 +26,10 @@ public final class MediaMetrics {
     public final Counter retransmissionsOverBudget;
     public final Counter dtlsHandshakes;
     public final Counter dtlsFailures;
+    /** ClientHellos dropped because the server runs its maximum of DTLS handshakes (the client retries). */
+    public final Counter dtlsRefusedBusy;
+    /** ClientHellos dropped because the sender's address runs its maximum of DTLS handshakes. */
+    public final Counter dtlsRefusedPerAddress;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
 
     public MediaMetrics(MeterRegistry registry) {
@@ -42,6 +46,8 @@ public final class MediaMetrics {
         nacksSent = Counter.builder("javameet.media.nacks.sent").description("NACKs sent to publishers for packets lost on their uplink").register(registry);
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
+        dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
+        dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);
         for (DropReason r : DropReason.values()) {
             drops.put(r, Counter.builder("javameet.media.dropped.packets")
                     .description("Packets the media plane dropped, by reason")

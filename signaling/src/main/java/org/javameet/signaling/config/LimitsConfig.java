@@ -11,16 +11,19 @@ import java.util.Map;
  * (issue 15). Defaults are safe for an open server; docs/configuration.md and docs/operations.md ("Limits and
  * abuse") say what each one refuses.
  */
-public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections) {
+public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections,
+        int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress) {
 
-    static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections");
+    static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections",
+            "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress");
 
-    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300);
+    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8);
 
     public LimitsConfig {
-        if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1) {
+        if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1
+                || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1) {
             throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
-                    + "maxSubscribeSections >= 1");
+                    + "the other limits >= 1");
         }
     }
 
@@ -32,13 +35,17 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         return mapper.createObjectNode()
                 .put("maxTracksPerParticipant", maxTracksPerParticipant)
                 .put("maxPublishSections", maxPublishSections)
-                .put("maxSubscribeSections", maxSubscribeSections);
+                .put("maxSubscribeSections", maxSubscribeSections)
+                .put("maxDtlsHandshakes", maxDtlsHandshakes)
+                .put("maxDtlsHandshakesPerAddress", maxDtlsHandshakesPerAddress);
     }
 
     static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
         int tracks = DEFAULTS.maxTracksPerParticipant;
         int publishSections = DEFAULTS.maxPublishSections;
         int subscribeSections = DEFAULTS.maxSubscribeSections;
+        int dtls = DEFAULTS.maxDtlsHandshakes;
+        int dtlsPerAddress = DEFAULTS.maxDtlsHandshakesPerAddress;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -46,6 +53,8 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 case "maxTracksPerParticipant" -> tracks = r.intIn(value, key, 1, 1000);
                 case "maxPublishSections" -> publishSections = r.intIn(value, key, 1, 1000);
                 case "maxSubscribeSections" -> subscribeSections = r.intIn(value, key, 1, 100_000);
+                case "maxDtlsHandshakes" -> dtls = r.intIn(value, key, 1, 10_000);
+                case "maxDtlsHandshakesPerAddress" -> dtlsPerAddress = r.intIn(value, key, 1, 10_000);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
             }
         }
@@ -54,6 +63,6 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                     "maxPublishSections") + "\" must be at least maxTracksPerParticipant (" + tracks + "), got "
                     + publishSections);
         }
-        return new LimitsConfig(tracks, publishSections, subscribeSections);
+        return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress);
     }
 }

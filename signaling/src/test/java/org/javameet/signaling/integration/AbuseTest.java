@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -15,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -254,5 +258,81 @@ class AbuseTest {
         Eventually.await("Ada and Bob to settle", WAIT, () -> ada.stats().subscribeOffers() >= adaOffers + 1
                 && bob.stats().subscribeOffers() >= bobOffers + 1);
         assertTrue(ada.stats().subscribeOffers() <= adaOffers + 3, "Ada's offers " + ada.stats().subscribeOffers());
+    }
+
+    private static long serverDtlsThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("dtls-")).count();
+    }
+
+    private static String sdpAttribute(String sdp, String name) {
+        int i = sdp.indexOf("a=" + name + ":");
+        return sdp.substring(i + name.length() + 3, sdp.indexOf('\r', i));
+    }
+
+    /**
+     * A DTLS thread per handshake: 400 sessions with one valid STUN check each made 400 threads, and under a task
+     * limit new meetings got no media. Now a handshake starts only on the peer's first DTLS datagram, from a
+     * bounded pool, at most {@code limits.maxDtlsHandshakesPerAddress} (8) per address; the rest are dropped and
+     * counted. 40 sessions from 127.0.0.2 each pass ICE and send one DTLS record that keeps its handshake waiting;
+     * a newcomer from 127.0.0.1 still joins with media.
+     */
+    @Test
+    void stalledHandshakesFromOneAddressCannotExhaustTheServer() throws Exception {
+        int sessions = 40;
+        double refusedBefore = ServerMetrics.value(metrics.scrape(), "javameet_media_dtls_refused_total", "reason",
+                "per_address");
+        long threadsBefore = Thread.activeCount();
+        InetAddress attacker = InetAddress.getByName("127.0.0.2");
+        InetSocketAddress mediaPort = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                server.mediaAddress().getPort());
+        List<SignalingClient> sockets = new ArrayList<>();
+        List<DatagramSocket> udp = new ArrayList<>();
+        try {
+            for (int i = 0; i < sessions; i++) {
+                SignalingClient c = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS);
+                sockets.add(c);
+                CompletableFuture<JsonNode> joined = c.awaitType("joined");
+                c.sendText("{\"type\":\"join\",\"room\":\"dtls-attack\",\"displayName\":\"m" + i + "\"}");
+                joined.get(10, TimeUnit.SECONDS);
+                CompletableFuture<JsonNode> answer = c.awaitType("publishAnswer");
+                ObjectNode publish = SignalingClient.message("publishOffer");
+                publish.put("sdp", inflatedOffer(1));
+                c.send(publish);
+                String sdp = answer.get(10, TimeUnit.SECONDS).path("sdp").asText();
+                DatagramSocket s = new DatagramSocket(new InetSocketAddress(attacker, 0));
+                udp.add(s);
+                s.setSoTimeout(5000);
+                byte[] check = BadInputTest.bindingRequest(sdpAttribute(sdp, "ice-ufrag") + ":abcd",
+                        sdpAttribute(sdp, "ice-pwd"));
+                s.send(new DatagramPacket(check, check.length, mediaPort));
+                s.receive(new DatagramPacket(new byte[1500], 1500)); // the binding success: ICE passed
+                // a handshake record of epoch 1: the server's DTLS discards it and keeps waiting for a ClientHello
+                byte[] record = {22, (byte) 0xfe, (byte) 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4};
+                s.send(new DatagramPacket(record, record.length, mediaPort));
+            }
+            Eventually.await("handshakes over the per-address cap to be refused", WAIT,
+                    () -> ServerMetrics.value(metrics.scrape(), "javameet_media_dtls_refused_total", "reason",
+                            "per_address") >= refusedBefore + sessions - 8);
+            long dtlsThreads = serverDtlsThreads();
+            System.out.printf("[abuse] %d stalled DTLS sessions from one address: %d server DTLS threads, %d more "
+                    + "threads in the JVM%n", sessions, dtlsThreads, Thread.activeCount() - threadsBefore);
+            // the pool's bound (limits.maxDtlsHandshakes, 32; idle threads linger 30 s): below the 40 sessions
+            assertTrue(dtlsThreads <= 32, dtlsThreads + " DTLS threads");
+            // a newcomer from another address still gets media while the attacker's handshakes wait
+            Participant carol = Participant.join(ws, ROOM, "Carol",
+                    Participant.Options.defaults().withRuntime(runtime).withMedia(false, false))
+                    .get(40, TimeUnit.SECONDS);
+            try {
+                Eventually.await("Carol receives Ada's video", WAIT, () -> {
+                    var t = carol.stats().received(ada.id(), MediaKind.VIDEO);
+                    return t != null && t.packets() > 20;
+                });
+            } finally {
+                carol.close();
+            }
+        } finally {
+            udp.forEach(DatagramSocket::close);
+            sockets.forEach(SignalingClient::close);
+        }
     }
 }
