@@ -26,6 +26,7 @@ import org.javameet.signaling.room.AccessPolicy;
 import org.javameet.signaling.room.Messages;
 import org.javameet.signaling.room.RoomRegistry;
 import org.javameet.signaling.room.SignalingConnection;
+import org.javameet.signaling.room.SignalingLimits;
 import org.javameet.signaling.room.SignalingMetrics;
 
 /** The whole server in one object: media socket, rooms, HTTP/WebSocket and metrics. Used by Main and by tests. */
@@ -61,14 +62,17 @@ public final class JavameetServer implements AutoCloseable {
                 new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
-                limits.maxPublishSections(), limits.maxSubscribeSections())), access);
+                limits.maxPublishSections(), limits.maxSubscribeSections())), access,
+                new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
+                        limits.maxPasswordAttempts()));
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);
         welcome.set("config", config.client().toJson(Messages.JSON));
         welcome.set("interfaceConfig", config.interfaceConfig().toJson(Messages.JSON));
         StaticFiles files = webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot);
-        http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort()), files,
+        http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort())
+                        .withAllowedOrigins(config.allowedOrigins()), files,
                 session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),
                 registry::scrape, new HttpMetrics(registry));
         httpAddress = http.start();

@@ -12,16 +12,19 @@ import java.util.Map;
  * abuse") say what each one refuses.
  */
 public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections,
-        int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress) {
+        int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int maxMessagesPerSecond,
+        int maxChatMessagesPerSecond, int maxPasswordAttempts) {
 
     static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections",
-            "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress");
+            "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress", "maxMessagesPerSecond", "maxChatMessagesPerSecond",
+            "maxPasswordAttempts");
 
-    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8);
+    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5);
 
     public LimitsConfig {
         if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1
-                || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1) {
+                || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1 || maxMessagesPerSecond < 1
+                || maxChatMessagesPerSecond < 1 || maxPasswordAttempts < 1) {
             throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
                     + "the other limits >= 1");
         }
@@ -37,7 +40,10 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 .put("maxPublishSections", maxPublishSections)
                 .put("maxSubscribeSections", maxSubscribeSections)
                 .put("maxDtlsHandshakes", maxDtlsHandshakes)
-                .put("maxDtlsHandshakesPerAddress", maxDtlsHandshakesPerAddress);
+                .put("maxDtlsHandshakesPerAddress", maxDtlsHandshakesPerAddress)
+                .put("maxMessagesPerSecond", maxMessagesPerSecond)
+                .put("maxChatMessagesPerSecond", maxChatMessagesPerSecond)
+                .put("maxPasswordAttempts", maxPasswordAttempts);
     }
 
     static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
@@ -46,6 +52,9 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         int subscribeSections = DEFAULTS.maxSubscribeSections;
         int dtls = DEFAULTS.maxDtlsHandshakes;
         int dtlsPerAddress = DEFAULTS.maxDtlsHandshakesPerAddress;
+        int messages = DEFAULTS.maxMessagesPerSecond;
+        int chat = DEFAULTS.maxChatMessagesPerSecond;
+        int passwords = DEFAULTS.maxPasswordAttempts;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -55,6 +64,9 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 case "maxSubscribeSections" -> subscribeSections = r.intIn(value, key, 1, 100_000);
                 case "maxDtlsHandshakes" -> dtls = r.intIn(value, key, 1, 10_000);
                 case "maxDtlsHandshakesPerAddress" -> dtlsPerAddress = r.intIn(value, key, 1, 10_000);
+                case "maxMessagesPerSecond" -> messages = r.intIn(value, key, 1, 10_000);
+                case "maxChatMessagesPerSecond" -> chat = r.intIn(value, key, 1, 1000);
+                case "maxPasswordAttempts" -> passwords = r.intIn(value, key, 1, 1000);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
             }
         }
@@ -63,6 +75,7 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                     "maxPublishSections") + "\" must be at least maxTracksPerParticipant (" + tracks + "), got "
                     + publishSections);
         }
-        return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress);
+        return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress, messages, chat,
+                passwords);
     }
 }

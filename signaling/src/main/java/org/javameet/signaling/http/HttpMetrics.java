@@ -20,6 +20,9 @@ public final class HttpMetrics {
 
     /** {@code javameet_http_refused_total{reason}}: connections or requests refused by a limit. */
     static final String REFUSED_PIPELINING = "pipelining";
+    static final String REFUSED_ORIGIN = "origin";
+    /** A chat or presence message not sent to a client that is not reading (it keeps its connection). */
+    static final String REFUSED_SLOW_READER = "slow_reader";
 
     public HttpMetrics(MeterRegistry registry) {
         this.registry = registry;

@@ -1,6 +1,7 @@
 package org.javameet.signaling.http;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,9 @@ import java.util.Objects;
  * @param idleTimeout a WebSocket with no inbound traffic (pongs included) for this long is closed; an HTTP
  *     keep-alive connection with no traffic at all for this long is closed too
  * @param closeTimeout how long a server-initiated WebSocket close waits for its close frame to be written
+ * @param allowedOrigins origins ({@code https://meet.example.com}) a browser's WebSocket may come from; empty
+ *     means the served host only (the Origin's host equals the request's Host). Requests without Origin (not a
+ *     browser) are not checked.
  */
 public record HttpServerOptions(
         String bindAddress,
@@ -27,7 +31,8 @@ public record HttpServerOptions(
         int maxPendingOutboundBytes,
         Duration pingInterval,
         Duration idleTimeout,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        List<String> allowedOrigins) {
 
     public static final String WEBSOCKET_PATH = "/ws";
 
@@ -36,6 +41,7 @@ public record HttpServerOptions(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
+        allowedOrigins = List.copyOf(allowedOrigins);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -49,26 +55,31 @@ public record HttpServerOptions(
 
     public static HttpServerOptions defaults() {
         return new HttpServerOptions("0.0.0.0", 8080, 0, 64 * 1024, 256 * 1024, 4 * 1024 * 1024,
-                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(5));
+                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(5), List.of());
     }
 
     public HttpServerOptions withBind(String address, int port) {
         return new HttpServerOptions(address, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
-                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout);
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins);
     }
 
     public HttpServerOptions withIoThreads(int threads) {
         return new HttpServerOptions(bindAddress, port, threads, maxRequestBytes, maxWebSocketMessageBytes,
-                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout);
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins);
     }
 
     public HttpServerOptions withLimits(int requestBytes, int webSocketMessageBytes, int pendingOutboundBytes) {
         return new HttpServerOptions(bindAddress, port, ioThreads, requestBytes, webSocketMessageBytes,
-                pendingOutboundBytes, pingInterval, idleTimeout, closeTimeout);
+                pendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins);
+    }
+
+    public HttpServerOptions withAllowedOrigins(List<String> origins) {
+        return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, origins);
     }
 
     public HttpServerOptions withTimeouts(Duration ping, Duration idle) {
         return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
-                maxPendingOutboundBytes, ping, idle, closeTimeout);
+                maxPendingOutboundBytes, ping, idle, closeTimeout, allowedOrigins);
     }
 }

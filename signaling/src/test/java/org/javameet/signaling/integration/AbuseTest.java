@@ -335,4 +335,121 @@ class AbuseTest {
             sockets.forEach(SignalingClient::close);
         }
     }
+
+    private static double signalingErrors(String code) {
+        return ServerMetrics.value(metrics.scrape(), "javameet_signaling_errors_total", "code", code);
+    }
+
+    /**
+     * WebSocket message flood: 50k messages a second were accepted and every one handled. Now each connection has
+     * a token bucket (limits.maxMessagesPerSecond, 20, burst 60); the excess is dropped unparsed and counted, with
+     * at most one rate-limited error a second, and the connection stays open for when the client slows down.
+     */
+    @Test
+    void aMessageFloodIsThrottledAndTheConnectionSurvives() throws Exception {
+        double before = signalingErrors("rate-limited");
+        try (SignalingClient raw = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS)) {
+            java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+            CompletableFuture<JsonNode> firstError = raw.awaitType("error");
+            int sent = 2000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < sent; i++) {
+                raw.sendText("{\"type\":\"ping\"}");
+            }
+            JsonNode e = firstError.get(10, TimeUnit.SECONDS);
+            assertEquals("rate-limited", e.path("code").asText(), e.toString());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Eventually.await("the flood to be counted", WAIT, () -> signalingErrors("rate-limited") >= before + 1);
+            Thread.sleep(300);
+            double refused = signalingErrors("rate-limited") - before;
+            System.out.printf("[abuse] %d pings in %.2f s: %.0f refused, at most %.0f handled%n", sent, seconds,
+                    refused, sent - refused);
+            // at most the burst plus the rate for the time taken, with a margin for a slow machine
+            assertTrue(sent - refused <= 60 + 20 * (seconds + 1) + 20, (sent - refused) + " handled");
+            Thread.sleep(3000); // the bucket refills: the client that slowed down is served again
+            CompletableFuture<JsonNode> pong = raw.awaitType("pong");
+            raw.sendText("{\"type\":\"ping\"}");
+            pong.get(10, TimeUnit.SECONDS);
+            assertTrue(raw.isOpen());
+        }
+    }
+
+    /** Chat has its own, lower rate (limits.maxChatMessagesPerSecond, 2, burst 10): the rest is refused. */
+    @Test
+    void aChatFloodReachesNobody() throws Exception {
+        double before = signalingErrors("rate-limited");
+        try (SignalingClient raw = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS)) {
+            CompletableFuture<JsonNode> joined = raw.awaitType("joined");
+            raw.sendText("{\"type\":\"join\",\"room\":\"" + ROOM + "\",\"displayName\":\"Spammer\"}");
+            joined.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 50; i++) {
+                raw.sendText("{\"type\":\"chat\",\"text\":\"spam " + i + "\"}");
+            }
+            Eventually.await("chat refusals", WAIT, () -> signalingErrors("rate-limited") >= before + 30);
+            assertTrue(raw.isOpen());
+        }
+    }
+
+    /**
+     * Password brute force: 66k guesses a second, retried on the same socket. Now after
+     * limits.maxPasswordAttempts (5) wrong passwords an address waits 1 s (doubling to 60 s) before its next
+     * attempt, and attempts meanwhile are refused with too-many-attempts without being checked.
+     */
+    @Test
+    void passwordGuessesBackOff() throws Exception {
+        String room = "locked";
+        try (SignalingClient owner = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS);
+             SignalingClient guesser = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS)) {
+            CompletableFuture<JsonNode> joined = owner.awaitType("joined");
+            CompletableFuture<JsonNode> afterJoin = owner.awaitType("roomUpdated"); // sent right after joined
+            owner.sendText("{\"type\":\"join\",\"room\":\"" + room + "\",\"displayName\":\"Owner\"}");
+            joined.get(10, TimeUnit.SECONDS);
+            afterJoin.get(10, TimeUnit.SECONDS);
+            CompletableFuture<JsonNode> updated = owner.awaitType("roomUpdated");
+            owner.sendText("{\"type\":\"setPassword\",\"password\":\"right\"}");
+            updated.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 6; i++) {
+                assertEquals("wrong-password", joinError(guesser, room, "guess" + i));
+            }
+            assertEquals("too-many-attempts", joinError(guesser, room, "right"), "not even checked while waiting");
+            Thread.sleep(1100);
+            CompletableFuture<JsonNode> in = guesser.awaitType("joined");
+            guesser.sendText("{\"type\":\"join\",\"room\":\"" + room + "\",\"password\":\"right\"}");
+            in.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String joinError(SignalingClient c, String room, String password) throws Exception {
+        CompletableFuture<JsonNode> error = c.awaitType("error");
+        c.sendText("{\"type\":\"join\",\"room\":\"" + room + "\",\"password\":\"" + password + "\"}");
+        return error.get(10, TimeUnit.SECONDS).path("code").asText();
+    }
+
+    /** The status line the server answers a WebSocket upgrade with this Origin (null: no Origin header). */
+    private static String upgradeStatus(String origin) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(server.httpAddress(), 5000);
+            s.setSoTimeout(10_000);
+            String host = "127.0.0.1:" + server.httpAddress().getPort();
+            s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n" + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    /** Cross-site WebSocket: Origin https://evil.example was upgraded, welcomed and joined. Now it is 403. */
+    @Test
+    void aWebSocketFromAnotherSiteIsRefused() throws Exception {
+        double before = refused("origin");
+        assertEquals("HTTP/1.1 403 Forbidden", upgradeStatus("https://evil.example"));
+        assertEquals("HTTP/1.1 403 Forbidden", upgradeStatus("null"));
+        assertEquals(before + 2, refused("origin"));
+        String self = "http://127.0.0.1:" + server.httpAddress().getPort();
+        assertEquals("HTTP/1.1 101 Switching Protocols", upgradeStatus(self));
+        assertEquals("HTTP/1.1 101 Switching Protocols", upgradeStatus(null), "not a browser: nothing to check");
+    }
 }
