@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -72,7 +73,9 @@ public final class JavameetServer implements AutoCloseable {
         welcome.set("interfaceConfig", config.interfaceConfig().toJson(Messages.JSON));
         StaticFiles files = webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot);
         http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort())
-                        .withAllowedOrigins(config.allowedOrigins()), files,
+                        .withAllowedOrigins(config.allowedOrigins())
+                        .withConnectionLimits(Duration.ofSeconds(limits.requestTimeoutSeconds()),
+                                limits.maxConnections(), limits.maxConnectionsPerAddress()), files,
                 session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),
                 registry::scrape, new HttpMetrics(registry));
         httpAddress = http.start();

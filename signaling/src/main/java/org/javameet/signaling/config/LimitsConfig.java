@@ -13,18 +13,20 @@ import java.util.Map;
  */
 public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections,
         int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int maxMessagesPerSecond,
-        int maxChatMessagesPerSecond, int maxPasswordAttempts) {
+        int maxChatMessagesPerSecond, int maxPasswordAttempts, int maxConnections, int maxConnectionsPerAddress,
+        int requestTimeoutSeconds) {
 
     static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections",
             "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress", "maxMessagesPerSecond", "maxChatMessagesPerSecond",
-            "maxPasswordAttempts");
+            "maxPasswordAttempts", "maxConnections", "maxConnectionsPerAddress", "requestTimeoutSeconds");
 
-    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5);
+    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10);
 
     public LimitsConfig {
         if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1
                 || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1 || maxMessagesPerSecond < 1
-                || maxChatMessagesPerSecond < 1 || maxPasswordAttempts < 1) {
+                || maxChatMessagesPerSecond < 1 || maxPasswordAttempts < 1 || maxConnections < 1
+                || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1) {
             throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
                     + "the other limits >= 1");
         }
@@ -43,7 +45,10 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 .put("maxDtlsHandshakesPerAddress", maxDtlsHandshakesPerAddress)
                 .put("maxMessagesPerSecond", maxMessagesPerSecond)
                 .put("maxChatMessagesPerSecond", maxChatMessagesPerSecond)
-                .put("maxPasswordAttempts", maxPasswordAttempts);
+                .put("maxPasswordAttempts", maxPasswordAttempts)
+                .put("maxConnections", maxConnections)
+                .put("maxConnectionsPerAddress", maxConnectionsPerAddress)
+                .put("requestTimeoutSeconds", requestTimeoutSeconds);
     }
 
     static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
@@ -55,6 +60,9 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         int messages = DEFAULTS.maxMessagesPerSecond;
         int chat = DEFAULTS.maxChatMessagesPerSecond;
         int passwords = DEFAULTS.maxPasswordAttempts;
+        int connections = DEFAULTS.maxConnections;
+        int connectionsPerAddress = DEFAULTS.maxConnectionsPerAddress;
+        int requestTimeout = DEFAULTS.requestTimeoutSeconds;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -67,6 +75,9 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 case "maxMessagesPerSecond" -> messages = r.intIn(value, key, 1, 10_000);
                 case "maxChatMessagesPerSecond" -> chat = r.intIn(value, key, 1, 1000);
                 case "maxPasswordAttempts" -> passwords = r.intIn(value, key, 1, 1000);
+                case "maxConnections" -> connections = r.intIn(value, key, 1, 1_000_000);
+                case "maxConnectionsPerAddress" -> connectionsPerAddress = r.intIn(value, key, 1, 1_000_000);
+                case "requestTimeoutSeconds" -> requestTimeout = r.intIn(value, key, 1, 3600);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
             }
         }
@@ -76,6 +87,6 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                     + publishSections);
         }
         return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress, messages, chat,
-                passwords);
+                passwords, connections, connectionsPerAddress, requestTimeout);
     }
 }

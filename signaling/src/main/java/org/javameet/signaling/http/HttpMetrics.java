@@ -21,6 +21,9 @@ public final class HttpMetrics {
     /** {@code javameet_http_refused_total{reason}}: connections or requests refused by a limit. */
     static final String REFUSED_PIPELINING = "pipelining";
     static final String REFUSED_ORIGIN = "origin";
+    static final String REFUSED_REQUEST_TIMEOUT = "request_timeout";
+    static final String REFUSED_CONNECTIONS = "connections";
+    static final String REFUSED_CONNECTIONS_PER_ADDRESS = "connections_per_address";
     /** A chat or presence message not sent to a client that is not reading (it keeps its connection). */
     static final String REFUSED_SLOW_READER = "slow_reader";
 

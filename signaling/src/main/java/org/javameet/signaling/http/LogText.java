@@ -1,11 +1,11 @@
 package org.javameet.signaling.http;
 
 /** Client-supplied text made safe for one-line logs: control characters (CR, LF, ESC, …) become escapes. */
-final class LogText {
+public final class LogText {
     private LogText() {
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

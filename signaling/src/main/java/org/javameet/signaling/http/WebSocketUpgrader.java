@@ -111,8 +111,10 @@ final class WebSocketUpgrader {
             p.replace(IDLE_HANDLER, IDLE_HANDLER,
                     new IdleStateHandler(opts.pingInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
-        if (p.get(HttpServer.GATE) != null) {
-            p.remove(HttpServer.GATE); // WebSocket sessions bound their own queue (maxPendingOutboundBytes)
+        for (String httpOnly : new String[] {HttpServer.GATE, RequestDeadline.START, RequestDeadline.DONE}) {
+            if (p.get(httpOnly) != null) {
+                p.remove(httpOnly); // WebSocket sessions bound their own queue and have their own idle timeout
+            }
         }
         p.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(opts.maxWebSocketMessageBytes()));
         p.addLast("ws-session", frames);
