@@ -274,6 +274,16 @@ test('a wrong password shows the page again, marked wrong', async () => {
   assert.equal(flow.snapshot().passwordWrong, true);
 });
 
+test('too many wrong passwords shows the page again instead of ending the visit', async () => {
+  const { server, flow } = setup();
+  server.onJoin = (conn, req) => ({ error: req.password ? 'too-many-attempts' : 'password-required' });
+  await flow.start();
+  await flow.join();
+  await flow.submitPassword('nope');
+  assert.equal(flow.state, 'password');
+  assert.equal(flow.snapshot().passwordWrong, true);
+});
+
 test('a socket dropped on the prejoin page reconnects without joining', async () => {
   const { clock, server, flow } = setup();
   await flow.start();

@@ -7,14 +7,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.session.MediaLimits;
 import org.javameet.sfu.session.MediaRooms;
 import org.javameet.sfu.srtp.SrtpSession;
+import org.javameet.signaling.config.LimitsConfig;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
@@ -24,6 +27,7 @@ import org.javameet.signaling.room.AccessPolicy;
 import org.javameet.signaling.room.Messages;
 import org.javameet.signaling.room.RoomRegistry;
 import org.javameet.signaling.room.SignalingConnection;
+import org.javameet.signaling.room.SignalingLimits;
 import org.javameet.signaling.room.SignalingMetrics;
 
 /** The whole server in one object: media socket, rooms, HTTP/WebSocket and metrics. Used by Main and by tests. */
@@ -53,17 +57,25 @@ public final class JavameetServer implements AutoCloseable {
         SrtpSession.warmUp();
         DtlsCertificate certificate = DtlsCertificate.generate();
         LOG.info("DTLS certificate " + certificate.fingerprintAlgorithm() + " " + certificate.fingerprintHex());
+        LimitsConfig limits = config.limits();
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
-                addresses(config.publicAddresses())), new MediaMetrics(registry), certificate);
+                addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress()),
+                new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
-        rooms = new RoomRegistry(new MediaRooms(media), access);
+        rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
+                limits.maxPublishSections(), limits.maxSubscribeSections())), access,
+                new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
+                        limits.maxPasswordAttempts()));
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);
         welcome.set("config", config.client().toJson(Messages.JSON));
         welcome.set("interfaceConfig", config.interfaceConfig().toJson(Messages.JSON));
         StaticFiles files = webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot);
-        http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort()), files,
+        http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort())
+                        .withAllowedOrigins(config.allowedOrigins())
+                        .withConnectionLimits(Duration.ofSeconds(limits.requestTimeoutSeconds()),
+                                limits.maxConnections(), limits.maxConnectionsPerAddress()), files,
                 session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),
                 registry::scrape, new HttpMetrics(registry));
         httpAddress = http.start();

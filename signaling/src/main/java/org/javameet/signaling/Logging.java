@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.javameet.signaling.config.LogLevel;
+import org.javameet.signaling.http.LogText;
 
 /** java.util.logging set up for operators: one line per event on stderr, with time, level and source. */
 final class Logging {
@@ -46,7 +47,8 @@ final class Logging {
             sb.append(Instant.ofEpochMilli(r.getMillis())).append(' ')
                     .append(levelName(r.getLevel())).append(' ')
                     .append(dot >= 0 ? name.substring(dot + 1) : name).append(": ")
-                    .append(formatMessage(r)).append('\n');
+                    // one event, one line: a display name with CR/LF must not forge a log line
+                    .append(LogText.escape(formatMessage(r))).append('\n');
             if (r.getThrown() != null) {
                 StringWriter sw = new StringWriter();
                 r.getThrown().printStackTrace(new PrintWriter(sw));

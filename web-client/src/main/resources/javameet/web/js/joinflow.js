@@ -262,8 +262,10 @@ export class JoinFlow {
     } catch (e) {
       this.lobbyWaiting = false;
       if (conn !== this.signaling || this.ended) return;
-      if (e.code === 'password-required' || e.code === 'wrong-password') {
-        this.passwordWrong = e.code === 'wrong-password' && this.password != null;
+      // too-many-attempts: the server makes this address wait after repeated wrong passwords; the
+      // prompt comes back (marked wrong) rather than ending the visit, so the user can try again later.
+      if (e.code === 'password-required' || e.code === 'wrong-password' || e.code === 'too-many-attempts') {
+        this.passwordWrong = e.code !== 'password-required' && this.password != null;
         this.setState('password');
         return;
       }

@@ -20,8 +20,16 @@ public final class MediaMetrics {
     public final Counter nacksReceived;
     public final Counter retransmissions;
     public final Counter nacksSent;
+    /** NACKed packets not resent because the same packet went out less than 100 ms ago. */
+    public final Counter retransmissionsTooSoon;
+    /** NACKed packets not resent because the consumer's retransmission budget was spent. */
+    public final Counter retransmissionsOverBudget;
     public final Counter dtlsHandshakes;
     public final Counter dtlsFailures;
+    /** ClientHellos dropped because the server runs its maximum of DTLS handshakes (the client retries). */
+    public final Counter dtlsRefusedBusy;
+    /** ClientHellos dropped because the sender's address runs its maximum of DTLS handshakes. */
+    public final Counter dtlsRefusedPerAddress;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
 
     public MediaMetrics(MeterRegistry registry) {
@@ -33,9 +41,13 @@ public final class MediaMetrics {
         keyframeRequests = Counter.builder("javameet.media.keyframe.requests").description("PLIs sent to publishers").register(registry);
         nacksReceived = Counter.builder("javameet.media.nacks.received").description("Generic NACK packets received from subscribers").register(registry);
         retransmissions = Counter.builder("javameet.media.retransmissions").description("packets resent from the cache in answer to NACKs").register(registry);
+        retransmissionsTooSoon = Counter.builder("javameet.media.retransmissions.refused").description("NACKed packets not resent, by reason: too_soon (resent < 100 ms ago), over_budget (retransmissions limited to half the consumer's rate)").tag("reason", "too_soon").register(registry);
+        retransmissionsOverBudget = Counter.builder("javameet.media.retransmissions.refused").description("NACKed packets not resent, by reason: too_soon (resent < 100 ms ago), over_budget (retransmissions limited to half the consumer's rate)").tag("reason", "over_budget").register(registry);
         nacksSent = Counter.builder("javameet.media.nacks.sent").description("NACKs sent to publishers for packets lost on their uplink").register(registry);
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
+        dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
+        dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);
         for (DropReason r : DropReason.values()) {
             drops.put(r, Counter.builder("javameet.media.dropped.packets")
                     .description("Packets the media plane dropped, by reason")

@@ -27,12 +27,13 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.transport.DtlsAdmission;
 import org.javameet.sfu.transport.MediaPacketHandler;
 import org.javameet.sfu.transport.PacketSender;
 import org.javameet.sfu.transport.TransportRegistry;
@@ -53,7 +54,15 @@ public final class MediaServer implements AutoCloseable {
      * @param bindAddress null binds every interface
      * @param announcedAddresses what goes into ICE candidates; empty = this machine's addresses
      */
-    public record Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses) {
+    public record Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
+                          int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress) {
+        public static final int DEFAULT_MAX_DTLS_HANDSHAKES = 32;
+        public static final int DEFAULT_MAX_DTLS_HANDSHAKES_PER_ADDRESS = 8;
+
+        public Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses) {
+            this(bindAddress, port, announcedAddresses, DEFAULT_MAX_DTLS_HANDSHAKES,
+                    DEFAULT_MAX_DTLS_HANDSHAKES_PER_ADDRESS);
+        }
     }
 
     private final Options options;
@@ -61,7 +70,8 @@ public final class MediaServer implements AutoCloseable {
     private final DtlsCertificate certificate;
     private final TransportRegistry registry = new TransportRegistry();
     private final EventLoopGroup group;
-    private final ExecutorService dtlsExecutor;
+    private final ThreadPoolExecutor dtlsExecutor;
+    private final DtlsAdmission dtlsAdmission;
     private final boolean epoll;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private Channel channel;
@@ -74,7 +84,13 @@ public final class MediaServer implements AutoCloseable {
         this.epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("media", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.dtlsExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("dtls", true));
+        this.dtlsAdmission = new DtlsAdmission(options.maxDtlsHandshakes(), options.maxDtlsHandshakesPerAddress());
+        // One blocking handshake per thread, at most maxDtlsHandshakes at once (DtlsAdmission). The queue only
+        // holds a handshake whose slot was freed a moment before its thread returned, and short post-handshake
+        // reads; idle threads go after 30 s.
+        this.dtlsExecutor = new ThreadPoolExecutor(options.maxDtlsHandshakes(), options.maxDtlsHandshakes(),
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DefaultThreadFactory("dtls", true));
+        this.dtlsExecutor.allowCoreThreadTimeOut(true);
     }
 
     /** Binds the port; returns the bound address (port 0 in options picks a free one, for tests). */
@@ -164,7 +180,7 @@ public final class MediaServer implements AutoCloseable {
             LocalTransportParams local = new LocalTransportParams(randomIce(8), randomIce(24),
                     certificate.fingerprintAlgorithm(), certificate.fingerprintHex(), candidates);
             WebRtcTransport t = new WebRtcTransport(name, local, loop(), sender, registry, certificate, dtlsExecutor,
-                    metrics, alloc);
+                    dtlsAdmission, metrics, alloc);
             try {
                 registry.register(t);
                 return t;

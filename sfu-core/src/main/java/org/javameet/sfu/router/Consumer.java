@@ -36,6 +36,7 @@ public final class Consumer {
     private long packetsSent;
     private long octetsSent;
     private boolean closed;
+    private final RetransmissionLimiter retransmissions = new RetransmissionLimiter();
 
     Consumer(Producer producer, Subscriber subscriber, ConsumerParams params) {
         this.producer = producer;
@@ -90,7 +91,9 @@ public final class Consumer {
         RtpHeader.setSequenceNumber(out, SequenceNumbers.add(seq, seqDelta));
         RtpHeader.setTimestamp(out, (ts + tsDelta) & 0xFFFFFFFFL);
         int payloadOctets = out.readableBytes() - RtpHeader.headerLength(out);
+        int bytes = out.readableBytes();
         if (link.sendRtp(out)) {
+            retransmissions.onForwarded(bytes);
             packetsSent++;
             octetsSent += payloadOctets;
             link.metrics().rtpForwarded.increment();
@@ -101,16 +104,31 @@ public final class Consumer {
         }
     }
 
-    /** Subscriber's NACK (RFC 4585 §6.2.1) for our sequence numbers: resend from the producer's cache. */
+    /**
+     * Subscriber's NACK (RFC 4585 §6.2.1) for our sequence numbers: resend from the producer's cache, within the
+     * {@link RetransmissionLimiter}'s rules so NACKs cannot amplify.
+     */
     void onNack(int[] lostSequenceNumbers) {
         if (!started || closed) {
             return;
         }
+        long now = System.nanoTime();
         for (int outSeq : lostSequenceNumbers) {
             int inSeq = SequenceNumbers.add(outSeq, -seqDelta);
             ByteBuf original = producer.cached(inSeq);
             if (original == null) {
                 continue;
+            }
+            switch (retransmissions.tryResend(inSeq, original.readableBytes(), now)) {
+                case TOO_SOON -> {
+                    link.metrics().retransmissionsTooSoon.increment();
+                    continue;
+                }
+                case OVER_BUDGET -> {
+                    link.metrics().retransmissionsOverBudget.increment();
+                    continue;
+                }
+                case SEND -> { }
             }
             ByteBuf packet = rtxSsrc != 0 ? RtxPacket.wrap(link.alloc(), original, outSeq, rtxSeq++ & 0xFFFF,
                     rtxPayloadType, rtxSsrc, tsDelta)

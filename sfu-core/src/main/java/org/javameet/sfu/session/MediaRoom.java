@@ -13,8 +13,11 @@ import org.javameet.sfu.router.Producer;
 import org.javameet.sfu.router.Publisher;
 import org.javameet.sfu.router.Router;
 import org.javameet.sfu.router.Subscriber;
+import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.SdpException;
+import org.javameet.sfu.sdp.SessionDescription;
 import org.javameet.sfu.transport.WebRtcTransport;
+import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.sfu.webrtc.PublishNegotiation;
 import org.javameet.sfu.webrtc.PublishedTrack;
 import org.javameet.sfu.webrtc.RemoteTransportParams;
@@ -65,10 +68,12 @@ public final class MediaRoom {
     private final Router router;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final Map<String, Member> members = new LinkedHashMap<>();
+    private final MediaLimits limits;
     private boolean closed;
 
-    MediaRoom(String name, MediaServer media, Listener listener) {
+    MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits) {
         this.name = name;
+        this.limits = limits;
         this.media = media;
         this.router = new Router(name, media.loop(),
                 (participantId, link, reason) -> listener.onTransportClosed(participantId, link.id(), reason),
@@ -105,6 +110,7 @@ public final class MediaRoom {
                                                                     TrackLabeler<E> labeler)
             throws MediaSessionException, E {
         Member p = member(participantId);
+        checkSectionCounts(offerSdp); // before anything is created or changed
         if (p.publishTransport == null) {
             WebRtcTransport t = media.createTransport(name + "/" + p.id + "/publish");
             p.publishTransport = t;
@@ -119,6 +125,20 @@ public final class MediaRoom {
         List<TrackRef> refs = new ArrayList<>();
         for (PublishedTrack t : result.tracks()) {
             refs.add(new TrackRef(t.mid(), t.kind().sdpName()));
+        }
+        int newTracks = 0;
+        for (PublishedTrack t : result.tracks()) {
+            PublishedTrack old = p.publishedTracks.get(t.mid());
+            if (old == null || old.mediaSsrc() != t.mediaSsrc()) {
+                newTracks++;
+            }
+        }
+        for (Member o : members.values()) {
+            if (o != p && o.subscribe.slots.size() + newTracks > limits.maxSubscribeSections()) {
+                throw new MediaSessionException(MediaSessionException.Reason.TOO_MANY_TRACKS, "publish offer: "
+                        + newTracks + " new tracks would give other participants more than "
+                        + limits.maxSubscribeSections() + " m-sections to receive");
+            }
         }
         Map<String, String> labelByMid = labeler.label(List.copyOf(refs));
         p.publishTransport.setRemote(result.remote());
@@ -187,6 +207,33 @@ public final class MediaRoom {
             rejected.add(new PublishResult.RejectedSection(r.mid(), r.media(), r.reason().code(), r.detail()));
         }
         return new PublishResult(result.answerSdp(), Map.copyOf(p.labels), List.copyOf(rejected));
+    }
+
+    /** Refuses an offer with more sections or sending tracks than the limits allow, from a cheap parse. */
+    private void checkSectionCounts(String offerSdp) throws MediaSessionException {
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(offerSdp);
+        } catch (SdpException e) {
+            throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "publish offer: " + e.getMessage());
+        }
+        int sections = offer.media().size();
+        if (sections > limits.maxPublishSections()) {
+            throw new MediaSessionException(MediaSessionException.Reason.TOO_MANY_TRACKS, "publish offer has "
+                    + sections + " m-sections; at most " + limits.maxPublishSections() + " are accepted");
+        }
+        int sending = 0;
+        for (MediaDescription m : offer.media()) {
+            String dir = m.direction();
+            if (MediaKind.ofSdp(m.media()) != null && !m.isRejected()
+                    && (dir.equals("sendonly") || dir.equals("sendrecv"))) {
+                sending++;
+            }
+        }
+        if (sending > limits.maxTracksPerParticipant()) {
+            throw new MediaSessionException(MediaSessionException.Reason.TOO_MANY_TRACKS, "publish offer sends "
+                    + sending + " tracks; at most " + limits.maxTracksPerParticipant() + " per participant");
+        }
     }
 
     /**

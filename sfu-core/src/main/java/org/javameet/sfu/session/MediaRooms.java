@@ -5,12 +5,18 @@ import org.javameet.sfu.net.MediaServer;
 /** Makes MediaRooms on one media server: what signaling holds instead of the server itself. */
 public final class MediaRooms {
     private final MediaServer media;
+    private final MediaLimits limits;
 
     public MediaRooms(MediaServer media) {
+        this(media, MediaLimits.defaults());
+    }
+
+    public MediaRooms(MediaServer media, MediaLimits limits) {
         this.media = media;
+        this.limits = limits;
     }
 
     public MediaRoom create(String name, MediaRoom.Listener listener) {
-        return new MediaRoom(name, media, listener);
+        return new MediaRoom(name, media, listener, limits);
     }
 }

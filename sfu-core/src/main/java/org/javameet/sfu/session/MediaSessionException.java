@@ -6,7 +6,9 @@ public final class MediaSessionException extends Exception {
         /** The SDP did not parse or cannot be served (message says why). */
         BAD_SDP,
         /** A subscribe answer for a version that is not the outstanding offer. */
-        STALE_ANSWER
+        STALE_ANSWER,
+        /** A publish offer over a {@link MediaLimits} limit. */
+        TOO_MANY_TRACKS
     }
 
     private final Reason reason;

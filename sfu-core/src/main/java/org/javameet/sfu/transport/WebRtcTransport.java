@@ -47,6 +47,9 @@ public final class WebRtcTransport implements MediaLink {
     private final Executor dtlsExecutor;
     private final MediaMetrics metrics;
     private final ByteBufAllocator alloc;
+    private final DtlsAdmission admission;
+    /** The address whose handshake slot this transport holds, or null. */
+    private java.net.InetAddress admittedFrom;
     private MediaLink.Listener listener;
 
     private TransportState state = TransportState.NEW;
@@ -60,6 +63,15 @@ public final class WebRtcTransport implements MediaLink {
     /** Use {@code MediaServer.createTransport}; public only for that wiring and tests. */
     public WebRtcTransport(String id, LocalTransportParams local, EventLoop loop, PacketSender sender, TransportRegistry registry,
                     DtlsCertificate certificate, Executor dtlsExecutor, MediaMetrics metrics, ByteBufAllocator alloc) {
+        this(id, local, loop, sender, registry, certificate, dtlsExecutor, new DtlsAdmission(Integer.MAX_VALUE,
+                Integer.MAX_VALUE), metrics, alloc);
+    }
+
+    /** @param admission caps concurrent handshakes (shared by the media server's transports) */
+    public WebRtcTransport(String id, LocalTransportParams local, EventLoop loop, PacketSender sender, TransportRegistry registry,
+                    DtlsCertificate certificate, Executor dtlsExecutor, DtlsAdmission admission, MediaMetrics metrics,
+                    ByteBufAllocator alloc) {
+        this.admission = admission;
         this.id = id;
         this.local = local;
         this.localPwdKey = local.icePwd().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -119,10 +131,25 @@ public final class WebRtcTransport implements MediaLink {
         }
     }
 
+    /**
+     * Starts the handshake once the SDP, a valid ICE check and the peer's first DTLS datagram (we are always the
+     * server) are all there: a STUN check alone costs no handshake thread. Without a free {@link DtlsAdmission}
+     * slot the datagrams are dropped and counted; the peer's retransmission tries again.
+     */
     private void startDtlsIfReady() {
-        if (dtls != null || remote == null || remoteAddress == null || state == TransportState.CLOSED) {
+        if (dtls != null || remote == null || remoteAddress == null || earlyDtls.isEmpty()
+                || state == TransportState.CLOSED) {
             return;
         }
+        java.net.InetAddress from = remoteAddress.getAddress();
+        DtlsAdmission.Result admitted = admission.tryAcquire(from);
+        if (admitted != DtlsAdmission.Result.ADMITTED) {
+            earlyDtls.clear();
+            (admitted == DtlsAdmission.Result.BUSY ? metrics.dtlsRefusedBusy : metrics.dtlsRefusedPerAddress)
+                    .increment();
+            return;
+        }
+        admittedFrom = from;
         dtls = new DtlsEndpoint(DtlsEndpoint.Role.SERVER, certificate,
                 new DtlsFingerprint(remote.fingerprintAlgorithm(), remote.fingerprintHex()), this::sendDtls, dtlsExecutor, new DtlsEndpoint.Listener() {
                     @Override
@@ -167,6 +194,7 @@ public final class WebRtcTransport implements MediaLink {
         if (state == TransportState.CLOSED) {
             return;
         }
+        releaseAdmission();
         srtp = new SrtpSession(keys);
         state = TransportState.CONNECTED;
         metrics.dtlsHandshakes.increment();
@@ -190,6 +218,7 @@ public final class WebRtcTransport implements MediaLink {
                     dtls.onDatagram(data);
                 } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
                     earlyDtls.add(data);
+                    startDtlsIfReady();
                 } else {
                     metrics.drop(DropReason.DTLS_QUEUE_FULL);
                 }
@@ -291,6 +320,7 @@ public final class WebRtcTransport implements MediaLink {
         state = TransportState.CLOSED;
         registry.unregister(this, remoteAddress);
         earlyDtls.clear();
+        releaseAdmission();
         if (dtls != null) {
             dtls.close();
         }
@@ -298,6 +328,13 @@ public final class WebRtcTransport implements MediaLink {
         LOG.fine(() -> "transport " + id + " closed: " + reason);
         if (listener != null) {
             listener.onClosed(this, reason);
+        }
+    }
+
+    private void releaseAdmission() {
+        if (admittedFrom != null) {
+            admission.release(admittedFrom);
+            admittedFrom = null;
         }
     }
 

@@ -193,6 +193,13 @@ class RouterTest {
         assertArrayEquals(payload(bobLink.rtp.get(1)), Arrays.copyOfRange(rtx, 14, rtx.length));
         assertEquals(1, bobLink.metrics().retransmissions.count());
         assertEquals(1, bobLink.metrics().nacksReceived.count());
+
+        // the same NACK again at once (a flood, or a duplicate): not resent within the floor, and counted
+        ByteBuf again = Unpooled.buffer();
+        Nack.of(0xB0B, 1111, new int[] {lost}).marshalTo(again);
+        bobLink.deliverRtcp(again);
+        assertEquals(4, bobLink.rtp.size());
+        assertEquals(1, bobLink.metrics().retransmissionsTooSoon.count());
     }
 
     @Test

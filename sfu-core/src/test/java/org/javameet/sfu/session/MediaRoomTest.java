@@ -195,6 +195,27 @@ class MediaRoomTest {
     }
 
     @Test
+    void subscribeOffersStopGrowingAtTheirLimit() throws Exception {
+        room.close();
+        room = new MediaRooms(server, new MediaLimits(8, 64, 3)).create("small", (p, t, r) -> { });
+        bobReceivesAda(); // two sections in Bob's subscribe offer
+        room.publish("ada", audioOnlyOffer(), DEFAULT_LABELS); // the camera goes: its section stays, inactive
+        SubscribeOffer second = room.nextSubscribeOffer("bob");
+        room.acceptSubscribeAnswer("bob", answer(second), second.version());
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS); // back: a third section
+        SubscribeOffer third = room.nextSubscribeOffer("bob");
+        room.acceptSubscribeAnswer("bob", answer(third), third.version());
+        room.publish("ada", audioOnlyOffer(), DEFAULT_LABELS);
+        SubscribeOffer fourth = room.nextSubscribeOffer("bob");
+        room.acceptSubscribeAnswer("bob", answer(fourth), fourth.version());
+
+        MediaSessionException e = assertThrows(MediaSessionException.class,
+                () -> room.publish("ada", chromiumOffer(), DEFAULT_LABELS)); // would be Bob's fourth section
+        assertEquals(MediaSessionException.Reason.TOO_MANY_TRACKS, e.reason());
+        assertNull(room.nextSubscribeOffer("bob"), "nothing changed for Bob");
+    }
+
+    @Test
     void aRefusedOfferChangesNothing() throws Exception {
         room.join("ada");
         room.join("bob");

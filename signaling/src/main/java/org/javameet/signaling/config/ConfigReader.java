@@ -65,6 +65,31 @@ final class ConfigReader {
         return node.intValue();
     }
 
+    int intIn(JsonNode node, String path, int min, int max) throws ConfigException {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            throw mustBe(path, "an integer " + min + "-" + max, node);
+        }
+        return node.intValue();
+    }
+
+    /** Web origins as browsers send them ({@code https://meet.example.com}, port only when not the default), or "*". */
+    List<String> origins(JsonNode node, String path) throws ConfigException {
+        if (!node.isArray()) {
+            throw mustBe(path, "an array of origins such as [\"https://meet.example.com\"]", node);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode o = node.get(i);
+            if (!o.isTextual() || !(o.textValue().equals("*")
+                    || o.textValue().matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?"))) {
+                throw mustBe(path + "[" + i + "]", "an origin: scheme://host[:port] without a path or a trailing"
+                        + " slash, such as \"https://meet.example.com\", or \"*\"", o);
+            }
+            out.add(o.textValue());
+        }
+        return out;
+    }
+
     String address(JsonNode node, String path) throws ConfigException {
         if (!node.isTextual() || !IpLiteral.isValid(node.textValue())) {
             throw mustBe(path, "an IP address literal such as \"0.0.0.0\" or \"::\" (host names are not resolved)", node);

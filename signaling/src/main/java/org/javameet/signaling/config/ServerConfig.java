@@ -41,11 +41,13 @@ public record ServerConfig(
         LogLevel logLevel,
         ClientConfig client,
         InterfaceConfig interfaceConfig,
-        AuthConfig auth) {
+        AuthConfig auth,
+        LimitsConfig limits,
+        List<String> allowedOrigins) {
 
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth");
+            "client", "interface", "auth", "limits", "allowedOrigins");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -55,7 +57,7 @@ public record ServerConfig(
 
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, List.of(), null, LogLevel.INFO,
-            ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults());
+            ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of());
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -76,6 +78,8 @@ public record ServerConfig(
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(interfaceConfig, "interfaceConfig");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(limits, "limits");
+        allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     public static ServerConfig defaults() {
@@ -133,6 +137,8 @@ public record ServerConfig(
                 case "client" -> c.withClient(ClientConfig.fromJson(r, value, key));
                 case "interface" -> c.withInterfaceConfig(InterfaceConfig.fromJson(r, value, key));
                 case "auth" -> c.withAuth(AuthConfig.fromJson(r, value, key));
+                case "limits" -> c.withLimits(LimitsConfig.fromJson(r, value, key));
+                case "allowedOrigins" -> c.withAllowedOrigins(r.origins(value, key));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -195,45 +201,56 @@ public record ServerConfig(
         json.set("client", client.toJson(mapper));
         json.set("interface", interfaceConfig.toJson(mapper));
         json.set("auth", auth.toJson(mapper));
+        json.set("limits", limits.toJson(mapper));
+        allowedOrigins.forEach(json.putArray("allowedOrigins")::add);
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+    }
+
+    public ServerConfig withLimits(LimitsConfig limits) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+    }
+
+    /** Empty: WebSockets only from pages of the host they connect to. */
+    public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
     }
 
     private static void requirePort(String name, int port) {

@@ -16,8 +16,19 @@ public final class HttpMetrics {
     private final Counter framesOut;
     private final Counter droppedMessages;
     private final Counter handlerErrors;
+    private final MeterRegistry registry;
+
+    /** {@code javameet_http_refused_total{reason}}: connections or requests refused by a limit. */
+    static final String REFUSED_PIPELINING = "pipelining";
+    static final String REFUSED_ORIGIN = "origin";
+    static final String REFUSED_REQUEST_TIMEOUT = "request_timeout";
+    static final String REFUSED_CONNECTIONS = "connections";
+    static final String REFUSED_CONNECTIONS_PER_ADDRESS = "connections_per_address";
+    /** A chat or presence message not sent to a client that is not reading (it keeps its connection). */
+    static final String REFUSED_SLOW_READER = "slow_reader";
 
     public HttpMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (int c = 1; c <= 5; c++) {
             responsesByClass[c] = Counter.builder("javameet.http.responses")
                     .description("HTTP responses sent, by status class (101 upgrades included)")
@@ -87,6 +98,19 @@ public final class HttpMetrics {
 
     double droppedMessages() {
         return droppedMessages.count();
+    }
+
+    void refused(String reason) {
+        Counter.builder("javameet.http.refused")
+                .description("HTTP and WebSocket connections or requests refused by a limit, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    double refusedCount(String reason) {
+        Counter c = registry.find("javameet.http.refused").tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
     }
 
     void handlerError() {

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
@@ -40,6 +41,13 @@ import java.util.logging.Logger;
 public final class HttpServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
+    private static final RateLimitedLog REFUSED_LOG = new RateLimitedLog(LOG);
+
+    static final String GATE = "gate";
+    /** Requests waiting for the previous responses to drain before the connection is closed; browsers send one. */
+    static final int MAX_PIPELINED = 16;
+    /** Longest wait for any one shutdown step: a wedged event loop must not keep the process from exiting. */
+    private static final long STEP_TIMEOUT_MILLIS = 2_000;
 
     private final HttpServerOptions opts;
     private final StaticFiles files;
@@ -47,6 +55,7 @@ public final class HttpServer implements AutoCloseable {
     private final HttpMetrics metrics;
     private final WebSocketUpgrader upgrader;
     private final Set<WebSocketConnection> sessions = ConcurrentHashMap.newKeySet();
+    private final ConnectionLimiter connections;
     private final ChannelGroup channels = new DefaultChannelGroup("javameet-http", GlobalEventExecutor.INSTANCE);
 
     private EventLoopGroup group;
@@ -63,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
         this.files = Objects.requireNonNull(files, "files");
         this.metricsEndpoint = Objects.requireNonNull(metrics, "metrics");
         this.metrics = Objects.requireNonNull(httpMetrics, "httpMetrics");
+        this.connections = new ConnectionLimiter(opts.maxConnections(), opts.maxConnectionsPerAddress());
         this.upgrader = new WebSocketUpgrader(opts, Objects.requireNonNull(ws, "ws"), httpMetrics, this::track);
     }
 
@@ -92,6 +102,19 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        InetAddress from = ch.remoteAddress().getAddress();
+                        ConnectionLimiter.Result r = connections.tryOpen(from);
+                        if (r != ConnectionLimiter.Result.ACCEPTED) {
+                            boolean total = r == ConnectionLimiter.Result.TOTAL;
+                            metrics.refused(total ? HttpMetrics.REFUSED_CONNECTIONS
+                                    : HttpMetrics.REFUSED_CONNECTIONS_PER_ADDRESS);
+                            REFUSED_LOG.info(() -> "refused HTTP connection from " + from.getHostAddress() + ": "
+                                    + (total ? opts.maxConnections() + " connections open"
+                                    : opts.maxConnectionsPerAddress() + " connections open from that address"));
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> connections.closed(from));
                         channels.add(ch);
                         initPipeline(ch.pipeline());
                     }
@@ -111,12 +134,21 @@ public final class HttpServer implements AutoCloseable {
     }
 
     void initPipeline(ChannelPipeline p) {
+        RequestDeadline deadline = new RequestDeadline(opts.requestTimeout().toNanos(), metrics);
+        p.addLast(RequestDeadline.START, deadline.start());
         p.addLast(WebSocketUpgrader.IDLE_HANDLER,
                 new IdleStateHandler(0, 0, opts.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         p.addLast("http", new HttpServerCodec());
         p.addLast("headers", new SecurityHeadersHandler(metrics));
         p.addLast("aggregator", new HttpObjectAggregator(opts.maxRequestBytes()));
+        p.addLast(RequestDeadline.DONE, deadline.done());
+        p.addLast(GATE, new PipelineGate(MAX_PIPELINED, metrics));
         p.addLast("router", new HttpRequestRouter(files, metricsEndpoint, metrics, upgrader));
+    }
+
+    /** Open TCP connections (HTTP and WebSocket). */
+    public int openConnections() {
+        return connections.open();
     }
 
     /** Number of WebSocket sessions currently open. */
@@ -135,7 +167,9 @@ public final class HttpServer implements AutoCloseable {
         if (group == null) {
             return;
         }
-        serverChannel.close().awaitUninterruptibly();
+        if (!serverChannel.close().awaitUninterruptibly(STEP_TIMEOUT_MILLIS)) {
+            LOG.warning("HTTP listener did not close in " + STEP_TIMEOUT_MILLIS + " ms; stopping anyway");
+        }
         for (WebSocketConnection s : sessions) {
             s.close(1001, "server shutting down");
         }
@@ -148,8 +182,12 @@ public final class HttpServer implements AutoCloseable {
                 break;
             }
         }
-        channels.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (!channels.close().awaitUninterruptibly(STEP_TIMEOUT_MILLIS)) {
+            LOG.warning("HTTP connections did not close in " + STEP_TIMEOUT_MILLIS + " ms; stopping anyway");
+        }
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(2 * STEP_TIMEOUT_MILLIS)) {
+            LOG.warning("HTTP event loops did not stop in " + 2 * STEP_TIMEOUT_MILLIS + " ms; exiting anyway");
+        }
         group = null;
         LOG.info("HTTP server stopped");
     }

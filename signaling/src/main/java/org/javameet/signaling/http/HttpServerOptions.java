@@ -1,6 +1,7 @@
 package org.javameet.signaling.http;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,13 @@ import java.util.Objects;
  * @param idleTimeout a WebSocket with no inbound traffic (pongs included) for this long is closed; an HTTP
  *     keep-alive connection with no traffic at all for this long is closed too
  * @param closeTimeout how long a server-initiated WebSocket close waits for its close frame to be written
+ * @param allowedOrigins origins ({@code https://meet.example.com}) a browser's WebSocket may come from; empty
+ *     means the served host only (the Origin's host equals the request's Host). Requests without Origin (not a
+ *     browser) are not checked.
+ * @param requestTimeout an HTTP request's headers and body must arrive within this from its first byte (slowloris)
+ * @param maxConnections open TCP connections in total (HTTP and WebSocket); more are closed at once
+ * @param maxConnectionsPerAddress open TCP connections from one non-loopback address (a local reverse proxy,
+ *     the NixOS deployment, is not limited here: nginx's {@code limit_conn} does it per client)
  */
 public record HttpServerOptions(
         String bindAddress,
@@ -27,7 +35,11 @@ public record HttpServerOptions(
         int maxPendingOutboundBytes,
         Duration pingInterval,
         Duration idleTimeout,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        List<String> allowedOrigins,
+        Duration requestTimeout,
+        int maxConnections,
+        int maxConnectionsPerAddress) {
 
     public static final String WEBSOCKET_PATH = "/ws";
 
@@ -36,6 +48,11 @@ public record HttpServerOptions(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
+        allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (maxConnections < 1 || maxConnectionsPerAddress < 1 || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("connection limits and the request timeout must be positive");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -49,26 +66,43 @@ public record HttpServerOptions(
 
     public static HttpServerOptions defaults() {
         return new HttpServerOptions("0.0.0.0", 8080, 0, 64 * 1024, 256 * 1024, 4 * 1024 * 1024,
-                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(5));
+                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(5), List.of(), Duration.ofSeconds(10),
+                10_000, 100);
     }
 
     public HttpServerOptions withBind(String address, int port) {
         return new HttpServerOptions(address, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
-                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout);
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
+                maxConnectionsPerAddress);
     }
 
     public HttpServerOptions withIoThreads(int threads) {
         return new HttpServerOptions(bindAddress, port, threads, maxRequestBytes, maxWebSocketMessageBytes,
-                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout);
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
+                maxConnectionsPerAddress);
     }
 
     public HttpServerOptions withLimits(int requestBytes, int webSocketMessageBytes, int pendingOutboundBytes) {
         return new HttpServerOptions(bindAddress, port, ioThreads, requestBytes, webSocketMessageBytes,
-                pendingOutboundBytes, pingInterval, idleTimeout, closeTimeout);
+                pendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
+                maxConnectionsPerAddress);
+    }
+
+    public HttpServerOptions withAllowedOrigins(List<String> origins) {
+        return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, origins, requestTimeout, maxConnections,
+                maxConnectionsPerAddress);
+    }
+
+    public HttpServerOptions withConnectionLimits(Duration request, int connections, int connectionsPerAddress) {
+        return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, request, connections,
+                connectionsPerAddress);
     }
 
     public HttpServerOptions withTimeouts(Duration ping, Duration idle) {
         return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
-                maxPendingOutboundBytes, ping, idle, closeTimeout);
+                maxPendingOutboundBytes, ping, idle, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
+                maxConnectionsPerAddress);
     }
 }

@@ -103,6 +103,16 @@ final class WebSocketConnection implements WebSocketSession {
     }
 
     @Override
+    public void sendDroppable(String text) {
+        if (pendingBytes.get() > maxPendingBytes / 4) {
+            metrics.droppedMessage();
+            metrics.refused(HttpMetrics.REFUSED_SLOW_READER);
+            return;
+        }
+        send(text);
+    }
+
+    @Override
     public void close(int statusCode, String reason) {
         close(statusCode, reason, CloseMode.AWAIT_PEER);
     }

@@ -32,6 +32,15 @@ public interface WebSocketSession {
     void send(String text);
 
     /**
+     * Like {@link #send}, for messages a client can do without (chat, presence updates): when a slow client
+     * already has a quarter of the outbound limit waiting, the text is dropped and counted instead, so a chat
+     * flood costs the slow reader some chat lines, never the connection.
+     */
+    default void sendDroppable(String text) {
+        send(text);
+    }
+
+    /**
      * Sends a close frame and closes the connection. Idempotent: only the first call has an effect.
      *
      * @param statusCode a status code a server may send (1000–1003, 1007–1014, 3000–4999)

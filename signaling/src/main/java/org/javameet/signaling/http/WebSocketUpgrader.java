@@ -32,6 +32,7 @@ import java.util.logging.Logger;
 final class WebSocketUpgrader {
 
     private static final Logger LOG = Logger.getLogger(WebSocketUpgrader.class.getName());
+    private static final RateLimitedLog REFUSED_LOG = new RateLimitedLog(LOG);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
@@ -68,6 +69,17 @@ final class WebSocketUpgrader {
             return;
         }
         String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !originAllowed(origin, host)) {
+            metrics.refused(HttpMetrics.REFUSED_ORIGIN);
+            REFUSED_LOG.info(() -> "refused WebSocket from " + ctx.channel().remoteAddress() + ": Origin " + origin
+                    + " is not " + (opts.allowedOrigins().isEmpty() ? "this host (" + host + ")"
+                    : "in allowedOrigins"));
+            FullHttpResponse res = HttpResponses.text(HttpResponseStatus.FORBIDDEN, "origin not allowed", false);
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpResponses.send(ctx, req, res);
+            return;
+        }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 "ws://" + host + HttpServerOptions.WEBSOCKET_PATH, null, decoderConfig).newHandshaker(req);
         if (handshaker == null) {
@@ -99,10 +111,48 @@ final class WebSocketUpgrader {
             p.replace(IDLE_HANDLER, IDLE_HANDLER,
                     new IdleStateHandler(opts.pingInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
+        for (String httpOnly : new String[] {HttpServer.GATE, RequestDeadline.START, RequestDeadline.DONE}) {
+            if (p.get(httpOnly) != null) {
+                p.remove(httpOnly); // WebSocket sessions bound their own queue and have their own idle timeout
+            }
+        }
         p.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(opts.maxWebSocketMessageBytes()));
         p.addLast("ws-session", frames);
         registry.accept(connection);
         frames.open(p.context(frames));
+    }
+
+    /**
+     * Cross-site WebSocket hijacking protection: a browser always sends Origin, and a page of another site must
+     * not drive a meeting with its visitor's cookies or network position. Without configured origins the Origin's
+     * host must be the host the request was sent to (ports are not compared: a proxy may change them).
+     */
+    boolean originAllowed(String origin, String hostHeader) {
+        if (!opts.allowedOrigins().isEmpty()) {
+            for (String allowed : opts.allowedOrigins()) {
+                if (allowed.equalsIgnoreCase(origin) || allowed.equals("*")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String originHost;
+        try {
+            originHost = java.net.URI.create(origin).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return originHost != null && originHost.equalsIgnoreCase(hostOnly(hostHeader));
+    }
+
+    /** {@code example.com:8080} → {@code example.com}; {@code [::1]:8080} → {@code [::1]}. */
+    private static String hostOnly(String hostHeader) {
+        if (hostHeader.startsWith("[")) {
+            int end = hostHeader.indexOf(']');
+            return end < 0 ? hostHeader : hostHeader.substring(0, end + 1);
+        }
+        int colon = hostHeader.lastIndexOf(':');
+        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
     }
 
     private static Map<String, String> queryParameters(String uri) {

@@ -223,6 +223,7 @@ public final class Room {
         String code = switch (e.reason()) {
             case BAD_SDP -> "bad-sdp";
             case STALE_ANSWER -> "stale-answer";
+            case TOO_MANY_TRACKS -> "too-many-tracks";
         };
         return new SignalingException(code, e.getMessage());
     }
@@ -253,7 +254,7 @@ public final class Room {
     void announceUpdate(Participant p) {
         ObjectNode n = Messages.message("participantUpdated");
         n.set("participant", Messages.participant(p));
-        broadcast(n, null);
+        broadcastDroppable(n);
     }
 
     synchronized void chat(Participant p, String text) throws SignalingException {
@@ -263,7 +264,7 @@ public final class Room {
         n.put("displayName", p.displayName());
         n.put("text", text);
         n.put("ts", System.currentTimeMillis());
-        broadcast(n, null);
+        broadcastDroppable(n);
     }
 
     /** Removes the participant and their media; idempotent. */
@@ -310,6 +311,16 @@ public final class Room {
     void requireMember(Participant p) throws SignalingException {
         if (participants.get(p.id()) != p) {
             throw new SignalingException("not-joined", "not in room " + name);
+        }
+    }
+
+    /** Chat and presence: a client too slow to read them loses them, not its connection. */
+    private void broadcastDroppable(ObjectNode message) {
+        String text = message.toString();
+        for (Participant o : participants.values()) {
+            if (o.session().isOpen()) {
+                o.session().sendDroppable(text);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.javameet.signaling.room;
 
+import java.net.InetAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,9 @@ import org.javameet.signaling.http.WebSocketSession;
 /** All rooms by name. A room is created by its first join and closed when its last participant leaves. */
 public final class RoomRegistry {
     /** The characters of an unreserved URL path segment, so a room name is its own URL. */
+    private final SignalingLimits limits;
+    private final PasswordGuard passwords;
+
     public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
@@ -36,6 +40,12 @@ public final class RoomRegistry {
     }
 
     public RoomRegistry(MediaRooms media, AccessPolicy access) {
+        this(media, access, SignalingLimits.defaults());
+    }
+
+    public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits) {
+        this.limits = limits;
+        this.passwords = new PasswordGuard(limits.passwordAttempts());
         this.media = media;
         this.access = access;
     }
@@ -66,12 +76,38 @@ public final class RoomRegistry {
                 throw new SignalingException("auth-required", "room " + request.room() + " has not started yet, and"
                         + " only participants with a token may start a meeting");
             }
-            Room.JoinResult result = room.join(session, request, admission, bind);
+            Room.JoinResult result = guardedJoin(room, session, request, admission, bind);
             if (result != null) {
                 return result;
             }
             rooms.remove(key, room); // it closed between look-up and join; make a fresh one
         }
+    }
+
+    /** A join whose password guesses are limited per client address (PasswordGuard). */
+    private Room.JoinResult guardedJoin(Room room, WebSocketSession session, JoinRequest request,
+            AccessPolicy.Admission admission, Consumer<Participant> bind) throws SignalingException {
+        InetAddress from = session.remoteAddress() == null ? null : session.remoteAddress().getAddress();
+        long now = System.nanoTime();
+        if (from != null && request.password() != null) {
+            passwords.check(from, now);
+        }
+        try {
+            Room.JoinResult result = room.join(session, request, admission, bind);
+            if (from != null && request.password() != null && result != null) {
+                passwords.succeeded(from);
+            }
+            return result;
+        } catch (SignalingException e) {
+            if (from != null && e.code().equals("wrong-password")) {
+                passwords.failed(from, now);
+            }
+            throw e;
+        }
+    }
+
+    SignalingLimits limits() {
+        return limits;
     }
 
     Room room(String roomName) {

@@ -27,11 +27,19 @@ public final class SignalingConnection implements WebSocketSession.Handler {
     /** Set on this session's loop by a direct join, or on a moderator's thread by a lobby admission. */
     private volatile Participant participant;
     private volatile Lobby.Waiter waiting;
+    // this session's loop only
+    private final TokenBucket messages;
+    private final TokenBucket chats;
+    private long lastRateErrorNanos = System.nanoTime() - 2_000_000_000L;
 
     public SignalingConnection(WebSocketSession session, RoomRegistry rooms, ObjectNode welcome, SignalingMetrics metrics) {
         this.session = session;
         this.rooms = rooms;
         this.metrics = metrics;
+        SignalingLimits limits = rooms.limits();
+        long now = System.nanoTime();
+        this.messages = new TokenBucket(limits.messagesPerSecond(), 3.0 * limits.messagesPerSecond(), now);
+        this.chats = new TokenBucket(limits.chatPerSecond(), Math.max(5, 5.0 * limits.chatPerSecond()), now);
         session.send(welcome.toString());
     }
 
@@ -39,6 +47,10 @@ public final class SignalingConnection implements WebSocketSession.Handler {
     public void onText(String text) {
         String type = null;
         String id = null;
+        if (!messages.tryTake(System.nanoTime())) {
+            rateLimited("messages are limited to " + rooms.limits().messagesPerSecond() + " a second", null);
+            return; // unparsed: a flood costs no JSON parsing
+        }
         try {
             JsonNode msg;
             try {
@@ -66,7 +78,22 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         } catch (RuntimeException e) {
             metrics.rejected("internal");
             LOG.log(Level.WARNING, "session " + session.id() + ": internal error on " + type, e);
-            session.send(Messages.error("internal", "internal error: " + e, type, id).toString());
+            // the exception's text stays in the log: it can name server internals
+            session.send(Messages.error("internal", "internal error (session " + session.id() + ")", type, id)
+                    .toString());
+        }
+    }
+
+    /**
+     * Counts a refused message; answers {@code rate-limited} at most once a second, so a flood is not mirrored.
+     * The connection is not closed: a client that slows down goes on.
+     */
+    private void rateLimited(String message, String type) {
+        metrics.rejected("rate-limited");
+        long now = System.nanoTime();
+        if (now - lastRateErrorNanos >= 1_000_000_000L) {
+            lastRateErrorNanos = now;
+            session.send(Messages.error("rate-limited", message, type, null).toString());
         }
     }
 
@@ -87,6 +114,10 @@ public final class SignalingConnection implements WebSocketSession.Handler {
                 String text = Messages.requiredString(msg, "text", MAX_CHAT);
                 if (text.isBlank()) {
                     throw new SignalingException("bad-message", "field \"text\" is empty");
+                }
+                if (!chats.tryTake(System.nanoTime())) {
+                    throw new SignalingException("rate-limited", "chat is limited to "
+                            + rooms.limits().chatPerSecond() + " messages a second; this one was not sent");
                 }
                 r.chat(participant, text);
             }

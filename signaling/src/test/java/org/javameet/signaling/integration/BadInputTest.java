@@ -168,7 +168,7 @@ class BadInputTest {
         }
     }
 
-    private static byte[] bindingRequest(String username, String password) {
+    static byte[] bindingRequest(String username, String password) {
         ByteBuf b = Unpooled.buffer();
         try {
             StunMessageBuilder.bindingRequest(StunMessageBuilder.newTransactionId()).username(username)

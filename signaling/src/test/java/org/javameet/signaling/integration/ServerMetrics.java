@@ -36,12 +36,15 @@ final class ServerMetrics {
         }
     }
 
-    /** The sample of {@code name} whose labels include {@code label="value"}; 0 when absent. */
+    /**
+     * The sample of {@code name} whose labels include {@code label="value"} (or its first sample when
+     * {@code label} is null); 0 when absent.
+     */
     static double value(String page, String name, String label, String value) {
         Matcher m = SAMPLE.matcher(page);
         String wanted = label + "=\"" + value + "\"";
         while (m.find()) {
-            if (m.group(1).equals(name) && m.group(2) != null && m.group(2).contains(wanted)) {
+            if (m.group(1).equals(name) && (label == null || m.group(2) != null && m.group(2).contains(wanted))) {
                 return Double.parseDouble(m.group(3));
             }
         }
