@@ -254,10 +254,12 @@ class JavaParticipantsMeetTest {
         long plisBefore = ada.stats().published(MediaKind.VIDEO).plisReceived();
         long plisSentBefore = bob.stats().received(ada.id(), MediaKind.VIDEO).plisSent();
         long keyframesBefore = bob.stats().received(ada.id(), MediaKind.VIDEO).keyframes();
+        long stormStart = System.nanoTime();
         for (int i = 0; i < 20; i++) {
             bob.requestKeyframe(ada.id());
             Thread.sleep(10);
         }
+        long stormMs = (System.nanoTime() - stormStart) / 1_000_000;
         Eventually.await("Ada receives a PLI", WAIT,
                 () -> ada.stats().published(MediaKind.VIDEO).plisReceived() > plisBefore,
                 () -> ada.stats().published(MediaKind.VIDEO) + " / " + bob.stats().received(ada.id(), MediaKind.VIDEO)
@@ -271,9 +273,12 @@ class JavaParticipantsMeetTest {
                 () -> bob.stats().received(ada.id(), MediaKind.VIDEO).keyframes() > keyframesBefore);
         Thread.sleep(500);
         long plis = ada.stats().published(MediaKind.VIDEO).plisReceived() - plisBefore;
-        System.out.printf("[integration] 20 PLIs from a subscriber in ~%d ms became %d keyframe request(s) at the publisher%n",
-                20 * 10, plis);
-        assertTrue(plis >= 1 && plis <= 2, "throttled to at most one per 300 ms, got " + plis);
+        System.out.printf("[integration] 20 PLIs from a subscriber in %d ms became %d keyframe request(s) at the publisher%n",
+                stormMs, plis);
+        // one per 300 ms window the storm touched; on a busy machine 20 sleeps of 10 ms can take far longer
+        long allowed = 1 + stormMs / 300;
+        assertTrue(plis >= 1 && plis <= allowed, "throttled to at most one per 300 ms (" + allowed + " in "
+                + stormMs + " ms), got " + plis);
         assertEquals(20, bob.stats().received(ada.id(), MediaKind.VIDEO).plisSent() - plisSentBefore);
     }
 
