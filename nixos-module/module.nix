@@ -190,6 +190,17 @@ in
         '';
       };
 
+      maxConnectionsPerAddress = mkOption {
+        type = types.ints.positive;
+        default = 100;
+        description = ''
+          Open connections nginx allows from one client address (`limit_conn`), across the web client, `/ws` and
+          `/metrics`. Behind nginx the server sees every client as 127.0.0.1, so its own per-address cap
+          (`limits.maxConnectionsPerAddress`) cannot tell them apart: this is where that limit holds. A meeting
+          needs one WebSocket per participant; many people behind one NAT share an address, so keep it generous.
+        '';
+      };
+
       metricsAllowFrom = mkOption {
         type = types.listOf types.str;
         default = [
@@ -447,7 +458,15 @@ in
 
     services.nginx = mkIf cfg.nginx.enable {
       enable = true;
+      # One zone of open connections per client address (binary form: 4 or 16 bytes a key; 10 MB holds ~160k).
+      appendHttpConfig = ''
+        limit_conn_zone $binary_remote_addr zone=javameet_per_address:10m;
+      '';
       virtualHosts.${cfg.hostName} = {
+        extraConfig = ''
+          limit_conn javameet_per_address ${toString cfg.nginx.maxConnectionsPerAddress};
+          limit_conn_status 429;
+        '';
         enableACME = mkDefault true;
         forceSSL = mkDefault true;
         locations."/" = {

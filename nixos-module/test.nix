@@ -106,6 +106,9 @@ pkgs.testers.runNixOSTest {
         server.succeed("systemctl show javameet -p ProtectSystem | grep -q strict")
         server.succeed("systemctl show javameet -p PrivateUsers | grep -q yes")
 
+    with subtest("nginx caps open connections per client address"):
+        server.succeed("nginx -T 2>/dev/null | grep -q 'limit_conn javameet_per_address 100;'")
+
     with subtest("the kernel lets the media socket have its 4 MiB buffers"):
         assert int(server.succeed("sysctl -n net.core.rmem_max")) >= 4 * 1024 * 1024
         assert int(server.succeed("sysctl -n net.core.wmem_max")) >= 4 * 1024 * 1024

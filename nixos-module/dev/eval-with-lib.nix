@@ -84,6 +84,8 @@ in
     sysctl = config.boot.kernel.sysctl;
     firewall = config.networking.firewall;
     nginxLocations = builtins.attrNames (config.services.nginx.virtualHosts.${config.services.javameet.hostName}.locations or { });
+    nginxHttpConfig = config.services.nginx.appendHttpConfig or null;
+    nginxServerConfig = config.services.nginx.virtualHosts.${config.services.javameet.hostName}.extraConfig or null;
   };
   packageRepositoryFiles = builtins.length package.passthru.repository.entries;
   packageMaven = package.passthru.mavenDistribution.url;
