@@ -27,8 +27,6 @@ import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.SignalingClient;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
 class AbuseTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String ROOM = "abuse";
-    private static long startNanos;
+    private static TwoPartyMeeting meeting;
     private static JavameetServer server;
     private static PeerRuntime runtime;
     private static ServerMetrics metrics;
@@ -54,33 +52,20 @@ class AbuseTest {
 
     @BeforeAll
     static void meeting() throws Exception {
-        startNanos = System.nanoTime();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
-        metrics = new ServerMetrics(server.httpAddress().getPort());
-        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
-        Participant.Options o = Participant.Options.defaults().withRuntime(runtime);
-        ada = Participant.join(ws, ROOM, "Ada", o).get(40, TimeUnit.SECONDS);
-        bob = Participant.join(ws, ROOM, "Bob", o).get(40, TimeUnit.SECONDS);
-        assertMeetingGoesOn();
+        meeting = TwoPartyMeeting.start("AbuseTest", ROOM, WAIT);
+        server = meeting.server;
+        runtime = meeting.runtime;
+        metrics = meeting.metrics;
+        ws = meeting.ws;
+        ada = meeting.ada;
+        bob = meeting.bob;
     }
 
     @AfterAll
     static void end() {
-        for (Participant p : new Participant[] {ada, bob}) {
-            if (p != null) {
-                p.close();
-            }
+        if (meeting != null) {
+            meeting.close();
         }
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        HostLoad.print("AbuseTest", startNanos);
     }
 
     @AfterEach
@@ -88,21 +73,8 @@ class AbuseTest {
         assertMeetingGoesOn();
     }
 
-    /** Both receive fresh audio and video from each other. */
     static void assertMeetingGoesOn() {
-        for (Participant[] pair : new Participant[][] {{ada, bob}, {bob, ada}}) {
-            Participant to = pair[0];
-            Participant from = pair[1];
-            for (MediaKind k : MediaKind.values()) {
-                var t = to.stats().received(from.id(), k);
-                long before = t == null ? 0 : t.packets();
-                Eventually.await(to.displayName() + " keeps receiving " + from.displayName() + "'s " + k, WAIT,
-                        () -> {
-                            var now = to.stats().received(from.id(), k);
-                            return now != null && now.packets() >= before + 5;
-                        });
-            }
-        }
+        meeting.assertGoesOn();
     }
 
     private static double refused(String reason) {

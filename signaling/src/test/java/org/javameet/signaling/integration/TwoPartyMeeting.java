@@ -1,0 +1,75 @@
+package org.javameet.signaling.integration;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.javameet.peer.Participant;
+import org.javameet.peer.PeerRuntime;
+import org.javameet.sfu.webrtc.MediaKind;
+import org.javameet.signaling.JavameetServer;
+import org.javameet.signaling.config.ServerConfig;
+import org.javameet.signaling.testing.FreePorts;
+
+/**
+ * A running server with a two-party meeting of Java participants (Ada and Bob, audio and video), for tests
+ * that throw bad input or attacks at the server and then check the meeting still goes on.
+ */
+final class TwoPartyMeeting implements AutoCloseable {
+    final long startNanos = System.nanoTime();
+    final JavameetServer server;
+    final PeerRuntime runtime;
+    final ServerMetrics metrics;
+    final URI ws;
+    final Participant ada;
+    final Participant bob;
+    private final String testName;
+    private final Duration wait;
+
+    private TwoPartyMeeting(String testName, String room, Duration wait) throws Exception {
+        this.testName = testName;
+        this.wait = wait;
+        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
+                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        server = new JavameetServer(config, null).start();
+        runtime = new PeerRuntime(2, 4);
+        metrics = new ServerMetrics(server.httpAddress().getPort());
+        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+        Participant.Options o = Participant.Options.defaults().withRuntime(runtime);
+        ada = Participant.join(ws, room, "Ada", o).get(40, TimeUnit.SECONDS);
+        bob = Participant.join(ws, room, "Bob", o).get(40, TimeUnit.SECONDS);
+    }
+
+    /** Starts the server, joins Ada and Bob to {@code room} and waits until they receive each other. */
+    static TwoPartyMeeting start(String testName, String room, Duration wait) throws Exception {
+        TwoPartyMeeting m = new TwoPartyMeeting(testName, room, wait);
+        m.assertGoesOn();
+        return m;
+    }
+
+    /** Both receive fresh audio and video from each other. */
+    void assertGoesOn() {
+        for (Participant[] pair : new Participant[][] {{ada, bob}, {bob, ada}}) {
+            Participant to = pair[0];
+            Participant from = pair[1];
+            for (MediaKind k : MediaKind.values()) {
+                var t = to.stats().received(from.id(), k);
+                long before = t == null ? 0 : t.packets();
+                Eventually.await(to.displayName() + " keeps receiving " + from.displayName() + "'s " + k, wait,
+                        () -> {
+                            var now = to.stats().received(from.id(), k);
+                            return now != null && now.packets() >= before + 5;
+                        });
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ada.close();
+        bob.close();
+        runtime.close();
+        server.close();
+        HostLoad.print(testName, startNanos);
+    }
+}
