@@ -53,8 +53,9 @@ public final class JavameetServer implements AutoCloseable {
     public JavameetServer start() throws Exception {
         long t0 = System.nanoTime();
         AccessPolicy access = AccessPolicy.fromConfig(config, "(at start)"); // reads key files: fail before binding
-        // jitsi-srtp benchmarks its AES back-ends on first use (seconds): do it now, not on the media loop
-        SrtpSession.warmUp();
+        // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s):
+        // start that now beside the rest of start-up; the first DTLS handshake waits for it, never a media loop
+        SrtpSession.warmUpInBackground();
         DtlsCertificate certificate = DtlsCertificate.generate();
         LOG.info("DTLS certificate " + certificate.fingerprintAlgorithm() + " " + certificate.fingerprintHex());
         LimitsConfig limits = config.limits();

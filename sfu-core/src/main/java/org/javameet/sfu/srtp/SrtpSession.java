@@ -77,6 +77,9 @@ public final class SrtpSession implements AutoCloseable {
      * lands on a media event loop. Idempotent and thread-safe.
      */
     public static void warmUp() {
+        if (warmedUp) {
+            return;
+        }
         synchronized (SrtpSession.class) {
             if (warmedUp) {
                 return;
@@ -109,7 +112,18 @@ public final class SrtpSession implements AutoCloseable {
         }
     }
 
-    private static boolean warmedUp;
+    private static volatile boolean warmedUp;
+
+    /**
+     * Starts {@link #warmUp()} on a daemon thread and returns at once, so the server can bind and
+     * serve pages while jitsi-srtp loads (the first DTLS handshake, seconds later at the earliest,
+     * calls {@link #warmUp()} on its handshake thread and waits there for it if it is still running).
+     */
+    public static void warmUpInBackground() {
+        Thread t = new Thread(SrtpSession::warmUp, "srtp-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
 
     public SrtpProfile profile() {
         return profile;

@@ -154,6 +154,7 @@ public final class WebRtcTransport implements MediaLink {
                 new DtlsFingerprint(remote.fingerprintAlgorithm(), remote.fingerprintHex()), this::sendDtls, dtlsExecutor, new DtlsEndpoint.Listener() {
                     @Override
                     public void onConnected(SrtpKeys keys) {
+                        SrtpSession.warmUp(); // on this handshake thread: waits if start-up's warm-up still runs
                         loop.execute(() -> dtlsConnected(keys));
                     }
 
