@@ -74,7 +74,7 @@ public final class SendSideEstimator {
         long rtt = rttMicros < 0 ? DEFAULT_RTT_MICROS : rttMicros;
         BandwidthUsage usage = overuseInReport ? BandwidthUsage.OVERUSING : detector.state();
         long delayBased = aimd.update(usage, acked.bitrate(), rtt, nowMicros);
-        loss.onReport(lost, report.count(), estimate, rtt, nowMicros);
+        loss.onReport(lost, report.count(), estimate, acked.bitrate(), rtt, nowMicros);
         estimate = Math.max(config.minBps(), Math.min(delayBased, loss.cap()));
     }
 

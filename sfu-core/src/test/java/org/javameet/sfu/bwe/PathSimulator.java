@@ -24,6 +24,8 @@ final class PathSimulator {
     LongToDoubleFunction lossProbability = t -> 0;
     double reorderProbability;
     long sourceBps = 5_000_000;
+    /** False for a sender that cannot adapt (the SFU before layer selection): it sends the source rate whatever the estimate. */
+    boolean followsEstimate = true;
     long baseDelayMicros = 25_000;
     long queueLimitMicros = 400_000;
     long feedbackIntervalMicros = 100_000;
@@ -60,7 +62,7 @@ final class PathSimulator {
     }
 
     private void send(SendSideEstimator est, long t) {
-        long rate = Math.min(est.estimate(), sourceBps);
+        long rate = followsEstimate ? Math.min(est.estimate(), sourceBps) : sourceBps;
         credit = Math.min(credit + rate * (STEP / 1e6), 2.0 * PACKET_BYTES * 8);
         while (credit >= PACKET_BYTES * 8) {
             credit -= PACKET_BYTES * 8;

@@ -90,6 +90,24 @@ class SendSideEstimatorTest {
         assertTrue(recovered > 0 && recovered <= 58 * S, "back above 1.5 Mbit/s within 25 s of the burst, at " + recovered);
     }
 
+    /**
+     * Today's SFU cannot send less than its publishers do (no layers to choose yet): 1 Mbit/s into a 300 kbit/s
+     * bottleneck, with 70 % loss from the overflowing queue. The estimate must settle near what gets through,
+     * not collapse to the minimum, so it says something true about the downlink.
+     */
+    @Test
+    void aSenderThatCannotAdaptGetsThePathsThroughputNotTheMinimum() {
+        PathSimulator sim = new PathSimulator();
+        sim.followsEstimate = false;
+        sim.sourceBps = 1_000_000;
+        sim.capacityBps = t -> 300_000;
+        SendSideEstimator est = estimator();
+        sim.run(est, 30 * S);
+        print("1 Mbit/s into 300 kbit/s, not adapting", sim, est);
+        assertTrue(sim.min(10 * S, 30 * S) >= 150_000, "at least half the throughput: " + sim.min(10 * S, 30 * S));
+        assertTrue(sim.max(10 * S, 30 * S) <= 450_000, "at most 1.5 x the capacity: " + sim.max(10 * S, 30 * S));
+    }
+
     @Test
     void reorderingIsNotCongestion() {
         PathSimulator sim = new PathSimulator();
