@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layoutFor } from '../../main/resources/javameet/web/js/meeting.js';
-import { classifyQuality, ActiveSpeaker, SPEAKER_HOLD_MS } from '../../main/resources/javameet/web/js/quality.js';
+import { classifyQuality, ActiveSpeaker, SPEAKER_HOLD_MS, formatBitrate } from '../../main/resources/javameet/web/js/quality.js';
 import { classifySources } from '../../main/resources/javameet/web/js/session.js';
 import { signalingUrl, pageToken } from '../../main/resources/javameet/web/js/protocol.js';
 
@@ -43,4 +43,12 @@ test('a page token goes on the /ws URL', () => {
   assert.equal(pageToken(loc), 'a.b.c');
   assert.equal(signalingUrl(loc, pageToken(loc)), 'wss://meet.example.com/ws?jwt=a.b.c');
   assert.equal(signalingUrl({ protocol: 'http:', host: 'h:1', search: '' }), 'ws://h:1/ws');
+});
+
+test('bitrates read as people say them', () => {
+  assert.equal(formatBitrate(850_000), '850 kbit/s');
+  assert.equal(formatBitrate(1_234_567), '1.2 Mbit/s');
+  assert.equal(formatBitrate(25_000_000), '25 Mbit/s');
+  assert.equal(formatBitrate(-1), '');
+  assert.equal(formatBitrate(NaN), '');
 });

@@ -77,6 +77,14 @@ class LayeringTest {
             .because("both the router and every kind of link depend on it");
 
     @ArchTest
+    static final ArchRule bandwidthEstimationIsPure = noClasses()
+            .that().resideInAPackage("org.javameet.sfu.bwe..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.javameet.sfu.router..",
+                    "org.javameet.sfu.transport..", "org.javameet.sfu.link..", "org.javameet.sfu.metrics..",
+                    "org.javameet.sfu.net..", "org.javameet.sfu.session..", "org.javameet.sfu.webrtc..")
+            .because("the estimator is replayed from traces in tests: no I/O, no clock, no buffers, only parsed feedback");
+
+    @ArchTest
     static final ArchRule signalingSeesOnlyTheMediaSessionFacade = noClasses()
             .that().resideInAPackage("org.javameet.signaling..")
             .and().doNotBelongToAnyOf(JavameetServer.class)

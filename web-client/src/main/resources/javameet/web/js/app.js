@@ -185,6 +185,11 @@ class RoomApp {
       this.refreshPanels();
     });
     conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
+    conn.on('bandwidthEstimate', (m) => {
+      if (!inMeeting() || !Number.isFinite(m.bitrate) || m.bitrate < 0 || !this.participantId) return;
+      this.view.setDownlink(this.participantId, m.bitrate);
+      if (this.people.open) this.refreshPanels();
+    });
     conn.on('error', (m) => {
       console.warn(`server error ${m.code}${m.requestType ? ` (${m.requestType})` : ''}: ${m.message}`);
       // Join refusals get their page; media-failed is the join flow's (the banner says it).

@@ -6,6 +6,8 @@
 /** @typedef {import('./session.js').RemoteTrack} RemoteTrack */
 /** @typedef {'good'|'medium'|'poor'} Quality */
 
+import { formatBitrate } from './quality.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 
@@ -90,7 +92,22 @@ class Tile {
     this.info.quality = q;
     this.quality.dataset.quality = q ?? 'unknown';
     this.quality.hidden = q == null;
-    const text = q ? `Connection: ${q}` : '';
+    this.describeConnection();
+  }
+
+  /** @param {number} bps what the server estimates this (local) participant can receive */
+  setDownlink(bps) {
+    this.info.downlinkBps = bps;
+    this.describeConnection();
+  }
+
+  /** @private the quality icon's tooltip: quality, and for ourselves the server's downlink estimate */
+  describeConnection() {
+    const q = this.info.quality;
+    const parts = [];
+    if (q) parts.push(`Connection: ${q}`);
+    if (this.info.downlinkBps != null) parts.push(`receiving up to ${formatBitrate(this.info.downlinkBps)}`);
+    const text = parts.join(' · ');
     this.quality.title = text;
     this.quality.setAttribute('aria-label', text || 'connection quality unknown');
   }
@@ -343,6 +360,9 @@ export class MeetingView {
   /** @param {string} id @param {Quality|null} q */
   setQuality(id, q) { this.tiles.get(id)?.setQuality(q); }
 
+  /** @param {string} id @param {number} bps the server's estimate of what this participant can receive */
+  setDownlink(id, bps) { this.tiles.get(id)?.setDownlink(bps); }
+
   /** Tries again to play every remote audio element (after a user gesture). */
   resumeAudio() {
     for (const audio of this.audios.values()) audio.play().catch(() => {});
@@ -375,6 +395,7 @@ export class MeetingView {
         handRaised: !!t.info.handRaised,
         screenSharing: !!t.info.screenSharing || this.screens.has(t.id),
         quality: t.info.quality ?? null,
+        downlinkBps: t.info.downlinkBps ?? null,
         local: t.local,
       }));
   }

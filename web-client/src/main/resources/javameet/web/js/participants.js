@@ -3,6 +3,7 @@
 // The server enforces every one of these; the buttons are only shown to moderators for convenience.
 
 import { initials } from './meeting.js';
+import { formatBitrate } from './quality.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -110,6 +111,14 @@ export class ParticipantsPanel {
       badges.append(icon(p.audioMuted ? 'mic-off' : 'mic', p.audioMuted ? 'microphone off' : 'microphone on'),
         icon(p.videoMuted ? 'camera-off' : 'camera', p.videoMuted ? 'camera off' : 'camera on'));
       li.append(avatar, label, badges);
+      if (p.local && p.downlinkBps != null) {
+        // the server's send-side estimate of our downlink (transport-cc), its bandwidthEstimate message
+        const bw = document.createElement('span');
+        bw.className = 'row-bandwidth';
+        bw.textContent = `↓ ${formatBitrate(p.downlinkBps)}`;
+        bw.title = 'What the server estimates your connection can receive';
+        li.append(bw);
+      }
       if (moderator && !p.local) {
         const actions = document.createElement('span');
         actions.className = 'row-actions';

@@ -22,6 +22,16 @@ export function classifyQuality({ loss, jitter = 0, rtt = 0 }) {
   return 'poor';
 }
 
+/**
+ * A bitrate for people: 850000 → "850 kbit/s", 1234567 → "1.2 Mbit/s".
+ * @param {number} bps
+ */
+export function formatBitrate(bps) {
+  if (!Number.isFinite(bps) || bps < 0) return '';
+  if (bps < 1e6) return `${Math.round(bps / 1000)} kbit/s`;
+  return `${(bps / 1e6).toFixed(bps < 1e7 ? 1 : 0)} Mbit/s`;
+}
+
 /** Picks the loudest participant above SPEAKING_LEVEL, holding the choice for SPEAKER_HOLD_MS. */
 export class ActiveSpeaker {
   constructor() {

@@ -8,6 +8,7 @@ import org.javameet.sfu.router.ConsumerParams;
 import org.javameet.sfu.router.Producer;
 import org.javameet.sfu.router.ProducerParams;
 import org.javameet.sfu.router.Router;
+import org.javameet.sfu.router.Subscriber;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.Vp8;
 import org.javameet.sfu.srtp.SrtpSession;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * the benchmark thread (an embedded event loop), sending through a {@link BenchLink} that SRTP-protects and
  * releases each packet. Per op: the connected and keyframe checks, read seq/timestamp, copy with the
  * subscriber's extensions (video keeps none; audio keeps ssrc-audio-level, renumbered to the id the SFU
- * offers), four header writes, SRTP protect, release, the forwarded counter.
+ * offers), four header writes, SRTP protect, release, the forwarded counter. With {@code transportCc}, also
+ * the reserved transport-wide sequence number element, its stamp and the send-history entry.
  *
  * <p>The source is the publisher's decrypted packet in a pooled direct buffer, as the epoll channel
  * hands it over; its sequence number advances every op.
@@ -31,6 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ForwardBench extends SrtpPacketBench {
     @Param({"POOLED", "UNPOOLED", "POOLED_HEAP"})
     public Allocator allocator;
+
+    /** true: the subscriber negotiated transport-cc, so each copy reserves, and is stamped with, a transport-wide seq. */
+    @Param({"false", "true"})
+    public boolean transportCc;
 
     private ByteBuf src;
     private SrtpSession srtp;
@@ -61,7 +67,11 @@ public class ForwardBench extends SrtpPacketBench {
                         SubscribeNegotiation.VP8_RTX.payloadType(), new int[0], new int[0], Vp8::isKeyframe)
                 : new ConsumerParams("0", 0x5EEDF00DL, 0, SubscribeNegotiation.OPUS.payloadType(), 0,
                         new int[] {Packets.AUDIO_LEVEL_ID}, new int[] {SubscribeNegotiation.AUDIO_LEVEL_EXT_ID}, null);
-        consumer = router.createConsumer(router.createSubscriber("sub", link), producer, params);
+        Subscriber subscriber = router.createSubscriber("sub", link);
+        if (transportCc) {
+            subscriber.enableTransportCc(SubscribeNegotiation.TRANSPORT_CC_EXT_ID);
+        }
+        consumer = router.createConsumer(subscriber, producer, params);
     }
 
     @TearDown(Level.Trial)

@@ -1,10 +1,12 @@
 package org.javameet.sfu.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import org.javameet.sfu.rtcp.RtcpError;
 
 /**
  * Every counter of the media plane, registered in one place with help text. The hot path increments
@@ -30,7 +32,17 @@ public final class MediaMetrics {
     public final Counter dtlsRefusedBusy;
     /** ClientHellos dropped because the sender's address runs its maximum of DTLS handshakes. */
     public final Counter dtlsRefusedPerAddress;
+    /** Transport-cc feedback packets from subscribers that parsed. */
+    public final Counter transportCcFeedback;
+    /** Packets named in transport-cc feedback that the send history did not hold (too old, or never sent). */
+    public final Counter transportCcUnmatched;
+    /**
+     * Each subscriber's send-side bandwidth estimate, sampled once a second: one distribution for all, not a
+     * series per participant.
+     */
+    public final DistributionSummary subscriberBandwidthEstimate;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
+    private final Map<RtcpError, Counter> transportCcRejected = new EnumMap<>(RtcpError.class);
 
     public MediaMetrics(MeterRegistry registry) {
         packetsIn = Counter.builder("javameet.media.packets.received").description("UDP datagrams received on the media port").register(registry);
@@ -48,6 +60,19 @@ public final class MediaMetrics {
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
         dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
         dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);
+        transportCcFeedback = Counter.builder("javameet.media.transport_cc.feedback").description("transport-cc feedback packets received from subscribers and parsed").register(registry);
+        transportCcUnmatched = Counter.builder("javameet.media.transport_cc.unmatched").description("packets named in transport-cc feedback that the send history no longer (or never) held").register(registry);
+        subscriberBandwidthEstimate = DistributionSummary.builder("javameet.media.subscriber.bandwidth.estimate")
+                .baseUnit("bits_per_second")
+                .description("send-side bandwidth estimate of each subscriber with transport-cc, sampled once a second per subscriber")
+                .serviceLevelObjectives(150_000, 300_000, 600_000, 1_000_000, 1_500_000, 2_500_000, 5_000_000, 10_000_000)
+                .register(registry);
+        for (RtcpError e : RtcpError.values()) {
+            transportCcRejected.put(e, Counter.builder("javameet.media.transport_cc.rejected")
+                    .description("malformed transport-cc feedback packets skipped, by reason")
+                    .tag("reason", e.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry));
+        }
         for (DropReason r : DropReason.values()) {
             drops.put(r, Counter.builder("javameet.media.dropped.packets")
                     .description("Packets the media plane dropped, by reason")
@@ -63,6 +88,14 @@ public final class MediaMetrics {
 
     public void drop(DropReason reason) {
         drops.get(reason).increment();
+    }
+
+    public void transportCcRejected(RtcpError reason) {
+        transportCcRejected.get(reason).increment();
+    }
+
+    public double transportCcRejectedCount(RtcpError reason) {
+        return transportCcRejected.get(reason).count();
     }
 
     public double dropped(DropReason reason) {

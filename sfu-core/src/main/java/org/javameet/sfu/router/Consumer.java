@@ -7,6 +7,7 @@ import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.RtpRewriter;
 import org.javameet.sfu.rtp.SequenceNumbers;
+import org.javameet.sfu.rtp.TransportWideSequence;
 import org.javameet.sfu.srtp.SrtpSession;
 
 /**
@@ -84,14 +85,18 @@ public final class Consumer {
             tsDelta = (r.nextInt() & 0xFFFFFFFFL) - ts;
             started = true;
         }
+        int transportCcId = subscriber.transportCcExtensionId();
         ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), src, extensionsFrom, extensionsTo,
-                SrtpSession.MAX_TRAILER);
+                transportCcId, transportCcId != 0 ? TransportWideSequence.LENGTH : 0, SrtpSession.MAX_TRAILER);
         RtpHeader.setSsrc(out, ssrc);
         RtpHeader.setPayloadType(out, payloadType);
         RtpHeader.setSequenceNumber(out, SequenceNumbers.add(seq, seqDelta));
         RtpHeader.setTimestamp(out, (ts + tsDelta) & 0xFFFFFFFFL);
         int payloadOctets = out.readableBytes() - RtpHeader.headerLength(out);
         int bytes = out.readableBytes();
+        if (transportCcId != 0) {
+            subscriber.stampTransportCc(out);
+        }
         if (link.sendRtp(out)) {
             retransmissions.onForwarded(bytes);
             packetsSent++;
@@ -130,9 +135,13 @@ public final class Consumer {
                 }
                 case SEND -> { }
             }
+            int transportCcId = subscriber.transportCcExtensionId();
             ByteBuf packet = rtxSsrc != 0 ? RtxPacket.wrap(link.alloc(), original, outSeq, rtxSeq++ & 0xFFFF,
-                    rtxPayloadType, rtxSsrc, tsDelta)
-                    : rewrittenCopy(original, outSeq);
+                    rtxPayloadType, rtxSsrc, tsDelta, transportCcId)
+                    : rewrittenCopy(original, outSeq, transportCcId);
+            if (transportCcId != 0) {
+                subscriber.stampTransportCc(packet);
+            }
             if (link.sendRtp(packet)) {
                 link.metrics().retransmissions.increment();
             }
@@ -140,9 +149,9 @@ public final class Consumer {
         link.flush();
     }
 
-    private ByteBuf rewrittenCopy(ByteBuf original, int outSeq) {
+    private ByteBuf rewrittenCopy(ByteBuf original, int outSeq, int transportCcId) {
         ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), original, extensionsFrom, extensionsTo,
-                SrtpSession.MAX_TRAILER);
+                transportCcId, transportCcId != 0 ? TransportWideSequence.LENGTH : 0, SrtpSession.MAX_TRAILER);
         RtpHeader.setSsrc(out, ssrc);
         RtpHeader.setPayloadType(out, payloadType);
         RtpHeader.setSequenceNumber(out, outSeq);

@@ -22,6 +22,13 @@ public final class Router {
     public interface Listener {
         /** A participant's link closed on its own (consent expired, DTLS failure). Media loop. */
         void onLinkClosed(String participantId, MediaLink link, String reason);
+
+        /**
+         * A subscriber's send-side bandwidth estimate, once a second while transport-cc runs. Media loop; must
+         * not block.
+         */
+        default void onBandwidthEstimate(String participantId, long bitsPerSecond) {
+        }
     }
 
     private final String name;
@@ -146,6 +153,13 @@ public final class Router {
         long now = System.nanoTime();
         for (Publisher p : publishers.values()) {
             p.sendReports(now, maxIncomingBitrate);
+        }
+        for (Subscriber s : subscribers.values()) {
+            long estimate = s.bandwidthEstimate();
+            if (estimate >= 0 && s.link().isConnected()) {
+                s.link().metrics().subscriberBandwidthEstimate.record(estimate);
+                listener.onBandwidthEstimate(s.participantId(), estimate);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import org.javameet.sfu.rtcp.RtcpError;
 import org.javameet.sfu.rtcp.RtcpException;
 import org.javameet.sfu.rtcp.RtcpHeader;
 import org.javameet.sfu.rtcp.SenderReport;
+import org.javameet.sfu.rtcp.TransportCcFeedback;
 
 /** Picks out of a compound RTCP packet the parts the router acts on. One bad packet inside is skipped. */
 final class RtcpRouting {
@@ -23,6 +24,14 @@ final class RtcpRouting {
         void keyframeRequest(long mediaSsrc);
 
         void nack(long mediaSsrc, int[] lostSequenceNumbers);
+
+        /** Transport-wide congestion control feedback (for the whole transport, whatever its media SSRC). */
+        default void transportCc(TransportCcFeedback feedback) {
+        }
+
+        /** A feedback packet this router reads was malformed; the rest of the compound is still visited. */
+        default void rejected(int packetType, int fmt, RtcpError error) {
+        }
     }
 
     static RtcpError forEachSenderReport(ByteBuf compound, SenderReportVisitor v) {
@@ -46,9 +55,12 @@ final class RtcpRouting {
                 } else if (Rtcp.isNack(compound, off, len)) {
                     Nack nack = Nack.parse(compound, off, len);
                     v.nack(nack.mediaSsrc(), nack.lostSequenceNumbers());
+                } else if (Rtcp.isTransportCc(compound, off, len)) {
+                    v.transportCc(TransportCcFeedback.parse(compound, off, len));
                 }
             } catch (RtcpException e) {
-                // a malformed feedback packet: ignore it, keep the rest of the compound
+                // a malformed feedback packet: skip it, keep the rest of the compound
+                v.rejected(type, fmt, e.error());
             }
         });
     }

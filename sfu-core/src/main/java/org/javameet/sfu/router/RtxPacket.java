@@ -3,6 +3,7 @@ package org.javameet.sfu.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.TransportWideSequence;
 import org.javameet.sfu.srtp.SrtpSession;
 
 /**
@@ -27,18 +28,24 @@ final class RtxPacket {
     /**
      * @param original the publisher's packet (not consumed)
      * @param originalOutSeq the sequence number the subscriber knows the packet by (after rewriting)
+     * @param transportCcExtId when not 0, the header carries only a zeroed transport-wide sequence number
+     *                         element with this id, for the sender to stamp
      */
     static ByteBuf wrap(ByteBufAllocator alloc, ByteBuf original, int originalOutSeq, int rtxSeq, int rtxPayloadType,
-                        long rtxSsrc, long tsDelta) {
+                        long rtxSsrc, long tsDelta, int transportCcExtId) {
         int start = original.readerIndex();
         int headerLength = RtpHeader.headerLength(original);
         int payloadLength = RtpHeader.payloadLength(original);
-        ByteBuf out = alloc.heapBuffer(12 + 2 + payloadLength + SrtpSession.MAX_TRAILER);
-        out.writeByte(0x80); // V=2, no padding, no extension, no CSRC
+        int extension = transportCcExtId != 0 ? TransportWideSequence.blockSize(transportCcExtId) : 0;
+        ByteBuf out = alloc.heapBuffer(12 + extension + 2 + payloadLength + SrtpSession.MAX_TRAILER);
+        out.writeByte(transportCcExtId != 0 ? 0x90 : 0x80); // V=2, no padding, X as needed, no CSRC
         out.writeByte((original.getByte(start + 1) & 0x80) | rtxPayloadType);
         out.writeShort(rtxSeq);
         out.writeInt((int) (RtpHeader.timestamp(original) + tsDelta));
         out.writeInt((int) rtxSsrc);
+        if (transportCcExtId != 0) {
+            TransportWideSequence.writeBlock(out, transportCcExtId);
+        }
         out.writeShort(originalOutSeq);
         out.writeBytes(original, start + headerLength, payloadLength);
         return out;

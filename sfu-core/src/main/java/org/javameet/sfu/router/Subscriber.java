@@ -8,10 +8,14 @@ import java.util.Map;
 import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
+import org.javameet.sfu.rtcp.RtcpHeader;
+import org.javameet.sfu.rtcp.Rtcp;
+import org.javameet.sfu.rtcp.TransportCcFeedback;
 
 /**
  * A participant's receiving side: the link of their subscribe connection and their Consumers.
- * Routes their RTCP feedback (PLI, FIR, NACK) to the right consumer. Media loop only.
+ * Routes their RTCP feedback (PLI, FIR, NACK) to the right consumer, and once transport-wide congestion
+ * control is negotiated ({@link #enableTransportCc}) keeps their send-side bandwidth estimate. Media loop only.
  */
 public final class Subscriber implements MediaLink.Listener {
     private final Router router;
@@ -19,6 +23,8 @@ public final class Subscriber implements MediaLink.Listener {
     private final MediaLink link;
     private final List<Consumer> consumers = new ArrayList<>();
     private final Map<Long, Consumer> bySsrc = new HashMap<>();
+    /** Null until the subscriber's answer kept the transport-wide sequence number: then nothing is stamped. */
+    private BandwidthEstimation bandwidth;
     private boolean closed;
 
     Subscriber(Router router, String participantId, MediaLink link) {
@@ -30,6 +36,44 @@ public final class Subscriber implements MediaLink.Listener {
     public String participantId() { return participantId; }
     public MediaLink link() { return link; }
     List<Consumer> consumers() { return consumers; }
+
+    /**
+     * From now on every RTP packet to this subscriber carries a transport-wide sequence number in extension
+     * {@code extensionId}, and its transport-cc feedback drives a bandwidth estimate. Idempotent.
+     */
+    public void enableTransportCc(int extensionId) {
+        if (bandwidth == null && !closed) {
+            bandwidth = new BandwidthEstimation(extensionId);
+        }
+    }
+
+    /** The header extension id consumers reserve for the transport-wide sequence number, 0 when not negotiated. */
+    int transportCcExtensionId() {
+        BandwidthEstimation b = bandwidth;
+        return b == null ? 0 : b.extensionId();
+    }
+
+    /** Stamps the next transport-wide sequence number on a packet about to be sent (a no-op when not negotiated). */
+    void stampTransportCc(ByteBuf packet) {
+        if (bandwidth != null) {
+            bandwidth.stamp(packet, System.nanoTime() / 1000);
+        }
+    }
+
+    /** The send-side bandwidth estimate in bits per second, or -1 without transport-cc. */
+    public long bandwidthEstimate() {
+        return bandwidth == null ? -1 : bandwidth.estimate();
+    }
+
+    /** Null without transport-cc. */
+    BandwidthEstimation bandwidth() {
+        return bandwidth;
+    }
+
+    /** For logs and tests: the estimator's state, or null without transport-cc. */
+    public String bandwidthEstimateDetails() {
+        return bandwidth == null ? null : bandwidth.estimator().toString();
+    }
 
     void add(Consumer c) {
         consumers.add(c);
@@ -73,6 +117,20 @@ public final class Subscriber implements MediaLink.Listener {
                     Consumer c = bySsrc.get(mediaSsrc);
                     if (c != null) {
                         c.onNack(lost);
+                    }
+                }
+
+                @Override
+                public void transportCc(TransportCcFeedback feedback) {
+                    if (bandwidth != null) {
+                        bandwidth.onFeedback(feedback, System.nanoTime() / 1000, t.metrics());
+                    }
+                }
+
+                @Override
+                public void rejected(int packetType, int fmt, RtcpError error) {
+                    if (packetType == RtcpHeader.RTPFB && fmt == Rtcp.FMT_TRANSPORT_CC) {
+                        t.metrics().transportCcRejected(error);
                     }
                 }
             });

@@ -25,5 +25,13 @@ public enum RtcpError {
     /** An SDES item or chunk runs past the end of the packet. */
     BAD_SDES_ITEM,
     /** A BYE reason runs past the end of the packet. */
-    BAD_BYE_REASON
+    BAD_BYE_REASON,
+    /** Transport-cc feedback with a packet status count of 0 (libwebrtc never sends one). */
+    TRANSPORT_CC_EMPTY,
+    /** Transport-cc packet chunks end before they describe every packet the status count announces. */
+    TRANSPORT_CC_CHUNKS_TRUNCATED,
+    /** A transport-cc status symbol with the reserved value 11. */
+    TRANSPORT_CC_RESERVED_SYMBOL,
+    /** Transport-cc receive deltas end before one per received packet. */
+    TRANSPORT_CC_DELTAS_TRUNCATED
 }

@@ -68,6 +68,17 @@ public final class HeaderExtensions {
         return ((long) dataOffset << 16) | dataLength;
     }
 
+    /** The data offset of a {@link #reserved} location: no packet is this long. */
+    private static final int RESERVED_OFFSET = 0x7FFF_FFFF;
+
+    /**
+     * A location for {@link #writeBlock} that copies nothing: the element is written with {@code dataLength}
+     * zero bytes, for the caller to fill in afterwards (a transport-wide sequence number, set at send time).
+     */
+    public static long reserved(int dataLength) {
+        return pack(RESERVED_OFFSET, dataLength);
+    }
+
     /** @return the element's packed location, or -1 if the packet has no such element */
     public static long find(ByteBuf pkt, int id) {
         return walk(pkt, id, null);
@@ -172,7 +183,8 @@ public final class HeaderExtensions {
 
     /**
      * Writes an extension block at dst's writerIndex whose i-th element has id {@code ids[i]} and the data
-     * found in {@code src} (packet starting at src's readerIndex) at {@code locations[i]}. Uses the
+     * found in {@code src} (packet starting at src's readerIndex) at {@code locations[i]}, or zeros for a
+     * {@link #reserved} location. Uses the
      * one-byte form if every element fits, otherwise the two-byte form (appbits 0).
      *
      * @return bytes written, equal to {@link #blockSize}
@@ -199,7 +211,11 @@ public final class HeaderExtensions {
                 dst.writeByte(ids[i]);
                 dst.writeByte(l);
             }
-            dst.writeBytes(src, srcStart + offsetOf(locations[i]), l);
+            if (offsetOf(locations[i]) == RESERVED_OFFSET) {
+                dst.writeZero(l);
+            } else {
+                dst.writeBytes(src, srcStart + offsetOf(locations[i]), l);
+            }
         }
         dst.writeZero(size - (dst.writerIndex() - begin));
         return size;

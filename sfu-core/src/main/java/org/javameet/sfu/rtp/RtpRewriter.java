@@ -23,6 +23,16 @@ public final class RtpRewriter {
      */
     public static ByteBuf copyWithExtensions(ByteBufAllocator alloc, ByteBuf src, int[] keepIdsFrom,
             int[] keepIdsTo, int tailRoom) {
+        return copyWithExtensions(alloc, src, keepIdsFrom, keepIdsTo, 0, 0, tailRoom);
+    }
+
+    /**
+     * Like {@link #copyWithExtensions(ByteBufAllocator, ByteBuf, int[], int[], int)}, and when {@code addId} is
+     * not 0 one more element, last, with id {@code addId} and {@code addLength} zero bytes: room for a value
+     * the sender writes just before sending (the transport-wide sequence number).
+     */
+    public static ByteBuf copyWithExtensions(ByteBufAllocator alloc, ByteBuf src, int[] keepIdsFrom,
+            int[] keepIdsTo, int addId, int addLength, int tailRoom) {
         RtpError err = RtpHeader.check(src);
         if (err != null) {
             throw new IllegalArgumentException("not a valid RTP packet: " + err);
@@ -31,8 +41,9 @@ public final class RtpRewriter {
             throw new IllegalArgumentException("keepIdsFrom and keepIdsTo differ in length");
         }
         int start = src.readerIndex();
-        int[] ids = new int[keepIdsFrom.length];
-        long[] locations = new long[keepIdsFrom.length];
+        int slots = keepIdsFrom.length + (addId != 0 ? 1 : 0);
+        int[] ids = new int[slots];
+        long[] locations = new long[slots];
         int count = 0;
         for (int i = 0; i < keepIdsFrom.length; i++) {
             long loc = HeaderExtensions.find(src, keepIdsFrom[i]);
@@ -41,6 +52,11 @@ public final class RtpRewriter {
                 locations[count] = loc;
                 count++;
             }
+        }
+        if (addId != 0) {
+            ids[count] = addId;
+            locations[count] = HeaderExtensions.reserved(addLength);
+            count++;
         }
         int fixed = RtpHeader.FIXED_HEADER_LENGTH + 4 * RtpHeader.csrcCount(src, start);
         int bodyStart = RtpHeader.headerLength(src, start);

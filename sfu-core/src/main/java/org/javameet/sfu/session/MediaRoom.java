@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.net.MediaServer;
 import org.javameet.sfu.router.Producer;
 import org.javameet.sfu.router.Publisher;
@@ -36,6 +37,13 @@ public final class MediaRoom {
     public interface Listener {
         /** A member's transport closed on its own (consent expired, DTLS failed). Media loop. */
         void onTransportClosed(String participantId, String transportId, String reason);
+
+        /**
+         * A member's send-side bandwidth estimate for what they receive (bits per second), about once a second
+         * while their subscribe connection runs transport-cc. Media loop: must not block.
+         */
+        default void onBandwidthEstimate(String participantId, long bitsPerSecond) {
+        }
     }
 
     /** One member's media: their publish side and their subscribe side. */
@@ -75,9 +83,17 @@ public final class MediaRoom {
         this.name = name;
         this.limits = limits;
         this.media = media;
-        this.router = new Router(name, media.loop(),
-                (participantId, link, reason) -> listener.onTransportClosed(participantId, link.id(), reason),
-                Router.DEFAULT_MAX_INCOMING_BITRATE);
+        this.router = new Router(name, media.loop(), new Router.Listener() {
+            @Override
+            public void onLinkClosed(String participantId, MediaLink link, String reason) {
+                listener.onTransportClosed(participantId, link.id(), reason);
+            }
+
+            @Override
+            public void onBandwidthEstimate(String participantId, long bitsPerSecond) {
+                listener.onBandwidthEstimate(participantId, bitsPerSecond);
+            }
+        }, Router.DEFAULT_MAX_INCOMING_BITRATE);
     }
 
     public String name() { return name; }
@@ -274,14 +290,25 @@ public final class MediaRoom {
                             + (s.pendingVersion == 0 ? "" : " (pending: " + s.pendingVersion + ")"));
         }
         RemoteTransportParams remote;
+        int transportCcId;
         try {
             remote = SubscribeNegotiation.readAnswer(answerSdp, s.pendingTracks);
+            transportCcId = SubscribeNegotiation.transportCcExtensionId(answerSdp);
         } catch (SdpException e) {
             throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "subscribe answer: " + e.getMessage());
         }
         if (!s.remoteSet) {
             s.transport.setRemote(remote);
             s.remoteSet = true;
+        }
+        if (transportCcId != 0) {
+            // queued before the consumers below, so their first packet is already stamped
+            router.execute(() -> {
+                Subscriber sub = router.subscriber(p.id);
+                if (sub != null) {
+                    sub.enableTransportCc(transportCcId);
+                }
+            });
         }
         s.pendingVersion = 0;
         Set<String> offeredMids = new HashSet<>();

@@ -15,12 +15,19 @@ import org.javameet.sfu.sdp.SessionDescription;
  * publisher's values to these, so publishers with different numbering can share one subscriber transport.
  */
 public final class SubscribeNegotiation {
-    public static final RtpCodec OPUS = new RtpCodec(111, "opus", 48000, 2, "minptime=10;useinbandfec=1", List.of());
+    public static final RtpCodec OPUS = new RtpCodec(111, "opus", 48000, 2, "minptime=10;useinbandfec=1",
+            List.of("transport-cc"));
     public static final RtpCodec VP8 = new RtpCodec(96, "VP8", 90000, 1, null,
-            List.of("ccm fir", "nack", "nack pli"));
+            List.of("ccm fir", "nack", "nack pli", "transport-cc"));
     public static final RtpCodec VP8_RTX = new RtpCodec(97, "rtx", 90000, 1, "apt=96", List.of());
     /** The one header extension the SFU writes towards subscribers: audio levels, for their own speaker UI. */
     public static final int AUDIO_LEVEL_EXT_ID = 1;
+    /**
+     * The transport-wide sequence number the SFU stamps on everything it sends a subscriber, so the browser's
+     * transport-cc feedback drives that subscriber's send-side bandwidth estimate. Same id in every m-section
+     * (they share one BUNDLE transport and one sequence).
+     */
+    public static final int TRANSPORT_CC_EXT_ID = 3;
 
     /**
      * One m-section of the offer.
@@ -51,6 +58,7 @@ public final class SubscribeNegotiation {
             if (!video) {
                 m.add("extmap", AUDIO_LEVEL_EXT_ID + " " + HeaderExtension.AUDIO_LEVEL);
             }
+            m.add("extmap", TRANSPORT_CC_EXT_ID + " " + HeaderExtension.TRANSPORT_CC);
             m.flag(t.active() ? "sendonly" : "inactive");
             if (t.active()) {
                 m.add("msid", t.streamId() + " " + t.trackId());
@@ -80,6 +88,21 @@ public final class SubscribeNegotiation {
     private static void ssrcLines(MediaDescription m, long ssrc, Track t) {
         m.add("ssrc", ssrc + " cname:" + t.streamId());
         m.add("ssrc", ssrc + " msid:" + t.streamId() + " " + t.trackId());
+    }
+
+    /**
+     * The transport-wide sequence number id the answer kept ({@link #TRANSPORT_CC_EXT_ID}), or 0 when no accepted
+     * m-section kept it: then nothing is stamped and no feedback is expected. An answer may only keep or drop an
+     * offered extension (RFC 8285 §6), so any other id is treated as dropped.
+     */
+    public static int transportCcExtensionId(String answerSdp) throws SdpException {
+        for (MediaDescription m : SessionDescription.parse(answerSdp).media()) {
+            if (!m.isRejected() && HeaderExtension.idOf(HeaderExtension.of(m), HeaderExtension.TRANSPORT_CC)
+                    == TRANSPORT_CC_EXT_ID) {
+                return TRANSPORT_CC_EXT_ID;
+            }
+        }
+        return 0;
     }
 
     /**

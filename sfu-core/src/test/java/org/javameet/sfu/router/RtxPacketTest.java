@@ -23,7 +23,7 @@ class RtxPacketTest {
     void wrapThenUnwrapRestoresThePacket() {
         byte[] payload = {1, 2, 3, 4, 5, 6, 7};
         ByteBuf original = media(4242, payload);
-        ByteBuf rtx = RtxPacket.wrap(UnpooledByteBufAllocator.DEFAULT, original, 4242, 7, 97, 0x55667788L, 0);
+        ByteBuf rtx = RtxPacket.wrap(UnpooledByteBufAllocator.DEFAULT, original, 4242, 7, 97, 0x55667788L, 0, 0);
         assertEquals(97, RtpHeader.payloadType(rtx));
         assertEquals(7, RtpHeader.sequenceNumber(rtx));
         assertEquals(0x55667788L, RtpHeader.ssrc(rtx));

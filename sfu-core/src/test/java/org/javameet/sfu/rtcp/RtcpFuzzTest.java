@@ -17,9 +17,13 @@ class RtcpFuzzTest {
             RtcpRecordsTest.SR + RtcpRecordsTest.SDES,
             RtcpRecordsTest.RR + RtcpRecordsTest.REMB + RtcpRecordsTest.NACK + RtcpRecordsTest.PLI,
             "82ca0006 11223344 01086162 63643132 33340000 55667788 01016100",
-            "a1ce0003 11223344 55667788 00000004");
+            "a1ce0003 11223344 55667788 00000004",
+            // transport-cc with each chunk kind: run length, 1-bit vector, 2-bit vector with large deltas
+            "afcd0006 00000001 00000002 0005 0003 000001 07 2003 040800 000003",
+            "afcd0006 00000001 00000002 fffe 0005 123456 00 ac00 010203 000003",
+            "afcd0006 00000001 00000002 0064 0004 000000 ff d880 0a 1234 fff8 01");
 
-    private static final String[] TYPES = {"SR", "RR", "SDES", "BYE", "PLI", "FIR", "NACK", "REMB"};
+    private static final String[] TYPES = {"SR", "RR", "SDES", "BYE", "PLI", "FIR", "NACK", "REMB", "TWCC"};
 
     @Test
     void twentyThousandMutatedCompounds() {

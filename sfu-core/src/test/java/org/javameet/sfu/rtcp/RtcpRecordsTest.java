@@ -259,6 +259,7 @@ class RtcpRecordsTest {
             case "FIR" -> Fir::parse;
             case "NACK" -> Nack::parse;
             case "REMB" -> Remb::parse;
+            case "TWCC" -> TransportCcFeedback::parse;
             default -> throw new IllegalArgumentException(type);
         };
     }

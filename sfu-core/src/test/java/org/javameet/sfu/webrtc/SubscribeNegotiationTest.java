@@ -41,6 +41,30 @@ class SubscribeNegotiationTest {
         assertTrue(gone.attributes("ssrc").isEmpty(), "an inactive m-line announces no SSRC");
     }
 
+    @Test
+    void offerAsksForTransportWideCongestionControlOnEverySection() throws SdpException {
+        SessionDescription sd = SessionDescription.parse(SubscribeNegotiation.offer(LOCAL, 1, 2, TRACKS));
+        String extmap = SubscribeNegotiation.TRANSPORT_CC_EXT_ID + " "
+                + "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+        for (MediaDescription m : sd.media()) {
+            assertTrue(m.attributes("extmap").contains(extmap), m.mid() + ": " + m.attributes("extmap"));
+        }
+        assertTrue(sd.media().get(0).attributes("rtcp-fb").contains("111 transport-cc"));
+        assertTrue(sd.media().get(1).attributes("rtcp-fb").contains("96 transport-cc"));
+        assertTrue(sd.media().get(1).attributes("rtcp-fb").contains("96 nack"), "what was there stays");
+    }
+
+    @Test
+    void theAnswerSaysWhetherTransportCcRuns() throws SdpException {
+        String plain = answer("active", "0", "1", "2");
+        assertEquals(0, SubscribeNegotiation.transportCcExtensionId(plain));
+        String twcc = plain.replace("a=recvonly\r\n", "a=recvonly\r\na=extmap:3 "
+                + "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n");
+        assertEquals(3, SubscribeNegotiation.transportCcExtensionId(twcc));
+        // an id the SFU never offered is no agreement
+        assertEquals(0, SubscribeNegotiation.transportCcExtensionId(twcc.replace("extmap:3 ", "extmap:9 ")));
+    }
+
     static String answer(String setup, String... mids) {
         StringBuilder sb = new StringBuilder("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
         for (String mid : mids) {

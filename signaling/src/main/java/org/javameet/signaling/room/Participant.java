@@ -21,6 +21,9 @@ public final class Participant {
     /** What each published track shows (camera, microphone, screen), by mid. */
     private Map<String, String> trackSources = Map.of();
     final long joinedAtNanos = System.nanoTime();
+    static final long ESTIMATE_REFRESH_MS = 5000;
+    private long estimateSent = -1;
+    private long estimateSentAtNanos;
 
     Participant(String id, Room room, WebSocketSession session, String displayName, boolean audioMuted,
                 boolean videoMuted) {
@@ -49,6 +52,18 @@ public final class Participant {
     void moderator(boolean moderator) { this.moderator = moderator; }
     void handRaised(boolean raised) { this.handRaised = raised; }
     void trackSources(Map<String, String> sourcesByMid) { this.trackSources = Map.copyOf(sourcesByMid); }
+
+    /** True (and remembered as sent) when {@code estimate} differs from the last one sent by 10 % or is due again. */
+    boolean estimateWorthSending(long estimate, long nowNanos) {
+        boolean moved = estimateSent < 0 || Math.abs(estimate - estimateSent) * 10 >= estimateSent;
+        boolean due = nowNanos - estimateSentAtNanos >= ESTIMATE_REFRESH_MS * 1_000_000;
+        if (!moved && !due) {
+            return false;
+        }
+        estimateSent = estimate;
+        estimateSentAtNanos = nowNanos;
+        return true;
+    }
 
     void send(ObjectNode message) {
         if (session.isOpen()) {

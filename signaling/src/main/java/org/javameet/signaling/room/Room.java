@@ -39,7 +39,17 @@ public final class Room {
         this.name = name;
         this.lobby = new Lobby(this, lobbyEnabled);
         this.events = events;
-        this.media = media.create(name, this::onTransportClosed);
+        this.media = media.create(name, new MediaRoom.Listener() {
+            @Override
+            public void onTransportClosed(String participantId, String transportId, String reason) {
+                Room.this.onTransportClosed(participantId, transportId, reason);
+            }
+
+            @Override
+            public void onBandwidthEstimate(String participantId, long bitsPerSecond) {
+                Room.this.onBandwidthEstimate(participantId, bitsPerSecond);
+            }
+        });
     }
 
     public String name() { return name; }
@@ -305,6 +315,22 @@ public final class Room {
             }
             LOG.info(() -> "room " + name + ": " + p + ": media transport " + transportId + " closed: " + reason);
             p.send(Messages.error("media-failed", "media connection closed: " + reason, null, null));
+        }
+    }
+
+    /**
+     * Tells the participant what the server estimates it can receive, for its connection info: when it moved by
+     * a tenth or more, else every {@value Participant#ESTIMATE_REFRESH_MS} ms. Droppable: the next one replaces it.
+     */
+    private void onBandwidthEstimate(String participantId, long bitsPerSecond) {
+        synchronized (this) {
+            Participant p = participants.get(participantId);
+            if (p == null || !p.session().isOpen() || !p.estimateWorthSending(bitsPerSecond, System.nanoTime())) {
+                return;
+            }
+            ObjectNode m = Messages.message("bandwidthEstimate");
+            m.put("bitrate", bitsPerSecond);
+            p.session().sendDroppable(m.toString());
         }
     }
 

@@ -1,0 +1,148 @@
+package org.javameet.sfu.router;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.Arrays;
+import org.javameet.sfu.rtcp.Nack;
+import org.javameet.sfu.rtcp.RtcpError;
+import org.javameet.sfu.rtcp.TransportCcFeedback;
+import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.TransportWideSequence;
+import org.javameet.sfu.rtp.Vp8;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The subscriber side of transport-wide congestion control, through the real Router and Consumers on fake links. */
+class TransportCcRouterTest {
+    private static final long AUDIO_SSRC = 0xA0D10L;
+    private static final long VIDEO_SSRC = 0x51DE0L;
+    private static final int TWCC_ID = 3;
+    private static final int[] NONE = new int[0];
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final Router router = new Router("test", channel.eventLoop(), (participant, link, reason) -> { }, 2_500_000);
+    private final FakeLink adaLink = new FakeLink("ada/publish");
+    private final Publisher ada = router.createPublisher("ada", adaLink);
+    private final Producer audio = router.createProducer(ada, "ada/0", new ProducerParams(false, 111, 48000, AUDIO_SSRC, 0, 0));
+    private final Producer video = router.createProducer(ada, "ada/1", new ProducerParams(true, 96, 90000, VIDEO_SSRC, 0, 0));
+    private final FakeLink bobLink = new FakeLink("bob/subscribe");
+    private final Subscriber bob = router.createSubscriber("bob", bobLink);
+
+    @AfterEach
+    void finish() {
+        router.close();
+        assertFalse(channel.finish());
+    }
+
+    private void consumeBoth() {
+        router.createConsumer(bob, video, new ConsumerParams("1", 1111, 1112, 100, 101, NONE, NONE, Vp8::isKeyframe));
+        router.createConsumer(bob, audio, new ConsumerParams("0", 2222, 0, 109, 0, NONE, NONE, null));
+    }
+
+    private static ByteBuf packet(long ssrc, int pt, int seq, boolean keyframe) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte(0x80).writeByte(pt).writeShort(seq).writeInt(seq * 3000).writeInt((int) ssrc);
+        b.writeByte(0x10).writeByte(keyframe ? 0x00 : 0x01).writeBytes(new byte[] {7, 7, 7, (byte) seq});
+        return b;
+    }
+
+    private static int twcc(byte[] rtp) {
+        return TransportWideSequence.get(Unpooled.wrappedBuffer(rtp), TWCC_ID);
+    }
+
+    private static byte[] payload(byte[] rtp) {
+        ByteBuf b = Unpooled.wrappedBuffer(rtp);
+        return Arrays.copyOfRange(rtp, RtpHeader.headerLength(b), rtp.length);
+    }
+
+    private void sendSome() {
+        for (int seq = 500; seq < 503; seq++) {
+            adaLink.deliverRtp(packet(VIDEO_SSRC, 96, seq, seq == 500));
+            adaLink.deliverRtp(packet(AUDIO_SSRC, 111, seq, false));
+        }
+    }
+
+    @Test
+    void everyPacketToTheSubscriberCarriesTheNextTransportWideNumberRtxToo() {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        sendSome();
+        assertEquals(6, bobLink.rtp.size());
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i, twcc(bobLink.rtp.get(i)), "one sequence across audio and video, packet " + i);
+            assertEquals(6, payload(bobLink.rtp.get(i)).length, "payload untouched");
+        }
+        byte[] lostVideo = bobLink.rtp.get(2);
+        int lost = RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(lostVideo));
+        ByteBuf nack = Unpooled.buffer();
+        Nack.of(0xB0B, 1111, new int[] {lost}).marshalTo(nack);
+        bobLink.deliverRtcp(nack);
+        assertEquals(7, bobLink.rtp.size());
+        byte[] rtx = bobLink.rtp.get(6);
+        assertEquals(6, twcc(rtx), "the retransmission is numbered too");
+        byte[] rtxPayload = payload(rtx);
+        assertEquals(lost, ((rtxPayload[0] & 0xFF) << 8) | (rtxPayload[1] & 0xFF), "OSN after the extension block");
+        assertArrayEquals(payload(lostVideo), Arrays.copyOfRange(rtxPayload, 2, rtxPayload.length));
+    }
+
+    @Test
+    void withoutTransportCcNothingIsAddedOrCounted() {
+        consumeBoth();
+        sendSome();
+        for (byte[] rtp : bobLink.rtp) {
+            assertEquals(18, rtp.length, "12-byte header, no extension block, 6-byte payload");
+            assertEquals(0, rtp[0] & 0x10, "X bit clear");
+        }
+        assertEquals(-1, bob.bandwidthEstimate());
+        assertNull(bob.bandwidth());
+        ByteBuf fb = Unpooled.buffer();
+        TransportCcFeedback.of(0xB0B, 1111, 0, 0, new long[] {1000, 2000}).marshalTo(fb);
+        bobLink.deliverRtcp(fb); // feedback nobody asked for is ignored
+        assertEquals(0, bobLink.metrics().transportCcFeedback.count());
+    }
+
+    @Test
+    void feedbackIsMatchedToWhatWasSent() {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        sendSome();
+        long[] arrivals = new long[8]; // six sent, two more named than were ever sent
+        for (int i = 0; i < arrivals.length; i++) {
+            arrivals[i] = i == 3 ? TransportCcFeedback.LOST : 5_000_000 + 1000L * i;
+        }
+        ByteBuf fb = Unpooled.buffer();
+        TransportCcFeedback.of(0xB0B, 1111, 0, 0, arrivals).marshalTo(fb);
+        bobLink.deliverRtcp(fb);
+        assertEquals(1, bobLink.metrics().transportCcFeedback.count());
+        assertEquals(2, bobLink.metrics().transportCcUnmatched.count(), "seqs 6 and 7 were never sent");
+        assertEquals(1, bob.bandwidth().estimator().reports());
+        assertTrue(bob.bandwidthEstimate() > 0);
+    }
+
+    @Test
+    void malformedFeedbackIsCountedByReasonAndTheRestOfTheCompoundStillActs() {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        sendSome();
+        int lost = RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(bobLink.rtp.get(0)));
+        // transport-cc whose run-length chunk uses the reserved symbol 11, then a valid NACK
+        ByteBuf compound = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(
+                "8fcd0005000000010000000200050003000001076003000000"
+                        .substring(0, 48)));
+        ByteBuf nack = Unpooled.buffer();
+        Nack.of(0xB0B, 1111, new int[] {lost}).marshalTo(nack);
+        ByteBuf both = Unpooled.wrappedBuffer(compound, nack);
+        bobLink.deliverRtcp(both);
+        assertEquals(1, bobLink.metrics().transportCcRejectedCount(RtcpError.TRANSPORT_CC_RESERVED_SYMBOL));
+        assertEquals(0, bobLink.metrics().transportCcFeedback.count());
+        assertEquals(1, bobLink.metrics().retransmissions.count(), "the NACK after it was still answered");
+    }
+}
