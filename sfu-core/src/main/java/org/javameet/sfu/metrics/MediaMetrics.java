@@ -30,6 +30,10 @@ public final class MediaMetrics {
     public final Counter dtlsRefusedBusy;
     /** ClientHellos dropped because the sender's address runs its maximum of DTLS handshakes. */
     public final Counter dtlsRefusedPerAddress;
+    /** ICE restarts completed: a check with the new credentials arrived (RFC 8445 §9). */
+    public final Counter iceRestarts;
+    /** Transports closed because no valid STUN check came for the consent timeout (RFC 7675). */
+    public final Counter consentExpired;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
 
     public MediaMetrics(MeterRegistry registry) {
@@ -47,6 +51,8 @@ public final class MediaMetrics {
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
         dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
+        iceRestarts = Counter.builder("javameet.media.ice.restarts").description("ICE restarts completed (a check with the new credentials arrived); DTLS and SRTP carried on").register(registry);
+        consentExpired = Counter.builder("javameet.media.consent.expired").description("transports freed because no valid STUN check arrived for 30 s (RFC 7675 consent freshness)").register(registry);
         dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);
         for (DropReason r : DropReason.values()) {
             drops.put(r, Counter.builder("javameet.media.dropped.packets")
