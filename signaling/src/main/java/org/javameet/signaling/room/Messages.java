@@ -44,6 +44,9 @@ public final class Messages {
         n.put("moderator", p.moderator());
         n.put("handRaised", p.handRaised());
         n.put("screenSharing", p.screenSharing());
+        if (p.reconnecting()) {
+            n.put("reconnecting", true);
+        }
         return n;
     }
 
