@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  JoinFlow, Backoff, BACKOFF, HEALTHY_MS, PROBLEM_AFTER, REASONS, statusLine,
+  JoinFlow, Backoff, BACKOFF, HEALTHY_MS, PROBLEM_AFTER, REASONS, statusLine, DISCONNECTED_RESTART_MS,
+  RESTART_TIMEOUT_MS,
 } from '../../main/resources/javameet/web/js/joinflow.js';
 
 /** Timers that fire only when the test advances time. */
@@ -39,6 +40,12 @@ class FakeServer {
   constructor() {
     this.welcome = () => true;
     this.onJoin = () => ({ joined: true });
+    /** Answers a resume: {resumed: true} or {error: code}. */
+    this.onResume = () => ({ resumed: true });
+    this.resumes = [];
+    this.tokens = 0;
+    /** Whether `joined` carries a resume token (servers before resume did not). */
+    this.resumable = false;
     /** @type {FakeConn[]} */
     this.conns = [];
     this.joins = [];
@@ -70,10 +77,17 @@ class FakeConn {
       if (answer.error) { offs.forEach((o) => o()); reject(Object.assign(new Error(answer.error), { code: answer.error })); }
       if (answer.joined) {
         offs.forEach((o) => o());
-        resolve({ type: 'joined', room: req.room, you: { id: `p${this.server.nextId++}` }, participants: [] });
+        resolve({ type: 'joined', room: req.room, you: { id: `p${this.server.nextId++}` }, participants: [],
+          ...(this.server.resumable ? { resumeToken: `t${++this.server.tokens}` } : {}) });
       }
       this.admit = () => { offs.forEach((o) => o()); resolve({ type: 'joined', room: req.room, you: { id: 'admitted' }, participants: [] }); };
     });
+  }
+  resume(token) {
+    this.server.resumes.push(token);
+    const answer = this.server.onResume(this, token);
+    if (answer.error) return Promise.reject(Object.assign(new Error(answer.error), { code: answer.error }));
+    return Promise.resolve({ type: 'resumed', you: { id: 'p1' }, participants: [], resumeToken: `t${++this.server.tokens}` });
   }
   leave() { this.sent.push('leave'); }
   close() {
@@ -88,10 +102,11 @@ class FakeConn {
 }
 
 /** A flow wired to a fake server and clock, recording what the app would see. */
-function setup({ random = () => 0.5 } = {}) {
+function setup({ random = () => 0.5, restarts = false, resumes = false } = {}) {
   const clock = new FakeClock();
   const server = new FakeServer();
-  const events = { lost: [], joined: 0, refused: [], states: [] };
+  server.resumable = resumes;
+  const events = { lost: [], joined: 0, refused: [], states: [], restarts: [], resumed: [], suspended: [] };
   const flow = new JoinFlow({
     open: () => server.open(),
     beforeJoin: () => ({ room: 'r', displayName: 'Ada', audioMuted: false, videoMuted: false }),
@@ -99,6 +114,11 @@ function setup({ random = () => 0.5 } = {}) {
     onJoined: () => { events.joined++; flow.mediaState('publish', 'new'); },
     onLost: (reason) => events.lost.push(reason),
     onRefused: (code, message) => events.refused.push([code, message]),
+    ...(restarts ? { restartIce: (which) => events.restarts.push(which) } : {}),
+    ...(resumes ? {
+      onSuspended: (reason) => events.suspended.push(reason),
+      onResumed: (resumed) => events.resumed.push(resumed.you.id),
+    } : {}),
   }, { clock, random, log: { warn: () => {} } });
   flow.subscribe((s) => { if (events.states[events.states.length - 1] !== s.state) events.states.push(s.state); });
   return { clock, server, flow, events };
@@ -243,7 +263,7 @@ test("the server's media-failed error is the reason shown", async () => {
   assert.equal(flow.problem, null, 'gone once media connects');
 });
 
-test('a dropped socket in the meeting reconnects and rejoins with the password', async () => {
+test('a dropped socket in the meeting, without a resume token, reconnects and rejoins with the password', async () => {
   const { clock, server, flow, events } = setup();
   server.onJoin = (conn, req) => (req.password === 'pw' ? { joined: true } : { error: 'password-required' });
   await flow.start();
@@ -351,4 +371,83 @@ test('Join pressed while the prejoin page reconnects joins once the socket is ba
   await clock.advance(600);
   assert.equal(flow.state, 'joined');
   assert.equal(server.joins.length, 1);
+});
+
+test('a dropped socket in the meeting resumes the same participant: media is not stopped', async () => {
+  const { clock, server, flow, events } = setup({ resumes: true });
+  await flow.start();
+  await flow.join();
+  flow.mediaState('publish', 'connected');
+  server.last.drop(1006);
+  await settle();
+  assert.equal(flow.state, 'joined', 'the meeting stays on screen');
+  assert.equal(flow.snapshot().reconnecting, true);
+  assert.equal(statusLine(flow.snapshot()), 'The connection to the server was lost (1006) — reconnecting…');
+  assert.deepEqual(events.lost, [], 'media was not torn down');
+  await clock.advance(600);
+  assert.deepEqual(server.resumes, ['t1'], 'resumed with the token of joined');
+  assert.deepEqual(events.resumed, ['p1']);
+  assert.equal(server.joins.length, 1, 'no second join');
+  assert.equal(flow.state, 'joined');
+  assert.equal(flow.snapshot().reconnecting, false);
+  server.last.drop(1006);
+  await settle();
+  await clock.advance(2000);
+  assert.deepEqual(server.resumes, ['t1', 't2'], 'each resume uses the newest token');
+});
+
+test('a refused resume joins anew; a socket lost while resuming tries again', async () => {
+  const { clock, server, flow, events } = setup({ resumes: true });
+  await flow.start();
+  await flow.join();
+  let attempts = 0;
+  server.welcome = () => ++attempts !== 1; // the first reconnect fails to connect at all
+  server.onResume = () => ({ error: 'resume-failed' });
+  server.last.drop(1006);
+  await settle();
+  await clock.advance(600 + 1200);
+  assert.deepEqual(server.resumes, ['t1']);
+  assert.equal(events.lost.length, 1);
+  assert.match(events.lost[0], /Could not resume the meeting/);
+  assert.equal(server.joins.length, 2, 'joined as a new participant');
+  assert.equal(flow.state, 'joined');
+});
+
+test('failed media that had connected restarts ICE instead of rejoining', async () => {
+  const { clock, server, flow, events } = setup({ restarts: true });
+  await flow.start();
+  await flow.join();
+  flow.mediaState('publish', 'connected');
+  flow.mediaState('subscribe', 'connected');
+  flow.mediaState('subscribe', 'failed');
+  assert.deepEqual(events.restarts, ['subscribe']);
+  assert.deepEqual(events.lost, []);
+  flow.mediaState('subscribe', 'connected');
+  await clock.advance(60_000);
+  assert.deepEqual(events.lost, [], 'the restart worked: still the same participant');
+  assert.equal(server.joins.length, 1);
+
+  // disconnected: a restart after DISCONNECTED_RESTART_MS unless it comes back first
+  flow.mediaState('publish', 'disconnected');
+  await clock.advance(DISCONNECTED_RESTART_MS - 1);
+  flow.mediaState('publish', 'connected');
+  await clock.advance(10_000);
+  assert.deepEqual(events.restarts, ['subscribe']);
+  flow.mediaState('publish', 'disconnected');
+  await clock.advance(DISCONNECTED_RESTART_MS);
+  assert.deepEqual(events.restarts, ['subscribe', 'publish']);
+
+  // a restart that never connects: the meeting is joined anew, with a leave for the old participant
+  await clock.advance(RESTART_TIMEOUT_MS);
+  assert.deepEqual(events.lost, [REASONS.mediaLost]);
+  assert.deepEqual(server.conns[0].sent, ['leave']);
+});
+
+test('media that never connected is not restarted: the rejoin path reports it blocked', async () => {
+  const { flow, events } = setup({ restarts: true });
+  await flow.start();
+  await flow.join();
+  flow.mediaState('publish', 'failed');
+  assert.deepEqual(events.restarts, []);
+  assert.deepEqual(events.lost, [REASONS.mediaBlocked]);
 });

@@ -188,6 +188,36 @@ public final class Participant implements AutoCloseable {
                 }));
     }
 
+    /**
+     * ICE restart on both connections, as a browser does when they fail (docs/protocol.md, "ICE restart"): the publish
+     * connection re-offers with new credentials, the subscribe connection asks the server for an offer with new ones.
+     * DTLS and SRTP go on; the participant keeps its id. Completes when the publish side has the server's new
+     * credentials and the subscribe side's restart offer is answered.
+     */
+    public CompletableFuture<Void> restartIce() {
+        CompletableFuture<Void> publish = CompletableFuture.completedFuture(null);
+        PeerConnection pub = publishPc;
+        MediaSender s = sender;
+        if (pub != null && s != null) {
+            ObjectNode offer = SignalingClient.message("publishOffer");
+            offer.put("sdp", ClientSdp.publishOffer(pub.restartIce(), id, s.tracks(id)));
+            publish = signaling.request(offer, "publishAnswer")
+                    .thenAccept(answer -> pub.iceRestarted(remoteOf(answer.path("sdp").asText())));
+        }
+        CompletableFuture<Void> subscribe = CompletableFuture.completedFuture(null);
+        if (subscribePc != null) {
+            subscribeRestarted = new CompletableFuture<>();
+            subscribe = subscribeRestarted;
+            ObjectNode restart = SignalingClient.message("restartIce");
+            restart.put("connection", "subscribe");
+            signaling.send(restart);
+        }
+        return CompletableFuture.allOf(publish, subscribe);
+    }
+
+    /** Completed when a subscribe offer with new ICE credentials was answered. */
+    private volatile CompletableFuture<Void> subscribeRestarted;
+
     private static ClientSdp.RemoteTransport remoteOf(String sdp) {
         try {
             return ClientSdp.remoteTransport(SessionDescription.parse(sdp));
@@ -233,13 +263,24 @@ public final class Participant implements AutoCloseable {
         return pcf.thenComposeAsync(pc -> {
             receiver.attach(pc);
             receiver.onOffer(ClientSdp.offeredTracks(offer));
+            ClientSdp.RemoteTransport remote = remoteOf(msg.path("sdp").asText());
+            // new server credentials: an ICE restart, which the answerer follows with new ones of its own (RFC 8445 §9)
+            boolean restart = !first && pc.remote() != null && !pc.remote().iceUfrag().equals(remote.iceUfrag());
+            ClientSdp.LocalIdentity identity = restart ? pc.restartIce() : pc.identity();
             ObjectNode answer = SignalingClient.message("subscribeAnswer");
-            answer.put("sdp", ClientSdp.subscribeAnswer(offer, pc.identity()));
+            answer.put("sdp", ClientSdp.subscribeAnswer(offer, identity));
             answer.put("version", version);
             CompletableFuture<Void> sent = signaling.send(answer);
             if (first) {
-                ClientSdp.RemoteTransport remote = remoteOf(msg.path("sdp").asText());
                 sent.thenRun(() -> pc.connect(remote));
+            } else if (restart) {
+                sent.thenRun(() -> {
+                    pc.iceRestarted(remote);
+                    CompletableFuture<Void> waiting = subscribeRestarted;
+                    if (waiting != null) {
+                        waiting.complete(null);
+                    }
+                });
             }
             return sent;
         }, loop);

@@ -110,7 +110,8 @@ public final class PeerConnection implements AutoCloseable {
     private final String name;
     private final EventLoop loop;
     private final Handler handler;
-    private final ClientSdp.LocalIdentity identity;
+    /** Our ICE credentials and fingerprint; an ICE restart replaces the credentials. */
+    private volatile ClientSdp.LocalIdentity identity;
     private final long tieBreaker = RANDOM.nextLong() >>> 1;
     private final CompletableFuture<PeerConnection> connected = new CompletableFuture<>();
     private final Options options;
@@ -144,7 +145,7 @@ public final class PeerConnection implements AutoCloseable {
     public record Stats(String name, State state, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
                         long checksSent, long checkResponses, long consentChecksSent, long checksAnswered,
                         long rtpSent, long datagramsSent, long datagramsReceived, long srtpFailures,
-                        long droppedUnknownSender, long sendDrops, String srtpProfile) {
+                        long droppedUnknownSender, long sendDrops, String srtpProfile, long iceRestarts) {
     }
 
     private static final class Counters {
@@ -158,6 +159,7 @@ public final class PeerConnection implements AutoCloseable {
         long srtpFailures;
         long unknownSender;
         long sendDrops;
+        long iceRestarts;
     }
 
     private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, Options options) {
@@ -215,6 +217,42 @@ public final class PeerConnection implements AutoCloseable {
     /** Completes when SRTP keys are in place; fails on ICE timeout or DTLS failure. */
     public CompletableFuture<PeerConnection> connected() {
         return connected;
+    }
+
+    /**
+     * ICE restart, our half (RFC 8445 §9): new local credentials for the next offer or answer; DTLS and SRTP carry
+     * on. Checks keep using the current remote credentials until {@link #iceRestarted} gives the new ones.
+     */
+    public ClientSdp.LocalIdentity restartIce() {
+        ClientSdp.LocalIdentity old = identity;
+        identity = new ClientSdp.LocalIdentity(randomIce(8), randomIce(24), old.fingerprint());
+        return identity;
+    }
+
+    /**
+     * The server's side of an ICE restart (its SDP with new credentials): checks go to it at once with them, and the
+     * consent checks that follow too. The DTLS fingerprint must not change: DTLS is not restarted (RFC 8839).
+     */
+    public void iceRestarted(ClientSdp.RemoteTransport newRemote) {
+        onLoop(() -> {
+            if (state == State.CLOSED || state == State.FAILED || remote == null) {
+                return;
+            }
+            if (!remote.fingerprint().equalsIgnoreCase(newRemote.fingerprint())) {
+                fail(new IllegalStateException("ICE restart changed the DTLS fingerprint"));
+                return;
+            }
+            remote = newRemote;
+            remoteAddress = newRemote.candidate();
+            counters.iceRestarts++;
+            for (long at : new long[] {0, 50, 150, 350, 750}) { // a few checks, as at the start
+                loop.schedule(() -> {
+                    if (state != State.CLOSED && state != State.FAILED) {
+                        sendCheck(false);
+                    }
+                }, at, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /** The server's transport as its SDP gave it, or null before {@link #connect}. */
@@ -534,7 +572,7 @@ public final class PeerConnection implements AutoCloseable {
                 counters.checksSent, counters.checkResponses, counters.consentChecksSent, counters.checksAnswered,
                 counters.rtpSent, counters.datagramsSent,
                 counters.datagramsReceived, counters.srtpFailures, counters.unknownSender, counters.sendDrops,
-                srtp == null ? null : srtp.profile().name()));
+                srtp == null ? null : srtp.profile().name(), counters.iceRestarts));
     }
 
     public State state() {

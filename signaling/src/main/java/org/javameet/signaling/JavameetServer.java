@@ -66,7 +66,7 @@ public final class JavameetServer implements AutoCloseable {
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
                 limits.maxPublishSections(), limits.maxSubscribeSections())), access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
-                        limits.maxPasswordAttempts()));
+                        limits.maxPasswordAttempts(), Duration.ofSeconds(limits.resumeGraceSeconds())));
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);

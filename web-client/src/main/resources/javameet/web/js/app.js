@@ -100,6 +100,9 @@ class RoomApp {
       beforeJoin: (conn) => this.beforeJoin(conn),
       onJoined: (joined, conn) => this.joined(joined, conn),
       onLost: (reason) => this.lost(reason),
+      restartIce: (which) => this.session?.restartIce(which),
+      onSuspended: (reason) => console.warn(`signaling lost, resuming: ${reason}`),
+      onResumed: (resumed, conn) => this.resumed(resumed, conn),
       onRefused: (code, message) => this.refused(code, message),
     });
     this.lastState = null;
@@ -255,6 +258,22 @@ class RoomApp {
       console.warn('publish failed', e);
       toast(`Could not send your camera and microphone: ${e.message}`);
     });
+  }
+
+  /**
+   * The same participant on a new socket: media never stopped. Listen there, and redraw who is here from the
+   * server's list (someone may have come or gone meanwhile).
+   */
+  resumed(resumed, conn) {
+    this.session?.rebind(conn);
+    const present = new Set([resumed.you.id, ...(resumed.participants ?? []).map((p) => p.id)]);
+    for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);
+    this.view.upsert({ ...resumed.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
+    for (const p of resumed.participants ?? []) this.view.upsert(p);
+    // what changed while we were away and the server may not know
+    conn.updateMedia(this.ownMedia());
+    if (this.handRaised !== !!resumed.you.handRaised) conn.raiseHand(this.handRaised);
+    this.refreshPanels();
   }
 
   /** The connection is gone; the join flow reconnects. Media and screen share stop. */
@@ -431,8 +450,10 @@ function main() {
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
    * @property {{locked: boolean, lobbyEnabled: boolean}} roomState from `roomUpdated`
    * @property {string|null} errorCode why the error page shows: a server error code, `kicked`, or `error`
-   * @property {{failures:number, problem:string|null, reason:string|null, retryAt:number|null}|null} connection
-   *           reconnect state: failures in a row, the problem shown (from 3 failures on), the last failure's reason
+   * @property {{failures:number, problem:string|null, reason:string|null, retryAt:number|null,
+   *            reconnecting:boolean, iceRestarts:number}|null} connection
+   *           reconnect state: failures in a row, the problem shown (from 3 failures on), the last failure's reason,
+   *           a resume under way, ICE restarts so far
    */
   window.javameet = Object.freeze({
     get state() { return hook.state; },
@@ -460,7 +481,8 @@ function main() {
     get errorCode() { return app?.flow.errorCode ?? null; },
     get connection() {
       const s = app?.flow.snapshot();
-      return s ? { failures: s.failures, problem: s.problem, reason: s.reason, retryAt: s.retryAt } : null;
+      return s ? { failures: s.failures, problem: s.problem, reason: s.reason, retryAt: s.retryAt,
+        reconnecting: s.reconnecting, iceRestarts: app.flow.iceRestarts } : null;
     },
   });
 

@@ -17,6 +17,10 @@ export const BACKOFF = Object.freeze({ baseMs: 500, maxMs: 30_000, jitter: 0.2 }
 export const HEALTHY_MS = 30_000;
 /** From this many failures in a row on, the user is told what is wrong. */
 export const PROBLEM_AFTER = 3;
+/** A media connection 'disconnected' this long (or 'failed') gets an ICE restart, once it had connected. */
+export const DISCONNECTED_RESTART_MS = 3_000;
+/** An ICE restart that has not connected within this is given up: the meeting is joined anew. */
+export const RESTART_TIMEOUT_MS = 20_000;
 
 export const REASONS = Object.freeze({
   unreachable: 'Cannot reach the server',
@@ -24,6 +28,7 @@ export const REASONS = Object.freeze({
   mediaBlocked: 'Media cannot connect: UDP to the server may be blocked',
   mediaLost: 'The media connection was lost',
   serverMedia: 'The server closed the media connection',
+  resumeFailed: 'Could not resume the meeting',
 });
 
 /**
@@ -93,6 +98,10 @@ export function statusLine(s) {
  *            videoMuted: boolean, jwt?: string|null}} beforeJoin set up what must listen before `join` goes out
  * @property {(joined: JoinedMessage, conn: SignalingConnection) => void} [onJoined] in the meeting
  * @property {(reason: string) => void} [onLost] the meeting's media must stop: a reconnect follows
+ * @property {(which: string) => void} [restartIce] restart ICE on that media connection (keeps the participant)
+ * @property {(reason: string) => void} [onSuspended] the socket dropped: media goes on while we resume
+ * @property {(resumed: JoinedMessage, conn: SignalingConnection) => void} [onResumed] the same participant, on
+ *            a new socket: rebind to it and redraw the room
  * @property {(code: string, message: string) => void} [onRefused] the server refused the join (state 'error')
  */
 
@@ -130,6 +139,14 @@ export class JoinFlow {
     /** Media connections that were connected at least once, since the last `joined`. */
     this.mediaEverConnected = new Set();
     this.healthTimer = null;
+    /** The server's resume token from `joined`/`resumed`: a dropped socket resumes with it. @type {string|null} */
+    this.resumeToken = null;
+    /** Per media connection: pending 'disconnected' timer, restart deadline timer. */
+    this.restartTimers = new Map();
+    /** Media connections with an ICE restart under way (since when, clock ms). @type {Map<string, number>} */
+    this.restarting = new Map();
+    /** ICE restarts done, for tests and the console. */
+    this.iceRestarts = 0;
     /** @type {Set<(s: FlowSnapshot) => void>} */
     this.listeners = new Set();
   }
@@ -215,7 +232,9 @@ export class JoinFlow {
   watch(conn) {
     conn.on('close', (ev) => {
       if (ev.expected || conn !== this.signaling) return;
-      this.lost(`${REASONS.socketClosed} (${ev.code})`);
+      const reason = `${REASONS.socketClosed} (${ev.code})`;
+      if (this.state === 'joined' && this.resumeToken) this.suspend(reason);
+      else this.lost(reason);
     });
     conn.on('error', (m) => {
       if (m.code !== 'media-failed' || conn !== this.signaling || this.state !== 'joined') return;
@@ -274,6 +293,7 @@ export class JoinFlow {
     }
     this.lobbyWaiting = false;
     if (conn !== this.signaling || this.ended) return;
+    this.resumeToken = joined.resumeToken ?? null;
     // First the app shows the meeting and starts its media (whose connections report in while
     // 'joining'), then 'joined': so healthy means "media connected", not "no media reported yet".
     this.hooks.onJoined?.(joined, conn);
@@ -297,13 +317,114 @@ export class JoinFlow {
   mediaState(which, state) {
     if (this.state !== 'joined' && this.state !== 'joining') return;
     this.media.set(which, state);
-    if (state === 'connected') this.mediaEverConnected.add(which);
+    if (state === 'connected') {
+      this.mediaEverConnected.add(which);
+      this.restartDone(which);
+    }
+    if (state !== 'disconnected') this.clearTimer(`${which}:disconnected`);
+    const canRestart = !!this.hooks.restartIce && this.mediaEverConnected.has(which);
     if (state === 'failed') {
+      if (canRestart && !this.restarting.has(which)) { this.restartIce(which); return; }
       this.lost(this.mediaEverConnected.has(which) ? REASONS.mediaLost : REASONS.mediaBlocked);
       return;
     }
+    if (state === 'disconnected' && canRestart && !this.restarting.has(which)) {
+      // Chromium says 'disconnected' after ~5 s without consent answers; give the path a moment to come back
+      this.setTimer(`${which}:disconnected`, DISCONNECTED_RESTART_MS, () => {
+        if (this.media.get(which) === 'disconnected' && this.state === 'joined') this.restartIce(which);
+      });
+    }
     this.checkHealth();
     this.emit();
+  }
+
+  /**
+   * @private ICE restart on one media connection (new ufrag/password, the same DTLS): the participant, its tracks
+   * and role stay. Without the socket the restart waits for the resume. If it has not connected within
+   * RESTART_TIMEOUT_MS, the meeting is joined anew.
+   */
+  restartIce(which) {
+    if (this.reconnecting || !this.signaling?.open) return; // resumed() restarts what is not connected
+    this.restarting.set(which, this.clock.now());
+    this.iceRestarts++;
+    this.log.warn(`media connection ${which} ${this.media.get(which)}: restarting ICE`);
+    this.hooks.restartIce(which);
+    this.setTimer(`${which}:restart`, RESTART_TIMEOUT_MS, () => {
+      if (!this.restarting.has(which) || this.state !== 'joined') return;
+      this.restarting.delete(which);
+      this.lost(REASONS.mediaLost);
+    });
+  }
+
+  /** @private */
+  restartDone(which) {
+    if (!this.restarting.delete(which)) return;
+    this.clearTimer(`${which}:restart`);
+  }
+
+  /** @private */
+  setTimer(key, ms, fn) {
+    this.clearTimer(key);
+    this.restartTimers.set(key, this.clock.setTimeout(() => { this.restartTimers.delete(key); fn(); }, ms));
+  }
+
+  /** @private */
+  clearTimer(key) {
+    const id = this.restartTimers.get(key);
+    if (id == null) return;
+    this.clock.clearTimeout(id);
+    this.restartTimers.delete(key);
+  }
+
+  /** @private */
+  clearRestarts() {
+    for (const key of [...this.restartTimers.keys()]) this.clearTimer(key);
+    this.restarting.clear();
+  }
+
+  /**
+   * The socket dropped while in the meeting: media goes on, and we reconnect (with back-off) and `resume` with the
+   * token, as the same participant. If the server refuses the token (the grace period ended, or it restarted), the
+   * meeting is joined anew.
+   * @param {string} reason
+   */
+  async suspend(reason) {
+    if (this.reconnecting || this.ended) return;
+    this.reconnecting = true;
+    this.signaling = null;
+    this.hooks.onSuspended?.(reason);
+    this.emit();
+    for (;;) {
+      await this.waitToRetry(reason);
+      const conn = await this.connect();
+      if (!conn) { this.reconnecting = false; return; }
+      let resumed;
+      try {
+        resumed = await conn.resume(this.resumeToken);
+      } catch (e) {
+        if (conn !== this.signaling || this.ended) return;
+        if (!e.code) continue; // the new socket dropped too: try again
+        this.log.warn(`resume refused (${e.code}): joining again`);
+        this.resumeToken = null;
+        this.reconnecting = false;
+        this.media.clear();
+        this.clearRestarts();
+        this.hooks.onLost?.(`${REASONS.resumeFailed}: ${e.message}`);
+        if (this.wantJoin) await this.join();
+        return;
+      }
+      if (conn !== this.signaling || this.ended) return;
+      this.resumeToken = resumed.resumeToken ?? null;
+      this.reconnecting = false;
+      this.reason = null;
+      this.hooks.onResumed?.(resumed, conn);
+      this.setState('joined');
+      // what broke while we had no socket restarts now
+      for (const [which, state] of this.media) {
+        if (state === 'failed' || state === 'disconnected') { this.restarting.delete(which); this.restartIce(which); }
+      }
+      return;
+    }
   }
 
   /**
@@ -344,7 +465,11 @@ export class JoinFlow {
     this.lobbyWaiting = false;
     const old = this.signaling;
     this.signaling = null;
+    // Joining anew: say leave first, so the server does not keep the old participant for a resume.
+    if (before === 'joined' || before === 'joining') old?.leave?.();
     old?.close();
+    this.resumeToken = null;
+    this.clearRestarts();
     this.media.clear();
     this.hooks.onLost?.(reason);
     this.setState(before === 'prejoin' || before === 'password' ? before : 'connecting');
@@ -361,6 +486,8 @@ export class JoinFlow {
     if (!['joined', 'joining', 'lobby'].includes(this.state)) return false;
     this.lobbyWaiting = false;
     this.wantJoin = false;
+    this.resumeToken = null;
+    this.clearRestarts();
     this.signaling?.leave();
     this.signaling?.close(); // queued frames (the leave) go out before the close
     this.setState('left');

@@ -126,6 +126,9 @@ class Tile {
     this.camOff.classList.toggle('gone', !this.info.videoMuted);
     this.camOff.setAttribute('aria-label', 'camera off');
     this.hand.hidden = !this.info.handRaised;
+    // "reconnecting": their socket or media dropped and the server waits for them to resume
+    this.el.classList.toggle('reconnecting', !!this.info.reconnecting);
+    this.el.title = this.info.reconnecting ? 'Reconnecting…' : '';
     this.el.classList.toggle('hand-raised', !!this.info.handRaised);
     this.refreshVideo();
   }
@@ -393,6 +396,7 @@ export class MeetingView {
         videoMuted: !!t.info.videoMuted,
         moderator: !!t.info.moderator,
         handRaised: !!t.info.handRaised,
+        reconnecting: !!t.info.reconnecting,
         screenSharing: !!t.info.screenSharing || this.screens.has(t.id),
         quality: t.info.quality ?? null,
         downlinkBps: t.info.downlinkBps ?? null,

@@ -10,6 +10,7 @@
  * @property {boolean} [moderator]
  * @property {boolean} [handRaised]
  * @property {boolean} [screenSharing]
+ * @property {boolean} [reconnecting] their socket or media dropped; the server keeps them for a resume
  */
 
 /**
@@ -25,7 +26,8 @@
 // ---- server → client ----
 
 /** @typedef {{type:'welcome', serverVersion:string, config:Object, interfaceConfig:Object}} WelcomeMessage */
-/** @typedef {{type:'joined', room:string, you:Participant, participants:Participant[]}} JoinedMessage */
+/** @typedef {{type:'joined'|'resumed', room:string, you:Participant, participants:Participant[], resumeToken?:string,
+ *             resumeGraceSeconds?:number}} JoinedMessage `resumed` (the answer to `resume`) has the same fields */
 /** @typedef {{type:'participantJoined', participant:Participant}} ParticipantJoinedMessage */
 /** @typedef {{type:'participantUpdated', participant:Participant}} ParticipantUpdatedMessage */
 /** @typedef {{type:'participantLeft', participantId:string, reason:'left'|'disconnected'|'kicked'}} ParticipantLeftMessage */
@@ -53,6 +55,8 @@
 /** @typedef {{type:'chat', text:string, id?:string}} ChatRequest */
 /** @typedef {{type:'leave', id?:string}} LeaveRequest */
 /** @typedef {{type:'ping', id?:string}} PingRequest */
+/** @typedef {{type:'resume', token:string, id?:string}} ResumeRequest */
+/** @typedef {{type:'restartIce', connection:'subscribe', id?:string}} RestartIceRequest */
 /** @typedef {{type:'raiseHand', raised:boolean}} RaiseHandRequest */
 /** @typedef {{type:'muteParticipant', participantId:string, kind:'audio'|'video'}} MuteParticipantRequest */
 /** @typedef {{type:'muteAll', kind:'audio'|'video'}} MuteAllRequest */
@@ -192,6 +196,30 @@ export class SignalingConnection {
       if (!this.send(msg)) { done(); reject(new Error('not connected')); }
     });
   }
+
+  /**
+   * Sends `resume` with the token of `joined`/`resumed` and resolves with `resumed` (the same participant), or
+   * rejects with the server's error (`err.code`, e.g. `resume-failed`) or a closed connection (no code).
+   * @param {string} token @returns {Promise<JoinedMessage>}
+   */
+  resume(token) {
+    const id = `resume-${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      const offs = [];
+      const done = () => offs.forEach((off) => off());
+      offs.push(this.on('resumed', (msg) => { done(); resolve(msg); }));
+      offs.push(this.on('error', (e) => {
+        if (e.id !== id && e.requestType !== 'resume') return;
+        done();
+        reject(Object.assign(new Error(e.message || e.code), { code: e.code }));
+      }));
+      offs.push(this.on('close', (ev) => { done(); reject(new Error(`connection closed (${ev.code})`)); }));
+      if (!this.send({ type: 'resume', id, token })) { done(); reject(new Error('not connected')); }
+    });
+  }
+
+  /** Asks for a subscribe offer with new ICE credentials (the subscribe connection failed). */
+  restartIce() { return this.send({ type: 'restartIce', connection: 'subscribe' }); }
 
   /** @param {string} sdp @param {Object<string, string>} [sources] mid → camera / microphone / screen */
   publishOffer(sdp, sources) { return this.send(sources ? { type: 'publishOffer', sdp, sources } : { type: 'publishOffer', sdp }); }

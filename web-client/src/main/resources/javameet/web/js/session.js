@@ -60,12 +60,50 @@ export class MediaSession {
     /** @type {RTCRtpTransceiver|null} */
     this.screenTransceiver = null;
     this.closed = false;
+    /** The next publish offer restarts ICE. */
+    this.iceRestartNext = false;
+    this.offs = [];
+    this.bind(signaling);
+  }
+
+  /** @private */
+  bind(signaling) {
+    this.offs.forEach((off) => off());
+    this.signaling = signaling;
     this.offs = [
       signaling.on('publishAnswer', (msg) => this.onPublishAnswer(msg)),
       signaling.on('subscribeOffer', (msg) => {
         this.subscribeQueue = this.subscribeQueue.then(() => this.onSubscribeOffer(msg));
       }),
     ];
+  }
+
+  /**
+   * The participant resumed on a new signaling connection: listen there. A publish offer that went out on the old
+   * one may never be answered, so stop waiting for it and offer again (the server answers the same tracks).
+   * The server sends a fresh subscribe offer by itself.
+   * @param {SignalingConnection} signaling
+   */
+  rebind(signaling) {
+    this.bind(signaling);
+    this.answerWaiter?.();
+    if (this.publishPc) this.negotiate();
+  }
+
+  /**
+   * ICE restart (new ufrag/password; DTLS and the tracks stay): the publish connection re-offers with iceRestart,
+   * the subscribe connection asks the server for an offer with new credentials.
+   * @param {'publish'|'subscribe'} which
+   */
+  restartIce(which) {
+    if (this.closed) return;
+    if (which === 'publish' && this.publishPc) {
+      this.iceRestartNext = true;
+      this.answerWaiter?.(); // an offer lost on a failed path must not hold the restart back
+      this.negotiate();
+    } else if (which === 'subscribe' && this.subscribePc) {
+      this.signaling.restartIce();
+    }
   }
 
   /**
@@ -145,7 +183,9 @@ export class MediaSession {
   async offerOnce() {
     const pc = this.publishPc;
     if (!pc || this.closed) return;
-    const offer = await pc.createOffer();
+    const iceRestart = this.iceRestartNext;
+    this.iceRestartNext = false;
+    const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
     await pc.setLocalDescription(offer);
     if (this.closed) return;
     /** @type {Object<string, string>} */

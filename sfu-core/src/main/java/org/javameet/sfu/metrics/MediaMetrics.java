@@ -41,6 +41,10 @@ public final class MediaMetrics {
      * series per participant.
      */
     public final DistributionSummary subscriberBandwidthEstimate;
+    /** ICE restarts completed: a check with the new credentials arrived (RFC 8445 §9). */
+    public final Counter iceRestarts;
+    /** Transports closed because no valid STUN check came for the consent timeout (RFC 7675). */
+    public final Counter consentExpired;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
     private final Map<RtcpError, Counter> transportCcRejected = new EnumMap<>(RtcpError.class);
 
@@ -59,6 +63,8 @@ public final class MediaMetrics {
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
         dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
+        iceRestarts = Counter.builder("javameet.media.ice.restarts").description("ICE restarts completed (a check with the new credentials arrived); DTLS and SRTP carried on").register(registry);
+        consentExpired = Counter.builder("javameet.media.consent.expired").description("transports freed because no valid STUN check arrived for 30 s (RFC 7675 consent freshness)").register(registry);
         dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);
         transportCcFeedback = Counter.builder("javameet.media.transport_cc.feedback").description("transport-cc feedback packets received from subscribers and parsed").register(registry);
         transportCcUnmatched = Counter.builder("javameet.media.transport_cc.unmatched").description("packets named in transport-cc feedback that the send history no longer (or never) held").register(registry);

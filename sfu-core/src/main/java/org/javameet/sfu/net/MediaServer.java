@@ -23,7 +23,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +33,7 @@ import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.transport.DtlsAdmission;
+import org.javameet.sfu.transport.IceCredentials;
 import org.javameet.sfu.transport.MediaPacketHandler;
 import org.javameet.sfu.transport.PacketSender;
 import org.javameet.sfu.transport.TransportRegistry;
@@ -46,9 +46,6 @@ import org.javameet.sfu.webrtc.LocalTransportParams;
  */
 public final class MediaServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MediaServer.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ICE_CHARS =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
 
     /**
      * @param bindAddress null binds every interface
@@ -174,10 +171,11 @@ public final class MediaServer implements AutoCloseable {
         return metrics;
     }
 
-    /** A new transport with fresh ICE credentials (RFC 8445 §5.3: ufrag ≥ 24 bits, pwd ≥ 128 bits of randomness). */
+    /** A new transport with fresh ICE credentials ({@link IceCredentials#random()}). */
     public WebRtcTransport createTransport(String name) {
         while (true) {
-            LocalTransportParams local = new LocalTransportParams(randomIce(8), randomIce(24),
+            IceCredentials ice = IceCredentials.random();
+            LocalTransportParams local = new LocalTransportParams(ice.ufrag(), ice.pwd(),
                     certificate.fingerprintAlgorithm(), certificate.fingerprintHex(), candidates);
             WebRtcTransport t = new WebRtcTransport(name, local, loop(), sender, registry, certificate, dtlsExecutor,
                     dtlsAdmission, metrics, alloc);
@@ -188,14 +186,6 @@ public final class MediaServer implements AutoCloseable {
                 // 48 random bits collided; try again
             }
         }
-    }
-
-    private static String randomIce(int len) {
-        char[] c = new char[len];
-        for (int i = 0; i < len; i++) {
-            c[i] = ICE_CHARS[RANDOM.nextInt(ICE_CHARS.length)];
-        }
-        return new String(c);
     }
 
     private final PacketSender sender = new PacketSender() {
@@ -219,7 +209,8 @@ public final class MediaServer implements AutoCloseable {
         long now = System.nanoTime();
         for (WebRtcTransport t : registry.all()) {
             if (t.consentExpiredNow(now)) {
-                t.close("ICE consent expired (no packets for 30 s)");
+                metrics.consentExpired.increment();
+                t.close("ICE consent expired (no valid STUN check for 30 s)");
             }
         }
     }

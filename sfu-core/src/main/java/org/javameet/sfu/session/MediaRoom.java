@@ -50,6 +50,8 @@ public final class MediaRoom {
     private static final class Member {
         final String id;
         WebRtcTransport publishTransport;
+        /** The browser's publish ICE ufrag and DTLS fingerprint as last offered: a new ufrag is an ICE restart. */
+        RemoteTransportParams publishRemote;
         long publishSdpVersion;
         /** Published tracks by mid, in the order the publisher offered them. */
         final Map<String, PublishedTrack> publishedTracks = new LinkedHashMap<>();
@@ -134,10 +136,24 @@ public final class MediaRoom {
         }
         PublishNegotiation.Result result;
         try {
-            result = PublishNegotiation.answer(offerSdp, p.publishTransport.local(), sdpSessionId, ++p.publishSdpVersion);
+            result = PublishNegotiation.answer(offerSdp, p.publishTransport.local(), sdpSessionId, p.publishSdpVersion + 1);
+            RemoteTransportParams before = p.publishRemote;
+            if (before != null && result.remote() != null) {
+                if (!before.fingerprintHex().equals(result.remote().fingerprintHex())) {
+                    // a new certificate means a new DTLS association: that is a new connection, not a restart
+                    throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "publish offer: the DTLS "
+                            + "fingerprint changed; an ICE restart keeps the DTLS association (RFC 8839 §4.4.1.1.1)");
+                }
+                if (!before.iceUfrag().equals(result.remote().iceUfrag())) {
+                    // the browser restarted ICE (RFC 8445 §9): answer with new credentials, keep DTLS and SRTP
+                    result = PublishNegotiation.answer(offerSdp, p.publishTransport.restartIce(), sdpSessionId,
+                            p.publishSdpVersion + 1);
+                }
+            }
         } catch (SdpException e) {
             throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "publish offer: " + e.getMessage());
         }
+        p.publishSdpVersion++;
         List<TrackRef> refs = new ArrayList<>();
         for (PublishedTrack t : result.tracks()) {
             refs.add(new TrackRef(t.mid(), t.kind().sdpName()));
@@ -158,6 +174,9 @@ public final class MediaRoom {
         }
         Map<String, String> labelByMid = labeler.label(List.copyOf(refs));
         p.publishTransport.setRemote(result.remote());
+        if (result.remote() != null) {
+            p.publishRemote = result.remote();
+        }
 
         Map<String, PublishedTrack> now = new LinkedHashMap<>();
         for (PublishedTrack t : result.tracks()) {
@@ -330,6 +349,36 @@ public final class MediaRoom {
                     }
                 });
             }
+        }
+    }
+
+    /**
+     * ICE restart of the member's subscribe connection (the client asks for it when that connection failed):
+     * its transport gets new local credentials, keeping DTLS and SRTP, and the next subscribe offer carries them.
+     * Returns false when there is no subscribe connection yet (nothing to restart).
+     */
+    public synchronized boolean restartSubscribeIce(String participantId) {
+        Member p = member(participantId);
+        SubscribeSession s = p.subscribe;
+        if (s.transport == null) {
+            return false;
+        }
+        s.transport.restartIce();
+        s.dirty = true;
+        return true;
+    }
+
+    /**
+     * The member's signaling connection was replaced (a resume): an offer sent on the old one may never have
+     * arrived or been answered, so it is forgotten and the next {@link #nextSubscribeOffer} describes everything
+     * again under a new version.
+     */
+    public synchronized void resendSubscribeState(String participantId) {
+        Member p = member(participantId);
+        SubscribeSession s = p.subscribe;
+        if (s.version > 0) {
+            s.pendingVersion = 0;
+            s.dirty = true;
         }
     }
 

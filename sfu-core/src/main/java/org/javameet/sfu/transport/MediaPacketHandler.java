@@ -74,8 +74,10 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
         }
         String username = msg.username();
         int colon = username == null ? -1 : username.indexOf(':');
-        WebRtcTransport t = colon <= 0 ? null : registry.byUfrag(username.substring(0, colon));
-        if (t == null) {
+        String ufrag = colon <= 0 ? null : username.substring(0, colon);
+        WebRtcTransport t = ufrag == null ? null : registry.byUfrag(ufrag);
+        byte[] key = t == null ? null : t.localPwdKey(ufrag);
+        if (key == null) {
             metrics.drop(DropReason.STUN_UNKNOWN_UFRAG);
             return;
         }
@@ -83,7 +85,6 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
             metrics.drop(DropReason.STUN_BAD_FINGERPRINT);
             return;
         }
-        byte[] key = t.localPwdKey();
         if (!msg.hasMessageIntegrity() || !StunMessage.checkIntegrity(data, key)) {
             metrics.drop(DropReason.STUN_BAD_INTEGRITY);
             return;
@@ -94,7 +95,7 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
         ctx.write(new DatagramPacket(response, from));
         metrics.packetsOut.increment();
         metrics.bytesOut.increment(len);
-        t.onIceCheck(from, msg.useCandidate());
+        t.onIceCheck(from, msg.useCandidate(), ufrag);
     }
 
     @Override

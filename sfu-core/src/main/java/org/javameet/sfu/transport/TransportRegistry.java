@@ -23,6 +23,16 @@ public final class TransportRegistry {
         }
     }
 
+    /** One more ufrag for {@code t} (an ICE restart); false when another transport holds it. */
+    boolean registerUfrag(String ufrag, WebRtcTransport t) {
+        return byUfrag.putIfAbsent(ufrag, t) == null;
+    }
+
+    /** Retires one of {@code t}'s ufrags (the credentials an ICE restart replaced). */
+    void unregisterUfrag(String ufrag, WebRtcTransport t) {
+        byUfrag.remove(ufrag, t);
+    }
+
     public WebRtcTransport byUfrag(String ufrag) {
         return byUfrag.get(ufrag);
     }
@@ -43,17 +53,18 @@ public final class TransportRegistry {
     }
 
     void unregister(WebRtcTransport t, InetSocketAddress address) {
-        byUfrag.remove(t.local().iceUfrag(), t);
+        byUfrag.values().removeIf(v -> v == t); // every ufrag it held, a restart's pending one too
         if (address != null) {
             byAddress.remove(address, t);
         }
     }
 
+    /** Every transport once (one may hold two ufrags during an ICE restart). */
     public Collection<WebRtcTransport> all() {
-        return List.copyOf(byUfrag.values());
+        return List.copyOf(new java.util.LinkedHashSet<>(byUfrag.values()));
     }
 
     public int size() {
-        return byUfrag.size();
+        return all().size();
     }
 }

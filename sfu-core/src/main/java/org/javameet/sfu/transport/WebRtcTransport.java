@@ -34,12 +34,23 @@ public final class WebRtcTransport implements MediaLink {
     private static final Logger LOG = Logger.getLogger(WebRtcTransport.class.getName());
     /** DTLS datagrams kept while the remote fingerprint is not yet known (the answer may trail the ClientHello). */
     private static final int MAX_EARLY_DTLS = 16;
-    /** RFC 7675 consent: without a valid check or media for this long, the peer is gone. */
+    /**
+     * RFC 7675 consent: without a valid STUN check for this long the peer no longer wants our packets (browsers
+     * check every 5 s or so); media alone does not renew consent (§5.1).
+     */
     public static final long CONSENT_TIMEOUT_NANOS = 30_000_000_000L;
 
     private final String id;
-    private final LocalTransportParams local;
-    private final byte[] localPwdKey;
+    /** The newest local credentials: what the next SDP announces. Written under this monitor. */
+    private volatile LocalTransportParams local;
+    /**
+     * The credentials in use until a restart's new ones check out (RFC 8445 §9: the old ones stay valid until
+     * then, so media keeps flowing while the browser restarts). Equal to {@code local.iceUfrag()} when no
+     * restart is pending. Guarded by this monitor.
+     */
+    private String checkedUfrag;
+    /** ufrag → its password as the integrity key, for every ufrag this transport currently answers. */
+    private final java.util.Map<String, byte[]> pwdKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private final EventLoop loop;
     private final PacketSender sender;
     private final TransportRegistry registry;
@@ -74,7 +85,8 @@ public final class WebRtcTransport implements MediaLink {
         this.admission = admission;
         this.id = id;
         this.local = local;
-        this.localPwdKey = local.icePwd().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.checkedUfrag = local.iceUfrag();
+        this.pwdKeys.put(local.iceUfrag(), local.icePwd().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         this.loop = loop;
         this.sender = sender;
         this.registry = registry;
@@ -94,7 +106,45 @@ public final class WebRtcTransport implements MediaLink {
     public ByteBufAllocator alloc() { return alloc; }
     @Override
     public MediaMetrics metrics() { return metrics; }
-    byte[] localPwdKey() { return localPwdKey; }
+    /** The integrity key of one of our current ufrags, or null when this transport does not answer to it. */
+    byte[] localPwdKey(String ufrag) { return pwdKeys.get(ufrag); }
+
+    /**
+     * ICE restart (RFC 8445 §9, RFC 8839 §4.4.1.1.1): new local ufrag and password for the next SDP, the same
+     * DTLS association and SRTP contexts. The credentials in use stay valid until a check with the new ones
+     * arrives, so nothing is cut while the peer switches. Any thread. Returns the new local parameters.
+     */
+    public synchronized LocalTransportParams restartIce() {
+        if (state == TransportState.CLOSED) {
+            return local;
+        }
+        String unused = local.iceUfrag().equals(checkedUfrag) ? null : local.iceUfrag();
+        IceCredentials ice;
+        do {
+            ice = IceCredentials.random();
+        } while (!registry.registerUfrag(ice.ufrag(), this));
+        pwdKeys.put(ice.ufrag(), ice.pwd().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (unused != null) { // restarted again before the previous restart checked out: that one never will
+            registry.unregisterUfrag(unused, this);
+            pwdKeys.remove(unused);
+        }
+        local = new LocalTransportParams(ice.ufrag(), ice.pwd(), local.fingerprintAlgorithm(), local.fingerprintHex(),
+                local.candidates());
+        LOG.fine(() -> "transport " + id + ": ICE restart, new ufrag " + local.iceUfrag());
+        return local;
+    }
+
+    /** A valid check used {@code ufrag}: if it is a restart's new one, the old credentials retire. */
+    private synchronized void checkedOut(String ufrag) {
+        if (ufrag.equals(checkedUfrag) || !ufrag.equals(local.iceUfrag())) {
+            return;
+        }
+        registry.unregisterUfrag(checkedUfrag, this);
+        pwdKeys.remove(checkedUfrag);
+        checkedUfrag = ufrag;
+        metrics.iceRestarts.increment();
+        LOG.fine(() -> "transport " + id + ": ICE restart checked out");
+    }
 
     /** Must be set before the transport can deliver anything; set once, from any thread, before it is used. */
     @Override
@@ -113,12 +163,16 @@ public final class WebRtcTransport implements MediaLink {
         });
     }
 
-    /** A binding request with valid integrity arrived from {@code from} (called by the socket handler). */
-    void onIceCheck(InetSocketAddress from, boolean useCandidate) {
+    /**
+     * A binding request with valid integrity for our {@code ufrag} arrived from {@code from} (called by the socket
+     * handler): consent is renewed (RFC 7675), and a restart's new credentials take over.
+     */
+    void onIceCheck(InetSocketAddress from, boolean useCandidate, String ufrag) {
         lastHeardNanos = System.nanoTime();
         if (state == TransportState.CLOSED) {
             return;
         }
+        checkedOut(ufrag);
         // ICE-lite (RFC 8445 §6.1.3.3): the controlling agent nominates; follow it, or take the first valid pair.
         if (remoteAddress == null || (useCandidate && !from.equals(remoteAddress))) {
             InetSocketAddress previous = remoteAddress;
@@ -243,7 +297,6 @@ public final class WebRtcTransport implements MediaLink {
                 });
                 return;
             }
-            lastHeardNanos = System.nanoTime();
             ByteBuf owned = packet;
             packet = null;
             if (rtcp) {
@@ -298,7 +351,7 @@ public final class WebRtcTransport implements MediaLink {
         sender.flush();
     }
 
-    /** True when neither a check nor media arrived within the consent timeout. Media loop only. */
+    /** True when no valid STUN check arrived within the consent timeout (media does not count). Media loop only. */
     public boolean consentExpiredNow(long nowNanos) {
         return nowNanos - lastHeardNanos > CONSENT_TIMEOUT_NANOS;
     }
@@ -318,8 +371,10 @@ public final class WebRtcTransport implements MediaLink {
         if (state == TransportState.CLOSED) {
             return;
         }
-        state = TransportState.CLOSED;
-        registry.unregister(this, remoteAddress);
+        synchronized (this) { // against a concurrent restartIce registering one more ufrag
+            state = TransportState.CLOSED;
+            registry.unregister(this, remoteAddress);
+        }
         earlyDtls.clear();
         releaseAdmission();
         if (dtls != null) {

@@ -1,6 +1,8 @@
 package org.javameet.sfu.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -251,5 +253,86 @@ class MediaRoomTest {
         server.close(); // closes every transport, as a consent timeout closes one
         assertEquals("ada test/ada/publish: server shutting down", closedTransports.poll(5, TimeUnit.SECONDS));
         room = null; // its media loop is gone: nothing left to close
+    }
+
+    // --- ICE restart: new credentials on the same transport (RFC 8445 §9)
+
+    private static String attr(String sdp, String name) throws Exception {
+        return SessionDescription.parse(sdp).media().get(0).attribute(name);
+    }
+
+    @Test
+    void aPublishOfferWithANewUfragRestartsIceOnTheSameTransport() throws Exception {
+        bobReceivesAda();
+        String offer = chromiumOffer();
+        PublishResult first = room.publish("ada", offer, DEFAULT_LABELS);
+        String ufrag = attr(offer, "ice-ufrag");
+        PublishResult same = room.publish("ada", offer, DEFAULT_LABELS);
+        assertEquals(attr(first.answerSdp(), "ice-ufrag"), attr(same.answerSdp(), "ice-ufrag"),
+                "a renegotiation without a restart keeps the credentials");
+
+        String restarted = offer.replace("a=ice-ufrag:" + ufrag, "a=ice-ufrag:rest")
+                .replace("a=ice-pwd:" + attr(offer, "ice-pwd"), "a=ice-pwd:restartedrestartedrestarted");
+        PublishResult answer = room.publish("ada", restarted, DEFAULT_LABELS);
+        assertNotEquals(attr(first.answerSdp(), "ice-ufrag"), attr(answer.answerSdp(), "ice-ufrag"));
+        assertNotEquals(attr(first.answerSdp(), "ice-pwd"), attr(answer.answerSdp(), "ice-pwd"));
+        assertEquals(attr(first.answerSdp(), "fingerprint"), attr(answer.answerSdp(), "fingerprint"));
+        assertEquals(1, server.registry().all().stream().filter(t -> t.id().equals("test/ada/publish")).count(),
+                "the same transport: DTLS and SRTP go on");
+        assertSame(server.registry().byUfrag(attr(first.answerSdp(), "ice-ufrag")),
+                server.registry().byUfrag(attr(answer.answerSdp(), "ice-ufrag")),
+                "the old credentials stay valid until the new ones check out");
+        assertNull(room.nextSubscribeOffer("bob"), "a restart changes no track");
+    }
+
+    @Test
+    void aPublishOfferWithANewCertificateIsRefused() throws Exception {
+        room.join("ada");
+        String offer = chromiumOffer();
+        room.publish("ada", offer, DEFAULT_LABELS);
+        String fp = attr(offer, "fingerprint");
+        String other = fp.substring(0, fp.length() - 2) + (fp.endsWith("00") ? "01" : "00");
+        MediaSessionException e = assertThrows(MediaSessionException.class,
+                () -> room.publish("ada", offer.replace(fp, other), DEFAULT_LABELS));
+        assertEquals(MediaSessionException.Reason.BAD_SDP, e.reason());
+        assertTrue(e.getMessage().contains("fingerprint changed"), e.getMessage());
+    }
+
+    @Test
+    void aSubscribeIceRestartSendsAnOfferWithNewCredentials() throws Exception {
+        room.join("ada");
+        assertFalse(room.restartSubscribeIce("ada"), "no subscribe connection yet");
+        room.join("bob");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        SubscribeOffer first = room.nextSubscribeOffer("bob");
+        room.acceptSubscribeAnswer("bob", answer(first), first.version());
+
+        assertTrue(room.restartSubscribeIce("bob"));
+        SubscribeOffer restart = room.nextSubscribeOffer("bob");
+        assertNotNull(restart, "the restart is an offer");
+        assertEquals(first.version() + 1, restart.version());
+        assertNotEquals(attr(first.sdp(), "ice-ufrag"), attr(restart.sdp(), "ice-ufrag"));
+        assertEquals(summary(first), summary(restart), "the same tracks");
+        room.acceptSubscribeAnswer("bob", answer(restart), restart.version());
+        assertNull(room.nextSubscribeOffer("bob"));
+    }
+
+    @Test
+    void afterAResumeThePendingOfferIsSentAgainUnderANewVersion() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        SubscribeOffer lost = room.nextSubscribeOffer("bob"); // sent on a socket that then dropped
+        room.resendSubscribeState("bob");
+        SubscribeOffer again = room.nextSubscribeOffer("bob");
+        assertNotNull(again);
+        assertEquals(lost.version() + 1, again.version());
+        assertEquals(summary(lost), summary(again));
+        assertEquals(MediaSessionException.Reason.STALE_ANSWER, assertThrows(MediaSessionException.class,
+                () -> room.acceptSubscribeAnswer("bob", answer(lost), lost.version())).reason());
+        room.acceptSubscribeAnswer("bob", answer(again), again.version());
+        room.resendSubscribeState("bob");
+        SubscribeOffer third = room.nextSubscribeOffer("bob");
+        assertEquals(again.version() + 1, third.version(), "a client that resumes gets a fresh offer either way");
     }
 }

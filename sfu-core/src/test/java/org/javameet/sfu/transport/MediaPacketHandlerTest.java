@@ -218,6 +218,77 @@ class MediaPacketHandlerTest {
         assertFalse(channel.finish());
     }
 
+    // --- ICE restart (RFC 8445 §9)
+
+    @Test
+    void iceRestartKeepsTheOldCredentialsUntilTheNewOnesCheckOut() {
+        bind();
+        LocalTransportParams fresh = transport.restartIce();
+        assertFalse(fresh.iceUfrag().equals(UFRAG), "a restart needs a new ufrag");
+        assertFalse(fresh.icePwd().equals(PWD), "and a new password");
+        assertEquals(certificate.fingerprintHex(), fresh.fingerprintHex(), "DTLS is not restarted");
+        assertSame(fresh, transport.local(), "the next SDP announces the new credentials");
+        assertEquals(1, registry.all().size(), "one transport, two ufrags");
+
+        bind(); // the old credentials still work: media goes on while the browser switches
+        InetSocketAddress moved = new InetSocketAddress("198.51.100.8", 40000); // e.g. the laptop changed network
+        answered(bindingRequest(fresh.iceUfrag() + ":" + REMOTE_UFRAG, fresh.icePwd()).useCandidate(), moved,
+                fresh.icePwd());
+        assertSame(transport, registry.byAddress(moved));
+        assertEquals(moved, transport.remoteAddress());
+        assertEquals(1.0, metrics.iceRestarts.count());
+
+        // the new ones checked out: the old ufrag is retired
+        DatagramPacket old = stun(bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD), BROWSER);
+        assertFalse(channel.writeInbound(old));
+        assertDroppedOnly(DropReason.STUN_UNKNOWN_UFRAG, 1);
+        assertNull(channel.readOutbound());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aSecondRestartBeforeTheFirstChecksOutRetiresTheUnusedCredentials() {
+        bind();
+        LocalTransportParams first = transport.restartIce();
+        LocalTransportParams second = transport.restartIce();
+        assertNull(registry.byUfrag(first.iceUfrag()), "the first restart's credentials were never used");
+        assertSame(transport, registry.byUfrag(UFRAG), "the ones in use stay valid");
+        answered(bindingRequest(second.iceUfrag() + ":" + REMOTE_UFRAG, second.icePwd()).useCandidate(), BROWSER,
+                second.icePwd());
+        assertNull(registry.byUfrag(UFRAG));
+        transport.close("test");
+        assertEquals(0, registry.all().size(), "closing releases every ufrag");
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void mediaAloneDoesNotRenewConsent() {
+        bind();
+        long now = System.nanoTime();
+        assertFalse(transport.consentExpiredNow(now));
+        assertTrue(transport.consentExpiredNow(now + WebRtcTransport.CONSENT_TIMEOUT_NANOS + 1_000_000_000L),
+                "30 s without a valid check: consent is gone (RFC 7675)");
+        byte[] rtp = new byte[12];
+        rtp[0] = (byte) 0x80;
+        assertFalse(channel.writeInbound(datagram(rtp, BROWSER)));
+        assertTrue(transport.consentExpiredNow(now + WebRtcTransport.CONSENT_TIMEOUT_NANOS + 1_000_000_000L),
+                "a packet that is not a STUN check does not renew it");
+        assertFalse(channel.finish());
+    }
+
+    /** Sends a check and asserts a success response keyed with {@code pwd}. */
+    private void answered(StunMessageBuilder request, InetSocketAddress from, String pwd) {
+        assertFalse(channel.writeInbound(stun(request, from)));
+        DatagramPacket response = channel.readOutbound();
+        assertNotNull(response, "no binding response");
+        try {
+            assertEquals(from, response.recipient());
+            assertTrue(StunMessage.checkIntegrity(response.content(), pwd.getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            response.release();
+        }
+    }
+
     // --- after binding
 
     @Test

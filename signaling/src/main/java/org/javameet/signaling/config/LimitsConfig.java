@@ -14,19 +14,20 @@ import java.util.Map;
 public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections,
         int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int maxMessagesPerSecond,
         int maxChatMessagesPerSecond, int maxPasswordAttempts, int maxConnections, int maxConnectionsPerAddress,
-        int requestTimeoutSeconds) {
+        int requestTimeoutSeconds, int resumeGraceSeconds) {
 
     static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections",
             "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress", "maxMessagesPerSecond", "maxChatMessagesPerSecond",
-            "maxPasswordAttempts", "maxConnections", "maxConnectionsPerAddress", "requestTimeoutSeconds");
+            "maxPasswordAttempts", "maxConnections", "maxConnectionsPerAddress", "requestTimeoutSeconds",
+            "resumeGraceSeconds");
 
-    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10);
+    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30);
 
     public LimitsConfig {
         if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1
                 || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1 || maxMessagesPerSecond < 1
                 || maxChatMessagesPerSecond < 1 || maxPasswordAttempts < 1 || maxConnections < 1
-                || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1) {
+                || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1 || resumeGraceSeconds < 1) {
             throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
                     + "the other limits >= 1");
         }
@@ -34,6 +35,12 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
 
     public static LimitsConfig defaults() {
         return DEFAULTS;
+    }
+
+    public LimitsConfig withResumeGraceSeconds(int seconds) {
+        return new LimitsConfig(maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes,
+                maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts,
+                maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, seconds);
     }
 
     public ObjectNode toJson(ObjectMapper mapper) {
@@ -48,7 +55,8 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 .put("maxPasswordAttempts", maxPasswordAttempts)
                 .put("maxConnections", maxConnections)
                 .put("maxConnectionsPerAddress", maxConnectionsPerAddress)
-                .put("requestTimeoutSeconds", requestTimeoutSeconds);
+                .put("requestTimeoutSeconds", requestTimeoutSeconds)
+                .put("resumeGraceSeconds", resumeGraceSeconds);
     }
 
     static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
@@ -63,6 +71,7 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         int connections = DEFAULTS.maxConnections;
         int connectionsPerAddress = DEFAULTS.maxConnectionsPerAddress;
         int requestTimeout = DEFAULTS.requestTimeoutSeconds;
+        int resumeGrace = DEFAULTS.resumeGraceSeconds;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -78,6 +87,7 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 case "maxConnections" -> connections = r.intIn(value, key, 1, 1_000_000);
                 case "maxConnectionsPerAddress" -> connectionsPerAddress = r.intIn(value, key, 1, 1_000_000);
                 case "requestTimeoutSeconds" -> requestTimeout = r.intIn(value, key, 1, 3600);
+                case "resumeGraceSeconds" -> resumeGrace = r.intIn(value, key, 1, 600);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
             }
         }
@@ -87,6 +97,6 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                     + publishSections);
         }
         return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress, messages, chat,
-                passwords, connections, connectionsPerAddress, requestTimeout);
+                passwords, connections, connectionsPerAddress, requestTimeout, resumeGrace);
     }
 }

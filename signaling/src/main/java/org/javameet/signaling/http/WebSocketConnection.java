@@ -51,6 +51,7 @@ final class WebSocketConnection implements WebSocketSession {
     private int closeStatus = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
     private String closeReason = "connection lost";
     private boolean closeStatusKnown;
+    private volatile boolean closedByClient;
 
     WebSocketConnection(Channel channel, String id, InetSocketAddress remoteAddress,
             Map<String, String> queryParameters, HttpServerOptions opts, HttpMetrics metrics) {
@@ -164,6 +165,7 @@ final class WebSocketConnection implements WebSocketSession {
      */
     void onPeerClose(int statusCode, String reason) {
         if (closing.compareAndSet(false, true)) {
+            closedByClient = true;
             int status = statusCode < 0 ? WebSocketCloseStatus.EMPTY.code() : statusCode;
             recordCloseStatus(status, reason == null ? "" : reason);
             CloseWebSocketFrame echo = statusCode < 0 || !WebSocketCloseStatus.isValidStatusCode(statusCode)
@@ -173,6 +175,11 @@ final class WebSocketConnection implements WebSocketSession {
         } else {
             channel.close();
         }
+    }
+
+    @Override
+    public boolean closedByClient() {
+        return closedByClient;
     }
 
     /** Marks the session closed when the channel went away without a close handshake. */

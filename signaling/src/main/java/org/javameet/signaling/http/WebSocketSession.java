@@ -51,6 +51,14 @@ public interface WebSocketSession {
     /** True from the handshake until a close starts (either side). */
     boolean isOpen();
 
+    /**
+     * True once the client started a close handshake (it sent the first close frame): the client meant to go, as
+     * opposed to a dropped connection or a close the server started (idle timeout, kick).
+     */
+    default boolean closedByClient() {
+        return false;
+    }
+
     /** The application side of a session. */
     interface Handler {
         /**

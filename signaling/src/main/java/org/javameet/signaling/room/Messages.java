@@ -44,6 +44,7 @@ public final class Messages {
         n.put("moderator", p.moderator());
         n.put("handRaised", p.handRaised());
         n.put("screenSharing", p.screenSharing());
+        n.put("reconnecting", p.reconnecting());
         return n;
     }
 

@@ -11,12 +11,23 @@ import org.javameet.signaling.http.WebSocketSession;
 public final class Participant {
     private final String id;
     private final Room room;
-    private final WebSocketSession session;
+    /** The current signaling connection; a resume replaces it. */
+    private WebSocketSession session;
     private String displayName;
     private boolean audioMuted;
     private boolean videoMuted;
     private boolean moderator;
     private boolean handRaised;
+    /** Whoever holds this may take the participant over on a new connection (once: a resume issues a new one). */
+    private String resumeToken;
+    /** The socket dropped (or media consent expired): kept for the grace period, then removed. */
+    private boolean reconnecting;
+    /** Removal at the end of the grace period, or null. */
+    private java.util.concurrent.ScheduledFuture<?> removal;
+    /** Why {@link #removal} was armed: the metrics label of a removal that happens. */
+    private String removalReason;
+    /** A media transport was closed under them (consent expired, DTLS failed): said again after a resume. */
+    private String mediaFailure;
 
     /** What each published track shows (camera, microphone, screen), by mid. */
     private Map<String, String> trackSources = Map.of();
@@ -45,6 +56,30 @@ public final class Participant {
     /** True while one of the published tracks is a screen. */
     public boolean screenSharing() { return trackSources.containsValue(TrackSources.SCREEN); }
     WebSocketSession session() { return session; }
+    void session(WebSocketSession s) { this.session = s; }
+    String resumeToken() { return resumeToken; }
+    void resumeToken(String token) { this.resumeToken = token; }
+    public boolean reconnecting() { return reconnecting; }
+    void reconnecting(boolean r) { this.reconnecting = r; }
+    String mediaFailure() { return mediaFailure; }
+    void mediaFailure(String reason) { this.mediaFailure = reason; }
+
+    /** Arms removal after the grace period unless one is armed already (the first reason counts). */
+    void scheduleRemoval(java.util.concurrent.ScheduledFuture<?> f, String reason) {
+        this.removal = f;
+        this.removalReason = reason;
+    }
+
+    boolean removalScheduled() { return removal != null; }
+    String removalReason() { return removalReason; }
+
+    void cancelRemoval() {
+        if (removal != null) {
+            removal.cancel(false);
+            removal = null;
+            removalReason = null;
+        }
+    }
 
     void displayName(String name) { this.displayName = name; }
     void audioMuted(boolean muted) { this.audioMuted = muted; }

@@ -33,10 +33,12 @@ public final class Room {
     private final RoomPassword password = new RoomPassword();
     private final Lobby lobby;
     private final Moderation moderation = new Moderation(this);
+    private final ResumeTokens resume;
     private boolean closed;
 
-    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled) {
+    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, ResumeTokens resume) {
         this.name = name;
+        this.resume = resume;
         this.lobby = new Lobby(this, lobbyEnabled);
         this.events = events;
         this.media = media.create(name, new MediaRoom.Listener() {
@@ -117,13 +119,7 @@ public final class Room {
         Participant p = new Participant(id, this, session, displayName, audioMuted, videoMuted);
         p.moderator(moderator);
 
-        ObjectNode joined = Messages.message("joined");
-        joined.put("room", name);
-        joined.set("you", Messages.participant(p));
-        ArrayNode others = joined.putArray("participants");
-        for (Participant o : participants.values()) {
-            others.add(Messages.participant(o));
-        }
+        ObjectNode joined = welcomeBack("joined", p, resume.issue(p));
         ObjectNode announce = Messages.message("participantJoined");
         announce.set("participant", Messages.participant(p));
         broadcast(announce, null);
@@ -140,6 +136,110 @@ public final class Room {
         events.participantCountChanged(1);
         LOG.info(() -> "room " + name + ": " + p + " joined (" + participants.size() + " in room)");
         return p;
+    }
+
+    /** {@code joined} or {@code resumed}: who you are, who else is here, and your resume token. */
+    private ObjectNode welcomeBack(String type, Participant p, String token) {
+        ObjectNode n = Messages.message(type);
+        n.put("room", name);
+        n.set("you", Messages.participant(p));
+        ArrayNode others = n.putArray("participants");
+        for (Participant o : participants.values()) {
+            if (o != p) {
+                others.add(Messages.participant(o));
+            }
+        }
+        n.put("resumeToken", token);
+        n.put("resumeGraceSeconds", resume.grace().toSeconds());
+        return n;
+    }
+
+    /**
+     * The participant's socket closed without {@code leave}: they stay (their media too, if it can) and others see
+     * them "reconnecting" until they {@link #resume} or the grace period ends. A socket that a resume already
+     * replaced changes nothing.
+     */
+    synchronized void disconnected(Participant p, WebSocketSession session) {
+        if (participants.get(p.id()) != p || p.session() != session) {
+            return;
+        }
+        LOG.info(() -> "room " + name + ": " + p + ": signaling connection lost, kept for "
+                + resume.grace().toSeconds() + " s");
+        markReconnecting(p, "resume_expired");
+    }
+
+    private void markReconnecting(Participant p, String removalReason) {
+        if (!p.reconnecting()) {
+            p.reconnecting(true);
+            announceUpdate(p);
+        }
+        if (!p.removalScheduled()) {
+            p.scheduleRemoval(resume.afterGrace(() -> removalDue(p)), removalReason);
+        }
+    }
+
+    private synchronized void removalDue(Participant p) {
+        if (participants.get(p.id()) != p || !p.removalScheduled()) {
+            return;
+        }
+        String label = p.removalReason();
+        LOG.info(() -> "room " + name + ": " + p + " did not come back within " + resume.grace().toSeconds()
+                + " s (" + label + ")");
+        if (p.session().isOpen()) {
+            p.session().close(CLOSE_REMOVED, label);
+        }
+        remove(p, "disconnected", label);
+    }
+
+    /** WebSocket close status for a participant removed because they did not come back in time. */
+    static final int CLOSE_REMOVED = 4004;
+
+    /**
+     * Takes a participant over on a new connection with its (one-use) token: same id, role, hand, tracks and media.
+     * They are sent {@code resumed} and the room state, and a fresh subscribe offer; the old socket, if still open,
+     * is closed. Throws {@code resume-failed} if they were removed meanwhile.
+     */
+    synchronized void resume(Participant p, WebSocketSession session, Consumer<Participant> bind)
+            throws SignalingException {
+        if (closed || participants.get(p.id()) != p) {
+            throw new SignalingException("resume-failed", "the participant was removed; join again");
+        }
+        WebSocketSession old = p.session();
+        p.session(session);
+        boolean mediaLost = p.mediaFailure() != null;
+        if (!mediaLost) {
+            p.cancelRemoval();
+            p.reconnecting(false);
+        }
+        bind.accept(p);
+        p.send(welcomeBack("resumed", p, resume.issue(p)));
+        p.send(roomUpdated());
+        if (p.moderator()) {
+            sendLobbyRequests(p);
+        }
+        announceUpdate(p);
+        if (mediaLost) {
+            // its transports are gone: the client leaves and joins anew
+            p.send(Messages.error("media-failed", "media connection closed: " + p.mediaFailure(), null, null));
+        } else {
+            media.resendSubscribeState(p.id()); // what was sent on the old socket may never have arrived
+            renegotiate(p);
+        }
+        if (old != session && old.isOpen()) {
+            old.close(CLOSE_RESUMED, "resumed on another connection");
+        }
+        LOG.info(() -> "room " + name + ": " + p + " resumed");
+    }
+
+    /** WebSocket close status for a connection whose participant resumed on another one. */
+    static final int CLOSE_RESUMED = 4005;
+
+    /** The client's subscribe connection failed: ICE restarts on it with the next subscribe offer. */
+    synchronized void restartSubscribeIce(Participant p) throws SignalingException {
+        requireMember(p);
+        if (media.restartSubscribeIce(p.id())) {
+            renegotiate(p);
+        }
     }
 
     /** A moderator let a waiter in: they join as anyone else does (caller holds the lock). */
@@ -279,9 +379,18 @@ public final class Room {
 
     /** Removes the participant and their media; idempotent. */
     synchronized void leave(Participant p, String reason) {
-        if (participants.remove(p.id()) == null) {
+        remove(p, reason, reason);
+    }
+
+    /** @param label why, for the removal counter: left, kicked, disconnected, resume_expired, consent_expired */
+    private void remove(Participant p, String reason, String label) {
+        if (participants.get(p.id()) != p) {
             return;
         }
+        participants.remove(p.id());
+        resume.revoke(p);
+        p.cancelRemoval();
+        events.participantRemoved(label);
         media.remove(p.id());
         ObjectNode left = Messages.message("participantLeft");
         left.put("participantId", p.id());
@@ -314,7 +423,10 @@ public final class Room {
                 return;
             }
             LOG.info(() -> "room " + name + ": " + p + ": media transport " + transportId + " closed: " + reason);
+            p.mediaFailure(reason);
             p.send(Messages.error("media-failed", "media connection closed: " + reason, null, null));
+            // a live client leaves and joins anew at once; one that is gone is removed after the grace period
+            markReconnecting(p, reason.startsWith("ICE consent expired") ? "consent_expired" : "media_failed");
         }
     }
 

@@ -5,4 +5,7 @@ interface RoomEvents {
     void participantCountChanged(int delta);
 
     void roomClosed(Room room);
+
+    /** A participant was removed, for {@code javameet_participants_removed_total{reason}}. */
+    void participantRemoved(String reason);
 }

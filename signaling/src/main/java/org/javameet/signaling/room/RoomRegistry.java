@@ -32,7 +32,23 @@ public final class RoomRegistry {
         public void roomClosed(Room room) {
             rooms.remove(room.name(), room);
         }
+
+        @Override
+        public void participantRemoved(String reason) {
+            removals.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
     };
+    /** The labels of {@code javameet_participants_removed_total}. */
+    static final List<String> REMOVAL_REASONS = List.of("left", "kicked", "resume_expired", "consent_expired",
+            "media_failed", "disconnected");
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> removals = new ConcurrentHashMap<>();
+    private final ResumeTokens resumeTokens;
+    private static final java.util.concurrent.ScheduledExecutorService GRACE_TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "resume-grace");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Open to everyone, no lobby. */
     public RoomRegistry(MediaRooms media) {
@@ -45,6 +61,7 @@ public final class RoomRegistry {
 
     public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits) {
         this.limits = limits;
+        this.resumeTokens = new ResumeTokens(limits.resumeGrace(), GRACE_TIMER);
         this.passwords = new PasswordGuard(limits.passwordAttempts());
         this.media = media;
         this.access = access;
@@ -70,7 +87,7 @@ public final class RoomRegistry {
         String key = key(request.room());
         while (true) {
             Room room = admission.mayCreateRoom()
-                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms()))
+                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms(), resumeTokens))
                     : rooms.get(key);
             if (room == null) {
                 throw new SignalingException("auth-required", "room " + request.room() + " has not started yet, and"
@@ -82,6 +99,23 @@ public final class RoomRegistry {
             }
             rooms.remove(key, room); // it closed between look-up and join; make a fresh one
         }
+    }
+
+    /**
+     * A {@code resume}: the participant holding {@code token} continues on {@code session}. A wrong, used or expired
+     * token is {@code resume-failed}; the client then joins as a new participant.
+     */
+    void resume(String token, WebSocketSession session, Consumer<Participant> bind) throws SignalingException {
+        Participant p = resumeTokens.take(token);
+        if (p == null) {
+            throw new SignalingException("resume-failed", "unknown, already used or expired resume token; join again");
+        }
+        p.room().resume(p, session, bind);
+    }
+
+    long removals(String reason) {
+        java.util.concurrent.atomic.LongAdder a = removals.get(reason);
+        return a == null ? 0 : a.sum();
     }
 
     /** A join whose password guesses are limited per client address (PasswordGuard). */

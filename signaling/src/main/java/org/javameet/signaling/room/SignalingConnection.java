@@ -101,6 +101,16 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         switch (type) {
             case "ping" -> session.send(Messages.message("pong").toString());
             case "join" -> join(msg);
+            case "resume" -> resume(msg);
+            case "restartIce" -> {
+                Room r = joinedRoom();
+                String connection = Messages.requiredString(msg, "connection", 16);
+                if (!connection.equals("subscribe")) {
+                    throw new SignalingException("bad-message", "field \"connection\" must be \"subscribe\" (the "
+                            + "publish connection restarts ICE with a publishOffer carrying new credentials)");
+                }
+                r.restartSubscribeIce(participant);
+            }
             case "publishOffer" -> joinedRoom().publishOffer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg)).forEach(metrics::sdpSectionRejected);
             case "subscribeAnswer" -> joinedRoom().subscribeAnswer(participant,
@@ -165,6 +175,16 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         }
     }
 
+    /** Takes over the participant whose resume token this is (docs/protocol.md, "Resuming"). */
+    private void resume(JsonNode msg) throws SignalingException {
+        if (participant != null || waiting != null) {
+            throw new SignalingException("already-joined", "this connection already joined");
+        }
+        String token = Messages.requiredString(msg, "token", 64);
+        rooms.resume(token, session, p -> participant = p);
+        metrics.resumed();
+    }
+
     /** {@code publishOffer.sources}: mid → camera / microphone / screen; empty when absent. */
     private static Map<String, String> sources(JsonNode msg) throws SignalingException {
         JsonNode n = msg.get("sources");
@@ -210,6 +230,9 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         if (participant == null) {
             throw new SignalingException("not-joined", "join a room first");
         }
+        if (participant.session() != session) {
+            throw new SignalingException("not-joined", "this participant resumed on another connection");
+        }
         return participant.room();
     }
 
@@ -218,7 +241,11 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         Participant p = participant;
         Lobby.Waiter w = waiting;
         if (p != null) {
-            p.room().leave(p, "disconnected");
+            if (session.closedByClient() && (statusCode == 1000 || statusCode == 1001)) {
+                p.room().leave(p, "disconnected"); // the page closed or navigated away: nothing to resume
+            } else {
+                p.room().disconnected(p, session); // a dropped connection: kept for a resume during the grace period
+            }
             participant = null;
         } else if (w != null) {
             w.room.lobbyLeft(w);

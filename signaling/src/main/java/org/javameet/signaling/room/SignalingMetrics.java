@@ -18,6 +18,23 @@ public final class SignalingMetrics {
                 .description("rooms with at least one participant").register(registry);
         Gauge.builder("javameet.participants", rooms, RoomRegistry::participantCount)
                 .description("participants in all rooms").register(registry);
+        for (String reason : RoomRegistry.REMOVAL_REASONS) {
+            io.micrometer.core.instrument.FunctionCounter.builder("javameet.participants.removed", rooms,
+                            r -> r.removals(reason))
+                    .description("participants removed, by reason: left, kicked, resume_expired (socket gone and no "
+                            + "resume within the grace period), consent_expired (media consent expired and they did "
+                            + "not come back), media_failed, disconnected (admitted from the lobby while leaving)")
+                    .tag("reason", reason).register(registry);
+        }
+        resumes = Counter.builder("javameet.participants.resumed")
+                .description("participants taken over on a new signaling connection with their resume token")
+                .register(registry);
+    }
+
+    private final Counter resumes;
+
+    void resumed() {
+        resumes.increment();
     }
 
     /** A publish offer's m-section the answer rejected (data channel, no Opus/VP8), by reason. */

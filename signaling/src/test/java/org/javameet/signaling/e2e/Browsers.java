@@ -121,7 +121,28 @@ final class Browsers implements AutoCloseable {
                     "width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
         }
         drivers.add(d);
+        profiles.put(d, profile);
         return d;
+    }
+
+    private final Map<WebDriver, Path> profiles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Every process of this browser: the Chromium started with its profile directory, and all its children
+     * (renderers, GPU, network service), for tests that stop a browser (SIGSTOP) as a frozen laptop would.
+     */
+    List<ProcessHandle> processesOf(WebDriver d) {
+        String flag = "--user-data-dir=" + profiles.get(d);
+        List<ProcessHandle> out = new ArrayList<>();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(flag)).orElse(false))
+                .filter(p -> p.parent().map(pp -> !pp.info().commandLine().map(c -> c.contains(flag)).orElse(false))
+                        .orElse(true)) // the browser process itself, not a child that repeats the flag
+                .forEach(p -> {
+                    out.add(p);
+                    p.descendants().forEach(out::add);
+                });
+        return out;
     }
 
     static Object js(WebDriver d, String script, Object... args) {

@@ -163,6 +163,11 @@ final class WsClient implements AutoCloseable {
         return closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
+    /** Drops the TCP connection without a close frame, as a network failure does (the server sees 1006). */
+    void drop() {
+        ws.abort();
+    }
+
     @Override
     public void close() {
         if (!ws.isOutputClosed()) {
