@@ -43,7 +43,7 @@ let
       options = mapAttrs (
         key: option:
         mkOption {
-          type = types.${option.type};
+          type = if option ? values then types.enum option.values else types.${option.type};
           inherit (option) default description;
         }
       ) known;

@@ -41,6 +41,8 @@ class RoomApp {
     this.hook = hook;
     /** @type {MediaSession|null} */
     this.session = null;
+    /** Asks for fresh TURN credentials before they expire (useIceServers). */
+    this.iceServersTimer = undefined;
     this.cfg = buildConfig(null, location.hash);
     this.stream = new MediaStream();
     this.displayName = '';
@@ -184,6 +186,7 @@ class RoomApp {
       if (m.reason === 'kicked') toast(`${name} was removed from the meeting.`);
       this.refreshPanels();
     });
+    conn.on('iceServers', (m) => { if (inMeeting()) this.useIceServers(m, conn); });
     conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
     conn.on('error', (m) => {
       console.warn(`server error ${m.code}${m.requestType ? ` (${m.requestType})` : ''}: ${m.message}`);
@@ -234,6 +237,7 @@ class RoomApp {
   /** In the meeting: draw it and start sending. */
   joined(joined, conn) {
     this.participantId = joined.you.id;
+    this.useIceServers(joined, conn);
     this.view.clear();
     this.view.show(this.cfg);
     this.toolbar.setActive(true);
@@ -252,9 +256,31 @@ class RoomApp {
     });
   }
 
+  /**
+   * The TURN servers with our credentials, from `joined` or `iceServers`. They expire (iceServersTtl):
+   * fresh ones are asked for at 80% of their life, so an ICE restart late in a long meeting can still
+   * allocate a relay. (A relay already allocated keeps working past expiry: coturn checks the
+   * credentials when allocating, docs/configuration.md.)
+   * @param {{iceServers?: RTCIceServer[], iceServersTtl?: number}} msg
+   * @param {SignalingConnection} conn
+   */
+  useIceServers(msg, conn) {
+    const policy = this.cfg.config.iceTransportPolicy;
+    const servers = msg.iceServers ?? [];
+    if (policy === 'relay' && servers.length === 0) {
+      console.warn('iceTransportPolicy is relay but the server offers no TURN server: media cannot connect');
+    }
+    this.session?.setIceServers(servers, policy);
+    clearTimeout(this.iceServersTimer);
+    if (msg.iceServersTtl > 0) {
+      this.iceServersTimer = setTimeout(() => conn.refreshIceServers(), msg.iceServersTtl * 800);
+    }
+  }
+
   /** The connection is gone; the join flow reconnects. Media and screen share stop. */
   lost(reason) {
     console.warn(`connection lost: ${reason}`);
+    clearTimeout(this.iceServersTimer);
     this.monitor.stop();
     this.screen.drop();
     this.moderation.clear();
@@ -353,6 +379,7 @@ class RoomApp {
 
   /** Stops everything that runs while in the meeting. */
   teardown() {
+    clearTimeout(this.iceServersTimer);
     this.monitor.stop();
     this.meter?.stop();
     this.meter = null;
@@ -388,7 +415,7 @@ class RoomApp {
   }
 
   async stats() {
-    return this.session ? this.session.stats() : { inbound: [], outbound: [], remoteInbound: [], localAudioLevel: 0 };
+    return this.session ? this.session.stats() : { inbound: [], outbound: [], remoteInbound: [], localAudioLevel: 0, paths: { publish: null, subscribe: null } };
   }
 }
 

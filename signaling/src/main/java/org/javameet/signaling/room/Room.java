@@ -16,6 +16,7 @@ import org.javameet.sfu.session.MediaSessionException;
 import org.javameet.sfu.session.PublishResult;
 import org.javameet.sfu.session.SubscribeOffer;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.signaling.turn.IceServers;
 
 /**
  * One meeting: membership, lobby, moderation and messages; its media is a {@link MediaRoom}. Signaling
@@ -29,14 +30,16 @@ public final class Room {
     private final String name;
     private final MediaRoom media;
     private final RoomEvents events;
+    private final IceServers iceServers;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final RoomPassword password = new RoomPassword();
     private final Lobby lobby;
     private final Moderation moderation = new Moderation(this);
     private boolean closed;
 
-    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled) {
+    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, IceServers iceServers) {
         this.name = name;
+        this.iceServers = iceServers;
         this.lobby = new Lobby(this, lobbyEnabled);
         this.events = events;
         this.media = media.create(name, this::onTransportClosed);
@@ -114,6 +117,7 @@ public final class Room {
         for (Participant o : participants.values()) {
             others.add(Messages.participant(o));
         }
+        Messages.putIceServers(joined, iceServers, id);
         ObjectNode announce = Messages.message("participantJoined");
         announce.set("participant", Messages.participant(p));
         broadcast(announce, null);

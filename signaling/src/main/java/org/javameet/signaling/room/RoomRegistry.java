@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.javameet.sfu.session.MediaRooms;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.signaling.turn.IceServers;
 
 /** All rooms by name. A room is created by its first join and closed when its last participant leaves. */
 public final class RoomRegistry {
@@ -22,6 +23,7 @@ public final class RoomRegistry {
     private final AtomicInteger participantCount = new AtomicInteger();
     private final MediaRooms media;
     private final AccessPolicy access;
+    private final IceServers iceServers;
     private final RoomEvents events = new RoomEvents() {
         @Override
         public void participantCountChanged(int delta) {
@@ -44,6 +46,12 @@ public final class RoomRegistry {
     }
 
     public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits) {
+        this(media, access, limits, IceServers.none());
+    }
+
+    /** @param iceServers the TURN servers and credentials each participant gets in {@code joined} */
+    public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits, IceServers iceServers) {
+        this.iceServers = iceServers;
         this.limits = limits;
         this.passwords = new PasswordGuard(limits.passwordAttempts());
         this.media = media;
@@ -70,7 +78,7 @@ public final class RoomRegistry {
         String key = key(request.room());
         while (true) {
             Room room = admission.mayCreateRoom()
-                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms()))
+                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms(), iceServers))
                     : rooms.get(key);
             if (room == null) {
                 throw new SignalingException("auth-required", "room " + request.room() + " has not started yet, and"
@@ -104,6 +112,10 @@ public final class RoomRegistry {
             }
             throw e;
         }
+    }
+
+    IceServers iceServers() {
+        return iceServers;
     }
 
     SignalingLimits limits() {
