@@ -1,12 +1,14 @@
 package org.javameet.signaling.room;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.javameet.signaling.turn.IceServers;
 
-/** Signaling-side metrics: rooms, participants, and rejected messages by error code. */
+/** Signaling-side metrics: rooms, participants, rejected messages by error code, TURN credentials issued. */
 public final class SignalingMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
@@ -18,6 +20,9 @@ public final class SignalingMetrics {
                 .description("rooms with at least one participant").register(registry);
         Gauge.builder("javameet.participants", rooms, RoomRegistry::participantCount)
                 .description("participants in all rooms").register(registry);
+        FunctionCounter.builder("javameet.turn.credentials.issued", rooms.iceServers(), IceServers::issuedCount)
+                .description("TURN credentials handed to participants (in joined and on refreshIceServers)")
+                .register(registry);
     }
 
     /** A publish offer's m-section the answer rejected (data channel, no Opus/VP8), by reason. */

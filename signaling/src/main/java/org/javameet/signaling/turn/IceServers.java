@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code iceServers} each participant gets in {@code joined} (and again on {@code refreshIceServers}): the
@@ -18,6 +19,7 @@ public final class IceServers {
     private final TurnCredentials credentials;
     private final int ttlSeconds;
     private final Clock clock;
+    private final AtomicLong issued = new AtomicLong();
 
     /**
      * @param urls        turn:/turns: URLs, one RTCIceServer for all of them
@@ -53,11 +55,17 @@ public final class IceServers {
         if (urls.isEmpty()) {
             return servers;
         }
-        TurnCredentials.Issued issued = credentials.issue(participantId, clock.instant().getEpochSecond() + ttlSeconds);
+        TurnCredentials.Issued pair = credentials.issue(participantId, clock.instant().getEpochSecond() + ttlSeconds);
+        issued.incrementAndGet();
         ObjectNode server = servers.addObject();
         urls.forEach(server.putArray("urls")::add);
-        server.put("username", issued.username());
-        server.put("credential", issued.credential());
+        server.put("username", pair.username());
+        server.put("credential", pair.credential());
         return servers;
+    }
+
+    /** Credentials issued so far (joins and refreshes), for /metrics. */
+    public long issuedCount() {
+        return issued.get();
     }
 }

@@ -25,6 +25,9 @@ import org.openqa.selenium.WebDriver;
  * browser must decode the other's video and receive its audio: the credentials javameet issued were accepted
  * by coturn's use-auth-secret check, from the same secret file.
  *
+ * <p>Over UDP the credentials live 60 s: the clients must fetch fresh ones before that (refreshIceServers),
+ * while media keeps flowing.
+ *
  * <p>Chromium checks a TURN server's TLS certificate like any other: the self-signed one is trusted by its
  * public key's hash only, with --ignore-certificate-errors-spki-list (for these browsers only; the client
  * code is the production one). Without it (-Djavameet.turnUntrustedCertificate=true) Chromium resets the TLS
@@ -32,6 +35,8 @@ import org.openqa.selenium.WebDriver;
  */
 @EnabledIfSystemProperty(named = "javameet.browserTests", matches = "true")
 class TurnRelayMeetingTest {
+    /** The shortest allowed: clients ask for fresh credentials at 80% of it, 48 s after joining. */
+    private static final int CREDENTIAL_TTL_SECONDS = 60;
     private static Coturn coturn;
 
     @BeforeAll
@@ -53,7 +58,7 @@ class TurnRelayMeetingTest {
     void twoParticipantsMeetThroughTurn(String transport) throws Exception {
         ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
                 .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"))
-                .withTurn(new TurnConfig(List.of(coturn.url(transport)), coturn.secretFile.toString(), 600));
+                .withTurn(new TurnConfig(List.of(coturn.url(transport)), coturn.secretFile.toString(), CREDENTIAL_TTL_SECONDS));
         List<String> chromiumFlags = Boolean.getBoolean("javameet.turnUntrustedCertificate") ? List.of()
                 : List.of("--ignore-certificate-errors-spki-list=" + coturn.certificateSpki);
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
@@ -91,7 +96,24 @@ class TurnRelayMeetingTest {
                     assertEquals("udp", path.get("protocol"), which + " " + path);
                 }
             }
+            if (transport.equals("udp")) {
+                // Before the credentials expire, both clients fetch fresh ones (2 joins + 2 refreshes); media
+                // keeps flowing through the relay allocated with the first ones.
+                Browsers.await("both clients refreshing their TURN credentials", Duration.ofSeconds(70),
+                        () -> issuedCredentials(server) >= 4);
+                for (int i = 0; i < 2; i++) {
+                    WebDriver d = peers.get(i);
+                    String other = ids.get(1 - i);
+                    double before = ThreeBrowserMeetingTest.videoBytes(d).getOrDefault(other, 0.0);
+                    Browsers.await("browser " + i + " still receiving after the refresh", Duration.ofSeconds(20),
+                            () -> ThreeBrowserMeetingTest.videoBytes(d).getOrDefault(other, 0.0) > before);
+                }
+            }
         }
+    }
+
+    private static double issuedCredentials(JavameetServer server) {
+        return server.meterRegistry().find("javameet.turn.credentials.issued").functionCounter().count();
     }
 
     @SuppressWarnings("unchecked")
