@@ -24,6 +24,9 @@ command -v unshare >/dev/null || need+=(util-linux)
 command -v nft >/dev/null || need+=(nftables)
 command -v git >/dev/null || need+=(git)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
+# TurnRelayMeetingTest: coturn relays two browsers; openssl makes its TLS certificate.
+[ -x /usr/bin/turnserver ] || need+=(coturn)
+command -v openssl >/dev/null || need+=(openssl)
 # GStreamer's webrtcbin from Debian's Python (GStreamerMeetingTest): checked by package, they are libraries.
 for pkg in python3-gi gir1.2-gst-plugins-bad-1.0 gir1.2-soup-3.0 gstreamer1.0-plugins-good \
   gstreamer1.0-plugins-bad gstreamer1.0-nice; do

@@ -43,7 +43,7 @@ let
       options = mapAttrs (
         key: option:
         mkOption {
-          type = types.${option.type};
+          type = if option ? values then types.enum option.values else types.${option.type};
           inherit (option) default description;
         }
       ) known;
@@ -53,7 +53,19 @@ let
   credentialsDirectory = "/run/credentials/javameet.service";
   credentials =
     optionalAttrs (cfg.auth.jwt.appSecretFile != null) { jwt-secret = cfg.auth.jwt.appSecretFile; }
-    // optionalAttrs (cfg.auth.jwt.publicKeyFile != null) { jwt-public-key = cfg.auth.jwt.publicKeyFile; };
+    // optionalAttrs (cfg.auth.jwt.publicKeyFile != null) { jwt-public-key = cfg.auth.jwt.publicKeyFile; }
+    // optionalAttrs (cfg.turn.enable && cfg.turn.secretFile != null) { turn-secret = cfg.turn.secretFile; };
+
+  # coturn for hostName, by turn.nix (builtins only, so CI checks it: NixTurnTest).
+  turnSetup = import ./turn.nix {
+    inherit (cfg) hostName;
+    realm = cfg.hostName;
+    listeningPort = 3478;
+    tlsListeningPort = 5349;
+    inherit (cfg.turn) minPort maxPort allowedPeerAddresses;
+    secretFile = toString cfg.turn.secretFile;
+    certificateDirectory = config.security.acme.certs.${cfg.hostName}.directory or "/var/lib/acme/${cfg.hostName}";
+  };
 
   configFile = jsonFormat.generate "javameet.json" (
     import ./settings.nix {
@@ -77,6 +89,15 @@ let
       # Only the canonical names: the Jitsi aliases are folded into them by the option type.
       config = getAttrs (attrNames clientOptions.config) cfg.config;
       interfaceConfig = getAttrs (attrNames clientOptions.interfaceConfig) cfg.interfaceConfig;
+      turn =
+        if cfg.turn.enable then
+          {
+            urls = turnSetup.urls ++ cfg.turn.extraUrls;
+            secretFile = "${credentialsDirectory}/turn-secret";
+            inherit (cfg.turn) credentialTtlSeconds;
+          }
+        else
+          null;
     }
   );
 
@@ -307,6 +328,72 @@ in
       };
     };
 
+    turn = {
+      enable = mkEnableOption ''
+        a TURN relay (nixpkgs' services.coturn) on {option}`services.javameet.hostName`, for participants whose
+        network blocks UDP to the media port: TURN over UDP and TCP on 3478 and over TLS on 5349 with the ACME
+        certificate of hostName (needs {option}`services.javameet.nginx.enable`, which obtains it). Every
+        participant gets credentials of its own from javameet, valid for
+        {option}`services.javameet.turn.credentialTtlSeconds`; coturn checks them with the shared secret
+        ({option}`services.javameet.turn.secretFile`). The relay may reach no private address except javameet's
+        own media addresses. docs/nixos.md tells how to offer TURN over TLS on port 443 as well'';
+
+      secretFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/javameet-turn-secret";
+        description = ''
+          A file whose first line is the secret javameet and coturn share (coturn's `static-auth-secret`): at least
+          16 characters of visible ASCII without `, & \ #`, e.g. `openssl rand -hex 32`. An absolute path outside
+          the Nix store, readable by root: both services get private copies through `LoadCredential=`.
+        '';
+      };
+
+      minPort = mkOption {
+        type = types.port;
+        default = 49152;
+        description = "Lowest UDP port of coturn's relay range (opened in the firewall).";
+      };
+
+      maxPort = mkOption {
+        type = types.port;
+        default = 65535;
+        description = "Highest UDP port of coturn's relay range (opened in the firewall).";
+      };
+
+      extraUrls = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "turns:turn.example.com:443?transport=tcp" ];
+        description = ''
+          TURN URLs handed to browsers after the module's own three (turn: UDP and TCP on 3478, turns: on 5349),
+          e.g. TURN over TLS on port 443 for networks that allow nothing else (docs/nixos.md).
+        '';
+      };
+
+      credentialTtlSeconds = mkOption {
+        type = types.ints.between 60 604800;
+        default = 86400;
+        description = ''
+          How long the TURN credentials each participant gets are valid. A relay already allocated keeps working
+          past it; clients ask for fresh ones before it ends (docs/configuration.md, `turn`).
+        '';
+      };
+
+      allowedPeerAddresses = mkOption {
+        type = types.listOf types.str;
+        default =
+          optional (cfg.nat.localAddress != null) cfg.nat.localAddress
+          ++ optional (cfg.nat.publicAddress != null) cfg.nat.publicAddress
+          ++ (cfg.settings.publicAddresses or [ ]);
+        defaultText = literalExpression "nat.localAddress, nat.publicAddress and settings.publicAddresses, where set";
+        description = ''
+          The addresses coturn may relay to although they lie in a denied (private or special-purpose) range:
+          javameet's own media addresses, which the relay must reach. Everything else private stays denied.
+        '';
+      };
+    };
+
     settings = mkOption {
       type = jsonFormat.type;
       default = { };
@@ -433,7 +520,50 @@ in
         "jwtSecret"
         "jwtSecretFile"
         "jwtPublicKeyFile"
-      ];
+      ]
+    ++ optionals cfg.turn.enable [
+      {
+        assertion = cfg.turn.secretFile != null && isSecretPath cfg.turn.secretFile;
+        message = ''
+          services.javameet.turn.enable needs services.javameet.turn.secretFile: an absolute path outside the Nix
+          store (everything in the store is world-readable), e.g. "/run/secrets/javameet-turn-secret"; it is
+          "${toString cfg.turn.secretFile}".
+        '';
+      }
+      {
+        assertion = cfg.nginx.enable;
+        message = ''
+          services.javameet.turn.enable uses the ACME certificate of hostName for TURN over TLS, which
+          services.javameet.nginx.enable obtains; turn it on (or set up coturn yourself).
+        '';
+      }
+      {
+        assertion = cfg.turn.minPort <= cfg.turn.maxPort;
+        message = "services.javameet.turn.minPort (${toString cfg.turn.minPort}) must not be above maxPort (${toString cfg.turn.maxPort}).";
+      }
+      {
+        assertion =
+          cfg.turn.minPort >= 1024
+          && !(builtins.any (port: port >= cfg.turn.minPort && port <= cfg.turn.maxPort) [
+            cfg.mediaPort
+            cfg.httpPort
+            3478
+            5349
+          ]);
+        message = ''
+          services.javameet.turn's relay range ${toString cfg.turn.minPort}-${toString cfg.turn.maxPort} must lie
+          at or above 1024 and hold neither mediaPort (${toString cfg.mediaPort}), httpPort
+          (${toString cfg.httpPort}) nor coturn's own 3478 and 5349.
+        '';
+      }
+      {
+        assertion = !(cfg.settings ? turn);
+        message = ''
+          services.javameet.settings.turn is set while services.javameet.turn.enable is on, which writes the
+          turn section itself; use the services.javameet.turn options.
+        '';
+      }
+    ];
 
     warnings = optional (cfg.nginx.enable && !isLoopback cfg.httpAddress) ''
       services.javameet.httpAddress is "${cfg.httpAddress}" while nginx fronts the server: plain HTTP is then
@@ -449,11 +579,22 @@ in
     };
 
     networking.firewall = {
-      allowedTCPPorts = optionals cfg.nginx.enable [
-        80
-        443
-      ];
-      allowedUDPPorts = optionals cfg.openFirewall [ cfg.mediaPort ];
+      allowedTCPPorts =
+        optionals cfg.nginx.enable [
+          80
+          443
+        ]
+        ++ optionals cfg.turn.enable turnSetup.firewall.allowedTCPPorts;
+      allowedUDPPorts =
+        optionals cfg.openFirewall [ cfg.mediaPort ] ++ optionals cfg.turn.enable turnSetup.firewall.allowedUDPPorts;
+      allowedUDPPortRanges = optionals cfg.turn.enable turnSetup.firewall.allowedUDPPortRanges;
+    };
+
+    services.coturn = mkIf cfg.turn.enable turnSetup.coturn;
+
+    # A renewed certificate reaches coturn by a restart (its credentials are copied at start).
+    security.acme.certs = mkIf cfg.turn.enable {
+      ${cfg.hostName}.reloadServices = [ "coturn.service" ];
     };
 
     services.nginx = mkIf cfg.nginx.enable {
@@ -489,6 +630,13 @@ in
           extraConfig = concatMapStrings (from: "allow ${from};\n") cfg.nginx.metricsAllowFrom + "deny all;\n";
         };
       };
+    };
+
+    systemd.services.coturn = mkIf cfg.turn.enable {
+      # coturn starts with a certificate, and its secret and key come as credentials, never via the store
+      wants = [ "acme-finished-${cfg.hostName}.target" ];
+      after = [ "acme-finished-${cfg.hostName}.target" ];
+      serviceConfig.LoadCredential = turnSetup.coturnLoadCredential;
     };
 
     systemd.services.javameet = {

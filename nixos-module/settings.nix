@@ -16,6 +16,8 @@
   config, # services.javameet.config: the "client" section (Jitsi's config.js)
   interfaceConfig, # services.javameet.interfaceConfig: the "interface" section (Jitsi's interface_config.js)
   settings, # freeform, merged last and recursively: it can set any key of the file
+  # the "turn" section (urls, secretFile: javameet's systemd credential, credentialTtlSeconds), or null
+  turn ? null,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -81,6 +83,7 @@ let
       auth = withoutNulls auth;
     }
     // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
-    // optionalAttr "localAddress" localAddress;
+    // optionalAttr "localAddress" localAddress
+    // optionalAttr "turn" turn;
 in
 recursiveUpdate fromOptions settings

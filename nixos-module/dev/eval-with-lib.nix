@@ -39,6 +39,48 @@ let
     openssl = { outPath = "/nix/store/openssl"; };
   };
 
+  # services.coturn as nixpkgs declares it (nixos/modules/services/networking/coturn.nix): the same option
+  # names and types, so a misspelt or mistyped setting from turn.nix fails here as it would on NixOS.
+  coturnOptions =
+    let
+      opt = type: default: mkOption { inherit type default; };
+      int = opt types.int;
+      bool = opt types.bool false;
+      nullStr = opt (types.nullOr types.str) null;
+    in
+    {
+      enable = lib.mkEnableOption "coturn TURN server";
+      listening-port = int 3478;
+      tls-listening-port = int 5349;
+      alt-listening-port = int 3479;
+      alt-tls-listening-port = int 5350;
+      listening-ips = opt (types.listOf types.str) [ ];
+      relay-ips = opt (types.listOf types.str) [ ];
+      min-port = int 49152;
+      max-port = int 65535;
+      lt-cred-mech = bool;
+      no-auth = bool;
+      use-auth-secret = bool;
+      static-auth-secret = nullStr;
+      static-auth-secret-file = nullStr;
+      realm = opt types.str "stand-in-hostname";
+      cert = nullStr;
+      pkey = nullStr;
+      dh-file = nullStr;
+      secure-stun = bool;
+      no-cli = bool;
+      cli-ip = opt types.str "127.0.0.1";
+      cli-port = int 5766;
+      cli-password = nullStr;
+      no-udp = bool;
+      no-tcp = bool;
+      no-tls = bool;
+      no-dtls = bool;
+      no-udp-relay = bool;
+      no-tcp-relay = bool;
+      extraConfig = opt types.lines "";
+    };
+
   nixosStandIn = {
     options = {
       assertions = mkOption {
@@ -54,6 +96,7 @@ let
       services.nginx = loose;
       systemd.services = loose;
       security.acme = loose;
+      services.coturn = coturnOptions;
     };
   };
 
@@ -86,6 +129,9 @@ in
     nginxLocations = builtins.attrNames (config.services.nginx.virtualHosts.${config.services.javameet.hostName}.locations or { });
     nginxHttpConfig = config.services.nginx.appendHttpConfig or null;
     nginxServerConfig = config.services.nginx.virtualHosts.${config.services.javameet.hostName}.extraConfig or null;
+    coturn = config.services.coturn;
+    coturnUnit = config.systemd.services.coturn or null;
+    acmeCerts = config.security.acme.certs or null;
   };
   packageRepositoryFiles = builtins.length package.passthru.repository.entries;
   packageMaven = package.passthru.mavenDistribution.url;

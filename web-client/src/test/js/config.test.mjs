@@ -37,3 +37,10 @@ test("a setting the server sends but this client does not declare cannot be over
   const c = buildConfig({ config: { newerSetting: true } }, '#config.newerSetting=false');
   assert.equal(c.config.newerSetting, true);
 });
+
+test('a setting with declared values takes only those from the URL', () => {
+  assert.deepEqual(declared.client.iceTransportPolicy.values, ['all', 'relay']);
+  assert.equal(buildConfig(null, '#config.iceTransportPolicy=relay').config.iceTransportPolicy, 'relay');
+  assert.equal(buildConfig({ config: { iceTransportPolicy: 'relay' } }, '#config.iceTransportPolicy=all').config.iceTransportPolicy, 'all');
+  assert.equal(buildConfig(null, '#config.iceTransportPolicy=none').config.iceTransportPolicy, 'all', 'undeclared value ignored');
+});

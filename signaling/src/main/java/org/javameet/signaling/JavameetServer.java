@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,10 @@ import org.javameet.sfu.net.MediaServer;
 import org.javameet.sfu.session.MediaLimits;
 import org.javameet.sfu.session.MediaRooms;
 import org.javameet.sfu.srtp.SrtpSession;
+import org.javameet.signaling.config.ConfigException;
 import org.javameet.signaling.config.LimitsConfig;
 import org.javameet.signaling.config.ServerConfig;
+import org.javameet.signaling.config.TurnConfig;
 import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
 import org.javameet.signaling.http.HttpServerOptions;
@@ -29,6 +32,8 @@ import org.javameet.signaling.room.RoomRegistry;
 import org.javameet.signaling.room.SignalingConnection;
 import org.javameet.signaling.room.SignalingLimits;
 import org.javameet.signaling.room.SignalingMetrics;
+import org.javameet.signaling.turn.IceServers;
+import org.javameet.signaling.turn.TurnCredentials;
 
 /** The whole server in one object: media socket, rooms, HTTP/WebSocket and metrics. Used by Main and by tests. */
 public final class JavameetServer implements AutoCloseable {
@@ -53,6 +58,7 @@ public final class JavameetServer implements AutoCloseable {
     public JavameetServer start() throws Exception {
         long t0 = System.nanoTime();
         AccessPolicy access = AccessPolicy.fromConfig(config, "(at start)"); // reads key files: fail before binding
+        IceServers iceServers = iceServers(config); // reads the TURN secret, likewise
         // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s):
         // start that now beside the rest of start-up; the first DTLS handshake waits for it, never a media loop
         SrtpSession.warmUpInBackground();
@@ -66,7 +72,7 @@ public final class JavameetServer implements AutoCloseable {
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
                 limits.maxPublishSections(), limits.maxSubscribeSections())), access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
-                        limits.maxPasswordAttempts(), Duration.ofSeconds(limits.resumeGraceSeconds())));
+                        limits.maxPasswordAttempts(), Duration.ofSeconds(limits.resumeGraceSeconds())), iceServers);
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);
@@ -83,6 +89,18 @@ public final class JavameetServer implements AutoCloseable {
         LOG.info(String.format("javameet %s ready in %d ms: open http://%s:%d/<room>", VERSION,
                 (System.nanoTime() - t0) / 1_000_000, displayHost(httpAddress), httpAddress.getPort()));
         return this;
+    }
+
+    /** TURN URLs and credentials from the turn section; the secret is read here, once, and never logged. */
+    private static IceServers iceServers(ServerConfig config) throws ConfigException {
+        TurnConfig turn = config.turn();
+        if (!turn.enabled()) {
+            return IceServers.none();
+        }
+        IceServers servers = new IceServers(turn.urls(), new TurnCredentials(turn.loadSecret("(at start)")),
+                turn.credentialTtlSeconds(), Clock.systemUTC());
+        LOG.info("TURN for clients: " + turn.urls() + ", credentials valid " + turn.credentialTtlSeconds() + " s");
+        return servers;
     }
 
     private static String displayHost(InetSocketAddress a) {

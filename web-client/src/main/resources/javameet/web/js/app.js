@@ -41,6 +41,8 @@ class RoomApp {
     this.hook = hook;
     /** @type {MediaSession|null} */
     this.session = null;
+    /** Asks for fresh TURN credentials before they expire (useIceServers). */
+    this.iceServersTimer = undefined;
     this.cfg = buildConfig(null, location.hash);
     this.stream = new MediaStream();
     this.displayName = '';
@@ -187,6 +189,7 @@ class RoomApp {
       if (m.reason === 'kicked') toast(`${name} was removed from the meeting.`);
       this.refreshPanels();
     });
+    conn.on('iceServers', (m) => { if (inMeeting()) this.useIceServers(m, conn); });
     conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
     conn.on('bandwidthEstimate', (m) => {
       if (!inMeeting() || !Number.isFinite(m.bitrate) || m.bitrate < 0 || !this.participantId) return;
@@ -242,6 +245,7 @@ class RoomApp {
   /** In the meeting: draw it and start sending. */
   joined(joined, conn) {
     this.participantId = joined.you.id;
+    this.useIceServers(joined, conn);
     this.view.clear();
     this.view.show(this.cfg);
     this.toolbar.setActive(true);
@@ -266,6 +270,7 @@ class RoomApp {
    */
   resumed(resumed, conn) {
     this.session?.rebind(conn);
+    this.useIceServers(resumed, conn); // fresh TURN credentials, for an ICE restart that may follow
     const present = new Set([resumed.you.id, ...(resumed.participants ?? []).map((p) => p.id)]);
     for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);
     this.view.upsert({ ...resumed.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
@@ -276,9 +281,31 @@ class RoomApp {
     this.refreshPanels();
   }
 
+  /**
+   * The TURN servers with our credentials, from `joined` or `iceServers`. They expire (iceServersTtl):
+   * fresh ones are asked for at 80% of their life, so an ICE restart late in a long meeting can still
+   * allocate a relay. (A relay already allocated keeps working past expiry: coturn checks the
+   * credentials when allocating, docs/configuration.md.)
+   * @param {{iceServers?: RTCIceServer[], iceServersTtl?: number}} msg
+   * @param {SignalingConnection} conn
+   */
+  useIceServers(msg, conn) {
+    const policy = this.cfg.config.iceTransportPolicy;
+    const servers = msg.iceServers ?? [];
+    if (policy === 'relay' && servers.length === 0) {
+      console.warn('iceTransportPolicy is relay but the server offers no TURN server: media cannot connect');
+    }
+    this.session?.setIceServers(servers, policy);
+    clearTimeout(this.iceServersTimer);
+    if (msg.iceServersTtl > 0) {
+      this.iceServersTimer = setTimeout(() => conn.refreshIceServers(), msg.iceServersTtl * 800);
+    }
+  }
+
   /** The connection is gone; the join flow reconnects. Media and screen share stop. */
   lost(reason) {
     console.warn(`connection lost: ${reason}`);
+    clearTimeout(this.iceServersTimer);
     this.monitor.stop();
     this.screen.drop();
     this.moderation.clear();
@@ -377,6 +404,7 @@ class RoomApp {
 
   /** Stops everything that runs while in the meeting. */
   teardown() {
+    clearTimeout(this.iceServersTimer);
     this.monitor.stop();
     this.meter?.stop();
     this.meter = null;
@@ -412,7 +440,7 @@ class RoomApp {
   }
 
   async stats() {
-    return this.session ? this.session.stats() : { inbound: [], outbound: [], remoteInbound: [], localAudioLevel: 0 };
+    return this.session ? this.session.stats() : { inbound: [], outbound: [], remoteInbound: [], localAudioLevel: 0, paths: { publish: null, subscribe: null } };
   }
 }
 

@@ -1,6 +1,7 @@
 // Client configuration: defaults, the server's `welcome` (its `client` and `interface` sections),
 // then the URL hash overrides for this one browser, the Jitsi Meet way (see docs/configuration.md):
 //   /<room>#config.prejoinPageEnabled=false&config.startWithVideoMuted=true&userInfo.displayName="Ada"
+//   /<room>#config.iceTransportPolicy=relay   (media only through the TURN server)
 // Which settings exist, their types and defaults: ../client-settings.json, shared with the server's
 // tests and the NixOS module.
 
@@ -8,7 +9,7 @@ import SETTINGS from '../client-settings.json' with { type: 'json' };
 
 /**
  * One declared setting.
- * @typedef {{type: 'boolean'|'string', default: boolean|string, description: string, jitsiName?: string}} Setting
+ * @typedef {{type: 'boolean'|'string', default: boolean|string, values?: string[], description: string, jitsiName?: string}} Setting
  */
 
 /** The declared settings of each URL-hash section (`config.*` is the file's `client`, `interfaceConfig.*` its `interface`). */
@@ -92,6 +93,11 @@ export function buildConfig(welcome, hash = '') {
     const expected = declared[name].type;
     if (typeof value !== expected) {
       warnOnce(`config: ignoring URL override "${key}": expected a ${expected}, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    const allowed = declared[name].values;
+    if (allowed && !allowed.includes(value)) {
+      warnOnce(`config: ignoring URL override "${key}": expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
       continue;
     }
     sections[section][name] = value;

@@ -26,8 +26,14 @@
 // ---- server → client ----
 
 /** @typedef {{type:'welcome', serverVersion:string, config:Object, interfaceConfig:Object}} WelcomeMessage */
-/** @typedef {{type:'joined'|'resumed', room:string, you:Participant, participants:Participant[], resumeToken?:string,
- *             resumeGraceSeconds?:number}} JoinedMessage `resumed` (the answer to `resume`) has the same fields */
+/**
+ * `resumed` (the answer to `resume`) has the same fields as `joined`.
+ * iceServers: the TURN server with this participant's own credentials (empty without TURN); iceServersTtl:
+ * seconds they are valid, present with TURN, so the client sends `refreshIceServers` in time.
+ * @typedef {{type:'joined'|'resumed', room:string, you:Participant, participants:Participant[], resumeToken?:string,
+ *            resumeGraceSeconds?:number, iceServers:RTCIceServer[], iceServersTtl?:number}} JoinedMessage
+ */
+/** @typedef {{type:'iceServers', iceServers:RTCIceServer[], iceServersTtl?:number}} IceServersMessage */
 /** @typedef {{type:'participantJoined', participant:Participant}} ParticipantJoinedMessage */
 /** @typedef {{type:'participantUpdated', participant:Participant}} ParticipantUpdatedMessage */
 /** @typedef {{type:'participantLeft', participantId:string, reason:'left'|'disconnected'|'kicked'}} ParticipantLeftMessage */
@@ -230,6 +236,8 @@ export class SignalingConnection {
   chat(text) { return this.send({ type: 'chat', text }); }
   leave() { return this.send({ type: 'leave' }); }
   raiseHand(raised) { return this.send({ type: 'raiseHand', raised }); }
+  /** Asks for fresh TURN credentials; the answer is `iceServers`. */
+  refreshIceServers() { return this.send({ type: 'refreshIceServers' }); }
 
   // moderator only (the server refuses them from others with `not-moderator`)
   /** @param {'audio'|'video'} kind */

@@ -11,11 +11,17 @@ import { rejectionMessages } from './rejections.js';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
-const PC_CONFIG = /** @type {RTCConfiguration} */ ({
-  iceServers: [], // the server is ICE-lite with host candidates on one UDP port
-  bundlePolicy: 'max-bundle',
-  rtcpMuxPolicy: 'require',
-});
+/**
+ * Both connections' RTCConfiguration. The server is ICE-lite with host candidates of its own, so it needs no
+ * STUN; iceServers holds the TURN server (with this participant's credentials, from `joined`) for networks
+ * that block the media port, and iceTransportPolicy 'relay' forces every packet through it.
+ * @param {RTCIceServer[]} iceServers
+ * @param {RTCIceTransportPolicy} iceTransportPolicy
+ * @returns {RTCConfiguration}
+ */
+export function peerConnectionConfig(iceServers = [], iceTransportPolicy = 'all') {
+  return { iceServers, iceTransportPolicy, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+}
 
 /**
  * @typedef {Object} SessionEvents
@@ -35,6 +41,28 @@ const PC_CONFIG = /** @type {RTCConfiguration} */ ({
  * @property {MediaStreamTrack} track
  */
 
+/**
+ * The way a connection's media goes: our end of the selected candidate pair.
+ * @typedef {Object} MediaPath
+ * @property {string} candidateType host, srflx, prflx or relay (through the TURN server)
+ * @property {string} protocol udp or tcp, between us (or the TURN server) and the SFU
+ * @property {string|null} relayProtocol with relay: udp, tcp or tls, between us and the TURN server
+ */
+
+/**
+ * @param {RTCStatsReport} report
+ * @returns {MediaPath|null} null while no pair is selected
+ */
+function selectedPath(report) {
+  let pair;
+  report.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+  });
+  const local = pair && report.get(pair.localCandidateId);
+  if (!local) return null;
+  return { candidateType: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol ?? null };
+}
+
 export class MediaSession {
   /**
    * @param {SignalingConnection} signaling
@@ -43,6 +71,8 @@ export class MediaSession {
   constructor(signaling, events) {
     this.signaling = signaling;
     this.events = events;
+    /** What new connections start with; setIceServers changes it for both. */
+    this.pcConfig = peerConnectionConfig();
     /** @type {RTCPeerConnection|null} */
     this.publishPc = null;
     /** @type {RTCPeerConnection|null} */
@@ -159,10 +189,27 @@ export class MediaSession {
     await this.negotiate();
   }
 
+  /**
+   * The TURN servers and credentials from `joined` (or a refresh), and the transport policy. Connections
+   * already open take them too: their next ICE gathering (a restart) authenticates with the fresh ones.
+   * @param {RTCIceServer[]} iceServers
+   * @param {RTCIceTransportPolicy} iceTransportPolicy
+   */
+  setIceServers(iceServers, iceTransportPolicy) {
+    this.pcConfig = peerConnectionConfig(iceServers, iceTransportPolicy);
+    for (const pc of [this.publishPc, this.subscribePc]) {
+      try {
+        pc?.setConfiguration(this.pcConfig);
+      } catch (e) {
+        console.warn('could not update the ICE servers', e);
+      }
+    }
+  }
+
   /** @private */
   ensurePublishPc() {
     if (!this.publishPc) {
-      this.publishPc = new RTCPeerConnection(PC_CONFIG);
+      this.publishPc = new RTCPeerConnection(this.pcConfig);
       this.watch(this.publishPc, 'publish');
     }
     return this.publishPc;
@@ -232,7 +279,7 @@ export class MediaSession {
   async onSubscribeOffer(msg) {
     if (this.closed) return;
     if (!this.subscribePc) {
-      const pc = new RTCPeerConnection(PC_CONFIG);
+      const pc = new RTCPeerConnection(this.pcConfig);
       this.subscribePc = pc;
       this.watch(pc, 'subscribe');
     }
@@ -307,7 +354,9 @@ export class MediaSession {
 
   /**
    * Flattened getStats() of both connections, inbound streams mapped to participants.
-   * @returns {Promise<{inbound: Object[], outbound: Object[], remoteInbound: Object[], localAudioLevel: number}>}
+   * paths: how each connection reaches the server (selectedPath), null before it exists.
+   * @returns {Promise<{inbound: Object[], outbound: Object[], remoteInbound: Object[], localAudioLevel: number,
+   *                    paths: {publish: MediaPath|null, subscribe: MediaPath|null}}>}
    */
   async stats() {
     const inbound = [];
@@ -372,7 +421,11 @@ export class MediaSession {
         });
       });
     }
-    return { inbound, outbound, remoteInbound, localAudioLevel };
+    const paths = {
+      publish: this.publishPc ? selectedPath(await this.publishPc.getStats()) : null,
+      subscribe: this.subscribePc ? selectedPath(await this.subscribePc.getStats()) : null,
+    };
+    return { inbound, outbound, remoteInbound, localAudioLevel, paths };
   }
 }
 

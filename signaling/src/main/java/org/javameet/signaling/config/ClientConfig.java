@@ -17,18 +17,25 @@ public record ClientConfig(
         boolean startWithAudioMuted,
         boolean startWithVideoMuted,
         boolean requireDisplayName,
-        boolean enableLobby) {
+        boolean enableLobby,
+        String iceTransportPolicy) {
 
     static final List<String> KEYS = List.of(
             "prejoinPageEnabled", "disableModeratorIndicator", "startWithAudioMuted",
-            "startWithVideoMuted", "requireDisplayName", "enableLobby");
+            "startWithVideoMuted", "requireDisplayName", "enableLobby", "iceTransportPolicy");
+
+    /**
+     * RTCConfiguration.iceTransportPolicy: "relay" sends all media through the TURN server (turn section),
+     * for networks that allow nothing else, and for testing the TURN set-up.
+     */
+    static final List<String> ICE_TRANSPORT_POLICIES = List.of("all", "relay");
 
     /** Newer Jitsi Meet spells some of these differently; point people at our name. */
     private static final Map<String, String> HINTS = Map.of(
             "prejoinConfig", "prejoinPageEnabled",
             "lobby", "enableLobby");
 
-    private static final ClientConfig DEFAULTS = new ClientConfig(true, false, false, false, false, false);
+    private static final ClientConfig DEFAULTS = new ClientConfig(true, false, false, false, false, false, "all");
 
     public static ClientConfig defaults() {
         return DEFAULTS;
@@ -42,7 +49,8 @@ public record ClientConfig(
                 .put("startWithAudioMuted", startWithAudioMuted)
                 .put("startWithVideoMuted", startWithVideoMuted)
                 .put("requireDisplayName", requireDisplayName)
-                .put("enableLobby", enableLobby);
+                .put("enableLobby", enableLobby)
+                .put("iceTransportPolicy", iceTransportPolicy);
     }
 
     static ClientConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
@@ -52,6 +60,7 @@ public record ClientConfig(
         boolean videoMuted = DEFAULTS.startWithVideoMuted;
         boolean nameRequired = DEFAULTS.requireDisplayName;
         boolean lobby = DEFAULTS.enableLobby;
+        String iceTransportPolicy = DEFAULTS.iceTransportPolicy;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -62,9 +71,11 @@ public record ClientConfig(
                 case "startWithVideoMuted" -> videoMuted = r.bool(value, key);
                 case "requireDisplayName" -> nameRequired = r.bool(value, key);
                 case "enableLobby" -> lobby = r.bool(value, key);
+                case "iceTransportPolicy" -> iceTransportPolicy = r.oneOf(value, key, ICE_TRANSPORT_POLICIES);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, HINTS);
             }
         }
-        return new ClientConfig(prejoin, noModeratorIndicator, audioMuted, videoMuted, nameRequired, lobby);
+        return new ClientConfig(prejoin, noModeratorIndicator, audioMuted, videoMuted, nameRequired, lobby,
+                iceTransportPolicy);
     }
 }

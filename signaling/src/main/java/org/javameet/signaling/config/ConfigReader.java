@@ -113,6 +113,14 @@ final class ConfigReader {
         return result;
     }
 
+    /** A string that is one of {@code allowed}. */
+    String oneOf(JsonNode node, String path, List<String> allowed) throws ConfigException {
+        if (node.isTextual() && allowed.contains(node.textValue())) {
+            return node.textValue();
+        }
+        throw mustBe(path, "one of " + allowed.stream().map(a -> '"' + a + '"').collect(Collectors.joining(", ")), node);
+    }
+
     LogLevel logLevel(JsonNode node, String path) throws ConfigException {
         if (node.isTextual()) {
             var level = LogLevel.fromConfigName(node.textValue());

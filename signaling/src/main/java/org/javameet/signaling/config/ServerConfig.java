@@ -31,6 +31,7 @@ import java.util.Objects;
  *
  * @param publicAddresses addresses announced as ICE host candidates; empty means auto-detect
  * @param localAddress    with NAT, the private address the media socket binds; null when unset
+ * @param turn            the TURN server (coturn) clients may relay through; none by default
  */
 public record ServerConfig(
         String httpAddress,
@@ -43,21 +44,25 @@ public record ServerConfig(
         InterfaceConfig interfaceConfig,
         AuthConfig auth,
         LimitsConfig limits,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        TurnConfig turn) {
 
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth", "limits", "allowedOrigins");
+            "client", "interface", "auth", "limits", "allowedOrigins", "turn");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
             "config", "client",
             "interfaceConfig", "interface",
-            "publicAddress", "publicAddresses");
+            "publicAddress", "publicAddresses",
+            "stun", "turn",
+            "iceServers", "turn");
 
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, List.of(), null, LogLevel.INFO,
-            ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of());
+            ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
+            TurnConfig.defaults());
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -80,6 +85,7 @@ public record ServerConfig(
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(limits, "limits");
         allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(turn, "turn");
     }
 
     public static ServerConfig defaults() {
@@ -139,6 +145,7 @@ public record ServerConfig(
                 case "auth" -> c.withAuth(AuthConfig.fromJson(r, value, key));
                 case "limits" -> c.withLimits(LimitsConfig.fromJson(r, value, key));
                 case "allowedOrigins" -> c.withAllowedOrigins(r.origins(value, key));
+                case "turn" -> c.withTurn(TurnConfig.fromJson(r, value, key));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -203,54 +210,59 @@ public record ServerConfig(
         json.set("auth", auth.toJson(mapper));
         json.set("limits", limits.toJson(mapper));
         allowedOrigins.forEach(json.putArray("allowedOrigins")::add);
+        json.set("turn", turn.toJson(mapper));
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     /** Empty: WebSockets only from pages of the host they connect to. */
     public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+    }
+
+    public ServerConfig withTurn(TurnConfig turn) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     private static void requirePort(String name, int port) {

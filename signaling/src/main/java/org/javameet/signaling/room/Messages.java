@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.javameet.sfu.session.SubscribeOffer;
+import org.javameet.signaling.turn.IceServers;
 
 /**
  * Reading and writing the JSON messages of docs/protocol.md. Reading goes through small typed getters that
@@ -33,6 +34,17 @@ public final class Messages {
             n.put("id", id);
         }
         return n;
+    }
+
+    /**
+     * {@code iceServers} (RTCIceServer[], empty without TURN) and, with TURN, {@code iceServersTtl}: seconds the
+     * credentials are valid, so the client asks for new ones ({@code refreshIceServers}) in time.
+     */
+    static void putIceServers(ObjectNode message, IceServers iceServers, String participantId) {
+        message.set("iceServers", iceServers.forParticipant(participantId));
+        if (!iceServers.isEmpty()) {
+            message.put("iceServersTtl", iceServers.ttlSeconds());
+        }
     }
 
     public static ObjectNode participant(Participant p) {

@@ -16,6 +16,7 @@ import org.javameet.sfu.session.MediaSessionException;
 import org.javameet.sfu.session.PublishResult;
 import org.javameet.sfu.session.SubscribeOffer;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.signaling.turn.IceServers;
 
 /**
  * One meeting: membership, lobby, moderation and messages; its media is a {@link MediaRoom}. Signaling
@@ -29,6 +30,7 @@ public final class Room {
     private final String name;
     private final MediaRoom media;
     private final RoomEvents events;
+    private final IceServers iceServers;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final RoomPassword password = new RoomPassword();
     private final Lobby lobby;
@@ -36,9 +38,11 @@ public final class Room {
     private final ResumeTokens resume;
     private boolean closed;
 
-    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, ResumeTokens resume) {
+    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, ResumeTokens resume,
+            IceServers iceServers) {
         this.name = name;
         this.resume = resume;
+        this.iceServers = iceServers;
         this.lobby = new Lobby(this, lobbyEnabled);
         this.events = events;
         this.media = media.create(name, new MediaRoom.Listener() {
@@ -151,6 +155,7 @@ public final class Room {
         }
         n.put("resumeToken", token);
         n.put("resumeGraceSeconds", resume.grace().toSeconds());
+        Messages.putIceServers(n, iceServers, p.id()); // fresh TURN credentials on resume too
         return n;
     }
 

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.javameet.sfu.session.MediaRooms;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.signaling.turn.IceServers;
 
 /** All rooms by name. A room is created by its first join and closed when its last participant leaves. */
 public final class RoomRegistry {
@@ -22,6 +23,7 @@ public final class RoomRegistry {
     private final AtomicInteger participantCount = new AtomicInteger();
     private final MediaRooms media;
     private final AccessPolicy access;
+    private final IceServers iceServers;
     private final RoomEvents events = new RoomEvents() {
         @Override
         public void participantCountChanged(int delta) {
@@ -60,6 +62,12 @@ public final class RoomRegistry {
     }
 
     public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits) {
+        this(media, access, limits, IceServers.none());
+    }
+
+    /** @param iceServers the TURN servers and credentials each participant gets in {@code joined} */
+    public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits, IceServers iceServers) {
+        this.iceServers = iceServers;
         this.limits = limits;
         this.resumeTokens = new ResumeTokens(limits.resumeGrace(), GRACE_TIMER);
         this.passwords = new PasswordGuard(limits.passwordAttempts());
@@ -87,7 +95,8 @@ public final class RoomRegistry {
         String key = key(request.room());
         while (true) {
             Room room = admission.mayCreateRoom()
-                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms(), resumeTokens))
+                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms(),
+                            resumeTokens, iceServers))
                     : rooms.get(key);
             if (room == null) {
                 throw new SignalingException("auth-required", "room " + request.room() + " has not started yet, and"
@@ -138,6 +147,10 @@ public final class RoomRegistry {
             }
             throw e;
         }
+    }
+
+    IceServers iceServers() {
+        return iceServers;
     }
 
     SignalingLimits limits() {

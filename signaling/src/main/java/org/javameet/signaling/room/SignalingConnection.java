@@ -131,6 +131,16 @@ public final class SignalingConnection implements WebSocketSession.Handler {
                 }
                 r.chat(participant, text);
             }
+            case "refreshIceServers" -> {
+                // TURN credentials expire; a long meeting's client asks again before an ICE restart needs them
+                Participant p = participant;
+                if (p == null) {
+                    throw new SignalingException("not-joined", "join a room first");
+                }
+                ObjectNode reply = Messages.message("iceServers");
+                Messages.putIceServers(reply, rooms.iceServers(), p.id());
+                session.send(reply.toString());
+            }
             case "raiseHand" -> joinedRoom().raiseHand(participant, Messages.requiredBoolean(msg, "raised"));
             case "muteParticipant" -> joinedRoom().moderation().mute(participant,
                     Messages.requiredString(msg, "participantId", MAX_ID), kind(msg));

@@ -1,12 +1,14 @@
 package org.javameet.signaling.room;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.javameet.signaling.turn.IceServers;
 
-/** Signaling-side metrics: rooms, participants, and rejected messages by error code. */
+/** Signaling-side metrics: rooms, participants, rejected messages by error code, TURN credentials issued. */
 public final class SignalingMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
@@ -19,7 +21,7 @@ public final class SignalingMetrics {
         Gauge.builder("javameet.participants", rooms, RoomRegistry::participantCount)
                 .description("participants in all rooms").register(registry);
         for (String reason : RoomRegistry.REMOVAL_REASONS) {
-            io.micrometer.core.instrument.FunctionCounter.builder("javameet.participants.removed", rooms,
+            FunctionCounter.builder("javameet.participants.removed", rooms,
                             r -> r.removals(reason))
                     .description("participants removed, by reason: left, kicked, resume_expired (socket gone and no "
                             + "resume within the grace period), consent_expired (media consent expired and they did "
@@ -28,6 +30,9 @@ public final class SignalingMetrics {
         }
         resumes = Counter.builder("javameet.participants.resumed")
                 .description("participants taken over on a new signaling connection with their resume token")
+                .register(registry);
+        FunctionCounter.builder("javameet.turn.credentials.issued", rooms.iceServers(), IceServers::issuedCount)
+                .description("TURN credentials handed to participants (in joined and on refreshIceServers)")
                 .register(registry);
     }
 

@@ -81,6 +81,40 @@ class ClientSettingsFileTest {
         }
     }
 
+    /** A setting with a closed set of values ({@code values}) is loaded only with one of them. */
+    @Test
+    void declaredValuesAreTheLoadersAndNothingElseLoads() throws ConfigException {
+        assertEquals(ClientConfig.ICE_TRANSPORT_POLICIES, strings(declared.get("client").get("iceTransportPolicy").get("values")));
+        for (String section : List.of("client", "interface")) {
+            var fields = declared.get(section).fields();
+            while (fields.hasNext()) {
+                var e = fields.next();
+                JsonNode allowed = e.getValue().get("values");
+                if (allowed == null) {
+                    continue;
+                }
+                assertTrue(strings(allowed).contains(e.getValue().get("default").asText()), e.getKey());
+                for (JsonNode v : allowed) {
+                    ObjectNode file = MAPPER.createObjectNode();
+                    file.putObject(section).set(e.getKey(), v);
+                    ServerConfig.parse(file.toString(), "declared value");
+                }
+                ObjectNode file = MAPPER.createObjectNode();
+                file.putObject(section).put(e.getKey(), "undeclared");
+                ConfigException refused = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                        () -> ServerConfig.parse(file.toString(), "undeclared value"));
+                assertTrue(refused.getMessage().contains("\"" + section + "." + e.getKey() + "\" must be one of"),
+                        refused.getMessage());
+            }
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
     @Test
     void jitsiNamesAreHintedByTheLoader() {
         declared.get("interface").fields().forEachRemaining(e -> {
@@ -125,8 +159,15 @@ class ClientSettingsFileTest {
         ObjectNode values = MAPPER.createObjectNode();
         settings.fields().forEachRemaining(e -> {
             JsonNode d = e.getValue().get("default");
+            JsonNode allowed = e.getValue().get("values");
             if (d.isBoolean()) {
                 values.put(e.getKey(), !d.asBoolean());
+            } else if (allowed != null) {
+                allowed.forEach(v -> {
+                    if (!v.equals(d)) {
+                        values.set(e.getKey(), v);
+                    }
+                });
             } else {
                 values.put(e.getKey(), d.asText() + " (changed)");
             }

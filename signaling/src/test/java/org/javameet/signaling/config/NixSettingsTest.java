@@ -74,9 +74,9 @@ class NixSettingsTest {
                 };""");
         ServerConfig expected = new ServerConfig(
                 "::1", 8443, 20000, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
-                new ClientConfig(false, true, true, true, true, true),
+                new ClientConfig(false, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
-                AuthConfig.defaults(), LimitsConfig.defaults(), List.of());
+                AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults());
         assertEquals(expected, parse(json, "full"));
     }
 
@@ -123,7 +123,7 @@ class NixSettingsTest {
         ServerConfig c = parse(json, "freeform");
         assertEquals(9999, c.httpPort());
         assertEquals(List.of("198.51.100.1", "2001:db8::1"), c.publicAddresses());
-        assertEquals(new ClientConfig(true, false, false, false, true, true), c.client());
+        assertEquals(new ClientConfig(true, false, false, false, true, true, "all"), c.client());
         assertEquals("From settings", c.interfaceConfig().appName());
         assertEquals(InterfaceConfig.defaults().welcomeText(), c.interfaceConfig().welcomeText());
     }

@@ -26,11 +26,12 @@ class ServerConfigTest {
 
     static final ServerConfig FULL = new ServerConfig(
             "127.0.0.1", 8443, 20000, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
-            new ClientConfig(false, true, true, true, true, true),
+            new ClientConfig(false, true, true, true, true, true, "relay"),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"),
-            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45), List.of("https://meet.acme.example", "http://[::1]:8080"));
+            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45), List.of("https://meet.acme.example", "http://[::1]:8080"),
+            TurnConfig.defaults());
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -41,7 +42,7 @@ class ServerConfigTest {
         assertEquals(List.of(), d.publicAddresses());
         assertNull(d.localAddress());
         assertEquals(LogLevel.INFO, d.logLevel());
-        assertEquals(new ClientConfig(true, false, false, false, false, false), d.client());
+        assertEquals(new ClientConfig(true, false, false, false, false, false, "all"), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
         assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30), d.limits());
         assertEquals(List.of(), d.allowedOrigins());
@@ -103,7 +104,8 @@ class ServerConfigTest {
         assertEquals("{\"appName\":\"Acme Meet\",\"showWatermark\":false,\"logoUrl\":\"https://acme.example/logo.svg\","
                 + "\"welcomeText\":\"Meetings at Acme.\"}", FULL.interfaceConfig().toJson(MAPPER).toString());
         assertEquals("{\"prejoinPageEnabled\":true,\"disableModeratorIndicator\":false,\"startWithAudioMuted\":false,"
-                + "\"startWithVideoMuted\":false,\"requireDisplayName\":false,\"enableLobby\":false}",
+                + "\"startWithVideoMuted\":false,\"requireDisplayName\":false,\"enableLobby\":false,"
+                + "\"iceTransportPolicy\":\"all\"}",
                 ClientConfig.defaults().toJson(MAPPER).toString());
     }
 
@@ -124,8 +126,8 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins)
-        {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn)
+        {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
         {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
@@ -141,6 +143,7 @@ class ServerConfigTest {
         {'mediaPort': null}                            | config test.json: "mediaPort" must be an integer 1-65535, got null
         {'client': true}                               | config test.json: "client" must be an object, got true
         {'client': {'enableLobby': 'yes'}}             | config test.json: "client.enableLobby" must be true or false, got "yes"
+        {'client': {'iceTransportPolicy': 'none'}}     | config test.json: "client.iceTransportPolicy" must be one of "all", "relay", got "none"
         {'interface': {'showWatermark': 1}}            | config test.json: "interface.showWatermark" must be true or false, got 1
         {'interface': {'appName': 5}}                  | config test.json: "interface.appName" must be a string, got 5
         {'interface': {'logoUrl': null}}               | config test.json: "interface.logoUrl" must be a string, got null

@@ -99,6 +99,11 @@ final class Browsers implements AutoCloseable {
     }
 
     WebDriver open(int width, int height, boolean noiseCamera) throws Exception {
+        return open(width, height, noiseCamera, List.of());
+    }
+
+    /** @param extraArguments more Chromium flags, for what one test needs (e.g. trusting its TURN server's certificate) */
+    WebDriver open(int width, int height, boolean noiseCamera, List<String> extraArguments) throws Exception {
         Path profile = Files.createTempDirectory("javameet-chromium");
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM);
@@ -109,6 +114,7 @@ final class Browsers implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
         o.addArguments("--use-file-for-fake-video-capture=" + fakeCameraClip(noiseCamera));
+        o.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
@@ -143,6 +149,15 @@ final class Browsers implements AutoCloseable {
                     p.descendants().forEach(out::add);
                 });
         return out;
+    }
+
+    static String onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (new File(dir, program).canExecute()) {
+                return new File(dir, program).getPath();
+            }
+        }
+        return null;
     }
 
     static Object js(WebDriver d, String script, Object... args) {
