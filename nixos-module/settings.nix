@@ -7,6 +7,7 @@
   httpAddress,
   httpPort,
   mediaPort,
+  mediaTcpPort ? null, # null: the server's default, the mediaPort number; 0: ICE-TCP off
   publicAddress, # null: the server announces the machine's own addresses
   localAddress, # null: unset
   logLevel,
@@ -81,6 +82,7 @@ let
       auth = withoutNulls auth;
     }
     // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
-    // optionalAttr "localAddress" localAddress;
+    // optionalAttr "localAddress" localAddress
+    // optionalAttr "mediaTcpPort" mediaTcpPort;
 in
 recursiveUpdate fromOptions settings

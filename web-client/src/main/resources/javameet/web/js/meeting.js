@@ -375,6 +375,7 @@ export class MeetingView {
         handRaised: !!t.info.handRaised,
         screenSharing: !!t.info.screenSharing || this.screens.has(t.id),
         quality: t.info.quality ?? null,
+        connection: t.info.connection ?? null,
         local: t.local,
       }));
   }

@@ -10,6 +10,7 @@
  * @property {boolean} [moderator]
  * @property {boolean} [handRaised]
  * @property {boolean} [screenSharing]
+ * @property {string} [connection] how their media reaches the server: 'udp', 'tcp' (ICE-TCP), 'udp+tcp'; absent before ICE
  */
 
 /**

@@ -51,10 +51,19 @@ public final class WebRtcTransport implements MediaLink {
     /** The address whose handshake slot this transport holds, or null. */
     private java.net.InetAddress admittedFrom;
     private MediaLink.Listener listener;
+    /** Told (on the media loop) when ICE selects a path, e.g. to show operators how a participant connects. */
+    private volatile java.util.function.Consumer<WebRtcTransport> pathListener;
 
     private TransportState state = TransportState.NEW;
     private RemoteTransportParams remote;
+    /** The selected path's remote address (UDP, or the ICE-TCP connection's peer). */
     private InetSocketAddress remoteAddress;
+    /** The selected path when it is an ICE-TCP connection; null for UDP. */
+    private IceTcpConnection tcpPath;
+    /** The UDP address bound in the registry (kept when the path moves to TCP, removed on close). */
+    private InetSocketAddress boundUdpAddress;
+    /** Written on the media loop, read by metrics and signaling. Null until ICE selects a path. */
+    private volatile ConnectionType connectionType;
     private DtlsEndpoint dtls;
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
     private SrtpSession srtp;
@@ -90,6 +99,8 @@ public final class WebRtcTransport implements MediaLink {
     public EventLoop loop() { return loop; }
     public TransportState state() { return state; }
     public InetSocketAddress remoteAddress() { return remoteAddress; }
+    /** How the selected path reaches the peer, or null before the first valid check. Any thread. */
+    public ConnectionType connectionType() { return connectionType; }
     @Override
     public ByteBufAllocator alloc() { return alloc; }
     @Override
@@ -100,6 +111,11 @@ public final class WebRtcTransport implements MediaLink {
     @Override
     public void listener(MediaLink.Listener listener) {
         this.listener = listener;
+    }
+
+    /** Called on the media loop whenever ICE selects a new path ({@link #connectionType} may have changed). */
+    public void onPathSelected(java.util.function.Consumer<WebRtcTransport> listener) {
+        this.pathListener = listener;
     }
 
     /** The browser's ICE and DTLS parameters from its SDP. DTLS starts once both this and an ICE check arrived. */
@@ -113,17 +129,35 @@ public final class WebRtcTransport implements MediaLink {
         });
     }
 
-    /** A binding request with valid integrity arrived from {@code from} (called by the socket handler). */
+    /** A binding request with valid integrity arrived over UDP from {@code from} (called by the socket handler). */
     void onIceCheck(InetSocketAddress from, boolean useCandidate) {
+        onIceCheck(from, null, useCandidate);
+    }
+
+    /**
+     * A binding request with valid integrity arrived from {@code from}, over {@code tcp} or (null) over UDP.
+     * ICE-lite (RFC 8445 §6.1.3.3): the controlling agent nominates; follow it, or take the first valid pair,
+     * or any valid pair once the selected ICE-TCP connection is gone.
+     */
+    void onIceCheck(InetSocketAddress from, IceTcpConnection tcp, boolean useCandidate) {
         lastHeardNanos = System.nanoTime();
         if (state == TransportState.CLOSED) {
             return;
         }
-        // ICE-lite (RFC 8445 §6.1.3.3): the controlling agent nominates; follow it, or take the first valid pair.
-        if (remoteAddress == null || (useCandidate && !from.equals(remoteAddress))) {
-            InetSocketAddress previous = remoteAddress;
+        boolean samePath = tcp == tcpPath && from.equals(remoteAddress);
+        boolean pathGone = tcpPath != null && !tcpPath.isOpen();
+        if (remoteAddress == null || (!samePath && (useCandidate || pathGone))) {
             remoteAddress = from;
-            registry.bindAddress(from, this, previous);
+            tcpPath = tcp;
+            connectionType = tcp == null ? ConnectionType.UDP : ConnectionType.TCP;
+            if (tcp == null) {
+                registry.bindAddress(from, this, boundUdpAddress);
+                boundUdpAddress = from;
+            }
+            java.util.function.Consumer<WebRtcTransport> pl = pathListener;
+            if (pl != null) {
+                pl.accept(this);
+            }
             if (state == TransportState.NEW) {
                 state = TransportState.CONNECTING;
             }
@@ -176,18 +210,34 @@ public final class WebRtcTransport implements MediaLink {
     }
 
     private void sendDtls(byte[] data, int off, int len) {
-        InetSocketAddress to = remoteAddress;
-        if (to == null || state == TransportState.CLOSED) {
+        if (remoteAddress == null || state == TransportState.CLOSED) {
             return;
         }
         ByteBuf buf = Unpooled.copiedBuffer(data, off, len);
         loop.execute(() -> {
-            if (sender.send(buf, to)) {
+            if (state == TransportState.CLOSED) {
+                buf.release();
+                return;
+            }
+            if (sendOnPath(buf)) {
                 metrics.packetsOut.increment();
                 metrics.bytesOut.increment(len);
             }
-            sender.flush();
+            flush();
         });
+    }
+
+    /** Sends on the selected path; takes ownership. A refusal is counted here (UDP) or by the connection (TCP). */
+    private boolean sendOnPath(ByteBuf data) {
+        IceTcpConnection tcp = tcpPath;
+        if (tcp != null) {
+            return tcp.send(data);
+        }
+        if (!sender.send(data, remoteAddress)) {
+            metrics.drop(DropReason.SEND_BUFFER_FULL);
+            return false;
+        }
+        return true;
     }
 
     private void dtlsConnected(SrtpKeys keys) {
@@ -283,8 +333,7 @@ public final class WebRtcTransport implements MediaLink {
             return false;
         }
         int len = packet.readableBytes();
-        if (!sender.send(packet, remoteAddress)) {
-            metrics.drop(DropReason.SEND_BUFFER_FULL);
+        if (!sendOnPath(packet)) {
             return false;
         }
         metrics.packetsOut.increment();
@@ -294,7 +343,11 @@ public final class WebRtcTransport implements MediaLink {
 
     @Override
     public void flush() {
-        sender.flush();
+        if (tcpPath != null) {
+            tcpPath.flush();
+        } else {
+            sender.flush();
+        }
     }
 
     /** True when neither a check nor media arrived within the consent timeout. Media loop only. */
@@ -318,7 +371,7 @@ public final class WebRtcTransport implements MediaLink {
             return;
         }
         state = TransportState.CLOSED;
-        registry.unregister(this, remoteAddress);
+        registry.unregister(this, boundUdpAddress);
         earlyDtls.clear();
         releaseAdmission();
         if (dtls != null) {

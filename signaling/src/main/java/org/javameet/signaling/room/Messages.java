@@ -44,6 +44,9 @@ public final class Messages {
         n.put("moderator", p.moderator());
         n.put("handRaised", p.handRaised());
         n.put("screenSharing", p.screenSharing());
+        if (p.connection() != null) {
+            n.put("connection", p.connection());
+        }
         return n;
     }
 

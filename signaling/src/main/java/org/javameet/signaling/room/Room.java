@@ -39,7 +39,17 @@ public final class Room {
         this.name = name;
         this.lobby = new Lobby(this, lobbyEnabled);
         this.events = events;
-        this.media = media.create(name, this::onTransportClosed);
+        this.media = media.create(name, new MediaRoom.Listener() {
+            @Override
+            public void onTransportClosed(String participantId, String transportId, String reason) {
+                Room.this.onTransportClosed(participantId, transportId, reason);
+            }
+
+            @Override
+            public void onConnectionChanged(String participantId) {
+                Room.this.onConnectionChanged(participantId);
+            }
+        });
     }
 
     public String name() { return name; }
@@ -305,6 +315,21 @@ public final class Room {
             }
             LOG.info(() -> "room " + name + ": " + p + ": media transport " + transportId + " closed: " + reason);
             p.send(Messages.error("media-failed", "media connection closed: " + reason, null, null));
+        }
+    }
+
+    /** ICE picked a path for one of a participant's transports: tell everyone when how they connect changed. */
+    private void onConnectionChanged(String participantId) {
+        synchronized (this) {
+            Participant p = participants.get(participantId);
+            if (p == null) {
+                return;
+            }
+            String connection = media.connection(participantId);
+            if (connection != null && !connection.equals(p.connection())) {
+                p.connection(connection);
+                announceUpdate(p);
+            }
         }
     }
 
