@@ -20,6 +20,8 @@ command -v nix-instantiate >/dev/null || need+=(nix-bin)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
+# IceTcpBrowserTest: a nested namespace whose nftables rules drop all UDP (nft is in /usr/sbin)
+command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 command -v git >/dev/null || need+=(git)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 # GStreamer's webrtcbin from Debian's Python (GStreamerMeetingTest): checked by package, they are libraries.
