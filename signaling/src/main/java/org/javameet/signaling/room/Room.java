@@ -47,7 +47,9 @@ public final class Room {
 
             @Override
             public void onConnectionChanged(String participantId) {
-                Room.this.onConnectionChanged(participantId);
+                // off the media loop: the room's lock may be held by a signaling thread, and a broadcast is no
+                // media work. Each run reads the current state, so the order of runs does not matter.
+                java.util.concurrent.ForkJoinPool.commonPool().execute(() -> Room.this.onConnectionChanged(participantId));
             }
         });
     }
