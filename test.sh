@@ -20,8 +20,9 @@ command -v nix-instantiate >/dev/null || need+=(nix-bin)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
-# ReconnectBrowserTest: nft drops one browser's packets (network blip), ss -K kills its WebSocket
-command -v nft >/dev/null || need+=(nftables)
+# ReconnectBrowserTest: nft drops one browser's packets (network blip), ss -K kills its WebSocket;
+# IceTcpBrowserTest: a nested namespace whose nftables rules drop all UDP (nft is in /usr/sbin)
+command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 command -v git >/dev/null || need+=(git)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 # TurnRelayMeetingTest: coturn relays two browsers; openssl makes its TLS certificate.

@@ -76,6 +76,8 @@ let
         logLevel
         settings
         ;
+      # left out when it is the server's default, the mediaPort number
+      mediaTcpPort = if cfg.mediaTcpPort == cfg.mediaPort then null else cfg.mediaTcpPort;
       publicAddress = cfg.nat.publicAddress;
       localAddress = cfg.nat.localAddress;
       auth = {
@@ -171,10 +173,25 @@ in
       description = "The single UDP port that carries every participant's media (ICE-lite, like videobridge's port 10000).";
     };
 
+    mediaTcpPort = mkOption {
+      type = types.port;
+      default = cfg.mediaPort;
+      defaultText = literalExpression "config.services.javameet.mediaPort";
+      example = 4443;
+      description = ''
+        The TCP port of ICE-TCP (RFC 6544 passive candidates): media for participants whose network drops UDP,
+        ranked below UDP so it is only used when UDP fails. The same number as the UDP port by default; 0 turns
+        ICE-TCP off. A firewall that lets only web ports out needs TURN over TLS on 443 instead.
+      '';
+    };
+
     openFirewall = mkOption {
       type = types.bool;
       default = true;
-      description = "Whether to open {option}`services.javameet.mediaPort` (UDP) in the firewall. Without it no media flows.";
+      description = ''
+        Whether to open {option}`services.javameet.mediaPort` (UDP) and {option}`services.javameet.mediaTcpPort`
+        (TCP, unless 0) in the firewall. Without the UDP port no media flows.
+      '';
     };
 
     nat = {
@@ -462,6 +479,24 @@ in
         '';
       }
       {
+        assertion = cfg.mediaTcpPort != cfg.httpPort;
+        message = ''
+          services.javameet.mediaTcpPort and httpPort are both TCP port ${toString cfg.httpPort}
+          (mediaTcpPort defaults to mediaPort); set mediaTcpPort to another port, or to 0 to turn ICE-TCP off.
+        '';
+      }
+      {
+        assertion = cfg.mediaTcpPort == 0 || cfg.mediaTcpPort >= 1024;
+        message = ''
+          services.javameet.mediaTcpPort (${toString cfg.mediaTcpPort}) must be 1024 or above (the service runs
+          without capabilities), or 0 to turn ICE-TCP off.
+        '';
+      }
+      {
+        assertion = !cfg.nginx.enable || !(builtins.elem cfg.mediaTcpPort [ 80 443 ]);
+        message = "services.javameet.mediaTcpPort must not be 80 or 443 while services.javameet.nginx.enable is true: nginx listens there.";
+      }
+      {
         assertion = !cfg.nginx.enable || !(builtins.elem cfg.httpPort [ 80 443 ]);
         message = "services.javameet.httpPort must not be 80 or 443 while services.javameet.nginx.enable is true: nginx listens there.";
       }
@@ -584,6 +619,7 @@ in
           80
           443
         ]
+        ++ optionals (cfg.openFirewall && cfg.mediaTcpPort != 0) [ cfg.mediaTcpPort ]
         ++ optionals cfg.turn.enable turnSetup.firewall.allowedTCPPorts;
       allowedUDPPorts =
         optionals cfg.openFirewall [ cfg.mediaPort ] ++ optionals cfg.turn.enable turnSetup.firewall.allowedUDPPorts;

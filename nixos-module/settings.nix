@@ -7,6 +7,7 @@
   httpAddress,
   httpPort,
   mediaPort,
+  mediaTcpPort ? null, # null: the server's default, the mediaPort number; 0: ICE-TCP off
   publicAddress, # null: the server announces the machine's own addresses
   localAddress, # null: unset
   logLevel,
@@ -84,6 +85,7 @@ let
     }
     // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
     // optionalAttr "localAddress" localAddress
-    // optionalAttr "turn" turn;
+    // optionalAttr "turn" turn
+    // optionalAttr "mediaTcpPort" mediaTcpPort;
 in
 recursiveUpdate fromOptions settings

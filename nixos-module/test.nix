@@ -70,6 +70,7 @@ pkgs.testers.runNixOSTest {
     server.wait_for_open_port(8080)
     server.wait_for_open_port(80)
     server.wait_until_succeeds("ss -Huln 'sport = :${toString mediaPort}' | grep -q .")
+    server.wait_for_open_port(${toString mediaPort})  # ICE-TCP: the media port's number over TCP too
     client.wait_for_unit("multi-user.target")
 
     with subtest("the web page comes through nginx"):

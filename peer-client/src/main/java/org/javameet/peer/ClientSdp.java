@@ -108,8 +108,17 @@ public final class ClientSdp {
         m.add("setup", setup);
     }
 
-    /** The server's side of a transport as its SDP states it. */
-    public record RemoteTransport(String iceUfrag, String icePwd, String fingerprint, InetSocketAddress candidate) {
+    /**
+     * The server's side of a transport as its SDP states it.
+     *
+     * @param candidate the UDP host candidate
+     * @param tcpCandidate the passive ICE-TCP host candidate, or null when the server offers none
+     */
+    public record RemoteTransport(String iceUfrag, String icePwd, String fingerprint, InetSocketAddress candidate,
+                                  InetSocketAddress tcpCandidate) {
+        public RemoteTransport(String iceUfrag, String icePwd, String fingerprint, InetSocketAddress candidate) {
+            this(iceUfrag, icePwd, fingerprint, candidate, null);
+        }
     }
 
     /**
@@ -142,18 +151,35 @@ public final class ClientSdp {
             if (ufrag == null || pwd == null || fp == null) {
                 throw new SdpException("server SDP lacks ice-ufrag, ice-pwd or fingerprint");
             }
-            return new RemoteTransport(ufrag, pwd, fp, pickCandidate(m.attributes("candidate")));
+            List<String> candidates = m.attributes("candidate");
+            return new RemoteTransport(ufrag, pwd, fp, pickCandidate(candidates), pickTcpCandidate(candidates));
         }
         throw new SdpException("server SDP has no usable m-section");
     }
 
     /** The first UDP host candidate, IPv4 loopback preferred (tests and the load harness run on one machine). */
     static InetSocketAddress pickCandidate(List<String> candidates) throws SdpException {
+        InetSocketAddress best = pick(candidates, false);
+        if (best == null) {
+            throw new SdpException("server SDP has no UDP host candidate");
+        }
+        return best;
+    }
+
+    /** The first passive TCP host candidate (RFC 6544), IPv4 loopback preferred; null when there is none. */
+    static InetSocketAddress pickTcpCandidate(List<String> candidates) {
+        return pick(candidates, true);
+    }
+
+    private static InetSocketAddress pick(List<String> candidates, boolean tcp) {
         InetSocketAddress best = null;
         for (String c : candidates) {
-            // foundation component transport priority address port "typ" type
+            // foundation component transport priority address port "typ" type ["tcptype" passive]
             String[] p = c.trim().split("\\s+");
-            if (p.length < 8 || !p[2].equalsIgnoreCase("udp") || !p[6].equals("typ")) {
+            if (p.length < 8 || !p[2].equalsIgnoreCase(tcp ? "tcp" : "udp") || !p[6].equals("typ")) {
+                continue;
+            }
+            if (tcp && !(p.length >= 10 && p[8].equals("tcptype") && p[9].equals("passive"))) {
                 continue;
             }
             InetSocketAddress a;
@@ -165,9 +191,6 @@ public final class ClientSdp {
             if (best == null || a.getAddress().isLoopbackAddress() && !best.getAddress().isLoopbackAddress()) {
                 best = a;
             }
-        }
-        if (best == null) {
-            throw new SdpException("server SDP has no UDP host candidate");
         }
         return best;
     }

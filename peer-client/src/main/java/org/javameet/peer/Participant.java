@@ -47,10 +47,11 @@ public final class Participant implements AutoCloseable {
      * @param keyframeIntervalMillis a keyframe at least this often; 0 = only the first and on PLI/FIR
      * @param dtlsInitialRetransmitMillis DTLS flight retransmission start (RFC 6347 says 1 s; loopback wants less)
      * @param timeout for joining (signaling, ICE, DTLS)
+     * @param iceTcp both connections over ICE-TCP to the server's passive TCP candidate instead of UDP
      */
     public record Options(PeerRuntime runtime, boolean publishAudio, boolean publishVideo, long videoBitrate,
                           int videoFps, long keyframeIntervalMillis, int width, int height, InetAddress bindAddress,
-                          int dtlsInitialRetransmitMillis, Duration timeout) {
+                          int dtlsInitialRetransmitMillis, Duration timeout, boolean iceTcp) {
         public Options {
             if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
                 throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
@@ -61,37 +62,48 @@ public final class Participant implements AutoCloseable {
          * 30 s to join. */
         public static Options defaults() {
             return new Options(null, true, true, 300_000, 15, 10_000, 640, 360, InetAddress.getLoopbackAddress(),
-                    250, Duration.ofSeconds(30));
+                    250, Duration.ofSeconds(30), false);
         }
 
         public Options withRuntime(PeerRuntime r) {
             return new Options(r, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis, width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
         }
 
         public Options withMedia(boolean audio, boolean video) {
             return new Options(runtime, audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
         }
 
         public Options withVideo(long bitrate, int fps) {
             return new Options(runtime, publishAudio, publishVideo, bitrate, fps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
         }
 
         public Options withKeyframeInterval(Duration interval) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, interval.toMillis(), width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
         }
 
         public Options withBindAddress(InetAddress address) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, address, dtlsInitialRetransmitMillis, timeout);
+                    width, height, address, dtlsInitialRetransmitMillis, timeout, iceTcp);
         }
 
         public Options withTimeout(Duration t) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, t);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, iceTcp);
+        }
+
+        /** Both connections over ICE-TCP (true) or UDP. */
+        public Options withIceTcp(boolean tcp) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, tcp);
+        }
+
+        PeerConnection.Options connectionOptions() {
+            PeerConnection.Options o = PeerConnection.Options.defaults();
+            return o.withDtlsTimeouts(o.dtlsTimeoutMillis(), dtlsInitialRetransmitMillis).withIceTcp(iceTcp);
         }
 
         PeerRuntime runtimeOrShared() {
@@ -166,7 +178,7 @@ public final class Participant implements AutoCloseable {
         MediaSender s = new MediaSender(options, runtime.alloc(), id);
         sender = s;
         return PeerConnection.open(runtime, loop, options.bindAddress(), id + "/publish", s,
-                        options.dtlsInitialRetransmitMillis())
+                        options.connectionOptions())
                 .thenCompose(pc -> {
                     publishPc = pc;
                     pc.setLossPercent(lossPercent);
@@ -251,7 +263,7 @@ public final class Participant implements AutoCloseable {
         boolean first = subscribePc == null;
         CompletableFuture<PeerConnection> pcf = first
                 ? PeerConnection.open(runtime, loop, options.bindAddress(), id + "/subscribe", receiver,
-                        options.dtlsInitialRetransmitMillis()).thenApply(pc -> {
+                        options.connectionOptions()).thenApply(pc -> {
                             subscribePc = pc;
                             pc.setLossPercent(lossPercent);
                             if (closed) {

@@ -5,13 +5,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -90,19 +94,24 @@ public final class PeerConnection implements AutoCloseable {
      * @param ice our part in ICE
      * @param dtlsInitialRetransmitMillis DTLS flight retransmission start (RFC 6347 says 1 s; loopback wants less)
      * @param dtlsTimeoutMillis the whole handshake
+     * @param iceTcp connect to the server's passive ICE-TCP candidate (RFC 6544, active side) instead of UDP
      */
-    public record Options(IceRole ice, int dtlsInitialRetransmitMillis, int dtlsTimeoutMillis) {
-        /** Towards javameet: ICE-lite peer, 250 ms first retransmission, 30 s handshake. */
+    public record Options(IceRole ice, int dtlsInitialRetransmitMillis, int dtlsTimeoutMillis, boolean iceTcp) {
+        /** Towards javameet: ICE-lite peer over UDP, 250 ms first retransmission, 30 s handshake. */
         public static Options defaults() {
-            return new Options(IceRole.LITE_PEER, 250, 30_000);
+            return new Options(IceRole.LITE_PEER, 250, 30_000, false);
         }
 
         public Options withIce(IceRole role) {
-            return new Options(role, dtlsInitialRetransmitMillis, dtlsTimeoutMillis);
+            return new Options(role, dtlsInitialRetransmitMillis, dtlsTimeoutMillis, iceTcp);
         }
 
         public Options withDtlsTimeouts(int timeoutMillis, int initialRetransmitMillis) {
-            return new Options(ice, initialRetransmitMillis, timeoutMillis);
+            return new Options(ice, initialRetransmitMillis, timeoutMillis, iceTcp);
+        }
+
+        public Options withIceTcp(boolean tcp) {
+            return new Options(ice, dtlsInitialRetransmitMillis, dtlsTimeoutMillis, tcp);
         }
     }
 
@@ -115,7 +124,10 @@ public final class PeerConnection implements AutoCloseable {
     private final long tieBreaker = RANDOM.nextLong() >>> 1;
     private final CompletableFuture<PeerConnection> connected = new CompletableFuture<>();
     private final Options options;
-    private Channel channel;
+    /** Where an ICE-TCP connection binds its local end (UDP binds in {@link #open}). */
+    private final InetAddress bindAddress;
+    /** The UDP socket, or the ICE-TCP connection once {@link #connect} opened it. */
+    private volatile Channel channel;
     private DtlsEndpoint.Role dtlsRole = DtlsEndpoint.Role.CLIENT;
 
     // loop only
@@ -162,8 +174,10 @@ public final class PeerConnection implements AutoCloseable {
         long iceRestarts;
     }
 
-    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, Options options) {
+    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, Options options,
+                           InetAddress bindAddress) {
         this.runtime = runtime;
+        this.bindAddress = bindAddress;
         this.name = name;
         this.loop = loop;
         this.handler = handler;
@@ -178,10 +192,17 @@ public final class PeerConnection implements AutoCloseable {
         return open(runtime, loop, bind, name, handler, o.withDtlsTimeouts(o.dtlsTimeoutMillis(), dtlsInitialRetransmitMillis));
     }
 
-    /** Binds a UDP socket on {@code bind} (port 0) on {@code loop}; completes once bound. */
+    /**
+     * Binds a UDP socket on {@code bind} (port 0) on {@code loop}; completes once bound. With
+     * {@link Options#iceTcp()} nothing is bound yet: {@link #connect} opens the TCP connection from {@code bind}.
+     */
     public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
                                                          Handler handler, Options options) {
-        PeerConnection pc = new PeerConnection(runtime, name, loop, handler, java.util.Objects.requireNonNull(options));
+        PeerConnection pc = new PeerConnection(runtime, name, loop, handler, java.util.Objects.requireNonNull(options),
+                bind);
+        if (options.iceTcp()) {
+            return CompletableFuture.completedFuture(pc);
+        }
         CompletableFuture<PeerConnection> bound = new CompletableFuture<>();
         new Bootstrap().group(loop)
                 .channel(runtime.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -212,7 +233,11 @@ public final class PeerConnection implements AutoCloseable {
     public String name() { return name; }
     public EventLoop loop() { return loop; }
     public ClientSdp.LocalIdentity identity() { return identity; }
-    public InetSocketAddress localAddress() { return (InetSocketAddress) channel.localAddress(); }
+    /** The socket's local address; null over ICE-TCP before {@link #connect} connected. */
+    public InetSocketAddress localAddress() {
+        Channel ch = channel;
+        return ch == null ? null : (InetSocketAddress) ch.localAddress();
+    }
 
     /** Completes when SRTP keys are in place; fails on ICE timeout or DTLS failure. */
     public CompletableFuture<PeerConnection> connected() {
@@ -277,14 +302,57 @@ public final class PeerConnection implements AutoCloseable {
             }
             dtlsRole = role;
             remote = remoteTransport;
-            remoteAddress = remoteTransport.candidate();
             state = State.CHECKING;
             checkStartNanos = System.nanoTime();
-            if (dtlsRole == DtlsEndpoint.Role.SERVER) {
-                startDtls();
+            if (options.iceTcp()) {
+                remoteAddress = remoteTransport.tcpCandidate();
+                if (remoteAddress == null) {
+                    fail(new IllegalStateException("ICE-TCP: the server offers no passive TCP candidate"));
+                    return;
+                }
+                connectTcp();
+                return;
             }
-            sendCheckAndSchedule();
+            remoteAddress = remoteTransport.candidate();
+            startChecks();
         });
+    }
+
+    private void startChecks() {
+        if (dtlsRole == DtlsEndpoint.Role.SERVER) {
+            startDtls();
+        }
+        sendCheckAndSchedule();
+    }
+
+    /**
+     * RFC 6544 active side: one TCP connection to the server's passive candidate, every packet framed with a
+     * 2-byte length (RFC 4571); checks start once it is connected.
+     */
+    private void connectTcp() {
+        new Bootstrap().group(loop)
+                .channel(runtime.epoll() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2), new TcpInbound());
+                    }
+                })
+                .connect(remoteAddress, new InetSocketAddress(bindAddress, 0))
+                .addListener((io.netty.channel.ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        fail(f.cause());
+                        return;
+                    }
+                    channel = f.channel();
+                    if (state == State.CLOSED) {
+                        channel.close();
+                        return;
+                    }
+                    startChecks();
+                });
     }
 
     private void sendCheckAndSchedule() {
@@ -389,7 +457,16 @@ public final class PeerConnection implements AutoCloseable {
         if (ch == null || to == null || !ch.isActive()) {
             return;
         }
-        ch.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(data, off, len), to), ch.voidPromise());
+        ch.writeAndFlush(packetFor(Unpooled.copiedBuffer(data, off, len), to), ch.voidPromise());
+    }
+
+    /** One outbound packet as the channel takes it: a datagram, or over ICE-TCP one length-prefixed frame. */
+    private Object packetFor(ByteBuf data, InetSocketAddress to) {
+        if (!options.iceTcp()) {
+            return new DatagramPacket(data, to);
+        }
+        ByteBuf prefix = Unpooled.buffer(2).writeShort(data.readableBytes());
+        return Unpooled.wrappedBuffer(prefix, data); // one message: written whole even from another thread
     }
 
     private void dtlsConnected(SrtpKeys keys) {
@@ -486,8 +563,37 @@ public final class PeerConnection implements AutoCloseable {
             return false;
         }
         counters.datagramsSent++;
-        ch.writeAndFlush(new DatagramPacket(buf, remoteAddress), ch.voidPromise());
+        ch.writeAndFlush(packetFor(buf, remoteAddress), ch.voidPromise());
         return true;
+    }
+
+    /** ICE-TCP: each inbound frame, its length prefix already cut off, is one datagram. */
+    private final class TcpInbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            try {
+                onDatagram(frame, remoteAddress);
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, name + ": frame handling failed", e);
+            } finally {
+                frame.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (state != State.CLOSED) {
+                LOG.info(() -> name + ": ICE-TCP connection closed by the server");
+                fail(new java.io.IOException("ICE-TCP connection closed by the server"));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.fine(() -> name + ": ICE-TCP error " + cause);
+            ctx.close();
+        }
     }
 
     private final class Inbound extends ChannelInboundHandlerAdapter {
@@ -568,7 +674,7 @@ public final class PeerConnection implements AutoCloseable {
 
     /** A consistent snapshot of the counters (hops onto the loop and waits, unless called there). */
     public Stats stats() {
-        return onLoopGet(() -> new Stats(name, state, channel == null ? null : localAddress(), remoteAddress,
+        return onLoopGet(() -> new Stats(name, state, localAddress(), remoteAddress,
                 counters.checksSent, counters.checkResponses, counters.consentChecksSent, counters.checksAnswered,
                 counters.rtpSent, counters.datagramsSent,
                 counters.datagramsReceived, counters.srtpFailures, counters.unknownSender, counters.sendDrops,

@@ -124,6 +124,46 @@ class ClientSdpTest {
         assertNull(tracks.get(2).streamId());
     }
 
+    /** ICE-TCP (RFC 6544): the server's passive TCP candidates, ranked below every UDP one, read back by us. */
+    @Test
+    void serverAnswerCarriesPassiveTcpCandidatesBelowUdp() throws Exception {
+        LocalTransportParams udp = server();
+        LocalTransportParams both = new LocalTransportParams(udp.iceUfrag(), udp.icePwd(), udp.fingerprintAlgorithm(),
+                udp.fingerprintHex(), udp.candidates(), List.of(
+                        new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 10001),
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 10001)));
+        String answer = PublishNegotiation.answer(ClientSdp.publishOffer(ID, "pabc", tracks()), both, 7, 1).answerSdp();
+        MediaDescription m = SessionDescription.parse(answer).media().get(0);
+        long lowestUdp = Long.MAX_VALUE;
+        long highestTcp = 0;
+        int tcp = 0;
+        for (String c : m.attributes("candidate")) {
+            String[] p = c.split(" ");
+            long priority = Long.parseLong(p[3]);
+            if (p[2].equals("udp")) {
+                lowestUdp = Math.min(lowestUdp, priority);
+            } else {
+                assertEquals("tcp", p[2]);
+                assertEquals(List.of("typ", "host", "tcptype", "passive"), List.of(p).subList(6, 10));
+                highestTcp = Math.max(highestTcp, priority);
+                tcp++;
+            }
+        }
+        assertEquals(2, tcp);
+        assertTrue(highestTcp < lowestUdp, "TCP " + highestTcp + " must rank below UDP " + lowestUdp);
+        ClientSdp.RemoteTransport t = ClientSdp.remoteTransport(SessionDescription.parse(answer));
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 10000), t.candidate());
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 10001), t.tcpCandidate());
+        assertNull(ClientSdp.remoteTransport(SessionDescription.parse(
+                PublishNegotiation.answer(ClientSdp.publishOffer(ID, "pabc", tracks()), udp, 7, 1).answerSdp()))
+                .tcpCandidate(), "no TCP candidate: none to pick");
+    }
+
+    @Test
+    void tcpCandidateMustBePassive() {
+        assertNull(ClientSdp.pickTcpCandidate(List.of("1 1 tcp 1 127.0.0.1 9 typ host tcptype active")));
+    }
+
     @Test
     void candidateMustBeUdpHost() {
         assertThrows(SdpException.class, () -> ClientSdp.pickCandidate(List.of("1 1 tcp 1 127.0.0.1 9 typ host")));

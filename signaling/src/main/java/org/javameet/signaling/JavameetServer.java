@@ -66,7 +66,9 @@ public final class JavameetServer implements AutoCloseable {
         LOG.info("DTLS certificate " + certificate.fingerprintAlgorithm() + " " + certificate.fingerprintHex());
         LimitsConfig limits = config.limits();
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
-                addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress()),
+                addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress())
+                .withTcp(config.effectiveMediaTcpPort(), limits.maxTcpMediaConnections(),
+                        limits.maxTcpMediaConnectionsPerAddress()),
                 new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),

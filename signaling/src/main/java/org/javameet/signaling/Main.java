@@ -22,6 +22,8 @@ public final class Main {
               --http-address ADDR    address for HTTP/WebSocket (default 0.0.0.0)
               --http-port N          HTTP/WebSocket port (default 8080)
               --media-port N         the one UDP port for all media (default 10000)
+              --media-tcp-port N     the ICE-TCP port, for networks that block UDP (default: the
+                                     --media-port number; 0 turns ICE-TCP off)
               --public-address A[,B] address(es) announced in ICE candidates; repeatable
                                      (default: this machine's non-loopback addresses plus 127.0.0.1)
               --local-address ADDR   bind the media socket to ADDR (behind NAT, with --public-address)
@@ -123,6 +125,7 @@ public final class Main {
         String httpAddress;
         Integer httpPort;
         Integer mediaPort;
+        Integer mediaTcpPort;
         List<String> publicAddresses;
         String localAddress;
         LogLevel logLevel;
@@ -147,6 +150,10 @@ public final class Main {
                     case "--http-address" -> o.httpAddress = value != null ? value : next(args, ++i, a);
                     case "--http-port" -> o.httpPort = port(value != null ? value : next(args, ++i, a), a);
                     case "--media-port" -> o.mediaPort = port(value != null ? value : next(args, ++i, a), a);
+                    case "--media-tcp-port" -> {
+                        String v = value != null ? value : next(args, ++i, a);
+                        o.mediaTcpPort = "0".equals(v) ? 0 : port(v, a);
+                    }
                     case "--public-address" -> {
                         if (o.publicAddresses == null) {
                             o.publicAddresses = new ArrayList<>();
@@ -208,8 +215,14 @@ public final class Main {
                 if (logLevel != null) {
                     c = c.withLogLevel(logLevel);
                 }
+                if (mediaTcpPort != null) {
+                    c = c.withMediaTcpPort(mediaTcpPort);
+                }
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
+            }
+            if (c.portConflict() != null) {
+                throw new UsageException(c.portConflict());
             }
             return c;
         }

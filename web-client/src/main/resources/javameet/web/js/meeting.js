@@ -400,6 +400,7 @@ export class MeetingView {
         screenSharing: !!t.info.screenSharing || this.screens.has(t.id),
         quality: t.info.quality ?? null,
         downlinkBps: t.info.downlinkBps ?? null,
+        connection: t.info.connection ?? null,
         local: t.local,
       }));
   }

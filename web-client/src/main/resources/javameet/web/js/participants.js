@@ -110,6 +110,15 @@ export class ParticipantsPanel {
       }
       badges.append(icon(p.audioMuted ? 'mic-off' : 'mic', p.audioMuted ? 'microphone off' : 'microphone on'),
         icon(p.videoMuted ? 'camera-off' : 'camera', p.videoMuted ? 'camera off' : 'camera on'));
+      if (p.connection) {
+        // How their media reaches the server: operators spot a participant whose network blocks UDP (ICE-TCP).
+        const conn = document.createElement('span');
+        conn.className = 'row-connection';
+        conn.dataset.connection = p.connection;
+        conn.textContent = p.connection.toUpperCase();
+        conn.title = `Media over ${p.connection.toUpperCase()}${p.connection.includes('tcp') ? ' (UDP blocked on their network)' : ''}`;
+        badges.append(conn);
+      }
       li.append(avatar, label, badges);
       if (p.local && p.downlinkBps != null) {
         // the server's send-side estimate of our downlink (transport-cc), its bandwidthEstimate message

@@ -11,6 +11,7 @@
  * @property {boolean} [handRaised]
  * @property {boolean} [screenSharing]
  * @property {boolean} [reconnecting] their socket or media dropped; the server keeps them for a resume
+ * @property {string} [connection] how their media reaches the server: 'udp', 'tcp' (ICE-TCP), 'udp+tcp'; absent before ICE
  */
 
 /**

@@ -28,6 +28,10 @@ public enum DropReason {
     WAITING_FOR_KEYFRAME,
     /** The socket's outbound buffer was full: a slow consumer must not stall the others. */
     SEND_BUFFER_FULL,
+    /** An ICE-TCP connection's outbound buffer was full: that peer reads slower than its media arrives. */
+    TCP_SEND_BUFFER_FULL,
+    /** The transport's selected path was an ICE-TCP connection that has closed; sends wait for a new check. */
+    PATH_CLOSED,
     /** A recorder's queue was full: its disk is slower than the meeting, and the meeting never waits for it. */
     RECORDER_QUEUE_FULL;
 

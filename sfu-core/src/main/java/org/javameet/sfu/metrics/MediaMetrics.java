@@ -2,10 +2,12 @@ package org.javameet.sfu.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.javameet.sfu.rtcp.RtcpError;
 
 /**
@@ -47,12 +49,24 @@ public final class MediaMetrics {
     public final Counter consentExpired;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
     private final Map<RtcpError, Counter> transportCcRejected = new EnumMap<>(RtcpError.class);
+    /** ICE-TCP connections accepted on the media TCP port (refused ones included: see {@link #tcpClosed}). */
+    public final Counter tcpAccepted;
+    private final Map<TcpCloseReason, Counter> tcpClosed = new EnumMap<>(TcpCloseReason.class);
+    private final MeterRegistry registry;
 
     public MediaMetrics(MeterRegistry registry) {
-        packetsIn = Counter.builder("javameet.media.packets.received").description("UDP datagrams received on the media port").register(registry);
-        bytesIn = Counter.builder("javameet.media.bytes.received").baseUnit("bytes").description("UDP payload bytes received on the media port").register(registry);
-        packetsOut = Counter.builder("javameet.media.packets.sent").description("UDP datagrams sent from the media port").register(registry);
-        bytesOut = Counter.builder("javameet.media.bytes.sent").baseUnit("bytes").description("UDP payload bytes sent from the media port").register(registry);
+        this.registry = registry;
+        tcpAccepted = Counter.builder("javameet.media.tcp.connections.accepted").description("TCP connections accepted on the ICE-TCP media port").register(registry);
+        for (TcpCloseReason r : TcpCloseReason.values()) {
+            tcpClosed.put(r, Counter.builder("javameet.media.tcp.connections.closed")
+                    .description("ICE-TCP connections refused or closed, by reason")
+                    .tag("reason", r.label())
+                    .register(registry));
+        }
+        packetsIn = Counter.builder("javameet.media.packets.received").description("UDP datagrams and ICE-TCP frames received on the media ports").register(registry);
+        bytesIn = Counter.builder("javameet.media.bytes.received").baseUnit("bytes").description("UDP and ICE-TCP payload bytes received on the media ports").register(registry);
+        packetsOut = Counter.builder("javameet.media.packets.sent").description("UDP datagrams and ICE-TCP frames sent from the media ports").register(registry);
+        bytesOut = Counter.builder("javameet.media.bytes.sent").baseUnit("bytes").description("UDP and ICE-TCP payload bytes sent from the media ports").register(registry);
         rtpForwarded = Counter.builder("javameet.media.rtp.forwarded").description("RTP packets forwarded to consumers").register(registry);
         keyframeRequests = Counter.builder("javameet.media.keyframe.requests").description("PLIs sent to publishers").register(registry);
         nacksReceived = Counter.builder("javameet.media.nacks.received").description("Generic NACK packets received from subscribers").register(registry);
@@ -106,5 +120,22 @@ public final class MediaMetrics {
 
     public double dropped(DropReason reason) {
         return drops.get(reason).count();
+    }
+
+    public void tcpClosed(TcpCloseReason reason) {
+        tcpClosed.get(reason).increment();
+    }
+
+    public double tcpClosedCount(TcpCloseReason reason) {
+        return tcpClosed.get(reason).count();
+    }
+
+    /**
+     * Registers a gauge read at scrape time (from the scraping thread, so {@code value} must be thread-safe).
+     *
+     * @param tags alternating key, value
+     */
+    public void gauge(String name, String description, Supplier<Number> value, String... tags) {
+        Gauge.builder(name, value).description(description).tags(tags).register(registry);
     }
 }

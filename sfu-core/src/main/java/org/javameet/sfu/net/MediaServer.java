@@ -1,6 +1,7 @@
 package org.javameet.sfu.net;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -13,10 +14,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -32,11 +35,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.transport.ConnectionType;
 import org.javameet.sfu.transport.DtlsAdmission;
 import org.javameet.sfu.transport.IceCredentials;
+import org.javameet.sfu.transport.IceTcpAcceptor;
 import org.javameet.sfu.transport.MediaPacketHandler;
 import org.javameet.sfu.transport.PacketSender;
 import org.javameet.sfu.transport.TransportRegistry;
+import org.javameet.sfu.transport.TransportState;
 import org.javameet.sfu.transport.WebRtcTransport;
 import org.javameet.sfu.webrtc.LocalTransportParams;
 
@@ -50,15 +56,43 @@ public final class MediaServer implements AutoCloseable {
     /**
      * @param bindAddress null binds every interface
      * @param announcedAddresses what goes into ICE candidates; empty = this machine's addresses
+     * @param tcpPort the ICE-TCP port: {@link #TCP_SAME_AS_UDP}, {@link #TCP_DISABLED} or a port number
+     * @param tcpLimits caps and timeouts of ICE-TCP connections
      */
     public record Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
-                          int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress) {
+                          int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int tcpPort,
+                          IceTcpAcceptor.Limits tcpLimits) {
         public static final int DEFAULT_MAX_DTLS_HANDSHAKES = 32;
         public static final int DEFAULT_MAX_DTLS_HANDSHAKES_PER_ADDRESS = 8;
+        /** ICE-TCP on the same port number as UDP (with port 0: the number the UDP socket got, if free). */
+        public static final int TCP_SAME_AS_UDP = -1;
+        public static final int TCP_DISABLED = 0;
+
+        public Options {
+            if (tcpPort < TCP_SAME_AS_UDP || tcpPort > 65535) {
+                throw new IllegalArgumentException("tcpPort must be -1 (same as UDP), 0 (off) or a port, got " + tcpPort);
+            }
+        }
+
+        public Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
+                       int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress) {
+            this(bindAddress, port, announcedAddresses, maxDtlsHandshakes, maxDtlsHandshakesPerAddress,
+                    TCP_SAME_AS_UDP, IceTcpAcceptor.Limits.defaults());
+        }
 
         public Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses) {
             this(bindAddress, port, announcedAddresses, DEFAULT_MAX_DTLS_HANDSHAKES,
                     DEFAULT_MAX_DTLS_HANDSHAKES_PER_ADDRESS);
+        }
+
+        /** ICE-TCP on {@code tcpPort} with these connection caps and the default timeouts. */
+        public Options withTcp(int tcpPort, int maxConnections, int maxConnectionsPerAddress) {
+            return withTcp(tcpPort, IceTcpAcceptor.Limits.of(maxConnections, maxConnectionsPerAddress));
+        }
+
+        public Options withTcp(int tcpPort, IceTcpAcceptor.Limits tcpLimits) {
+            return new Options(bindAddress, port, announcedAddresses, maxDtlsHandshakes, maxDtlsHandshakesPerAddress,
+                    tcpPort, tcpLimits);
         }
     }
 
@@ -71,8 +105,11 @@ public final class MediaServer implements AutoCloseable {
     private final DtlsAdmission dtlsAdmission;
     private final boolean epoll;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final IceTcpAcceptor tcpAcceptor;
     private Channel channel;
+    private Channel tcpChannel;
     private List<InetSocketAddress> candidates = List.of();
+    private List<InetSocketAddress> tcpCandidates = List.of();
 
     public MediaServer(Options options, MediaMetrics metrics, DtlsCertificate certificate) {
         this.options = options;
@@ -88,6 +125,23 @@ public final class MediaServer implements AutoCloseable {
         this.dtlsExecutor = new ThreadPoolExecutor(options.maxDtlsHandshakes(), options.maxDtlsHandshakes(),
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DefaultThreadFactory("dtls", true));
         this.dtlsExecutor.allowCoreThreadTimeOut(true);
+        this.tcpAcceptor = new IceTcpAcceptor(registry, metrics, options.tcpLimits());
+        metrics.gauge("javameet.media.tcp.connections.open", "ICE-TCP connections open on the media TCP port",
+                tcpAcceptor::openConnections);
+        for (ConnectionType type : ConnectionType.values()) {
+            metrics.gauge("javameet.media.transports", "Transports (peer connections) by how their selected ICE path "
+                    + "reaches the participant", () -> countTransports(type), "type", type.label());
+        }
+    }
+
+    private int countTransports(ConnectionType type) {
+        int n = 0;
+        for (WebRtcTransport t : registry.all()) {
+            if (t.connectionType() == type && t.state() != TransportState.CLOSED) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Binds the port; returns the bound address (port 0 in options picks a free one, for tests). */
@@ -116,10 +170,58 @@ public final class MediaServer implements AutoCloseable {
             c.add(new InetSocketAddress(a, bound.getPort()));
         }
         candidates = List.copyOf(c);
+        if (options.tcpPort() != Options.TCP_DISABLED) {
+            InetSocketAddress tcpBound = startTcp(bind.getAddress(), bound.getPort());
+            List<InetSocketAddress> t = new ArrayList<>();
+            for (InetAddress a : announced) {
+                t.add(new InetSocketAddress(a, tcpBound.getPort()));
+            }
+            tcpCandidates = List.copyOf(t);
+        }
         group.next().scheduleAtFixedRate(this::expireTransports, 1, 1, TimeUnit.SECONDS);
         LOG.info("media listening on udp " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                + (tcpChannel == null ? ", ICE-TCP off" : " and tcp " + tcpAddress().getPort())
                 + " (" + (epoll ? "epoll" : "nio") + ", ICE-lite candidates " + describe(candidates) + ")");
         return bound;
+    }
+
+    /**
+     * The ICE-TCP listener, on the media loop (its connections reach transports without a hand-off). Same
+     * number as UDP by default; when UDP took an ephemeral port (tests) and that number is taken for TCP,
+     * any free port.
+     */
+    private InetSocketAddress startTcp(InetAddress bindAddress, int udpPort) throws InterruptedException {
+        boolean same = options.tcpPort() == Options.TCP_SAME_AS_UDP;
+        int port = same ? udpPort : options.tcpPort();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group, group)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // per connection: the most a slow peer's unsent packets hold; past it packets are dropped
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(tcpAcceptor);
+        try {
+            tcpChannel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+        } catch (Exception e) {
+            if (same && options.port() == 0) {
+                tcpChannel = b.bind(new InetSocketAddress(bindAddress, 0)).sync().channel();
+            } else {
+                throw new IllegalStateException("cannot listen on tcp " + bindAddress.getHostAddress() + ":" + port
+                        + " (ICE-TCP media port; 0 turns it off): " + e.getMessage(), e);
+            }
+        }
+        return (InetSocketAddress) tcpChannel.localAddress();
+    }
+
+    /** The ICE-TCP listener's address, or null when ICE-TCP is off. */
+    public InetSocketAddress tcpAddress() {
+        return tcpChannel == null ? null : (InetSocketAddress) tcpChannel.localAddress();
+    }
+
+    public IceTcpAcceptor tcpAcceptor() {
+        return tcpAcceptor;
     }
 
     private static String describe(List<InetSocketAddress> cs) {
@@ -176,7 +278,7 @@ public final class MediaServer implements AutoCloseable {
         while (true) {
             IceCredentials ice = IceCredentials.random();
             LocalTransportParams local = new LocalTransportParams(ice.ufrag(), ice.pwd(),
-                    certificate.fingerprintAlgorithm(), certificate.fingerprintHex(), candidates);
+                    certificate.fingerprintAlgorithm(), certificate.fingerprintHex(), candidates, tcpCandidates);
             WebRtcTransport t = new WebRtcTransport(name, local, loop(), sender, registry, certificate, dtlsExecutor,
                     dtlsAdmission, metrics, alloc);
             try {
@@ -219,6 +321,9 @@ public final class MediaServer implements AutoCloseable {
     public void close() {
         for (WebRtcTransport t : registry.all()) {
             t.close("server shutting down");
+        }
+        if (tcpChannel != null) {
+            tcpChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         if (channel != null) {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

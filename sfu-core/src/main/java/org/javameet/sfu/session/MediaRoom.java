@@ -17,6 +17,7 @@ import org.javameet.sfu.router.Subscriber;
 import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.SdpException;
 import org.javameet.sfu.sdp.SessionDescription;
+import org.javameet.sfu.transport.ConnectionType;
 import org.javameet.sfu.transport.WebRtcTransport;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.sfu.webrtc.PublishNegotiation;
@@ -43,6 +44,10 @@ public final class MediaRoom {
          * while their subscribe connection runs transport-cc. Media loop: must not block.
          */
         default void onBandwidthEstimate(String participantId, long bitsPerSecond) {
+        }
+
+        /** ICE selected a path for one of a member's transports: {@link #connection} may have changed. Media loop. */
+        default void onConnectionChanged(String participantId) {
         }
     }
 
@@ -79,12 +84,14 @@ public final class MediaRoom {
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final MediaLimits limits;
+    private final Listener listener;
     private boolean closed;
 
     MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits) {
         this.name = name;
         this.limits = limits;
         this.media = media;
+        this.listener = listener;
         this.router = new Router(name, media.loop(), new Router.Listener() {
             @Override
             public void onLinkClosed(String participantId, MediaLink link, String reason) {
@@ -131,6 +138,7 @@ public final class MediaRoom {
         checkSectionCounts(offerSdp); // before anything is created or changed
         if (p.publishTransport == null) {
             WebRtcTransport t = media.createTransport(name + "/" + p.id + "/publish");
+            t.onPathSelected(x -> listener.onConnectionChanged(p.id));
             p.publishTransport = t;
             router.execute(() -> router.createPublisher(p.id, t));
         }
@@ -286,6 +294,7 @@ public final class MediaRoom {
         }
         if (s.transport == null) {
             WebRtcTransport t = media.createTransport(name + "/" + p.id + "/subscribe");
+            t.onPathSelected(x -> listener.onConnectionChanged(p.id));
             s.transport = t;
             router.execute(() -> router.createSubscriber(p.id, t));
         }
@@ -404,6 +413,33 @@ public final class MediaRoom {
         closed = true;
         members.clear();
         router.execute(router::close);
+    }
+
+    /**
+     * How a member's media reaches the server, for operators: the {@code ConnectionType} labels of their
+     * publish and subscribe transports' selected paths, distinct, joined by "+" ("udp", "tcp", "udp+tcp"); null
+     * before ICE selected any path or for a non-member.
+     */
+    public synchronized String connection(String participantId) {
+        Member m = members.get(participantId);
+        if (m == null) {
+            return null;
+        }
+        java.util.EnumSet<ConnectionType> types = java.util.EnumSet.noneOf(ConnectionType.class);
+        for (WebRtcTransport t : new WebRtcTransport[] {m.publishTransport, m.subscribe.transport}) {
+            ConnectionType type = t == null ? null : t.connectionType();
+            if (type != null) {
+                types.add(type);
+            }
+        }
+        if (types.isEmpty()) {
+            return null;
+        }
+        List<String> labels = new ArrayList<>();
+        for (ConnectionType type : types) {
+            labels.add(type.label());
+        }
+        return String.join("+", labels);
     }
 
     private Member member(String participantId) {

@@ -10,8 +10,6 @@ import java.util.logging.Logger;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.rtp.PacketKind;
-import org.javameet.sfu.stun.StunException;
-import org.javameet.sfu.stun.StunMessage;
 
 /**
  * The media socket's only inbound handler: RFC 7983 demultiplexing, ICE-lite STUN answers, and
@@ -61,41 +59,16 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handleStun(ChannelHandlerContext ctx, ByteBuf data, InetSocketAddress from) {
-        StunMessage msg;
-        try {
-            msg = StunMessage.parse(data);
-        } catch (StunException e) {
-            metrics.drop(DropReason.STUN_MALFORMED);
+        IceChecks.ValidCheck check = IceChecks.validate(data, registry, metrics);
+        if (check == null) {
             return;
         }
-        if (msg.messageType() != StunMessage.BINDING_REQUEST) {
-            metrics.drop(DropReason.STUN_UNEXPECTED);
-            return;
-        }
-        String username = msg.username();
-        int colon = username == null ? -1 : username.indexOf(':');
-        String ufrag = colon <= 0 ? null : username.substring(0, colon);
-        WebRtcTransport t = ufrag == null ? null : registry.byUfrag(ufrag);
-        byte[] key = t == null ? null : t.localPwdKey(ufrag);
-        if (key == null) {
-            metrics.drop(DropReason.STUN_UNKNOWN_UFRAG);
-            return;
-        }
-        if (msg.hasFingerprint() && !StunMessage.checkFingerprint(data)) {
-            metrics.drop(DropReason.STUN_BAD_FINGERPRINT);
-            return;
-        }
-        if (!msg.hasMessageIntegrity() || !StunMessage.checkIntegrity(data, key)) {
-            metrics.drop(DropReason.STUN_BAD_INTEGRITY);
-            return;
-        }
-        ByteBuf response = ctx.alloc().heapBuffer(128);
-        org.javameet.sfu.stun.StunMessageBuilder.writeBindingSuccess(response, msg.transactionId(), from, key);
+        ByteBuf response = check.response(ctx.alloc(), from);
         int len = response.readableBytes();
         ctx.write(new DatagramPacket(response, from));
         metrics.packetsOut.increment();
         metrics.bytesOut.increment(len);
-        t.onIceCheck(from, msg.useCandidate(), ufrag);
+        check.transport().onIceCheck(from, check.request().useCandidate(), check.ufrag());
     }
 
     @Override

@@ -62,10 +62,19 @@ public final class WebRtcTransport implements MediaLink {
     /** The address whose handshake slot this transport holds, or null. */
     private java.net.InetAddress admittedFrom;
     private MediaLink.Listener listener;
+    /** Told (on the media loop) when ICE selects a path, e.g. to show operators how a participant connects. */
+    private volatile java.util.function.Consumer<WebRtcTransport> pathListener;
 
     private TransportState state = TransportState.NEW;
     private RemoteTransportParams remote;
+    /** The selected path's remote address (UDP, or the ICE-TCP connection's peer). */
     private InetSocketAddress remoteAddress;
+    /** The selected path when it is an ICE-TCP connection; null for UDP. */
+    private IceTcpConnection tcpPath;
+    /** The UDP address bound in the registry (kept when the path moves to TCP, removed on close). */
+    private InetSocketAddress boundUdpAddress;
+    /** Written on the media loop, read by metrics and signaling. Null until ICE selects a path. */
+    private volatile ConnectionType connectionType;
     private DtlsEndpoint dtls;
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
     private SrtpSession srtp;
@@ -102,6 +111,8 @@ public final class WebRtcTransport implements MediaLink {
     public EventLoop loop() { return loop; }
     public TransportState state() { return state; }
     public InetSocketAddress remoteAddress() { return remoteAddress; }
+    /** How the selected path reaches the peer, or null before the first valid check. Any thread. */
+    public ConnectionType connectionType() { return connectionType; }
     @Override
     public ByteBufAllocator alloc() { return alloc; }
     @Override
@@ -129,7 +140,7 @@ public final class WebRtcTransport implements MediaLink {
             pwdKeys.remove(unused);
         }
         local = new LocalTransportParams(ice.ufrag(), ice.pwd(), local.fingerprintAlgorithm(), local.fingerprintHex(),
-                local.candidates());
+                local.candidates(), local.tcpCandidates());
         LOG.fine(() -> "transport " + id + ": ICE restart, new ufrag " + local.iceUfrag());
         return local;
     }
@@ -152,6 +163,11 @@ public final class WebRtcTransport implements MediaLink {
         this.listener = listener;
     }
 
+    /** Called on the media loop whenever ICE selects a new path ({@link #connectionType} may have changed). */
+    public void onPathSelected(java.util.function.Consumer<WebRtcTransport> listener) {
+        this.pathListener = listener;
+    }
+
     /** The browser's ICE and DTLS parameters from its SDP. DTLS starts once both this and an ICE check arrived. */
     public void setRemote(RemoteTransportParams params) {
         loop.execute(() -> {
@@ -163,21 +179,37 @@ public final class WebRtcTransport implements MediaLink {
         });
     }
 
-    /**
-     * A binding request with valid integrity for our {@code ufrag} arrived from {@code from} (called by the socket
-     * handler): consent is renewed (RFC 7675), and a restart's new credentials take over.
-     */
+    /** A binding request with valid integrity for our {@code ufrag} arrived over UDP from {@code from}. */
     void onIceCheck(InetSocketAddress from, boolean useCandidate, String ufrag) {
+        onIceCheck(from, null, useCandidate, ufrag);
+    }
+
+    /**
+     * A binding request with valid integrity for our {@code ufrag} arrived from {@code from}, over {@code tcp} or
+     * (null) over UDP: consent is renewed (RFC 7675), and a restart's new credentials take over.
+     * ICE-lite (RFC 8445 §6.1.3.3): the controlling agent nominates; follow it, or take the first valid pair,
+     * or any valid pair once the selected ICE-TCP connection is gone.
+     */
+    void onIceCheck(InetSocketAddress from, IceTcpConnection tcp, boolean useCandidate, String ufrag) {
         lastHeardNanos = System.nanoTime();
         if (state == TransportState.CLOSED) {
             return;
         }
         checkedOut(ufrag);
-        // ICE-lite (RFC 8445 §6.1.3.3): the controlling agent nominates; follow it, or take the first valid pair.
-        if (remoteAddress == null || (useCandidate && !from.equals(remoteAddress))) {
-            InetSocketAddress previous = remoteAddress;
+        boolean samePath = tcp == tcpPath && from.equals(remoteAddress);
+        boolean pathGone = tcpPath != null && !tcpPath.isOpen();
+        if (remoteAddress == null || (!samePath && (useCandidate || pathGone))) {
             remoteAddress = from;
-            registry.bindAddress(from, this, previous);
+            tcpPath = tcp;
+            connectionType = tcp == null ? ConnectionType.UDP : ConnectionType.TCP;
+            if (tcp == null) {
+                registry.bindAddress(from, this, boundUdpAddress);
+                boundUdpAddress = from;
+            }
+            java.util.function.Consumer<WebRtcTransport> pl = pathListener;
+            if (pl != null) {
+                pl.accept(this);
+            }
             if (state == TransportState.NEW) {
                 state = TransportState.CONNECTING;
             }
@@ -231,18 +263,34 @@ public final class WebRtcTransport implements MediaLink {
     }
 
     private void sendDtls(byte[] data, int off, int len) {
-        InetSocketAddress to = remoteAddress;
-        if (to == null || state == TransportState.CLOSED) {
+        if (remoteAddress == null || state == TransportState.CLOSED) {
             return;
         }
         ByteBuf buf = Unpooled.copiedBuffer(data, off, len);
         loop.execute(() -> {
-            if (sender.send(buf, to)) {
+            if (state == TransportState.CLOSED) {
+                buf.release();
+                return;
+            }
+            if (sendOnPath(buf)) {
                 metrics.packetsOut.increment();
                 metrics.bytesOut.increment(len);
             }
-            sender.flush();
+            flush();
         });
+    }
+
+    /** Sends on the selected path; takes ownership. A refusal is counted here (UDP) or by the connection (TCP). */
+    private boolean sendOnPath(ByteBuf data) {
+        IceTcpConnection tcp = tcpPath;
+        if (tcp != null) {
+            return tcp.send(data);
+        }
+        if (!sender.send(data, remoteAddress)) {
+            metrics.drop(DropReason.SEND_BUFFER_FULL);
+            return false;
+        }
+        return true;
     }
 
     private void dtlsConnected(SrtpKeys keys) {
@@ -337,8 +385,7 @@ public final class WebRtcTransport implements MediaLink {
             return false;
         }
         int len = packet.readableBytes();
-        if (!sender.send(packet, remoteAddress)) {
-            metrics.drop(DropReason.SEND_BUFFER_FULL);
+        if (!sendOnPath(packet)) {
             return false;
         }
         metrics.packetsOut.increment();
@@ -348,7 +395,11 @@ public final class WebRtcTransport implements MediaLink {
 
     @Override
     public void flush() {
-        sender.flush();
+        if (tcpPath != null) {
+            tcpPath.flush();
+        } else {
+            sender.flush();
+        }
     }
 
     /** True when no valid STUN check arrived within the consent timeout (media does not count). Media loop only. */
@@ -373,7 +424,7 @@ public final class WebRtcTransport implements MediaLink {
         }
         synchronized (this) { // against a concurrent restartIce registering one more ufrag
             state = TransportState.CLOSED;
-            registry.unregister(this, remoteAddress);
+            registry.unregister(this, boundUdpAddress);
         }
         earlyDtls.clear();
         releaseAdmission();

@@ -48,6 +48,19 @@ final class SdpTransportLines {
         return out;
     }
 
+    private static final long HOST_UDP_TYPE_PREFERENCE = 126;
+    private static final long HOST_TCP_TYPE_PREFERENCE = 90;
+
+    private static long priority(long typePreference, long localPreference) {
+        return (typePreference << 24) + (localPreference << 8) + 255; // component 1: 256 - 1
+    }
+
+    private static String ip(InetSocketAddress c) {
+        String ip = c.getAddress().getHostAddress();
+        int percent = ip.indexOf('%');
+        return percent >= 0 ? ip.substring(0, percent) : ip;
+    }
+
     static void write(MediaDescription m, LocalTransportParams local, String setup) {
         m.otherLines().add("c=IN IP4 0.0.0.0");
         m.add("rtcp", "9 IN IP4 0.0.0.0");
@@ -57,15 +70,19 @@ final class SdpTransportLines {
         m.add("setup", setup);
         int foundation = 1;
         for (InetSocketAddress c : local.candidates()) {
-            String ip = c.getAddress().getHostAddress();
-            int percent = ip.indexOf('%');
-            if (percent >= 0) {
-                ip = ip.substring(0, percent);
-            }
             // RFC 8445 §5.1.2.1 priority for host candidates, component 1; IPv4 first so it wins ties
             long localPref = 65535 - (c.getAddress() instanceof Inet6Address ? 1000 : 0) - foundation;
-            long priority = (126L << 24) + (localPref << 8) + 255;
-            m.add("candidate", foundation + " 1 udp " + priority + " " + ip + " " + c.getPort() + " typ host");
+            m.add("candidate", foundation + " 1 udp " + priority(HOST_UDP_TYPE_PREFERENCE, localPref) + " "
+                    + ip(c) + " " + c.getPort() + " typ host");
+            foundation++;
+        }
+        for (InetSocketAddress c : local.tcpCandidates()) {
+            // RFC 6544 §4.2: local preference = 2^13 * direction-pref (passive: 4) + other-pref; and a lower type
+            // preference than UDP host candidates (Chromium's for TCP host: 90), so every UDP pair outranks TCP
+            long otherPref = 8191 - (c.getAddress() instanceof Inet6Address ? 1000 : 0) - foundation;
+            long localPref = (4L << 13) + otherPref;
+            m.add("candidate", foundation + " 1 tcp " + priority(HOST_TCP_TYPE_PREFERENCE, localPref) + " "
+                    + ip(c) + " " + c.getPort() + " typ host tcptype passive");
             foundation++;
         }
         m.flag("end-of-candidates");

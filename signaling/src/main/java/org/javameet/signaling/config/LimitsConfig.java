@@ -14,20 +14,23 @@ import java.util.Map;
 public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections,
         int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int maxMessagesPerSecond,
         int maxChatMessagesPerSecond, int maxPasswordAttempts, int maxConnections, int maxConnectionsPerAddress,
-        int requestTimeoutSeconds, int resumeGraceSeconds) {
+        int requestTimeoutSeconds, int resumeGraceSeconds, int maxTcpMediaConnections,
+        int maxTcpMediaConnectionsPerAddress) {
 
     static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections",
             "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress", "maxMessagesPerSecond", "maxChatMessagesPerSecond",
             "maxPasswordAttempts", "maxConnections", "maxConnectionsPerAddress", "requestTimeoutSeconds",
-            "resumeGraceSeconds");
+            "resumeGraceSeconds", "maxTcpMediaConnections", "maxTcpMediaConnectionsPerAddress");
 
-    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30);
+    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30,
+            2048, 256);
 
     public LimitsConfig {
         if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1
                 || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1 || maxMessagesPerSecond < 1
                 || maxChatMessagesPerSecond < 1 || maxPasswordAttempts < 1 || maxConnections < 1
-                || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1 || resumeGraceSeconds < 1) {
+                || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1 || resumeGraceSeconds < 1
+                || maxTcpMediaConnections < 1 || maxTcpMediaConnectionsPerAddress < 1) {
             throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
                     + "the other limits >= 1");
         }
@@ -40,7 +43,8 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
     public LimitsConfig withResumeGraceSeconds(int seconds) {
         return new LimitsConfig(maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes,
                 maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts,
-                maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, seconds);
+                maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, seconds, maxTcpMediaConnections,
+                maxTcpMediaConnectionsPerAddress);
     }
 
     public ObjectNode toJson(ObjectMapper mapper) {
@@ -56,7 +60,9 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 .put("maxConnections", maxConnections)
                 .put("maxConnectionsPerAddress", maxConnectionsPerAddress)
                 .put("requestTimeoutSeconds", requestTimeoutSeconds)
-                .put("resumeGraceSeconds", resumeGraceSeconds);
+                .put("resumeGraceSeconds", resumeGraceSeconds)
+                .put("maxTcpMediaConnections", maxTcpMediaConnections)
+                .put("maxTcpMediaConnectionsPerAddress", maxTcpMediaConnectionsPerAddress);
     }
 
     static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
@@ -72,6 +78,8 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         int connectionsPerAddress = DEFAULTS.maxConnectionsPerAddress;
         int requestTimeout = DEFAULTS.requestTimeoutSeconds;
         int resumeGrace = DEFAULTS.resumeGraceSeconds;
+        int tcpMedia = DEFAULTS.maxTcpMediaConnections;
+        int tcpMediaPerAddress = DEFAULTS.maxTcpMediaConnectionsPerAddress;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -88,6 +96,8 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 case "maxConnectionsPerAddress" -> connectionsPerAddress = r.intIn(value, key, 1, 1_000_000);
                 case "requestTimeoutSeconds" -> requestTimeout = r.intIn(value, key, 1, 3600);
                 case "resumeGraceSeconds" -> resumeGrace = r.intIn(value, key, 1, 600);
+                case "maxTcpMediaConnections" -> tcpMedia = r.intIn(value, key, 1, 1_000_000);
+                case "maxTcpMediaConnectionsPerAddress" -> tcpMediaPerAddress = r.intIn(value, key, 1, 1_000_000);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
             }
         }
@@ -97,6 +107,7 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                     + publishSections);
         }
         return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress, messages, chat,
-                passwords, connections, connectionsPerAddress, requestTimeout, resumeGrace);
+                passwords, connections, connectionsPerAddress, requestTimeout, resumeGrace, tcpMedia,
+                tcpMediaPerAddress);
     }
 }

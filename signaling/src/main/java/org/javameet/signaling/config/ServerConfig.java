@@ -29,6 +29,7 @@ import java.util.Objects;
  * IP literal, a duplicate key or malformed JSON is a {@link ConfigException} naming the key path, because a
  * silently ignored typo in a production config is worse than a failed start.
  *
+ * @param mediaTcpPort    the ICE-TCP port: null means the same number as {@code mediaPort}, 0 turns ICE-TCP off
  * @param publicAddresses addresses announced as ICE host candidates; empty means auto-detect
  * @param localAddress    with NAT, the private address the media socket binds; null when unset
  * @param turn            the TURN server (coturn) clients may relay through; none by default
@@ -37,6 +38,7 @@ public record ServerConfig(
         String httpAddress,
         int httpPort,
         int mediaPort,
+        Integer mediaTcpPort,
         List<String> publicAddresses,
         String localAddress,
         LogLevel logLevel,
@@ -48,7 +50,7 @@ public record ServerConfig(
         TurnConfig turn) {
 
     static final List<String> KEYS = List.of(
-            "httpAddress", "httpPort", "mediaPort", "publicAddresses", "localAddress", "logLevel",
+            "httpAddress", "httpPort", "mediaPort", "mediaTcpPort", "publicAddresses", "localAddress", "logLevel",
             "client", "interface", "auth", "limits", "allowedOrigins", "turn");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
@@ -60,7 +62,7 @@ public record ServerConfig(
             "iceServers", "turn");
 
     private static final ServerConfig DEFAULTS = new ServerConfig(
-            "0.0.0.0", 8080, 10000, List.of(), null, LogLevel.INFO,
+            "0.0.0.0", 8080, 10000, null, List.of(), null, LogLevel.INFO,
             ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
             TurnConfig.defaults());
 
@@ -74,6 +76,9 @@ public record ServerConfig(
         requireAddress("httpAddress", httpAddress);
         requirePort("httpPort", httpPort);
         requirePort("mediaPort", mediaPort);
+        if (mediaTcpPort != null && mediaTcpPort != 0) {
+            requirePort("mediaTcpPort", mediaTcpPort);
+        }
         publicAddresses = List.copyOf(Objects.requireNonNull(publicAddresses, "publicAddresses"));
         publicAddresses.forEach(a -> requireAddress("publicAddresses", a));
         if (localAddress != null) {
@@ -137,6 +142,7 @@ public record ServerConfig(
                 case "httpAddress" -> c.withHttpAddress(r.address(value, key));
                 case "httpPort" -> c.withHttpPort(r.port(value, key));
                 case "mediaPort" -> c.withMediaPort(r.port(value, key));
+                case "mediaTcpPort" -> c.withMediaTcpPort(r.intIn(value, key, 0, 65535));
                 case "publicAddresses" -> c.withPublicAddresses(r.addresses(value, key));
                 case "localAddress" -> c.withLocalAddress(r.optionalAddress(value, key));
                 case "logLevel" -> c.withLogLevel(r.logLevel(value, key));
@@ -149,7 +155,30 @@ public record ServerConfig(
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
+        String conflict = c.portConflict();
+        if (conflict != null) {
+            throw r.error("mediaTcpPort", conflict);
+        }
         return c;
+    }
+
+    /** The ICE-TCP port the server listens on, or 0 when ICE-TCP is off. */
+    public int effectiveMediaTcpPort() {
+        return mediaTcpPort == null ? mediaPort : mediaTcpPort;
+    }
+
+    /**
+     * Checked once everything is set (file, then command line), not per wither: HTTP and ICE-TCP cannot share a
+     * TCP port. Null when they do not.
+     */
+    public String portConflict() {
+        int tcp = effectiveMediaTcpPort();
+        if (tcp != 0 && tcp == httpPort) {
+            return "the ICE-TCP media port (mediaTcpPort" + (mediaTcpPort == null ? ", by default the mediaPort" : "")
+                    + ") and httpPort are both TCP port " + tcp + "; set mediaTcpPort to another port, or 0 to turn "
+                    + "ICE-TCP off";
+        }
+        return null;
     }
 
     private static ConfigException invalidJson(String sourceName, JsonProcessingException e) {
@@ -200,6 +229,9 @@ public record ServerConfig(
                 .put("httpAddress", httpAddress)
                 .put("httpPort", httpPort)
                 .put("mediaPort", mediaPort);
+        if (mediaTcpPort != null) {
+            json.put("mediaTcpPort", mediaTcpPort);
+        }
         publicAddresses.forEach(json.putArray("publicAddresses")::add);
         if (localAddress != null) {
             json.put("localAddress", localAddress);
@@ -215,54 +247,59 @@ public record ServerConfig(
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+    }
+
+    /** Null: the same number as the media port; 0: no ICE-TCP. */
+    public ServerConfig withMediaTcpPort(Integer mediaTcpPort) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     /** Empty: WebSockets only from pages of the host they connect to. */
     public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     public ServerConfig withTurn(TurnConfig turn) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
     }
 
     private static void requirePort(String name, int port) {

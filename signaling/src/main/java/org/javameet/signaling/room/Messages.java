@@ -57,6 +57,9 @@ public final class Messages {
         n.put("handRaised", p.handRaised());
         n.put("screenSharing", p.screenSharing());
         n.put("reconnecting", p.reconnecting());
+        if (p.connection() != null) {
+            n.put("connection", p.connection());
+        }
         return n;
     }
 

@@ -28,6 +28,8 @@ public final class Participant {
     private String removalReason;
     /** A media transport was closed under them (consent expired, DTLS failed): said again after a resume. */
     private String mediaFailure;
+    /** How their media reaches the server ("udp", "tcp", "udp+tcp"), or null before ICE. */
+    private String connection;
 
     /** What each published track shows (camera, microphone, screen), by mid. */
     private Map<String, String> trackSources = Map.of();
@@ -53,6 +55,8 @@ public final class Participant {
     public boolean videoMuted() { return videoMuted; }
     public boolean moderator() { return moderator; }
     public boolean handRaised() { return handRaised; }
+    public String connection() { return connection; }
+    void connection(String connection) { this.connection = connection; }
     /** True while one of the published tracks is a screen. */
     public boolean screenSharing() { return trackSources.containsValue(TrackSources.SCREEN); }
     WebSocketSession session() { return session; }

@@ -55,6 +55,13 @@ public final class Room {
             public void onBandwidthEstimate(String participantId, long bitsPerSecond) {
                 Room.this.onBandwidthEstimate(participantId, bitsPerSecond);
             }
+
+            @Override
+            public void onConnectionChanged(String participantId) {
+                // off the media loop: the room's lock may be held by a signaling thread, and a broadcast is no
+                // media work. Each run reads the current state, so the order of runs does not matter.
+                java.util.concurrent.ForkJoinPool.commonPool().execute(() -> Room.this.onConnectionChanged(participantId));
+            }
         });
     }
 
@@ -448,6 +455,21 @@ public final class Room {
             ObjectNode m = Messages.message("bandwidthEstimate");
             m.put("bitrate", bitsPerSecond);
             p.session().sendDroppable(m.toString());
+        }
+    }
+
+    /** ICE picked a path for one of a participant's transports: tell everyone when how they connect changed. */
+    private void onConnectionChanged(String participantId) {
+        synchronized (this) {
+            Participant p = participants.get(participantId);
+            if (p == null) {
+                return;
+            }
+            String connection = media.connection(participantId);
+            if (connection != null && !connection.equals(p.connection())) {
+                p.connection(connection);
+                announceUpdate(p);
+            }
         }
     }
 

@@ -25,12 +25,12 @@ class ServerConfigTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static final ServerConfig FULL = new ServerConfig(
-            "127.0.0.1", 8443, 20000, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
+            "127.0.0.1", 8443, 20000, 20001, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
             new ClientConfig(false, true, true, true, true, true, "relay"),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"),
-            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45), List.of("https://meet.acme.example", "http://[::1]:8080"),
+            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45, 300, 30), List.of("https://meet.acme.example", "http://[::1]:8080"),
             TurnConfig.defaults());
 
     @Test
@@ -44,7 +44,9 @@ class ServerConfigTest {
         assertEquals(LogLevel.INFO, d.logLevel());
         assertEquals(new ClientConfig(true, false, false, false, false, false, "all"), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
-        assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30), d.limits());
+        assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30, 2048, 256), d.limits());
+        assertNull(d.mediaTcpPort());
+        assertEquals(10000, d.effectiveMediaTcpPort(), "ICE-TCP on the UDP port's number");
         assertEquals(List.of(), d.allowedOrigins());
     }
 
@@ -83,6 +85,13 @@ class ServerConfigTest {
         assertEquals("X", c.interfaceConfig().appName());
         assertEquals(InterfaceConfig.defaults().welcomeText(), c.interfaceConfig().welcomeText());
         assertEquals(LogLevel.WARN, c.logLevel());
+    }
+
+    @Test
+    void mediaTcpPortZeroTurnsIceTcpOffAndAnHttpPortOnTheMediaNumberIsThenFine() throws ConfigException {
+        ServerConfig c = ServerConfig.parse("{\"httpPort\": 10000, \"mediaTcpPort\": 0}", "t");
+        assertEquals(0, c.effectiveMediaTcpPort());
+        assertEquals(4443, ServerConfig.parse("{\"mediaTcpPort\": 4443}", "t").effectiveMediaTcpPort());
     }
 
     @Test
@@ -126,9 +135,9 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
-        {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds)
+        {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
         {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
         {'allowedOrigins': ['https://meet.example.com/']} | config test.json: "allowedOrigins[0]" must be an origin: scheme://host[:port] without a path or a trailing slash, such as "https://meet.example.com", or "*", got "https://meet.example.com/"
@@ -141,6 +150,9 @@ class ServerConfigTest {
         {'httpPort': 8080.5}                           | config test.json: "httpPort" must be an integer 1-65535, got 8080.5
         {'httpPort': 99999999999999999999}             | config test.json: "httpPort" must be an integer 1-65535, got 99999999999999999999
         {'mediaPort': null}                            | config test.json: "mediaPort" must be an integer 1-65535, got null
+        {'mediaTcpPort': 65536}                        | config test.json: "mediaTcpPort" must be an integer 0-65535, got 65536
+        {'httpPort': 10000}                            | config test.json: the ICE-TCP media port (mediaTcpPort, by default the mediaPort) and httpPort are both TCP port 10000; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
+        {'httpPort': 9000, 'mediaTcpPort': 9000}       | config test.json: the ICE-TCP media port (mediaTcpPort) and httpPort are both TCP port 9000; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
         {'client': true}                               | config test.json: "client" must be an object, got true
         {'client': {'enableLobby': 'yes'}}             | config test.json: "client.enableLobby" must be true or false, got "yes"
         {'client': {'iceTransportPolicy': 'none'}}     | config test.json: "client.iceTransportPolicy" must be one of "all", "relay", got "none"

@@ -19,11 +19,24 @@ public final class FreePorts {
         }
     }
 
+    /**
+     * A media port: free for UDP and, on every address, for TCP too, because the server's ICE-TCP listener takes
+     * the same number by default.
+     */
     public static int udp() {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; ; attempt++) {
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int port = s.getLocalPort();
+                try (ServerSocket tcp = new ServerSocket(port)) {
+                    return port;
+                } catch (IOException takenForTcp) {
+                    if (attempt >= 20) {
+                        throw new UncheckedIOException("no port free for both UDP and TCP", takenForTcp);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

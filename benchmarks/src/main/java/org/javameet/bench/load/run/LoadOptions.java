@@ -28,7 +28,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             Emulated WebRTC participants (real ICE, DTLS, SRTP) load an SFU on this machine and the harness
             reports the SFU's CPU per forwarded packet, loss, added latency and join time (JSON + HTML).
 
-              --target T[,T...]     javameet, janus, baseline (default javameet,baseline); run in order
+              --target T[,T...]     javameet, javameet-tcp (participants over ICE-TCP), janus, baseline
+                                    (default javameet,baseline); run in order
               --rooms N             rooms (default 1)
               --participants N      participants per room (default 4)
               --steps A,B,...       participants per room for successive runs (overrides --participants)

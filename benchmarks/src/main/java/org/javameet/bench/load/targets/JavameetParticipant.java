@@ -28,9 +28,12 @@ final class JavameetParticipant implements LoadParticipant {
     private final String name;
     private final boolean publisher;
     private final LoadOptions options;
+    private final boolean iceTcp;
     private volatile Participant participant;
 
-    JavameetParticipant(PeerRuntime runtime, URI ws, String room, String name, boolean publisher, LoadOptions options) {
+    JavameetParticipant(PeerRuntime runtime, URI ws, String room, String name, boolean publisher, LoadOptions options,
+                        boolean iceTcp) {
+        this.iceTcp = iceTcp;
         this.runtime = runtime;
         this.ws = ws;
         this.room = room;
@@ -55,7 +58,8 @@ final class JavameetParticipant implements LoadParticipant {
                 .withMedia(publisher, publisher)
                 .withVideo(options.videoKbps() * 1000L, options.fps())
                 .withKeyframeInterval(Duration.ofSeconds(10))
-                .withTimeout(Duration.ofSeconds(30));
+                .withTimeout(Duration.ofSeconds(30))
+                .withIceTcp(iceTcp);
         return Participant.join(ws, room, name, o).thenAccept(p -> {
             p.setLossPercent(options.lossPercent());
             participant = p;

@@ -30,10 +30,13 @@ final class JavameetTarget implements TargetServer {
     private final URI base;
     private final long pid;
     private final PeerRuntime runtime;
+    /** Participants connect over ICE-TCP ({@link Target#JAVAMEET_TCP}). */
+    private final boolean iceTcp;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private JavameetTarget(LoadOptions options, ChildProcess child, URI base, long pid) {
+    private JavameetTarget(LoadOptions options, ChildProcess child, URI base, long pid, boolean iceTcp) {
         this.options = options;
+        this.iceTcp = iceTcp;
         this.child = child;
         this.base = base;
         this.pid = pid;
@@ -42,9 +45,9 @@ final class JavameetTarget implements TargetServer {
         this.runtime = new PeerRuntime(options.clientLoops(), 16);
     }
 
-    static JavameetTarget start(LoadOptions options, Path logDir) throws IOException {
+    static JavameetTarget start(LoadOptions options, Path logDir, boolean iceTcp) throws IOException {
         if (!options.startServer()) {
-            return new JavameetTarget(options, null, options.serverUrl(), options.serverPid());
+            return new JavameetTarget(options, null, options.serverUrl(), options.serverPid(), iceTcp);
         }
         Path jar = Path.of(options.javameetJar());
         if (!Files.isRegularFile(jar)) {
@@ -54,11 +57,12 @@ final class JavameetTarget implements TargetServer {
         int mediaPort = ChildProcess.freeUdpPort();
         List<String> cmd = new ArrayList<>(List.of(TargetServer.javaBinary(), "-jar", jar.toString(),
                 "--http-address", "127.0.0.1", "--http-port", Integer.toString(httpPort),
-                "--media-port", Integer.toString(mediaPort), "--public-address", "127.0.0.1",
+                "--media-port", Integer.toString(mediaPort),
+                "--media-tcp-port", Integer.toString(ChildProcess.freeTcpPort()), "--public-address", "127.0.0.1",
                 "--local-address", "127.0.0.1", "--log-level", "warn"));
         ChildProcess c = ChildProcess.start("javameet", cmd, logDir.resolve("javameet.log"));
         URI base = URI.create("http://127.0.0.1:" + httpPort);
-        JavameetTarget t = new JavameetTarget(options, c, base, c.pid());
+        JavameetTarget t = new JavameetTarget(options, c, base, c.pid(), iceTcp);
         try {
             c.awaitReady(() -> ChildProcess.httpOk(t.http, base.resolve("/healthz")), Duration.ofSeconds(90));
         } catch (IOException e) {
@@ -70,7 +74,7 @@ final class JavameetTarget implements TargetServer {
 
     @Override
     public Target target() {
-        return Target.JAVAMEET;
+        return iceTcp ? Target.JAVAMEET_TCP : Target.JAVAMEET;
     }
 
     @Override
@@ -81,7 +85,7 @@ final class JavameetTarget implements TargetServer {
     @Override
     public LoadParticipant participant(String room, int index, boolean publisher) {
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
-        return new JavameetParticipant(runtime, ws, room, "p" + index, publisher, options);
+        return new JavameetParticipant(runtime, ws, room, "p" + index, publisher, options, iceTcp);
     }
 
     @Override

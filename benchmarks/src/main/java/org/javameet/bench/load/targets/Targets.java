@@ -12,7 +12,8 @@ public final class Targets {
 
     public static TargetServer start(Target target, LoadOptions options, Path logDir) throws Exception {
         return switch (target) {
-            case JAVAMEET -> JavameetTarget.start(options, logDir);
+            case JAVAMEET -> JavameetTarget.start(options, logDir, false);
+            case JAVAMEET_TCP -> JavameetTarget.start(options, logDir, true);
             case BASELINE -> BaselineTarget.start(options, logDir);
             case JANUS -> JanusTarget.start(options, logDir);
         };

@@ -1,0 +1,116 @@
+package org.javameet.sfu.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.metrics.TcpCloseReason;
+
+/**
+ * Admits connections to the ICE-TCP media port: at most {@code maxConnections} in all and
+ * {@code maxPerAddress} from one remote address; a connection over either cap is closed at once (counted).
+ * An admitted one gets an {@link IceTcpConnection}, which holds no transport state until a valid check.
+ *
+ * <p>Runs on the media event loop (the TCP server and its connections share the UDP socket's loop), so its
+ * counts take no locks; {@link #openConnections()} is read by the metrics scraper.
+ */
+public final class IceTcpAcceptor extends ChannelInitializer<Channel> {
+    /**
+     * @param maxConnections open connections in all
+     * @param maxPerAddress open connections from one remote IP address (a NAT may hide a whole office)
+     * @param handshakeTimeout a connection without a valid binding request by then is closed
+     * @param idleTimeout a connection that received nothing for this long is closed
+     */
+    public record Limits(int maxConnections, int maxPerAddress, Duration handshakeTimeout, Duration idleTimeout) {
+        public static final int DEFAULT_MAX_CONNECTIONS = 2048;
+        public static final int DEFAULT_MAX_PER_ADDRESS = 256;
+
+        public Limits {
+            if (maxConnections < 1 || maxPerAddress < 1) {
+                throw new IllegalArgumentException("ICE-TCP connection limits must be positive");
+            }
+            if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative()
+                    || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("ICE-TCP timeouts must be positive");
+            }
+        }
+
+        /** Caps as given; 10 s to the first valid check, 30 s idle (RFC 7675 consent). */
+        public static Limits of(int maxConnections, int maxPerAddress) {
+            return new Limits(maxConnections, maxPerAddress, Duration.ofSeconds(10),
+                    Duration.ofNanos(WebRtcTransport.CONSENT_TIMEOUT_NANOS));
+        }
+
+        public static Limits defaults() {
+            return of(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PER_ADDRESS);
+        }
+    }
+
+    private final TransportRegistry registry;
+    private final MediaMetrics metrics;
+    private final Limits limits;
+    private final Map<InetAddress, Integer> byAddress = new HashMap<>();
+    private volatile int open;
+
+    public IceTcpAcceptor(TransportRegistry registry, MediaMetrics metrics, Limits limits) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.limits = limits;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        metrics.tcpAccepted.increment();
+        InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        int fromThere = byAddress.getOrDefault(from, 0);
+        TcpCloseReason refused = open >= limits.maxConnections() ? TcpCloseReason.LIMIT_TOTAL
+                : fromThere >= limits.maxPerAddress() ? TcpCloseReason.LIMIT_PER_ADDRESS : null;
+        if (refused != null) {
+            metrics.tcpClosed(refused);
+            ch.close();
+            return;
+        }
+        byAddress.put(from, fromThere + 1);
+        open++;
+        ch.pipeline().addLast(new IceTcpConnection(this, registry, metrics));
+    }
+
+    /** An admitted connection closed. */
+    void release(InetSocketAddress remote) {
+        if (remote == null) {
+            return;
+        }
+        Integer n = byAddress.get(remote.getAddress());
+        if (n == null) {
+            return;
+        }
+        if (n <= 1) {
+            byAddress.remove(remote.getAddress());
+        } else {
+            byAddress.put(remote.getAddress(), n - 1);
+        }
+        open--;
+    }
+
+    /** Admitted connections still open. Any thread. */
+    public int openConnections() {
+        return open;
+    }
+
+    long handshakeTimeoutNanos() {
+        return limits.handshakeTimeout().toNanos();
+    }
+
+    long idleTimeoutNanos() {
+        return limits.idleTimeout().toNanos();
+    }
+
+    /** How often a connection looks at its timeouts: often enough for a short test timeout, at most every second. */
+    long tickMillis() {
+        return Math.max(50, Math.min(1000, limits.handshakeTimeout().toMillis() / 4));
+    }
+}

@@ -1,0 +1,117 @@
+package org.javameet.signaling.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.javameet.peer.Participant;
+import org.javameet.peer.PeerConnection;
+import org.javameet.peer.PeerRuntime;
+import org.javameet.peer.SignalingClient;
+import org.javameet.sfu.webrtc.MediaKind;
+import org.javameet.signaling.JavameetServer;
+import org.javameet.signaling.config.ServerConfig;
+import org.javameet.signaling.testing.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * ICE-TCP without a browser: Java participants whose connections go over TCP to the server's passive candidate
+ * (RFC 6544, RFC 4571 framing) meet one who uses UDP. Media flows every way, operators see who connects how
+ * ({@code participantUpdated.connection} and {@code /metrics}), and the TCP port is the UDP port's number.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class IceTcpMeetingTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void participantsOverTcpMeetOneOverUdpAndMediaFlowsEveryWay() throws Exception {
+        long start = System.nanoTime();
+        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
+                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        try (JavameetServer server = new JavameetServer(config, null).start();
+             PeerRuntime runtime = new PeerRuntime(2, 4)) {
+            URI ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+            ServerMetrics metrics = new ServerMetrics(server.httpAddress().getPort());
+            int tcpPort = server.media().tcpAddress().getPort();
+            assertEquals(server.mediaAddress().getPort(), tcpPort, "ICE-TCP takes the UDP port's number by default");
+
+            // an observer (no media) who hears every participantUpdated
+            SignalingClient observer = SignalingClient.connect(runtime.httpClient(), ws).get(20, TimeUnit.SECONDS);
+            ObjectNode join = SignalingClient.message("join");
+            join.put("room", "ice-tcp");
+            join.put("displayName", "Observer");
+            observer.request(join, "joined").get(20, TimeUnit.SECONDS);
+
+            Participant.Options udp = Participant.Options.defaults().withRuntime(runtime).withTimeout(WAIT);
+            Participant.Options tcp = udp.withIceTcp(true);
+            Participant ada = Participant.join(ws, "ice-tcp", "Ada", tcp).get(40, TimeUnit.SECONDS);
+            Participant bob = Participant.join(ws, "ice-tcp", "Bob", tcp).get(40, TimeUnit.SECONDS);
+            Participant cleo = Participant.join(ws, "ice-tcp", "Cleo", udp).get(40, TimeUnit.SECONDS);
+            try {
+                Participant[] all = {ada, bob, cleo};
+                for (Participant to : all) {
+                    for (Participant from : all) {
+                        if (to == from) {
+                            continue;
+                        }
+                        for (MediaKind k : MediaKind.values()) {
+                            Eventually.await(to.displayName() + " receives " + from.displayName() + "'s " + k, WAIT,
+                                    () -> {
+                                        var t = to.stats().received(from.id(), k);
+                                        return t != null && t.packets() >= 30;
+                                    }, () -> String.valueOf(to.stats()));
+                        }
+                    }
+                }
+                for (Participant p : new Participant[] {ada, bob}) {
+                    for (PeerConnection pc : new PeerConnection[] {p.publishConnection(), p.subscribeConnection()}) {
+                        PeerConnection.Stats s = pc.stats();
+                        assertEquals(new InetSocketAddress("127.0.0.1", tcpPort), s.remoteAddress(), pc.name());
+                        assertEquals(PeerConnection.State.CONNECTED, s.state(), pc.name());
+                    }
+                }
+                assertEquals(new InetSocketAddress("127.0.0.1", server.mediaAddress().getPort()),
+                        cleo.publishConnection().stats().remoteAddress());
+
+                for (Participant p : all) {
+                    String expected = p == cleo ? "udp" : "tcp";
+                    observer.findOrAwait(m -> m.path("type").asText().equals("participantUpdated")
+                                    && m.path("participant").path("id").asText().equals(p.id())
+                                    && m.path("participant").path("connection").asText().equals(expected))
+                            .get(20, TimeUnit.SECONDS);
+                }
+                Eventually.await("/metrics counts 4 TCP and 2 UDP transports", WAIT, () -> {
+                    String page = metrics.scrape();
+                    return ServerMetrics.value(page, "javameet_media_transports", "type", "tcp") == 4
+                            && ServerMetrics.value(page, "javameet_media_transports", "type", "udp") == 2
+                            && ServerMetrics.value(page, "javameet_media_tcp_connections_open", null, null) == 4;
+                }, metrics::scrape);
+                JsonNode joined = lateJoiner(runtime, ws);
+                for (JsonNode p : joined.path("participants")) {
+                    if (p.path("displayName").asText().equals("Ada")) {
+                        assertEquals("tcp", p.path("connection").asText(), "a late joiner sees it too: " + p);
+                    }
+                }
+            } finally {
+                ada.close();
+                bob.close();
+                cleo.close();
+                HostLoad.print("IceTcpMeetingTest", start);
+            }
+        }
+    }
+
+    private static JsonNode lateJoiner(PeerRuntime runtime, URI ws) throws Exception {
+        SignalingClient c = SignalingClient.connect(runtime.httpClient(), ws).get(20, TimeUnit.SECONDS);
+        ObjectNode join = SignalingClient.message("join");
+        join.put("room", "ice-tcp");
+        join.put("displayName", "Late");
+        return c.request(join, "joined").get(20, TimeUnit.SECONDS);
+    }
+}
