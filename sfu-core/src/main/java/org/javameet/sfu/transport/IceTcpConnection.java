@@ -49,6 +49,8 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
     private long lastReadNanos;
     private ScheduledFuture<?> timer;
     private TcpCloseReason closedBecause;
+    /** Written to since the last flush: the acceptor flushes it at the end of the inbound batch. */
+    private boolean unflushed;
 
     IceTcpConnection(IceTcpAcceptor acceptor, TransportRegistry registry, MediaMetrics metrics) {
         this.acceptor = acceptor;
@@ -184,15 +186,27 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
         ByteBuf prefix = channel.alloc().buffer(2).writeShort(length);
         channel.write(prefix, channel.voidPromise());
         channel.write(packet, channel.voidPromise());
+        if (!unflushed) {
+            unflushed = true;
+            acceptor.unflushed(this);
+        }
         metrics.packetsOut.increment();
         metrics.bytesOut.increment(length);
         return true;
     }
 
     void flush() {
+        unflushed = false;
         if (channel != null) {
             channel.flush();
         }
+    }
+
+    /** The end of a read batch: what this read made the media loop send, on any connection or UDP, goes out. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        super.channelReadComplete(ctx);
+        acceptor.flushBatch(true);
     }
 
     /** Closes once, counting the first reason. */
