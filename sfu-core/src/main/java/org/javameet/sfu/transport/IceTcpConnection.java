@@ -161,7 +161,10 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
         }
         transport = check.transport();
         ByteBuf response = check.response(channel.alloc(), remote);
+        int length = response.readableBytes();
         if (send(response)) {
+            metrics.packetsOut.increment();
+            metrics.bytesOut.increment(length);
             flush();
         }
         transport.onIceCheck(remote, this, check.request().useCandidate());
@@ -169,7 +172,8 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
 
     /**
      * Queues one packet with its length prefix; takes ownership. Returns false (released, counted) when the
-     * connection is closed or its outbound buffer is over the high-water mark.
+     * connection is closed or its outbound buffer is over the high-water mark. Packets sent are counted by the
+     * caller (the transport), as for UDP.
      */
     boolean send(ByteBuf packet) {
         if (!isOpen()) {
@@ -190,8 +194,6 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
             unflushed = true;
             acceptor.unflushed(this);
         }
-        metrics.packetsOut.increment();
-        metrics.bytesOut.increment(length);
         return true;
     }
 

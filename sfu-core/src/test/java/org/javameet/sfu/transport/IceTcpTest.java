@@ -273,7 +273,9 @@ class IceTcpTest {
     @Test
     void queuedPacketsGoOutWhenAReadBatchEnds() {
         Bound b = boundEmbedded();
+        assertEquals(1, b.metrics().packetsOut.count(), "the binding response, counted once");
         assertTrue(b.conn().send(Unpooled.buffer(100).writeZero(100)));
+        assertEquals(1, b.metrics().packetsOut.count(), "a path send is counted by the transport, not twice");
         assertNull(b.ch().readOutbound(), "not flushed yet");
         ByteBuf rtp = Unpooled.buffer(40).writeByte(0x80).writeZero(39);
         b.ch().writeInbound(frame(rtp)); // dropped (no SRTP yet), but it ends a read batch
