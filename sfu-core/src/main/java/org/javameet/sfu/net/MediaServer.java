@@ -153,11 +153,13 @@ public final class MediaServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024))
-                .handler(new MediaPacketHandler(registry, metrics));
+                .handler(new MediaPacketHandler(registry, metrics, tcpAcceptor));
         InetSocketAddress bind = options.bindAddress() == null
                 ? new InetSocketAddress(options.port()) : new InetSocketAddress(options.bindAddress(), options.port());
         try {
             channel = b.bind(bind).sync().channel();
+            Channel udp = channel;
+            tcpAcceptor.udpFlush(udp::flush);
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen on udp " + bind.getAddress().getHostAddress() + ":"
                     + bind.getPort() + " (media port): " + e.getMessage(), e);

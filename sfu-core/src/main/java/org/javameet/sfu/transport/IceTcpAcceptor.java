@@ -54,6 +54,10 @@ public final class IceTcpAcceptor extends ChannelInitializer<Channel> {
     private final MediaMetrics metrics;
     private final Limits limits;
     private final Map<InetAddress, Integer> byAddress = new HashMap<>();
+    /** Connections written to since the last batch flush (media loop only). */
+    private final java.util.ArrayList<IceTcpConnection> unflushed = new java.util.ArrayList<>();
+    /** Flushes the UDP socket: forwarding writes without flushing, and a TCP read batch may have fed UDP peers. */
+    private volatile Runnable udpFlush = () -> { };
     private volatile int open;
 
     public IceTcpAcceptor(TransportRegistry registry, MediaMetrics metrics, Limits limits) {
@@ -77,6 +81,31 @@ public final class IceTcpAcceptor extends ChannelInitializer<Channel> {
         byAddress.put(from, fromThere + 1);
         open++;
         ch.pipeline().addLast(new IceTcpConnection(this, registry, metrics));
+    }
+
+    /** Set by the media server: flushes its UDP socket. */
+    public void udpFlush(Runnable flush) {
+        this.udpFlush = flush;
+    }
+
+    /** A connection queued a packet that nobody flushed yet. */
+    void unflushed(IceTcpConnection c) {
+        unflushed.add(c);
+    }
+
+    /**
+     * Ends an inbound batch (a UDP read or an ICE-TCP read): pushes what forwarding queued on every ICE-TCP
+     * connection, and on the UDP socket. Forwarding writes without flushing, once per packet and consumer;
+     * this is the one flush per batch, as MediaPacketHandler does for UDP alone. Media loop only.
+     */
+    public void flushBatch(boolean udpToo) {
+        for (int i = 0; i < unflushed.size(); i++) {
+            unflushed.get(i).flush();
+        }
+        unflushed.clear();
+        if (udpToo) {
+            udpFlush.run();
+        }
     }
 
     /** An admitted connection closed. */

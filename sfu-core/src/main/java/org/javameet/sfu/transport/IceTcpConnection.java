@@ -49,6 +49,8 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
     private long lastReadNanos;
     private ScheduledFuture<?> timer;
     private TcpCloseReason closedBecause;
+    /** Written to since the last flush: the acceptor flushes it at the end of the inbound batch. */
+    private boolean unflushed;
 
     IceTcpConnection(IceTcpAcceptor acceptor, TransportRegistry registry, MediaMetrics metrics) {
         this.acceptor = acceptor;
@@ -159,7 +161,10 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
         }
         transport = check.transport();
         ByteBuf response = check.response(channel.alloc(), remote);
+        int length = response.readableBytes();
         if (send(response)) {
+            metrics.packetsOut.increment();
+            metrics.bytesOut.increment(length);
             flush();
         }
         transport.onIceCheck(remote, this, check.request().useCandidate(), check.ufrag());
@@ -167,7 +172,8 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
 
     /**
      * Queues one packet with its length prefix; takes ownership. Returns false (released, counted) when the
-     * connection is closed or its outbound buffer is over the high-water mark.
+     * connection is closed or its outbound buffer is over the high-water mark. Packets sent are counted by the
+     * caller (the transport), as for UDP.
      */
     boolean send(ByteBuf packet) {
         if (!isOpen()) {
@@ -184,15 +190,25 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
         ByteBuf prefix = channel.alloc().buffer(2).writeShort(length);
         channel.write(prefix, channel.voidPromise());
         channel.write(packet, channel.voidPromise());
-        metrics.packetsOut.increment();
-        metrics.bytesOut.increment(length);
+        if (!unflushed) {
+            unflushed = true;
+            acceptor.unflushed(this);
+        }
         return true;
     }
 
     void flush() {
+        unflushed = false;
         if (channel != null) {
             channel.flush();
         }
+    }
+
+    /** The end of a read batch: what this read made the media loop send, on any connection or UDP, goes out. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        super.channelReadComplete(ctx);
+        acceptor.flushBatch(true);
     }
 
     /** Closes once, counting the first reason. */

@@ -22,10 +22,17 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
 
     private final TransportRegistry registry;
     private final MediaMetrics metrics;
+    /** Flushes ICE-TCP connections the batch wrote to (UDP is flushed here); null without ICE-TCP. */
+    private final IceTcpAcceptor tcp;
 
     public MediaPacketHandler(TransportRegistry registry, MediaMetrics metrics) {
+        this(registry, metrics, null);
+    }
+
+    public MediaPacketHandler(TransportRegistry registry, MediaMetrics metrics, IceTcpAcceptor tcp) {
         this.registry = registry;
         this.metrics = metrics;
+        this.tcp = tcp;
     }
 
     @Override
@@ -74,6 +81,9 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        if (tcp != null) {
+            tcp.flushBatch(false); // packets from UDP publishers forwarded to subscribers over ICE-TCP
+        }
     }
 
     @Override

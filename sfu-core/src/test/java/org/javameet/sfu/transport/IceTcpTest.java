@@ -215,9 +215,11 @@ class IceTcpTest {
         assertEquals(StunMessage.BINDING_SUCCESS, StunMessage.parse(Unpooled.wrappedBuffer(readFrame(later))).messageType());
     }
 
-    /** A peer that stops reading: packets past the high-water mark are dropped and counted, never queued. */
-    @Test
-    void peerThatDoesNotReadCostsAtMostTheHighWaterMark() throws Exception {
+    /** An EmbeddedChannel carrying one ICE-TCP connection bound (by a valid check) to its own transport. */
+    private record Bound(EmbeddedChannel ch, IceTcpConnection conn, WebRtcTransport transport, MediaMetrics metrics) {
+    }
+
+    private static Bound boundEmbedded() {
         TransportRegistry registry = new TransportRegistry();
         MediaMetrics m = MediaMetrics.noop();
         InetSocketAddress peer = new InetSocketAddress("198.51.100.7", 50123);
@@ -243,21 +245,58 @@ class IceTcpTest {
             throw new AssertionError("no DTLS here");
         }, m, ch.alloc());
         registry.register(t);
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 4096));
         ch.pipeline().addLast(new IceTcpAcceptor(registry, m, IceTcpAcceptor.Limits.defaults()));
         ch.pipeline().fireChannelActive();
         ByteBuf request = Unpooled.buffer();
         check(local.iceUfrag(), local.icePwd()).writeTo(request);
-        ByteBuf frame = Unpooled.buffer().writeShort(request.readableBytes()).writeBytes(request);
-        request.release();
-        ch.writeInbound(frame);
+        ch.writeInbound(frame(request));
         IceTcpConnection conn = ch.pipeline().get(IceTcpConnection.class);
         assertSame(t, conn.transport());
         assertEquals(ConnectionType.TCP, t.connectionType());
-        ByteBuf response = ch.readOutbound();
-        assertEquals(2, response.readableBytes(), "the length prefix, then the response");
-        response.release();
+        ByteBuf prefix = ch.readOutbound();
+        assertEquals(2, prefix.readableBytes(), "the length prefix, then the response");
+        prefix.release();
         ((ByteBuf) ch.readOutbound()).release();
+        return new Bound(ch, conn, t, m);
+    }
+
+    private static ByteBuf frame(ByteBuf packet) {
+        ByteBuf f = Unpooled.buffer().writeShort(packet.readableBytes()).writeBytes(packet);
+        packet.release();
+        return f;
+    }
+
+    /**
+     * Forwarding writes without flushing (one flush per inbound batch): what was queued on a TCP path goes out
+     * when a read batch ends, whichever connection it came in on.
+     */
+    @Test
+    void queuedPacketsGoOutWhenAReadBatchEnds() {
+        Bound b = boundEmbedded();
+        assertEquals(1, b.metrics().packetsOut.count(), "the binding response, counted once");
+        assertTrue(b.conn().send(Unpooled.buffer(100).writeZero(100)));
+        assertEquals(1, b.metrics().packetsOut.count(), "a path send is counted by the transport, not twice");
+        assertNull(b.ch().readOutbound(), "not flushed yet");
+        ByteBuf rtp = Unpooled.buffer(40).writeByte(0x80).writeZero(39);
+        b.ch().writeInbound(frame(rtp)); // dropped (no SRTP yet), but it ends a read batch
+        ByteBuf prefix = b.ch().readOutbound();
+        assertEquals(100, prefix.readUnsignedShort());
+        prefix.release();
+        ByteBuf packet = b.ch().readOutbound();
+        assertEquals(100, packet.readableBytes());
+        packet.release();
+        assertEquals(1, b.metrics().dropped(DropReason.NOT_CONNECTED));
+        b.ch().finishAndReleaseAll();
+    }
+
+    /** A peer that stops reading: packets past the high-water mark are dropped and counted, never queued. */
+    @Test
+    void peerThatDoesNotReadCostsAtMostTheHighWaterMark() throws Exception {
+        Bound b = boundEmbedded();
+        EmbeddedChannel ch = b.ch();
+        IceTcpConnection conn = b.conn();
+        MediaMetrics m = b.metrics();
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 4096));
 
         // nothing is flushed now (the peer does not read): queue until the channel says it is not writable
         List<ByteBuf> sent = new ArrayList<>();
