@@ -34,10 +34,7 @@ public final class WebRtcTransport implements MediaLink {
     private static final Logger LOG = Logger.getLogger(WebRtcTransport.class.getName());
     /** DTLS datagrams kept while the remote fingerprint is not yet known (the answer may trail the ClientHello). */
     private static final int MAX_EARLY_DTLS = 16;
-    /**
-     * RFC 7675 consent: without a valid STUN check for this long the peer no longer wants our packets (browsers
-     * check every 5 s or so); media alone does not renew consent (§5.1).
-     */
+    /** RFC 7675 consent: without a valid STUN check for this long the peer no longer wants our packets. */
     public static final long CONSENT_TIMEOUT_NANOS = 30_000_000_000L;
 
     private final String id;
@@ -78,7 +75,7 @@ public final class WebRtcTransport implements MediaLink {
     private DtlsEndpoint dtls;
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
     private SrtpSession srtp;
-    private long lastHeardNanos = System.nanoTime();
+    private final ConsentFreshness consent = new ConsentFreshness(CONSENT_TIMEOUT_NANOS, System.nanoTime());
 
     /** Use {@code MediaServer.createTransport}; public only for that wiring and tests. */
     public WebRtcTransport(String id, LocalTransportParams local, EventLoop loop, PacketSender sender, TransportRegistry registry,
@@ -191,7 +188,7 @@ public final class WebRtcTransport implements MediaLink {
      * or any valid pair once the selected ICE-TCP connection is gone.
      */
     void onIceCheck(InetSocketAddress from, IceTcpConnection tcp, boolean useCandidate, String ufrag) {
-        lastHeardNanos = System.nanoTime();
+        consent.onCheck(System.nanoTime(), state == TransportState.CONNECTED);
         if (state == TransportState.CLOSED) {
             return;
         }
@@ -345,6 +342,7 @@ public final class WebRtcTransport implements MediaLink {
                 });
                 return;
             }
+            consent.onAuthenticatedMedia(System.nanoTime());
             ByteBuf owned = packet;
             packet = null;
             if (rtcp) {
@@ -402,9 +400,9 @@ public final class WebRtcTransport implements MediaLink {
         }
     }
 
-    /** True when no valid STUN check arrived within the consent timeout (media does not count). Media loop only. */
+    /** True when the peer's consent lapsed ({@link ConsentFreshness}). Media loop only. */
     public boolean consentExpiredNow(long nowNanos) {
-        return nowNanos - lastHeardNanos > CONSENT_TIMEOUT_NANOS;
+        return consent.expired(nowNanos);
     }
 
     @Override

@@ -262,7 +262,7 @@ class MediaPacketHandlerTest {
     }
 
     @Test
-    void mediaAloneDoesNotRenewConsent() {
+    void packetsThatAreNotChecksDoNotRenewConsent() {
         bind();
         long now = System.nanoTime();
         assertFalse(transport.consentExpiredNow(now));
@@ -272,7 +272,7 @@ class MediaPacketHandlerTest {
         rtp[0] = (byte) 0x80;
         assertFalse(channel.writeInbound(datagram(rtp, BROWSER)));
         assertTrue(transport.consentExpiredNow(now + WebRtcTransport.CONSENT_TIMEOUT_NANOS + 1_000_000_000L),
-                "a packet that is not a STUN check does not renew it");
+                "an unauthenticated packet that is not a STUN check does not renew it");
         assertFalse(channel.finish());
     }
 

@@ -11,8 +11,8 @@ import org.javameet.signaling.http.WebSocketSession;
 public final class Participant {
     private final String id;
     private final Room room;
-    /** The current signaling connection; a resume replaces it. */
-    private WebSocketSession session;
+    /** The current signaling connection; a resume replaces it (under the room's lock; read without it too). */
+    private volatile WebSocketSession session;
     private String displayName;
     private boolean audioMuted;
     private boolean videoMuted;
