@@ -18,7 +18,7 @@ command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v nix-instantiate >/dev/null || need+=(nix-bin)
 command -v systemd-analyze >/dev/null || need+=(systemd)
-command -v ip >/dev/null || need+=(iproute2)
+command -v ip >/dev/null && command -v tc >/dev/null || need+=(iproute2) # tc: BandwidthEstimateBrowserTest shapes with htb
 command -v unshare >/dev/null || need+=(util-linux)
 # ReconnectBrowserTest: nft drops one browser's packets (network blip), ss -K kills its WebSocket;
 # IceTcpBrowserTest: a nested namespace whose nftables rules drop all UDP (nft is in /usr/sbin)

@@ -60,7 +60,7 @@ public final class Subscriber implements MediaLink.Listener {
         }
     }
 
-    /** The send-side bandwidth estimate in bits per second, or -1 without transport-cc. */
+    /** The send-side bandwidth estimate in bits per second, or -1 without transport-cc or before its first feedback. */
     public long bandwidthEstimate() {
         return bandwidth == null ? -1 : bandwidth.estimate();
     }

@@ -68,17 +68,6 @@ public final class HeaderExtensions {
         return ((long) dataOffset << 16) | dataLength;
     }
 
-    /** The data offset of a {@link #reserved} location: no packet is this long. */
-    private static final int RESERVED_OFFSET = 0x7FFF_FFFF;
-
-    /**
-     * A location for {@link #writeBlock} that copies nothing: the element is written with {@code dataLength}
-     * zero bytes, for the caller to fill in afterwards (a transport-wide sequence number, set at send time).
-     */
-    public static long reserved(int dataLength) {
-        return pack(RESERVED_OFFSET, dataLength);
-    }
-
     /** @return the element's packed location, or -1 if the packet has no such element */
     public static long find(ByteBuf pkt, int id) {
         return walk(pkt, id, null);
@@ -156,13 +145,18 @@ public final class HeaderExtensions {
      * True if the elements can use the one-byte form: ids 1..14 and data lengths 1..16 (RFC 8285 §4.2).
      */
     public static boolean fitsOneByte(int[] ids, long[] locations, int count) {
+        return fitsOneByte(ids, locations, count, 0, 0);
+    }
+
+    /** Like {@link #fitsOneByte(int[], long[], int)}, counting one more element {@code reservedId} (0: none). */
+    public static boolean fitsOneByte(int[] ids, long[] locations, int count, int reservedId, int reservedLength) {
         for (int i = 0; i < count; i++) {
             int l = lengthOf(locations[i]);
             if (ids[i] < 1 || ids[i] > 14 || l < 1 || l > 16) {
                 return false;
             }
         }
-        return true;
+        return reservedId == 0 || (reservedId <= 14 && reservedLength >= 1 && reservedLength <= 16);
     }
 
     /**
@@ -170,54 +164,75 @@ public final class HeaderExtensions {
      * 32-bit boundary. 0 for no elements (no block at all).
      */
     public static int blockSize(int[] ids, long[] locations, int count) {
-        if (count == 0) {
+        return blockSize(ids, locations, count, 0, 0);
+    }
+
+    /** Like {@link #blockSize(int[], long[], int)} with the reserved element of {@link #writeBlock(ByteBuf, int[], ByteBuf, long[], int, int, int)}. */
+    public static int blockSize(int[] ids, long[] locations, int count, int reservedId, int reservedLength) {
+        if (count == 0 && reservedId == 0) {
             return 0;
         }
-        int perElement = fitsOneByte(ids, locations, count) ? 1 : 2;
+        int perElement = fitsOneByte(ids, locations, count, reservedId, reservedLength) ? 1 : 2;
         int n = 0;
         for (int i = 0; i < count; i++) {
             n += perElement + lengthOf(locations[i]);
+        }
+        if (reservedId != 0) {
+            n += perElement + reservedLength;
         }
         return 4 + ((n + 3) & ~3);
     }
 
     /**
      * Writes an extension block at dst's writerIndex whose i-th element has id {@code ids[i]} and the data
-     * found in {@code src} (packet starting at src's readerIndex) at {@code locations[i]}, or zeros for a
-     * {@link #reserved} location. Uses the
+     * found in {@code src} (packet starting at src's readerIndex) at {@code locations[i]}. Uses the
      * one-byte form if every element fits, otherwise the two-byte form (appbits 0).
      *
      * @return bytes written, equal to {@link #blockSize}
      * @throws IllegalArgumentException if an id is outside 1..255 or a length above 255
      */
     public static int writeBlock(ByteBuf dst, int[] ids, ByteBuf src, long[] locations, int count) {
-        if (count == 0) {
+        return writeBlock(dst, ids, src, locations, count, 0, 0);
+    }
+
+    /**
+     * Like {@link #writeBlock(ByteBuf, int[], ByteBuf, long[], int)}, then, when {@code reservedId} is not 0, one
+     * more element with that id and {@code reservedLength} zero bytes, for the sender to fill in just before
+     * sending (the transport-wide sequence number). Taking it as arguments keeps the caller's arrays as they are.
+     */
+    public static int writeBlock(ByteBuf dst, int[] ids, ByteBuf src, long[] locations, int count, int reservedId,
+                                 int reservedLength) {
+        if (count == 0 && reservedId == 0) {
             return 0;
         }
-        boolean oneByte = fitsOneByte(ids, locations, count);
-        int size = blockSize(ids, locations, count);
+        boolean oneByte = fitsOneByte(ids, locations, count, reservedId, reservedLength);
+        int size = blockSize(ids, locations, count, reservedId, reservedLength);
         int begin = dst.writerIndex();
         dst.writeShort(oneByte ? ONE_BYTE_PROFILE : TWO_BYTE_PROFILE);
         dst.writeShort((size - 4) / 4);
         int srcStart = src.readerIndex();
         for (int i = 0; i < count; i++) {
             int l = lengthOf(locations[i]);
-            if (oneByte) {
-                dst.writeByte(ids[i] << 4 | (l - 1));
-            } else {
-                if (ids[i] < 1 || ids[i] > 255 || l > 255) {
-                    throw new IllegalArgumentException("extension id " + ids[i] + " length " + l);
-                }
-                dst.writeByte(ids[i]);
-                dst.writeByte(l);
-            }
-            if (offsetOf(locations[i]) == RESERVED_OFFSET) {
-                dst.writeZero(l);
-            } else {
-                dst.writeBytes(src, srcStart + offsetOf(locations[i]), l);
-            }
+            writeElementHeader(dst, oneByte, ids[i], l);
+            dst.writeBytes(src, srcStart + offsetOf(locations[i]), l);
+        }
+        if (reservedId != 0) {
+            writeElementHeader(dst, oneByte, reservedId, reservedLength);
+            dst.writeZero(reservedLength);
         }
         dst.writeZero(size - (dst.writerIndex() - begin));
         return size;
+    }
+
+    private static void writeElementHeader(ByteBuf dst, boolean oneByte, int id, int length) {
+        if (oneByte) {
+            dst.writeByte(id << 4 | (length - 1));
+        } else {
+            if (id < 1 || id > 255 || length > 255) {
+                throw new IllegalArgumentException("extension id " + id + " length " + length);
+            }
+            dst.writeByte(id);
+            dst.writeByte(length);
+        }
     }
 }

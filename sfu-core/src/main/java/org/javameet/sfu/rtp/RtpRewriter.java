@@ -41,9 +41,8 @@ public final class RtpRewriter {
             throw new IllegalArgumentException("keepIdsFrom and keepIdsTo differ in length");
         }
         int start = src.readerIndex();
-        int slots = keepIdsFrom.length + (addId != 0 ? 1 : 0);
-        int[] ids = new int[slots];
-        long[] locations = new long[slots];
+        int[] ids = new int[keepIdsFrom.length];
+        long[] locations = new long[keepIdsFrom.length];
         int count = 0;
         for (int i = 0; i < keepIdsFrom.length; i++) {
             long loc = HeaderExtensions.find(src, keepIdsFrom[i]);
@@ -53,23 +52,18 @@ public final class RtpRewriter {
                 count++;
             }
         }
-        if (addId != 0) {
-            ids[count] = addId;
-            locations[count] = HeaderExtensions.reserved(addLength);
-            count++;
-        }
         int fixed = RtpHeader.FIXED_HEADER_LENGTH + 4 * RtpHeader.csrcCount(src, start);
         int bodyStart = RtpHeader.headerLength(src, start);
         int body = src.readableBytes() - bodyStart;
-        int block = HeaderExtensions.blockSize(ids, locations, count);
+        int block = HeaderExtensions.blockSize(ids, locations, count, addId, addLength);
         int size = fixed + block + body;
         // heap: SRTP (jitsi-srtp) works on byte arrays, so a direct copy would be copied again
         ByteBuf dst = alloc.heapBuffer(size + tailRoom);
         try {
             dst.writeBytes(src, start, fixed);
             int b0 = src.getUnsignedByte(start);
-            dst.setByte(0, count > 0 ? b0 | 0x10 : b0 & ~0x10);
-            HeaderExtensions.writeBlock(dst, ids, src, locations, count);
+            dst.setByte(0, block > 0 ? b0 | 0x10 : b0 & ~0x10);
+            HeaderExtensions.writeBlock(dst, ids, src, locations, count, addId, addLength);
             dst.writeBytes(src, start + bodyStart, body);
             return dst;
         } catch (RuntimeException e) {

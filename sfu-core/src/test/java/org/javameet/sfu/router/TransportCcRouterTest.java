@@ -114,6 +114,7 @@ class TransportCcRouterTest {
         bob.enableTransportCc(TWCC_ID);
         consumeBoth();
         sendSome();
+        assertEquals(-1, bob.bandwidthEstimate(), "no estimate before any feedback");
         long[] arrivals = new long[8]; // six sent, two more named than were ever sent
         for (int i = 0; i < arrivals.length; i++) {
             arrivals[i] = i == 3 ? TransportCcFeedback.LOST : 5_000_000 + 1000L * i;
