@@ -65,7 +65,8 @@ public final class JavameetServer implements AutoCloseable {
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
                 limits.maxPublishSections(), limits.maxSubscribeSections())), access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
-                        limits.maxPasswordAttempts()));
+                        limits.maxPasswordAttempts(), limits.maxRooms(), limits.maxRoomsPerAddress(),
+                        limits.maxOccupants(), limits.maxLobbyWaiters(), limits.maxLobbyWaitersPerAddress()));
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);

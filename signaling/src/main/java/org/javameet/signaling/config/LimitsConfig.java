@@ -14,19 +14,23 @@ import java.util.Map;
 public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, int maxSubscribeSections,
         int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int maxMessagesPerSecond,
         int maxChatMessagesPerSecond, int maxPasswordAttempts, int maxConnections, int maxConnectionsPerAddress,
-        int requestTimeoutSeconds) {
+        int requestTimeoutSeconds, int maxRooms, int maxRoomsPerAddress, int maxOccupants, int maxLobbyWaiters,
+        int maxLobbyWaitersPerAddress) {
 
     static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections",
             "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress", "maxMessagesPerSecond", "maxChatMessagesPerSecond",
-            "maxPasswordAttempts", "maxConnections", "maxConnectionsPerAddress", "requestTimeoutSeconds");
+            "maxPasswordAttempts", "maxConnections", "maxConnectionsPerAddress", "requestTimeoutSeconds", "maxRooms",
+            "maxRoomsPerAddress", "maxOccupants", "maxLobbyWaiters", "maxLobbyWaitersPerAddress");
 
-    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10);
+    private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10,
+            1000, 10, 100, 50, 5);
 
     public LimitsConfig {
         if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1
                 || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1 || maxMessagesPerSecond < 1
                 || maxChatMessagesPerSecond < 1 || maxPasswordAttempts < 1 || maxConnections < 1
-                || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1) {
+                || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1 || maxRooms < 1 || maxRoomsPerAddress < 1
+                || maxOccupants < 1 || maxLobbyWaiters < 1 || maxLobbyWaitersPerAddress < 1) {
             throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
                     + "the other limits >= 1");
         }
@@ -48,7 +52,12 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 .put("maxPasswordAttempts", maxPasswordAttempts)
                 .put("maxConnections", maxConnections)
                 .put("maxConnectionsPerAddress", maxConnectionsPerAddress)
-                .put("requestTimeoutSeconds", requestTimeoutSeconds);
+                .put("requestTimeoutSeconds", requestTimeoutSeconds)
+                .put("maxRooms", maxRooms)
+                .put("maxRoomsPerAddress", maxRoomsPerAddress)
+                .put("maxOccupants", maxOccupants)
+                .put("maxLobbyWaiters", maxLobbyWaiters)
+                .put("maxLobbyWaitersPerAddress", maxLobbyWaitersPerAddress);
     }
 
     static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
@@ -63,6 +72,11 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         int connections = DEFAULTS.maxConnections;
         int connectionsPerAddress = DEFAULTS.maxConnectionsPerAddress;
         int requestTimeout = DEFAULTS.requestTimeoutSeconds;
+        int rooms = DEFAULTS.maxRooms;
+        int roomsPerAddress = DEFAULTS.maxRoomsPerAddress;
+        int occupants = DEFAULTS.maxOccupants;
+        int lobbyWaiters = DEFAULTS.maxLobbyWaiters;
+        int lobbyWaitersPerAddress = DEFAULTS.maxLobbyWaitersPerAddress;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -78,6 +92,11 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 case "maxConnections" -> connections = r.intIn(value, key, 1, 1_000_000);
                 case "maxConnectionsPerAddress" -> connectionsPerAddress = r.intIn(value, key, 1, 1_000_000);
                 case "requestTimeoutSeconds" -> requestTimeout = r.intIn(value, key, 1, 3600);
+                case "maxRooms" -> rooms = r.intIn(value, key, 1, 1_000_000);
+                case "maxRoomsPerAddress" -> roomsPerAddress = r.intIn(value, key, 1, 1_000_000);
+                case "maxOccupants" -> occupants = r.intIn(value, key, 1, 10_000);
+                case "maxLobbyWaiters" -> lobbyWaiters = r.intIn(value, key, 1, 10_000);
+                case "maxLobbyWaitersPerAddress" -> lobbyWaitersPerAddress = r.intIn(value, key, 1, 10_000);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
             }
         }
@@ -87,6 +106,7 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                     + publishSections);
         }
         return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress, messages, chat,
-                passwords, connections, connectionsPerAddress, requestTimeout);
+                passwords, connections, connectionsPerAddress, requestTimeout, rooms, roomsPerAddress, occupants,
+                lobbyWaiters, lobbyWaitersPerAddress);
     }
 }

@@ -2,6 +2,7 @@ package org.javameet.signaling.room;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,9 +25,11 @@ import org.javameet.signaling.http.WebSocketSession;
  */
 public final class Room {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
-    static final int MAX_PARTICIPANTS = 100;
 
     private final String name;
+    /** The client address that created the room, for {@code limits.maxRoomsPerAddress}; null if unknown. */
+    private final InetAddress creator;
+    private final int maxOccupants;
     private final MediaRoom media;
     private final RoomEvents events;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
@@ -35,14 +38,19 @@ public final class Room {
     private final Moderation moderation = new Moderation(this);
     private boolean closed;
 
-    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled) {
+    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, SignalingLimits limits,
+            AddressQuota lobbyPlaces, InetAddress creator) {
         this.name = name;
-        this.lobby = new Lobby(this, lobbyEnabled);
+        this.creator = creator;
+        this.maxOccupants = limits.maxOccupants();
+        this.lobby = new Lobby(this, lobbyEnabled, limits.maxLobbyWaiters(), lobbyPlaces);
         this.events = events;
         this.media = media.create(name, this::onTransportClosed);
     }
 
     public String name() { return name; }
+
+    InetAddress creator() { return creator; }
 
     public synchronized int size() { return participants.size(); }
 
@@ -91,8 +99,8 @@ public final class Room {
     }
 
     private void requireRoomForOneMore() throws SignalingException {
-        if (participants.size() >= MAX_PARTICIPANTS) {
-            throw new SignalingException("room-full", "room " + name + " has reached " + MAX_PARTICIPANTS + " participants");
+        if (participants.size() >= maxOccupants) {
+            throw new SignalingException("room-full", "room " + name + " has reached " + maxOccupants + " participants");
         }
     }
 
@@ -288,13 +296,24 @@ public final class Room {
         events.participantCountChanged(-1);
         LOG.info(() -> "room " + name + ": " + p + " left (" + reason + "), " + participants.size() + " remain");
         if (participants.isEmpty()) {
-            for (Lobby.Waiter w : lobby.takeAll()) {
-                Lobby.deny(w, "everyone left the meeting");
-            }
-            closed = true;
-            media.close();
-            events.roomClosed(this);
+            close();
         }
+    }
+
+    /** A room whose first join was refused (it was created for it) closes, so it holds no quota. */
+    synchronized void closeIfEmpty() {
+        if (!closed && participants.isEmpty()) {
+            close();
+        }
+    }
+
+    private void close() {
+        for (Lobby.Waiter w : lobby.takeAll()) {
+            Lobby.deny(w, "everyone left the meeting");
+        }
+        closed = true;
+        media.close();
+        events.roomClosed(this);
     }
 
     private void onTransportClosed(String participantId, String transportId, String reason) {

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.javameet.signaling.http.RateLimitedLog;
 import org.javameet.signaling.http.WebSocketSession;
 
 /**
@@ -20,6 +24,11 @@ public final class SignalingConnection implements WebSocketSession.Handler {
     static final int MAX_SDP = 128 * 1024;
     static final int MAX_TOKEN = 8192;
     static final int MAX_ID = 64;
+    /** Refusals by a limit (docs/operations.md, "Limits and abuse"): each kind logs at most one line per 10 s. */
+    static final Set<String> LIMIT_CODES = Set.of("rate-limited", "too-many-attempts", "too-many-tracks",
+            "room-full", "server-full", "too-many-rooms", "lobby-full", "too-many-waiting");
+    private static final Map<String, RateLimitedLog> REFUSAL_LOGS = LIMIT_CODES.stream()
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), c -> new RateLimitedLog(LOG)));
 
     private final WebSocketSession session;
     private final RoomRegistry rooms;
@@ -73,7 +82,11 @@ public final class SignalingConnection implements WebSocketSession.Handler {
             handle(type, msg);
         } catch (SignalingException e) {
             metrics.rejected(e.code());
-            LOG.fine(() -> "session " + session.id() + ": " + e.code() + ": " + e.getMessage());
+            if (LIMIT_CODES.contains(e.code())) {
+                logRefusal(e.code(), e.getMessage());
+            } else {
+                LOG.fine(() -> "session " + session.id() + ": " + e.code() + ": " + e.getMessage());
+            }
             session.send(Messages.error(e.code(), e.getMessage(), type, id).toString());
         } catch (RuntimeException e) {
             metrics.rejected("internal");
@@ -90,11 +103,17 @@ public final class SignalingConnection implements WebSocketSession.Handler {
      */
     private void rateLimited(String message, String type) {
         metrics.rejected("rate-limited");
+        logRefusal("rate-limited", message);
         long now = System.nanoTime();
         if (now - lastRateErrorNanos >= 1_000_000_000L) {
             lastRateErrorNanos = now;
             session.send(Messages.error("rate-limited", message, type, null).toString());
         }
+    }
+
+    private void logRefusal(String code, String message) {
+        REFUSAL_LOGS.get(code).info(() -> "session " + session.id() + " from " + session.remoteAddress() + " refused: "
+                + code + ": " + message);
     }
 
     private void handle(String type, JsonNode msg) throws SignalingException {

@@ -30,7 +30,7 @@ class ServerConfigTest {
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"),
-            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5), List.of("https://meet.acme.example", "http://[::1]:8080"));
+            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"));
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -43,7 +43,7 @@ class ServerConfigTest {
         assertEquals(LogLevel.INFO, d.logLevel());
         assertEquals(new ClientConfig(true, false, false, false, false, false), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
-        assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10), d.limits());
+        assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 1000, 10, 100, 50, 5), d.limits());
         assertEquals(List.of(), d.allowedOrigins());
     }
 
@@ -126,8 +126,10 @@ class ServerConfigTest {
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
         {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby)
-        {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds)
+        {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
+        {'limits': {'maxOccupants': 0}}                | config test.json: "limits.maxOccupants" must be an integer 1-10000, got 0
+        {'limits': {'maxRoomsPerAddress': -1}}         | config test.json: "limits.maxRoomsPerAddress" must be an integer 1-1000000, got -1
         {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
         {'allowedOrigins': ['https://meet.example.com/']} | config test.json: "allowedOrigins[0]" must be an origin: scheme://host[:port] without a path or a trailing slash, such as "https://meet.example.com", or "*", got "https://meet.example.com/"
         {'allowedOrigins': 'https://meet.example.com'} | config test.json: "allowedOrigins" must be an array of origins such as ["https://meet.example.com"], got "https://meet.example.com"
