@@ -51,6 +51,12 @@ public interface WebSocketSession {
     /** True from the handshake until a close starts (either side). */
     boolean isOpen();
 
+    /**
+     * Runs {@code task} on the session's own event loop (where {@link Handler#onText} runs) after {@code delay},
+     * unless the session has closed by then.
+     */
+    void schedule(Runnable task, java.time.Duration delay);
+
     /** The application side of a session. */
     interface Handler {
         /**

@@ -59,7 +59,8 @@ public final class Room {
     sealed interface JoinResult permits Joined, Waiting {
     }
 
-    record Joined(Participant participant) implements JoinResult {
+    /** @param tokenExpiresAt when the participant's token expires (their session then ends), or null */
+    record Joined(Participant participant, java.time.Instant tokenExpiresAt) implements JoinResult {
     }
 
     record Waiting(Lobby.Waiter waiter) implements JoinResult {
@@ -95,7 +96,7 @@ public final class Room {
         }
         Participant p = addParticipant(session, admission.displayName(), request.audioMuted(), request.videoMuted(),
                 first || admission.moderator(), bind);
-        return new Joined(p);
+        return new Joined(p, admission.tokenExpiresAt());
     }
 
     private void requireRoomForOneMore() throws SignalingException {

@@ -3,6 +3,8 @@ package org.javameet.signaling.room;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.javameet.signaling.auth.TokenVerifier;
 import org.javameet.signaling.http.RateLimitedLog;
 import org.javameet.signaling.http.WebSocketSession;
 
@@ -24,6 +27,8 @@ public final class SignalingConnection implements WebSocketSession.Handler {
     static final int MAX_SDP = 128 * 1024;
     static final int MAX_TOKEN = 8192;
     static final int MAX_ID = 64;
+    /** WebSocket close status after {@code tokenExpired}. */
+    static final int CLOSE_TOKEN_EXPIRED = 4004;
     /** Refusals by a limit (docs/operations.md, "Limits and abuse"): each kind logs at most one line per 10 s. */
     static final Set<String> LIMIT_CODES = Set.of("rate-limited", "too-many-attempts", "too-many-tracks",
             "room-full", "server-full", "too-many-rooms", "lobby-full", "too-many-waiting");
@@ -181,7 +186,30 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         Room.JoinResult result = rooms.join(request, session, p -> participant = p);
         if (result instanceof Room.Waiting w) {
             waiting = w.waiter();
+        } else if (result instanceof Room.Joined j && j.tokenExpiresAt() != null) {
+            Instant end = j.tokenExpiresAt().plusSeconds(TokenVerifier.LEEWAY_SECONDS); // as the join was checked
+            session.schedule(() -> tokenExpired(j.participant(), j.tokenExpiresAt()),
+                    Duration.between(Instant.now(), end));
         }
+    }
+
+    /**
+     * The token this participant joined with expired: a leaked or revoked-by-expiry link must not keep a seat.
+     * They are told ({@code tokenExpired}), leave the room, and the socket closes with {@link #CLOSE_TOKEN_EXPIRED};
+     * the client needs a new link to come back.
+     */
+    private void tokenExpired(Participant p, Instant expiredAt) {
+        if (participant != p) {
+            return; // left already
+        }
+        metrics.sessionEnded("token-expired");
+        LOG.info(() -> "room " + p.room().name() + ": " + p + ": token expired at " + expiredAt + ", session ends");
+        ObjectNode notice = Messages.message("tokenExpired");
+        notice.put("expiredAt", expiredAt.toString());
+        session.send(notice.toString());
+        p.room().leave(p, "token-expired");
+        participant = null;
+        session.close(CLOSE_TOKEN_EXPIRED, "token-expired");
     }
 
     /** {@code publishOffer.sources}: mid → camera / microphone / screen; empty when absent. */

@@ -93,7 +93,7 @@ class NixSettingsTest {
         Files.writeString(secret, "0123456789abcdef0123456789abcdef");
         ((ObjectNode) json.get("auth")).put("jwtSecretFile", secret.toString());
         assertEquals(new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256, null,
-                        secret.toString(), null, "javameet", "portal"),
+                        secret.toString(), null, "javameet", "portal", AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS),
                 parse(json, "auth").auth());
         assertFalse(json.get("auth").has("jwtPublicKeyFile"), "null options must leave their key out: " + json);
     }

@@ -29,7 +29,7 @@ class ServerConfigTest {
             new ClientConfig(false, true, true, true, true, true),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
-                    "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"),
+                    "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
             new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"));
 
     @Test
@@ -128,6 +128,7 @@ class ServerConfigTest {
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
+        {'auth': {'jwtMaxLifetimeSeconds': 0}}         | config test.json: "auth.jwtMaxLifetimeSeconds" must be an integer 1-2678400, got 0
         {'limits': {'maxOccupants': 0}}                | config test.json: "limits.maxOccupants" must be an integer 1-10000, got 0
         {'limits': {'maxRoomsPerAddress': -1}}         | config test.json: "limits.maxRoomsPerAddress" must be an integer 1-1000000, got -1
         {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
