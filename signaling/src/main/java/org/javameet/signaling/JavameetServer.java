@@ -22,6 +22,7 @@ import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
 import org.javameet.signaling.http.HttpServerOptions;
+import org.javameet.signaling.http.MetricsAccess;
 import org.javameet.signaling.http.StaticFiles;
 import org.javameet.signaling.room.AccessPolicy;
 import org.javameet.signaling.room.Messages;
@@ -53,6 +54,7 @@ public final class JavameetServer implements AutoCloseable {
     public JavameetServer start() throws Exception {
         long t0 = System.nanoTime();
         AccessPolicy access = AccessPolicy.fromConfig(config, "(at start)"); // reads key files: fail before binding
+        String metricsToken = config.readMetricsBearerToken("(at start)");
         // jitsi-srtp benchmarks its AES back-ends on first use (seconds): do it now, not on the media loop
         SrtpSession.warmUp();
         DtlsCertificate certificate = DtlsCertificate.generate();
@@ -75,6 +77,8 @@ public final class JavameetServer implements AutoCloseable {
         StaticFiles files = webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot);
         http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort())
                         .withAllowedOrigins(config.allowedOrigins())
+                        .withMetricsAccess(metricsToken == null ? MetricsAccess.loopbackOnly()
+                                : MetricsAccess.loopbackOrBearer(metricsToken))
                         .withConnectionLimits(Duration.ofSeconds(limits.requestTimeoutSeconds()),
                                 limits.maxConnections(), limits.maxConnectionsPerAddress()), files,
                 session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),

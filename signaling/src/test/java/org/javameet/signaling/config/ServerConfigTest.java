@@ -30,7 +30,8 @@ class ServerConfigTest {
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
-            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"));
+            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"),
+            "/run/credentials/javameet.service/metrics-token");
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -124,10 +125,11 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, metricsBearerTokenFile)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
+        {'metricsBearerTokenFile': ''}                 | config test.json: "metricsBearerTokenFile" must be a file path (or null), got ""
         {'auth': {'jwtMaxLifetimeSeconds': 0}}         | config test.json: "auth.jwtMaxLifetimeSeconds" must be an integer 1-2678400, got 0
         {'limits': {'maxOccupants': 0}}                | config test.json: "limits.maxOccupants" must be an integer 1-10000, got 0
         {'limits': {'maxRoomsPerAddress': -1}}         | config test.json: "limits.maxRoomsPerAddress" must be an integer 1-1000000, got -1
@@ -175,6 +177,24 @@ class ServerConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.parse(json, "t"));
         assertEquals("config t: \"interface.appName\" must be a string, got [\"" + "x".repeat(58) + "…", e.getMessage());
         assertEquals("interface.appName", e.keyPath());
+    }
+
+    @Test
+    void metricsBearerTokenIsReadAtStartAndNeverShown(@TempDir Path dir) throws Exception {
+        assertNull(ServerConfig.defaults().readMetricsBearerToken("test"));
+        Path file = dir.resolve("metrics-token");
+        Files.writeString(file, "  0123456789abcdef-token\n");
+        assertEquals("0123456789abcdef-token",
+                ServerConfig.defaults().withMetricsBearerTokenFile(file.toString()).readMetricsBearerToken("test"));
+        Files.writeString(file, "short");
+        ConfigException weak = assertThrows(ConfigException.class,
+                () -> ServerConfig.defaults().withMetricsBearerTokenFile(file.toString()).readMetricsBearerToken("test"));
+        assertEquals("config test: \"metricsBearerTokenFile\": the token must be at least 16 printable ASCII characters "
+                + "without spaces", weak.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ServerConfig.defaults()
+                .withMetricsBearerTokenFile(dir.resolve("nope").toString()).readMetricsBearerToken("test"));
+        assertEquals("config test: \"metricsBearerTokenFile\": file " + dir.resolve("nope") + " not found",
+                missing.getMessage());
     }
 
     @Test
