@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.dtls.DtlsCookies;
 import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.dtls.DtlsException;
 import org.javameet.sfu.dtls.DtlsFingerprint;
@@ -57,6 +58,7 @@ public final class WebRtcTransport implements MediaLink {
     private InetSocketAddress remoteAddress;
     private DtlsEndpoint dtls;
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    private final DtlsCookies cookies;
     private SrtpSession srtp;
     private long lastHeardNanos = System.nanoTime();
 
@@ -82,6 +84,7 @@ public final class WebRtcTransport implements MediaLink {
         this.dtlsExecutor = dtlsExecutor;
         this.metrics = metrics;
         this.alloc = alloc;
+        this.cookies = new DtlsCookies(certificate.crypto());
     }
 
     @Override
@@ -132,13 +135,27 @@ public final class WebRtcTransport implements MediaLink {
     }
 
     /**
-     * Starts the handshake once the SDP, a valid ICE check and the peer's first DTLS datagram (we are always the
-     * server) are all there: a STUN check alone costs no handshake thread. Without a free {@link DtlsAdmission}
-     * slot the datagrams are dropped and counted; the peer's retransmission tries again.
+     * Starts the handshake once the SDP, a valid ICE check and the peer's ClientHello with a valid cookie (we are
+     * always the server) are all there. A ClientHello without one gets a HelloVerifyRequest (no bigger than itself)
+     * and is dropped, anything else before it is dropped: neither costs a handshake slot, a thread or more than one
+     * small reply. Without a free {@link DtlsAdmission} slot the verified ClientHello is dropped and counted; the
+     * peer's retransmission tries again.
      */
     private void startDtlsIfReady() {
         if (dtls != null || remote == null || remoteAddress == null || earlyDtls.isEmpty()
                 || state == TransportState.CLOSED) {
+            return;
+        }
+        DtlsCookies.Verified hello = null;
+        while (hello == null && !earlyDtls.isEmpty()) {
+            hello = cookies.verify(remoteAddress, earlyDtls.poll(), this::sendDtls);
+            switch (cookies.lastOutcome()) {
+                case COOKIE_SENT -> metrics.dtlsHelloVerifyRequests.increment();
+                case NOT_A_CLIENT_HELLO -> metrics.drop(DropReason.DTLS_UNVERIFIED);
+                case VERIFIED -> { }
+            }
+        }
+        if (hello == null) {
             return;
         }
         java.net.InetAddress from = remoteAddress.getAddress();
@@ -169,7 +186,7 @@ public final class WebRtcTransport implements MediaLink {
                         close("dtls closed by peer");
                     }
                 });
-        dtls.start();
+        dtls.start(hello);
         while (!earlyDtls.isEmpty()) {
             dtls.onDatagram(earlyDtls.poll());
         }
