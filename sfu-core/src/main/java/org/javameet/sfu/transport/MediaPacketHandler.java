@@ -88,6 +88,11 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
             metrics.drop(DropReason.STUN_BAD_INTEGRITY);
             return;
         }
+        DropReason refused = t.checkRefusal(from, msg.transactionId(), registry.byAddress(from));
+        if (refused != null) {
+            metrics.drop(refused); // unanswered: a replay or a spoofed source gets nothing to reflect
+            return;
+        }
         ByteBuf response = ctx.alloc().heapBuffer(128);
         org.javameet.sfu.stun.StunMessageBuilder.writeBindingSuccess(response, msg.transactionId(), from, key);
         int len = response.readableBytes();
