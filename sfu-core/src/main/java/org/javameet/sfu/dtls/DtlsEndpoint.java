@@ -130,8 +130,6 @@ public final class DtlsEndpoint implements AutoCloseable {
     private byte[] keyingMaterial;
     private SrtpKeys keys;
     private DTLSTransport dtls;
-    /** Written before the handshake task is submitted, read by it. */
-    private volatile DtlsCookies.Verified verifiedHello;
 
     /** Serialises every use of {@link #dtls} after the handshake (drain and close). */
     private final Object ioLock = new Object();
@@ -162,18 +160,6 @@ public final class DtlsEndpoint implements AutoCloseable {
 
     /** Submits the handshake to the executor. Datagrams received before this are kept (queue permitting). */
     public void start() {
-        start(null);
-    }
-
-    /**
-     * As {@link #start()}, for a server whose peer's ClientHello passed the cookie exchange ({@link DtlsCookies}):
-     * the handshake goes on from that ClientHello. Null: no cookie exchange (the handshake reads the ClientHello).
-     */
-    public void start(DtlsCookies.Verified verifiedHello) {
-        if (verifiedHello != null && role != Role.SERVER) {
-            throw new IllegalArgumentException("only a server verifies ClientHellos");
-        }
-        this.verifiedHello = verifiedHello;
         synchronized (lock) {
             if (state != State.NEW) {
                 throw new IllegalStateException("already started: " + state);
@@ -287,14 +273,10 @@ public final class DtlsEndpoint implements AutoCloseable {
         try {
             if (role == Role.SERVER) {
                 DTLSServerProtocol protocol = new DTLSServerProtocol();
-                DtlsCookies.Verified hello = verifiedHello;
-                if (hello != null) { // the caller did the cookie exchange (WebRtcTransport, on the media loop)
-                    t = protocol.accept(new DtlsPeers.Server(certificate, options, hooks), transport, hello.request);
-                } else {
-                    // no cookie round trip here: a caller that wants one does it before start (DtlsCookies)
-                    protocol.setVerifyRequests(false);
-                    t = protocol.accept(new DtlsPeers.Server(certificate, options, hooks), transport);
-                }
+                // ICE connectivity checks already proved the peer's address; a cookie round trip
+                // (HelloVerifyRequest) would only add latency, and browsers' servers skip it too.
+                protocol.setVerifyRequests(false);
+                t = protocol.accept(new DtlsPeers.Server(certificate, options, hooks), transport);
             } else {
                 t = new DTLSClientProtocol().connect(new DtlsPeers.Client(certificate, options, hooks), transport);
             }

@@ -21,8 +21,6 @@ public enum DropReason {
     /** DTLS or SRTP before the handshake completed, or after close. */
     NOT_CONNECTED,
     DTLS_QUEUE_FULL,
-    /** A DTLS datagram before the peer's ClientHello passed the cookie exchange (not a ClientHello at all). */
-    DTLS_UNVERIFIED,
     SRTP_AUTH_FAILED,
     SRTP_REPLAY,
     SRTP_MALFORMED,

@@ -30,8 +30,6 @@ public final class MediaMetrics {
     public final Counter dtlsRefusedBusy;
     /** Media moved to a new address by a nominated (USE-CANDIDATE), authenticated, fresh check. */
     public final Counter iceAddressChanges;
-    /** HelloVerifyRequests sent: ClientHellos without a valid cookie, answered small and forgotten. */
-    public final Counter dtlsHelloVerifyRequests;
     /** ClientHellos dropped because the sender's address runs its maximum of DTLS handshakes. */
     public final Counter dtlsRefusedPerAddress;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
@@ -51,7 +49,6 @@ public final class MediaMetrics {
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
         iceAddressChanges = Counter.builder("javameet.media.ice.address.changes").description("transports whose media moved to a new address after the first: a nominated (USE-CANDIDATE), authenticated check with a fresh transaction id from that address").register(registry);
-        dtlsHelloVerifyRequests = Counter.builder("javameet.media.dtls.hello.verify.requests").description("HelloVerifyRequests sent: ClientHellos without a valid cookie (the cookie exchange; no handshake starts)").register(registry);
         dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
         dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);
         for (DropReason r : DropReason.values()) {

@@ -10,7 +10,6 @@ import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
-import org.javameet.sfu.dtls.DtlsCookies;
 import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.dtls.DtlsException;
 import org.javameet.sfu.dtls.DtlsFingerprint;
@@ -58,7 +57,6 @@ public final class WebRtcTransport implements MediaLink {
     private InetSocketAddress remoteAddress;
     private DtlsEndpoint dtls;
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
-    private final DtlsCookies cookies;
     private SrtpSession srtp;
     private long lastHeardNanos = System.nanoTime();
     /** The last checks' transaction ids and where they came from (a ring), to spot a replay from elsewhere. */
@@ -88,7 +86,6 @@ public final class WebRtcTransport implements MediaLink {
         this.dtlsExecutor = dtlsExecutor;
         this.metrics = metrics;
         this.alloc = alloc;
-        this.cookies = new DtlsCookies(certificate.crypto());
     }
 
     @Override
@@ -176,11 +173,9 @@ public final class WebRtcTransport implements MediaLink {
     }
 
     /**
-     * Starts the handshake once the SDP, a valid ICE check and the peer's ClientHello with a valid cookie (we are
-     * always the server) are all there. A ClientHello without one gets a HelloVerifyRequest (no bigger than itself)
-     * and is dropped, anything else before it is dropped: neither costs a handshake slot, a thread or more than one
-     * small reply. Without a free {@link DtlsAdmission} slot the verified ClientHello is dropped and counted; the
-     * peer's retransmission tries again.
+     * Starts the handshake once the SDP, a valid ICE check and the peer's first DTLS datagram (we are always the
+     * server) are all there: a STUN check alone costs no handshake thread. Without a free {@link DtlsAdmission}
+     * slot the datagrams are dropped and counted; the peer's retransmission tries again.
      */
     private static final int RECENT_CHECKS = 16;
     private static final long ADDRESS_IN_USE_NANOS = 10_000_000_000L;
@@ -201,18 +196,6 @@ public final class WebRtcTransport implements MediaLink {
     private void startDtlsIfReady() {
         if (dtls != null || remote == null || remoteAddress == null || earlyDtls.isEmpty()
                 || state == TransportState.CLOSED) {
-            return;
-        }
-        DtlsCookies.Verified hello = null;
-        while (hello == null && !earlyDtls.isEmpty()) {
-            hello = cookies.verify(remoteAddress, earlyDtls.poll(), this::sendDtls);
-            switch (cookies.lastOutcome()) {
-                case COOKIE_SENT -> metrics.dtlsHelloVerifyRequests.increment();
-                case NOT_A_CLIENT_HELLO -> metrics.drop(DropReason.DTLS_UNVERIFIED);
-                case VERIFIED -> { }
-            }
-        }
-        if (hello == null) {
             return;
         }
         java.net.InetAddress from = remoteAddress.getAddress();
@@ -243,7 +226,7 @@ public final class WebRtcTransport implements MediaLink {
                         close("dtls closed by peer");
                     }
                 });
-        dtls.start(hello);
+        dtls.start();
         while (!earlyDtls.isEmpty()) {
             dtls.onDatagram(earlyDtls.poll());
         }
