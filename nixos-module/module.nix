@@ -32,6 +32,7 @@ let
   cfg = config.services.javameet;
   jsonFormat = pkgs.formats.json { };
   clientOptions = import ./client-options.nix;
+  limitOptions = import ./limit-options.nix;
 
   # Typed options from client-options.nix: a misspelt key or a wrong type fails at evaluation, naming it.
   clientSettingsType =
@@ -75,6 +76,7 @@ let
         mediaPort
         logLevel
         settings
+        limits
         ;
       # left out when it is the server's default, the mediaPort number
       mediaTcpPort = if cfg.mediaTcpPort == cfg.mediaPort then null else cfg.mediaTcpPort;
@@ -411,6 +413,28 @@ in
       };
     };
 
+    limits = mkOption {
+      type = types.submodule {
+        options = mapAttrs (
+          name: limit:
+          mkOption {
+            type = types.ints.between limit.min limit.max;
+            inherit (limit) default description;
+          }
+        ) limitOptions;
+      };
+      default = { };
+      example = {
+        maxOccupants = 50;
+        maxRoomsPerAddress = 3;
+      };
+      description = ''
+        The server's abuse limits (the `limits` section of docs/configuration.md; what each refuses:
+        docs/operations.md, "Limits and abuse"). Typed: an unknown name or a value out of range fails at
+        evaluation. The defaults are safe for a server open to anyone.
+      '';
+    };
+
     settings = mkOption {
       type = jsonFormat.type;
       default = { };
@@ -465,6 +489,13 @@ in
         message = ''
           services.javameet.hostName must be a bare host name such as "meet.example.com" (no scheme, port or
           path) when services.javameet.nginx.enable is true; it is "${cfg.hostName}".
+        '';
+      }
+      {
+        assertion = cfg.limits.maxPublishSections >= cfg.limits.maxTracksPerParticipant;
+        message = ''
+          services.javameet.limits.maxPublishSections (${toString cfg.limits.maxPublishSections}) must be at least
+          services.javameet.limits.maxTracksPerParticipant (${toString cfg.limits.maxTracksPerParticipant}).
         '';
       }
       {

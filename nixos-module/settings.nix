@@ -16,6 +16,7 @@
   auth,
   config, # services.javameet.config: the "client" section (Jitsi's config.js)
   interfaceConfig, # services.javameet.interfaceConfig: the "interface" section (Jitsi's interface_config.js)
+  limits ? { }, # services.javameet.limits: the "limits" section; missing names take the server's defaults
   settings, # freeform, merged last and recursively: it can set any key of the file
   # the "turn" section (urls, secretFile: javameet's systemd credential, credentialTtlSeconds), or null
   turn ? null,
@@ -27,6 +28,8 @@ let
   defaultsOf = builtins.mapAttrs (name: option: option.default);
   clientDefaults = defaultsOf clientOptions.config;
   interfaceDefaults = defaultsOf clientOptions.interfaceConfig;
+  # Written out in full too, so the file shows every limit in force.
+  limitDefaults = defaultsOf (import ./limit-options.nix);
 
   # Jitsi Meet's interface_config.js names an admin may bring along. Any other name passes through
   # unchanged, so a misspelt or unsupported one reaches the server, which refuses to start and names it
@@ -82,6 +85,7 @@ let
       client = clientDefaults // config;
       interface = interfaceDefaults // renameInterfaceKeys interfaceConfig;
       auth = withoutNulls auth;
+      limits = limitDefaults // limits;
     }
     // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
     // optionalAttr "localAddress" localAddress

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { layoutFor } from '../../main/resources/javameet/web/js/meeting.js';
 import { classifyQuality, ActiveSpeaker, SPEAKER_HOLD_MS, formatBitrate } from '../../main/resources/javameet/web/js/quality.js';
 import { classifySources } from '../../main/resources/javameet/web/js/session.js';
-import { signalingUrl, pageToken } from '../../main/resources/javameet/web/js/protocol.js';
+import { signalingUrl, pageToken, forgetPageToken } from '../../main/resources/javameet/web/js/protocol.js';
 
 test('grid layout by participant count', () => {
   assert.deepEqual([1, 2, 3, 4, 5, 9, 10, 30].map(layoutFor), ['1', '2', '4', '4', '9', '9', 'many', 'many']);
@@ -38,10 +38,19 @@ test('sources: the server says, or a second active video is a screen', () => {
   assert.deepEqual(inferred.map((x) => x.source), ['microphone', 'camera', 'screen', 'camera', 'camera']);
 });
 
-test('a page token goes on the /ws URL', () => {
-  const loc = { protocol: 'https:', host: 'meet.example.com', search: '?jwt=a.b.c' };
+test('a page token is read once, kept off the /ws URL and out of the address bar', () => {
+  const loc = { protocol: 'https:', host: 'meet.example.com', pathname: '/Standup', search: '?lang=de&jwt=a.b.c',
+    hash: '#config.prejoinPageEnabled=false' };
+  const replaced = [];
+  const hist = { state: { s: 1 }, replaceState: (state, title, url) => replaced.push([state, url]) };
   assert.equal(pageToken(loc), 'a.b.c');
-  assert.equal(signalingUrl(loc, pageToken(loc)), 'wss://meet.example.com/ws?jwt=a.b.c');
+  assert.equal(forgetPageToken(loc, hist), true);
+  assert.deepEqual(replaced, [[{ s: 1 }, '/Standup?lang=de#config.prejoinPageEnabled=false']]);
+  assert.equal(signalingUrl(loc), 'wss://meet.example.com/ws', 'the token goes in join, not the URL proxies log');
+  assert.equal(forgetPageToken({ pathname: '/x', search: '?jwt=t', hash: '' }, hist), true);
+  assert.equal(replaced[1][1], '/x');
+  assert.equal(forgetPageToken({ pathname: '/x', search: '', hash: '' }, hist), false, 'nothing to remove');
+  assert.equal(replaced.length, 2);
   assert.equal(signalingUrl({ protocol: 'http:', host: 'h:1', search: '' }), 'ws://h:1/ws');
 });
 

@@ -50,8 +50,19 @@ public final class SignalingClient implements AutoCloseable {
 
     /** Opens the WebSocket; completes once the server's {@code welcome} arrived. */
     public static CompletableFuture<SignalingClient> connect(HttpClient http, URI uri) {
+        return connect(http, uri, java.util.Map.of());
+    }
+
+    /**
+     * Opens the WebSocket with extra request headers (a test posing as a reverse proxy sends {@code X-Real-IP});
+     * completes once the server's {@code welcome} arrived.
+     */
+    public static CompletableFuture<SignalingClient> connect(HttpClient http, URI uri,
+            java.util.Map<String, String> headers) {
         SignalingClient c = new SignalingClient();
-        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(15)).buildAsync(uri, c.new Listener())
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(15));
+        headers.forEach(builder::header);
+        return builder.buildAsync(uri, c.new Listener())
                 .thenCompose(ws -> {
                     c.socket = ws;
                     return c.welcome;

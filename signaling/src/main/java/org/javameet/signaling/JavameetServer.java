@@ -25,6 +25,7 @@ import org.javameet.signaling.config.TurnConfig;
 import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
 import org.javameet.signaling.http.HttpServerOptions;
+import org.javameet.signaling.http.MetricsAccess;
 import org.javameet.signaling.http.StaticFiles;
 import org.javameet.signaling.room.AccessPolicy;
 import org.javameet.signaling.room.Messages;
@@ -59,6 +60,7 @@ public final class JavameetServer implements AutoCloseable {
         long t0 = System.nanoTime();
         AccessPolicy access = AccessPolicy.fromConfig(config, "(at start)"); // reads key files: fail before binding
         IceServers iceServers = iceServers(config); // reads the TURN secret, likewise
+        String metricsToken = config.readMetricsBearerToken("(at start)");
         // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s):
         // start that now beside the rest of start-up; the first DTLS handshake waits for it, never a media loop
         SrtpSession.warmUpInBackground();
@@ -74,7 +76,9 @@ public final class JavameetServer implements AutoCloseable {
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
                 limits.maxPublishSections(), limits.maxSubscribeSections())), access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
-                        limits.maxPasswordAttempts(), Duration.ofSeconds(limits.resumeGraceSeconds())), iceServers);
+                        limits.maxPasswordAttempts(), limits.maxRooms(), limits.maxRoomsPerAddress(),
+                        limits.maxOccupants(), limits.maxLobbyWaiters(), limits.maxLobbyWaitersPerAddress(),
+                        Duration.ofSeconds(limits.resumeGraceSeconds())), iceServers);
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);
@@ -83,6 +87,8 @@ public final class JavameetServer implements AutoCloseable {
         StaticFiles files = webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot);
         http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort())
                         .withAllowedOrigins(config.allowedOrigins())
+                        .withMetricsAccess(metricsToken == null ? MetricsAccess.loopbackOnly()
+                                : MetricsAccess.loopbackOrBearer(metricsToken))
                         .withConnectionLimits(Duration.ofSeconds(limits.requestTimeoutSeconds()),
                                 limits.maxConnections(), limits.maxConnectionsPerAddress()), files,
                 session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),

@@ -24,6 +24,10 @@ export const ACCESS_PAGES = {
     title: 'You were removed from the meeting',
     text: (m) => m,
   },
+  'token-expired': {
+    title: 'Your access link has expired',
+    text: () => 'The meeting ended for you when the token in your link expired. Ask the organizer for a new link.',
+  },
 };
 
 /**

@@ -1,7 +1,7 @@
 // Entry point: routes "/" to the welcome page and "/<room>" to prejoin → meeting, wires the views
 // to the join / reconnect state machine (joinflow.js) and exposes window.javameet for automated tests.
 
-import { SignalingConnection, signalingUrl, pageToken, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
+import { SignalingConnection, signalingUrl, pageToken, forgetPageToken, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
 import { buildConfig } from './config.js';
 import { JoinFlow, statusLine } from './joinflow.js';
 import { MediaSession } from './session.js';
@@ -52,8 +52,9 @@ class RoomApp {
     this.joinedAt = null;
     /** @type {Prejoin|null} */
     this.prejoin = null;
-    /** `?jwt=` of the page, passed to /ws and in `join`. */
+    /** `?jwt=` of the page, sent in `join` (also on reconnects); gone from the address bar once read. */
     this.jwt = pageToken();
+    forgetPageToken();
     this.handRaised = false;
     this.view = new MeetingView({ onAudioBlocked: () => this.audioBlocked() });
     this.toolbar = new Toolbar({
@@ -92,7 +93,7 @@ class RoomApp {
       onQuality: (id, q) => this.view.setQuality(id, q),
     });
     this.flow = new JoinFlow({
-      open: () => new SignalingConnection(signalingUrl(location, this.jwt)),
+      open: () => new SignalingConnection(signalingUrl(location)),
       onWelcome: (welcome, conn) => {
         this.cfg = buildConfig(welcome, location.hash);
         applyBranding(this.cfg.interfaceConfig, this.room);
@@ -175,6 +176,10 @@ class RoomApp {
   listen(conn) {
     const inMeeting = () => conn === this.flow.signaling && (this.state === 'joined' || this.state === 'joining');
     conn.on('participantJoined', (m) => { if (inMeeting()) { this.view.upsert(m.participant); this.refreshPanels(); } });
+    // The server ends a token holder's session when the token expires; reconnecting would be refused.
+    conn.on('tokenExpired', () => {
+      if (conn === this.flow.signaling) this.refused('token-expired', '');
+    });
     conn.on('participantUpdated', (m) => {
       if (!inMeeting()) return;
       const isMe = m.participant.id === this.participantId;

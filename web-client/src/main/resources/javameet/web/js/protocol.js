@@ -45,6 +45,7 @@
 /** @typedef {{type:'lobbyWaiting', room:string}} LobbyWaitingMessage */
 /** @typedef {{type:'muteRequest', kind:'audio'|'video', by:string}} MuteRequestMessage */
 /** @typedef {{type:'kicked', by:string, reason:string}} KickedMessage */
+/** @typedef {{type:'tokenExpired', expiredAt:string}} TokenExpiredMessage the socket closes next (4006) */
 /** @typedef {{type:'roomUpdated', locked:boolean, lobbyEnabled:boolean}} RoomUpdatedMessage */
 /** @typedef {{type:'lobbyRequest', requestId:string, displayName:string}} LobbyRequestMessage */
 /** @typedef {{type:'lobbyResolved', requestId:string, admitted:boolean, by:string}} LobbyResolvedMessage */
@@ -82,10 +83,27 @@ export function pageToken(loc = location) {
   return new URLSearchParams(loc.search).get('jwt') || null;
 }
 
-/** @param {Location} loc @param {string|null} [jwt] passed on as `?jwt=` */
-export function signalingUrl(loc = location, jwt = null) {
+/**
+ * Takes `?jwt=` out of the address bar once read (history.replaceState; no reload), so the token is not
+ * bookmarked, shared with the link or sent again in later requests (which proxies log). Other query
+ * parameters and the hash stay. @param {Location} loc @param {History} hist @returns {boolean} one was removed
+ */
+export function forgetPageToken(loc = location, hist = history) {
+  const params = new URLSearchParams(loc.search);
+  if (!params.has('jwt')) return false;
+  params.delete('jwt');
+  const query = params.toString();
+  hist.replaceState(hist.state, '', `${loc.pathname}${query ? `?${query}` : ''}${loc.hash}`);
+  return true;
+}
+
+/**
+ * The signaling WebSocket's URL. The token travels in `join`, not here: a URL's query ends up in proxy
+ * access logs. @param {Location} loc
+ */
+export function signalingUrl(loc = location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/ws${jwt ? `?jwt=${encodeURIComponent(jwt)}` : ''}`;
+  return `${scheme}//${loc.host}/ws`;
 }
 
 const PING_INTERVAL_MS = 25_000; // below nginx's default 60 s proxy_read_timeout

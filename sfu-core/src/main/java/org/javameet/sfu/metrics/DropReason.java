@@ -14,6 +14,10 @@ public enum DropReason {
     STUN_UNKNOWN_UFRAG,
     STUN_BAD_INTEGRITY,
     STUN_BAD_FINGERPRINT,
+    /** A valid check whose transaction id this transport saw from another address: a captured check replayed. */
+    STUN_REPLAYED,
+    /** A valid check from an address another live transport uses (a spoofed source taking over a session). */
+    STUN_ADDRESS_IN_USE,
     /** DTLS or SRTP before the handshake completed, or after close. */
     NOT_CONNECTED,
     DTLS_QUEUE_FULL,

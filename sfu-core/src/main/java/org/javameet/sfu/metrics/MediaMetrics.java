@@ -32,6 +32,8 @@ public final class MediaMetrics {
     public final Counter dtlsFailures;
     /** ClientHellos dropped because the server runs its maximum of DTLS handshakes (the client retries). */
     public final Counter dtlsRefusedBusy;
+    /** Media moved to a new address by a nominated (USE-CANDIDATE), authenticated, fresh check. */
+    public final Counter iceAddressChanges;
     /** ClientHellos dropped because the sender's address runs its maximum of DTLS handshakes. */
     public final Counter dtlsRefusedPerAddress;
     /** Transport-cc feedback packets from subscribers that parsed. */
@@ -76,6 +78,7 @@ public final class MediaMetrics {
         nacksSent = Counter.builder("javameet.media.nacks.sent").description("NACKs sent to publishers for packets lost on their uplink").register(registry);
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
+        iceAddressChanges = Counter.builder("javameet.media.ice.address.changes").description("transports whose media moved to a new address after the first: a nominated (USE-CANDIDATE), authenticated check with a fresh transaction id from that address").register(registry);
         dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
         iceRestarts = Counter.builder("javameet.media.ice.restarts").description("ICE restarts completed (a check with the new credentials arrived); DTLS and SRTP carried on").register(registry);
         consentExpired = Counter.builder("javameet.media.consent.expired").description("transports freed because no valid STUN check arrived for 30 s (RFC 7675 consent freshness)").register(registry);

@@ -38,6 +38,10 @@ public final class Consumer {
     private long octetsSent;
     private boolean closed;
     private final RetransmissionLimiter retransmissions = new RetransmissionLimiter();
+    /** The last SRs sent to the subscriber: their LSR (middle 32 bits of the NTP timestamp) and when, for the RTT. */
+    private final long[] srLsr = new long[SR_HISTORY];
+    private final long[] srSentNanos = new long[SR_HISTORY];
+    private int srNext;
 
     Consumer(Producer producer, Subscriber subscriber, ConsumerParams params) {
         this.producer = producer;
@@ -179,7 +183,35 @@ public final class Consumer {
         link.sendRtcp(RtcpSend.senderReport(link.alloc(), ssrc, ntpTimestamp,
                 (rtpTimestamp + tsDelta) & 0xFFFFFFFFL, packetsSent, octetsSent, producer.ownerId()));
         link.flush();
+        srLsr[srNext] = (ntpTimestamp >>> 16) & 0xFFFFFFFFL;
+        srSentNanos[srNext] = System.nanoTime();
+        srNext = (srNext + 1) % SR_HISTORY;
     }
+
+    /**
+     * The subscriber's reception report on our stream (RFC 3550 §6.4.1): LSR names the SR of ours it last got,
+     * DLSR how long it held it (1/65536 s). The SRs carry the publisher's NTP clock, not ours, so the RTT is our
+     * own send time of that SR to now, minus DLSR; it sets how soon a packet may be resent.
+     */
+    void onReceptionReport(long lsr, long dlsr, long nowNanos) {
+        if (lsr == 0 || closed) {
+            return; // no SR received yet
+        }
+        for (int i = 0; i < SR_HISTORY; i++) {
+            if (srLsr[i] == lsr && srSentNanos[i] != 0) {
+                long rtt = nowNanos - srSentNanos[i] - dlsr * 1_000_000_000L / 65536;
+                retransmissions.onRtt(rtt);
+                return;
+            }
+        }
+    }
+
+    /** The smoothed RTT to the subscriber, or -1 before it was measured. */
+    long rttNanos() {
+        return retransmissions.smoothedRttNanos();
+    }
+
+    private static final int SR_HISTORY = 8;
 
     void close() {
         if (closed) {

@@ -3,6 +3,8 @@ package org.javameet.sfu.router;
 import io.netty.buffer.ByteBuf;
 import org.javameet.sfu.rtcp.Fir;
 import org.javameet.sfu.rtcp.Nack;
+import org.javameet.sfu.rtcp.ReceiverReport;
+import org.javameet.sfu.rtcp.ReportBlock;
 import org.javameet.sfu.rtcp.Rtcp;
 import org.javameet.sfu.rtcp.RtcpCompound;
 import org.javameet.sfu.rtcp.RtcpError;
@@ -32,6 +34,10 @@ final class RtcpRouting {
         /** A feedback packet this router reads was malformed; the rest of the compound is still visited. */
         default void rejected(int packetType, int fmt, RtcpError error) {
         }
+
+        /** A receiver report's block about our stream {@code mediaSsrc}: its LSR and DLSR, for the RTT. */
+        default void receptionReport(long mediaSsrc, long lsr, long dlsr) {
+        }
     }
 
     static RtcpError forEachSenderReport(ByteBuf compound, SenderReportVisitor v) {
@@ -46,7 +52,11 @@ final class RtcpRouting {
     static RtcpError forEachFeedback(ByteBuf compound, FeedbackVisitor v) {
         return RtcpCompound.forEach(compound, (type, fmt, off, len) -> {
             try {
-                if (Rtcp.isPli(compound, off, len)) {
+                if (type == RtcpHeader.RR) {
+                    for (ReportBlock b : ReceiverReport.parse(compound, off, len).reportBlocks()) {
+                        v.receptionReport(b.ssrc(), b.lsr(), b.dlsr());
+                    }
+                } else if (Rtcp.isPli(compound, off, len)) {
                     v.keyframeRequest(Rtcp.mediaSsrc(compound, off));
                 } else if (Rtcp.isFir(compound, off, len)) {
                     for (Fir.Entry e : Fir.parse(compound, off, len).entries()) {

@@ -112,6 +112,14 @@ public final class Subscriber implements MediaLink.Listener {
                 }
 
                 @Override
+                public void receptionReport(long mediaSsrc, long lsr, long dlsr) {
+                    Consumer c = bySsrc.get(mediaSsrc);
+                    if (c != null) {
+                        c.onReceptionReport(lsr, dlsr, System.nanoTime());
+                    }
+                }
+
+                @Override
                 public void nack(long mediaSsrc, int[] lost) {
                     t.metrics().nacksReceived.increment();
                     Consumer c = bySsrc.get(mediaSsrc);

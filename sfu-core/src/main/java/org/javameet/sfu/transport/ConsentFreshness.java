@@ -34,6 +34,11 @@ final class ConsentFreshness {
         lastMediaNanos = nowNanos;
     }
 
+    /** When a valid check or authenticated media last came from the peer. */
+    long lastHeardNanos() {
+        return Math.max(lastCheckNanos, lastMediaNanos);
+    }
+
     boolean expired(long nowNanos) {
         long last = checksAfterConnect ? lastCheckNanos : Math.max(lastCheckNanos, lastMediaNanos);
         return nowNanos - last > timeoutNanos;

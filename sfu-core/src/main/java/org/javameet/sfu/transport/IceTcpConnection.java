@@ -159,6 +159,11 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
             }
             return;
         }
+        DropReason refused = check.transport().checkRefusal(remote, check.request().transactionId(), null);
+        if (refused != null) {
+            metrics.drop(refused); // a replayed check: unanswered, as over UDP
+            return;
+        }
         transport = check.transport();
         ByteBuf response = check.response(channel.alloc(), remote);
         int length = response.readableBytes();

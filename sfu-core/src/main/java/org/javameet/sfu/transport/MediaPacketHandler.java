@@ -70,6 +70,12 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
         if (check == null) {
             return;
         }
+        DropReason refused = check.transport().checkRefusal(from, check.request().transactionId(),
+                registry.byAddress(from));
+        if (refused != null) {
+            metrics.drop(refused); // unanswered: a replay or a spoofed source gets nothing to reflect
+            return;
+        }
         ByteBuf response = check.response(ctx.alloc(), from);
         int len = response.readableBytes();
         ctx.write(new DatagramPacket(response, from));

@@ -76,6 +76,10 @@ public final class WebRtcTransport implements MediaLink {
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
     private SrtpSession srtp;
     private final ConsentFreshness consent = new ConsentFreshness(CONSENT_TIMEOUT_NANOS, System.nanoTime());
+    /** The last checks' transaction ids and where they came from (a ring), to spot a replay from elsewhere. */
+    private final byte[][] recentCheckIds = new byte[RECENT_CHECKS][];
+    private final InetSocketAddress[] recentCheckFrom = new InetSocketAddress[RECENT_CHECKS];
+    private int nextCheck;
 
     /** Use {@code MediaServer.createTransport}; public only for that wiring and tests. */
     public WebRtcTransport(String id, LocalTransportParams local, EventLoop loop, PacketSender sender, TransportRegistry registry,
@@ -176,6 +180,34 @@ public final class WebRtcTransport implements MediaLink {
         });
     }
 
+    /**
+     * Whether an authenticated binding request from {@code from} must be refused before it is answered (null: accept).
+     * MESSAGE-INTEGRITY does not cover the source address, so a check captured on the path could be replayed from
+     * anywhere to move this transport's media there (or, with a spoofed source, at a victim): a transaction id this
+     * transport saw from another address is a replay ({@code STUN_REPLAYED}). A browser's retransmission comes from
+     * the same address with the same id, a new check has a new id. Likewise an address that another transport heard
+     * from within {@link #ADDRESS_IN_USE_NANOS} is not taken over ({@code STUN_ADDRESS_IN_USE}): only a dead
+     * session's address is reused.
+     *
+     * @param boundThere the transport the address is bound to now, or null
+     */
+    DropReason checkRefusal(InetSocketAddress from, byte[] transactionId, WebRtcTransport boundThere) {
+        for (int i = 0; i < RECENT_CHECKS; i++) {
+            if (recentCheckIds[i] != null && java.util.Arrays.equals(recentCheckIds[i], transactionId)
+                    && !from.equals(recentCheckFrom[i])) {
+                return DropReason.STUN_REPLAYED;
+            }
+        }
+        if (boundThere != null && boundThere != this && boundThere.state != TransportState.CLOSED
+                && System.nanoTime() - boundThere.consent.lastHeardNanos() < ADDRESS_IN_USE_NANOS) {
+            return DropReason.STUN_ADDRESS_IN_USE;
+        }
+        recentCheckIds[nextCheck] = transactionId;
+        recentCheckFrom[nextCheck] = from;
+        nextCheck = (nextCheck + 1) % RECENT_CHECKS;
+        return null;
+    }
+
     /** A binding request with valid integrity for our {@code ufrag} arrived over UDP from {@code from}. */
     void onIceCheck(InetSocketAddress from, boolean useCandidate, String ufrag) {
         onIceCheck(from, null, useCandidate, ufrag);
@@ -183,9 +215,11 @@ public final class WebRtcTransport implements MediaLink {
 
     /**
      * A binding request with valid integrity for our {@code ufrag} arrived from {@code from}, over {@code tcp} or
-     * (null) over UDP: consent is renewed (RFC 7675), and a restart's new credentials take over.
-     * ICE-lite (RFC 8445 §6.1.3.3): the controlling agent nominates; follow it, or take the first valid pair,
-     * or any valid pair once the selected ICE-TCP connection is gone.
+     * (null) over UDP, once {@link #checkRefusal} let it through: consent is renewed (RFC 7675), and a restart's new
+     * credentials take over. ICE-lite (RFC 8445 §6.1.3.3): the first valid check binds its path; later, only a
+     * nominated one (the controlling agent nominates with USE-CANDIDATE) moves the media to a new path, which is
+     * counted and logged (rate-limited), or any valid one once the selected ICE-TCP connection is gone. A check on
+     * another pair without USE-CANDIDATE is answered and moves nothing.
      */
     void onIceCheck(InetSocketAddress from, IceTcpConnection tcp, boolean useCandidate, String ufrag) {
         consent.onCheck(System.nanoTime(), state == TransportState.CONNECTED);
@@ -196,6 +230,11 @@ public final class WebRtcTransport implements MediaLink {
         boolean samePath = tcp == tcpPath && from.equals(remoteAddress);
         boolean pathGone = tcpPath != null && !tcpPath.isOpen();
         if (remoteAddress == null || (!samePath && (useCandidate || pathGone))) {
+            InetSocketAddress previous = remoteAddress;
+            if (previous != null) {
+                metrics.iceAddressChanges.increment();
+                logMove(previous, from);
+            }
             remoteAddress = from;
             tcpPath = tcp;
             connectionType = tcp == null ? ConnectionType.UDP : ConnectionType.TCP;
@@ -219,6 +258,22 @@ public final class WebRtcTransport implements MediaLink {
      * server) are all there: a STUN check alone costs no handshake thread. Without a free {@link DtlsAdmission}
      * slot the datagrams are dropped and counted; the peer's retransmission tries again.
      */
+    private static final int RECENT_CHECKS = 16;
+    private static final long ADDRESS_IN_USE_NANOS = 10_000_000_000L;
+    private static final long MOVE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_MOVE_LOG = new java.util.concurrent.atomic
+            .AtomicLong(System.nanoTime());
+
+    /** One line per 10 s over all transports: moves are normal at setup, but a stream of them is worth seeing. */
+    private void logMove(InetSocketAddress from, InetSocketAddress to) {
+        long now = System.nanoTime();
+        long due = NEXT_MOVE_LOG.get();
+        if (now - due >= 0 && NEXT_MOVE_LOG.compareAndSet(due, now + MOVE_LOG_INTERVAL_NANOS)) {
+            LOG.info(() -> "transport " + id + ": media moves from " + from + " to " + to + " (nominated check; "
+                    + "javameet_media_ice_address_changes_total counts them all)");
+        }
+    }
+
     private void startDtlsIfReady() {
         if (dtls != null || remote == null || remoteAddress == null || earlyDtls.isEmpty()
                 || state == TransportState.CLOSED) {

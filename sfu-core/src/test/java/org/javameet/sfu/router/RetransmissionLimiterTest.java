@@ -19,6 +19,30 @@ class RetransmissionLimiterTest {
         assertEquals(Verdict.SEND, l.tryResend(7 + PacketCache.SIZE, 1000, 101 * MS), "same slot, other packet");
     }
 
+    /** The interval is the subscriber's smoothed RTT, bounded: 20 ms at least (a lie cannot lift it), 500 ms at most. */
+    @Test
+    void theIntervalFollowsTheMeasuredRttWithinBounds() {
+        RetransmissionLimiter l = new RetransmissionLimiter();
+        assertEquals(RetransmissionLimiter.DEFAULT_RESEND_INTERVAL_NANOS, l.resendIntervalNanos(), "unmeasured");
+        l.onRtt(40 * MS);
+        assertEquals(40 * MS, l.resendIntervalNanos(), "the first sample is taken as it is");
+        assertEquals(Verdict.SEND, l.tryResend(7, 1000, 0));
+        assertEquals(Verdict.TOO_SOON, l.tryResend(7, 1000, 39 * MS));
+        assertEquals(Verdict.SEND, l.tryResend(7, 1000, 40 * MS), "one round trip later");
+        l.onRtt(120 * MS);
+        assertEquals(50 * MS, l.resendIntervalNanos(), "smoothed: 7/8 of 40 ms + 1/8 of 120 ms");
+        for (int i = 0; i < 100; i++) {
+            l.onRtt(0);
+        }
+        assertEquals(RetransmissionLimiter.MIN_RESEND_INTERVAL_NANOS, l.resendIntervalNanos(), "floor");
+        for (int i = 0; i < 100; i++) {
+            l.onRtt(5_000 * MS);
+        }
+        assertEquals(RetransmissionLimiter.MAX_RESEND_INTERVAL_NANOS, l.resendIntervalNanos(), "ceiling");
+        l.onRtt(-5);
+        assertEquals(RetransmissionLimiter.MAX_RESEND_INTERVAL_NANOS, l.resendIntervalNanos(), "a negative sample is no sample");
+    }
+
     @Test
     void retransmissionsAreBoundedByHalfOfWhatIsForwarded() {
         RetransmissionLimiter l = new RetransmissionLimiter();

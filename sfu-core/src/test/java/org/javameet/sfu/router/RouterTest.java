@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.Nack;
+import org.javameet.sfu.rtcp.SenderReport;
 import org.javameet.sfu.rtcp.RtcpHeader;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.Vp8;
@@ -200,6 +201,43 @@ class RouterTest {
         bobLink.deliverRtcp(again);
         assertEquals(4, bobLink.rtp.size());
         assertEquals(1, bobLink.metrics().retransmissionsTooSoon.count());
+    }
+
+    /**
+     * The consumer's RTT comes from the subscriber's receiver report about the SR we forwarded: our send time of
+     * that SR (found by its LSR) to the report's arrival, minus DLSR. A report naming no SR of ours, or a DLSR longer
+     * than the time since, is no sample.
+     */
+    @Test
+    void theSubscribersReceiverReportsMeasureItsRtt() throws Exception {
+        Producer video = video();
+        FakeLink bobLink = new FakeLink("bob/subscribe");
+        Subscriber bob = router.createSubscriber("bob", bobLink);
+        Consumer c = consume(video, bob, 1111);
+        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 500, true));
+        long ntp = 0xE1234567_89ABCDEFL;
+        ByteBuf sr = Unpooled.buffer();
+        new SenderReport(VIDEO_SSRC, ntp, 3000, 1, 100, java.util.List.of()).marshalTo(sr);
+        adaLink.deliverRtcp(sr);
+        assertEquals(1, bobLink.rtcp.size(), "the translated SR to Bob");
+        long lsr = (ntp >>> 16) & 0xFFFFFFFFL;
+
+        bobLink.deliverRtcp(receiverReport(1111, 0x1234, 0)); // an LSR we never sent
+        assertEquals(-1, c.rttNanos());
+        bobLink.deliverRtcp(receiverReport(1111, lsr, 65536L * 60)); // held for a minute: impossible
+        assertEquals(-1, c.rttNanos());
+
+        Thread.sleep(30);
+        bobLink.deliverRtcp(receiverReport(1111, lsr, 65536L * 10 / 1000)); // held 10 ms of the 30+
+        long rtt = c.rttNanos();
+        assertTrue(rtt >= 19_000_000L && rtt < 2_000_000_000L, "RTT " + rtt + " ns");
+    }
+
+    private static ByteBuf receiverReport(long mediaSsrc, long lsr, long dlsr) {
+        ByteBuf rr = Unpooled.buffer();
+        new org.javameet.sfu.rtcp.ReceiverReport(0xB0B, java.util.List.of(new org.javameet.sfu.rtcp.ReportBlock(
+                mediaSsrc, 0, 0, 500, 0, lsr, dlsr))).marshalTo(rr);
+        return rr;
     }
 
     @Test

@@ -319,6 +319,88 @@ class MediaPacketHandlerTest {
         assertFalse(channel.finish());
     }
 
+    // --- ICE: what moves media to a new address (issue 15)
+
+    private static final InetSocketAddress ELSEWHERE = new InetSocketAddress("203.0.113.66", 40000);
+
+    /** Sends a check and returns whether it was answered (the response is released). */
+    private boolean answered(StunMessageBuilder check, InetSocketAddress from) {
+        channel.writeInbound(stun(check, from));
+        DatagramPacket response = channel.readOutbound();
+        if (response == null) {
+            return false;
+        }
+        response.release();
+        return true;
+    }
+
+    @Test
+    void aCheckWithoutUseCandidateFromANewAddressMovesNothing() {
+        bind();
+        assertTrue(answered(bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD), ELSEWHERE), "answered: a pair check");
+        assertEquals(BROWSER, transport.remoteAddress());
+        assertSame(transport, registry.byAddress(BROWSER));
+        assertNull(registry.byAddress(ELSEWHERE));
+        assertEquals(0, metrics.iceAddressChanges.count());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aNominatedFreshCheckFromANewAddressMovesMediaAndIsCounted() {
+        bind();
+        assertTrue(answered(bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD).useCandidate(), ELSEWHERE));
+        assertEquals(ELSEWHERE, transport.remoteAddress());
+        assertSame(transport, registry.byAddress(ELSEWHERE));
+        assertNull(registry.byAddress(BROWSER), "the old address is unbound");
+        assertEquals(1, metrics.iceAddressChanges.count());
+        assertEquals(0, totalDrops());
+        assertFalse(channel.finish());
+    }
+
+    /** MESSAGE-INTEGRITY does not cover the source: a captured check replayed from elsewhere must not move media. */
+    @Test
+    void aReplayedCheckFromAnotherAddressIsDroppedUnanswered() {
+        StunMessageBuilder check = bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD).useCandidate();
+        assertTrue(answered(check, BROWSER));
+        assertTrue(answered(check, BROWSER), "a retransmission from the same address is answered");
+        assertFalse(answered(check, ELSEWHERE), "the same transaction from elsewhere is a replay");
+        assertEquals(BROWSER, transport.remoteAddress());
+        assertNull(registry.byAddress(ELSEWHERE));
+        assertDroppedOnly(DropReason.STUN_REPLAYED, 1);
+        assertEquals(0, metrics.iceAddressChanges.count());
+        assertFalse(channel.finish());
+    }
+
+    /** With its own valid credentials and a spoofed source, a participant must not take over another's address. */
+    @Test
+    void aLiveTransportsAddressIsNotTakenOver() {
+        bind();
+        LocalTransportParams otherLocal = new LocalTransportParams("otherUfrag", "otherPasswordOf24CharsXy",
+                certificate.fingerprintAlgorithm(), certificate.fingerprintHex(), List.of(SERVER));
+        PacketSender discard = new PacketSender() {
+            @Override
+            public boolean send(ByteBuf data, InetSocketAddress to) {
+                data.release();
+                return true;
+            }
+
+            @Override
+            public void flush() {
+            }
+        };
+        WebRtcTransport other = new WebRtcTransport("t2", otherLocal, channel.eventLoop(), discard, registry, certificate, r -> {
+            throw new AssertionError("no DTLS");
+        }, metrics, channel.alloc());
+        registry.register(other);
+        assertFalse(answered(bindingRequest("otherUfrag:" + REMOTE_UFRAG, "otherPasswordOf24CharsXy").useCandidate(),
+                BROWSER));
+        assertSame(transport, registry.byAddress(BROWSER));
+        assertEquals(TransportState.CONNECTING, transport.state(), "the victim's transport lives on");
+        assertNull(other.remoteAddress());
+        assertDroppedOnly(DropReason.STUN_ADDRESS_IN_USE, 1);
+        assertFalse(channel.finish());
+    }
+
     /** A valid check from BROWSER; its response is read and released. A valid check drops nothing. */
     private void bind() {
         DatagramPacket dp = stun(bindingRequest(UFRAG + ":" + REMOTE_UFRAG, PWD).useCandidate(), BROWSER);

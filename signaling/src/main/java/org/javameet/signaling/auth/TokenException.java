@@ -11,6 +11,7 @@ public final class TokenException extends Exception {
         BAD_SIGNATURE("bad signature"),
         EXPIRED("expired"),
         NOT_YET_VALID("not yet valid"),
+        TOO_LONG_LIVED("lifetime too long"),
         WRONG_ROOM("wrong room"),
         WRONG_AUDIENCE("wrong audience"),
         WRONG_ISSUER("wrong issuer");

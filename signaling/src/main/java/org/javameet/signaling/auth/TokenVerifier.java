@@ -48,12 +48,24 @@ public final class TokenVerifier {
     private final String audience;
     private final String issuer;
     private final Clock clock;
+    private final long maxLifetimeSeconds;
+
+    /** With the default maximum lifetime ({@link AuthConfig#DEFAULT_MAX_LIFETIME_SECONDS}). */
+    public TokenVerifier(Algorithm algorithm, Key key, String audience, String issuer, Clock clock) {
+        this(algorithm, key, audience, issuer, AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS, clock);
+    }
 
     /**
      * @param key a {@link SecretKey} for HS256, a {@link PublicKey} (RSA) for RS256
      * @param audience required {@code aud}, or null; likewise {@code issuer}
+     * @param maxLifetimeSeconds the longest lifetime a token may declare
      */
-    public TokenVerifier(Algorithm algorithm, Key key, String audience, String issuer, Clock clock) {
+    public TokenVerifier(Algorithm algorithm, Key key, String audience, String issuer, long maxLifetimeSeconds,
+            Clock clock) {
+        if (maxLifetimeSeconds < 1) {
+            throw new IllegalArgumentException("maxLifetimeSeconds must be positive");
+        }
+        this.maxLifetimeSeconds = maxLifetimeSeconds;
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         this.key = Objects.requireNonNull(key, "key");
         if (algorithm == Algorithm.HS256 ? !(key instanceof SecretKey) : !(key instanceof PublicKey)) {
@@ -68,7 +80,8 @@ public final class TokenVerifier {
     public static TokenVerifier fromConfig(AuthConfig auth, String sourceName) throws ConfigException {
         Key key = auth.loadKey(sourceName);
         return key == null ? null
-                : new TokenVerifier(auth.jwtAlgorithm(), key, auth.jwtAudience(), auth.jwtIssuer(), Clock.systemUTC());
+                : new TokenVerifier(auth.jwtAlgorithm(), key, auth.jwtAudience(), auth.jwtIssuer(),
+                        auth.jwtMaxLifetimeSeconds(), Clock.systemUTC());
     }
 
     /** Verifies {@code token} for a join to {@code roomName}. */
@@ -92,10 +105,10 @@ public final class TokenVerifier {
             throw new TokenException(Reason.BAD_SIGNATURE, "the signature does not verify with the configured key");
         }
         JsonNode claims = jsonPart(token.substring(dot1 + 1, dot2), "payload");
-        checkTimes(claims);
+        double exp = checkTimes(claims);
         checkIssuerAndAudience(claims);
         String room = checkRoom(claims, roomName);
-        return new VerifiedToken(displayName(claims), moderator(claims), room);
+        return new VerifiedToken(displayName(claims), moderator(claims), room, Instant.ofEpochMilli((long) (exp * 1000)));
     }
 
     private void checkAlgorithm(JsonNode header) throws TokenException {
@@ -134,7 +147,8 @@ public final class TokenVerifier {
         }
     }
 
-    private void checkTimes(JsonNode claims) throws TokenException {
+    /** Checks {@code exp}, {@code nbf} and the lifetime; returns {@code exp}. */
+    private double checkTimes(JsonNode claims) throws TokenException {
         double now = clock.millis() / 1000.0;
         JsonNode exp = claims.get("exp");
         if (exp == null) {
@@ -155,6 +169,18 @@ public final class TokenVerifier {
                 throw new TokenException(Reason.NOT_YET_VALID, "valid from " + instant(nbf.doubleValue()));
             }
         }
+        JsonNode iat = claims.get("iat");
+        if (iat != null && !iat.isNumber()) {
+            throw new TokenException(Reason.MALFORMED, "\"iat\" is not a number");
+        }
+        double start = nbf != null ? nbf.doubleValue() : iat != null ? iat.doubleValue() : now;
+        double lifetime = exp.doubleValue() - start;
+        if (lifetime > maxLifetimeSeconds) {
+            throw new TokenException(Reason.TOO_LONG_LIVED, "valid for " + (long) lifetime + " s (from "
+                    + (nbf != null ? "nbf" : iat != null ? "iat" : "now") + " to exp); this server accepts at most "
+                    + maxLifetimeSeconds + " s");
+        }
+        return exp.doubleValue();
     }
 
     private void checkIssuerAndAudience(JsonNode claims) throws TokenException {

@@ -6,6 +6,7 @@ package org.javameet.signaling.auth;
  * @param displayName {@code context.user.name}, or null
  * @param moderator   {@code moderator} (or Jitsi's {@code context.user.moderator}, bool or "true")
  * @param room        the {@code room} claim: a room name or {@code *}
+ * @param expiresAt   {@code exp}: a session joined with the token ends then (plus the leeway)
  */
-public record VerifiedToken(String displayName, boolean moderator, String room) {
+public record VerifiedToken(String displayName, boolean moderator, String room, java.time.Instant expiresAt) {
 }

@@ -31,9 +31,11 @@ import javax.crypto.spec.SecretKeySpec;
  * @param jwtPublicKeyFile a PEM file with the RS256 public key (X.509 SubjectPublicKeyInfo), or null
  * @param jwtAudience      when set, a token's {@code aud} must name it
  * @param jwtIssuer        when set, a token's {@code iss} must equal it
+ * @param jwtMaxLifetimeSeconds the longest lifetime ({@code exp} minus {@code nbf}, else {@code iat}, else now) a
+ *                         token may have
  */
 public record AuthConfig(Mode mode, Algorithm jwtAlgorithm, String jwtSecret, String jwtSecretFile,
-                         String jwtPublicKeyFile, String jwtAudience, String jwtIssuer) {
+                         String jwtPublicKeyFile, String jwtAudience, String jwtIssuer, int jwtMaxLifetimeSeconds) {
 
     /** Who needs a token. */
     public enum Mode {
@@ -62,8 +64,12 @@ public record AuthConfig(Mode mode, Algorithm jwtAlgorithm, String jwtSecret, St
     static final int MIN_SECRET_BYTES = 32;
     static final int MIN_RSA_BITS = 2048;
 
-    static final List<String> KEYS = List.of(
-            "mode", "jwtAlgorithm", "jwtSecret", "jwtSecretFile", "jwtPublicKeyFile", "jwtAudience", "jwtIssuer");
+    /** A day: a meeting link made in the morning works all day, a leaked one not for long. */
+    public static final int DEFAULT_MAX_LIFETIME_SECONDS = 86_400;
+    static final int MAX_MAX_LIFETIME_SECONDS = 31 * 86_400;
+
+    static final List<String> KEYS = List.of("mode", "jwtAlgorithm", "jwtSecret", "jwtSecretFile", "jwtPublicKeyFile",
+            "jwtAudience", "jwtIssuer", "jwtMaxLifetimeSeconds");
 
     /** Names from Jitsi's prosody config and jwt libraries. */
     private static final Map<String, String> HINTS = Map.of(
@@ -75,11 +81,15 @@ public record AuthConfig(Mode mode, Algorithm jwtAlgorithm, String jwtSecret, St
             "algorithm", "jwtAlgorithm",
             "publicKeyFile", "jwtPublicKeyFile");
 
-    private static final AuthConfig DEFAULTS = new AuthConfig(Mode.NONE, Algorithm.HS256, null, null, null, null, null);
+    private static final AuthConfig DEFAULTS = new AuthConfig(Mode.NONE, Algorithm.HS256, null, null, null, null, null,
+            DEFAULT_MAX_LIFETIME_SECONDS);
 
     public AuthConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(jwtAlgorithm, "jwtAlgorithm");
+        if (jwtMaxLifetimeSeconds < 1 || jwtMaxLifetimeSeconds > MAX_MAX_LIFETIME_SECONDS) {
+            throw new IllegalArgumentException("jwtMaxLifetimeSeconds must be 1-" + MAX_MAX_LIFETIME_SECONDS);
+        }
     }
 
     public static AuthConfig defaults() {
@@ -165,6 +175,7 @@ public record AuthConfig(Mode mode, Algorithm jwtAlgorithm, String jwtSecret, St
         putIfSet(n, "jwtPublicKeyFile", jwtPublicKeyFile);
         putIfSet(n, "jwtAudience", jwtAudience);
         putIfSet(n, "jwtIssuer", jwtIssuer);
+        n.put("jwtMaxLifetimeSeconds", jwtMaxLifetimeSeconds);
         return n;
     }
 
@@ -182,6 +193,7 @@ public record AuthConfig(Mode mode, Algorithm jwtAlgorithm, String jwtSecret, St
         String publicKeyFile = null;
         String audience = null;
         String issuer = null;
+        int maxLifetime = DEFAULT_MAX_LIFETIME_SECONDS;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -198,10 +210,12 @@ public record AuthConfig(Mode mode, Algorithm jwtAlgorithm, String jwtSecret, St
                 case "jwtPublicKeyFile" -> publicKeyFile = nonEmpty(r, value, key);
                 case "jwtAudience" -> audience = nonEmpty(r, value, key);
                 case "jwtIssuer" -> issuer = nonEmpty(r, value, key);
+                case "jwtMaxLifetimeSeconds" -> maxLifetime = r.intIn(value, key, 1, MAX_MAX_LIFETIME_SECONDS);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, HINTS);
             }
         }
-        AuthConfig c = new AuthConfig(mode, algorithm, secret, secretFile, publicKeyFile, audience, issuer);
+        AuthConfig c = new AuthConfig(mode, algorithm, secret, secretFile, publicKeyFile, audience, issuer,
+                maxLifetime);
         c.check(r);
         return c;
     }
@@ -262,6 +276,7 @@ public record AuthConfig(Mode mode, Algorithm jwtAlgorithm, String jwtSecret, St
         return "AuthConfig[mode=" + mode.configName() + ", jwtAlgorithm=" + jwtAlgorithm
                 + ", jwtSecret=" + (jwtSecret == null ? "unset" : "(hidden)")
                 + ", jwtSecretFile=" + jwtSecretFile + ", jwtPublicKeyFile=" + jwtPublicKeyFile
-                + ", jwtAudience=" + jwtAudience + ", jwtIssuer=" + jwtIssuer + "]";
+                + ", jwtAudience=" + jwtAudience + ", jwtIssuer=" + jwtIssuer
+                + ", jwtMaxLifetimeSeconds=" + jwtMaxLifetimeSeconds + "]";
     }
 }

@@ -97,6 +97,17 @@ final class ConfigReader {
         return node.textValue();
     }
 
+    /** A non-empty file path, or JSON null for "unset". */
+    String optionalPath(JsonNode node, String path) throws ConfigException {
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual() || node.textValue().isEmpty()) {
+            throw mustBe(path, "a file path (or null)", node);
+        }
+        return node.textValue();
+    }
+
     /** An address, or JSON null for "unset". */
     String optionalAddress(JsonNode node, String path) throws ConfigException {
         return node.isNull() ? null : address(node, path);

@@ -15,22 +15,25 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int maxMessagesPerSecond,
         int maxChatMessagesPerSecond, int maxPasswordAttempts, int maxConnections, int maxConnectionsPerAddress,
         int requestTimeoutSeconds, int resumeGraceSeconds, int maxTcpMediaConnections,
-        int maxTcpMediaConnectionsPerAddress) {
+        int maxTcpMediaConnectionsPerAddress, int maxRooms, int maxRoomsPerAddress, int maxOccupants,
+        int maxLobbyWaiters, int maxLobbyWaitersPerAddress) {
 
     static final List<String> KEYS = List.of("maxTracksPerParticipant", "maxPublishSections", "maxSubscribeSections",
             "maxDtlsHandshakes", "maxDtlsHandshakesPerAddress", "maxMessagesPerSecond", "maxChatMessagesPerSecond",
             "maxPasswordAttempts", "maxConnections", "maxConnectionsPerAddress", "requestTimeoutSeconds",
-            "resumeGraceSeconds", "maxTcpMediaConnections", "maxTcpMediaConnectionsPerAddress");
+            "resumeGraceSeconds", "maxTcpMediaConnections", "maxTcpMediaConnectionsPerAddress", "maxRooms",
+            "maxRoomsPerAddress", "maxOccupants", "maxLobbyWaiters", "maxLobbyWaitersPerAddress");
 
     private static final LimitsConfig DEFAULTS = new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30,
-            2048, 256);
+            2048, 256, 1000, 10, 100, 50, 5);
 
     public LimitsConfig {
         if (maxTracksPerParticipant < 1 || maxPublishSections < maxTracksPerParticipant || maxSubscribeSections < 1
                 || maxDtlsHandshakes < 1 || maxDtlsHandshakesPerAddress < 1 || maxMessagesPerSecond < 1
                 || maxChatMessagesPerSecond < 1 || maxPasswordAttempts < 1 || maxConnections < 1
                 || maxConnectionsPerAddress < 1 || requestTimeoutSeconds < 1 || resumeGraceSeconds < 1
-                || maxTcpMediaConnections < 1 || maxTcpMediaConnectionsPerAddress < 1) {
+                || maxTcpMediaConnections < 1 || maxTcpMediaConnectionsPerAddress < 1 || maxRooms < 1
+                || maxRoomsPerAddress < 1 || maxOccupants < 1 || maxLobbyWaiters < 1 || maxLobbyWaitersPerAddress < 1) {
             throw new IllegalArgumentException("need 1 <= maxTracksPerParticipant <= maxPublishSections, "
                     + "the other limits >= 1");
         }
@@ -44,7 +47,8 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         return new LimitsConfig(maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes,
                 maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts,
                 maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, seconds, maxTcpMediaConnections,
-                maxTcpMediaConnectionsPerAddress);
+                maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters,
+                maxLobbyWaitersPerAddress);
     }
 
     public ObjectNode toJson(ObjectMapper mapper) {
@@ -62,7 +66,12 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 .put("requestTimeoutSeconds", requestTimeoutSeconds)
                 .put("resumeGraceSeconds", resumeGraceSeconds)
                 .put("maxTcpMediaConnections", maxTcpMediaConnections)
-                .put("maxTcpMediaConnectionsPerAddress", maxTcpMediaConnectionsPerAddress);
+                .put("maxTcpMediaConnectionsPerAddress", maxTcpMediaConnectionsPerAddress)
+                .put("maxRooms", maxRooms)
+                .put("maxRoomsPerAddress", maxRoomsPerAddress)
+                .put("maxOccupants", maxOccupants)
+                .put("maxLobbyWaiters", maxLobbyWaiters)
+                .put("maxLobbyWaitersPerAddress", maxLobbyWaitersPerAddress);
     }
 
     static LimitsConfig fromJson(ConfigReader r, JsonNode node, String path) throws ConfigException {
@@ -80,6 +89,11 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         int resumeGrace = DEFAULTS.resumeGraceSeconds;
         int tcpMedia = DEFAULTS.maxTcpMediaConnections;
         int tcpMediaPerAddress = DEFAULTS.maxTcpMediaConnectionsPerAddress;
+        int rooms = DEFAULTS.maxRooms;
+        int roomsPerAddress = DEFAULTS.maxRoomsPerAddress;
+        int occupants = DEFAULTS.maxOccupants;
+        int lobbyWaiters = DEFAULTS.maxLobbyWaiters;
+        int lobbyWaitersPerAddress = DEFAULTS.maxLobbyWaitersPerAddress;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
             JsonNode value = field.getValue();
@@ -98,6 +112,11 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
                 case "resumeGraceSeconds" -> resumeGrace = r.intIn(value, key, 1, 600);
                 case "maxTcpMediaConnections" -> tcpMedia = r.intIn(value, key, 1, 1_000_000);
                 case "maxTcpMediaConnectionsPerAddress" -> tcpMediaPerAddress = r.intIn(value, key, 1, 1_000_000);
+                case "maxRooms" -> rooms = r.intIn(value, key, 1, 1_000_000);
+                case "maxRoomsPerAddress" -> roomsPerAddress = r.intIn(value, key, 1, 1_000_000);
+                case "maxOccupants" -> occupants = r.intIn(value, key, 1, 10_000);
+                case "maxLobbyWaiters" -> lobbyWaiters = r.intIn(value, key, 1, 10_000);
+                case "maxLobbyWaitersPerAddress" -> lobbyWaitersPerAddress = r.intIn(value, key, 1, 10_000);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, Map.of());
             }
         }
@@ -108,6 +127,6 @@ public record LimitsConfig(int maxTracksPerParticipant, int maxPublishSections, 
         }
         return new LimitsConfig(tracks, publishSections, subscribeSections, dtls, dtlsPerAddress, messages, chat,
                 passwords, connections, connectionsPerAddress, requestTimeout, resumeGrace, tcpMedia,
-                tcpMediaPerAddress);
+                tcpMediaPerAddress, rooms, roomsPerAddress, occupants, lobbyWaiters, lobbyWaitersPerAddress);
     }
 }

@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param publicAddresses addresses announced as ICE host candidates; empty means auto-detect
  * @param localAddress    with NAT, the private address the media socket binds; null when unset
  * @param turn            the TURN server (coturn) clients may relay through; none by default
+ * @param metricsBearerTokenFile a file holding the token that lets non-loopback clients read {@code /metrics};
+ *                        null: loopback only
  */
 public record ServerConfig(
         String httpAddress,
@@ -47,11 +49,12 @@ public record ServerConfig(
         AuthConfig auth,
         LimitsConfig limits,
         List<String> allowedOrigins,
-        TurnConfig turn) {
+        TurnConfig turn,
+        String metricsBearerTokenFile) {
 
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "mediaTcpPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth", "limits", "allowedOrigins", "turn");
+            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -64,7 +67,7 @@ public record ServerConfig(
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, null, List.of(), null, LogLevel.INFO,
             ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
-            TurnConfig.defaults());
+            TurnConfig.defaults(), null);
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -152,6 +155,7 @@ public record ServerConfig(
                 case "limits" -> c.withLimits(LimitsConfig.fromJson(r, value, key));
                 case "allowedOrigins" -> c.withAllowedOrigins(r.origins(value, key));
                 case "turn" -> c.withTurn(TurnConfig.fromJson(r, value, key));
+                case "metricsBearerTokenFile" -> c.withMetricsBearerTokenFile(r.optionalPath(value, key));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -243,63 +247,96 @@ public record ServerConfig(
         json.set("limits", limits.toJson(mapper));
         allowedOrigins.forEach(json.putArray("allowedOrigins")::add);
         json.set("turn", turn.toJson(mapper));
+        if (metricsBearerTokenFile != null) {
+            json.put("metricsBearerTokenFile", metricsBearerTokenFile);
+        }
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     /** Null: the same number as the media port; 0: no ICE-TCP. */
     public ServerConfig withMediaTcpPort(Integer mediaTcpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     /** Empty: WebSockets only from pages of the host they connect to. */
     public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
     }
 
     public ServerConfig withTurn(TurnConfig turn) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+    }
+
+    /** Null: {@code /metrics} for loopback clients only. */
+    public ServerConfig withMetricsBearerTokenFile(String metricsBearerTokenFile) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+    }
+
+    /**
+     * The token of {@link #metricsBearerTokenFile()} (surrounding whitespace removed), or null when none is set.
+     * Read when the server starts; errors name the key, never the file's content.
+     */
+    public String readMetricsBearerToken(String sourceName) throws ConfigException {
+        if (metricsBearerTokenFile == null) {
+            return null;
+        }
+        String token;
+        try {
+            token = Files.readString(Path.of(metricsBearerTokenFile), StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(sourceName, "metricsBearerTokenFile", "\"metricsBearerTokenFile\": file "
+                    + metricsBearerTokenFile + " not found", e);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(sourceName, "metricsBearerTokenFile", "\"metricsBearerTokenFile\": cannot read "
+                    + metricsBearerTokenFile + ": " + e.getClass().getSimpleName(), e);
+        }
+        if (token.length() < 16 || token.chars().anyMatch(ch -> ch <= ' ' || ch > '~')) {
+            throw new ConfigException(sourceName, "metricsBearerTokenFile", "\"metricsBearerTokenFile\": the token "
+                    + "must be at least 16 printable ASCII characters without spaces");
+        }
+        return token;
     }
 
     private static void requirePort(String name, int port) {

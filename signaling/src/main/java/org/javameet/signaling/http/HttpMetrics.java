@@ -24,6 +24,8 @@ public final class HttpMetrics {
     static final String REFUSED_REQUEST_TIMEOUT = "request_timeout";
     static final String REFUSED_CONNECTIONS = "connections";
     static final String REFUSED_CONNECTIONS_PER_ADDRESS = "connections_per_address";
+    /** {@code /metrics} from a non-loopback peer without the bearer token. */
+    static final String REFUSED_METRICS = "metrics";
     /** A chat or presence message not sent to a client that is not reading (it keeps its connection). */
     static final String REFUSED_SLOW_READER = "slow_reader";
 

@@ -29,10 +29,18 @@ final class HttpRequestRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final StaticFiles files;
     private final MetricsEndpoint metricsEndpoint;
     private final HttpMetrics metrics;
+    private static final RateLimitedLog REFUSED_LOG = new RateLimitedLog(LOG);
     private final WebSocketUpgrader upgrader; // null: /ws is 404 (tests of the static routes)
+    private final MetricsAccess metricsAccess;
 
     HttpRequestRouter(StaticFiles files, MetricsEndpoint metricsEndpoint, HttpMetrics metrics,
             WebSocketUpgrader upgrader) {
+        this(files, metricsEndpoint, MetricsAccess.loopbackOnly(), metrics, upgrader);
+    }
+
+    HttpRequestRouter(StaticFiles files, MetricsEndpoint metricsEndpoint, MetricsAccess metricsAccess,
+            HttpMetrics metrics, WebSocketUpgrader upgrader) {
+        this.metricsAccess = metricsAccess;
         this.files = files;
         this.metricsEndpoint = metricsEndpoint;
         this.metrics = metrics;
@@ -71,7 +79,8 @@ final class HttpRequestRouter extends SimpleChannelInboundHandler<FullHttpReques
                     return;
                 }
                 case "metrics" -> {
-                    HttpResponses.send(ctx, req, metricsPage(head));
+                    HttpResponses.send(ctx, req, metricsAccess.allows(ctx.channel().remoteAddress(), req.headers())
+                            ? metricsPage(head) : metricsRefused(ctx, head));
                     return;
                 }
                 default -> { }
@@ -101,6 +110,19 @@ final class HttpRequestRouter extends SimpleChannelInboundHandler<FullHttpReques
         // Every file, not only index.html: the client's ES modules have no content hash in their names, so a
         // cached module could outlive a server upgrade. Revalidation costs one 304.
         return noCache(res);
+    }
+
+    /** 401 with a bearer challenge when a token is configured (the scraper forgot it), else 403. */
+    private FullHttpResponse metricsRefused(ChannelHandlerContext ctx, boolean head) {
+        metrics.refused(HttpMetrics.REFUSED_METRICS);
+        REFUSED_LOG.info(() -> "refused /metrics to " + ctx.channel().remoteAddress() + ": "
+                + (metricsAccess.tokenConfigured() ? "no or wrong bearer token" : "not loopback"));
+        if (!metricsAccess.tokenConfigured()) {
+            return HttpResponses.text(HttpResponseStatus.FORBIDDEN, "metrics are served to loopback only", head);
+        }
+        FullHttpResponse res = HttpResponses.text(HttpResponseStatus.UNAUTHORIZED, "bearer token required", head);
+        res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"javameet metrics\"");
+        return res;
     }
 
     private FullHttpResponse metricsPage(boolean head) {

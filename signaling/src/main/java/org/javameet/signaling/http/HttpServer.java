@@ -143,7 +143,7 @@ public final class HttpServer implements AutoCloseable {
         p.addLast("aggregator", new HttpObjectAggregator(opts.maxRequestBytes()));
         p.addLast(RequestDeadline.DONE, deadline.done());
         p.addLast(GATE, new PipelineGate(MAX_PIPELINED, metrics));
-        p.addLast("router", new HttpRequestRouter(files, metricsEndpoint, metrics, upgrader));
+        p.addLast("router", new HttpRequestRouter(files, metricsEndpoint, opts.metricsAccess(), metrics, upgrader));
     }
 
     /** Open TCP connections (HTTP and WebSocket). */

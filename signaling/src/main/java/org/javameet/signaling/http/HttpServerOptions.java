@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param maxConnections open TCP connections in total (HTTP and WebSocket); more are closed at once
  * @param maxConnectionsPerAddress open TCP connections from one non-loopback address (a local reverse proxy,
  *     the NixOS deployment, is not limited here: nginx's {@code limit_conn} does it per client)
+ * @param metricsAccess who may read {@code /metrics}: loopback peers, and with a token whoever presents it
  */
 public record HttpServerOptions(
         String bindAddress,
@@ -39,7 +40,8 @@ public record HttpServerOptions(
         List<String> allowedOrigins,
         Duration requestTimeout,
         int maxConnections,
-        int maxConnectionsPerAddress) {
+        int maxConnectionsPerAddress,
+        MetricsAccess metricsAccess) {
 
     public static final String WEBSOCKET_PATH = "/ws";
 
@@ -49,6 +51,7 @@ public record HttpServerOptions(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(metricsAccess, "metricsAccess");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         if (maxConnections < 1 || maxConnectionsPerAddress < 1 || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("connection limits and the request timeout must be positive");
@@ -67,42 +70,48 @@ public record HttpServerOptions(
     public static HttpServerOptions defaults() {
         return new HttpServerOptions("0.0.0.0", 8080, 0, 64 * 1024, 256 * 1024, 4 * 1024 * 1024,
                 Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(5), List.of(), Duration.ofSeconds(10),
-                10_000, 100);
+                10_000, 100, MetricsAccess.loopbackOnly());
     }
 
     public HttpServerOptions withBind(String address, int port) {
         return new HttpServerOptions(address, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
                 maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
-                maxConnectionsPerAddress);
+                maxConnectionsPerAddress, metricsAccess);
     }
 
     public HttpServerOptions withIoThreads(int threads) {
         return new HttpServerOptions(bindAddress, port, threads, maxRequestBytes, maxWebSocketMessageBytes,
                 maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
-                maxConnectionsPerAddress);
+                maxConnectionsPerAddress, metricsAccess);
     }
 
     public HttpServerOptions withLimits(int requestBytes, int webSocketMessageBytes, int pendingOutboundBytes) {
         return new HttpServerOptions(bindAddress, port, ioThreads, requestBytes, webSocketMessageBytes,
                 pendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
-                maxConnectionsPerAddress);
+                maxConnectionsPerAddress, metricsAccess);
     }
 
     public HttpServerOptions withAllowedOrigins(List<String> origins) {
         return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
                 maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, origins, requestTimeout, maxConnections,
-                maxConnectionsPerAddress);
+                maxConnectionsPerAddress, metricsAccess);
     }
 
     public HttpServerOptions withConnectionLimits(Duration request, int connections, int connectionsPerAddress) {
         return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
                 maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, request, connections,
-                connectionsPerAddress);
+                connectionsPerAddress, metricsAccess);
     }
 
     public HttpServerOptions withTimeouts(Duration ping, Duration idle) {
         return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
                 maxPendingOutboundBytes, ping, idle, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
-                maxConnectionsPerAddress);
+                maxConnectionsPerAddress, metricsAccess);
+    }
+
+    public HttpServerOptions withMetricsAccess(MetricsAccess access) {
+        return new HttpServerOptions(bindAddress, port, ioThreads, maxRequestBytes, maxWebSocketMessageBytes,
+                maxPendingOutboundBytes, pingInterval, idleTimeout, closeTimeout, allowedOrigins, requestTimeout, maxConnections,
+                maxConnectionsPerAddress, access);
     }
 }

@@ -9,7 +9,7 @@ import java.util.logging.Logger;
  * At most one log line per interval for events an attacker can trigger at will (refusals): the counter in
  * {@code /metrics} has the numbers, the log only says that it happens and to whom, with how many were not logged.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private static final long INTERVAL_NANOS = 10_000_000_000L;
 
@@ -17,11 +17,11 @@ final class RateLimitedLog {
     private final AtomicLong next = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(Logger log) {
+    public RateLimitedLog(Logger log) {
         this.log = log;
     }
 
-    void info(Supplier<String> message) {
+    public void info(Supplier<String> message) {
         long now = System.nanoTime();
         long due = next.get();
         if (now - due < 0 || !next.compareAndSet(due, now + INTERVAL_NANOS)) {

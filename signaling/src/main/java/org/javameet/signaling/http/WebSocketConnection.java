@@ -114,6 +114,16 @@ final class WebSocketConnection implements WebSocketSession {
     }
 
     @Override
+    public void schedule(Runnable task, java.time.Duration delay) {
+        var timer = channel.eventLoop().schedule(() -> {
+            if (isOpen()) {
+                task.run();
+            }
+        }, Math.max(0, delay.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        channel.closeFuture().addListener(f -> timer.cancel(false));
+    }
+
+    @Override
     public void close(int statusCode, String reason) {
         close(statusCode, reason, CloseMode.AWAIT_PEER);
     }

@@ -59,6 +59,12 @@ public interface WebSocketSession {
         return false;
     }
 
+    /**
+     * Runs {@code task} on the session's own event loop (where {@link Handler#onText} runs) after {@code delay},
+     * unless the session has closed by then.
+     */
+    void schedule(Runnable task, java.time.Duration delay);
+
     /** The application side of a session. */
     interface Handler {
         /**

@@ -15,8 +15,13 @@ import org.javameet.signaling.config.ServerConfig;
 public final class AccessPolicy {
     private static final Logger LOG = Logger.getLogger(AccessPolicy.class.getName());
 
-    /** What a join may do, once its token (if any) was checked. */
-    record Admission(String displayName, boolean tokenHolder, boolean moderator, boolean mayCreateRoom) {
+    /**
+     * What a join may do, once its token (if any) was checked.
+     *
+     * @param tokenExpiresAt when the session must end (the token's {@code exp}); null without a token
+     */
+    record Admission(String displayName, boolean tokenHolder, boolean moderator, boolean mayCreateRoom,
+            java.time.Instant tokenExpiresAt) {
     }
 
     private final AuthConfig.Mode mode;
@@ -73,6 +78,7 @@ public final class AccessPolicy {
             }
         }
         boolean mayCreate = mode != AuthConfig.Mode.TOKEN_CREATE || token != null;
-        return new Admission(name, token != null, token != null && token.moderator(), mayCreate);
+        return new Admission(name, token != null, token != null && token.moderator(), mayCreate,
+                token == null ? null : token.expiresAt());
     }
 }

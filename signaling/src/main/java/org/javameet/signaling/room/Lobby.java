@@ -1,6 +1,7 @@
 package org.javameet.signaling.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -42,11 +43,16 @@ final class Lobby {
 
     private final Room room;
     private final Map<String, Waiter> waiting = new LinkedHashMap<>();
+    private final int maxWaiters;
+    /** Lobby places per client address, shared by every room's lobby. */
+    private final AddressQuota placesByAddress;
     private boolean enabled;
 
-    Lobby(Room room, boolean enabled) {
+    Lobby(Room room, boolean enabled, int maxWaiters, AddressQuota placesByAddress) {
         this.room = room;
         this.enabled = enabled;
+        this.maxWaiters = maxWaiters;
+        this.placesByAddress = placesByAddress;
     }
 
     boolean enabled() {
@@ -57,7 +63,21 @@ final class Lobby {
         this.enabled = enabled;
     }
 
-    Waiter add(WebSocketSession session, JoinRequest request, String displayName, Consumer<Participant> onAdmitted) {
+    /**
+     * Queues a waiter; {@code lobby-full} when {@code limits.maxLobbyWaiters} wait here already, {@code
+     * too-many-waiting} when the client's address holds {@code limits.maxLobbyWaitersPerAddress} places (over all
+     * rooms): waiting costs the attacker a socket and the moderators a request each, so neither is unbounded.
+     */
+    Waiter add(WebSocketSession session, JoinRequest request, String displayName, Consumer<Participant> onAdmitted)
+            throws SignalingException {
+        if (waiting.size() >= maxWaiters) {
+            throw new SignalingException("lobby-full", maxWaiters + " people wait in this room's lobby already; "
+                    + "try again later");
+        }
+        if (!placesByAddress.tryTake(addressOf(session))) {
+            throw new SignalingException("too-many-waiting", "your address waits in " + placesByAddress.max()
+                    + " lobbies already");
+        }
         String id;
         do {
             byte[] b = new byte[12];
@@ -71,19 +91,32 @@ final class Lobby {
 
     /** Removes and returns the request, or null when it is unknown or already decided. */
     Waiter take(String requestId) {
-        return waiting.remove(requestId);
+        Waiter w = waiting.remove(requestId);
+        if (w != null) {
+            placesByAddress.release(addressOf(w.session));
+        }
+        return w;
     }
 
     /** Removes the waiter; false if it was no longer waiting. */
     boolean remove(Waiter w) {
-        return waiting.remove(w.requestId, w);
+        if (!waiting.remove(w.requestId, w)) {
+            return false;
+        }
+        placesByAddress.release(addressOf(w.session));
+        return true;
     }
 
     /** Everyone waiting, oldest first; the lobby is empty afterwards. */
     List<Waiter> takeAll() {
         List<Waiter> all = new ArrayList<>(waiting.values());
         waiting.clear();
+        all.forEach(w -> placesByAddress.release(addressOf(w.session)));
         return all;
+    }
+
+    static InetAddress addressOf(WebSocketSession session) {
+        return session.remoteAddress() == null ? null : session.remoteAddress().getAddress();
     }
 
     List<Waiter> pending() {

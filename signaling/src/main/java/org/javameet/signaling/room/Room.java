@@ -2,6 +2,7 @@ package org.javameet.signaling.room;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,9 +26,11 @@ import org.javameet.signaling.turn.IceServers;
  */
 public final class Room {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
-    static final int MAX_PARTICIPANTS = 100;
 
     private final String name;
+    /** The client address that created the room, for {@code limits.maxRoomsPerAddress}; null if unknown. */
+    private final InetAddress creator;
+    private final int maxOccupants;
     private final MediaRoom media;
     private final RoomEvents events;
     private final IceServers iceServers;
@@ -38,12 +41,14 @@ public final class Room {
     private final ResumeTokens resume;
     private boolean closed;
 
-    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, ResumeTokens resume,
-            IceServers iceServers) {
+    Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, SignalingLimits limits,
+            AddressQuota lobbyPlaces, InetAddress creator, ResumeTokens resume, IceServers iceServers) {
         this.name = name;
+        this.creator = creator;
+        this.maxOccupants = limits.maxOccupants();
         this.resume = resume;
         this.iceServers = iceServers;
-        this.lobby = new Lobby(this, lobbyEnabled);
+        this.lobby = new Lobby(this, lobbyEnabled, limits.maxLobbyWaiters(), lobbyPlaces);
         this.events = events;
         this.media = media.create(name, new MediaRoom.Listener() {
             @Override
@@ -67,6 +72,8 @@ public final class Room {
 
     public String name() { return name; }
 
+    InetAddress creator() { return creator; }
+
     public synchronized int size() { return participants.size(); }
 
 
@@ -74,7 +81,8 @@ public final class Room {
     sealed interface JoinResult permits Joined, Waiting {
     }
 
-    record Joined(Participant participant) implements JoinResult {
+    /** @param tokenExpiresAt when the participant's token expires (their session then ends), or null */
+    record Joined(Participant participant, java.time.Instant tokenExpiresAt) implements JoinResult {
     }
 
     record Waiting(Lobby.Waiter waiter) implements JoinResult {
@@ -110,12 +118,12 @@ public final class Room {
         }
         Participant p = addParticipant(session, admission.displayName(), request.audioMuted(), request.videoMuted(),
                 first || admission.moderator(), bind);
-        return new Joined(p);
+        return new Joined(p, admission.tokenExpiresAt());
     }
 
     private void requireRoomForOneMore() throws SignalingException {
-        if (participants.size() >= MAX_PARTICIPANTS) {
-            throw new SignalingException("room-full", "room " + name + " has reached " + MAX_PARTICIPANTS + " participants");
+        if (participants.size() >= maxOccupants) {
+            throw new SignalingException("room-full", "room " + name + " has reached " + maxOccupants + " participants");
         }
     }
 
@@ -419,13 +427,24 @@ public final class Room {
         events.participantCountChanged(-1);
         LOG.info(() -> "room " + name + ": " + p + " left (" + reason + "), " + participants.size() + " remain");
         if (participants.isEmpty()) {
-            for (Lobby.Waiter w : lobby.takeAll()) {
-                Lobby.deny(w, "everyone left the meeting");
-            }
-            closed = true;
-            media.close();
-            events.roomClosed(this);
+            close();
         }
+    }
+
+    /** A room whose first join was refused (it was created for it) closes, so it holds no quota. */
+    synchronized void closeIfEmpty() {
+        if (!closed && participants.isEmpty()) {
+            close();
+        }
+    }
+
+    private void close() {
+        for (Lobby.Waiter w : lobby.takeAll()) {
+            Lobby.deny(w, "everyone left the meeting");
+        }
+        closed = true;
+        media.close();
+        events.roomClosed(this);
     }
 
     private void onTransportClosed(String participantId, String transportId, String reason) {

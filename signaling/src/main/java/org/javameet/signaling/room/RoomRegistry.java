@@ -16,6 +16,10 @@ public final class RoomRegistry {
     /** The characters of an unreserved URL path segment, so a room name is its own URL. */
     private final SignalingLimits limits;
     private final PasswordGuard passwords;
+    private final AddressQuota roomsByAddress;
+    private final AddressQuota lobbyPlacesByAddress;
+    /** Held while checking the room caps and adding a room, so two creations cannot both take the last place. */
+    private final Object creation = new Object();
 
     public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
 
@@ -32,7 +36,9 @@ public final class RoomRegistry {
 
         @Override
         public void roomClosed(Room room) {
-            rooms.remove(room.name(), room);
+            if (rooms.remove(room.name(), room)) {
+                roomsByAddress.release(room.creator());
+            }
         }
 
         @Override
@@ -71,6 +77,8 @@ public final class RoomRegistry {
         this.limits = limits;
         this.resumeTokens = new ResumeTokens(limits.resumeGrace(), GRACE_TIMER);
         this.passwords = new PasswordGuard(limits.passwordAttempts());
+        this.roomsByAddress = new AddressQuota(limits.maxRoomsPerAddress());
+        this.lobbyPlacesByAddress = new AddressQuota(limits.maxLobbyWaitersPerAddress());
         this.media = media;
         this.access = access;
     }
@@ -92,17 +100,22 @@ public final class RoomRegistry {
             throw new SignalingException("bad-room", "room name must be 1-64 characters of A-Z a-z 0-9 . _ ~ -");
         }
         AccessPolicy.Admission admission = access.admit(request);
+        InetAddress from = Lobby.addressOf(session);
+        long now = System.nanoTime();
+        if (from != null && request.password() != null) {
+            passwords.check(from, now); // before a room is made for it
+        }
         String key = key(request.room());
         while (true) {
-            Room room = admission.mayCreateRoom()
-                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms(),
-                            resumeTokens, iceServers))
-                    : rooms.get(key);
+            Room room = rooms.get(key);
+            if (room == null && admission.mayCreateRoom()) {
+                room = create(key, from);
+            }
             if (room == null) {
                 throw new SignalingException("auth-required", "room " + request.room() + " has not started yet, and"
                         + " only participants with a token may start a meeting");
             }
-            Room.JoinResult result = guardedJoin(room, session, request, admission, bind);
+            Room.JoinResult result = guardedJoin(room, from, now, request, session, admission, bind);
             if (result != null) {
                 return result;
             }
@@ -127,14 +140,35 @@ public final class RoomRegistry {
         return a == null ? 0 : a.sum();
     }
 
-    /** A join whose password guesses are limited per client address (PasswordGuard). */
-    private Room.JoinResult guardedJoin(Room room, WebSocketSession session, JoinRequest request,
-            AccessPolicy.Admission admission, Consumer<Participant> bind) throws SignalingException {
-        InetAddress from = session.remoteAddress() == null ? null : session.remoteAddress().getAddress();
-        long now = System.nanoTime();
-        if (from != null && request.password() != null) {
-            passwords.check(from, now);
+    /**
+     * The room {@code key}, made for {@code from} unless there are {@code limits.maxRooms} rooms ({@code server-full})
+     * or {@code from} created {@code limits.maxRoomsPerAddress} of the open ones ({@code too-many-rooms}).
+     */
+    private Room create(String key, InetAddress from) throws SignalingException {
+        synchronized (creation) {
+            Room existing = rooms.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            if (rooms.size() >= limits.maxRooms()) {
+                throw new SignalingException("server-full", "this server holds " + limits.maxRooms()
+                        + " meetings already; try again later");
+            }
+            if (!roomsByAddress.tryTake(from)) {
+                throw new SignalingException("too-many-rooms", "your address has started " + limits.maxRoomsPerAddress()
+                        + " meetings that are still open");
+            }
+            Room room = new Room(key, media, events, access.lobbyForNewRooms(), limits, lobbyPlacesByAddress, from,
+                    resumeTokens, iceServers);
+            rooms.put(key, room);
+            return room;
         }
+    }
+
+    /** A join whose password guesses are limited per client address (PasswordGuard). */
+    private Room.JoinResult guardedJoin(Room room, InetAddress from, long now, JoinRequest request,
+            WebSocketSession session, AccessPolicy.Admission admission, Consumer<Participant> bind)
+            throws SignalingException {
         try {
             Room.JoinResult result = room.join(session, request, admission, bind);
             if (from != null && request.password() != null && result != null) {
@@ -145,6 +179,7 @@ public final class RoomRegistry {
             if (from != null && e.code().equals("wrong-password")) {
                 passwords.failed(from, now);
             }
+            room.closeIfEmpty(); // a room made for a refused first join does not stay
             throw e;
         }
     }

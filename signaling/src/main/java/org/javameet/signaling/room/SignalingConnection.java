@@ -3,10 +3,17 @@ package org.javameet.signaling.room;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.javameet.signaling.auth.TokenVerifier;
+import org.javameet.signaling.http.RateLimitedLog;
 import org.javameet.signaling.http.WebSocketSession;
 
 /**
@@ -20,6 +27,13 @@ public final class SignalingConnection implements WebSocketSession.Handler {
     static final int MAX_SDP = 128 * 1024;
     static final int MAX_TOKEN = 8192;
     static final int MAX_ID = 64;
+    /** WebSocket close status after {@code tokenExpired}. */
+    static final int CLOSE_TOKEN_EXPIRED = 4006;
+    /** Refusals by a limit (docs/operations.md, "Limits and abuse"): each kind logs at most one line per 10 s. */
+    static final Set<String> LIMIT_CODES = Set.of("rate-limited", "too-many-attempts", "too-many-tracks",
+            "room-full", "server-full", "too-many-rooms", "lobby-full", "too-many-waiting");
+    private static final Map<String, RateLimitedLog> REFUSAL_LOGS = LIMIT_CODES.stream()
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), c -> new RateLimitedLog(LOG)));
 
     private final WebSocketSession session;
     private final RoomRegistry rooms;
@@ -73,7 +87,11 @@ public final class SignalingConnection implements WebSocketSession.Handler {
             handle(type, msg);
         } catch (SignalingException e) {
             metrics.rejected(e.code());
-            LOG.fine(() -> "session " + session.id() + ": " + e.code() + ": " + e.getMessage());
+            if (LIMIT_CODES.contains(e.code())) {
+                logRefusal(e.code(), e.getMessage());
+            } else {
+                LOG.fine(() -> "session " + session.id() + ": " + e.code() + ": " + e.getMessage());
+            }
             session.send(Messages.error(e.code(), e.getMessage(), type, id).toString());
         } catch (RuntimeException e) {
             metrics.rejected("internal");
@@ -90,11 +108,17 @@ public final class SignalingConnection implements WebSocketSession.Handler {
      */
     private void rateLimited(String message, String type) {
         metrics.rejected("rate-limited");
+        logRefusal("rate-limited", message);
         long now = System.nanoTime();
         if (now - lastRateErrorNanos >= 1_000_000_000L) {
             lastRateErrorNanos = now;
             session.send(Messages.error("rate-limited", message, type, null).toString());
         }
+    }
+
+    private void logRefusal(String code, String message) {
+        REFUSAL_LOGS.get(code).info(() -> "session " + session.id() + " from " + session.remoteAddress() + " refused: "
+                + code + ": " + message);
     }
 
     private void handle(String type, JsonNode msg) throws SignalingException {
@@ -182,6 +206,10 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         Room.JoinResult result = rooms.join(request, session, p -> participant = p);
         if (result instanceof Room.Waiting w) {
             waiting = w.waiter();
+        } else if (result instanceof Room.Joined j && j.tokenExpiresAt() != null) {
+            Instant end = j.tokenExpiresAt().plusSeconds(TokenVerifier.LEEWAY_SECONDS); // as the join was checked
+            session.schedule(() -> tokenExpired(j.participant(), j.tokenExpiresAt()),
+                    Duration.between(Instant.now(), end));
         }
     }
 
@@ -193,6 +221,25 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         String token = Messages.requiredString(msg, "token", 64);
         rooms.resume(token, session, p -> participant = p);
         metrics.resumed();
+    }
+
+    /**
+     * The token this participant joined with expired: a leaked or revoked-by-expiry link must not keep a seat.
+     * They are told ({@code tokenExpired}), leave the room, and the socket closes with {@link #CLOSE_TOKEN_EXPIRED};
+     * the client needs a new link to come back.
+     */
+    private void tokenExpired(Participant p, Instant expiredAt) {
+        if (participant != p) {
+            return; // left already
+        }
+        metrics.sessionEnded("token-expired");
+        LOG.info(() -> "room " + p.room().name() + ": " + p + ": token expired at " + expiredAt + ", session ends");
+        ObjectNode notice = Messages.message("tokenExpired");
+        notice.put("expiredAt", expiredAt.toString());
+        session.send(notice.toString());
+        p.room().leave(p, "token-expired");
+        participant = null;
+        session.close(CLOSE_TOKEN_EXPIRED, "token-expired");
     }
 
     /** {@code publishOffer.sources}: mid → camera / microphone / screen; empty when absent. */

@@ -13,6 +13,7 @@ public final class SignalingMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> sdpRejected = new ConcurrentHashMap<>();
+    private final Map<String, Counter> sessionsEnded = new ConcurrentHashMap<>();
 
     public SignalingMetrics(MeterRegistry registry, RoomRegistry rooms) {
         this.registry = registry;
@@ -46,6 +47,13 @@ public final class SignalingMetrics {
     void sdpSectionRejected(String reason) {
         sdpRejected.computeIfAbsent(reason, r -> Counter.builder("javameet.sdp.rejected.sections")
                 .description("publish offer m-sections the SFU rejected, by reason")
+                .tag("reason", r).register(registry)).increment();
+    }
+
+    /** A session the server ended by itself, by reason ({@code token-expired}). */
+    void sessionEnded(String reason) {
+        sessionsEnded.computeIfAbsent(reason, r -> Counter.builder("javameet.signaling.sessions.ended")
+                .description("participants whose session the server ended, by reason")
                 .tag("reason", r).register(registry)).increment();
     }
 

@@ -35,7 +35,7 @@ class TokenVerifierTest {
     @Test
     void validHs256TokenGivesNameAndModerator() throws TokenException {
         String t = Tokens.hs256(claims("\"moderator\":true,\"context\":{\"user\":{\"name\":\"Ada\"}}"));
-        assertEquals(new VerifiedToken("Ada", true, "Standup"), HS.verify(t, "Standup"));
+        assertEquals(new VerifiedToken("Ada", true, "Standup", Instant.ofEpochSecond(NOW + 60)), HS.verify(t, "Standup"));
     }
 
     @ParameterizedTest(name = "[{index}] {0} → moderator {1}")
@@ -71,6 +71,39 @@ class TokenVerifierTest {
         TokenException e = assertThrows(TokenException.class,
                 () -> HS.verify(Tokens.hs256("{\"room\":\"a\",\"exp\":" + (NOW - 3600) + "}"), "a"));
         assertEquals("token expired: expired at 2027-01-15T07:00:00Z", e.getMessage());
+    }
+
+    /** Lifetime = exp minus nbf, else iat, else now; at most the configured maximum (an hour here). */
+    @ParameterizedTest(name = "[{index}] {0} → {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        "exp":NOW+3600                          | ok
+        "exp":NOW+3601                          | TOO_LONG_LIVED
+        "exp":NOW+600,"iat":NOW-3000            | ok
+        "exp":NOW+600,"iat":NOW-3001            | TOO_LONG_LIVED
+        "exp":NOW+7200,"iat":NOW+3600           | ok
+        "exp":NOW+3600,"nbf":NOW,"iat":NOW-9999 | ok
+        "exp":NOW+3600,"nbf":NOW-1              | TOO_LONG_LIVED
+        "exp":NOW+60,"iat":"yesterday"          | MALFORMED
+        """)
+    void lifetimeIsCapped(String times, String outcome) {
+        TokenVerifier hourAtMost = new TokenVerifier(Algorithm.HS256, new SecretKeySpec(SECRET, "HmacSHA256"), null,
+                null, 3600, CLOCK);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("NOW([+-]\\d+)?").matcher(times);
+        String claims = "{\"room\":\"a\"," + m.replaceAll(r -> String.valueOf(NOW + (r.group(1) == null ? 0 : Long.parseLong(r.group(1))))) + "}";
+        String token = Tokens.hs256(claims);
+        if (outcome.equals("ok")) {
+            org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> hourAtMost.verify(token, "a"));
+        } else {
+            assertEquals(Reason.valueOf(outcome), reason(hourAtMost, token, "a"), claims);
+        }
+    }
+
+    @Test
+    void aTooLongLifetimeSaysSo() {
+        TokenException e = assertThrows(TokenException.class, () -> HS.verify(
+                Tokens.hs256("{\"room\":\"a\",\"iat\":" + NOW + ",\"exp\":" + (NOW + 365 * 86_400) + "}"), "a"));
+        assertEquals("token lifetime too long: valid for 31536000 s (from iat to exp); this server accepts at most"
+                + " 86400 s", e.getMessage());
     }
 
     @Test
@@ -113,7 +146,7 @@ class TokenVerifierTest {
     @Test
     void rs256() throws TokenException {
         String t = Tokens.rs256(RSA.getPrivate(), claims("\"context\":{\"user\":{\"name\":\"Grace\",\"moderator\":\"true\"}}"));
-        assertEquals(new VerifiedToken("Grace", true, "Standup"), RS.verify(t, "standup"));
+        assertEquals(new VerifiedToken("Grace", true, "Standup", Instant.ofEpochSecond(NOW + 60)), RS.verify(t, "standup"));
         KeyPair other = Tokens.rsaKeyPair();
         assertEquals(Reason.BAD_SIGNATURE, reason(RS, Tokens.rs256(other.getPrivate(), claims("")), "standup"));
     }

@@ -39,13 +39,55 @@ class NixSettingsTest {
             publicAddress = null; localAddress = null; logLevel = "info";
             auth = { mode = "none"; jwtAlgorithm = "HS256"; jwtIssuer = null; jwtAudience = null;
                      jwtSecretFile = null; jwtPublicKeyFile = null; };
-            config = { }; interfaceConfig = { }; settings = { };""";
+            config = { }; interfaceConfig = { }; limits = { }; settings = { };""";
 
     private static NixInstantiate nix;
 
     @BeforeAll
     static void findNix() throws IOException {
         nix = NixInstantiate.find();
+    }
+
+    /**
+     * services.javameet.limits is typed from limit-options.nix: its names, defaults and ranges must be the server's
+     * (LimitsConfig), so a value the module accepts is one the server accepts and the reverse.
+     */
+    @Test
+    void limitOptionsAreTheServersLimits() throws Exception {
+        NixInstantiate.Result r = nix.evalJson("import " + NIXOS_MODULE.resolve("limit-options.nix"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode options = MAPPER.readTree(r.stdout());
+        List<String> names = new ArrayList<>();
+        options.fieldNames().forEachRemaining(names::add);
+        assertEquals(new java.util.TreeSet<>(LimitsConfig.KEYS), new java.util.TreeSet<>(names));
+        JsonNode defaults = LimitsConfig.defaults().toJson(MAPPER);
+        for (String name : names) {
+            JsonNode o = options.get(name);
+            assertEquals(defaults.get(name).asLong(), o.get("default").asLong(), name + " default");
+            assertTrue(o.get("description").asText().length() > 20, name + " needs a description");
+            long min = o.get("min").asLong();
+            long max = o.get("max").asLong();
+            // maxPublishSections must also be at least maxTracksPerParticipant: keep the two apart
+            String other = name.equals("maxPublishSections") ? "\"maxTracksPerParticipant\": 1, "
+                    : name.equals("maxTracksPerParticipant") ? "\"maxPublishSections\": 1000, " : "";
+            for (long v : new long[] {min, max}) {
+                ServerConfig.parse("{\"limits\": {" + other + "\"" + name + "\": " + v + "}}", "limits");
+            }
+            for (long v : new long[] {min - 1, max + 1}) {
+                assertThrows(ConfigException.class, () -> ServerConfig.parse("{\"limits\": {" + other + "\"" + name
+                        + "\": " + v + "}}", "limits"), name + " = " + v + " must be refused, as the module does");
+            }
+        }
+    }
+
+    @Test
+    void limitsSetInTheModuleReachTheServer() throws Exception {
+        JsonNode json = evalSettings("limits = { maxOccupants = 25; maxRoomsPerAddress = 3; };");
+        LimitsConfig limits = parse(json, "limits").limits();
+        assertEquals(25, limits.maxOccupants());
+        assertEquals(3, limits.maxRoomsPerAddress());
+        assertEquals(LimitsConfig.defaults().maxRooms(), limits.maxRooms());
+        assertEquals(LimitsConfig.KEYS.size(), json.get("limits").size(), "every limit written out: " + json);
     }
 
     @Test
@@ -76,7 +118,7 @@ class NixSettingsTest {
                 "::1", 8443, 20000, 0, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
                 new ClientConfig(false, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
-                AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults());
+                AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null);
         assertEquals(expected, parse(json, "full"));
     }
 
@@ -93,7 +135,7 @@ class NixSettingsTest {
         Files.writeString(secret, "0123456789abcdef0123456789abcdef");
         ((ObjectNode) json.get("auth")).put("jwtSecretFile", secret.toString());
         assertEquals(new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256, null,
-                        secret.toString(), null, "javameet", "portal"),
+                        secret.toString(), null, "javameet", "portal", AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS),
                 parse(json, "auth").auth());
         assertFalse(json.get("auth").has("jwtPublicKeyFile"), "null options must leave their key out: " + json);
     }
@@ -173,7 +215,8 @@ class NixSettingsTest {
     void theModuleFilesAreAllThere() throws IOException {
         List<String> names = nixFiles().stream().map(p -> REPO.relativize(p).toString()).toList();
         assertTrue(names.containsAll(List.of("flake.nix", "nixos-module/module.nix", "nixos-module/package.nix",
-                "nixos-module/settings.nix", "nixos-module/client-options.nix", "nixos-module/service.nix",
+                "nixos-module/settings.nix", "nixos-module/client-options.nix", "nixos-module/limit-options.nix",
+                "nixos-module/service.nix",
                 "nixos-module/test.nix")), names.toString());
     }
 

@@ -29,9 +29,9 @@ class ServerConfigTest {
             new ClientConfig(false, true, true, true, true, true, "relay"),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
-                    "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"),
-            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45, 300, 30), List.of("https://meet.acme.example", "http://[::1]:8080"),
-            TurnConfig.defaults());
+                    "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
+            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45, 300, 30, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"),
+            TurnConfig.defaults(), "/run/credentials/javameet.service/metrics-token");
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -44,7 +44,7 @@ class ServerConfigTest {
         assertEquals(LogLevel.INFO, d.logLevel());
         assertEquals(new ClientConfig(true, false, false, false, false, false, "all"), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
-        assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30, 2048, 256), d.limits());
+        assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30, 2048, 256, 1000, 10, 100, 50, 5), d.limits());
         assertNull(d.mediaTcpPort());
         assertEquals(10000, d.effectiveMediaTcpPort(), "ICE-TCP on the UDP port's number");
         assertEquals(List.of(), d.allowedOrigins());
@@ -135,10 +135,14 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
-        {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress)
+        {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
+        {'metricsBearerTokenFile': ''}                 | config test.json: "metricsBearerTokenFile" must be a file path (or null), got ""
+        {'auth': {'jwtMaxLifetimeSeconds': 0}}         | config test.json: "auth.jwtMaxLifetimeSeconds" must be an integer 1-2678400, got 0
+        {'limits': {'maxOccupants': 0}}                | config test.json: "limits.maxOccupants" must be an integer 1-10000, got 0
+        {'limits': {'maxRoomsPerAddress': -1}}         | config test.json: "limits.maxRoomsPerAddress" must be an integer 1-1000000, got -1
         {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
         {'allowedOrigins': ['https://meet.example.com/']} | config test.json: "allowedOrigins[0]" must be an origin: scheme://host[:port] without a path or a trailing slash, such as "https://meet.example.com", or "*", got "https://meet.example.com/"
         {'allowedOrigins': 'https://meet.example.com'} | config test.json: "allowedOrigins" must be an array of origins such as ["https://meet.example.com"], got "https://meet.example.com"
@@ -187,6 +191,24 @@ class ServerConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.parse(json, "t"));
         assertEquals("config t: \"interface.appName\" must be a string, got [\"" + "x".repeat(58) + "…", e.getMessage());
         assertEquals("interface.appName", e.keyPath());
+    }
+
+    @Test
+    void metricsBearerTokenIsReadAtStartAndNeverShown(@TempDir Path dir) throws Exception {
+        assertNull(ServerConfig.defaults().readMetricsBearerToken("test"));
+        Path file = dir.resolve("metrics-token");
+        Files.writeString(file, "  0123456789abcdef-token\n");
+        assertEquals("0123456789abcdef-token",
+                ServerConfig.defaults().withMetricsBearerTokenFile(file.toString()).readMetricsBearerToken("test"));
+        Files.writeString(file, "short");
+        ConfigException weak = assertThrows(ConfigException.class,
+                () -> ServerConfig.defaults().withMetricsBearerTokenFile(file.toString()).readMetricsBearerToken("test"));
+        assertEquals("config test: \"metricsBearerTokenFile\": the token must be at least 16 printable ASCII characters "
+                + "without spaces", weak.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ServerConfig.defaults()
+                .withMetricsBearerTokenFile(dir.resolve("nope").toString()).readMetricsBearerToken("test"));
+        assertEquals("config test: \"metricsBearerTokenFile\": file " + dir.resolve("nope") + " not found",
+                missing.getMessage());
     }
 
     @Test

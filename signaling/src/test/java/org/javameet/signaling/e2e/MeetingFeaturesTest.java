@@ -302,6 +302,8 @@ class MeetingFeaturesTest {
             grace.get(base(tokenServer) + "/Token-room?jwt=" + URLEncoder.encode(jwt, StandardCharsets.UTF_8)
                     + "#config.prejoinPageEnabled=false");
             awaitState(grace, "joined", JOIN);
+            // the token left the address bar (bookmarks, shared links, later requests); the hash stayed
+            assertEquals(base(tokenServer) + "/Token-room#config.prejoinPageEnabled=false", grace.getCurrentUrl());
             assertEquals("Grace", self(grace).get("displayName"));
             assertEquals(true, js(grace, "return window.javameet.moderator"));
 
@@ -310,6 +312,26 @@ class MeetingFeaturesTest {
             guest.get(base(tokenServer) + "/Token-room#config.prejoinPageEnabled=false");
             awaitJs(guest, "auth-required page", JOIN, "return window.javameet.errorCode === 'auth-required'");
             assertEquals("Sign-in required", guest.findElement(By.id("error-title")).getText());
+        }
+    }
+
+    /** A session ends when its token expires (exp + the 30 s leeway): a page that says so, no reconnecting. */
+    @Test
+    void aTokenThatExpiresEndsTheMeetingWithAClearPage() throws Exception {
+        try (JavameetServer tokenServer = start(tokenConfig()); Browsers browsers = new Browsers()) {
+            long exp = System.currentTimeMillis() / 1000 + 5;
+            String jwt = hs256("{\"room\":\"Token-room\",\"exp\":" + exp + ",\"context\":{\"user\":{\"name\":\"Brief\"}}}");
+            WebDriver brief = browsers.open();
+            brief.get(base(tokenServer) + "/Token-room?jwt=" + jwt + "#config.prejoinPageEnabled=false");
+            awaitState(brief, "joined", JOIN);
+            awaitJs(brief, "token-expired page", Duration.ofSeconds(120),
+                    "return window.javameet.errorCode === 'token-expired'");
+            assertEquals("Your access link has expired", brief.findElement(By.id("error-title")).getText());
+            long deadline = System.nanoTime() + SOON.toNanos();
+            while (tokenServer.rooms().participantCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, tokenServer.rooms().participantCount(), "the server dropped the participant");
         }
     }
 

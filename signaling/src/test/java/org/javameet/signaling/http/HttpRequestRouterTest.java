@@ -176,6 +176,52 @@ class HttpRequestRouterTest {
         assertEquals("# TYPE up gauge\nup 1\n", m.body);
     }
 
+    /** A channel whose TCP peer is {@code peer}, routing with {@code access}. */
+    private static EmbeddedChannel from(String peer, MetricsAccess access) {
+        return new EmbeddedChannel(new HttpRequestRouter(FILES, () -> "up 1\n", access, HttpMetrics.unregistered(), null)) {
+            @Override
+            protected java.net.SocketAddress remoteAddress0() {
+                return new java.net.InetSocketAddress(peer, 40000);
+            }
+        };
+    }
+
+    private static Response metricsVia(EmbeddedChannel c, String authorization) {
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics");
+        if (authorization != null) {
+            req.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
+        }
+        c.writeInbound(req);
+        return Response.read(c);
+    }
+
+    /** /metrics was open to anyone who reached the app port (issue 15): now loopback, or a bearer token. */
+    @Test
+    void metricsOnlyToLoopbackOrWithTheBearerToken() {
+        EmbeddedChannel remote = from("203.0.113.5", MetricsAccess.loopbackOnly());
+        assertEquals(403, metricsVia(remote, null).status);
+        assertEquals(403, metricsVia(remote, "Bearer anything").status, "no token configured: nobody remote");
+        assertFalse(remote.finish());
+        for (String loopback : new String[] {"127.0.0.1", "::1"}) {
+            EmbeddedChannel local = from(loopback, MetricsAccess.loopbackOnly());
+            assertEquals("up 1\n", metricsVia(local, null).body);
+            assertFalse(local.finish());
+        }
+        MetricsAccess token = MetricsAccess.loopbackOrBearer("s3cret-metrics-token");
+        EmbeddedChannel scraper = from("2001:db8::9", token);
+        Response none = metricsVia(scraper, null);
+        assertEquals(401, none.status);
+        assertEquals("Bearer realm=\"javameet metrics\"", none.header("www-authenticate"));
+        assertEquals(401, metricsVia(scraper, "Bearer s3cret-metrics-tokeN").status);
+        assertEquals(401, metricsVia(scraper, "Basic s3cret-metrics-token").status);
+        Response ok = metricsVia(scraper, "Bearer s3cret-metrics-token");
+        assertEquals(200, ok.status);
+        assertEquals("up 1\n", ok.body);
+        assertEquals(404, get("/metrics/x").status, "only the one path");
+        assertFalse(scraper.finish());
+        assertFalse(token.toString().contains("s3cret"), token.toString());
+    }
+
     @Test
     void malformedRequestGets400AndClose() {
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");

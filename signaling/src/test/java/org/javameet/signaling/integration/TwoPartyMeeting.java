@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
 import org.javameet.sfu.webrtc.MediaKind;
@@ -26,11 +27,12 @@ final class TwoPartyMeeting implements AutoCloseable {
     private final String testName;
     private final Duration wait;
 
-    private TwoPartyMeeting(String testName, String room, Duration wait) throws Exception {
+    private TwoPartyMeeting(String testName, String room, Duration wait, UnaryOperator<ServerConfig> configure)
+            throws Exception {
         this.testName = testName;
         this.wait = wait;
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = configure.apply(ServerConfig.defaults().withHttpAddress("127.0.0.1")
+                .withHttpPort(FreePorts.tcp()).withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1")));
         server = new JavameetServer(config, null).start();
         runtime = new PeerRuntime(2, 4);
         metrics = new ServerMetrics(server.httpAddress().getPort());
@@ -42,7 +44,13 @@ final class TwoPartyMeeting implements AutoCloseable {
 
     /** Starts the server, joins Ada and Bob to {@code room} and waits until they receive each other. */
     static TwoPartyMeeting start(String testName, String room, Duration wait) throws Exception {
-        TwoPartyMeeting m = new TwoPartyMeeting(testName, room, wait);
+        return start(testName, room, wait, UnaryOperator.identity());
+    }
+
+    /** As above, on a server whose config {@code configure} changed (limits, auth). */
+    static TwoPartyMeeting start(String testName, String room, Duration wait, UnaryOperator<ServerConfig> configure)
+            throws Exception {
+        TwoPartyMeeting m = new TwoPartyMeeting(testName, room, wait, configure);
         m.assertGoesOn();
         return m;
     }

@@ -25,7 +25,8 @@ class TokenJoinTest {
 
     private static JavameetServer hs256(Mode mode) throws Exception {
         return TestServers.start(TestServers.loopback()
-                .withAuth(new AuthConfig(mode, Algorithm.HS256, Tokens.SECRET, null, null, null, null)));
+                .withAuth(new AuthConfig(mode, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
+                        AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS)));
     }
 
     private static ObjectNode joinWith(String room, String name, String jwt) {
@@ -57,6 +58,42 @@ class TokenJoinTest {
                     assertTrue(c.next("joined").path("you").path("moderator").asBoolean());
                 }
             }
+        }
+    }
+
+    /**
+     * A live session ends when its token expires (with the same 30 s leeway as at join): {@code tokenExpired}, the
+     * others see it leave, the socket closes with 4006. Joined with a token that expired 25 s ago, it ends in ~5 s.
+     */
+    @Test
+    void aSessionEndsWhenItsTokenExpires() throws Exception {
+        try (JavameetServer server = hs256(Mode.NONE);
+             WsClient host = WsClient.joined(server, "expiry", "Host");
+             WsClient guest = WsClient.connect(server)) {
+            long now = System.currentTimeMillis() / 1000;
+            guest.send(joinWith("expiry", "Guest", Tokens.hs256("{\"room\":\"expiry\",\"exp\":" + (now - 25) + "}")));
+            String guestId = guest.next("joined").path("you").path("id").asText();
+            JsonNode notice = guest.next("tokenExpired");
+            assertEquals(java.time.Instant.ofEpochSecond(now - 25).toString(), notice.path("expiredAt").asText());
+            assertEquals(4006, guest.closed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            JsonNode left = host.next("participantLeft");
+            assertEquals(guestId, left.path("participantId").asText());
+            assertEquals("token-expired", left.path("reason").asText());
+            assertEquals(1, server.rooms().participantCount(), "the host's meeting goes on");
+            assertTrue(server.meterRegistry().scrape()
+                    .contains("javameet_signaling_sessions_ended_total{reason=\"token-expired\"} 1.0"));
+        }
+    }
+
+    @Test
+    void aTokenValidForTooLongIsRefused() throws Exception {
+        try (JavameetServer server = hs256(Mode.TOKEN);
+             WsClient c = WsClient.connect(server)) {
+            long now = System.currentTimeMillis() / 1000;
+            c.send(joinWith("r", "x", Tokens.hs256("{\"room\":\"r\",\"iat\":" + now + ",\"exp\":"
+                    + (now + 400 * 86_400) + "}")));
+            assertTrue(c.error("bad-token").path("message").asText().startsWith("token lifetime too long"));
+            assertEquals(0, server.rooms().roomCount());
         }
     }
 
@@ -96,7 +133,8 @@ class TokenJoinTest {
         KeyPair rsa = Tokens.rsaKeyPair();
         Path pem = Files.writeString(dir.resolve("jwt.pem"), Tokens.pem(rsa.getPublic()));
         try (JavameetServer server = TestServers.start(TestServers.loopback().withAuth(
-                new AuthConfig(Mode.TOKEN, Algorithm.RS256, null, null, pem.toString(), null, null)));
+                new AuthConfig(Mode.TOKEN, Algorithm.RS256, null, null, pem.toString(), null, null,
+                        AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS)));
              WsClient c = WsClient.connect(server)) {
             // HS256 "signed" with the public key file's bytes: the attack RS256 servers must refuse
             String confused = Tokens.hmac(Files.readAllBytes(pem), "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
