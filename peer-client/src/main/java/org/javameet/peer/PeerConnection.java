@@ -46,16 +46,16 @@ import org.javameet.sfu.srtp.SrtpStatus;
  *
  * <h2>Threads</h2>
  * Everything runs on the connection's event loop ({@link #loop()}), which the owner should share with all
- * of the participant's other state: ICE timers, SRTP in both directions, the {@link Handler}. Methods may
+ * of the participant's other state: ICE timers, SRTP in both directions, the {@link RtpTransport.Handler}. Methods may
  * be called from any thread; they hop onto the loop when needed. DTLS handshakes run on the runtime's
  * DTLS executor and hand their keys back to the loop.
  *
  * <h2>Buffers</h2>
  * {@link #sendRtp}/{@link #sendRtcp} take ownership of the buffer (which should have
- * {@link SrtpSession#MAX_TRAILER} writable bytes). The {@link Handler} gets decrypted packets it does not
+ * {@link SrtpSession#MAX_TRAILER} writable bytes). The {@link RtpTransport.Handler} gets decrypted packets it does not
  * own: they are released when it returns.
  */
-public final class PeerConnection implements AutoCloseable {
+public final class PeerConnection implements RtpTransport, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PeerConnection.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ICE_CHARS =
@@ -66,13 +66,6 @@ public final class PeerConnection implements AutoCloseable {
     static final long ICE_TIMEOUT_MS = 30_000;
     /** RFC 7675 §5.1: a consent check about every 5 s. */
     static final long CONSENT_INTERVAL_MS = 5_000;
-
-    /** Receives decrypted packets on the loop; the buffer is released after the call returns. */
-    public interface Handler {
-        void onRtp(PeerConnection pc, ByteBuf packet);
-
-        void onRtcp(PeerConnection pc, ByteBuf packet);
-    }
 
     public enum State { NEW, CHECKING, DTLS, CONNECTED, FAILED, CLOSED }
 
@@ -109,7 +102,7 @@ public final class PeerConnection implements AutoCloseable {
     private final PeerRuntime runtime;
     private final String name;
     private final EventLoop loop;
-    private final Handler handler;
+    private final RtpTransport.Handler handler;
     private final ClientSdp.LocalIdentity identity;
     private final long tieBreaker = RANDOM.nextLong() >>> 1;
     private final CompletableFuture<PeerConnection> connected = new CompletableFuture<>();
@@ -160,7 +153,7 @@ public final class PeerConnection implements AutoCloseable {
         long sendDrops;
     }
 
-    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, Options options) {
+    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, RtpTransport.Handler handler, Options options) {
         this.runtime = runtime;
         this.name = name;
         this.loop = loop;
@@ -171,14 +164,14 @@ public final class PeerConnection implements AutoCloseable {
 
     /** A connection towards javameet ({@link Options#defaults()} with this retransmission start). */
     public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
-                                                         Handler handler, int dtlsInitialRetransmitMillis) {
+                                                         RtpTransport.Handler handler, int dtlsInitialRetransmitMillis) {
         Options o = Options.defaults();
         return open(runtime, loop, bind, name, handler, o.withDtlsTimeouts(o.dtlsTimeoutMillis(), dtlsInitialRetransmitMillis));
     }
 
     /** Binds a UDP socket on {@code bind} (port 0) on {@code loop}; completes once bound. */
     public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
-                                                         Handler handler, Options options) {
+                                                         RtpTransport.Handler handler, Options options) {
         PeerConnection pc = new PeerConnection(runtime, name, loop, handler, java.util.Objects.requireNonNull(options));
         CompletableFuture<PeerConnection> bound = new CompletableFuture<>();
         new Bootstrap().group(loop)
@@ -208,6 +201,7 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     public String name() { return name; }
+    @Override
     public EventLoop loop() { return loop; }
     public ClientSdp.LocalIdentity identity() { return identity; }
     public InetSocketAddress localAddress() { return (InetSocketAddress) channel.localAddress(); }
@@ -400,6 +394,7 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     /** Encrypts and sends one RTP packet; takes ownership. False when dropped (not connected, socket full). */
+    @Override
     public boolean sendRtp(ByteBuf packet) {
         if (injectLoss()) {
             packet.release();
@@ -409,6 +404,7 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     /** Encrypts and sends one RTCP compound; takes ownership. */
+    @Override
     public boolean sendRtcp(ByteBuf packet) {
         return sendSrtp(packet, true);
     }

@@ -16,6 +16,7 @@ import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.bench.load.run.Target;
 import org.javameet.bench.load.run.TargetServer;
+import org.javameet.peer.MeasurementWindow;
 import org.javameet.peer.PeerRuntime;
 
 /**
@@ -56,7 +57,7 @@ final class JavameetTarget implements TargetServer {
                 "--http-address", "127.0.0.1", "--http-port", Integer.toString(httpPort),
                 "--media-port", Integer.toString(mediaPort), "--public-address", "127.0.0.1",
                 "--local-address", "127.0.0.1", "--log-level", "warn"));
-        ChildProcess c = ChildProcess.start("javameet", cmd, logDir.resolve("javameet.log"));
+        ChildProcess c = ChildProcess.start("javameet", options.pinnedTarget(cmd), logDir.resolve("javameet.log"));
         URI base = URI.create("http://127.0.0.1:" + httpPort);
         JavameetTarget t = new JavameetTarget(options, c, base, c.pid());
         try {
@@ -110,6 +111,11 @@ final class JavameetTarget implements TargetServer {
             }
         }
         return OptionalDouble.empty();
+    }
+
+    @Override
+    public MeasurementWindow window() {
+        return runtime.window();
     }
 
     @Override

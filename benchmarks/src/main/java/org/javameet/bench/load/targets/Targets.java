@@ -13,7 +13,7 @@ public final class Targets {
     public static TargetServer start(Target target, LoadOptions options, Path logDir) throws Exception {
         return switch (target) {
             case JAVAMEET -> JavameetTarget.start(options, logDir);
-            case BASELINE -> BaselineTarget.start(options, logDir);
+            case BASELINE, BASELINE_GCM -> BaselineTarget.start(target, options, logDir);
             case JANUS -> JanusTarget.start(options, logDir);
         };
     }

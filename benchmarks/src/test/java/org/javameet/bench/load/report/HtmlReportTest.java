@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.javameet.bench.load.run.LoadOptions;
+import org.javameet.bench.load.run.Target;
 import org.javameet.bench.load.run.MachineInfo;
 import org.javameet.bench.load.run.StepResult;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class HtmlReportTest {
     private static StepResult result(String target, double cpuPerMillion) {
         return new StepResult(target, 1, 4, 4, 500, 30, 0, 30, 4, 4, 120, 200, 250, 440, 1320, 1320, 1320, 0, 0,
-                100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, null,
+                100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, 1320, 3.2,
+                "any", null, null,
                 List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)));
     }
 
@@ -46,6 +48,13 @@ class HtmlReportTest {
         assertThrowsUsage("--participants", "1001");
         assertThrowsUsage("--server-url", "http://10.0.0.1:8080");
         assertThrowsUsage("--target", "mediasoup");
+        assertThrowsUsage("--pin-target", "x");
+        assertThrowsUsage("--pin-harness", "99999");
+        assertThrowsUsage("--pin-target", "1-0");
+        LoadOptions pinned = LoadOptions.parse(new String[] {"--pin-target", "0", "--target", "baseline-gcm,janus"});
+        assertEquals(List.of("taskset", "-c", "0", "java"), pinned.pinnedTarget(List.of("java")));
+        assertEquals(1, pinned.targetCores());
+        assertEquals(List.of(Target.BASELINE_GCM, Target.JANUS), pinned.targets());
     }
 
     private static void assertThrowsUsage(String option, String value) {
