@@ -1,17 +1,12 @@
 package org.javameet.peer;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -173,23 +168,10 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
                                                          RtpTransport.Handler handler, Options options) {
         PeerConnection pc = new PeerConnection(runtime, name, loop, handler, java.util.Objects.requireNonNull(options));
-        CompletableFuture<PeerConnection> bound = new CompletableFuture<>();
-        new Bootstrap().group(loop)
-                .channel(runtime.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
-                .handler(pc.new Inbound())
-                .bind(new InetSocketAddress(bind, 0))
-                .addListener(f -> {
-                    if (f.isSuccess()) {
-                        pc.channel = ((io.netty.channel.ChannelFuture) f).channel();
-                        bound.complete(pc);
-                    } else {
-                        bound.completeExceptionally(f.cause());
-                    }
-                });
-        return bound;
+        return ClientSockets.bind(runtime, loop, bind, pc.new Inbound()).thenApply(ch -> {
+            pc.channel = ch;
+            return pc;
+        });
     }
 
     private static String randomIce(int len) {
@@ -373,8 +355,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         connected.completeExceptionally(cause);
     }
 
-    /** Fraction (0..1) of RTP packets dropped on the way out (before encryption) and in (before decryption). */
-    private volatile double lossFraction;
+    private final ClientSockets.Loss loss = new ClientSockets.Loss();
 
     /**
      * Fault injection for tests and the load harness: drops this share of RTP packets, independently at
@@ -382,21 +363,13 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
      * so the NACKs and reports that repair the loss get through.
      */
     public void setLossPercent(double percent) {
-        if (percent < 0 || percent > 100) {
-            throw new IllegalArgumentException("loss percent must be 0..100, got " + percent);
-        }
-        lossFraction = percent / 100.0;
-    }
-
-    private boolean injectLoss() {
-        double f = lossFraction;
-        return f > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f;
+        loss.setPercent(percent);
     }
 
     /** Encrypts and sends one RTP packet; takes ownership. False when dropped (not connected, socket full). */
     @Override
     public boolean sendRtp(ByteBuf packet) {
-        if (injectLoss()) {
+        if (loss.drop()) {
             packet.release();
             return true;
         }
@@ -506,7 +479,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         ByteBuf data = Unpooled.wrappedBuffer(raw);
         try {
             boolean rtcp = PacketKind.isRtcp(data);
-            if (!rtcp && injectLoss()) {
+            if (!rtcp && loss.drop()) {
                 return;
             }
             SrtpStatus s = rtcp ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);

@@ -1,23 +1,16 @@
 package org.javameet.peer;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.javameet.sfu.rtp.PacketKind;
 import org.javameet.sfu.srtp.SrtpKeys;
@@ -46,7 +39,7 @@ public final class UdpRtpTransport implements RtpTransport, AutoCloseable {
     private final AtomicLong datagramsSent = new AtomicLong();
     private final AtomicLong datagramsReceived = new AtomicLong();
     private final AtomicLong srtpFailures = new AtomicLong();
-    private volatile double lossFraction;
+    private final ClientSockets.Loss loss = new ClientSockets.Loss();
     private volatile Channel channel;
 
     private UdpRtpTransport(EventLoop loop, InetSocketAddress remote, SrtpKeys keys, boolean sendRtcp, Handler handler,
@@ -69,23 +62,10 @@ public final class UdpRtpTransport implements RtpTransport, AutoCloseable {
                                                           InetSocketAddress remote, SrtpKeys keys, boolean sendRtcp,
                                                           Handler handler, ControlHandler control) {
         UdpRtpTransport t = new UdpRtpTransport(loop, remote, keys, sendRtcp, handler, control);
-        CompletableFuture<UdpRtpTransport> bound = new CompletableFuture<>();
-        new Bootstrap().group(loop)
-                .channel(runtime.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
-                .handler(t.new Inbound())
-                .bind(new InetSocketAddress(bind, 0))
-                .addListener(f -> {
-                    if (f.isSuccess()) {
-                        t.channel = ((ChannelFuture) f).channel();
-                        bound.complete(t);
-                    } else {
-                        bound.completeExceptionally(f.cause());
-                    }
-                });
-        return bound;
+        return ClientSockets.bind(runtime, loop, bind, t.new Inbound()).thenApply(ch -> {
+            t.channel = ch;
+            return t;
+        });
     }
 
     @Override
@@ -95,20 +75,12 @@ public final class UdpRtpTransport implements RtpTransport, AutoCloseable {
 
     /** Fault injection as {@link PeerConnection#setLossPercent}: RTP dropped at random on send and on receive. */
     public void setLossPercent(double percent) {
-        if (percent < 0 || percent > 100) {
-            throw new IllegalArgumentException("loss percent must be 0..100, got " + percent);
-        }
-        lossFraction = percent / 100.0;
-    }
-
-    private boolean injectLoss() {
-        double f = lossFraction;
-        return f > 0 && ThreadLocalRandom.current().nextDouble() < f;
+        loss.setPercent(percent);
     }
 
     @Override
     public boolean sendRtp(ByteBuf packet) {
-        if (injectLoss()) {
+        if (loss.drop()) {
             packet.release();
             return true;
         }
@@ -189,7 +161,7 @@ public final class UdpRtpTransport implements RtpTransport, AutoCloseable {
             return;
         }
         boolean rtcp = PacketKind.isRtcp(b);
-        if (!rtcp && injectLoss()) {
+        if (!rtcp && loss.drop()) {
             return;
         }
         ByteBuf p = b;
