@@ -9,9 +9,20 @@ import java.util.concurrent.CompletableFuture;
  * window opens and one after it closed (full, with latency samples), see {@code WindowMath}.
  */
 public interface LoadParticipant extends AutoCloseable {
-    String name();
+    /** Where this participant sits: its room, its name there, whether it publishes. */
+    record Seat(String room, String name, boolean publisher) {
+    }
 
-    boolean publishes();
+    Seat seat();
+
+    /** {@code room/name}, for logs. */
+    default String name() {
+        return seat().room() + "/" + seat().name();
+    }
+
+    default boolean publishes() {
+        return seat().publisher();
+    }
 
     /** Joins (and starts publishing when a publisher); completes when media can flow. */
     CompletableFuture<?> join();

@@ -34,35 +34,25 @@ final class BaselineParticipant implements LoadParticipant {
 
     private final PeerRuntime runtime;
     private final InetSocketAddress relay;
-    private final String room;
-    private final String name;
-    private final boolean publisher;
+    private final Seat seat;
     private final boolean srtp;
     private final double lossPercent;
     private final EngineMedia peer;
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private volatile UdpRtpTransport transport;
 
-    BaselineParticipant(PeerRuntime runtime, InetSocketAddress relay, String room, String name, boolean publisher,
-                        boolean srtp, LoadOptions options) {
+    BaselineParticipant(PeerRuntime runtime, InetSocketAddress relay, Seat seat, boolean srtp, LoadOptions options) {
         this.runtime = runtime;
         this.relay = relay;
-        this.room = room;
-        this.name = name;
-        this.publisher = publisher;
+        this.seat = seat;
         this.srtp = srtp;
         this.lossPercent = options.lossPercent();
-        this.peer = new EngineMedia(runtime, options, publisher, false, new MediaReceiver.Options(false, LEARN));
+        this.peer = new EngineMedia(runtime, options, seat.publisher(), false, new MediaReceiver.Options(false, LEARN));
     }
 
     @Override
-    public String name() {
-        return room + "/" + name;
-    }
-
-    @Override
-    public boolean publishes() {
-        return publisher;
+    public Seat seat() {
+        return seat;
     }
 
     @Override
@@ -75,7 +65,7 @@ final class BaselineParticipant implements LoadParticipant {
             RANDOM.nextBytes(material);
             keys = SrtpKeys.fromKeyingMaterial(SRTP_PROFILE, material, false);
         }
-        String join = "JOIN " + room + (material == null ? "" : " " + HexFormat.of().formatHex(material));
+        String join = "JOIN " + seat.room() + (material == null ? "" : " " + HexFormat.of().formatHex(material));
         return UdpRtpTransport.open(runtime, peer.loop(), InetAddress.getLoopbackAddress(), relay, keys, false,
                         peer.receiver(), this::onControl)
                 .thenCompose(t -> {

@@ -67,8 +67,8 @@ final class BaselineTarget implements TargetServer {
 
     @Override
     public LoadParticipant participant(String room, int index, boolean publisher) {
-        return new BaselineParticipant(runtime, relay, room, "p" + index, publisher, target == Target.BASELINE_GCM,
-                options);
+        return new BaselineParticipant(runtime, relay, new LoadParticipant.Seat(room, "p" + index, publisher),
+                target == Target.BASELINE_GCM, options);
     }
 
     @Override

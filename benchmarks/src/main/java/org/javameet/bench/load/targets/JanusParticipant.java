@@ -40,6 +40,7 @@ final class JanusParticipant implements LoadParticipant {
     private final HttpClient http;
     private final URI ws;
     private final ScheduledExecutorService timer;
+    private final Seat seat;
     private final long room;
     private final String name;
     private final boolean publisher;
@@ -57,27 +58,24 @@ final class JanusParticipant implements LoadParticipant {
     private volatile PeerConnection sub;
     volatile long feedId;
 
-    JanusParticipant(PeerRuntime runtime, HttpClient http, URI ws, ScheduledExecutorService timer, long room,
-                     String name, boolean publisher, LoadOptions options) {
+    /** @param seat its room is the VideoRoom's numeric id */
+    JanusParticipant(PeerRuntime runtime, HttpClient http, URI ws, ScheduledExecutorService timer, Seat seat,
+                     LoadOptions options) {
         this.runtime = runtime;
         this.http = http;
         this.ws = ws;
         this.timer = timer;
-        this.room = room;
-        this.name = name;
-        this.publisher = publisher;
+        this.seat = seat;
+        this.room = Long.parseLong(seat.room());
+        this.name = seat.name();
+        this.publisher = seat.publisher();
         this.peer = new EngineMedia(runtime, options, publisher, false, new MediaReceiver.Options(true, LEARN));
         this.lossPercent = options.lossPercent();
     }
 
     @Override
-    public String name() {
-        return room + "/" + name;
-    }
-
-    @Override
-    public boolean publishes() {
-        return publisher;
+    public Seat seat() {
+        return seat;
     }
 
     @Override

@@ -114,7 +114,8 @@ final class JanusTarget implements TargetServer {
             control.message(controlHandle, body, null).get(10, TimeUnit.SECONDS);
             rooms.put(room, id);
         }
-        return new JanusParticipant(runtime, http, ws, timer, id, "p" + index, publisher, options);
+        return new JanusParticipant(runtime, http, ws, timer,
+                new LoadParticipant.Seat(Long.toString(id), "p" + index, publisher), options);
     }
 
     @Override
@@ -154,7 +155,7 @@ final class JanusTarget implements TargetServer {
     }
 
     private static long roomOf(JanusParticipant j) {
-        return Long.parseLong(j.name().substring(0, j.name().indexOf('/')));
+        return Long.parseLong(j.seat().room());
     }
 
     @Override

@@ -15,39 +15,30 @@ import org.javameet.peer.PeerRuntime;
 final class JavameetParticipant implements LoadParticipant {
     private final PeerRuntime runtime;
     private final URI ws;
-    private final String room;
-    private final String name;
-    private final boolean publisher;
+    private final Seat seat;
     private final LoadOptions options;
     private volatile Participant participant;
 
-    JavameetParticipant(PeerRuntime runtime, URI ws, String room, String name, boolean publisher, LoadOptions options) {
+    JavameetParticipant(PeerRuntime runtime, URI ws, Seat seat, LoadOptions options) {
         this.runtime = runtime;
         this.ws = ws;
-        this.room = room;
-        this.name = name;
-        this.publisher = publisher;
+        this.seat = seat;
         this.options = options;
     }
 
     @Override
-    public String name() {
-        return room + "/" + name;
-    }
-
-    @Override
-    public boolean publishes() {
-        return publisher;
+    public Seat seat() {
+        return seat;
     }
 
     @Override
     public CompletableFuture<?> join() {
         Participant.Options o = Participant.Options.defaults().withRuntime(runtime)
-                .withMedia(publisher, publisher)
+                .withMedia(seat.publisher(), seat.publisher())
                 .withVideo(options.videoKbps() * 1000L, options.fps())
                 .withKeyframeInterval(Duration.ofSeconds(10))
                 .withTimeout(Duration.ofSeconds(30));
-        return Participant.join(ws, room, name, o).thenAccept(p -> {
+        return Participant.join(ws, seat.room(), seat.name(), o).thenAccept(p -> {
             p.setLossPercent(options.lossPercent());
             participant = p;
         });
@@ -79,7 +70,7 @@ final class JavameetParticipant implements LoadParticipant {
             return Snapshot.EMPTY;
         }
         ParticipantStats s = p.stats();
-        return EngineSnapshots.of(publisher ? p.senderId() : 0, s.joinStartNanos(), s.published(), s.received());
+        return EngineSnapshots.of(seat.publisher() ? p.senderId() : 0, s.joinStartNanos(), s.published(), s.received());
     }
 
     @Override

@@ -82,7 +82,7 @@ final class JavameetTarget implements TargetServer {
     @Override
     public LoadParticipant participant(String room, int index, boolean publisher) {
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
-        return new JavameetParticipant(runtime, ws, room, "p" + index, publisher, options);
+        return new JavameetParticipant(runtime, ws, new LoadParticipant.Seat(room, "p" + index, publisher), options);
     }
 
     @Override
