@@ -24,6 +24,11 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                           String pinHarness) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
+    /**
+     * The machine's CPUs as this JVM saw them before {@code --pin-harness} narrowed its affinity (the options
+     * are parsed first), so CPU lists and Janus's event loops are judged against the whole machine.
+     */
+    static final int MACHINE_CPUS = Runtime.getRuntime().availableProcessors();
 
     public static final String USAGE = """
             Usage: java -cp benchmarks/target/benchmarks.jar org.javameet.bench.load.LoadHarness [options]
@@ -197,7 +202,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
     /** How many CPUs a taskset list names; 0 when it is not one (or names a CPU this machine lacks). */
     static int cpus(String list) {
         int n = 0;
-        int max = Runtime.getRuntime().availableProcessors();
+        int max = MACHINE_CPUS;
         for (String part : list.split(",")) {
             String[] range = part.trim().split("-");
             try {
@@ -214,12 +219,17 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         return n;
     }
 
-    /** The target's command, under {@code taskset -c} when {@code --pin-target} was given. */
+    /**
+     * The target's command, under {@code taskset -c} when {@code --pin-target} was given; when only the harness
+     * is pinned, explicitly on every CPU (a child inherits its parent's affinity, so it would otherwise share the
+     * harness's CPUs).
+     */
     public List<String> pinnedTarget(List<String> command) {
-        if (pinTarget == null) {
+        if (pinTarget == null && pinHarness == null) {
             return command;
         }
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", pinTarget));
+        String cpus = pinTarget != null ? pinTarget : "0-" + (MACHINE_CPUS - 1);
+        List<String> c = new ArrayList<>(List.of("taskset", "-c", cpus));
         c.addAll(command);
         return c;
     }
@@ -235,7 +245,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
 
     /** CPUs the target may use: the pinned ones, or all of them. */
     public int targetCores() {
-        return pinTarget == null ? Runtime.getRuntime().availableProcessors() : cpus(pinTarget);
+        return pinTarget == null ? MACHINE_CPUS : cpus(pinTarget);
     }
 
     /** Publishers per room at a step of {@code participants} per room. */

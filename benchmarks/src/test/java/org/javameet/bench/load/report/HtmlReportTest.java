@@ -55,6 +55,9 @@ class HtmlReportTest {
         assertEquals(List.of("taskset", "-c", "0", "java"), pinned.pinnedTarget(List.of("java")));
         assertEquals(1, pinned.targetCores());
         assertEquals(List.of(Target.BASELINE_GCM, Target.JANUS), pinned.targets());
+        LoadOptions harnessOnly = LoadOptions.parse(new String[] {"--pin-harness", "0"});
+        assertEquals("taskset", harnessOnly.pinnedTarget(List.of("java")).get(0),
+                "a target started by a pinned harness is explicitly given every CPU back");
     }
 
     private static void assertThrowsUsage(String option, String value) {
