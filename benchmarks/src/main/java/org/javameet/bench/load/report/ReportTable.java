@@ -42,6 +42,11 @@ public final class ReportTable {
                 out.add(r.target() + " " + r.rooms() + "x" + r.participantsPerRoom()
                         + ": rates never settled; measured anyway.");
             }
+            if (r.unsteadyWindowSeconds() > 0) {
+                out.add(r.target() + " " + r.rooms() + "x" + r.participantsPerRoom() + ": rates unsteady in "
+                        + r.unsteadyWindowSeconds() + " of " + Math.round(r.windowSeconds())
+                        + " window seconds (a starved harness or target); treat its figures as disturbed.");
+            }
             out.add("Pinning: " + r.pinning() + ".");
         }
         return List.copyOf(out);

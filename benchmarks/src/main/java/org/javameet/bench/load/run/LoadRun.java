@@ -175,7 +175,7 @@ public final class LoadRun {
                 w.latencyMs()[0], w.latencyMs()[1], w.latencyMs()[2], w.latencyMs()[3], w.jitterMs(),
                 w.latencySamples(), w.nacksSent(), w.plisSent(), w.nacksReceived(), w.plisReceived(),
                 w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
-                w.delivered() / window, steadyAfter, options.pinning(), server.note(),
+                w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), server.note(),
                 failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds);
         System.out.printf(Locale.ROOT, "--- %s %dx%d: %.0f pps forwarded, loss %.2f %%, latency p50 %.2f / p99 %.2f ms, "
                         + "SFU %.1f %% CPU, harness %.1f %% CPU, %.2f CPU-s per million packets%n", target.label(),
@@ -286,6 +286,8 @@ public final class LoadRun {
         private long[] lastReceived;
         private long lastNanos;
         volatile boolean windowStart;
+        /** Seconds inside the window whose rates were not steady (a disturbed window: the report says so). */
+        volatile int unsteadyWindowSeconds;
         double maxRssMb = Double.NaN;
 
         ProgressPrinter(long pid) {
@@ -336,6 +338,9 @@ public final class LoadRun {
                     }
                 }
                 steady.add(java.util.Arrays.copyOf(senderRates, senders), recvPps);
+                if (windowStart && !steady.steady()) {
+                    unsteadyWindowSeconds++;
+                }
             }
             double loss = expected > 0 ? Math.max(0, 100.0 * (1 - recvPps * dt / expected)) : 0;
             double cpuPct = cpu != null && lastCpu != null ? ProcStat.cpuPercent(lastCpu, cpu) : Double.NaN;

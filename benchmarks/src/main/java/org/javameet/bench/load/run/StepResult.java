@@ -24,6 +24,8 @@ import java.util.List;
  * @param deliveredPps distinct packets from the window delivered, per second
  * @param steadyAfterSeconds how long the window waited for steady rates once media flowed everywhere; NaN when
  *                           they never settled (the window opened anyway after the limit)
+ * @param unsteadyWindowSeconds seconds of the window in which the rates were not steady (a sender's timers
+ *                              catching up, a starved harness): non-zero means a disturbed measurement
  * @param pinning the CPUs target and harness were pinned to ({@code any} when not)
  * @param note what the reader should know about this target's build (Janus: its SRTP library's crypto)
  */
@@ -37,7 +39,8 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
                          long nacksSent, long plisSent, long nacksReceivedByPublishers,
                          long plisReceivedByPublishers, long retransmissionsReceived,
                          double sfuCpuSeconds, double sfuCpuPercent, double sfuRssMbMax, double cpuSecondsPerMillion,
-                         double harnessCpuPercent, double deliveredPps, double steadyAfterSeconds, String pinning,
+                         double harnessCpuPercent, double deliveredPps, double steadyAfterSeconds, int unsteadyWindowSeconds,
+                         String pinning,
                          String note, String error, List<Progress> timeline) {
 
     /** One progress line (one second). */
@@ -49,7 +52,7 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
         double nan = Double.NaN;
         return new StepResult(target, o.rooms(), perRoom, o.publishersAt(perRoom), o.videoKbps(), o.fps(),
                 o.lossPercent(), 0, perRoom * o.rooms(), 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                nan, nan, nan, nan, nan, 0, 0, 0, 0, 0, 0, nan, nan, nan, nan, nan, nan, nan, o.pinning(), null, error,
+                nan, nan, nan, nan, nan, 0, 0, 0, 0, 0, 0, nan, nan, nan, nan, nan, nan, nan, 0, o.pinning(), null, error,
                 List.of());
     }
 }

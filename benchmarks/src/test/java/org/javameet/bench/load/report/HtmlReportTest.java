@@ -15,7 +15,7 @@ class HtmlReportTest {
     private static StepResult result(String target, double cpuPerMillion) {
         return new StepResult(target, 1, 4, 4, 500, 30, 0, 30, 4, 4, 120, 200, 250, 440, 1320, 1320, 1320, 0, 0,
                 100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, 1320, 3.2,
-                "any", null, null,
+                target.equals("javameet") ? 4 : 0, "any", null, null,
                 List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)));
     }
 
@@ -31,6 +31,7 @@ class HtmlReportTest {
         assertFalse(html.contains("http://") && !html.contains("xmlns='http://www.w3.org/2000/svg'"));
         assertFalse(html.contains("src="), "no external resources");
         assertTrue(html.contains("<td>2.50</td>"), "javameet / baseline ratio in the table");
+        assertTrue(html.contains("javameet 1x4: rates unsteady in 4 of 30 window seconds"), "a disturbed window is said");
     }
 
     @Test
