@@ -1,6 +1,7 @@
 package org.javameet.peer;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +11,17 @@ import org.javameet.sfu.rtp.Vp8;
 import org.javameet.sfu.webrtc.MediaKind;
 
 /**
- * Receive state of one m-line of the subscribe connection: sequence tracking with a 1024-packet window
- * (gaps, duplicates, reordering, recovery by RTX), keyframes, the embedded {@link MediaStamp} (latency and
- * the SFU's rewriting offsets) and the last sender report. Loop only; {@link #snapshot} copies it out.
+ * Receive state of one m-line of the subscribe connection (or of one SSRC the receiver learned): sequence
+ * tracking with a 1024-packet window (gaps, duplicates, reordering, recovery by RTX), keyframes, the embedded
+ * {@link MediaStamp} (latency and the SFU's rewriting offsets) and the last sender report. Loop only;
+ * {@link #snapshot} copies it out.
+ *
+ * <h2>Window counts (the load harness's figures)</h2>
+ * Only packets whose stamp was sent inside the runtime's {@link MeasurementWindow} count, whenever they arrive,
+ * and every server's retransmissions count alike: an <em>arrival</em> is any media packet, on the primary SSRC
+ * or the RTX one; it is <em>delivered</em> when its sequence number is new (so a repaired gap counts once and a
+ * duplicate never); it is a <em>retransmission</em> when it came on the RTX stream, or on the primary stream
+ * late (filling a gap) or again. Latency samples are of delivered packets.
  */
 final class InboundTrack {
     private static final int LATENCY_SAMPLES = 4096;
@@ -52,10 +61,15 @@ final class InboundTrack {
     private long lastSrRtp;
     private final long[] latency = new long[LATENCY_SAMPLES];
     private int latencyCount;
+    private final MeasurementWindow window;
+    private long windowArrivals;
+    private long windowDelivered;
+    private long windowRetransmissions;
 
-    InboundTrack(ClientSdp.OfferedTrack t) {
+    InboundTrack(ClientSdp.OfferedTrack t, MeasurementWindow window) {
         this.mid = t.mid();
         this.kind = t.kind();
+        this.window = window;
         update(t);
     }
 
@@ -101,7 +115,11 @@ final class InboundTrack {
             firstPacketKeyframe = video ? keyframe : null;
         }
         int seq = RtpHeader.sequenceNumber(p);
+        long distinctBefore = sequence.distinct();
+        long lateBefore = sequence.late();
         int[] missing = sequence.track(seq, false);
+        boolean delivered = sequence.distinct() > distinctBefore;
+        boolean again = !delivered || sequence.late() > lateBefore;
 
         int at = video ? Vp8Packetizer.stampOffset(p) : OpusPacketizer.stampOffset(p);
         MediaStamp stamp = MediaStamp.read(p, at);
@@ -110,7 +128,7 @@ final class InboundTrack {
             if (expectedSenderId != 0 && stamp.senderId() != expectedSenderId) {
                 unknownSenderIds++;
             }
-            latency[latencyCount++ % LATENCY_SAMPLES] = nowNanos - stamp.sendNanos();
+            countInWindow(stamp, nowNanos, delivered, again);
             int so = SequenceNumbers.forwardDistance(stamp.originalSeq(), seq);
             long to = (RtpHeader.timestamp(p) - stamp.originalTimestamp()) & 0xFFFFFFFFL;
             if (!offsetsKnown) {
@@ -139,7 +157,42 @@ final class InboundTrack {
         if (recentOsns.size() > 32) {
             recentOsns.removeFirst();
         }
+        long distinctBefore = sequence.distinct();
         sequence.track(osn, true);
+        MediaStamp stamp = rtxStamp(p, kind == MediaKind.VIDEO);
+        if (stamp != null) {
+            countInWindow(stamp, System.nanoTime(), sequence.distinct() > distinctBefore, true);
+        }
+    }
+
+    /** The window counts of one arrival (see the class comment). */
+    private void countInWindow(MediaStamp stamp, long nowNanos, boolean delivered, boolean retransmission) {
+        if (!window.contains(stamp.sendNanos())) {
+            return;
+        }
+        windowArrivals++;
+        if (delivered) {
+            windowDelivered++;
+            latency[latencyCount++ % LATENCY_SAMPLES] = nowNanos - stamp.sendNanos();
+        }
+        if (retransmission) {
+            windowRetransmissions++;
+        }
+    }
+
+    /** The stamp of the packet an RTX packet carries: the original rebuilt (header, payload after the OSN). */
+    private static MediaStamp rtxStamp(ByteBuf rtx, boolean video) {
+        int h = RtpHeader.headerLength(rtx);
+        int payload = RtpHeader.payloadLength(rtx) - 2;
+        if (payload <= 0) {
+            return null;
+        }
+        ByteBuf original = Unpooled.buffer(h + payload);
+        original.writeBytes(rtx, rtx.readerIndex(), h);
+        original.setByte(0, original.getByte(0) & ~0x20); // padding, if any, is not copied
+        original.writeBytes(rtx, rtx.readerIndex() + h + 2, payload);
+        int at = video ? Vp8Packetizer.stampOffset(original) : OpusPacketizer.stampOffset(original);
+        return MediaStamp.read(original, at);
     }
 
     void onSenderReport(long senderSsrc, long ntp, long rtpTs) {
@@ -170,6 +223,6 @@ final class InboundTrack {
                 packets, bytes, lost(), sequence.duplicates(), sequence.late(), keyframes, firstPacketKeyframe, firstPacketNanos,
                 lastPacketNanos, retransmissions, List.copyOf(osns), nacksSent, plisSent, unknownSenderIds,
                 lastSenderId, seqOffset, tsOffset, offsetChanges, senderReports, lastSrSsrc, lastSrNtp, lastSrRtp,
-                sequence.highest(), samples);
+                sequence.highest(), windowArrivals, windowDelivered, windowRetransmissions, samples);
     }
 }

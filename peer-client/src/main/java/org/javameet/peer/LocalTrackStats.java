@@ -7,11 +7,13 @@ import org.javameet.sfu.webrtc.MediaKind;
  * One track a participant publishes, as it sent it and as the server's feedback reached it: an immutable
  * snapshot.
  *
+ * @param windowSent media packets (not retransmissions) sent inside the runtime's {@link MeasurementWindow}
  * @param recentSenderReports the last (up to 8) sender reports sent, oldest first
  */
 public record LocalTrackStats(String mid, MediaKind kind, long ssrc, long rtxSsrc, long packetsSent, long bytesSent,
                               long framesSent, long keyframesSent, long plisReceived, long firsReceived,
-                              long nacksReceived, long retransmissionsSent, long nackedButGone, long receiverReports,
+                              long nacksReceived, long retransmissionsSent, long nackedButGone, long windowSent,
+                              long receiverReports,
                               long lastFractionLost, long lastCumulativeLost, long rembs, long lastRembBitrate,
                               long senderReportsSent, List<SentReport> recentSenderReports) {
 

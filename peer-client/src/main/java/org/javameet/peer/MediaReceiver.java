@@ -21,38 +21,68 @@ import org.javameet.sfu.rtcp.RtcpHeader;
 import org.javameet.sfu.rtcp.SenderReport;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.srtp.SrtpSession;
+import org.javameet.sfu.webrtc.MediaKind;
 
 /**
- * The subscribing half of a participant: the m-lines of the latest subscribe offer, the packets that arrive
- * for them, and the feedback a browser would give: a NACK for every gap, a PLI while video has not yet shown
- * a keyframe, and a receiver report per stream every second. Loop only.
+ * The subscribing half of a participant: the m-lines of the latest subscribe offer (or, with
+ * {@link Options#learnPayloadTypes}, every SSRC that shows up), the packets that arrive for them, and the
+ * feedback a browser would give when {@link Options#feedback}: a NACK for every gap, a PLI while video has not
+ * yet shown a keyframe, and a receiver report per stream every second. Loop only, apart from the constructor.
  */
-final class MediaReceiver implements PeerConnection.Handler {
+public final class MediaReceiver implements RtpTransport.Handler {
+    /**
+     * How to receive.
+     *
+     * @param feedback send NACKs, PLIs and receiver reports (off towards a relay that carries no RTCP)
+     * @param learnPayloadTypes when not empty, a packet on an SSRC no offer announced starts a track of the kind
+     *                          its payload type maps to (an SDP-less receiver, or one whose server's offers carry
+     *                          no {@code a=ssrc}); packets of other payload types stay unknown
+     */
+    public record Options(boolean feedback, Map<Integer, MediaKind> learnPayloadTypes) {
+        public Options {
+            learnPayloadTypes = Map.copyOf(learnPayloadTypes);
+        }
+
+        /** What javameet's participants use: tracks from the subscribe offers, full feedback. */
+        public static Options fromOffers() {
+            return new Options(true, Map.of());
+        }
+    }
+
     private final ByteBufAllocator alloc;
+    private final Options options;
+    private final MeasurementWindow window;
     private final long rtcpSsrc = ThreadLocalRandom.current().nextLong(1, 0xFFFFFFFFL);
     private final Map<String, InboundTrack> byMid = new LinkedHashMap<>();
     private final Map<Long, InboundTrack> bySsrc = new HashMap<>();
     private final Map<Long, InboundTrack> byRtxSsrc = new HashMap<>();
     /** Expected sender id per publisher (participant id), to check the stamp names the right sender. */
     private final Map<String, Integer> senderIds = new HashMap<>();
-    private PeerConnection pc;
+    private RtpTransport pc;
     private ScheduledFuture<?> reportTimer;
     long unknownSsrcPackets;
     long rtcpMalformed;
     long offers;
 
-    MediaReceiver(ByteBufAllocator alloc) {
+    /** @param window what {@link RemoteTrackStats#windowDelivered} and the other window counts count */
+    public MediaReceiver(ByteBufAllocator alloc, Options options, MeasurementWindow window) {
         this.alloc = alloc;
+        this.options = options;
+        this.window = window;
     }
 
-    void attach(PeerConnection connection) {
+    /** Where feedback goes (the transport this receiver handles); on its loop, once. */
+    public void attach(RtpTransport connection) {
         if (pc == null) {
             pc = connection;
-            reportTimer = connection.loop().scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+            if (options.feedback()) {
+                reportTimer = connection.loop().scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
-    void stop() {
+    /** Stops the receiver reports; on the loop. */
+    public void stop() {
         if (reportTimer != null) {
             reportTimer.cancel(false);
         }
@@ -67,7 +97,7 @@ final class MediaReceiver implements PeerConnection.Handler {
             }
             InboundTrack it = byMid.get(t.mid());
             if (it == null) {
-                it = new InboundTrack(t);
+                it = new InboundTrack(t, window);
                 byMid.put(t.mid(), it);
             } else {
                 it.update(t);
@@ -85,19 +115,22 @@ final class MediaReceiver implements PeerConnection.Handler {
     }
 
     @Override
-    public void onRtp(PeerConnection connection, ByteBuf p) {
+    public void onRtp(RtpTransport connection, ByteBuf p) {
         if (RtpHeader.check(p) != null) {
             return;
         }
         long ssrc = RtpHeader.ssrc(p);
         InboundTrack t = bySsrc.get(ssrc);
+        if (t == null && byRtxSsrc.get(ssrc) == null) {
+            t = learn(ssrc, RtpHeader.payloadType(p));
+        }
         if (t != null && RtpHeader.payloadType(p) != t.rtxPayloadType) {
             long now = System.nanoTime();
             InboundTrack.Reaction r = t.onMedia(p, now, senderIds.getOrDefault(t.participantId, 0));
-            if (r.nack() != null) {
+            if (r.nack() != null && options.feedback()) {
                 sendNack(t, r.nack());
             }
-            if (r.pli()) {
+            if (r.pli() && options.feedback()) {
                 t.lastPliNanos = now;
                 sendPli(t);
             }
@@ -112,7 +145,7 @@ final class MediaReceiver implements PeerConnection.Handler {
     }
 
     @Override
-    public void onRtcp(PeerConnection connection, ByteBuf c) {
+    public void onRtcp(RtpTransport connection, ByteBuf c) {
         RtcpError e = RtcpCompound.forEach(c, (type, count, off, len) -> {
             if (type == RtcpHeader.SR && len >= 28) {
                 InboundTrack t = bySsrc.get(Rtcp.senderSsrc(c, off));
@@ -179,7 +212,31 @@ final class MediaReceiver implements PeerConnection.Handler {
         pc.sendRtcp(b);
     }
 
-    List<RemoteTrackStats> snapshot() {
+    /**
+     * A track for an SSRC no offer announced, when its payload type is one to learn; null otherwise. The track
+     * is named {@code ssrc-N} (it has no m-line) and has no RTX stream: retransmissions come on the SSRC itself.
+     */
+    private InboundTrack learn(long ssrc, int payloadType) {
+        MediaKind kind = options.learnPayloadTypes().get(payloadType);
+        if (kind == null || byMid.size() >= MAX_LEARNED) {
+            return null;
+        }
+        String mid = "ssrc-" + ssrc;
+        org.javameet.sfu.sdp.RtpCodec codec = kind == MediaKind.VIDEO
+                ? new org.javameet.sfu.sdp.RtpCodec(payloadType, "VP8", 90000, 1, null, List.of())
+                : new org.javameet.sfu.sdp.RtpCodec(payloadType, "opus", 48000, 2, null, List.of());
+        InboundTrack t = new InboundTrack(new ClientSdp.OfferedTrack(mid, kind, true, ssrc, 0, null, null,
+                List.of(codec)), window);
+        byMid.put(mid, t);
+        bySsrc.put(ssrc, t);
+        return t;
+    }
+
+    /** Most tracks a receiver learns: a bound on what stray packets can make it keep. */
+    static final int MAX_LEARNED = 2048;
+
+    /** One snapshot per track; on the loop. */
+    public List<RemoteTrackStats> snapshot() {
         List<RemoteTrackStats> out = new ArrayList<>(byMid.size());
         for (InboundTrack t : byMid.values()) {
             out.add(t.snapshot());

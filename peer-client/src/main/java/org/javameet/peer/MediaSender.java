@@ -22,15 +22,35 @@ import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.webrtc.MediaKind;
 
 /**
- * The publishing half of a participant: synthetic Opus and VP8 on the publish connection, paced by timers
+ * The publishing half of a participant: synthetic Opus and VP8 at a set rate on its transport, paced by timers
  * on its event loop; answers the server's feedback (PLI/FIR with an immediate keyframe, NACK with
- * retransmissions) and counts its RR and REMB; sends an SR (with SDES CNAME) per stream every second.
- * Loop only.
+ * retransmissions, on the RTX stream when {@link Options#rtx}) and counts its RR and REMB; sends an SR (with
+ * SDES CNAME) per stream every second. Every payload carries a {@link MediaStamp} (send time, sender id).
+ * Media packets sent inside the runtime's {@link MeasurementWindow} are counted apart. Loop only, apart from
+ * the constructor.
  */
-final class MediaSender implements PeerConnection.Handler {
+public final class MediaSender implements RtpTransport.Handler {
+    /**
+     * What to send.
+     *
+     * @param videoBitrate bits per second of video frames (keyframes are three times a frame's share)
+     * @param keyframeIntervalMillis a keyframe at least this often; 0 = only the first and on PLI/FIR
+     * @param rtx answer video NACKs on an RTX stream (RFC 4588, as negotiated with javameet); false resends
+     *            the original packet (towards a server that was offered no RTX, such as the harness's Janus)
+     */
+    public record Options(boolean audio, boolean video, long videoBitrate, int videoFps, long keyframeIntervalMillis,
+                          int width, int height, boolean rtx) {
+        public Options {
+            if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
+                throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
+            }
+        }
+    }
+
     private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
 
-    private final Participant.Options options;
+    private final Options options;
+    private final MeasurementWindow window;
     private final ByteBufAllocator alloc;
     private final String cname;
     private final long rtcpSsrc;
@@ -42,7 +62,7 @@ final class MediaSender implements PeerConnection.Handler {
     private final Vp8Packetizer vp8;
     private final ArrayDeque<LocalTrackStats.SentReport> audioReports = new ArrayDeque<>();
     private final ArrayDeque<LocalTrackStats.SentReport> videoReports = new ArrayDeque<>();
-    private PeerConnection pc;
+    private RtpTransport pc;
     private int senderId;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private long audioPackets;
@@ -50,17 +70,19 @@ final class MediaSender implements PeerConnection.Handler {
     private boolean keyframeRequested = true;
     long rtcpMalformed;
 
-    MediaSender(Participant.Options options, ByteBufAllocator alloc, String cname) {
+    /** @param window counts the media packets sent inside it ({@link LocalTrackStats#windowSent}) */
+    public MediaSender(Options options, ByteBufAllocator alloc, String cname, MeasurementWindow window) {
         this.options = options;
+        this.window = window;
         this.alloc = alloc;
         this.cname = cname;
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
         this.rtcpSsrc = r.nextLong(1, 0xFFFFFFFFL);
-        this.audio = options.publishAudio()
+        this.audio = options.audio()
                 ? new OutboundStream(MediaKind.AUDIO, r.nextLong(1, 0xFFFFFFFFL), ClientSdp.OPUS_PT, 0, -1, 48000) : null;
-        this.video = options.publishVideo()
+        this.video = options.video()
                 ? new OutboundStream(MediaKind.VIDEO, r.nextLong(1, 0xFFFFFFFFL), ClientSdp.VP8_PT,
-                        r.nextLong(1, 0xFFFFFFFFL), ClientSdp.RTX_PT, 90000) : null;
+                        options.rtx() ? r.nextLong(1, 0xFFFFFFFFL) : 0, ClientSdp.RTX_PT, 90000) : null;
         this.audioMid = audio != null ? "0" : null;
         this.videoMid = video != null ? (audio != null ? "1" : "0") : null;
         this.vp8 = new Vp8Packetizer(options.width(), options.height());
@@ -77,8 +99,18 @@ final class MediaSender implements PeerConnection.Handler {
         return out;
     }
 
-    /** Starts the media clocks once the connection is up (called on its loop). */
-    void start(PeerConnection connection, int senderId) {
+    /** The audio stream's SSRC, 0 when not sending audio. */
+    public long audioSsrc() {
+        return audio == null ? 0 : audio.ssrc;
+    }
+
+    /** The video stream's SSRC, 0 when not sending video. */
+    public long videoSsrc() {
+        return video == null ? 0 : video.ssrc;
+    }
+
+    /** Starts the media clocks once the transport is up; on its loop. */
+    public void start(RtpTransport connection, int senderId) {
         this.pc = connection;
         this.senderId = senderId;
         var loop = connection.loop();
@@ -98,7 +130,8 @@ final class MediaSender implements PeerConnection.Handler {
         timers.add(loop.scheduleAtFixedRate(this::sendSenderReports, 1000, 1000, TimeUnit.MILLISECONDS));
     }
 
-    void stop() {
+    /** Stops the media clocks; on the loop. */
+    public void stop() {
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
         }
@@ -113,6 +146,9 @@ final class MediaSender implements PeerConnection.Handler {
         boolean voice = (audioPackets / 50) % 3 != 2;
         ByteBuf p = opus.packet(audio, alloc, ts, voice ? 30 : 127, voice, senderId, now);
         audio.sent(p);
+        if (window.contains(now)) {
+            audio.windowSent++;
+        }
         pc.sendRtp(p);
     }
 
@@ -135,6 +171,9 @@ final class MediaSender implements PeerConnection.Handler {
         long ts = video.timestampAt(now);
         for (ByteBuf p : vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now)) {
             video.sent(p);
+            if (window.contains(now)) {
+                video.windowSent++;
+            }
             pc.sendRtp(p);
         }
     }
@@ -179,12 +218,12 @@ final class MediaSender implements PeerConnection.Handler {
     }
 
     @Override
-    public void onRtp(PeerConnection connection, ByteBuf packet) {
+    public void onRtp(RtpTransport connection, ByteBuf packet) {
         // a publish connection receives no media
     }
 
     @Override
-    public void onRtcp(PeerConnection connection, ByteBuf c) {
+    public void onRtcp(RtpTransport connection, ByteBuf c) {
         RtcpCompound.forEach(c, (type, fmt, off, len) -> {
             try {
                 if (type == RtcpHeader.RR) {
@@ -251,7 +290,8 @@ final class MediaSender implements PeerConnection.Handler {
         return null;
     }
 
-    List<LocalTrackStats> snapshot() {
+    /** What was sent and heard so far; on the loop. */
+    public List<LocalTrackStats> snapshot() {
         List<LocalTrackStats> out = new ArrayList<>();
         if (audio != null) {
             out.add(snapshot(audioMid, audio, audioReports));
@@ -265,7 +305,7 @@ final class MediaSender implements PeerConnection.Handler {
     private static LocalTrackStats snapshot(String mid, OutboundStream s, ArrayDeque<LocalTrackStats.SentReport> reports) {
         return new LocalTrackStats(mid, s.kind, s.ssrc, s.rtxSsrc, s.packetsSent, s.octetsSent, s.framesSent,
                 s.keyframesSent, s.plisReceived, s.firsReceived, s.nacksReceived, s.retransmissionsSent,
-                s.nackedPacketsMissing, s.receiverReports, s.lastFractionLost, s.lastCumulativeLost, s.rembs,
+                s.nackedPacketsMissing, s.windowSent, s.receiverReports, s.lastFractionLost, s.lastCumulativeLost, s.rembs,
                 s.lastRembBitrate, s.senderReportsSent, List.copyOf(reports));
     }
 

@@ -32,6 +32,8 @@ public final class OutboundStream implements RtpStream {
     long startNanos = System.nanoTime();
 
     long packetsSent;
+    /** Media packets (not retransmissions) sent inside the runtime's {@link MeasurementWindow}. */
+    long windowSent;
     long octetsSent;
     long lastTimestamp;
     long keyframesSent;

@@ -134,7 +134,7 @@ public final class Participant implements AutoCloseable {
         this.loop = runtime.nextLoop();
         this.room = room;
         this.displayName = displayName;
-        this.receiver = new MediaReceiver(runtime.alloc());
+        this.receiver = new MediaReceiver(runtime.alloc(), MediaReceiver.Options.fromOffers(), runtime.window());
     }
 
     /**
@@ -175,7 +175,9 @@ public final class Participant implements AutoCloseable {
     }
 
     private CompletableFuture<Void> publish() {
-        MediaSender s = new MediaSender(options, runtime.alloc(), id);
+        MediaSender s = new MediaSender(new MediaSender.Options(options.publishAudio(), options.publishVideo(),
+                options.videoBitrate(), options.videoFps(), options.keyframeIntervalMillis(), options.width(),
+                options.height(), true), runtime.alloc(), id, runtime.window());
         sender = s;
         return PeerConnection.open(runtime, loop, options.bindAddress(), id + "/publish", s,
                         options.connectionOptions())

@@ -9,11 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -50,16 +47,16 @@ import org.javameet.sfu.srtp.SrtpStatus;
  *
  * <h2>Threads</h2>
  * Everything runs on the connection's event loop ({@link #loop()}), which the owner should share with all
- * of the participant's other state: ICE timers, SRTP in both directions, the {@link Handler}. Methods may
+ * of the participant's other state: ICE timers, SRTP in both directions, the {@link RtpTransport.Handler}. Methods may
  * be called from any thread; they hop onto the loop when needed. DTLS handshakes run on the runtime's
  * DTLS executor and hand their keys back to the loop.
  *
  * <h2>Buffers</h2>
  * {@link #sendRtp}/{@link #sendRtcp} take ownership of the buffer (which should have
- * {@link SrtpSession#MAX_TRAILER} writable bytes). The {@link Handler} gets decrypted packets it does not
+ * {@link SrtpSession#MAX_TRAILER} writable bytes). The {@link RtpTransport.Handler} gets decrypted packets it does not
  * own: they are released when it returns.
  */
-public final class PeerConnection implements AutoCloseable {
+public final class PeerConnection implements RtpTransport, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PeerConnection.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ICE_CHARS =
@@ -70,13 +67,6 @@ public final class PeerConnection implements AutoCloseable {
     static final long ICE_TIMEOUT_MS = 30_000;
     /** RFC 7675 §5.1: a consent check about every 5 s. */
     static final long CONSENT_INTERVAL_MS = 5_000;
-
-    /** Receives decrypted packets on the loop; the buffer is released after the call returns. */
-    public interface Handler {
-        void onRtp(PeerConnection pc, ByteBuf packet);
-
-        void onRtcp(PeerConnection pc, ByteBuf packet);
-    }
 
     public enum State { NEW, CHECKING, DTLS, CONNECTED, FAILED, CLOSED }
 
@@ -118,7 +108,7 @@ public final class PeerConnection implements AutoCloseable {
     private final PeerRuntime runtime;
     private final String name;
     private final EventLoop loop;
-    private final Handler handler;
+    private final RtpTransport.Handler handler;
     /** Our ICE credentials and fingerprint; an ICE restart replaces the credentials. */
     private volatile ClientSdp.LocalIdentity identity;
     private final long tieBreaker = RANDOM.nextLong() >>> 1;
@@ -174,7 +164,7 @@ public final class PeerConnection implements AutoCloseable {
         long iceRestarts;
     }
 
-    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, Handler handler, Options options,
+    private PeerConnection(PeerRuntime runtime, String name, EventLoop loop, RtpTransport.Handler handler, Options options,
                            InetAddress bindAddress) {
         this.runtime = runtime;
         this.bindAddress = bindAddress;
@@ -187,7 +177,7 @@ public final class PeerConnection implements AutoCloseable {
 
     /** A connection towards javameet ({@link Options#defaults()} with this retransmission start). */
     public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
-                                                         Handler handler, int dtlsInitialRetransmitMillis) {
+                                                         RtpTransport.Handler handler, int dtlsInitialRetransmitMillis) {
         Options o = Options.defaults();
         return open(runtime, loop, bind, name, handler, o.withDtlsTimeouts(o.dtlsTimeoutMillis(), dtlsInitialRetransmitMillis));
     }
@@ -197,29 +187,16 @@ public final class PeerConnection implements AutoCloseable {
      * {@link Options#iceTcp()} nothing is bound yet: {@link #connect} opens the TCP connection from {@code bind}.
      */
     public static CompletableFuture<PeerConnection> open(PeerRuntime runtime, EventLoop loop, InetAddress bind, String name,
-                                                         Handler handler, Options options) {
+                                                         RtpTransport.Handler handler, Options options) {
         PeerConnection pc = new PeerConnection(runtime, name, loop, handler, java.util.Objects.requireNonNull(options),
                 bind);
         if (options.iceTcp()) {
             return CompletableFuture.completedFuture(pc);
         }
-        CompletableFuture<PeerConnection> bound = new CompletableFuture<>();
-        new Bootstrap().group(loop)
-                .channel(runtime.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
-                .handler(pc.new Inbound())
-                .bind(new InetSocketAddress(bind, 0))
-                .addListener(f -> {
-                    if (f.isSuccess()) {
-                        pc.channel = ((io.netty.channel.ChannelFuture) f).channel();
-                        bound.complete(pc);
-                    } else {
-                        bound.completeExceptionally(f.cause());
-                    }
-                });
-        return bound;
+        return ClientSockets.bind(runtime, loop, bind, pc.new Inbound()).thenApply(ch -> {
+            pc.channel = ch;
+            return pc;
+        });
     }
 
     private static String randomIce(int len) {
@@ -231,6 +208,7 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     public String name() { return name; }
+    @Override
     public EventLoop loop() { return loop; }
     public ClientSdp.LocalIdentity identity() { return identity; }
     /** The socket's local address; null over ICE-TCP before {@link #connect} connected. */
@@ -494,8 +472,7 @@ public final class PeerConnection implements AutoCloseable {
         connected.completeExceptionally(cause);
     }
 
-    /** Fraction (0..1) of RTP packets dropped on the way out (before encryption) and in (before decryption). */
-    private volatile double lossFraction;
+    private final ClientSockets.Loss loss = new ClientSockets.Loss();
 
     /**
      * Fault injection for tests and the load harness: drops this share of RTP packets, independently at
@@ -503,20 +480,13 @@ public final class PeerConnection implements AutoCloseable {
      * so the NACKs and reports that repair the loss get through.
      */
     public void setLossPercent(double percent) {
-        if (percent < 0 || percent > 100) {
-            throw new IllegalArgumentException("loss percent must be 0..100, got " + percent);
-        }
-        lossFraction = percent / 100.0;
-    }
-
-    private boolean injectLoss() {
-        double f = lossFraction;
-        return f > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f;
+        loss.setPercent(percent);
     }
 
     /** Encrypts and sends one RTP packet; takes ownership. False when dropped (not connected, socket full). */
+    @Override
     public boolean sendRtp(ByteBuf packet) {
-        if (injectLoss()) {
+        if (loss.drop()) {
             packet.release();
             return true;
         }
@@ -524,6 +494,7 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     /** Encrypts and sends one RTCP compound; takes ownership. */
+    @Override
     public boolean sendRtcp(ByteBuf packet) {
         return sendSrtp(packet, true);
     }
@@ -654,7 +625,7 @@ public final class PeerConnection implements AutoCloseable {
         ByteBuf data = Unpooled.wrappedBuffer(raw);
         try {
             boolean rtcp = PacketKind.isRtcp(data);
-            if (!rtcp && injectLoss()) {
+            if (!rtcp && loss.drop()) {
                 return;
             }
             SrtpStatus s = rtcp ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);

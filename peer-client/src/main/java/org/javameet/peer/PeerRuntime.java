@@ -53,6 +53,7 @@ public final class PeerRuntime implements AutoCloseable {
      * released wherever their ownership ends.
      */
     private final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false, true);
+    private final MeasurementWindow window = new MeasurementWindow();
 
     /**
      * @param eventLoops threads for sockets and media clocks (2 carry several hundred participants on loopback)
@@ -109,6 +110,11 @@ public final class PeerRuntime implements AutoCloseable {
     /** Unpooled heap buffers that the leak detector does not track (see the field). */
     public ByteBufAllocator alloc() {
         return alloc;
+    }
+
+    /** The send-time span the participants of this runtime count in their window figures (all time until set). */
+    public MeasurementWindow window() {
+        return window;
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.javameet.sfu.rtp.SequenceNumbers;
  * What a receiver knows of one stream's sequence numbers (RFC 3550 §A.1, §A.3): the extended highest and
  * base numbers, how many distinct ones arrived, and a window of the last 1024 that tells a duplicate from a
  * late packet filling a gap. Loss is expected minus distinct, so a retransmission that fills a gap repairs it.
- * Shared by peer-client's InboundTrack and the load harness's receive tracks. Not thread-safe.
+ * Used by {@link InboundTrack}. Not thread-safe.
  */
 public final class ReceiveWindow {
     public static final int WINDOW = 1024;
@@ -84,6 +84,11 @@ public final class ReceiveWindow {
     /** The extended highest sequence number received. */
     public long highest() {
         return maxSeq;
+    }
+
+    /** Distinct sequence numbers received (from any stream, retransmissions included). */
+    public long distinct() {
+        return distinct;
     }
 
     /** Packets that arrived twice (retransmissions not counted). */

@@ -19,7 +19,11 @@ import org.javameet.sfu.webrtc.MediaKind;
  * @param timestampOffset this stream's RTP timestamp minus the publisher's (mod 2^32)
  * @param offsetChanges how often either offset changed after the first packet (0 = consistent rewriting)
  * @param lastSenderReportRtpTimestamp RTP timestamp of the last SR whose sender SSRC was this stream's
- * @param latencyNanos the last (up to 4096) one-way delays, send stamp to receipt, same JVM clock
+ * @param windowArrivals media packets (RTX included) whose stamp lies in the runtime's {@link MeasurementWindow}
+ * @param windowDelivered of those, the ones with a new sequence number (a repaired gap counts once)
+ * @param windowRetransmissions of those, RTX packets and primary-stream packets that came late or again
+ * @param latencyNanos the last (up to 4096) one-way delays of delivered packets sent inside the window,
+ *                     send stamp to receipt, same JVM clock (in ring order: not chronological once it wrapped)
  */
 public record RemoteTrackStats(String mid, String participantId, MediaKind kind, boolean active, long offeredSsrc,
                                long offeredRtxSsrc, long lastSsrc, int lastPayloadType, long packets, long bytes,
@@ -29,6 +33,7 @@ public record RemoteTrackStats(String mid, String participantId, MediaKind kind,
                                long unknownSenderIds, int lastSenderId, int seqOffset, long timestampOffset,
                                long offsetChanges, long senderReports, long lastSenderReportSsrc,
                                long lastSenderReportNtp, long lastSenderReportRtpTimestamp, long highestSeq,
+                               long windowArrivals, long windowDelivered, long windowRetransmissions,
                                long[] latencyNanos) {
 
     /** Latency at quantile {@code q} (0..1) of the kept samples, in nanoseconds; -1 without samples. */

@@ -8,7 +8,7 @@ import org.javameet.sfu.srtp.SrtpSession;
 /**
  * What a packetizer ({@link OpusPacketizer}, {@link Vp8Packetizer}) needs of the stream it writes on: the
  * sequence number the next packet gets, and a buffer with that packet's RTP header. peer-client's
- * {@link OutboundStream} is one; the load harness's own streams are others, so both send the same shapes.
+ * {@link OutboundStream} is the one every participant (javameet, Janus or baseline target) sends on.
  */
 public interface RtpStream {
     /** The sequence number the next {@link #newPacket} will carry. */

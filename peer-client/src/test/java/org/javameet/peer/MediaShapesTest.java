@@ -74,7 +74,7 @@ class MediaShapesTest {
         s.seq = 65533; // across the wrap
         OpusPacketizer opus = new OpusPacketizer(1);
         InboundTrack t = new InboundTrack(new ClientSdp.OfferedTrack("0", MediaKind.AUDIO, true, 5, 0, "p", "p-a",
-                List.of(ClientSdp.OPUS)));
+                List.of(ClientSdp.OPUS)), new MeasurementWindow());
         ByteBuf[] ps = new ByteBuf[6];
         for (int i = 0; i < ps.length; i++) {
             ps[i] = opus.packet(s, ALLOC, i * 960L, 0, true, 3, System.nanoTime());
@@ -96,9 +96,54 @@ class MediaShapesTest {
             assertEquals(6, st.packets());
             assertEquals(0, st.offsetChanges());
             assertEquals(0, st.unknownSenderIds());
-            assertEquals(6, st.latencyNanos().length);
+            assertEquals(5, st.latencyNanos().length, "latency of delivered packets only");
+            assertEquals(6, st.windowArrivals());
+            assertEquals(5, st.windowDelivered(), "the duplicate is not delivered twice");
+            assertEquals(2, st.windowRetransmissions(), "the late packet and the duplicate");
         } finally {
             for (ByteBuf b : ps) {
+                b.release();
+            }
+        }
+    }
+
+    /**
+     * The load harness's counting rules: only packets stamped inside the window count, whenever they arrive;
+     * an RTX packet that repairs a gap is delivered once and is a retransmission, as a same-SSRC resend is.
+     */
+    @Test
+    void windowCountsPacketsSentInsideItAndRetransmissionsAlike() {
+        MeasurementWindow window = new MeasurementWindow();
+        window.set(1_000, 2_000);
+        OutboundStream s = new OutboundStream(MediaKind.VIDEO, 7, 96, 8, 97, 90000);
+        Vp8Packetizer vp8 = new Vp8Packetizer(640, 360);
+        InboundTrack t = new InboundTrack(new ClientSdp.OfferedTrack("1", MediaKind.VIDEO, true, 7, 8, "p", "p-v",
+                List.of(ClientSdp.VP8, ClientSdp.VP8_RTX)), window);
+        long[] sendTimes = {500, 1_000, 1_500, 1_600, 1_999, 2_000};
+        java.util.List<ByteBuf> sent = new java.util.ArrayList<>();
+        for (long at : sendTimes) {
+            ByteBuf p = vp8.frame(s, ALLOC, 300, at == 500, at, 3, at).get(0);
+            s.sent(p);
+            sent.add(p);
+        }
+        try {
+            for (int i : new int[] {0, 1, 3, 4, 5}) { // the packet sent at 1_500 is lost
+                t.onMedia(sent.get(i), 10_000, 3);
+            }
+            ByteBuf rtx = s.retransmission(ALLOC, RtpHeader.sequenceNumber(sent.get(2)));
+            t.onRtx(rtx);
+            rtx.release();
+            ByteBuf again = s.retransmission(ALLOC, RtpHeader.sequenceNumber(sent.get(2)));
+            t.onRtx(again); // a second repair of the same packet: a retransmission, not delivered again
+            again.release();
+            RemoteTrackStats st = t.snapshot();
+            assertEquals(5, st.windowArrivals(), "1_000, 1_600, 1_999 and the two RTX copies of 1_500");
+            assertEquals(4, st.windowDelivered(), "1_000, 1_500 (repaired), 1_600, 1_999");
+            assertEquals(2, st.windowRetransmissions());
+            assertEquals(0, st.lost());
+            assertEquals(4, st.latencyNanos().length);
+        } finally {
+            for (ByteBuf b : sent) {
                 b.release();
             }
         }

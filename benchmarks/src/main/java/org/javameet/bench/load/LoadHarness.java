@@ -1,5 +1,6 @@
 package org.javameet.bench.load;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,6 +42,9 @@ public final class LoadHarness {
 
     static int run(LoadOptions options) throws Exception {
         startWatchdog(options.wallClockLimitSeconds());
+        if (options.pinHarness() != null) {
+            pinSelf(options.pinHarness());
+        }
         Path out = Path.of(options.outPrefix()).toAbsolutePath();
         Path logDir = Path.of(out + "-logs");
         Files.createDirectories(logDir);
@@ -74,7 +78,22 @@ public final class LoadHarness {
         return String.format(Locale.ROOT, "targets=%s rooms=%d steps=%s publishers=%s video=%dkbps fps=%d "
                         + "duration=%ds ramp-up=%ds loss=%.1f%%", o.targets(), o.rooms(), o.steps(),
                 o.publishers() < 0 ? "all" : Integer.toString(o.publishers()), o.videoKbps(), o.fps(),
-                o.durationSeconds(), o.rampUpSeconds(), o.lossPercent());
+                o.durationSeconds(), o.rampUpSeconds(), o.lossPercent()) + " pinning: " + o.pinning();
+    }
+
+    /**
+     * Moves every thread of this JVM onto {@code cpus} ({@code taskset -a -p -c}); threads started later inherit
+     * the mask from the thread that starts them. A harness that cannot pin itself stops: the figures would not
+     * be what the command line asked for.
+     */
+    private static void pinSelf(String cpus) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("taskset could not pin the harness to CPUs " + cpus + ": " + out);
+        }
+        System.out.println("harness pinned to CPUs " + cpus);
     }
 
     /** The harness stops by itself, whatever hangs: it exits (and its shutdown hooks stop the servers). */

@@ -38,7 +38,11 @@ public final class HtmlReport {
             }
             sb.append("</tr>\n");
         }
-        sb.append("</table>\n<div class='charts'>\n");
+        sb.append("</table>\n");
+        for (String note : ReportTable.notes(rs)) {
+            sb.append("<p>").append(Svg.esc(note)).append("</p>\n");
+        }
+        sb.append("<div class='charts'>\n");
 
         Set<String> targets = new LinkedHashSet<>();
         Set<String> steps = new LinkedHashSet<>();
@@ -89,10 +93,13 @@ public final class HtmlReport {
             sb.append(Svg.lines(t + ": SFU CPU over each run", "seconds since the first join", "CPU %", cpu))
                     .append('\n');
         }
-        sb.append("</div>\n<p>Loss % counts sequence gaps left after retransmissions; delivered % compares what"
-                + " receivers got with what publishers sent times the other members of their room. Latency is the"
-                + " receiver's nanoTime minus the send nanoTime carried in the payload (same JVM). CPU % is of one"
-                + " core.</p>\n</body></html>\n");
+        sb.append("</div>\n<p>The window opens once every sender's rate is steady, and only packets sent inside it"
+                + " count, at both ends. Delivered % compares the distinct packets receivers got with what publishers"
+                + " sent times the other members of their room (never above 100); loss % is the rest, after repair."
+                + " Forwarded counts every packet that arrived, retransmissions included (on an RTX stream or on the"
+                + " media SSRC alike). Latency is the receiver's nanoTime minus the send nanoTime carried in the"
+                + " payload (same JVM). CPU % is of one core, the harness's own next to the server's.</p>\n"
+                + "</body></html>\n");
         return sb.toString();
     }
 

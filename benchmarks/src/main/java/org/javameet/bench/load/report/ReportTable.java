@@ -11,8 +11,9 @@ public final class ReportTable {
     }
 
     static final String[] HEADER = {"target", "rooms x participants (publishing)", "forwarded pps",
-            "server fwd pps", "loss %", "delivered %", "latency p50 / p95 / p99 ms", "jitter ms", "join p50 ms",
-            "NACK / PLI sent", "SFU CPU %", "SFU RSS MB", "CPU-s per M packets", "x baseline", "harness CPU %"};
+            "server fwd pps", "retransmits", "loss %", "delivered %", "latency p50 / p95 / p99 ms", "jitter ms",
+            "join p50 ms", "NACK / PLI sent", "SFU CPU %", "harness CPU %", "SFU RSS MB", "CPU-s per M packets",
+            "x baseline", "x baseline-gcm"};
 
     public static String text(List<StepResult> results) {
         StringBuilder sb = new StringBuilder();
@@ -24,7 +25,31 @@ public final class ReportTable {
         for (String[] row : rows(results)) {
             sb.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
+        for (String note : notes(results)) {
+            sb.append('\n').append(note).append('\n');
+        }
         return sb.toString();
+    }
+
+    /** What the table's figures need said beside them: targets' notes, unsteady windows, pinning. */
+    static List<String> notes(List<StepResult> results) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (StepResult r : results) {
+            if (r.note() != null) {
+                out.add(r.target() + ": " + r.note() + ".");
+            }
+            if (r.joined() > 0 && Double.isNaN(r.steadyAfterSeconds())) {
+                out.add(r.target() + " " + r.rooms() + "x" + r.participantsPerRoom()
+                        + ": rates never settled; measured anyway.");
+            }
+            if (r.unsteadyWindowSeconds() > 0) {
+                out.add(r.target() + " " + r.rooms() + "x" + r.participantsPerRoom() + ": rates unsteady in "
+                        + r.unsteadyWindowSeconds() + " of " + Math.round(r.windowSeconds())
+                        + " window seconds (a starved harness or target); treat its figures as disturbed.");
+            }
+            out.add("Pinning: " + r.pinning() + ".");
+        }
+        return List.copyOf(out);
     }
 
     static List<String[]> rows(List<StepResult> results) {
@@ -33,23 +58,30 @@ public final class ReportTable {
 
     private static String[] row(StepResult r, List<StepResult> all) {
         if (r.error() != null && r.joined() == 0) {
-            return new String[] {r.target(), r.rooms() + " x " + r.participantsPerRoom(), "failed: " + r.error(),
-                    "", "", "", "", "", "", "", "", "", "", "", ""};
+            String[] row = new String[HEADER.length];
+            java.util.Arrays.fill(row, "");
+            row[0] = r.target();
+            row[1] = r.rooms() + " x " + r.participantsPerRoom();
+            row[2] = "failed: " + r.error();
+            return row;
         }
-        double ratio = ratioToBaseline(r, all);
+        double ratio = ratioTo(Target.BASELINE, r, all);
+        double ratioGcm = ratioTo(Target.BASELINE_GCM, r, all);
         return new String[] {r.target(),
                 r.rooms() + " x " + r.participantsPerRoom() + " (" + r.publishersPerRoom() + ")"
                         + (r.joined() < r.participants() ? " " + r.joined() + "/" + r.participants() + " joined" : ""),
-                f0(r.forwardedPps()), f0(r.serverForwardedPps()), f2(r.lossPercent()), f1(r.deliveryPercent()),
+                f0(r.forwardedPps()), f0(r.serverForwardedPps()), Long.toString(r.retransmissionsReceived()),
+                f2(r.lossPercent()), f1(r.deliveryPercent()),
                 f2(r.latencyMsP50()) + " / " + f2(r.latencyMsP95()) + " / " + f2(r.latencyMsP99()), f2(r.jitterMs()),
-                f0(r.joinMsP50()), r.nacksSent() + " / " + r.plisSent(), f1(r.sfuCpuPercent()), f0(r.sfuRssMbMax()),
-                f2(r.cpuSecondsPerMillion()), Double.isNaN(ratio) ? "" : f2(ratio), f1(r.harnessCpuPercent())};
+                f0(r.joinMsP50()), r.nacksSent() + " / " + r.plisSent(), f1(r.sfuCpuPercent()),
+                f1(r.harnessCpuPercent()), f0(r.sfuRssMbMax()), f2(r.cpuSecondsPerMillion()),
+                Double.isNaN(ratio) ? "" : f2(ratio), Double.isNaN(ratioGcm) ? "" : f2(ratioGcm)};
     }
 
-    /** This run's CPU per million packets over the baseline's at the same step; NaN without one. */
-    static double ratioToBaseline(StepResult r, List<StepResult> all) {
+    /** This run's CPU per million packets over a baseline's at the same step; NaN without one. */
+    static double ratioTo(Target baseline, StepResult r, List<StepResult> all) {
         for (StepResult b : all) {
-            if (b.target().equals(Target.BASELINE.label()) && b.rooms() == r.rooms()
+            if (b.target().equals(baseline.label()) && b.rooms() == r.rooms()
                     && b.participantsPerRoom() == r.participantsPerRoom() && b.cpuSecondsPerMillion() > 0) {
                 return r.cpuSecondsPerMillion() / b.cpuSecondsPerMillion();
             }

@@ -14,13 +14,21 @@ import java.util.List;
  * @param serverUrl an already running javameet (http://127.0.0.1:PORT), or null with {@code startServer}
  * @param serverPid that server's pid, for CPU and RSS; 0 = unknown (then only /metrics figures)
  * @param lossPercent packets the emulated participants drop, on receive and on send each
+ * @param pinTarget CPUs (taskset list, e.g. {@code 1} or {@code 0-1}) the target process runs on, null = any
+ * @param pinHarness CPUs this harness JVM runs on, null = any
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
-                          String janusConfigDir, String outPrefix, int clientLoops) {
+                          String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
+                          String pinHarness) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
+    /**
+     * The machine's CPUs as this JVM saw them before {@code --pin-harness} narrowed its affinity (the options
+     * are parsed first), so CPU lists and Janus's event loops are judged against the whole machine.
+     */
+    static final int MACHINE_CPUS = Runtime.getRuntime().availableProcessors();
 
     public static final String USAGE = """
             Usage: java -cp benchmarks/target/benchmarks.jar org.javameet.bench.load.LoadHarness [options]
@@ -28,8 +36,9 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             Emulated WebRTC participants (real ICE, DTLS, SRTP) load an SFU on this machine and the harness
             reports the SFU's CPU per forwarded packet, loss, added latency and join time (JSON + HTML).
 
-              --target T[,T...]     javameet, javameet-tcp (participants over ICE-TCP), janus, baseline
-                                    (default javameet,baseline); run in order
+              --target T[,T...]     javameet, javameet-tcp (participants over ICE-TCP), janus, baseline,
+                                    baseline-gcm (default javameet,baseline); run in order. baseline-gcm is
+                                    the bare fan-out with AES-GCM SRTP
               --rooms N             rooms (default 1)
               --participants N      participants per room (default 4)
               --steps A,B,...       participants per room for successive runs (overrides --participants)
@@ -47,6 +56,10 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
               --janus PATH          the janus binary (default /usr/bin/janus)
               --janus-config DIR    the config templates (default benchmarks/janus)
               --client-loops N      event loop threads of the emulated participants (default 2)
+              --pin-target CPUS     run the target server under `taskset -c CPUS` (e.g. 1, or 0-1); Janus
+                                    gets one event loop per CPU of the list (default: all CPUs, one per core)
+              --pin-harness CPUS    move this harness's threads onto CPUS (`taskset -a -p -c`), so emulated
+                                    participants cannot take the target's cores; both CPU figures are reported
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -70,6 +83,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         String janusConfig = "benchmarks/janus";
         String out = "load-report";
         int loops = 2;
+        String pinTarget = null;
+        String pinHarness = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -121,6 +136,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                         case "--janus-config" -> janusConfig = v;
                         case "--client-loops" -> loops = intIn(a, v, 1, 16);
                         case "--out" -> out = v;
+                        case "--pin-target" -> pinTarget = cpuList(a, v);
+                        case "--pin-harness" -> pinHarness = cpuList(a, v);
                         default -> throw new UsageException("unknown option " + a);
                     }
                 }
@@ -146,7 +163,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             startServer = true;
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
-                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops);
+                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness);
     }
 
     static List<Integer> parseSteps(String v) {
@@ -173,6 +190,63 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             throw new UsageException(name + " must be " + min + ".." + max + ", got " + n);
         }
         return n;
+    }
+
+    /** A taskset CPU list: numbers and ranges separated by commas, each CPU this machine has. */
+    static String cpuList(String name, String v) {
+        if (cpus(v) == 0) {
+            throw new UsageException(name + ": not a CPU list (e.g. 1, 0-1, 0,2): " + v);
+        }
+        return v;
+    }
+
+    /** How many CPUs a taskset list names; 0 when it is not one (or names a CPU this machine lacks). */
+    static int cpus(String list) {
+        int n = 0;
+        int max = MACHINE_CPUS;
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-");
+            try {
+                int from = Integer.parseInt(range[0].trim());
+                int to = range.length > 1 ? Integer.parseInt(range[1].trim()) : from;
+                if (range.length > 2 || from < 0 || to < from || to >= max) {
+                    return 0;
+                }
+                n += to - from + 1;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The target's command, under {@code taskset -c} when {@code --pin-target} was given; when only the harness
+     * is pinned, explicitly on every CPU (a child inherits its parent's affinity, so it would otherwise share the
+     * harness's CPUs).
+     */
+    public List<String> pinnedTarget(List<String> command) {
+        if (pinTarget == null && pinHarness == null) {
+            return command;
+        }
+        String cpus = pinTarget != null ? pinTarget : "0-" + (MACHINE_CPUS - 1);
+        List<String> c = new ArrayList<>(List.of("taskset", "-c", cpus));
+        c.addAll(command);
+        return c;
+    }
+
+    /** How the run was pinned, for the report: "target CPUs 1, harness CPUs 0" or "any". */
+    public String pinning() {
+        if (pinTarget == null && pinHarness == null) {
+            return "any";
+        }
+        return "target CPUs " + (pinTarget == null ? "any" : pinTarget) + ", harness CPUs "
+                + (pinHarness == null ? "any" : pinHarness);
+    }
+
+    /** CPUs the target may use: the pinned ones, or all of them. */
+    public int targetCores() {
+        return pinTarget == null ? MACHINE_CPUS : cpus(pinTarget);
     }
 
     /** Publishers per room at a step of {@code participants} per room. */

@@ -5,13 +5,24 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One emulated participant, whatever it talks to. The harness joins it, polls {@link #traffic} every second
- * for the progress line (cheap), and takes two {@link #snapshot}s (full, with latency samples) that bracket the
- * measured window.
+ * for the progress line and the steady-state check (cheap), and takes a {@link #snapshot} as the measured
+ * window opens and one after it closed (full, with latency samples), see {@code WindowMath}.
  */
 public interface LoadParticipant extends AutoCloseable {
-    String name();
+    /** Where this participant sits: its room, its name there, whether it publishes. */
+    record Seat(String room, String name, boolean publisher) {
+    }
 
-    boolean publishes();
+    Seat seat();
+
+    /** {@code room/name}, for logs. */
+    default String name() {
+        return seat().room() + "/" + seat().name();
+    }
+
+    default boolean publishes() {
+        return seat().publisher();
+    }
 
     /** Joins (and starts publishing when a publisher); completes when media can flow. */
     CompletableFuture<?> join();
@@ -35,14 +46,18 @@ public interface LoadParticipant extends AutoCloseable {
     }
 
     /**
+     * Counts under the harness's rules: "window" counts are of media packets whose send time (the sender's clock,
+     * or the stamp a receiver reads) lies in the run's {@link org.javameet.peer.MeasurementWindow}.
+     *
      * @param senderId the id this participant's media stamps carry (0 when it does not publish)
      * @param joinStartNanos when the join began ({@link System#nanoTime}); for Janus, when subscribing began
      * @param firstMediaNanos the first media packet received on any track, 0 before any
-     * @param mediaSent RTP media packets published (retransmissions not counted)
+     * @param mediaSent RTP media packets published so far (retransmissions not counted)
+     * @param windowSent of those, the ones sent inside the window
      */
-    record Snapshot(int senderId, long joinStartNanos, long firstMediaNanos, long mediaSent, long nacksReceived,
-                    long plisReceived, long retransmissionsSent, List<TrackSnapshot> tracks) {
-        public static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, 0, 0, List.of());
+    record Snapshot(int senderId, long joinStartNanos, long firstMediaNanos, long mediaSent, long windowSent,
+                    long nacksReceived, long plisReceived, long retransmissionsSent, List<TrackSnapshot> tracks) {
+        public static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, List.of());
 
         TrackSnapshot track(String key) {
             for (TrackSnapshot t : tracks) {
@@ -59,11 +74,14 @@ public interface LoadParticipant extends AutoCloseable {
      *
      * @param key stable across snapshots (publisher and kind)
      * @param senderId the publisher's stamp id, from the last packet's stamp (0 before any)
-     * @param packets media packets received (retransmissions not counted)
-     * @param lost expected minus distinct sequence numbers (RFC 3550 A.3), after repair by retransmission
-     * @param latencyNanos the latest one-way delays, oldest first; the last of them belong to the last packets
+     * @param packets media packets received so far, any time (to tell that media flows)
+     * @param windowArrivals media packets stamped inside the window, retransmissions (RTX or not) included
+     * @param windowDelivered of those, distinct sequence numbers (a repaired gap once, a duplicate never)
+     * @param windowRetransmissions of those, RTX packets and same-stream packets that came late or again
+     * @param latencyNanos one-way delays of the delivered window packets, oldest first
      */
-    record TrackSnapshot(String key, int senderId, boolean video, long firstPacketNanos, long packets, long lost,
-                         long nacksSent, long plisSent, long retransmissions, long[] latencyNanos) {
+    record TrackSnapshot(String key, int senderId, boolean video, long firstPacketNanos, long packets,
+                         long windowArrivals, long windowDelivered, long windowRetransmissions, long nacksSent,
+                         long plisSent, long[] latencyNanos) {
     }
 }

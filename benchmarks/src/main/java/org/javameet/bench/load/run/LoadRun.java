@@ -16,12 +16,17 @@ import org.javameet.bench.load.targets.Targets;
 
 /**
  * One run: a target at one step (rooms x participants). Starts the server, joins the participants spread over
- * the ramp-up, lets media settle, measures a window of {@code --duration} seconds between two snapshots while
- * printing a progress line every second, then tears everything down.
+ * the ramp-up, waits until media reaches everyone and every rate is steady, measures a window of
+ * {@code --duration} seconds (counting only packets sent inside it, see {@link WindowMath}) while printing a
+ * progress line every second, then tears everything down.
  */
 public final class LoadRun {
-    /** After everyone joined: time for subscriptions, keyframes and the JIT to settle before measuring. */
-    private static final long SETTLE_MILLIS = 3000;
+    /** Longest wait for steady rates before the window opens anyway (the report says so). */
+    static final int STEADY_LIMIT_SECONDS = 30;
+    /** The window is announced this long before it opens. */
+    private static final long WINDOW_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** After the window: time for its last packets to arrive and its losses to be repaired before counting. */
+    static final long GRACE_MILLIS = 2000;
 
     private final LoadOptions options;
     private final Target target;
@@ -30,6 +35,7 @@ public final class LoadRun {
     private final List<LoadParticipant> participants = new ArrayList<>();
     private final Map<LoadParticipant, Integer> roomOf = new HashMap<>();
     private final List<StepResult.Progress> timeline = new ArrayList<>();
+    private final SteadyState steady = new SteadyState();
     private volatile CompletableFuture<?>[] joins;
     private long startNanos;
 
@@ -69,6 +75,7 @@ public final class LoadRun {
     }
 
     private StepResult measure(TargetServer server, ScheduledExecutorService timer) throws Exception {
+        server.window().countNothing(); // until the window is set, once rates are steady
         String tag = Long.toString(ThreadLocalRandom.current().nextLong(1 << 20, 1 << 30), 36);
         int publishers = options.publishersAt(perRoom);
         for (int r = 0; r < options.rooms(); r++) {
@@ -118,49 +125,89 @@ public final class LoadRun {
         }
         server.allJoined(participants);
         awaitMediaEverywhere();
-        Thread.sleep(SETTLE_MILLIS);
+        double steadyAfter = awaitSteady();
 
+        // the window is set before it opens, so each packet is judged by one window at both ends
+        long windowNanos = TimeUnit.SECONDS.toNanos(options.durationSeconds());
+        long t0 = System.nanoTime() + WINDOW_LEAD_NANOS;
+        long t1 = t0 + windowNanos;
+        server.window().set(t0, t1);
+        sleepUntil(t0);
         long pid = server.pid();
         ProcStat.Sample cpu0 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self0 = ProcStat.sample(ProcStat.self());
         OptionalDouble fwd0 = server.forwardedCounter();
-        long t0 = System.nanoTime();
         List<LoadParticipant.Snapshot> s0 = snapshots();
         progress.windowStart = true;
-        Thread.sleep(TimeUnit.SECONDS.toMillis(options.durationSeconds()));
-        List<LoadParticipant.Snapshot> s1 = snapshots();
-        long t1 = System.nanoTime();
-        OptionalDouble fwd1 = server.forwardedCounter();
+        sleepUntil(t1);
         ProcStat.Sample cpu1 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self1 = ProcStat.sample(ProcStat.self());
+        OptionalDouble fwd1 = server.forwardedCounter();
         progress.windowStart = false;
+        // packets sent just before t1 are still on their way, and a lost one may still be repaired
+        Thread.sleep(GRACE_MILLIS);
+        List<LoadParticipant.Snapshot> s1 = snapshots();
 
-        double window = (t1 - t0) / 1e9;
-        WindowMath.Result w = WindowMath.compute(participants, roomOf, s0, s1);
+        double window = windowNanos / 1e9;
+        int[] rooms = new int[n];
+        boolean[] joined = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            rooms[i] = roomOf.get(participants.get(i));
+            joined[i] = joins[i].isDone() && !joins[i].isCompletedExceptionally();
+        }
+        WindowMath.Result w = WindowMath.compute(rooms, joined, s0, s1);
         double sfuCpuSeconds = cpu0 != null && cpu1 != null ? cpu1.cpuSeconds() - cpu0.cpuSeconds() : Double.NaN;
         double sfuCpuPercent = cpu0 != null && cpu1 != null ? ProcStat.cpuPercent(cpu0, cpu1) : Double.NaN;
         double harnessCpu = self0 != null && self1 != null ? ProcStat.cpuPercent(self0, self1) : Double.NaN;
         double serverFwd = fwd0.isPresent() && fwd1.isPresent()
                 ? (fwd1.getAsDouble() - fwd0.getAsDouble()) / window : Double.NaN;
-        double perMillion = w.received() > 0 ? sfuCpuSeconds / (w.received() / 1e6) : Double.NaN;
-        int joined = n - failed;
+        double perMillion = w.arrivals() > 0 ? sfuCpuSeconds / (w.arrivals() / 1e6) : Double.NaN;
+        int joinedCount = n - failed;
         List<StepResult.Progress> seconds;
         synchronized (timeline) {
             seconds = List.copyOf(timeline);
         }
         StepResult result = new StepResult(target.label(), options.rooms(), perRoom, publishers, options.videoKbps(),
-                options.fps(), options.lossPercent(), window, n, joined, w.joinMs()[0], w.joinMs()[1], w.joinMs()[2],
-                w.sent() / window, w.received() / window, serverFwd, w.expected() / window, w.lossPercent(),
-                w.worstLossPercent(), w.expected() > 0 ? 100.0 * w.received() / w.expected() : Double.NaN,
+                options.fps(), options.lossPercent(), window, n, joinedCount, w.joinMs()[0], w.joinMs()[1],
+                w.joinMs()[2], w.sent() / window, w.arrivals() / window, serverFwd, w.expected() / window,
+                w.lossPercent(), w.worstLossPercent(),
+                w.expected() > 0 ? 100.0 * w.delivered() / w.expected() : Double.NaN,
                 w.latencyMs()[0], w.latencyMs()[1], w.latencyMs()[2], w.latencyMs()[3], w.jitterMs(),
                 w.latencySamples(), w.nacksSent(), w.plisSent(), w.nacksReceived(), w.plisReceived(),
                 w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
+                w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), server.note(),
                 failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds);
         System.out.printf(Locale.ROOT, "--- %s %dx%d: %.0f pps forwarded, loss %.2f %%, latency p50 %.2f / p99 %.2f ms, "
-                        + "SFU %.1f %% CPU, %.2f CPU-s per million packets%n", target.label(), options.rooms(), perRoom,
-                result.forwardedPps(), result.lossPercent(), result.latencyMsP50(), result.latencyMsP99(),
-                result.sfuCpuPercent(), result.cpuSecondsPerMillion());
+                        + "SFU %.1f %% CPU, harness %.1f %% CPU, %.2f CPU-s per million packets%n", target.label(),
+                options.rooms(), perRoom, result.forwardedPps(), result.lossPercent(), result.latencyMsP50(),
+                result.latencyMsP99(), result.sfuCpuPercent(), result.harnessCpuPercent(),
+                result.cpuSecondsPerMillion());
         return result;
+    }
+
+    /**
+     * Waits (up to {@link #STEADY_LIMIT_SECONDS}) until every sender's rate and the total received rate are
+     * steady ({@link SteadyState}); returns how long that took, NaN when they never were.
+     */
+    private double awaitSteady() throws InterruptedException {
+        long from = System.nanoTime();
+        long deadline = from + TimeUnit.SECONDS.toNanos(STEADY_LIMIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            if (steady.steady()) {
+                return (System.nanoTime() - from) / 1e9;
+            }
+            Thread.sleep(200);
+        }
+        System.out.println("measuring anyway: rates not steady (within " + Math.round(SteadyState.TOLERANCE * 100)
+                + " % for " + SteadyState.SECONDS + " s) after " + STEADY_LIMIT_SECONDS + " s");
+        return Double.NaN;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
     }
 
     /**
@@ -239,6 +286,8 @@ public final class LoadRun {
         private long[] lastReceived;
         private long lastNanos;
         volatile boolean windowStart;
+        /** Seconds inside the window whose rates were not steady (a disturbed window: the report says so). */
+        volatile int unsteadyWindowSeconds;
         double maxRssMb = Double.NaN;
 
         ProgressPrinter(long pid) {
@@ -281,6 +330,17 @@ public final class LoadRun {
                 }
                 sentPps = s / dt;
                 recvPps = r / dt;
+                double[] senderRates = new double[n];
+                int senders = 0;
+                for (int i = 0; i < n; i++) {
+                    if (participants.get(i).publishes() && lastSent[i] > 0) {
+                        senderRates[senders++] = (sent[i] - lastSent[i]) / dt;
+                    }
+                }
+                steady.add(java.util.Arrays.copyOf(senderRates, senders), recvPps);
+                if (windowStart && !steady.steady()) {
+                    unsteadyWindowSeconds++;
+                }
             }
             double loss = expected > 0 ? Math.max(0, 100.0 * (1 - recvPps * dt / expected)) : 0;
             double cpuPct = cpu != null && lastCpu != null ? ProcStat.cpuPercent(lastCpu, cpu) : Double.NaN;

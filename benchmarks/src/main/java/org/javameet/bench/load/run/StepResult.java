@@ -6,14 +6,28 @@ import java.util.List;
  * What one run (one target at one step) measured over its window: the report's row. Rates are per second of
  * the window; latencies in milliseconds; NaN where a figure does not apply (no server pid, no metrics).
  *
- * @param forwardedPps media packets the receivers got, per second: what the SFU forwarded and delivered
+ * Counting rules: {@link WindowMath}. Only packets sent inside the window count, at both ends.
+ *
+ * @param sentPps media packets the publishers sent in the window, per second
+ * @param forwardedPps media packets from the window the receivers got, retransmissions included (RTX or not,
+ *                     the same for every target), per second: what the SFU forwarded and delivered
  * @param serverForwardedPps the server's own forwarded-packet counter (javameet's /metrics), per second
  * @param expectedPps what the receivers should have got: each publisher's packets times its room's other members
- * @param lossPercent residual loss: sequence gaps after retransmissions, over expected-by-sequence packets
- * @param deliveryPercent forwardedPps over expectedPps
+ * @param lossPercent 1 - delivered / expected, after repair by retransmission
+ * @param deliveryPercent distinct packets delivered over expected (never above 100)
  * @param jitterMs mean |difference| of consecutive one-way delays per track (RFC 3550 D without smoothing)
- * @param cpuSecondsPerMillion the headline: SFU CPU-seconds per million forwarded (delivered) packets
+ * @param retransmissionsReceived retransmitted packets from the window that arrived (RTX, or late/again on the
+ *                                media SSRC)
+ * @param cpuSecondsPerMillion the headline: SFU CPU-seconds per million forwarded packets
  * @param sfuCpuPercent of one core; the machine has {@code cores * 100}
+ * @param harnessCpuPercent the harness JVM's own CPU over the same window, of one core: it shares the machine
+ * @param deliveredPps distinct packets from the window delivered, per second
+ * @param steadyAfterSeconds how long the window waited for steady rates once media flowed everywhere; NaN when
+ *                           they never settled (the window opened anyway after the limit)
+ * @param unsteadyWindowSeconds seconds of the window in which the rates were not steady (a sender's timers
+ *                              catching up, a starved harness): non-zero means a disturbed measurement
+ * @param pinning the CPUs target and harness were pinned to ({@code any} when not)
+ * @param note what the reader should know about this target's build (Janus: its SRTP library's crypto)
  */
 public record StepResult(String target, int rooms, int participantsPerRoom, int publishersPerRoom, int videoKbps,
                          int fps, double lossInjectedPercent, double windowSeconds, int participants, int joined,
@@ -25,7 +39,9 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
                          long nacksSent, long plisSent, long nacksReceivedByPublishers,
                          long plisReceivedByPublishers, long retransmissionsReceived,
                          double sfuCpuSeconds, double sfuCpuPercent, double sfuRssMbMax, double cpuSecondsPerMillion,
-                         double harnessCpuPercent, String error, List<Progress> timeline) {
+                         double harnessCpuPercent, double deliveredPps, double steadyAfterSeconds, int unsteadyWindowSeconds,
+                         String pinning,
+                         String note, String error, List<Progress> timeline) {
 
     /** One progress line (one second). */
     public record Progress(double t, int connected, double sentPps, double receivedPps, double lossPercent,
@@ -36,6 +52,7 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
         double nan = Double.NaN;
         return new StepResult(target, o.rooms(), perRoom, o.publishersAt(perRoom), o.videoKbps(), o.fps(),
                 o.lossPercent(), 0, perRoom * o.rooms(), 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                nan, nan, nan, nan, nan, 0, 0, 0, 0, 0, 0, nan, nan, nan, nan, nan, error, List.of());
+                nan, nan, nan, nan, nan, 0, 0, 0, 0, 0, 0, nan, nan, nan, nan, nan, nan, nan, 0, o.pinning(), null, error,
+                List.of());
     }
 }

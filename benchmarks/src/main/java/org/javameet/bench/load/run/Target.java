@@ -1,7 +1,6 @@
 package org.javameet.bench.load.run;
 
 import java.util.Locale;
-import org.javameet.bench.load.targets.BaselineRelay;
 
 /** What the emulated participants talk to. */
 public enum Target {
@@ -14,18 +13,22 @@ public enum Target {
     JAVAMEET_TCP,
     /** Janus 1.1.x VideoRoom over its WebSocket API, the reference SFU. */
     JANUS,
-    /** {@link BaselineRelay}: a bare UDP fan-out without crypto, the physical floor. */
-    BASELINE;
+    /** {@code BaselineRelay}: a bare UDP fan-out without crypto, the physical floor. */
+    BASELINE,
+    /** The same fan-out with AES-GCM SRTP, decrypted once and encrypted per receiver: the floor with the crypto. */
+    BASELINE_GCM;
 
+    /** The name on the command line and in reports: {@code javameet}, {@code janus}, {@code baseline-gcm}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static Target parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown target '" + s + "' (javameet, javameet-tcp, janus or baseline)");
+        for (Target t : values()) {
+            if (t.label().equals(s.trim().toLowerCase(Locale.ROOT))) {
+                return t;
+            }
         }
+        throw new IllegalArgumentException("unknown target '" + s + "' (javameet, javameet-tcp, janus, baseline or baseline-gcm)");
     }
 }

@@ -1,6 +1,7 @@
 package org.javameet.bench.load.run;
 
 import java.util.List;
+import org.javameet.peer.MeasurementWindow;
 import java.util.OptionalDouble;
 
 /** The server side of one run: started (or found) before the participants join, stopped after. */
@@ -15,6 +16,14 @@ public interface TargetServer extends AutoCloseable {
 
     /** Called once every participant has joined (Janus subscribes then, to every feed of the room). */
     default void allJoined(List<LoadParticipant> participants) throws Exception {
+    }
+
+    /** The send-time window this target's participants count in (their runtime's). */
+    MeasurementWindow window();
+
+    /** What the report should say about this target's build, or null. */
+    default String note() {
+        return null;
     }
 
     /** The server's own count of forwarded RTP packets, when it exposes one. */

@@ -3,7 +3,6 @@ package org.javameet.bench.load.targets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -12,63 +11,71 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
-import org.javameet.bench.load.client.EmulatedPeer;
-import org.javameet.bench.load.client.MediaLink;
 import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.peer.ClientSdp;
+import org.javameet.peer.MediaReceiver;
 import org.javameet.peer.PeerConnection;
 import org.javameet.peer.PeerRuntime;
+import org.javameet.peer.RtpTransport;
 import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.sdp.SdpException;
 import org.javameet.sfu.sdp.SessionDescription;
+import org.javameet.sfu.webrtc.MediaKind;
 
 /**
  * A participant of a Janus VideoRoom: a publisher handle (join as publisher, {@code publish} with our offer,
  * apply Janus's answer) when it publishes, and one subscriber handle for every other publisher's feed (join as
  * subscriber with Janus 1.x {@code streams}, answer Janus's offer, {@code start}). Media goes through
- * peer-client {@link PeerConnection}s and the harness's {@link EmulatedPeer}, so packets are shaped as for
- * javameet. Towards Janus we are a full ICE agent (Janus checks us too) and the DTLS role follows the SDP.
+ * peer-client {@link PeerConnection}s and peer-client's media engine ({@link EngineMedia}), so packets are
+ * shaped as for javameet; no RTX is offered, so NACKs are answered on the media SSRC. Towards Janus we are a
+ * full ICE agent (Janus checks us too) and the DTLS role follows the SDP.
  */
 final class JanusParticipant implements LoadParticipant {
     private final PeerRuntime runtime;
     private final HttpClient http;
     private final URI ws;
     private final ScheduledExecutorService timer;
+    private final Seat seat;
     private final long room;
     private final String name;
     private final boolean publisher;
-    private final EmulatedPeer peer;
+    /**
+     * Janus forwards each publisher's payload types (ours) to subscribers, and its subscriber offers need not
+     * be trusted for SSRCs: the receiver learns each stream from its first packet.
+     */
+    private static final Map<Integer, MediaKind> LEARN =
+            Map.of(ClientSdp.OPUS_PT, MediaKind.AUDIO, ClientSdp.VP8_PT, MediaKind.VIDEO);
+
+    private final EngineMedia peer;
     private final double lossPercent;
     private volatile JanusApi api;
     private volatile PeerConnection pub;
     private volatile PeerConnection sub;
     volatile long feedId;
 
-    JanusParticipant(PeerRuntime runtime, HttpClient http, URI ws, ScheduledExecutorService timer, long room,
-                     String name, boolean publisher, LoadOptions options) {
+    /** @param seat its room is the VideoRoom's numeric id */
+    JanusParticipant(PeerRuntime runtime, HttpClient http, URI ws, ScheduledExecutorService timer, Seat seat,
+                     LoadOptions options) {
         this.runtime = runtime;
         this.http = http;
         this.ws = ws;
         this.timer = timer;
-        this.room = room;
-        this.name = name;
-        this.publisher = publisher;
-        this.peer = new EmulatedPeer(runtime.nextLoop(), runtime.alloc(), options.videoKbps(), options.fps(), true);
+        this.seat = seat;
+        this.room = Long.parseLong(seat.room());
+        this.name = seat.name();
+        this.publisher = seat.publisher();
+        this.peer = new EngineMedia(runtime, options, publisher, false, new MediaReceiver.Options(true, LEARN));
         this.lossPercent = options.lossPercent();
     }
 
     @Override
-    public String name() {
-        return room + "/" + name;
-    }
-
-    @Override
-    public boolean publishes() {
-        return publisher;
+    public Seat seat() {
+        return seat;
     }
 
     @Override
@@ -88,20 +95,12 @@ final class JanusParticipant implements LoadParticipant {
                 })
                 .thenCompose(joined -> {
                     feedId = joined.path("plugindata").path("data").path("id").asLong();
-                    return open("publish", new PeerConnection.Handler() {
-                        @Override
-                        public void onRtp(PeerConnection pc, ByteBuf packet) {
-                        }
-
-                        @Override
-                        public void onRtcp(PeerConnection pc, ByteBuf packet) {
-                            peer.onPublishRtcp(packet);
-                        }
-                    });
+                    return open("publish", peer.sender());
                 })
                 .thenCompose(t -> {
                     pub = t;
-                    String offer = JanusSdp.publishOffer(local(t), name, peer.audio.ssrc, peer.video.ssrc);
+                    String offer = JanusSdp.publishOffer(local(t), name, peer.sender().audioSsrc(),
+                            peer.sender().videoSsrc());
                     ObjectNode body = JanusApi.JSON.createObjectNode();
                     body.put("request", "publish").put("audio", true).put("video", true);
                     return api.message(handle[0], body, JanusApi.jsep("offer", offer));
@@ -111,7 +110,7 @@ final class JanusParticipant implements LoadParticipant {
                     api.trickleCompleted(handle[0]);
                     return pub.connected();
                 })
-                .thenRun(() -> peer.startPublishing(link(pub)));
+                .thenRun(() -> peer.startPublishing(pub));
     }
 
     /** Subscribes to these feeds on one connection (nothing to do for none). */
@@ -135,22 +134,17 @@ final class JanusParticipant implements LoadParticipant {
                 })
                 .thenCompose(attached -> {
                     offer[0] = attached.path("jsep");
-                    return open("subscribe", new PeerConnection.Handler() {
-                        @Override
-                        public void onRtp(PeerConnection pc, ByteBuf packet) {
-                            peer.onRtp(packet);
-                        }
-
-                        @Override
-                        public void onRtcp(PeerConnection pc, ByteBuf packet) {
-                        }
-                    });
+                    return open("subscribe", peer.receiver());
                 })
                 .thenCompose(t -> {
                     sub = t;
                     SessionDescription sd = parse(offer[0].path("sdp").asText());
-                    peer.videoPayloadTypes(JanusSdp.videoPayloadTypes(sd));
-                    peer.subscribeLink(link(t));
+                    Map<Integer, MediaKind> offered = JanusSdp.payloadKinds(sd);
+                    if (!offered.entrySet().containsAll(LEARN.entrySet())) {
+                        throw new CompletionException(new IllegalStateException("Janus offered payload types "
+                                + offered + ", the receiver learns " + LEARN));
+                    }
+                    peer.receiveOn(t);
                     String answer = JanusSdp.subscribeAnswer(sd, local(t));
                     ObjectNode body = JanusApi.JSON.createObjectNode();
                     body.put("request", "start");
@@ -168,7 +162,7 @@ final class JanusParticipant implements LoadParticipant {
      * host's own addresses and its packets come from them. The DTLS role is fixed once Janus's SDP is known
      * ({@link #connect}), so both roles' options are the same here but for that.
      */
-    private CompletableFuture<PeerConnection> open(String what, PeerConnection.Handler handler) {
+    private CompletableFuture<PeerConnection> open(String what, RtpTransport.Handler handler) {
         return PeerConnection.open(runtime, peer.loop(), wildcard(), name() + "/" + what, handler, JANUS_DTLS_CLIENT)
                 .thenApply(pc -> {
                     pc.setLossPercent(lossPercent);
@@ -183,21 +177,6 @@ final class JanusParticipant implements LoadParticipant {
         ClientSdp.LocalIdentity id = pc.identity();
         return new JanusSdp.Local(id.iceUfrag(), id.icePwd(), id.fingerprint(),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), pc.localAddress().getPort()));
-    }
-
-    /** The harness's media engine writes through the connection (which encrypts and applies {@code --loss}). */
-    private static MediaLink link(PeerConnection pc) {
-        return new MediaLink() {
-            @Override
-            public void sendRtp(ByteBuf packet) {
-                pc.sendRtp(packet);
-            }
-
-            @Override
-            public void sendRtcp(ByteBuf packet) {
-                pc.sendRtcp(packet);
-            }
-        };
     }
 
     /**

@@ -2,11 +2,11 @@ package org.javameet.bench.load.targets;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.javameet.bench.load.client.SyntheticStream;
+import org.javameet.peer.ClientSdp;
 import org.javameet.sfu.sdp.HeaderExtension;
 import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.RtpCodec;
@@ -17,13 +17,12 @@ import org.javameet.sfu.webrtc.MediaKind;
  * The emulated participant's SDP towards Janus, built with sfu-core's {@link SessionDescription}: a publish
  * offer (Opus + VP8 sendonly, {@code setup:actpass}, our host candidate inline) and the answer to a subscriber
  * offer (every m-line recvonly, {@code setup:active}). No RTX either way: retransmissions come on the media
- * SSRC, which keeps the receive accounting identical to the baseline's.
+ * SSRC, and the receiver counts them by the same rule as javameet's RTX (peer-client InboundTrack).
  */
 final class JanusSdp {
-    static final RtpCodec OPUS = new RtpCodec(SyntheticStream.OPUS_PT, "opus", 48000, 2, "minptime=10;useinbandfec=1",
-            List.of());
-    static final RtpCodec VP8 = new RtpCodec(SyntheticStream.VP8_PT, "VP8", 90000, 1, null,
-            List.of("goog-remb", "ccm fir", "nack", "nack pli"));
+    /** What we publish: peer-client's codecs (as towards javameet), without RTX. */
+    static final RtpCodec OPUS = ClientSdp.OPUS;
+    static final RtpCodec VP8 = ClientSdp.VP8;
 
     private JanusSdp() {
     }
@@ -44,7 +43,7 @@ final class JanusSdp {
             transport(m, local, "actpass");
             m.add("mid", Integer.toString(i));
             if (!video) {
-                m.add("extmap", SyntheticStream.AUDIO_LEVEL_EXT_ID + " " + HeaderExtension.AUDIO_LEVEL);
+                m.add("extmap", ClientSdp.AUDIO_LEVEL_EXT_ID + " " + HeaderExtension.AUDIO_LEVEL);
             }
             m.flag("sendonly");
             m.add("msid", cname + " " + cname + (video ? "-video" : "-audio"));
@@ -105,13 +104,18 @@ final class JanusSdp {
         return sd.toString();
     }
 
-    /** Payload types the offer maps to VP8. */
-    static Set<Integer> videoPayloadTypes(SessionDescription sd) {
-        Set<Integer> pts = new HashSet<>();
+    /**
+     * The offer's VP8 and Opus payload types and their kinds: what the receiver learns SSRCs by (Janus's
+     * subscriber offers name the SSRCs it will send, but the receiver need not trust them).
+     */
+    static Map<Integer, MediaKind> payloadKinds(SessionDescription sd) {
+        Map<Integer, MediaKind> pts = new HashMap<>();
         for (MediaDescription m : sd.media()) {
             for (RtpCodec c : RtpCodec.of(m)) {
                 if (c.is("VP8")) {
-                    pts.add(c.payloadType());
+                    pts.put(c.payloadType(), MediaKind.VIDEO);
+                } else if (c.is("opus")) {
+                    pts.put(c.payloadType(), MediaKind.AUDIO);
                 }
             }
         }

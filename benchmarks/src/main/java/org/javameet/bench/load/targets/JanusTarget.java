@@ -22,11 +22,13 @@ import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.bench.load.run.Target;
 import org.javameet.bench.load.run.TargetServer;
+import org.javameet.peer.MeasurementWindow;
 import org.javameet.peer.PeerRuntime;
 
 /**
- * Janus 1.1.x as a target: {@code benchmarks/janus/run-janus.sh} fills free ports into a copy of the config
- * directory and execs {@code janus -F <copy> -C <copy>/janus.jcfg}; a control session creates one VideoRoom per
+ * Janus 1.1.x as a target: {@code benchmarks/janus/run-janus.sh} fills free ports and the event-loop count (one
+ * per core the target may use) into a copy of the config directory and execs
+ * {@code janus -F <copy> -C <copy>/janus.jcfg}; a control session creates one VideoRoom per
  * harness room; participants join as publishers; once all have joined each subscribes to every other publisher
  * of its room.
  */
@@ -65,9 +67,10 @@ final class JanusTarget implements TargetServer {
         }
         int wsPort = ChildProcess.freeTcpPort();
         int rtpMin = 20000 + (int) (Math.random() * 200) * 100;
-        ChildProcess c = ChildProcess.start("janus", List.of("sh", script.toString(), templates.toString(),
-                logDir.resolve("janus-config").toString(), Integer.toString(wsPort), Integer.toString(rtpMin),
-                Integer.toString(rtpMin + 2999), binary.toString()), logDir.resolve("janus.log"));
+        ChildProcess c = ChildProcess.start("janus", options.pinnedTarget(List.of("sh", script.toString(),
+                templates.toString(), logDir.resolve("janus-config").toString(), Integer.toString(wsPort),
+                Integer.toString(rtpMin), Integer.toString(rtpMin + 2999), binary.toString(),
+                Integer.toString(options.targetCores()))), logDir.resolve("janus.log"));
         JanusTarget t = new JanusTarget(options, c, URI.create("ws://127.0.0.1:" + wsPort));
         try {
             c.awaitReady(() -> listening(wsPort), Duration.ofSeconds(30));
@@ -111,7 +114,8 @@ final class JanusTarget implements TargetServer {
             control.message(controlHandle, body, null).get(10, TimeUnit.SECONDS);
             rooms.put(room, id);
         }
-        return new JanusParticipant(runtime, http, ws, timer, id, "p" + index, publisher, options);
+        return new JanusParticipant(runtime, http, ws, timer,
+                new LoadParticipant.Seat(Long.toString(id), "p" + index, publisher), options);
     }
 
     @Override
@@ -151,7 +155,21 @@ final class JanusTarget implements TargetServer {
     }
 
     private static long roomOf(JanusParticipant j) {
-        return Long.parseLong(j.name().substring(0, j.name().indexOf('/')));
+        return Long.parseLong(j.seat().room());
+    }
+
+    @Override
+    public MeasurementWindow window() {
+        return runtime.window();
+    }
+
+    /** Said next to Janus's figures: its SRTP is not the same crypto library as javameet's or OpenSSL's. */
+    static final String NSS_NOTE = "Debian's Janus uses libsrtp2, which Debian builds with NSS (not OpenSSL) for "
+            + "AES-GCM and AES-CM; Janus ran with event_loops = ";
+
+    @Override
+    public String note() {
+        return NSS_NOTE + options.targetCores();
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.bench.load.run.Target;
 import org.javameet.bench.load.run.TargetServer;
+import org.javameet.peer.MeasurementWindow;
 import org.javameet.peer.PeerRuntime;
 
 /**
@@ -60,7 +61,7 @@ final class JavameetTarget implements TargetServer {
                 "--media-port", Integer.toString(mediaPort),
                 "--media-tcp-port", Integer.toString(ChildProcess.freeTcpPort()), "--public-address", "127.0.0.1",
                 "--local-address", "127.0.0.1", "--log-level", "warn"));
-        ChildProcess c = ChildProcess.start("javameet", cmd, logDir.resolve("javameet.log"));
+        ChildProcess c = ChildProcess.start("javameet", options.pinnedTarget(cmd), logDir.resolve("javameet.log"));
         URI base = URI.create("http://127.0.0.1:" + httpPort);
         JavameetTarget t = new JavameetTarget(options, c, base, c.pid(), iceTcp);
         try {
@@ -85,7 +86,8 @@ final class JavameetTarget implements TargetServer {
     @Override
     public LoadParticipant participant(String room, int index, boolean publisher) {
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
-        return new JavameetParticipant(runtime, ws, room, "p" + index, publisher, options, iceTcp);
+        return new JavameetParticipant(runtime, ws, new LoadParticipant.Seat(room, "p" + index, publisher), options,
+                iceTcp);
     }
 
     @Override
@@ -114,6 +116,11 @@ final class JavameetTarget implements TargetServer {
             }
         }
         return OptionalDouble.empty();
+    }
+
+    @Override
+    public MeasurementWindow window() {
+        return runtime.window();
     }
 
     @Override

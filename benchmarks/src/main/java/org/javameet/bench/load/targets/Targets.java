@@ -14,7 +14,7 @@ public final class Targets {
         return switch (target) {
             case JAVAMEET -> JavameetTarget.start(options, logDir, false);
             case JAVAMEET_TCP -> JavameetTarget.start(options, logDir, true);
-            case BASELINE -> BaselineTarget.start(options, logDir);
+            case BASELINE, BASELINE_GCM -> BaselineTarget.start(target, options, logDir);
             case JANUS -> JanusTarget.start(options, logDir);
         };
     }

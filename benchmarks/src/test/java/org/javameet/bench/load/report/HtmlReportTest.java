@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.javameet.bench.load.run.LoadOptions;
+import org.javameet.bench.load.run.Target;
 import org.javameet.bench.load.run.MachineInfo;
 import org.javameet.bench.load.run.StepResult;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class HtmlReportTest {
     private static StepResult result(String target, double cpuPerMillion) {
         return new StepResult(target, 1, 4, 4, 500, 30, 0, 30, 4, 4, 120, 200, 250, 440, 1320, 1320, 1320, 0, 0,
-                100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, null,
+                100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, 1320, 3.2,
+                target.equals("javameet") ? 4 : 0, "any", null, null,
                 List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)));
     }
 
@@ -29,6 +31,7 @@ class HtmlReportTest {
         assertFalse(html.contains("http://") && !html.contains("xmlns='http://www.w3.org/2000/svg'"));
         assertFalse(html.contains("src="), "no external resources");
         assertTrue(html.contains("<td>2.50</td>"), "javameet / baseline ratio in the table");
+        assertTrue(html.contains("javameet 1x4: rates unsteady in 4 of 30 window seconds"), "a disturbed window is said");
     }
 
     @Test
@@ -46,6 +49,16 @@ class HtmlReportTest {
         assertThrowsUsage("--participants", "1001");
         assertThrowsUsage("--server-url", "http://10.0.0.1:8080");
         assertThrowsUsage("--target", "mediasoup");
+        assertThrowsUsage("--pin-target", "x");
+        assertThrowsUsage("--pin-harness", "99999");
+        assertThrowsUsage("--pin-target", "1-0");
+        LoadOptions pinned = LoadOptions.parse(new String[] {"--pin-target", "0", "--target", "baseline-gcm,janus"});
+        assertEquals(List.of("taskset", "-c", "0", "java"), pinned.pinnedTarget(List.of("java")));
+        assertEquals(1, pinned.targetCores());
+        assertEquals(List.of(Target.BASELINE_GCM, Target.JANUS), pinned.targets());
+        LoadOptions harnessOnly = LoadOptions.parse(new String[] {"--pin-harness", "0"});
+        assertEquals("taskset", harnessOnly.pinnedTarget(List.of("java")).get(0),
+                "a target started by a pinned harness is explicitly given every CPU back");
     }
 
     private static void assertThrowsUsage(String option, String value) {
