@@ -76,6 +76,11 @@ class SignalingFuzzTest {
         }
 
         @Override
+        public boolean closedByClient() {
+            return true; // each input ends as a page that leaves (close 1000 from the client): no resume grace
+        }
+
+        @Override
         public void schedule(Runnable task, Duration delay) {
             // token expiry: not within a fuzz input's lifetime
         }
