@@ -48,6 +48,11 @@ final class MediaSender implements PeerConnection.Handler {
     private long audioPackets;
     private long lastKeyframeNanos;
     private boolean keyframeRequested = true;
+    /** Next clip frame and packet to send (with {@code options.clip()}). */
+    private int clipFrame;
+    private int clipPacket;
+    /** Camera off: no video frames until it is turned on again (then a keyframe). */
+    private boolean videoPaused;
     long rtcpMalformed;
 
     MediaSender(Participant.Options options, ByteBufAllocator alloc, String cname) {
@@ -111,12 +116,23 @@ final class MediaSender implements PeerConnection.Handler {
         audioPackets++;
         // a talking pattern: 2 s of voice around -30 dBov, then 1 s of silence
         boolean voice = (audioPackets / 50) % 3 != 2;
-        ByteBuf p = opus.packet(audio, alloc, ts, voice ? 30 : 127, voice, senderId, now);
+        ByteBuf p;
+        MediaClip clip = options.clip();
+        if (clip != null) {
+            byte[] data = clip.opusPackets().get(clipPacket++ % clip.opusPackets().size());
+            p = audio.newPacket(alloc, data.length, false, ts, false);
+            p.writeBytes(data);
+        } else {
+            p = opus.packet(audio, alloc, ts, voice ? 30 : 127, voice, senderId, now);
+        }
         audio.sent(p);
         pc.sendRtp(p);
     }
 
     private void videoTick() {
+        if (videoPaused) {
+            return;
+        }
         long now = System.nanoTime();
         long interval = options.keyframeIntervalMillis() * 1_000_000L;
         boolean key = keyframeRequested || interval > 0 && now - lastKeyframeNanos >= interval;
@@ -133,15 +149,48 @@ final class MediaSender implements PeerConnection.Handler {
         }
         video.framesSent++;
         long ts = video.timestampAt(now);
-        for (ByteBuf p : vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now)) {
+        MediaClip clip = options.clip();
+        List<ByteBuf> packets;
+        if (clip != null) {
+            int n = clip.vp8Frames().size();
+            if (keyframe) { // from the clip's next keyframe on, so what follows decodes
+                int i = clipFrame % n;
+                while (!clip.keyframes().get(i)) {
+                    i = (i + 1) % n;
+                }
+                clipFrame = i;
+            } else if (clipFrame % n == 0) {
+                video.keyframesSent++; // the loop starts over at the clip's first frame, a keyframe
+            }
+            packets = vp8.frame(video, alloc, clip.vp8Frames().get(clipFrame++ % n), ts);
+        } else {
+            packets = vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now);
+        }
+        for (ByteBuf p : packets) {
             video.sent(p);
             pc.sendRtp(p);
         }
     }
 
-    /** A keyframe now (PLI/FIR answer), not waiting for the next frame slot. */
+    /** Camera off (no video frames) or on again, starting with a keyframe. */
+    void pauseVideo(boolean paused) {
+        if (!paused) {
+            keyframeRequested = true;
+        }
+        videoPaused = paused;
+    }
+
+    /**
+     * A keyframe now (PLI/FIR answer), not waiting for the next frame slot. With a clip, at the next slot instead,
+     * as a real encoder does: its frames stay one frame interval apart, which players that assume a constant
+     * rate (ffmpeg's null output among them) need.
+     */
     void keyframeNow() {
-        if (video != null && pc != null) {
+        if (options.clip() != null) {
+            keyframeRequested = true;
+            return;
+        }
+        if (video != null && pc != null && !videoPaused) {
             sendFrame(true, System.nanoTime());
         }
     }

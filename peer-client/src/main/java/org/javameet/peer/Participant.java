@@ -47,10 +47,11 @@ public final class Participant implements AutoCloseable {
      * @param keyframeIntervalMillis a keyframe at least this often; 0 = only the first and on PLI/FIR
      * @param dtlsInitialRetransmitMillis DTLS flight retransmission start (RFC 6347 says 1 s; loopback wants less)
      * @param timeout for joining (signaling, ICE, DTLS)
+     * @param clip real encoded media to send instead of synthetic frames (recording tests), or null
      */
     public record Options(PeerRuntime runtime, boolean publishAudio, boolean publishVideo, long videoBitrate,
                           int videoFps, long keyframeIntervalMillis, int width, int height, InetAddress bindAddress,
-                          int dtlsInitialRetransmitMillis, Duration timeout) {
+                          int dtlsInitialRetransmitMillis, Duration timeout, MediaClip clip) {
         public Options {
             if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
                 throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
@@ -61,37 +62,43 @@ public final class Participant implements AutoCloseable {
          * 30 s to join. */
         public static Options defaults() {
             return new Options(null, true, true, 300_000, 15, 10_000, 640, 360, InetAddress.getLoopbackAddress(),
-                    250, Duration.ofSeconds(30));
+                    250, Duration.ofSeconds(30), null);
         }
 
         public Options withRuntime(PeerRuntime r) {
             return new Options(r, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis, width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, clip);
         }
 
         public Options withMedia(boolean audio, boolean video) {
             return new Options(runtime, audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, clip);
         }
 
         public Options withVideo(long bitrate, int fps) {
             return new Options(runtime, publishAudio, publishVideo, bitrate, fps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, clip);
         }
 
         public Options withKeyframeInterval(Duration interval) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, interval.toMillis(), width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, clip);
         }
 
         public Options withBindAddress(InetAddress address) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, address, dtlsInitialRetransmitMillis, timeout);
+                    width, height, address, dtlsInitialRetransmitMillis, timeout, clip);
         }
 
         public Options withTimeout(Duration t) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, t);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, clip);
+        }
+
+        /** Sends {@code c}'s real VP8 and Opus, looped, instead of synthetic frames. */
+        public Options withClip(MediaClip c) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, c);
         }
 
         PeerRuntime runtimeOrShared() {
@@ -268,6 +275,17 @@ public final class Participant implements AutoCloseable {
         }
         if (sub != null) {
             sub.setLossPercent(percent);
+        }
+    }
+
+    /**
+     * Camera off ({@code true}: the video track stays, but no frames are sent, as when a browser stops the
+     * track's source) or on again, starting with a keyframe.
+     */
+    public void pauseVideo(boolean paused) {
+        MediaSender s = sender;
+        if (s != null) {
+            loop.execute(() -> s.pauseVideo(paused));
         }
     }
 

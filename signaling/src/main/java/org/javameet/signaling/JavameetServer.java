@@ -23,6 +23,7 @@ import org.javameet.signaling.http.HttpMetrics;
 import org.javameet.signaling.http.HttpServer;
 import org.javameet.signaling.http.HttpServerOptions;
 import org.javameet.signaling.http.StaticFiles;
+import org.javameet.signaling.recording.Recordings;
 import org.javameet.signaling.room.AccessPolicy;
 import org.javameet.signaling.room.Messages;
 import org.javameet.signaling.room.RoomRegistry;
@@ -65,7 +66,7 @@ public final class JavameetServer implements AutoCloseable {
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
                 limits.maxPublishSections(), limits.maxSubscribeSections())), access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
-                        limits.maxPasswordAttempts()));
+                        limits.maxPasswordAttempts()), new Recordings(config.recording(), registry));
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);
@@ -110,6 +111,9 @@ public final class JavameetServer implements AutoCloseable {
     public void close() {
         if (http != null) {
             http.close();
+        }
+        if (rooms != null) {
+            rooms.recordings().close();
         }
         if (media != null) {
             media.close();

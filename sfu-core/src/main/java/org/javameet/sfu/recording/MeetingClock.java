@@ -13,6 +13,8 @@ import java.util.Map;
  */
 public final class MeetingClock {
     private static final long NTP_EPOCH_OFFSET_MS = 2_208_988_800_000L;
+    /** A sender report that moves a track's mapping by more than this replaces it. */
+    static final long RESYNC_MS = 40;
 
     private final long startWallMs;
     /** Per publisher: server wall ms minus publisher NTP ms, fixed by their first report. */
@@ -50,10 +52,21 @@ public final class MeetingClock {
             this.clockRate = clockRate;
         }
 
-        /** A sender report of this track arrived at server wall time {@code arrivalWallMs}. */
+        /**
+         * A sender report of this track arrived at server wall time {@code arrivalWallMs}. The first one sets the
+         * mapping; a later one replaces it only when it disagrees by more than {@link #RESYNC_MS} (the sender's
+         * clocks jumped or drifted): reports jitter by a few ms, and following each would move frames back and forth.
+         */
         public void onSenderReport(long ntpTimestamp, long rtpTimestamp, long arrivalWallMs) {
             long ntpMs = ntpToUnixMs(ntpTimestamp);
             offsets.putIfAbsent(publisherId, arrivalWallMs - ntpMs);
+            if (synced()) {
+                int delta = (int) ((rtpTimestamp & 0xFFFFFFFFL) - srRtp);
+                long predicted = srNtpMs + Math.floorDiv(delta * 1000L, clockRate);
+                if (Math.abs(predicted - ntpMs) <= RESYNC_MS) {
+                    return;
+                }
+            }
             srNtpMs = ntpMs;
             srRtp = rtpTimestamp & 0xFFFFFFFFL;
         }

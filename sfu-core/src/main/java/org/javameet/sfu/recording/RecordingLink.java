@@ -45,8 +45,8 @@ public final class RecordingLink implements MediaLink {
     private static final Logger LOG = Logger.getLogger(RecordingLink.class.getName());
     /** A PLI at most this often per track while it waits for a keyframe. */
     static final long KEYFRAME_REQUEST_INTERVAL_MS = 500;
-    /** How long a gap is held open for its retransmission before it is skipped. */
-    static final long REORDER_WAIT_MS = 300;
+    /** How long a gap is held open for its retransmission (the router NACKs up to 3 times, 100 ms apart). */
+    static final long REORDER_WAIT_MS = 500;
     static final long DISK_CHECK_INTERVAL_MS = 1000;
 
     /** What one consumer's stream is: its codec, its publisher (whose clock it is on) and the file it goes to. */
@@ -271,8 +271,11 @@ public final class RecordingLink implements MediaLink {
                 if (item != null) {
                     handle(item);
                 }
+                // gaps age on the queue's clock: when this thread is behind, a retransmission may be queued
+                // right behind its gap, and the gap must not expire for the thread's own delay
+                long clock = item == null || item.packet() == null ? now : item.arrivalNanos();
                 for (TrackWriter t : tracks.values()) {
-                    t.expire(now);
+                    t.expire(clock);
                 }
                 if (!failed && now - nextDiskCheck >= 0) {
                     nextDiskCheck = now + DISK_CHECK_INTERVAL_MS * 1_000_000;

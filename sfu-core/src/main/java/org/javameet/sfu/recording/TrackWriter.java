@@ -137,8 +137,8 @@ final class TrackWriter {
             return;
         }
         long ms = Math.max(0, mapping.toMeetingMs(f.rtpTimestamp()));
-        if (lastMs >= 0 && ms < lastMs) {
-            ms = lastMs; // a file's timestamps never go back (a new report may move the mapping a little)
+        if (lastMs >= 0 && ms <= lastMs) {
+            ms = lastMs + 1; // strictly increasing: players refuse two frames at one time (a resync may move back)
         }
         try {
             if (file == null) {

@@ -120,7 +120,7 @@ final class RoomRecording {
                 TrackInfo info = bySsrc.get(r.spec().ssrc());
                 tracks.add(new RecordingSummary.Track(info.participantId(), info.kind(), info.label(),
                         r.frames() > 0 ? r.spec().file() : null, r.firstMs(), r.lastMs(), r.frames(), r.bytes(),
-                        r.framesDropped(), r.synced()));
+                        r.framesDropped(), r.packetsSkipped(), r.synced()));
             }
             String f = failure;
             return new RecordingSummary(directory, startWallMs, System.currentTimeMillis(),

@@ -6,6 +6,11 @@ package org.javameet.signaling.auth;
  * @param displayName {@code context.user.name}, or null
  * @param moderator   {@code moderator} (or Jitsi's {@code context.user.moderator}, bool or "true")
  * @param room        the {@code room} claim: a room name or {@code *}
+ * @param recording   Jitsi's {@code context.features.recording} (bool or "true"/"false"): true lets its holder
+ *                    record, false forbids it even to a moderator; null when the claim is absent (moderators may)
  */
-public record VerifiedToken(String displayName, boolean moderator, String room) {
+public record VerifiedToken(String displayName, boolean moderator, String room, Boolean recording) {
+    public VerifiedToken(String displayName, boolean moderator, String room) {
+        this(displayName, moderator, room, null);
+    }
 }

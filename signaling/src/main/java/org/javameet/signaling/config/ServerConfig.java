@@ -43,11 +43,12 @@ public record ServerConfig(
         InterfaceConfig interfaceConfig,
         AuthConfig auth,
         LimitsConfig limits,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        RecordingConfig recording) {
 
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth", "limits", "allowedOrigins");
+            "client", "interface", "auth", "limits", "allowedOrigins", "recording");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -57,7 +58,8 @@ public record ServerConfig(
 
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, List.of(), null, LogLevel.INFO,
-            ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of());
+            ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
+            RecordingConfig.defaults());
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -80,6 +82,7 @@ public record ServerConfig(
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(limits, "limits");
         allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(recording, "recording");
     }
 
     public static ServerConfig defaults() {
@@ -139,6 +142,7 @@ public record ServerConfig(
                 case "auth" -> c.withAuth(AuthConfig.fromJson(r, value, key));
                 case "limits" -> c.withLimits(LimitsConfig.fromJson(r, value, key));
                 case "allowedOrigins" -> c.withAllowedOrigins(r.origins(value, key));
+                case "recording" -> c.withRecording(RecordingConfig.fromJson(r, value, key));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -203,54 +207,59 @@ public record ServerConfig(
         json.set("auth", auth.toJson(mapper));
         json.set("limits", limits.toJson(mapper));
         allowedOrigins.forEach(json.putArray("allowedOrigins")::add);
+        json.set("recording", recording.toJson(mapper));
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     /** Empty: WebSockets only from pages of the host they connect to. */
     public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
+    }
+
+    public ServerConfig withRecording(RecordingConfig recording) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, recording);
     }
 
     private static void requirePort(String name, int port) {

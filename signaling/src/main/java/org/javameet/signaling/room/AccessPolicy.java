@@ -16,7 +16,8 @@ public final class AccessPolicy {
     private static final Logger LOG = Logger.getLogger(AccessPolicy.class.getName());
 
     /** What a join may do, once its token (if any) was checked. */
-    record Admission(String displayName, boolean tokenHolder, boolean moderator, boolean mayCreateRoom) {
+    record Admission(String displayName, boolean tokenHolder, boolean moderator, boolean mayCreateRoom,
+                     Boolean recordingClaim) {
     }
 
     private final AuthConfig.Mode mode;
@@ -73,6 +74,7 @@ public final class AccessPolicy {
             }
         }
         boolean mayCreate = mode != AuthConfig.Mode.TOKEN_CREATE || token != null;
-        return new Admission(name, token != null, token != null && token.moderator(), mayCreate);
+        return new Admission(name, token != null, token != null && token.moderator(), mayCreate,
+                token == null ? null : token.recording());
     }
 }

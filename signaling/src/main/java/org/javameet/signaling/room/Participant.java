@@ -17,6 +17,8 @@ public final class Participant {
     private boolean videoMuted;
     private boolean moderator;
     private boolean handRaised;
+    /** The token's {@code context.features.recording}: true may record, false may not; null: moderators may. */
+    private Boolean recordingClaim;
 
     /** What each published track shows (camera, microphone, screen), by mid. */
     private Map<String, String> trackSources = Map.of();
@@ -48,6 +50,8 @@ public final class Participant {
     void videoMuted(boolean muted) { this.videoMuted = muted; }
     void moderator(boolean moderator) { this.moderator = moderator; }
     void handRaised(boolean raised) { this.handRaised = raised; }
+    Boolean recordingClaim() { return recordingClaim; }
+    void recordingClaim(Boolean claim) { this.recordingClaim = claim; }
     void trackSources(Map<String, String> sourcesByMid) { this.trackSources = Map.copyOf(sourcesByMid); }
 
     void send(ObjectNode message) {

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.javameet.sfu.session.MediaRooms;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.signaling.recording.Recordings;
 
 /** All rooms by name. A room is created by its first join and closed when its last participant leaves. */
 public final class RoomRegistry {
@@ -22,6 +23,7 @@ public final class RoomRegistry {
     private final AtomicInteger participantCount = new AtomicInteger();
     private final MediaRooms media;
     private final AccessPolicy access;
+    private final Recordings recordings;
     private final RoomEvents events = new RoomEvents() {
         @Override
         public void participantCountChanged(int delta) {
@@ -44,6 +46,11 @@ public final class RoomRegistry {
     }
 
     public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits) {
+        this(media, access, limits, Recordings.disabled());
+    }
+
+    public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits, Recordings recordings) {
+        this.recordings = recordings;
         this.limits = limits;
         this.passwords = new PasswordGuard(limits.passwordAttempts());
         this.media = media;
@@ -70,7 +77,7 @@ public final class RoomRegistry {
         String key = key(request.room());
         while (true) {
             Room room = admission.mayCreateRoom()
-                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms()))
+                    ? rooms.computeIfAbsent(key, k -> new Room(k, media, events, access.lobbyForNewRooms(), recordings))
                     : rooms.get(key);
             if (room == null) {
                 throw new SignalingException("auth-required", "room " + request.room() + " has not started yet, and"
@@ -116,6 +123,10 @@ public final class RoomRegistry {
 
     public int roomCount() {
         return rooms.size();
+    }
+
+    public Recordings recordings() {
+        return recordings;
     }
 
     public int participantCount() {

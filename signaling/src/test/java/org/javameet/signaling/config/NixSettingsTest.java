@@ -76,7 +76,7 @@ class NixSettingsTest {
                 "::1", 8443, 20000, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
                 new ClientConfig(false, true, true, true, true, true),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
-                AuthConfig.defaults(), LimitsConfig.defaults(), List.of());
+                AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), RecordingConfig.defaults());
         assertEquals(expected, parse(json, "full"));
     }
 

@@ -30,7 +30,8 @@ class ServerConfigTest {
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal"),
-            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5), List.of("https://meet.acme.example", "http://[::1]:8080"));
+            new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5), List.of("https://meet.acme.example", "http://[::1]:8080"),
+            new RecordingConfig(true, "/var/lib/javameet/recordings", true, "/etc/javameet/finalize.sh", 2, 2048));
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -45,6 +46,7 @@ class ServerConfigTest {
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
         assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10), d.limits());
         assertEquals(List.of(), d.allowedOrigins());
+        assertEquals(new RecordingConfig(false, "recordings", false, null, 4, 1024), d.recording());
     }
 
     @Test
@@ -124,7 +126,7 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, recording)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
