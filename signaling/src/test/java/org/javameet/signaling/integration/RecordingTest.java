@@ -172,8 +172,13 @@ class RecordingTest {
         assertTrue(started.path("active").asBoolean());
         bob.signaling().findOrAwait(m -> "recordingState".equals(m.path("type").asText())
                 && m.path("active").asBoolean()).get(10, TimeUnit.SECONDS);
+        ServerMetrics metrics = new ServerMetrics(server.httpAddress().getPort());
+        assertEquals(1.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_active", null, null));
         Thread.sleep(6_000); // the length of the recording
         JsonNode manifest = stopAndFinalize(ada);
+        assertEquals(0.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_active", null, null));
+        assertEquals(1.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_stopped_total", "reason", "stopped"),
+                0.0 + 1.0, "counted as stopped (the other test may have stopped one too)");
         ada.setLossPercent(0);
 
         long retransmitted = ada.stats().published(MediaKind.VIDEO).retransmissionsSent() - retransmittedBefore;
