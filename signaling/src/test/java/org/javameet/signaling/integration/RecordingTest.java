@@ -177,8 +177,8 @@ class RecordingTest {
         Thread.sleep(6_000); // the length of the recording
         JsonNode manifest = stopAndFinalize(ada);
         assertEquals(0.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_active", null, null));
-        assertEquals(1.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_stopped_total", "reason", "stopped"),
-                0.0 + 1.0, "counted as stopped (the other test may have stopped one too)");
+        assertTrue(ServerMetrics.value(metrics.scrape(), "javameet_recordings_stopped_total", "reason", "stopped") >= 1,
+                "counted as stopped");
         ada.setLossPercent(0);
 
         long retransmitted = ada.stats().published(MediaKind.VIDEO).retransmissionsSent() - retransmittedBefore;
