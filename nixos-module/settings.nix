@@ -16,6 +16,9 @@
   config, # services.javameet.config: the "client" section (Jitsi's config.js)
   interfaceConfig, # services.javameet.interfaceConfig: the "interface" section (Jitsi's interface_config.js)
   settings, # freeform, merged last and recursively: it can set any key of the file
+  # services.javameet.recording rendered by module.nix: the "recording" section, or null (recording off: the
+  # server's default, the key is left out)
+  recording ? null,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -81,6 +84,7 @@ let
       auth = withoutNulls auth;
     }
     // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
-    // optionalAttr "localAddress" localAddress;
+    // optionalAttr "localAddress" localAddress
+    // optionalAttr "recording" (if recording == null then null else withoutNulls recording);
 in
 recursiveUpdate fromOptions settings

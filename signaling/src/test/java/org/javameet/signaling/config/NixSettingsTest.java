@@ -81,6 +81,22 @@ class NixSettingsTest {
     }
 
     @Test
+    void recordingOptionsBecomeTheRecordingSection() throws Exception {
+        // What module.nix passes with services.javameet.recording.enable = true and a finalize script.
+        JsonNode json = evalSettings("""
+                recording = { enabled = true; directory = "/var/lib/javameet/recordings"; compose = true;
+                              maxConcurrent = 2; minFreeDiskMb = 512;
+                              finalizeScript = "/nix/store/00000000000000000000000000000000-upload-recording"; };""");
+        assertEquals(new RecordingConfig(true, "/var/lib/javameet/recordings", true,
+                "/nix/store/00000000000000000000000000000000-upload-recording", 2, 512), parse(json, "recording").recording());
+        JsonNode noScript = evalSettings("""
+                recording = { enabled = true; directory = "/var/lib/rec"; compose = false; maxConcurrent = 4;
+                              minFreeDiskMb = 1024; finalizeScript = null; };""");
+        assertFalse(noScript.get("recording").has("finalizeScript"), "null options must leave their key out: " + noScript);
+        assertFalse(evalSettings("").has("recording"), "recording off: the server's default, no key");
+    }
+
+    @Test
     void authOptionsBecomeTheAuthSectionWithTheKeyAsACredential() throws Exception {
         // What module.nix passes for auth.mode = "token-create" with an HS256 secret file, appId and audience:
         // the key's path is the service's credential, never the admin's file.
