@@ -19,6 +19,8 @@ command -v npm >/dev/null || need+=(npm)
 command -v nix-instantiate >/dev/null || need+=(nix-bin)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v ip >/dev/null || need+=(iproute2)
+# recording tests decode the recorded files; compose runs it
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v git >/dev/null || need+=(git)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
