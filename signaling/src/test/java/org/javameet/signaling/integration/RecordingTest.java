@@ -168,6 +168,7 @@ class RecordingTest {
         assertEquals("not-moderator", refused.code(), "the server refuses a participant who is not a moderator");
 
         long retransmittedBefore = ada.stats().published(MediaKind.VIDEO).retransmissionsSent();
+        long framesBefore = ada.stats().published(MediaKind.VIDEO).framesSent();
         JsonNode started = startRecording(ada);
         assertTrue(started.path("active").asBoolean());
         bob.signaling().findOrAwait(m -> "recordingState".equals(m.path("type").asText())
@@ -175,6 +176,7 @@ class RecordingTest {
         ServerMetrics metrics = new ServerMetrics(server.httpAddress().getPort());
         assertEquals(1.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_active", null, null));
         Thread.sleep(6_000); // the length of the recording
+        long framesSentWhileRecording = ada.stats().published(MediaKind.VIDEO).framesSent() - framesBefore;
         JsonNode manifest = stopAndFinalize(ada);
         assertEquals(0.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_active", null, null));
         assertTrue(ServerMetrics.value(metrics.scrape(), "javameet_recordings_stopped_total", "reason", "stopped") >= 1,
@@ -183,14 +185,15 @@ class RecordingTest {
 
         long retransmitted = ada.stats().published(MediaKind.VIDEO).retransmissionsSent() - retransmittedBefore;
         JsonNode video = track(manifest, ada.id(), "video");
-        long durationMs = manifest.path("durationMs").asLong();
         long frames = video.path("frames").asLong();
-        long expected = durationMs * 15 / 1000;
+        // what Ada sent while it ran (on a starved machine her timer sends fewer than 15 a second)
+        long expected = framesSentWhileRecording;
         System.out.printf("[recording] 5%% uplink loss: %d of ~%d frames in the file, %d dropped, %d packets "
                 + "retransmitted by the publisher on NACK%n", frames, expected, video.path("framesDropped").asLong(),
                 retransmitted);
         assertTrue(retransmitted > 0, "the SFU NACKed the lost packets and the publisher resent them");
         assertTrue(frames >= expected * 85 / 100, "loss repaired: " + frames + " of ~" + expected + " frames: " + video);
+        assertTrue(video.path("framesDropped").asLong() <= frames / 10, "few frames lost to loss NACK could not repair: " + video);
         assertDecodesCleanly(file(manifest, video));
         assertEquals(frames, TestMedia.decodedVideoFrames(file(manifest, video)));
         assertDecodesCleanly(file(manifest, track(manifest, ada.id(), "audio")));
