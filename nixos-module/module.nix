@@ -82,6 +82,20 @@ let
       mediaTcpPort = if cfg.mediaTcpPort == cfg.mediaPort then null else cfg.mediaTcpPort;
       publicAddress = cfg.nat.publicAddress;
       localAddress = cfg.nat.localAddress;
+      recording =
+        if cfg.recording.enable then
+          {
+            enabled = true;
+            inherit (cfg.recording)
+              directory
+              compose
+              maxConcurrent
+              minFreeDiskMb
+              ;
+            finalizeScript = if cfg.recording.finalizeScript == null then null else toString cfg.recording.finalizeScript;
+          }
+        else
+          null;
       auth = {
         inherit (cfg.auth) mode;
         jwtAlgorithm = cfg.auth.jwt.algorithm;
@@ -104,6 +118,9 @@ let
           null;
     }
   );
+
+  # The recording directory relative to /var/lib, as StateDirectory= wants it.
+  recordingStateDirectory = lib.removePrefix "/var/lib/" cfg.recording.directory;
 
   # A secret's file: an absolute path outside the Nix store (the store is world-readable). A Nix path
   # literal (./secret) is refused by the option's type (a string), so it is never copied into the store.
@@ -451,6 +468,56 @@ in
       '';
     };
 
+    recording = {
+      enable = mkEnableOption ''
+        recording in the server (no browser, as Jibri would need): moderators start and stop it from the
+        toolbar; each participant's tracks become WebM files in a directory per recording, with a manifest.json,
+        optionally a composed file made by ffmpeg, then {option}`services.javameet.recording.finalizeScript`
+      '';
+
+      directory = mkOption {
+        type = types.str;
+        default = "/var/lib/javameet/recordings";
+        example = "/var/lib/javameet-recordings";
+        description = ''
+          Where recordings go, one sub-directory each (Jibri's `recordings-directory`). Under /var/lib, so
+          systemd creates it for the service's user (`StateDirectory=`); to use a large disk, mount it there.
+        '';
+      };
+
+      compose = mkOption {
+        type = types.bool;
+        default = false;
+        description = ''
+          After a recording stops, make one composed file of the whole meeting (a grid of the videos, the audio
+          mixed) by running ffmpeg, which is then on the service's path. Takes CPU for about the meeting's length.
+        '';
+      };
+
+      finalizeScript = mkOption {
+        type = types.nullOr types.path;
+        default = null;
+        example = literalExpression ''pkgs.writeShellScript "upload-recording" "rclone copy \"$1\" remote:meetings"'';
+        description = ''
+          Run after each recording (and its compose) with the recording's directory as its one argument, as
+          Jibri's `finalize-script`; its output goes to finalize.log there, failures reach the moderator. It runs as
+          the service's user, inside the hardened unit: it can write only the recording directory.
+        '';
+      };
+
+      maxConcurrent = mkOption {
+        type = types.ints.positive;
+        default = 4;
+        description = "Meetings recorded at once at most; a moderator starting one more is told so.";
+      };
+
+      minFreeDiskMb = mkOption {
+        type = types.ints.unsigned;
+        default = 1024;
+        description = "Free space (MiB) below which no recording starts and running ones stop, telling the moderator.";
+      };
+    };
+
     jvmOptions = mkOption {
       type = types.listOf types.str;
       default = [
@@ -573,6 +640,15 @@ in
         "appSecretFile"
         "publicKeyFile"
       ]
+    ++ [
+      {
+        assertion = !cfg.recording.enable || builtins.match "/var/lib/[^/.][^/]*(/[^/.][^/]*)*" cfg.recording.directory != null;
+        message = ''
+          services.javameet.recording.directory must be a directory under /var/lib (systemd creates it for the
+          service's dynamic user); it is "${cfg.recording.directory}". Mount a larger disk there if needed.
+        '';
+      }
+    ]
     ++ map
       (key: {
         assertion = !(cfg.settings.auth or { } ? ${key});
@@ -714,10 +790,14 @@ in
       after = [ "network-online.target" ];
 
       environment.JDK_JAVA_OPTIONS = escapeShellArgs cfg.jvmOptions;
+      # compose runs ffmpeg as a separate process; finalize scripts may use it too
+      path = optional cfg.recording.enable pkgs.ffmpeg-headless;
 
       serviceConfig = import ./service.nix {
         execStart = "${cfg.package}/bin/javameet --config ${configFile}";
         inherit credentials;
+        stateDirectories = [ "javameet" ] ++ optional cfg.recording.enable recordingStateDirectory;
+        readWritePaths = optional cfg.recording.enable cfg.recording.directory;
       };
     };
   };

@@ -5,13 +5,19 @@
   execStart,
   # name = file: systemd LoadCredential= entries; the service reads them under /run/credentials/javameet.service/
   credentials,
+  # Directories under /var/lib that systemd creates and hands to the service's (dynamic) user; the first is
+  # its home. Recording adds its directory here (module.nix), so the files belong to the service.
+  stateDirectories ? [ "javameet" ],
+  # What the service may write besides its state directories under ProtectSystem = "strict".
+  readWritePaths ? [ ],
 }:
 {
   ExecStart = execStart;
   Restart = "on-failure";
   RestartSec = 5;
   DynamicUser = true;
-  StateDirectory = "javameet";
+  StateDirectory = stateDirectories;
+  ReadWritePaths = readWritePaths;
   WorkingDirectory = "%S/javameet";
   LimitNOFILE = 65536;
   # Secrets (the JWT key) come as credentials: a DynamicUser cannot read a root-owned file, and anything in

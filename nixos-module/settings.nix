@@ -20,6 +20,9 @@
   settings, # freeform, merged last and recursively: it can set any key of the file
   # the "turn" section (urls, secretFile: javameet's systemd credential, credentialTtlSeconds), or null
   turn ? null,
+  # services.javameet.recording rendered by module.nix: the "recording" section, or null (recording off: the
+  # server's default, the key is left out)
+  recording ? null,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -90,6 +93,7 @@ let
     // optionalAttr "publicAddresses" (if publicAddress == null then null else [ publicAddress ])
     // optionalAttr "localAddress" localAddress
     // optionalAttr "turn" turn
-    // optionalAttr "mediaTcpPort" mediaTcpPort;
+    // optionalAttr "mediaTcpPort" mediaTcpPort
+    // optionalAttr "recording" (if recording == null then null else withoutNulls recording);
 in
 recursiveUpdate fromOptions settings

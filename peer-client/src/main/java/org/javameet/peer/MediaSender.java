@@ -37,13 +37,20 @@ public final class MediaSender implements RtpTransport.Handler {
      * @param keyframeIntervalMillis a keyframe at least this often; 0 = only the first and on PLI/FIR
      * @param rtx answer video NACKs on an RTX stream (RFC 4588, as negotiated with javameet); false resends
      *            the original packet (towards a server that was offered no RTX, such as the harness's Janus)
+     * @param clip real encoded VP8 and Opus to send, looped, instead of synthetic frames (recording tests), or null
      */
     public record Options(boolean audio, boolean video, long videoBitrate, int videoFps, long keyframeIntervalMillis,
-                          int width, int height, boolean rtx) {
+                          int width, int height, boolean rtx, MediaClip clip) {
         public Options {
             if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
                 throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
             }
+        }
+
+        /** Synthetic frames. */
+        public Options(boolean audio, boolean video, long videoBitrate, int videoFps, long keyframeIntervalMillis,
+                       int width, int height, boolean rtx) {
+            this(audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height, rtx, null);
         }
     }
 
@@ -68,6 +75,11 @@ public final class MediaSender implements RtpTransport.Handler {
     private long audioPackets;
     private long lastKeyframeNanos;
     private boolean keyframeRequested = true;
+    /** Next clip frame and packet to send (with {@code options.clip()}). */
+    private int clipFrame;
+    private int clipPacket;
+    /** Camera off: no video frames until it is turned on again (then a keyframe). */
+    private boolean videoPaused;
     long rtcpMalformed;
 
     /** @param window counts the media packets sent inside it ({@link LocalTrackStats#windowSent}) */
@@ -144,7 +156,15 @@ public final class MediaSender implements RtpTransport.Handler {
         audioPackets++;
         // a talking pattern: 2 s of voice around -30 dBov, then 1 s of silence
         boolean voice = (audioPackets / 50) % 3 != 2;
-        ByteBuf p = opus.packet(audio, alloc, ts, voice ? 30 : 127, voice, senderId, now);
+        ByteBuf p;
+        MediaClip clip = options.clip();
+        if (clip != null) {
+            byte[] data = clip.opusPackets().get(clipPacket++ % clip.opusPackets().size());
+            p = audio.newPacket(alloc, data.length, false, ts, false);
+            p.writeBytes(data);
+        } else {
+            p = opus.packet(audio, alloc, ts, voice ? 30 : 127, voice, senderId, now);
+        }
         audio.sent(p);
         if (window.contains(now)) {
             audio.windowSent++;
@@ -153,6 +173,9 @@ public final class MediaSender implements RtpTransport.Handler {
     }
 
     private void videoTick() {
+        if (videoPaused) {
+            return;
+        }
         long now = System.nanoTime();
         long interval = options.keyframeIntervalMillis() * 1_000_000L;
         boolean key = keyframeRequested || interval > 0 && now - lastKeyframeNanos >= interval;
@@ -169,7 +192,24 @@ public final class MediaSender implements RtpTransport.Handler {
         }
         video.framesSent++;
         long ts = video.timestampAt(now);
-        for (ByteBuf p : vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now)) {
+        MediaClip clip = options.clip();
+        List<ByteBuf> packets;
+        if (clip != null) {
+            int n = clip.vp8Frames().size();
+            if (keyframe) { // from the clip's next keyframe on, so what follows decodes
+                int i = clipFrame % n;
+                while (!clip.keyframes().get(i)) {
+                    i = (i + 1) % n;
+                }
+                clipFrame = i;
+            } else if (clipFrame % n == 0) {
+                video.keyframesSent++; // the loop starts over at the clip's first frame, a keyframe
+            }
+            packets = vp8.frame(video, alloc, clip.vp8Frames().get(clipFrame++ % n), ts);
+        } else {
+            packets = vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now);
+        }
+        for (ByteBuf p : packets) {
             video.sent(p);
             if (window.contains(now)) {
                 video.windowSent++;
@@ -178,9 +218,25 @@ public final class MediaSender implements RtpTransport.Handler {
         }
     }
 
-    /** A keyframe now (PLI/FIR answer), not waiting for the next frame slot. */
+    /** Camera off (no video frames) or on again, starting with a keyframe. */
+    void pauseVideo(boolean paused) {
+        if (!paused) {
+            keyframeRequested = true;
+        }
+        videoPaused = paused;
+    }
+
+    /**
+     * A keyframe now (PLI/FIR answer), not waiting for the next frame slot. With a clip, at the next slot instead,
+     * as a real encoder does: its frames stay one frame interval apart, which players that assume a constant
+     * rate (ffmpeg's null output among them) need.
+     */
     void keyframeNow() {
-        if (video != null && pc != null) {
+        if (options.clip() != null) {
+            keyframeRequested = true;
+            return;
+        }
+        if (video != null && pc != null && !videoPaused) {
             sendFrame(true, System.nanoTime());
         }
     }

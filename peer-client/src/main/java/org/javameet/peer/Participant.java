@@ -48,10 +48,12 @@ public final class Participant implements AutoCloseable {
      * @param dtlsInitialRetransmitMillis DTLS flight retransmission start (RFC 6347 says 1 s; loopback wants less)
      * @param timeout for joining (signaling, ICE, DTLS)
      * @param iceTcp both connections over ICE-TCP to the server's passive TCP candidate instead of UDP
+     * @param clip real encoded media to send instead of synthetic frames (recording tests), or null
      */
     public record Options(PeerRuntime runtime, boolean publishAudio, boolean publishVideo, long videoBitrate,
                           int videoFps, long keyframeIntervalMillis, int width, int height, InetAddress bindAddress,
-                          int dtlsInitialRetransmitMillis, Duration timeout, boolean iceTcp) {
+                          int dtlsInitialRetransmitMillis, Duration timeout, boolean iceTcp,
+                          MediaClip clip) {
         public Options {
             if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
                 throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
@@ -62,43 +64,49 @@ public final class Participant implements AutoCloseable {
          * 30 s to join. */
         public static Options defaults() {
             return new Options(null, true, true, 300_000, 15, 10_000, 640, 360, InetAddress.getLoopbackAddress(),
-                    250, Duration.ofSeconds(30), false);
+                    250, Duration.ofSeconds(30), false, null);
         }
 
         public Options withRuntime(PeerRuntime r) {
             return new Options(r, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis, width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
         }
 
         public Options withMedia(boolean audio, boolean video) {
             return new Options(runtime, audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
         }
 
         public Options withVideo(long bitrate, int fps) {
             return new Options(runtime, publishAudio, publishVideo, bitrate, fps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
         }
 
         public Options withKeyframeInterval(Duration interval) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, interval.toMillis(), width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
         }
 
         public Options withBindAddress(InetAddress address) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, address, dtlsInitialRetransmitMillis, timeout, iceTcp);
+                    width, height, address, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
         }
 
         public Options withTimeout(Duration t) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, iceTcp);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, iceTcp, clip);
         }
 
         /** Both connections over ICE-TCP (true) or UDP. */
         public Options withIceTcp(boolean tcp) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, tcp);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, tcp, clip);
+        }
+
+        /** Sends {@code c}'s real VP8 and Opus, looped, instead of synthetic frames. */
+        public Options withClip(MediaClip c) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, c);
         }
 
         PeerConnection.Options connectionOptions() {
@@ -177,7 +185,7 @@ public final class Participant implements AutoCloseable {
     private CompletableFuture<Void> publish() {
         MediaSender s = new MediaSender(new MediaSender.Options(options.publishAudio(), options.publishVideo(),
                 options.videoBitrate(), options.videoFps(), options.keyframeIntervalMillis(), options.width(),
-                options.height(), true), runtime.alloc(), id, runtime.window());
+                options.height(), true, options.clip()), runtime.alloc(), id, runtime.window());
         sender = s;
         return PeerConnection.open(runtime, loop, options.bindAddress(), id + "/publish", s,
                         options.connectionOptions())
@@ -323,6 +331,17 @@ public final class Participant implements AutoCloseable {
         }
         if (sub != null) {
             sub.setLossPercent(percent);
+        }
+    }
+
+    /**
+     * Camera off ({@code true}: the video track stays, but no frames are sent, as when a browser stops the
+     * track's source) or on again, starting with a keyframe.
+     */
+    public void pauseVideo(boolean paused) {
+        MediaSender s = sender;
+        if (s != null) {
+            loop.execute(() -> s.pauseVideo(paused));
         }
     }
 

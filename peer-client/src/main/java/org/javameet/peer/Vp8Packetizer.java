@@ -96,6 +96,28 @@ public final class Vp8Packetizer {
         return out;
     }
 
+    /**
+     * Packetizes one real VP8 frame (RFC 7741 §4: the same 4-byte descriptor, S=1 on the first packet, the
+     * marker on the last); no stamp, the bytes are the encoder's. The caller owns the returned buffers.
+     */
+    public List<ByteBuf> frame(RtpStream stream, ByteBufAllocator alloc, byte[] vp8, long timestamp) {
+        int packets = Math.max(1, (vp8.length + MAX_PAYLOAD - DESCRIPTOR - 1) / (MAX_PAYLOAD - DESCRIPTOR));
+        int per = (vp8.length + packets - 1) / packets;
+        List<ByteBuf> out = new ArrayList<>(packets);
+        int pid = pictureId;
+        pictureId = (pictureId + 1) & 0x7FFF;
+        for (int i = 0, off = 0; i < packets; i++, off += per) {
+            int len = Math.min(per, vp8.length - off);
+            ByteBuf b = stream.newPacket(alloc, DESCRIPTOR + len, i == packets - 1, timestamp, false);
+            b.writeByte(0x80 | (i == 0 ? 0x10 : 0));
+            b.writeByte(0x80);
+            b.writeShort(0x8000 | pid);
+            b.writeBytes(vp8, off, len);
+            out.add(b);
+        }
+        return out;
+    }
+
     /*
      * RFC 6386 §9.1 frame tag (little-endian 24 bits): bit 0 P (0 = key frame), bits 1-3 version, bit 4
      * show_frame, bits 5-23 first partition size. Keyframes go on with the start code 9d 01 2a and 14-bit

@@ -27,6 +27,7 @@ import org.javameet.signaling.http.HttpServer;
 import org.javameet.signaling.http.HttpServerOptions;
 import org.javameet.signaling.http.MetricsAccess;
 import org.javameet.signaling.http.StaticFiles;
+import org.javameet.signaling.recording.Recordings;
 import org.javameet.signaling.room.AccessPolicy;
 import org.javameet.signaling.room.Messages;
 import org.javameet.signaling.room.RoomRegistry;
@@ -78,7 +79,8 @@ public final class JavameetServer implements AutoCloseable {
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
                         limits.maxPasswordAttempts(), limits.maxRooms(), limits.maxRoomsPerAddress(),
                         limits.maxOccupants(), limits.maxLobbyWaiters(), limits.maxLobbyWaitersPerAddress(),
-                        Duration.ofSeconds(limits.resumeGraceSeconds())), iceServers);
+                        Duration.ofSeconds(limits.resumeGraceSeconds())), iceServers,
+                new Recordings(config.recording(), registry));
         SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);
@@ -137,6 +139,9 @@ public final class JavameetServer implements AutoCloseable {
     public void close() {
         if (http != null) {
             http.close();
+        }
+        if (rooms != null) {
+            rooms.recordings().close();
         }
         if (media != null) {
             media.close();

@@ -64,6 +64,7 @@ class RoomApp {
       onToggleHand: () => this.toggleHand(),
       onToggleChat: () => this.togglePanel(this.chat),
       onToggleParticipants: () => this.togglePanel(this.people),
+      onToggleRecording: () => this.moderation.toggleRecording(),
       onLeave: () => this.leave(),
     });
     this.screen = new ScreenShare({
@@ -81,7 +82,7 @@ class RoomApp {
       nameOf: (id) => this.nameOf(id),
       muteSelf: (kind) => this.muteSelf(kind),
       onRemoved: (by, reason) => this.fatal(ACCESS_PAGES.kicked.title, `${by} removed you${reason ? `: ${reason}` : '.'}`, 'kicked'),
-      onChange: () => this.refreshPanels(),
+      onChange: () => { this.refreshPanels(); this.refreshToolbar(); },
     });
     this.chat = new ChatPanel({ onSend: (text) => !!this.flow.signaling?.chat(text) });
     this.people = new ParticipantsPanel(this.moderation.panelActions());
@@ -186,6 +187,7 @@ class RoomApp {
       // Our own mute and hand state is ours: the server's echo must not undo a newer toggle.
       this.view.upsert(isMe ? { ...m.participant, ...this.ownMedia(), handRaised: this.handRaised } : m.participant, isMe);
       this.refreshPanels();
+      if (isMe) this.refreshToolbar(); // made moderator: the record button appears
     });
     conn.on('participantLeft', (m) => {
       if (!inMeeting()) return;
@@ -330,6 +332,7 @@ class RoomApp {
       hasAudio: this.hasTrack('audio'), audioOn: !this.audioMuted,
       hasVideo: this.hasTrack('video'), videoOn: !this.videoMuted,
       screenSharing: this.screen.sharing, handRaised: this.handRaised,
+      mayRecord: !!this.moderator, recording: !!this.moderation?.roomState.recording,
     });
   }
 
@@ -481,7 +484,7 @@ function main() {
    * @property {boolean} moderator we are a moderator
    * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
-   * @property {{locked: boolean, lobbyEnabled: boolean}} roomState from `roomUpdated`
+   * @property {{locked: boolean, lobbyEnabled: boolean, recording: boolean}} roomState from `roomUpdated`
    * @property {string|null} errorCode why the error page shows: a server error code, `kicked`, or `error`
    * @property {{failures:number, problem:string|null, reason:string|null, retryAt:number|null,
    *            reconnecting:boolean, iceRestarts:number}|null} connection
@@ -510,7 +513,7 @@ function main() {
       return { waiting: !!app?.flow.lobbyWaiting, enabled: !!app?.moderation.roomState.lobbyEnabled,
         requests: app?.moderation.lobbyRequests.list() ?? [] };
     },
-    get roomState() { return { ...(app?.moderation.roomState ?? { locked: false, lobbyEnabled: false }) }; },
+    get roomState() { return { ...(app?.moderation.roomState ?? { locked: false, lobbyEnabled: false, recording: false }) }; },
     get errorCode() { return app?.flow.errorCode ?? null; },
     get connection() {
       const s = app?.flow.snapshot();

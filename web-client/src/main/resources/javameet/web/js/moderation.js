@@ -1,5 +1,6 @@
 // Moderation as this client sees it: requests a moderator sends from the participants panel, and
-// what arrives from moderators (muteRequest, kicked), room lock and lobby state (roomUpdated), and
+// what arrives from moderators (muteRequest, kicked), room lock, lobby and recording state (roomUpdated,
+// recordingState, recordingFinalized), and
 // the lobby requests a moderator answers (docs/protocol.md, "Meeting features").
 
 import { toast } from './ui.js';
@@ -21,7 +22,7 @@ export class Moderation {
   /** @param {ModerationDeps} deps */
   constructor(deps) {
     this.deps = deps;
-    this.roomState = { locked: false, lobbyEnabled: false };
+    this.roomState = { locked: false, lobbyEnabled: false, recording: false };
     this.lobbyRequests = new LobbyRequests((id, admit) => deps.signaling()?.lobbyDecision(id, admit));
   }
 
@@ -35,6 +36,13 @@ export class Moderation {
       onSetPassword: (pw) => conn()?.setPassword(pw),
       onSetLobby: (on) => conn()?.setLobby(on),
     };
+  }
+
+  /** The toolbar's record button: start or stop, as the room's state says. */
+  toggleRecording() {
+    const conn = this.deps.signaling();
+    if (this.roomState.recording) conn?.stopRecording();
+    else conn?.startRecording();
   }
 
   /** @param {SignalingConnection} conn */
@@ -54,7 +62,7 @@ export class Moderation {
     conn.on('roomUpdated', (m) => {
       if (!current()) return;
       const before = this.roomState;
-      this.roomState = { locked: !!m.locked, lobbyEnabled: !!m.lobbyEnabled };
+      this.roomState = { locked: !!m.locked, lobbyEnabled: !!m.lobbyEnabled, recording: !!m.recording };
       const inMeeting = this.deps.state() === 'joined';
       if (inMeeting && before.lobbyEnabled !== this.roomState.lobbyEnabled) {
         toast(this.roomState.lobbyEnabled ? 'The lobby is on: newcomers wait to be admitted.' : 'The lobby is off.');
@@ -63,6 +71,25 @@ export class Moderation {
         toast(this.roomState.locked ? 'The meeting is locked with a password.' : 'The meeting password was removed.');
       }
       this.deps.onChange();
+    });
+    // recording: everyone is told, newcomers in `joined` before they publish (docs/protocol.md, "Recording")
+    conn.on('joined', (m) => {
+      if (!current() || !m.recording?.active) return;
+      this.roomState = { ...this.roomState, recording: true };
+      toast('This meeting is being recorded.');
+      this.deps.onChange();
+    });
+    conn.on('recordingState', (m) => {
+      if (!joined()) return;
+      this.roomState = { ...this.roomState, recording: !!m.active };
+      if (m.active) toast(m.by ? `${this.deps.nameOf(m.by)} started recording the meeting.` : 'This meeting is being recorded.');
+      else if (m.reason === 'disk-low' || m.reason === 'failed') toast(`Recording stopped: ${m.message || m.reason}`);
+      else toast('Recording stopped.');
+      this.deps.onChange();
+    });
+    conn.on('recordingFinalized', (m) => {
+      if (!joined()) return;
+      toast(m.ok ? 'The recording is saved.' : `The recording is saved, but: ${(m.problems || []).join('; ')}`);
     });
     conn.on('lobbyRequest', (m) => { if (current()) this.lobbyRequests.add(m); });
     conn.on('lobbyResolved', (m) => { if (current()) this.lobbyRequests.remove(m.requestId); });

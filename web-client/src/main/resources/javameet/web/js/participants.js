@@ -77,7 +77,8 @@ export class ParticipantsPanel {
 
   /**
    * @param {{participants: ReturnType<import('./meeting.js').MeetingView['participants']>,
-   *          moderator: boolean, config: Object, roomState: {locked: boolean, lobbyEnabled: boolean}}} s
+   *          moderator: boolean, config: Object,
+   *          roomState: {locked: boolean, lobbyEnabled: boolean, recording: boolean}}} s
    */
   render({ participants, moderator, config, roomState }) {
     $('participants-count').textContent = String(participants.length);
@@ -148,5 +149,7 @@ export class ParticipantsPanel {
     /** @type {HTMLInputElement} */ ($('lobby-toggle')).checked = !!roomState.lobbyEnabled;
     $('room-password-remove').hidden = !roomState.locked;
     $('room-lock-state').textContent = roomState.locked ? '🔒 Locked with a password' : 'No password';
+    $('recording-state').textContent = roomState.recording ? '● This meeting is being recorded' : 'Not recorded';
+    $('recording-indicator').hidden = !roomState.recording;
   }
 }

@@ -15,6 +15,16 @@
  */
 
 /**
+ * `recordingState` (and `joined.recording`): whether the meeting is recorded now.
+ * @typedef {Object} RecordingState
+ * @property {boolean} active
+ * @property {number} [since] ms since the epoch, while active
+ * @property {string} [by] who started it (on a start)
+ * @property {'stopped'|'room-closed'|'disk-low'|'failed'} [reason] why it stopped (on a stop)
+ * @property {string} [message] what went wrong, for disk-low and failed
+ */
+
+/**
  * One m-line of a subscribe offer.
  * @typedef {Object} TrackInfo
  * @property {string} mid
@@ -269,6 +279,9 @@ export class SignalingConnection {
   setLobby(enabled) { return this.send({ type: 'setLobby', enabled }); }
   lobbyDecision(requestId, admit) { return this.send({ type: 'lobbyDecision', requestId, admit }); }
   grantModerator(participantId) { return this.send({ type: 'grantModerator', participantId }); }
+  // moderators, or a token with context.features.recording (others get `not-moderator` / `recording-forbidden`)
+  startRecording() { return this.send({ type: 'startRecording' }); }
+  stopRecording() { return this.send({ type: 'stopRecording' }); }
 
   /** Closes the socket on purpose (its 'close' event carries expected: true). */
   close() {

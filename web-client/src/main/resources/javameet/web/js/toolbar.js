@@ -12,6 +12,7 @@ import { setToggle } from './prejoin.js';
  * @property {() => void} onToggleHand
  * @property {() => void} onToggleChat
  * @property {() => void} onToggleParticipants
+ * @property {() => void} onToggleRecording
  * @property {() => void} onLeave
  */
 
@@ -20,6 +21,7 @@ import { setToggle } from './prejoin.js';
  * @property {boolean} hasAudio @property {boolean} audioOn
  * @property {boolean} hasVideo @property {boolean} videoOn
  * @property {boolean} screenSharing @property {boolean} handRaised
+ * @property {boolean} mayRecord @property {boolean} recording
  */
 
 const SHORTCUTS = { m: 'onToggleMic', v: 'onToggleCamera', d: 'onToggleScreen', c: 'onToggleChat', r: 'onToggleHand' };
@@ -33,6 +35,7 @@ export class Toolbar {
     $('toggle-hand').addEventListener('click', () => actions.onToggleHand());
     $('toggle-chat').addEventListener('click', () => actions.onToggleChat());
     $('toggle-participants').addEventListener('click', () => actions.onToggleParticipants());
+    $('toggle-recording').addEventListener('click', () => actions.onToggleRecording());
     $('leave-button').addEventListener('click', () => actions.onLeave());
     $('toggle-screen').hidden = !navigator.mediaDevices?.getDisplayMedia;
     this.onKey = (ev) => {
@@ -58,6 +61,9 @@ export class Toolbar {
     setToggle($('toggle-camera'), s.videoOn && s.hasVideo, 'camera', 'camera', !s.hasVideo);
     pressed($('toggle-screen'), s.screenSharing, 'Stop sharing your screen (D)', 'Share your screen (D)');
     pressed($('toggle-hand'), s.handRaised, 'Lower your hand (R)', 'Raise your hand (R)');
+    // shown to moderators; the server decides (a token may allow or forbid recording)
+    $('toggle-recording').hidden = !s.mayRecord;
+    pressed($('toggle-recording'), s.recording, 'Stop recording', 'Start recording');
   }
 }
 

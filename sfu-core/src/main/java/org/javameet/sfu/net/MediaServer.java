@@ -271,6 +271,11 @@ public final class MediaServer implements AutoCloseable {
         return registry;
     }
 
+    /** Where media buffers are allocated. */
+    public ByteBufAllocator alloc() {
+        return alloc;
+    }
+
     public MediaMetrics metrics() {
         return metrics;
     }

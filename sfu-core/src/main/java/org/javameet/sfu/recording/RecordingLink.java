@@ -2,77 +2,164 @@ package org.javameet.sfu.recording;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.rtcp.Nack;
 import org.javameet.sfu.rtcp.Pli;
+import org.javameet.sfu.rtcp.RtcpCompound;
+import org.javameet.sfu.rtcp.RtcpHeader;
+import org.javameet.sfu.rtcp.SenderReport;
+import org.javameet.sfu.rtp.PacketKind;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.webm.WebmWriter;
 
 /**
  * A recorder as forwarding sees it: one more {@link MediaLink} its consumers send to. Each consumer's stream
- * (told apart by the SSRC the consumer rewrites to) becomes one live WebM file, written by this link's own
- * thread from a bounded queue: the media loop only enqueues, and a full queue drops (counted,
- * {@code recorder_queue_full}) rather than waits. After loss the VP8 track waits for a keyframe and asks the
- * publisher for one (a PLI through the consumer, as a browser would).
+ * (told apart by the SSRC the consumer rewrites to) becomes one live WebM file ({@link TrackWriter}), written by
+ * this link's own thread from a bounded queue: the media loop only enqueues, and a full queue drops (counted,
+ * {@code recorder_queue_full}) rather than waits. The consumers' translated sender reports come through the same
+ * queue and put every file on one {@link MeetingClock}. Feedback goes back to the consumers the way a browser's
+ * does: a NACK for a gap, a PLI while video waits for a keyframe.
+ *
+ * <p>Disk space is checked every second; below the minimum, or on a write error, the link stops writing, closes
+ * its files (they play up to there) and tells its {@link Events}.
  */
 public final class RecordingLink implements MediaLink {
     private static final Logger LOG = Logger.getLogger(RecordingLink.class.getName());
     /** A PLI at most this often per track while it waits for a keyframe. */
     static final long KEYFRAME_REQUEST_INTERVAL_MS = 500;
+    /** How long a gap is held open for its retransmission (the router NACKs up to 3 times, 100 ms apart). */
+    static final long REORDER_WAIT_MS = 500;
+    static final long DISK_CHECK_INTERVAL_MS = 1000;
 
-    /** What one consumer's stream is: its codec and the file it goes to. */
-    public record TrackSpec(long ssrc, WebmWriter.Kind kind, String name, Path file) {
+    /** What one consumer's stream is: its codec, its publisher (whose clock it is on) and the file it goes to. */
+    public record TrackSpec(long ssrc, WebmWriter.Kind kind, String publisherId, String name, Path file) {
+    }
+
+    /** What became of one stream: its file and its span on the meeting clock (-1 when nothing was written). */
+    public record TrackResult(TrackSpec spec, long firstMs, long lastMs, long frames, long bytes,
+                              long framesDropped, long packetsSkipped, boolean synced) {
+    }
+
+    /** Told on the writer thread. */
+    public interface Events {
+        /** Writing stopped on its own (disk below the minimum, a write error); the files so far are complete. */
+        void onFailed(String reason);
     }
 
     private final String id;
     private final Executor mediaLoop;
     private final ByteBufAllocator alloc;
     private final MediaMetrics metrics;
-    private final BlockingQueue<ByteBuf> queue;
-    private final Map<Long, TrackFile> tracks = new ConcurrentHashMap<>();
+    private final MeetingClock clock;
+    private final BlockingQueue<Item> queue;
+    private final int capacity;
+    /** Packets in {@link #queue}: bounded by {@link #capacity}. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong framesWritten = new AtomicLong();
+    private final CompletableFuture<List<TrackResult>> results = new CompletableFuture<>();
     private final Thread writer;
+    private final DiskSpace disk;
+    private final Events events;
     private volatile Listener listener;
 
+    // writer thread only
+    private final Map<Long, TrackWriter> tracks = new HashMap<>();
+    private final List<TrackResult> finished = new ArrayList<>();
+    private boolean failed;
+
+    /** Free bytes where the files go, and the least there must be. */
+    public record DiskSpace(LongSupplier usableBytes, long minimumBytes) {
+        public static DiskSpace unlimited() {
+            return new DiskSpace(() -> Long.MAX_VALUE, 0);
+        }
+    }
+
+    /** One thing for the writer thread: a packet (RTP or RTCP) or a change of tracks. */
+    private record Item(ByteBuf packet, long arrivalNanos, long arrivalWallMs, Runnable change) {
+    }
+
     /**
-     * @param mediaLoop the loop the consumers run on: keyframe requests and the close notice go back through it
+     * @param mediaLoop the loop the consumers run on: feedback and the close notice go back through it
+     * @param clock where every file's timestamps come from; its start is the recording's start
      * @param queueCapacity packets waiting for the writer thread; beyond it packets are dropped and counted
      */
-    public RecordingLink(String id, Executor mediaLoop, ByteBufAllocator alloc, MediaMetrics metrics, int queueCapacity) {
+    public RecordingLink(String id, Executor mediaLoop, ByteBufAllocator alloc, MediaMetrics metrics,
+                         MeetingClock clock, int queueCapacity, DiskSpace disk, Events events) {
         this.id = id;
         this.mediaLoop = mediaLoop;
         this.alloc = alloc;
         this.metrics = metrics;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.clock = clock;
+        this.disk = disk;
+        this.events = events;
+        this.capacity = queueCapacity;
+        this.queue = new LinkedBlockingQueue<>();
         this.writer = new Thread(this::writeLoop, "recorder-" + id);
         this.writer.setDaemon(true);
         this.writer.start();
     }
 
-    /** Routes the consumer stream {@code spec.ssrc()} to its file. Call before the consumer sends. */
+    /** A link on a clock started now, with no disk limit and nobody told of failures. */
+    public RecordingLink(String id, Executor mediaLoop, ByteBufAllocator alloc, MediaMetrics metrics, int queueCapacity) {
+        this(id, mediaLoop, alloc, metrics, new MeetingClock(System.currentTimeMillis()), queueCapacity,
+                DiskSpace.unlimited(), reason -> { });
+    }
+
+    /**
+     * Routes the consumer stream {@code spec.ssrc()} to its file (opened at its first frame). Call before the
+     * consumer sends; ordered with the packets, so it is never refused for a full queue.
+     */
     public void track(TrackSpec spec) {
-        tracks.put(spec.ssrc(), new TrackFile(spec));
+        control(() -> {
+            if (!failed) {
+                tracks.put(spec.ssrc(), new TrackWriter(spec, clock.track(spec.publisherId(),
+                        spec.kind() == WebmWriter.Kind.VP8 ? 90_000 : 48_000), this::feedback, framesWritten));
+            }
+        });
+    }
+
+    /** The stream ended (its producer closed): writes what it still holds and closes its file. */
+    public void endTrack(long ssrc) {
+        control(() -> {
+            TrackWriter t = tracks.remove(ssrc);
+            if (t != null) {
+                finished.add(t.close());
+            }
+        });
+    }
+
+    /** Changes are few and never refused (so they never wait either): only packets count against the capacity. */
+    private void control(Runnable change) {
+        queue.add(new Item(null, 0, 0, change));
     }
 
     /** Frames written to files so far (all tracks). */
     public long framesWritten() {
         return framesWritten.get();
+    }
+
+    /** Every stream's result, once the writer has closed the files (after {@link #close}). */
+    public CompletableFuture<List<TrackResult>> results() {
+        return results;
     }
 
     @Override
@@ -87,17 +174,23 @@ public final class RecordingLink implements MediaLink {
 
     @Override
     public boolean sendRtp(ByteBuf packet) {
-        if (closed.get() || !queue.offer(packet)) {
+        return enqueue(packet);
+    }
+
+    /** The consumers' sender reports, translated to their SSRCs and timestamps: the meeting clock's input. */
+    @Override
+    public boolean sendRtcp(ByteBuf packet) {
+        return enqueue(packet);
+    }
+
+    private boolean enqueue(ByteBuf packet) {
+        if (closed.get() || queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
             metrics.drop(DropReason.RECORDER_QUEUE_FULL);
             packet.release();
             return false;
         }
-        return true;
-    }
-
-    @Override
-    public boolean sendRtcp(ByteBuf packet) {
-        packet.release(); // sender reports: lining tracks up on the meeting clock is the next step
+        queue.add(new Item(packet, System.nanoTime(), System.currentTimeMillis(), null));
         return true;
     }
 
@@ -120,7 +213,7 @@ public final class RecordingLink implements MediaLink {
         this.listener = listener;
     }
 
-    /** Stops taking packets, writes what is queued, closes every file, then tells the listener on the media loop. */
+    /** Stops taking packets; the writer writes what is queued and closes every file; the listener hears of it. */
     @Override
     public void close(String reason) {
         if (!closed.compareAndSet(false, true)) {
@@ -139,129 +232,154 @@ public final class RecordingLink implements MediaLink {
         writer.join(millis);
     }
 
+    /** RTCP feedback from a track (NACK, PLI) to its consumer, through the subscriber, on the media loop. */
+    private void feedback(Object rtcp) {
+        mediaLoop.execute(() -> {
+            Listener l = listener;
+            if (l == null || closed.get()) {
+                return;
+            }
+            ByteBuf b;
+            if (rtcp instanceof Pli pli) {
+                b = alloc.buffer(pli.marshalSize());
+                pli.marshalTo(b);
+            } else {
+                Nack nack = (Nack) rtcp;
+                b = alloc.buffer(nack.marshalSize());
+                nack.marshalTo(b);
+            }
+            l.onRtcp(RecordingLink.this, b); // the listener (the subscriber) owns and releases it
+        });
+    }
+
     private void writeLoop() {
+        long nextDiskCheck = 0;
         try {
             while (true) {
-                ByteBuf p;
+                Item item;
                 try {
                     // polled, not interrupted: an interrupt would close a file channel in the middle of a write
-                    p = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    item = queue.poll(20, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                if (p == null) {
-                    if (closed.get()) {
-                        break; // closed and drained
-                    }
-                    continue;
+                long now = System.nanoTime();
+                if (item == null && closed.get()) {
+                    break; // closed and drained
                 }
-                try {
-                    TrackFile t = tracks.get(RtpHeader.check(p) == null ? RtpHeader.ssrc(p) : -1L);
-                    if (t != null) {
-                        t.write(p);
+                if (item != null) {
+                    handle(item);
+                }
+                // gaps age on the queue's clock: when this thread is behind, a retransmission may be queued
+                // right behind its gap, and the gap must not expire for the thread's own delay
+                long clock = item == null || item.packet() == null ? now : item.arrivalNanos();
+                for (TrackWriter t : tracks.values()) {
+                    t.expire(clock);
+                }
+                if (!failed && now - nextDiskCheck >= 0) {
+                    nextDiskCheck = now + DISK_CHECK_INTERVAL_MS * 1_000_000;
+                    checkDisk();
+                }
+                if (!failed) {
+                    for (TrackWriter t : tracks.values()) {
+                        if (t.error() != null) {
+                            fail("writing " + t.spec().file().getFileName() + " failed: " + t.error());
+                            break;
+                        }
                     }
-                } finally {
-                    p.release();
                 }
             }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "recorder " + id + " stopped", e);
+            fail("recorder error: " + e);
         } finally {
-            for (TrackFile t : tracks.values()) {
-                t.close();
+            for (TrackWriter t : tracks.values()) {
+                finished.add(t.close());
             }
+            tracks.clear();
+            Item left;
+            while ((left = queue.poll()) != null) {
+                if (left.packet() != null) {
+                    left.packet().release();
+                }
+            }
+            results.complete(List.copyOf(finished));
         }
     }
 
-    /** One stream's file, opened at its first frame (for video: the first keyframe, which gives the size). */
-    private final class TrackFile {
-        final TrackSpec spec;
-        final Vp8Depacketizer vp8;
-        final RtpClock clock;
-        WebmWriter file;
-        OutputStream out;
-        boolean failed;
-        long lastKeyframeRequest = Long.MIN_VALUE;
-
-        TrackFile(TrackSpec spec) {
-            this.spec = spec;
-            this.vp8 = spec.kind() == WebmWriter.Kind.VP8 ? new Vp8Depacketizer() : null;
-            this.clock = new RtpClock(spec.kind() == WebmWriter.Kind.VP8 ? 90_000 : 48_000);
+    private void handle(Item item) {
+        if (item.change() != null) {
+            item.change().run();
+            return;
         }
+        ByteBuf p = item.packet();
+        queued.decrementAndGet();
+        if (failed) {
+            p.release();
+            return;
+        }
+        if (PacketKind.isRtcp(p)) {
+            try {
+                senderReports(p, item.arrivalWallMs());
+            } finally {
+                p.release();
+            }
+            return;
+        }
+        TrackWriter t = RtpHeader.check(p) == null ? tracks.get(RtpHeader.ssrc(p)) : null;
+        if (t == null) {
+            p.release();
+            return;
+        }
+        t.push(p, item.arrivalNanos(), item.arrivalWallMs());
+    }
 
-        void write(ByteBuf rtp) {
-            if (failed) {
+    private void senderReports(ByteBuf compound, long arrivalWallMs) {
+        RtcpCompound.forEach(compound, (type, count, off, len) -> {
+            if (type != RtcpHeader.SR) {
                 return;
             }
             try {
-                if (vp8 != null) {
-                    Vp8Depacketizer.Frame f = vp8.push(rtp);
-                    if (f != null) {
-                        frame(f.rtpTimestamp(), f.keyframe(), f.data());
-                    } else if (vp8.waitingForKeyframe()) {
-                        askForKeyframe();
-                    }
-                } else {
-                    int start = rtp.readerIndex() + RtpHeader.headerLength(rtp);
-                    byte[] data = new byte[RtpHeader.payloadLength(rtp)];
-                    rtp.getBytes(start, data);
-                    frame(RtpHeader.timestamp(rtp), true, data);
+                SenderReport sr = SenderReport.parse(compound, off, len);
+                TrackWriter t = tracks.get(sr.ssrc());
+                if (t != null) {
+                    t.onSenderReport(sr.ntpTimestamp(), sr.rtpTimestamp(), arrivalWallMs);
                 }
-            } catch (IOException | RuntimeException e) {
-                failed = true; // a full disk or a bad path ends this file, never the meeting
-                LOG.log(Level.WARNING, "recorder " + id + ": " + spec.file() + ": " + e.getMessage(), e);
+            } catch (org.javameet.sfu.rtcp.RtcpException e) {
+                metrics.drop(DropReason.RTCP_MALFORMED);
             }
-        }
+        });
+    }
 
-        private void frame(long rtpTimestamp, boolean keyframe, byte[] data) throws IOException {
-            if (file == null) {
-                WebmWriter.Track track = spec.kind() == WebmWriter.Kind.VP8
-                        ? WebmWriter.Track.vp8(1, spec.name(), vp8Width(data), vp8Height(data))
-                        : WebmWriter.Track.opus(1, spec.name(), 2);
-                out = Files.newOutputStream(spec.file());
-                file = new WebmWriter(out, List.of(track), "javameet recorder");
-            }
-            long ms = clock.toMillis(rtpTimestamp);
-            if (ms >= 0) {
-                file.writeFrame(1, ms, keyframe, data, 0, data.length);
-                framesWritten.incrementAndGet();
-            }
+    private void checkDisk() {
+        long usable;
+        try {
+            usable = disk.usableBytes().getAsLong();
+        } catch (RuntimeException e) {
+            return; // the check is advisory; a real write error still stops the recording
         }
-
-        private void askForKeyframe() {
-            long now = System.nanoTime() / 1_000_000;
-            if (now - lastKeyframeRequest < KEYFRAME_REQUEST_INTERVAL_MS) {
-                return;
-            }
-            lastKeyframeRequest = now;
-            mediaLoop.execute(() -> {
-                Listener l = listener;
-                if (l == null || closed.get()) {
-                    return;
-                }
-                Pli pli = new Pli(0, spec.ssrc());
-                ByteBuf b = alloc.buffer(pli.marshalSize());
-                pli.marshalTo(b);
-                l.onRtcp(RecordingLink.this, b); // the listener (the subscriber) owns and releases it
-            });
-        }
-
-        void close() {
-            try {
-                if (out != null) {
-                    out.close();
-                }
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "recorder " + id + ": closing " + spec.file() + ": " + e.getMessage(), e);
-            }
+        if (usable < disk.minimumBytes()) {
+            fail("free disk space " + usable / (1024 * 1024) + " MiB is below the minimum of "
+                    + disk.minimumBytes() / (1024 * 1024) + " MiB");
         }
     }
 
-    /** RFC 6386 §9.1: a key frame's 10-byte header ends with 14-bit width and height (little-endian, 2 scale bits). */
-    static int vp8Width(byte[] keyframe) {
-        return keyframe.length >= 10 ? ((keyframe[6] & 0xFF) | (keyframe[7] & 0xFF) << 8) & 0x3FFF : 0;
-    }
-
-    static int vp8Height(byte[] keyframe) {
-        return keyframe.length >= 10 ? ((keyframe[8] & 0xFF) | (keyframe[9] & 0xFF) << 8) & 0x3FFF : 0;
+    /** Stops writing for good: closes every file where it stands (each plays up to there) and says why, once. */
+    private void fail(String reason) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        LOG.warning("recorder " + id + ": " + reason + "; recording stopped, files so far are kept");
+        for (TrackWriter t : tracks.values()) {
+            finished.add(t.close());
+        }
+        tracks.clear();
+        try {
+            events.onFailed(reason);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "recorder " + id + ": failure listener", e);
+        }
     }
 }

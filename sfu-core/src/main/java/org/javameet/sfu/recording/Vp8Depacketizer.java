@@ -22,7 +22,7 @@ public final class Vp8Depacketizer {
     public record Frame(long rtpTimestamp, boolean keyframe, byte[] data) {
     }
 
-    private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    private ByteArrayOutputStream frame = new ByteArrayOutputStream();
     private boolean inFrame;
     private boolean frameIsKey;
     private long frameTimestamp;
@@ -82,6 +82,11 @@ public final class Vp8Depacketizer {
     private void abandonFrame() {
         if (inFrame || !waitingForKeyframe) {
             framesDropped++;
+        }
+        if (frame.size() > 1024 * 1024) {
+            frame = new ByteArrayOutputStream(); // give back what an oversized frame grew
+        } else {
+            frame.reset();
         }
         inFrame = false;
         waitingForKeyframe = true;

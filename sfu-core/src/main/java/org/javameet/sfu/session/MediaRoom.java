@@ -86,6 +86,7 @@ public final class MediaRoom {
     private final MediaLimits limits;
     private final Listener listener;
     private boolean closed;
+    private RoomRecording recording;
 
     MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits) {
         this.name = name;
@@ -220,6 +221,9 @@ public final class MediaRoom {
                     o.subscribe.deactivate(producerId);
                 }
             }
+            if (recording != null) {
+                recording.endTrack(producerId);
+            }
         }
         for (PublishedTrack t : now.values()) {
             String label = labelByMid.get(t.mid());
@@ -243,6 +247,9 @@ public final class MediaRoom {
                 if (o != p) {
                     o.subscribe.add(producerId, p.id, t.kind(), p.trackId(t), labelByMid.get(t.mid()));
                 }
+            }
+            if (recording != null) {
+                recording.addTrack(producerId, p.id, t.kind(), labelByMid.get(t.mid()));
             }
         }
         List<PublishResult.RejectedSection> rejected = new ArrayList<>();
@@ -402,7 +409,52 @@ public final class MediaRoom {
             for (Member o : members.values()) {
                 o.subscribe.deactivate(p.producerId(mid));
             }
+            if (recording != null) {
+                recording.endTrack(p.producerId(mid));
+            }
         }
+    }
+
+    /**
+     * Starts recording every track of the room, now and later, into {@code directory} (which must exist): one
+     * live WebM file per participant and track, on one meeting clock. Each video consumer asks its publisher
+     * for a keyframe as it starts.
+     *
+     * @param minFreeBytes below this much free space in the directory the recording stops by itself
+     * @param onFailure told (on the recorder's thread) when the recording stopped by itself: disk, write error;
+     *                  {@link #stopRecording} then still returns what was written
+     * @throws IllegalStateException when the room is closed or already recording
+     */
+    public synchronized void startRecording(java.nio.file.Path directory, long minFreeBytes,
+                                            java.util.function.Consumer<String> onFailure) {
+        if (closed || recording != null) {
+            throw new IllegalStateException("media room " + name + (closed ? " is closed" : " is already recording"));
+        }
+        recording = new RoomRecording(name, media, router, directory, minFreeBytes, onFailure);
+        for (Member m : members.values()) {
+            for (PublishedTrack t : m.publishedTracks.values()) {
+                recording.addTrack(m.producerId(t.mid()), m.id, t.kind(), m.labels.get(t.mid()));
+            }
+        }
+    }
+
+    /** True between {@link #startRecording} and {@link #stopRecording}. */
+    public synchronized boolean recording() {
+        return recording != null;
+    }
+
+    /**
+     * Stops the recording; the future completes once every file is closed, with what was written.
+     *
+     * @throws IllegalStateException when not recording
+     */
+    public synchronized java.util.concurrent.CompletableFuture<RecordingSummary> stopRecording() {
+        if (recording == null) {
+            throw new IllegalStateException("media room " + name + " is not recording");
+        }
+        RoomRecording r = recording;
+        recording = null;
+        return r.stop();
     }
 
     /** Closes every transport; the room cannot be used afterwards. Idempotent. */
@@ -412,6 +464,10 @@ public final class MediaRoom {
         }
         closed = true;
         members.clear();
+        if (recording != null) {
+            recording.stop(); // the files close on their own; the caller stops recordings it cares about first
+            recording = null;
+        }
         router.execute(router::close);
     }
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.javameet.sfu.metrics.DropReason;
@@ -47,7 +48,7 @@ class RecordingLinkTest {
         RecordingLink recorder = new RecordingLink("rec/ada", channel.eventLoop(), UnpooledByteBufAllocator.DEFAULT,
                 metrics, 4096);
         Path file = dir.resolve("ada-camera.webm");
-        recorder.track(new RecordingLink.TrackSpec(1111, WebmWriter.Kind.VP8, "Ada camera", file));
+        recorder.track(new RecordingLink.TrackSpec(1111, WebmWriter.Kind.VP8, "ada", "Ada camera", file));
         Subscriber sub = router.createSubscriber("recorder", recorder);
         router.createConsumer(sub, camera, new ConsumerParams("1", 1111, 0, 96, 0, new int[0], new int[0], Vp8::isKeyframe));
 
@@ -90,5 +91,140 @@ class RecordingLinkTest {
         channel.runPendingTasks();
         assertFalse(recorder.sendRtp(UnpooledByteBufAllocator.DEFAULT.buffer(12).writeZero(12)), "closed: refused");
         assertFalse(channel.finish());
+    }
+
+    private static ByteBuf senderReport(long ssrc, long ntp, long rtp) {
+        org.javameet.sfu.rtcp.SenderReport sr = new org.javameet.sfu.rtcp.SenderReport(ssrc, ntp, rtp, 1, 1, List.of());
+        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.buffer(sr.marshalSize());
+        sr.marshalTo(b);
+        return b;
+    }
+
+    private static List<ByteBuf> opusPackets(List<TestMedia.Frame> frames, long ssrc, long firstTs) {
+        List<ByteBuf> out = new java.util.ArrayList<>();
+        int seq = 100;
+        for (TestMedia.Frame f : frames) {
+            ByteBuf b = UnpooledByteBufAllocator.DEFAULT.buffer(12 + f.data().length);
+            b.writeByte(0x80).writeByte(111).writeShort(seq++).writeInt((int) (firstTs + f.timestampMs() * 48))
+                    .writeInt((int) ssrc).writeBytes(f.data());
+            out.add(b);
+        }
+        return out;
+    }
+
+    /**
+     * Ada's audio and video, with packets out of order (a retransmission arriving late): the reorder buffer puts
+     * them back, so every frame is written; her sender reports say her audio starts 500 ms after her video, and
+     * the two files say so too on the meeting clock.
+     */
+    @Test
+    void senderReportsPutAudioAndVideoOnOneClockAndLatePacketsAreWrittenInOrder() throws Exception {
+        List<TestMedia.Frame> video = TestMedia.vp8(dir, 2.0);
+        List<TestMedia.Frame> audio = TestMedia.opus(dir, 2.0);
+        List<ByteBuf> videoPackets = RtpToWebmTest.packetize(video);
+        java.util.Collections.swap(videoPackets, 10, 13); // packet 10 arrives three packets late
+        long audioTs = 1_000_000;
+        List<ByteBuf> audioPackets = opusPackets(audio, 0x2222, audioTs);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Router router = new Router("rec", channel.eventLoop(), (p, l, r) -> { }, 2_500_000);
+        FakeLink adaLink = new FakeLink("ada/publish");
+        Publisher ada = router.createPublisher("ada", adaLink);
+        Producer camera = router.createProducer(ada, "ada/1", new ProducerParams(true, 96, 90000, 0x12345678L, 0, 0));
+        Producer mic = router.createProducer(ada, "ada/0", new ProducerParams(false, 111, 48000, 0x2222, 0, 0));
+        MediaMetrics metrics = new MediaMetrics(new SimpleMeterRegistry());
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingLink recorder = new RecordingLink("rec/ada", channel.eventLoop(), UnpooledByteBufAllocator.DEFAULT,
+                metrics, new MeetingClock(System.currentTimeMillis()), 8192, RecordingLink.DiskSpace.unlimited(),
+                failures::add);
+        Path videoFile = dir.resolve("ada-camera-clock.webm");
+        Path audioFile = dir.resolve("ada-mic-clock.webm");
+        recorder.track(new RecordingLink.TrackSpec(1111, WebmWriter.Kind.VP8, "ada", "Ada camera", videoFile));
+        recorder.track(new RecordingLink.TrackSpec(2222, WebmWriter.Kind.OPUS, "ada", "Ada microphone", audioFile));
+        Subscriber sub = router.createSubscriber("recorder", recorder);
+        router.createConsumer(sub, camera, new ConsumerParams("1", 1111, 0, 96, 0, new int[0], new int[0], Vp8::isKeyframe));
+        router.createConsumer(sub, mic, new ConsumerParams("0", 2222, 0, 111, 0, new int[0], new int[0], null));
+
+        long ntp = TrackWriter.unixMsToNtp(1_600_000_000_000L); // Ada's clock: years off the server's
+        for (int i = 0; i < videoPackets.size(); i++) {
+            adaLink.deliverRtp(videoPackets.get(i));
+            if (i == 0) {
+                adaLink.deliverRtp(audioPackets.get(0));
+                // video's first frame (RTP 0xFFFF0000) at ntp, audio's first packet 500 ms later
+                adaLink.deliverRtcp(senderReport(0x12345678L, ntp, 0xFFFF0000L));
+                adaLink.deliverRtcp(senderReport(0x2222, TrackWriter.unixMsToNtp(1_600_000_000_500L), audioTs));
+            }
+            channel.runPendingTasks();
+        }
+        for (ByteBuf p : audioPackets.subList(1, audioPackets.size())) {
+            adaLink.deliverRtp(p);
+            channel.runPendingTasks();
+        }
+        recorder.close("recording stopped");
+        List<RecordingLink.TrackResult> results = recorder.results().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runPendingTasks();
+        router.close();
+        assertFalse(channel.finish());
+
+        assertEquals(List.of(), failures);
+        RecordingLink.TrackResult v = results.stream().filter(r -> r.spec().ssrc() == 1111).findFirst().orElseThrow();
+        RecordingLink.TrackResult a = results.stream().filter(r -> r.spec().ssrc() == 2222).findFirst().orElseThrow();
+        assertEquals(video.size(), v.frames(), "every frame, the late packet put back in place: " + v);
+        assertEquals(0, v.framesDropped());
+        assertEquals(audio.size(), a.frames(), a.toString());
+        assertTrue(v.synced() && a.synced(), "both timed by sender reports");
+        assertEquals(500, a.firstMs() - v.firstMs(), 1, "audio starts 500 ms after video on the meeting clock");
+        assertTrue(v.firstMs() >= 0 && v.firstMs() < 5_000, "Ada's clock offset is taken out: " + v.firstMs());
+        for (Path f : List.of(videoFile, audioFile)) {
+            assertEquals("", TestMedia.runErrors("ffmpeg", "-v", "error", "-i", f.toString(), "-f", "null", "-"));
+        }
+        String start = TestMedia.run("ffprobe", "-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0",
+                audioFile.toString()).strip();
+        assertEquals(a.firstMs() / 1000.0, Double.parseDouble(start), 0.03, "the file starts at its meeting time");
+    }
+
+    /** Below the minimum free space the recorder stops by itself, says why, and what it wrote still plays. */
+    @Test
+    void lowDiskStopsTheRecordingCleanly() throws Exception {
+        List<TestMedia.Frame> video = TestMedia.vp8(dir, 3.0);
+        List<ByteBuf> packets = RtpToWebmTest.packetize(video);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Router router = new Router("rec", channel.eventLoop(), (p, l, r) -> { }, 2_500_000);
+        FakeLink adaLink = new FakeLink("ada/publish");
+        Publisher ada = router.createPublisher("ada", adaLink);
+        Producer camera = router.createProducer(ada, "ada/1", new ProducerParams(true, 96, 90000, 0x12345678L, 0, 0));
+        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.CompletableFuture<String> failed = new java.util.concurrent.CompletableFuture<>();
+        RecordingLink recorder = new RecordingLink("rec/ada", channel.eventLoop(), UnpooledByteBufAllocator.DEFAULT,
+                new MediaMetrics(new SimpleMeterRegistry()), new MeetingClock(System.currentTimeMillis()), 8192,
+                new RecordingLink.DiskSpace(free::get, 100L << 20), failed::complete);
+        Path file = dir.resolve("ada-camera-disk.webm");
+        recorder.track(new RecordingLink.TrackSpec(1111, WebmWriter.Kind.VP8, "ada", "Ada camera", file));
+        Subscriber sub = router.createSubscriber("recorder", recorder);
+        router.createConsumer(sub, camera, new ConsumerParams("1", 1111, 0, 96, 0, new int[0], new int[0], Vp8::isKeyframe));
+        int half = packets.size() / 2;
+        for (int i = 0; i < packets.size(); i++) {
+            if (i == half) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (Files.exists(file) ? false : System.nanoTime() < deadline) {
+                    adaLink.deliverRtcp(senderReport(0x12345678L, TrackWriter.unixMsToNtp(System.currentTimeMillis()),
+                            0xFFFF0000L));
+                    channel.runPendingTasks();
+                    Thread.sleep(20);
+                }
+                free.set(10L << 20); // 10 MiB left
+                assertTrue(failed.get(10, java.util.concurrent.TimeUnit.SECONDS).contains("below the minimum of 100 MiB"));
+            }
+            adaLink.deliverRtp(packets.get(i));
+            channel.runPendingTasks();
+        }
+        recorder.close("stopped");
+        List<RecordingLink.TrackResult> results = recorder.results().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runPendingTasks();
+        router.close();
+        assertFalse(channel.finish());
+        long frames = results.get(0).frames();
+        assertTrue(frames > 0 && frames < video.size(), "stopped part way: " + frames);
+        assertEquals("", TestMedia.runErrors("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-"));
+        assertEquals(frames, TestMedia.decodedVideoFrames(file));
     }
 }

@@ -132,4 +132,32 @@ class RtpToWebmTest {
         assertEquals(1000, c.toMillis((0xFFFFFF00L + 90_000) & 0xFFFFFFFFL));
         assertEquals(990, c.toMillis((0xFFFFFF00L + 89_100) & 0xFFFFFFFFL), "a late packet maps back, not 13 hours on");
     }
+
+    @Test
+    void aFrameLargerThanTheBoundIsRefusedAndTheNextKeyframeStillComesOut() {
+        Vp8Depacketizer d = new Vp8Depacketizer();
+        int seq = 0;
+        byte[] chunk = new byte[64 * 1024];
+        int chunks = Vp8Depacketizer.MAX_FRAME_BYTES / chunk.length + 1; // one chunk past 4 MiB, never a marker
+        for (int i = 0; i < chunks; i++) {
+            ByteBuf p = Unpooled.buffer();
+            p.writeByte(0x80).writeByte(96).writeShort(seq++).writeInt(9000).writeInt(1).writeByte(i == 0 ? 0x10 : 0);
+            if (i == 0) {
+                p.writeBytes(video.get(0).data(), 0, 10); // a keyframe's header
+            }
+            p.writeBytes(chunk);
+            assertNull(d.push(p));
+            p.release();
+        }
+        assertTrue(d.waitingForKeyframe(), "the oversized frame was abandoned");
+        assertEquals(1, d.framesDropped());
+        // the next (real, whole) keyframe goes through
+        TestMedia.Frame key = video.get(0);
+        ByteBuf p = Unpooled.buffer();
+        p.writeByte(0x80).writeByte(0x80 | 96).writeShort(seq).writeInt(18000).writeInt(1).writeByte(0x10);
+        p.writeBytes(key.data());
+        Vp8Depacketizer.Frame f = d.push(p);
+        p.release();
+        assertArrayEquals(key.data(), f.data());
+    }
 }

@@ -34,7 +34,7 @@ public final class FakeLink implements MediaLink {
         listener.onRtp(this, packet);
     }
 
-    void deliverRtcp(ByteBuf packet) {
+    public void deliverRtcp(ByteBuf packet) {
         listener.onRtcp(this, packet);
     }
 

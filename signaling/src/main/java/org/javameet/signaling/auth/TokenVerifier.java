@@ -108,7 +108,8 @@ public final class TokenVerifier {
         double exp = checkTimes(claims);
         checkIssuerAndAudience(claims);
         String room = checkRoom(claims, roomName);
-        return new VerifiedToken(displayName(claims), moderator(claims), room, Instant.ofEpochMilli((long) (exp * 1000)));
+        return new VerifiedToken(displayName(claims), moderator(claims), room, Instant.ofEpochMilli((long) (exp * 1000)),
+                recording(claims));
     }
 
     private void checkAlgorithm(JsonNode header) throws TokenException {
@@ -223,6 +224,18 @@ public final class TokenVerifier {
 
     private static boolean moderator(JsonNode claims) {
         return isTrue(claims.get("moderator")) || isTrue(claims.path("context").path("user").get("moderator"));
+    }
+
+    /** {@code context.features.recording}: a bool or the strings "true"/"false"; null when absent or neither. */
+    private static Boolean recording(JsonNode claims) {
+        JsonNode n = claims.path("context").path("features").get("recording");
+        if (n == null || !(n.isBoolean() || n.isTextual())) {
+            return null;
+        }
+        if (n.isTextual() && !n.textValue().equalsIgnoreCase("true") && !n.textValue().equalsIgnoreCase("false")) {
+            return null;
+        }
+        return isTrue(n);
     }
 
     /** Jitsi's token generators write the flag as a JSON bool or as the string "true". */

@@ -50,11 +50,12 @@ public record ServerConfig(
         LimitsConfig limits,
         List<String> allowedOrigins,
         TurnConfig turn,
-        String metricsBearerTokenFile) {
+        String metricsBearerTokenFile,
+        RecordingConfig recording) {
 
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "mediaTcpPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile");
+            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile", "recording");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -67,7 +68,7 @@ public record ServerConfig(
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, null, List.of(), null, LogLevel.INFO,
             ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
-            TurnConfig.defaults(), null);
+            TurnConfig.defaults(), null, RecordingConfig.defaults());
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -94,6 +95,7 @@ public record ServerConfig(
         Objects.requireNonNull(limits, "limits");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(turn, "turn");
+        Objects.requireNonNull(recording, "recording");
     }
 
     public static ServerConfig defaults() {
@@ -156,6 +158,7 @@ public record ServerConfig(
                 case "allowedOrigins" -> c.withAllowedOrigins(r.origins(value, key));
                 case "turn" -> c.withTurn(TurnConfig.fromJson(r, value, key));
                 case "metricsBearerTokenFile" -> c.withMetricsBearerTokenFile(r.optionalPath(value, key));
+                case "recording" -> c.withRecording(RecordingConfig.fromJson(r, value, key));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -250,68 +253,69 @@ public record ServerConfig(
         if (metricsBearerTokenFile != null) {
             json.put("metricsBearerTokenFile", metricsBearerTokenFile);
         }
+        json.set("recording", recording.toJson(mapper));
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     /** Null: the same number as the media port; 0: no ICE-TCP. */
     public ServerConfig withMediaTcpPort(Integer mediaTcpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     /** Empty: WebSockets only from pages of the host they connect to. */
     public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     public ServerConfig withTurn(TurnConfig turn) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     /** Null: {@code /metrics} for loopback clients only. */
     public ServerConfig withMetricsBearerTokenFile(String metricsBearerTokenFile) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     /**
@@ -337,6 +341,10 @@ public record ServerConfig(
                     + "must be at least 16 printable ASCII characters without spaces");
         }
         return token;
+    }
+
+    public ServerConfig withRecording(RecordingConfig recording) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
     }
 
     private static void requirePort(String name, int port) {

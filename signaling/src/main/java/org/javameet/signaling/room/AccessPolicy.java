@@ -19,9 +19,10 @@ public final class AccessPolicy {
      * What a join may do, once its token (if any) was checked.
      *
      * @param tokenExpiresAt when the session must end (the token's {@code exp}); null without a token
+     * @param recordingClaim the token's {@code context.features.recording}, or null
      */
     record Admission(String displayName, boolean tokenHolder, boolean moderator, boolean mayCreateRoom,
-            java.time.Instant tokenExpiresAt) {
+            java.time.Instant tokenExpiresAt, Boolean recordingClaim) {
     }
 
     private final AuthConfig.Mode mode;
@@ -79,6 +80,6 @@ public final class AccessPolicy {
         }
         boolean mayCreate = mode != AuthConfig.Mode.TOKEN_CREATE || token != null;
         return new Admission(name, token != null, token != null && token.moderator(), mayCreate,
-                token == null ? null : token.expiresAt());
+                token == null ? null : token.expiresAt(), token == null ? null : token.recording());
     }
 }

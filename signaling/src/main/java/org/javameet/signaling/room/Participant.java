@@ -30,6 +30,8 @@ public final class Participant {
     private String mediaFailure;
     /** How their media reaches the server ("udp", "tcp", "udp+tcp"), or null before ICE. */
     private String connection;
+    /** The token's {@code context.features.recording}: true may record, false may not; null: moderators may. */
+    private Boolean recordingClaim;
 
     /** What each published track shows (camera, microphone, screen), by mid. */
     private Map<String, String> trackSources = Map.of();
@@ -90,6 +92,8 @@ public final class Participant {
     void videoMuted(boolean muted) { this.videoMuted = muted; }
     void moderator(boolean moderator) { this.moderator = moderator; }
     void handRaised(boolean raised) { this.handRaised = raised; }
+    Boolean recordingClaim() { return recordingClaim; }
+    void recordingClaim(Boolean claim) { this.recordingClaim = claim; }
     void trackSources(Map<String, String> sourcesByMid) { this.trackSources = Map.copyOf(sourcesByMid); }
 
     /** True (and remembered as sent) when {@code estimate} differs from the last one sent by 10 % or is due again. */

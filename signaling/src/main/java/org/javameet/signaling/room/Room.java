@@ -17,6 +17,8 @@ import org.javameet.sfu.session.MediaSessionException;
 import org.javameet.sfu.session.PublishResult;
 import org.javameet.sfu.session.SubscribeOffer;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.signaling.recording.RecordingException;
+import org.javameet.signaling.recording.Recordings;
 import org.javameet.signaling.turn.IceServers;
 
 /**
@@ -39,15 +41,32 @@ public final class Room {
     private final Lobby lobby;
     private final Moderation moderation = new Moderation(this);
     private final ResumeTokens resume;
+    private final Recordings recordings;
+    private ActiveRecording recording;
     private boolean closed;
 
+    /** The recording running now: its place, who started it, and everyone's name while it ran (for the manifest). */
+    private static final class ActiveRecording {
+        final Recordings.Slot slot;
+        final String startedBy;
+        final long startedAtMs = System.currentTimeMillis();
+        final Map<String, String> names = new LinkedHashMap<>();
+
+        ActiveRecording(Recordings.Slot slot, String startedBy) {
+            this.slot = slot;
+            this.startedBy = startedBy;
+        }
+    }
+
     Room(String name, MediaRooms media, RoomEvents events, boolean lobbyEnabled, SignalingLimits limits,
-            AddressQuota lobbyPlaces, InetAddress creator, ResumeTokens resume, IceServers iceServers) {
+            AddressQuota lobbyPlaces, InetAddress creator, ResumeTokens resume, IceServers iceServers,
+            Recordings recordings) {
         this.name = name;
         this.creator = creator;
         this.maxOccupants = limits.maxOccupants();
         this.resume = resume;
         this.iceServers = iceServers;
+        this.recordings = recordings;
         this.lobby = new Lobby(this, lobbyEnabled, limits.maxLobbyWaiters(), lobbyPlaces);
         this.events = events;
         this.media = media.create(name, new MediaRoom.Listener() {
@@ -117,7 +136,7 @@ public final class Room {
             }
         }
         Participant p = addParticipant(session, admission.displayName(), request.audioMuted(), request.videoMuted(),
-                first || admission.moderator(), bind);
+                first || admission.moderator(), admission.recordingClaim(), bind);
         return new Joined(p, admission.tokenExpiresAt());
     }
 
@@ -128,8 +147,8 @@ public final class Room {
     }
 
     private Participant addParticipant(WebSocketSession session, String displayName, boolean audioMuted,
-                                       boolean videoMuted, boolean moderator, Consumer<Participant> bind)
-            throws SignalingException {
+                                       boolean videoMuted, boolean moderator, Boolean recordingClaim,
+                                       Consumer<Participant> bind) throws SignalingException {
         requireRoomForOneMore();
         String id;
         do {
@@ -137,8 +156,13 @@ public final class Room {
         } while (participants.containsKey(id));
         Participant p = new Participant(id, this, session, displayName, audioMuted, videoMuted);
         p.moderator(moderator);
+        p.recordingClaim(recordingClaim);
 
+        // told before anything of theirs is published, so before their media can be recorded
         ObjectNode joined = welcomeBack("joined", p, resume.issue(p));
+        if (recording != null) {
+            recording.names.put(id, displayName);
+        }
         ObjectNode announce = Messages.message("participantJoined");
         announce.set("participant", Messages.participant(p));
         broadcast(announce, null);
@@ -171,6 +195,7 @@ public final class Room {
         n.put("resumeToken", token);
         n.put("resumeGraceSeconds", resume.grace().toSeconds());
         Messages.putIceServers(n, iceServers, p.id()); // fresh TURN credentials on resume too
+        n.set("recording", recordingState(null, null));
         return n;
     }
 
@@ -269,7 +294,7 @@ public final class Room {
             return;
         }
         try {
-            addParticipant(w.session, w.displayName, w.request.audioMuted(), w.request.videoMuted(), false, p -> {
+            addParticipant(w.session, w.displayName, w.request.audioMuted(), w.request.videoMuted(), false, null, p -> {
                 w.admittedAs = p;
                 w.onAdmitted.accept(p);
             });
@@ -372,6 +397,9 @@ public final class Room {
     synchronized void setDisplayName(Participant p, String displayName) throws SignalingException {
         requireMember(p);
         p.displayName(displayName);
+        if (recording != null) {
+            recording.names.put(p.id(), displayName);
+        }
         announceUpdate(p);
     }
 
@@ -441,6 +469,9 @@ public final class Room {
     private void close() {
         for (Lobby.Waiter w : lobby.takeAll()) {
             Lobby.deny(w, "everyone left the meeting");
+        }
+        if (recording != null) {
+            finishRecording("room-closed", "everyone left the meeting");
         }
         closed = true;
         media.close();
@@ -575,7 +606,123 @@ public final class Room {
         ObjectNode n = Messages.message("roomUpdated");
         n.put("locked", password.locked());
         n.put("lobbyEnabled", lobby.enabled());
+        n.put("recording", recording != null);
         return n;
+    }
+
+    // ---- recording (docs/protocol.md, "Recording") ----
+
+    /**
+     * Starts recording every track of the meeting. Who may: with a token carrying {@code context.features.recording},
+     * that claim decides; otherwise moderators.
+     */
+    synchronized void startRecording(Participant by) throws SignalingException {
+        requireMayRecord(by);
+        if (recording != null) {
+            throw new SignalingException("already-recording", "this meeting is already being recorded");
+        }
+        Recordings.Slot slot;
+        try {
+            slot = recordings.reserve(name);
+        } catch (RecordingException e) {
+            throw new SignalingException(e.code(), e.getMessage());
+        }
+        try {
+            media.startRecording(slot.directory(), recordings.minFreeBytes(), reason -> onRecordingFailed(slot, reason));
+        } catch (RuntimeException e) {
+            recordings.release(slot);
+            LOG.log(java.util.logging.Level.WARNING, "room " + name + ": recording could not start", e);
+            throw new SignalingException("recording-failed", "the recording could not start (see the server log)");
+        }
+        recording = new ActiveRecording(slot, by.id());
+        for (Participant p : participants.values()) {
+            recording.names.put(p.id(), p.displayName());
+        }
+        LOG.info(() -> "room " + name + ": recording " + slot.id() + " started by " + by);
+        broadcast(recordingState(by.id(), null), null);
+        broadcast(roomUpdated(), null);
+    }
+
+    synchronized void stopRecording(Participant by) throws SignalingException {
+        requireMayRecord(by);
+        if (recording == null) {
+            throw new SignalingException("not-recording", "this meeting is not being recorded");
+        }
+        LOG.info(() -> "room " + name + ": recording " + recording.slot.id() + " stopped by " + by);
+        finishRecording("stopped", null);
+    }
+
+    private void requireMayRecord(Participant p) throws SignalingException {
+        requireMember(p);
+        Boolean claim = p.recordingClaim();
+        if (Boolean.FALSE.equals(claim)) {
+            throw new SignalingException("recording-forbidden", "your token does not allow recording");
+        }
+        if (claim == null && !p.moderator()) {
+            throw new SignalingException("not-moderator", "only a moderator may start or stop recording");
+        }
+    }
+
+    /** The recorder stopped by itself (disk below the minimum, a write error); recorder thread. */
+    private void onRecordingFailed(Recordings.Slot slot, String reason) {
+        synchronized (this) {
+            if (recording != null && recording.slot == slot) {
+                finishRecording(reason.contains("disk") ? "disk-low" : "failed", reason);
+            }
+        }
+    }
+
+    /** Stops the media recording, hands it to finalizing, and tells everyone (caller holds the lock). */
+    private void finishRecording(String why, String message) {
+        ActiveRecording r = recording;
+        recording = null;
+        recordings.stopped(why);
+        Map<String, String> names = new LinkedHashMap<>(r.names);
+        media.stopRecording().thenAccept(summary -> recordings.finish(r.slot, summary, names, r.startedBy,
+                this::onFinalized));
+        if (!why.equals("stopped") && !why.equals("room-closed")) {
+            LOG.warning("room " + name + ": recording " + r.slot.id() + " stopped: " + message);
+        }
+        ObjectNode state = recordingState(null, why);
+        if (message != null) {
+            state.put("message", message);
+        }
+        broadcast(state, null);
+        broadcast(roomUpdated(), null);
+    }
+
+    /** Manifest, compose and finalize script ran: the moderators learn how it went. Finalize thread. */
+    private void onFinalized(Recordings.FinalizeReport report) {
+        synchronized (this) {
+            ObjectNode n = Messages.message("recordingFinalized");
+            n.put("recordingId", report.recordingId());
+            n.put("ok", report.problems().isEmpty());
+            n.put("composed", report.composed());
+            ArrayNode problems = n.putArray("problems");
+            report.problems().forEach(problems::add);
+            toModerators(n);
+        }
+    }
+
+    /** {@code recordingState}: whether the meeting is recorded now; {@code by} on a start, {@code reason} on a stop. */
+    private ObjectNode recordingState(String by, String reason) {
+        ObjectNode n = Messages.message("recordingState");
+        n.put("active", recording != null);
+        if (recording != null) {
+            n.put("since", recording.startedAtMs);
+        }
+        if (by != null) {
+            n.put("by", by);
+        }
+        if (reason != null) {
+            n.put("reason", reason);
+        }
+        return n;
+    }
+
+    /** For /metrics and tests. */
+    synchronized boolean isRecording() {
+        return recording != null;
     }
 
     private static String abbreviate(String s) {

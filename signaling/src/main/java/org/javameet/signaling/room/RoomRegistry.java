@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.javameet.sfu.session.MediaRooms;
 import org.javameet.signaling.http.WebSocketSession;
 import org.javameet.signaling.turn.IceServers;
+import org.javameet.signaling.recording.Recordings;
 
 /** All rooms by name. A room is created by its first join and closed when its last participant leaves. */
 public final class RoomRegistry {
@@ -28,6 +29,7 @@ public final class RoomRegistry {
     private final MediaRooms media;
     private final AccessPolicy access;
     private final IceServers iceServers;
+    private final Recordings recordings;
     private final RoomEvents events = new RoomEvents() {
         @Override
         public void participantCountChanged(int delta) {
@@ -68,12 +70,25 @@ public final class RoomRegistry {
     }
 
     public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits) {
-        this(media, access, limits, IceServers.none());
+        this(media, access, limits, IceServers.none(), Recordings.disabled());
     }
 
-    /** @param iceServers the TURN servers and credentials each participant gets in {@code joined} */
     public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits, IceServers iceServers) {
+        this(media, access, limits, iceServers, Recordings.disabled());
+    }
+
+    public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits, Recordings recordings) {
+        this(media, access, limits, IceServers.none(), recordings);
+    }
+
+    /**
+     * @param iceServers the TURN servers and credentials each participant gets in {@code joined}
+     * @param recordings where and how rooms record (config {@code recording})
+     */
+    public RoomRegistry(MediaRooms media, AccessPolicy access, SignalingLimits limits, IceServers iceServers,
+            Recordings recordings) {
         this.iceServers = iceServers;
+        this.recordings = recordings;
         this.limits = limits;
         this.resumeTokens = new ResumeTokens(limits.resumeGrace(), GRACE_TIMER);
         this.passwords = new PasswordGuard(limits.passwordAttempts());
@@ -159,7 +174,7 @@ public final class RoomRegistry {
                         + " meetings that are still open");
             }
             Room room = new Room(key, media, events, access.lobbyForNewRooms(), limits, lobbyPlacesByAddress, from,
-                    resumeTokens, iceServers);
+                    resumeTokens, iceServers, recordings);
             rooms.put(key, room);
             return room;
         }
@@ -198,6 +213,10 @@ public final class RoomRegistry {
 
     public int roomCount() {
         return rooms.size();
+    }
+
+    public Recordings recordings() {
+        return recordings;
     }
 
     public int participantCount() {

@@ -175,6 +175,8 @@ public final class SignalingConnection implements WebSocketSession.Handler {
             case "setLobby" -> joinedRoom().moderation().setLobby(participant, Messages.requiredBoolean(msg, "enabled"));
             case "lobbyDecision" -> joinedRoom().moderation().lobbyDecision(participant,
                     Messages.requiredString(msg, "requestId", MAX_ID), Messages.requiredBoolean(msg, "admit"));
+            case "startRecording" -> joinedRoom().startRecording(participant);
+            case "stopRecording" -> joinedRoom().stopRecording(participant);
             case "grantModerator" -> joinedRoom().moderation().grantModerator(participant,
                     Messages.requiredString(msg, "participantId", MAX_ID));
             case "leave" -> {

@@ -68,6 +68,21 @@ class NixServiceTest {
         assertEquals(0, evalService(Map.of()).get("LoadCredential").size());
     }
 
+    @Test
+    void recordingGetsItsStateDirectoryAndNothingElseWritable() throws Exception {
+        NixInstantiate.Result r = nix.evalJson("import " + NixInstantiate.NIXOS_MODULE.resolve("service.nix")
+                + " { execStart = \"/bin/javameet\"; credentials = { }; stateDirectories = [ \"javameet\""
+                + " \"javameet/recordings\" ]; readWritePaths = [ \"/var/lib/javameet/recordings\" ]; }");
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode service = MAPPER.readTree(r.stdout());
+        assertEquals("[\"javameet\",\"javameet/recordings\"]", service.get("StateDirectory").toString());
+        assertEquals("[\"/var/lib/javameet/recordings\"]", service.get("ReadWritePaths").toString());
+        assertEquals("strict", service.get("ProtectSystem").asText());
+        JsonNode plain = evalService(Map.of());
+        assertEquals("[\"javameet\"]", plain.get("StateDirectory").toString());
+        assertEquals(0, plain.get("ReadWritePaths").size());
+    }
+
     private static JsonNode evalService(Map<String, String> credentials) throws Exception {
         StringBuilder creds = new StringBuilder("{ ");
         credentials.forEach((k, v) -> creds.append('"').append(k).append("\" = \"").append(v).append("\"; "));

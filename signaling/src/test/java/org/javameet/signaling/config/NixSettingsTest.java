@@ -118,8 +118,25 @@ class NixSettingsTest {
                 "::1", 8443, 20000, 0, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
                 new ClientConfig(false, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
-                AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null);
+                AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null,
+                RecordingConfig.defaults());
         assertEquals(expected, parse(json, "full"));
+    }
+
+    @Test
+    void recordingOptionsBecomeTheRecordingSection() throws Exception {
+        // What module.nix passes with services.javameet.recording.enable = true and a finalize script.
+        JsonNode json = evalSettings("""
+                recording = { enabled = true; directory = "/var/lib/javameet/recordings"; compose = true;
+                              maxConcurrent = 2; minFreeDiskMb = 512;
+                              finalizeScript = "/nix/store/00000000000000000000000000000000-upload-recording"; };""");
+        assertEquals(new RecordingConfig(true, "/var/lib/javameet/recordings", true,
+                "/nix/store/00000000000000000000000000000000-upload-recording", 2, 512), parse(json, "recording").recording());
+        JsonNode noScript = evalSettings("""
+                recording = { enabled = true; directory = "/var/lib/rec"; compose = false; maxConcurrent = 4;
+                              minFreeDiskMb = 1024; finalizeScript = null; };""");
+        assertFalse(noScript.get("recording").has("finalizeScript"), "null options must leave their key out: " + noScript);
+        assertFalse(evalSettings("").has("recording"), "recording off: the server's default, no key");
     }
 
     @Test

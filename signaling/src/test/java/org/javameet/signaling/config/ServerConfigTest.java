@@ -31,7 +31,8 @@ class ServerConfigTest {
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
             new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45, 300, 30, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"),
-            TurnConfig.defaults(), "/run/credentials/javameet.service/metrics-token");
+            TurnConfig.defaults(), "/run/credentials/javameet.service/metrics-token",
+            new RecordingConfig(true, "/var/lib/javameet/recordings", true, "/etc/javameet/finalize.sh", 2, 2048));
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -48,6 +49,7 @@ class ServerConfigTest {
         assertNull(d.mediaTcpPort());
         assertEquals(10000, d.effectiveMediaTcpPort(), "ICE-TCP on the UDP port's number");
         assertEquals(List.of(), d.allowedOrigins());
+        assertEquals(new RecordingConfig(false, "recordings", false, null, 4, 1024), d.recording());
     }
 
     @Test
@@ -135,7 +137,7 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0

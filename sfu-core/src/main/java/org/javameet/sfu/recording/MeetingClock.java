@@ -1,0 +1,90 @@
+package org.javameet.sfu.recording;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One clock for every file of a recording: milliseconds since the recording started, on the server's wall
+ * clock. A track's RTP timestamps are placed on it through its publisher's RTCP sender reports (RFC 3550
+ * §6.4.1: an NTP time and the RTP time of the same instant): audio and video of one publisher share that NTP
+ * clock, so they line up with each other (lip sync); each publisher's NTP clock is tied to the server's by the
+ * first sender report that arrives from them (so a publisher whose clock is off by minutes still lines up,
+ * give or take one network delay). Writer thread only.
+ */
+public final class MeetingClock {
+    private static final long NTP_EPOCH_OFFSET_MS = 2_208_988_800_000L;
+    /** A sender report that moves a track's mapping by more than this replaces it. */
+    static final long RESYNC_MS = 40;
+
+    private final long startWallMs;
+    /** Per publisher: server wall ms minus publisher NTP ms, fixed by their first report. */
+    private final Map<String, Long> offsets = new HashMap<>();
+
+    public MeetingClock(long startWallMs) {
+        this.startWallMs = startWallMs;
+    }
+
+    public long startWallMs() {
+        return startWallMs;
+    }
+
+    /** Milliseconds since the start of the recording at server wall time {@code wallMs}. */
+    public long sinceStart(long wallMs) {
+        return wallMs - startWallMs;
+    }
+
+    /** RFC 5905 64-bit NTP timestamp to Unix milliseconds. */
+    static long ntpToUnixMs(long ntp) {
+        long seconds = ntp >>> 32;
+        long fractionMs = ((ntp & 0xFFFFFFFFL) * 1000) >>> 32;
+        return seconds * 1000 + fractionMs - NTP_EPOCH_OFFSET_MS;
+    }
+
+    /** A track's latest sender report: maps its RTP timestamps to the meeting clock. */
+    public final class TrackMapping {
+        private final String publisherId;
+        private final int clockRate;
+        private long srNtpMs;
+        private long srRtp = -1;
+
+        TrackMapping(String publisherId, int clockRate) {
+            this.publisherId = publisherId;
+            this.clockRate = clockRate;
+        }
+
+        /**
+         * A sender report of this track arrived at server wall time {@code arrivalWallMs}. The first one sets the
+         * mapping; a later one replaces it only when it disagrees by more than {@link #RESYNC_MS} (the sender's
+         * clocks jumped or drifted): reports jitter by a few ms, and following each would move frames back and forth.
+         */
+        public void onSenderReport(long ntpTimestamp, long rtpTimestamp, long arrivalWallMs) {
+            long ntpMs = ntpToUnixMs(ntpTimestamp);
+            offsets.putIfAbsent(publisherId, arrivalWallMs - ntpMs);
+            if (synced()) {
+                int delta = (int) ((rtpTimestamp & 0xFFFFFFFFL) - srRtp);
+                long predicted = srNtpMs + Math.floorDiv(delta * 1000L, clockRate);
+                if (Math.abs(predicted - ntpMs) <= RESYNC_MS) {
+                    return;
+                }
+            }
+            srNtpMs = ntpMs;
+            srRtp = rtpTimestamp & 0xFFFFFFFFL;
+        }
+
+        /** True once a sender report has been seen. */
+        public boolean synced() {
+            return srRtp >= 0;
+        }
+
+        /** The meeting time of {@code rtpTimestamp}; only when {@link #synced()}. */
+        public long toMeetingMs(long rtpTimestamp) {
+            int delta = (int) ((rtpTimestamp & 0xFFFFFFFFL) - srRtp); // signed: before or after the report
+            long wallMs = srNtpMs + Math.floorDiv(delta * 1000L, clockRate) + offsets.get(publisherId);
+            return wallMs - startWallMs;
+        }
+    }
+
+    public TrackMapping track(String publisherId, int clockRate) {
+        return new TrackMapping(publisherId, clockRate);
+    }
+}

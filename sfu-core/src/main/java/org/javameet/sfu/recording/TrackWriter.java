@@ -1,0 +1,207 @@
+package org.javameet.sfu.recording;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.javameet.sfu.rtcp.Nack;
+import org.javameet.sfu.rtcp.Pli;
+import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.webm.WebmWriter;
+
+/**
+ * One consumer stream to one live WebM file: packets back in order ({@link ReorderBuffer}, NACKing gaps), VP8
+ * reassembled ({@link Vp8Depacketizer}, a PLI while it waits for a keyframe), frames placed on the meeting
+ * clock by the stream's sender reports. Frames that come before the first report wait for it (up to
+ * {@link #MAX_UNSYNCED_MS}; then the first frame's arrival time anchors the stream instead). The file opens at
+ * the first frame written; a write error ends this file, never the meeting. Writer thread only.
+ */
+final class TrackWriter {
+    private static final Logger LOG = Logger.getLogger(TrackWriter.class.getName());
+    /** How long frames wait for the stream's first sender report (browsers send one within ~1 s). */
+    static final long MAX_UNSYNCED_MS = 3_000;
+    static final int TRACK_NUMBER = 1;
+
+    private record Pending(long rtpTimestamp, boolean keyframe, byte[] data, long arrivalWallMs) {
+    }
+
+    private final RecordingLink.TrackSpec spec;
+    private final MeetingClock.TrackMapping mapping;
+    private final Consumer<Object> feedback;
+    private final ReorderBuffer reorder = new ReorderBuffer(RecordingLink.REORDER_WAIT_MS * 1_000_000);
+    private final Vp8Depacketizer vp8;
+    private final ArrayDeque<Pending> unsynced = new ArrayDeque<>();
+    private WebmWriter file;
+    private OutputStream out;
+    private String error;
+    private long lastKeyframeRequestMs = Long.MIN_VALUE;
+    private long firstMs = -1;
+    private long lastMs = -1;
+    private long frames;
+    private final java.util.concurrent.atomic.AtomicLong written;
+    private boolean closed;
+    private boolean anchoredOnArrival;
+
+    /** @param written counts every frame written, across the link's tracks */
+    TrackWriter(RecordingLink.TrackSpec spec, MeetingClock.TrackMapping mapping, Consumer<Object> feedback,
+                java.util.concurrent.atomic.AtomicLong written) {
+        this.spec = spec;
+        this.written = written;
+        this.mapping = mapping;
+        this.feedback = feedback;
+        this.vp8 = spec.kind() == WebmWriter.Kind.VP8 ? new Vp8Depacketizer() : null;
+    }
+
+    RecordingLink.TrackSpec spec() {
+        return spec;
+    }
+
+    /** Why the file stopped being written, or null. */
+    String error() {
+        return error;
+    }
+
+    /** Takes one RTP packet (owns it). */
+    void push(ByteBuf rtp, long arrivalNanos, long arrivalWallMs) {
+        int[] missing = reorder.push(rtp, arrivalNanos, p -> depacketize(p, arrivalWallMs));
+        if (missing.length > 0 && vp8 != null) {
+            // the router's cache may hold them (lost on the way here); what the publisher lost comes as RTX anyway
+            feedback.accept(Nack.of(0, spec.ssrc(), missing));
+        }
+    }
+
+    /** Skips gaps held open too long. */
+    void expire(long nowNanos) {
+        if (reorder.held() > 0) {
+            reorder.expire(nowNanos, p -> depacketize(p, System.currentTimeMillis()));
+        }
+    }
+
+    void onSenderReport(long ntp, long rtp, long arrivalWallMs) {
+        if (!anchoredOnArrival) {
+            mapping.onSenderReport(ntp, rtp, arrivalWallMs);
+            drainUnsynced();
+        }
+    }
+
+    private void depacketize(ByteBuf rtp, long arrivalWallMs) {
+        if (vp8 != null) {
+            Vp8Depacketizer.Frame f = vp8.push(rtp);
+            if (f != null) {
+                frame(new Pending(f.rtpTimestamp(), f.keyframe(), f.data(), arrivalWallMs));
+            } else if (vp8.waitingForKeyframe()) {
+                askForKeyframe(arrivalWallMs);
+            }
+        } else {
+            int length = RtpHeader.payloadLength(rtp);
+            if (length <= 0) {
+                return;
+            }
+            byte[] data = new byte[length];
+            rtp.getBytes(rtp.readerIndex() + RtpHeader.headerLength(rtp), data);
+            frame(new Pending(RtpHeader.timestamp(rtp), true, data, arrivalWallMs));
+        }
+    }
+
+    private void frame(Pending f) {
+        if (!mapping.synced()) {
+            unsynced.addLast(f);
+            if (f.arrivalWallMs() - unsynced.peekFirst().arrivalWallMs() > MAX_UNSYNCED_MS) {
+                // no sender report: the first frame's arrival anchors the stream (lines up only roughly)
+                Pending first = unsynced.peekFirst();
+                mapping.onSenderReport(unixMsToNtp(first.arrivalWallMs()), first.rtpTimestamp(), first.arrivalWallMs());
+                anchoredOnArrival = true;
+                LOG.info(() -> "recorder: no sender report for " + spec.file().getFileName()
+                        + " in " + MAX_UNSYNCED_MS + " ms; timed by arrival");
+                drainUnsynced();
+            }
+            return;
+        }
+        write(f);
+    }
+
+    private void drainUnsynced() {
+        while (!unsynced.isEmpty()) {
+            write(unsynced.pollFirst());
+        }
+    }
+
+    private void write(Pending f) {
+        if (error != null || closed) {
+            return;
+        }
+        long ms = Math.max(0, mapping.toMeetingMs(f.rtpTimestamp()));
+        if (lastMs >= 0 && ms <= lastMs) {
+            ms = lastMs + 1; // strictly increasing: players refuse two frames at one time (a resync may move back)
+        }
+        try {
+            if (file == null) {
+                WebmWriter.Track track = spec.kind() == WebmWriter.Kind.VP8
+                        ? WebmWriter.Track.vp8(TRACK_NUMBER, spec.name(), vp8Width(f.data()), vp8Height(f.data()))
+                        : WebmWriter.Track.opus(TRACK_NUMBER, spec.name(), 2);
+                out = Files.newOutputStream(spec.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                file = new WebmWriter(out, List.of(track), "javameet recorder");
+                firstMs = ms;
+            }
+            file.writeFrame(TRACK_NUMBER, ms, f.keyframe(), f.data(), 0, f.data().length);
+            lastMs = ms;
+            frames++;
+            written.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.log(Level.WARNING, "recorder: " + spec.file() + ": " + error, e);
+        }
+    }
+
+    private void askForKeyframe(long nowMs) {
+        if (lastKeyframeRequestMs != Long.MIN_VALUE && nowMs - lastKeyframeRequestMs < RecordingLink.KEYFRAME_REQUEST_INTERVAL_MS) {
+            return;
+        }
+        lastKeyframeRequestMs = nowMs;
+        feedback.accept(new Pli(0, spec.ssrc()));
+    }
+
+    /** Writes what is held (frames still without a report are timed by arrival) and closes the file. */
+    RecordingLink.TrackResult close() {
+        if (!closed) {
+            reorder.flush(p -> depacketize(p, System.currentTimeMillis()));
+            if (!unsynced.isEmpty() && !mapping.synced()) {
+                Pending first = unsynced.peekFirst();
+                mapping.onSenderReport(unixMsToNtp(first.arrivalWallMs()), first.rtpTimestamp(), first.arrivalWallMs());
+                anchoredOnArrival = true;
+                drainUnsynced();
+            }
+            reorder.clear();
+            closed = true;
+            try {
+                if (out != null) {
+                    out.close();
+                }
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "recorder: closing " + spec.file() + ": " + e.getMessage(), e);
+            }
+        }
+        return new RecordingLink.TrackResult(spec, firstMs, lastMs, frames, file == null ? 0 : file.bytesWritten(),
+                vp8 == null ? 0 : vp8.framesDropped(), reorder.skipped(), mapping.synced() && !anchoredOnArrival);
+    }
+
+    static long unixMsToNtp(long unixMs) {
+        long ms = unixMs + 2_208_988_800_000L;
+        return (ms / 1000) << 32 | ((ms % 1000) << 32) / 1000;
+    }
+
+    /** RFC 6386 §9.1: a key frame's 10-byte header ends with 14-bit width and height (little-endian, 2 scale bits). */
+    static int vp8Width(byte[] keyframe) {
+        return keyframe.length >= 10 ? ((keyframe[6] & 0xFF) | (keyframe[7] & 0xFF) << 8) & 0x3FFF : 0;
+    }
+
+    static int vp8Height(byte[] keyframe) {
+        return keyframe.length >= 10 ? ((keyframe[8] & 0xFF) | (keyframe[9] & 0xFF) << 8) & 0x3FFF : 0;
+    }
+}

@@ -1,0 +1,162 @@
+package org.javameet.signaling.recording;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.javameet.sfu.session.RecordingSummary;
+
+/**
+ * What runs after a recording stops, in this order, as Jibri does: {@code manifest.json} (who, which files,
+ * when), then if configured one composed file of the whole meeting by {@code ffmpeg} ({@link Compose}), then the
+ * admin's finalize script with the recording's directory as its argument. Each step's failure is logged (the
+ * tools' output goes to {@code compose.log} / {@code finalize.log} in the directory) and reported; a later step
+ * still runs; nothing is ever deleted.
+ */
+final class Finalizer {
+    private static final Logger LOG = Logger.getLogger(Finalizer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String MANIFEST = "manifest.json";
+    static final String COMPOSED = "composed.webm";
+    /** A compose takes about the meeting's length on a busy machine; more than this is stuck. */
+    static final long COMPOSE_TIMEOUT_MINUTES = 180;
+    static final long SCRIPT_TIMEOUT_MINUTES = 60;
+
+    private final boolean compose;
+    private final String script;
+
+    Finalizer(boolean compose, String script) {
+        this.compose = compose;
+        this.script = script;
+    }
+
+    Recordings.FinalizeReport run(Recordings.Slot slot, RecordingSummary summary, Map<String, String> names,
+                                  String startedBy) {
+        List<String> problems = new ArrayList<>();
+        Path dir = slot.directory();
+        ObjectNode manifest = manifest(slot, summary, names, startedBy);
+        writeManifest(dir, manifest, problems);
+        boolean composed = false;
+        if (compose) {
+            List<String> command = Compose.command(summary, dir.resolve(COMPOSED));
+            if (command == null) {
+                problems.add("compose skipped: nothing was recorded");
+            } else {
+                composed = runTool("compose", command, dir, dir.resolve("compose.log"), COMPOSE_TIMEOUT_MINUTES, problems);
+                if (composed) {
+                    manifest.put("composed", COMPOSED);
+                    writeManifest(dir, manifest, problems);
+                }
+            }
+        }
+        if (script != null) {
+            runTool("finalize-script", List.of(script, dir.toString()), dir, dir.resolve("finalize.log"),
+                    SCRIPT_TIMEOUT_MINUTES, problems);
+        }
+        LOG.info(() -> "recording " + slot.id() + " finalized" + (problems.isEmpty() ? "" : ": " + problems));
+        return new Recordings.FinalizeReport(slot.id(), List.copyOf(problems), composed);
+    }
+
+    static ObjectNode manifest(Recordings.Slot slot, RecordingSummary summary, Map<String, String> names,
+                               String startedBy) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("recordingId", slot.id());
+        m.put("room", slot.room());
+        m.put("start", Instant.ofEpochMilli(summary.startWallMs()).toString());
+        m.put("end", Instant.ofEpochMilli(summary.endWallMs()).toString());
+        m.put("durationMs", summary.endWallMs() - summary.startWallMs());
+        m.put("stoppedBy", summary.stoppedBy());
+        m.put("startedBy", startedBy);
+        m.put("clock", "every track's startMs/endMs are milliseconds since start; the files carry the same times");
+        Map<String, ArrayNode> byParticipant = new LinkedHashMap<>();
+        ArrayNode participants = m.putArray("participants");
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            ObjectNode p = participants.addObject().put("id", e.getKey()).put("name", e.getValue());
+            byParticipant.put(e.getKey(), p.putArray("tracks"));
+        }
+        for (RecordingSummary.Track t : summary.tracks()) {
+            ArrayNode tracks = byParticipant.computeIfAbsent(t.participantId(), id -> participants.addObject()
+                    .put("id", id).put("name", names.getOrDefault(id, id)).putArray("tracks"));
+            ObjectNode n = tracks.addObject().put("kind", t.kind()).put("label", t.label());
+            if (t.file() != null) {
+                n.put("file", t.file().getFileName().toString());
+            } else {
+                n.putNull("file");
+            }
+            n.put("codec", t.kind().equals("video") ? "VP8" : "Opus")
+                    .put("startMs", t.startMs()).put("endMs", t.endMs()).put("frames", t.frames())
+                    .put("bytes", t.bytes()).put("framesDropped", t.framesDropped()).put("packetsLost", t.packetsLost())
+                    .put("clock", t.senderReportClock() ? "rtcp-sender-reports" : "arrival");
+        }
+        return m;
+    }
+
+    private static void writeManifest(Path dir, ObjectNode manifest, List<String> problems) {
+        try {
+            Path tmp = dir.resolve(MANIFEST + ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(manifest) + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warning("recording " + dir.getFileName() + ": writing " + MANIFEST + " failed: " + e);
+            problems.add("manifest failed: " + e.getMessage());
+        }
+    }
+
+    /** Runs a tool to completion (or its timeout), output to {@code log}; false and a problem when it failed. */
+    private static boolean runTool(String step, List<String> command, Path dir, Path log, long timeoutMinutes,
+                                   List<String> problems) {
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                problems.add(step + " timed out after " + timeoutMinutes + " minutes (see " + log.getFileName() + ")");
+                LOG.warning("recording " + dir.getFileName() + ": " + step + " timed out");
+                return false;
+            }
+            if (p.exitValue() != 0) {
+                String last = lastLine(log);
+                problems.add(step + " failed: exit " + p.exitValue() + (last.isEmpty() ? "" : ": " + last));
+                LOG.warning("recording " + dir.getFileName() + ": " + step + " exited " + p.exitValue() + ": " + last);
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            problems.add(step + " failed: " + e.getMessage());
+            LOG.warning("recording " + dir.getFileName() + ": " + step + " could not run: " + e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problems.add(step + " interrupted");
+            return false;
+        }
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    String l = lines.get(i).strip();
+                    return l.length() > 200 ? l.substring(0, 200) + "…" : l;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the exit code says enough
+        }
+        return "";
+    }
+}
