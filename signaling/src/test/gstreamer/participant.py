@@ -22,9 +22,22 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstWebRTC", "1.0")
 gi.require_version("GstSdp", "1.0")
 gi.require_version("Soup", "3.0")
-from gi.repository import GLib, Gst, GstSdp, GstWebRTC, Soup  # noqa: E402
+from gi.repository import GLib, GObject, Gst, GstSdp, GstWebRTC, Soup  # noqa: E402
 
 Gst.init(None)
+
+
+def warm_up_pad_class():
+    """PyGObject makes the Python class of webrtcbin's private src-pad type the first time it wraps one. The
+    first ones arrive in pad-added on streaming threads, audio and video at once, and a class made in that race
+    can come out as no Gst.Pad ("TypeError: argument 1: Must be Gst.Pad, not GstWebRTCBinSrcPad", seen once
+    on a busy machine). Make the class here, on the main thread, before any pad arrives."""
+    Gst.ElementFactory.make("webrtcbin")  # loads the plugin, which registers the type
+    pad = GObject.new(GObject.type_from_name("GstWebRTCBinSrcPad"), direction=Gst.PadDirection.SRC)
+    assert isinstance(pad, Gst.Pad)
+
+
+warm_up_pad_class()
 
 URL, ROOM, NAME = sys.argv[1], sys.argv[2], sys.argv[3]
 
