@@ -141,6 +141,7 @@ public final class JavameetServer implements AutoCloseable {
             http.close();
         }
         if (rooms != null) {
+            rooms.closeAll(); // before the media loop stops: releases every producer's packet cache
             rooms.recordings().close();
         }
         if (media != null) {

@@ -460,6 +460,16 @@ public final class Room {
     }
 
     /** A room whose first join was refused (it was created for it) closes, so it holds no quota. */
+    /**
+     * Server shutdown: the room ends whoever is in it (their sockets are closing anyway). Its media is released
+     * (the producers' packet caches), and a running recording is finished and finalized like any other.
+     */
+    synchronized void closeForShutdown() {
+        if (!closed) {
+            close();
+        }
+    }
+
     synchronized void closeIfEmpty() {
         if (!closed && participants.isEmpty()) {
             close();

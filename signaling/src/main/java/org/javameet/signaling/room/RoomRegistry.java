@@ -223,6 +223,13 @@ public final class RoomRegistry {
         return participantCount.get();
     }
 
+    /** Server shutdown: every room closes, releasing its media (a participant kept for a resume included). */
+    public void closeAll() {
+        for (Room room : rooms()) {
+            room.closeForShutdown();
+        }
+    }
+
     public Collection<Room> rooms() {
         return List.copyOf(rooms.values());
     }
