@@ -199,11 +199,11 @@ class MeetingFeaturesTest {
             assertTrue(mod.findElement(By.cssSelector("#tile-" + bobId + " .tile-hand")).isDisplayed());
 
             // non-moderators get no moderator buttons
-            bob.findElement(By.id("toggle-participants")).click();
+            clickWhenShown(bob, "toggle-participants");
             assertTrue(bob.findElements(By.cssSelector("[data-action=\"kick\"]")).isEmpty());
             assertFalse(bob.findElement(By.id("mute-all")).isDisplayed());
 
-            mod.findElement(By.id("toggle-participants")).click();
+            clickWhenShown(mod, "toggle-participants");
             // Eve's id is read again while waiting: on a loaded machine her client may have reconnected
             // (a legitimate rejoin under a new id), which must not fail the moderation checks
             String[] eveNow = {eveId};
@@ -236,7 +236,7 @@ class MeetingFeaturesTest {
         try (Browsers browsers = new Browsers()) {
             WebDriver mod = joinDirect(browsers, server, "Lobby-room", "Mod");
             awaitState(mod, "joined", JOIN);
-            mod.findElement(By.id("toggle-participants")).click();
+            clickWhenShown(mod, "toggle-participants");
             mod.findElement(By.id("lobby-toggle")).click();
             awaitJs(mod, "lobby on", SOON, "return window.javameet.lobby.enabled === true");
 
@@ -272,7 +272,7 @@ class MeetingFeaturesTest {
         try (Browsers browsers = new Browsers()) {
             WebDriver mod = joinDirect(browsers, server, "Locked-room", "Mod");
             awaitState(mod, "joined", JOIN);
-            mod.findElement(By.id("toggle-participants")).click();
+            clickWhenShown(mod, "toggle-participants");
             mod.findElement(By.id("room-password-input")).sendKeys("open sesame");
             mod.findElement(By.id("room-password-set")).click();
             awaitJs(mod, "room locked", SOON, "return window.javameet.roomState.locked === true");
@@ -373,7 +373,7 @@ class MeetingFeaturesTest {
             assertEquals("Flags-room | AcmeMeet", d.getTitle());
             assertEquals(true, js(d, "return window.javameet.moderator"));
             assertFalse(d.findElement(By.cssSelector("#tile-" + id(d) + " .tile-moderator")).isDisplayed());
-            d.findElement(By.id("toggle-participants")).click();
+            clickWhenShown(d, "toggle-participants");
             assertTrue(d.findElements(By.cssSelector("#participants-list .row-moderator")).isEmpty());
         }
         // and the defaults: prejoin page shown, watermark shown
@@ -420,7 +420,7 @@ class MeetingFeaturesTest {
             Thread.sleep(2500); // quality bars need two stats windows
             Browsers.screenshot(ada, "meeting-4");
 
-            ada.findElement(By.id("toggle-participants")).click();
+            clickWhenShown(ada, "toggle-participants");
             Thread.sleep(300);
             Browsers.screenshot(ada, "participants");
             Browsers.screenshot(edsger, "meeting-phone");
@@ -432,6 +432,17 @@ class MeetingFeaturesTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * Clicks a toolbar button once it is laid out. On a busy machine a page can be between views for a moment
+     * (once in CI the participants button had zero size right after a screenshot); the client settles, and the
+     * test waits for it rather than failing on that moment.
+     */
+    private static void clickWhenShown(WebDriver d, String id) throws InterruptedException {
+        awaitJs(d, id + " shown", SOON, "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                + " return r.width > 0 && r.height > 0", id);
+        d.findElement(By.id(id)).click();
+    }
 
     private static JavameetServer start(ServerConfig config) throws Exception {
         return new JavameetServer(config.withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
