@@ -43,6 +43,8 @@ final class TrackWriter {
     private long lastKeyframeRequestMs = Long.MIN_VALUE;
     private long firstMs = -1;
     private long lastMs = -1;
+    /** How long the last written frame lasts: an Opus packet's duration, 1 ms for video (its next frame may follow). */
+    private long lastDurationMs = 1;
     private long frames;
     private final java.util.concurrent.atomic.AtomicLong written;
     private boolean closed;
@@ -137,8 +139,11 @@ final class TrackWriter {
             return;
         }
         long ms = Math.max(0, mapping.toMeetingMs(f.rtpTimestamp()));
-        if (lastMs >= 0 && ms <= lastMs) {
-            ms = lastMs + 1; // strictly increasing: players refuse two frames at one time (a resync may move back)
+        if (lastMs >= 0 && ms < lastMs + lastDurationMs) {
+            // never before the previous frame has ended: a resync that moves the clock back, or frames that map to
+            // one instant, would otherwise overlap (ffmpeg: "non monotonically increasing dts" for 20 ms Opus
+            // packets 1 ms apart); the track runs on, and meets the clock again once it has caught up
+            ms = lastMs + lastDurationMs;
         }
         try {
             if (file == null) {
@@ -151,12 +156,39 @@ final class TrackWriter {
             }
             file.writeFrame(TRACK_NUMBER, ms, f.keyframe(), f.data(), 0, f.data().length);
             lastMs = ms;
+            lastDurationMs = spec.kind() == WebmWriter.Kind.OPUS ? opusDurationMs(f.data()) : 1;
             frames++;
             written.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.log(Level.WARNING, "recorder: " + spec.file() + ": " + error, e);
         }
+    }
+
+    /**
+     * An Opus packet's duration in whole ms (RFC 6716 §3.1: the TOC byte's configuration gives the frame size, its
+     * code the frame count), at least 1; 20 ms when the packet is too short to say.
+     */
+    static long opusDurationMs(byte[] packet) {
+        if (packet.length < 1) {
+            return 20;
+        }
+        int toc = packet[0] & 0xff;
+        int config = toc >> 3;
+        double frameMs;
+        if (config < 12) {
+            frameMs = new double[] {10, 20, 40, 60}[config & 3]; // SILK
+        } else if (config < 16) {
+            frameMs = (config & 1) == 0 ? 10 : 20; // hybrid
+        } else {
+            frameMs = new double[] {2.5, 5, 10, 20}[config & 3]; // CELT
+        }
+        int frames = switch (toc & 3) {
+            case 0 -> 1;
+            case 1, 2 -> 2;
+            default -> packet.length < 2 ? 1 : Math.max(1, packet[1] & 0x3f);
+        };
+        return Math.max(1, (long) Math.floor(frameMs * frames));
     }
 
     private void askForKeyframe(long nowMs) {
