@@ -60,6 +60,14 @@ class BandwidthEstimateBrowserTest {
             }
             assertTrue(unshaped >= 100_000 && unshaped <= 20_000_000, "a sane estimate on loopback: " + unshaped);
 
+            if (!Boolean.getBoolean("javameet.bweShaping")) {
+                // The shaping step filters the viewer's UDP port on lo. In one CI run (load, ICE-TCP on) its htb
+                // class saw 0 packets while the viewer kept receiving 600 kbit/s: the path it shaped was not the
+                // path the media took, so the step proved nothing about the estimator. Off in CI until it shapes
+                // the viewer's selected path for certain (issue 11); run it with -Djavameet.bweShaping=true.
+                System.out.println("[bwe] shaping step off (-Djavameet.bweShaping=true runs it)");
+                return;
+            }
             int viewerPort = viewerLocalPort(viewer);
             if (!shape(mediaPort, viewerPort)) {
                 System.out.println("[bwe] tc refused the qdisc (no CAP_NET_ADMIN here, or no htb in the kernel): shaping step skipped");
