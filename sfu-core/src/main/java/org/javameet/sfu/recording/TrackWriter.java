@@ -169,6 +169,9 @@ final class TrackWriter {
      * An Opus packet's duration in whole ms (RFC 6716 §3.1: the TOC byte's configuration gives the frame size, its
      * code the frame count), at least 1; 20 ms when the packet is too short to say.
      */
+    private static final double[] SILK_FRAME_MS = {10, 20, 40, 60};
+    private static final double[] CELT_FRAME_MS = {2.5, 5, 10, 20};
+
     static long opusDurationMs(byte[] packet) {
         if (packet.length < 1) {
             return 20;
@@ -177,11 +180,11 @@ final class TrackWriter {
         int config = toc >> 3;
         double frameMs;
         if (config < 12) {
-            frameMs = new double[] {10, 20, 40, 60}[config & 3]; // SILK
+            frameMs = SILK_FRAME_MS[config & 3];
         } else if (config < 16) {
             frameMs = (config & 1) == 0 ? 10 : 20; // hybrid
         } else {
-            frameMs = new double[] {2.5, 5, 10, 20}[config & 3]; // CELT
+            frameMs = CELT_FRAME_MS[config & 3];
         }
         int frames = switch (toc & 3) {
             case 0 -> 1;
