@@ -193,6 +193,36 @@ final class Browsers implements AutoCloseable {
         });
     }
 
+    /**
+     * Clicks an element once a person could: it exists, is laid out, and is the topmost element at its centre.
+     * A busy page moves between layouts and rebuilds lists (the participants panel re-renders its rows on
+     * every roster change, so a row's button found a moment ago can be gone); a person waits for the button
+     * they mean to press, and so does the test. A click WebDriver reports as not delivered (intercepted, or
+     * on an element replaced in between) did not happen, so it is made again on the element found anew.
+     */
+    static void click(WebDriver d, org.openqa.selenium.By by, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                org.openqa.selenium.WebElement e = d.findElement(by);
+                if (Boolean.TRUE.equals(js(d, "const e = arguments[0]; e.scrollIntoView({block: 'nearest'});"
+                        + " const r = e.getBoundingClientRect(); if (r.width === 0 || r.height === 0) return false;"
+                        + " const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+                        + " return !!hit && (hit === e || e.contains(hit));", e))) {
+                    e.click();
+                    return;
+                }
+            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException
+                    | org.openqa.selenium.ElementClickInterceptedException e) {
+                last = e;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting to click " + by
+                + (last == null ? " (never on top at its centre)" : " (" + last.getClass().getSimpleName() + ")"));
+    }
+
     /** Waits for {@code window.javameet.state} to reach a value. */
     static void awaitState(WebDriver d, String state, Duration timeout) throws InterruptedException {
         awaitJs(d, "state " + state + " (now " + safeState(d) + ")", timeout,

@@ -84,10 +84,10 @@ class MeetingFeaturesTest {
             }
             Browsers.screenshot(ada, "prejoin");
 
-            ada.findElement(By.id("prejoin-toggle-mic")).click();
-            ada.findElement(By.id("prejoin-toggle-camera")).click();
+            click(ada, By.id("prejoin-toggle-mic"));
+            click(ada, By.id("prejoin-toggle-camera"));
             assertTrue(ada.findElement(By.id("prejoin-toggle-mic")).getAttribute("class").contains("off"));
-            ada.findElement(By.id("join-button")).click();
+            click(ada, By.id("join-button"));
             awaitState(ada, "joined", JOIN);
             Map<String, Object> me = self(ada);
             assertEquals("Ada", me.get("displayName"));
@@ -115,7 +115,7 @@ class MeetingFeaturesTest {
             awaitState(bob, "joined", JOIN);
             awaitJs(ada, "Ada sees Bob", SOON, "return window.javameet.participants().length === 2");
 
-            ada.findElement(By.id("toggle-chat")).click();
+            click(ada, By.id("toggle-chat"));
             WebElement input = ada.findElement(By.id("chat-input"));
             input.sendKeys("Hello from Ada <b>not bold</b>", Keys.ENTER); // Enter sends
             awaitJs(bob, "Bob receives Ada's message", SOON,
@@ -131,7 +131,7 @@ class MeetingFeaturesTest {
             awaitJs(bob, "chat open, badge cleared", SOON,
                     "return !document.getElementById('chat-panel').hidden && window.javameet.chatUnread === 0");
             bob.findElement(By.id("chat-input")).sendKeys("Hi Ada");
-            bob.findElement(By.id("chat-send")).click();
+            click(bob, By.id("chat-send"));
             awaitJs(ada, "Ada receives Bob's reply", SOON,
                     "return window.javameet.chatMessages().some(m => m.displayName === 'Bob' && m.text === 'Hi Ada')");
             // typing "m" in the chat box did not mute; M outside an input does
@@ -159,7 +159,7 @@ class MeetingFeaturesTest {
 
             // getDisplayMedia needs a user gesture: a real click. Chromium's fake capture device
             // (--use-fake-device-for-media-stream) stands in for the screen; the prompt is auto-accepted.
-            ada.findElement(By.id("toggle-screen")).click();
+            click(ada, By.id("toggle-screen"));
             awaitJs(ada, "Ada is sharing", SOON, "return window.javameet.screenSharing === true");
             awaitJs(bob, "Bob shows Ada's screen in the spotlight", JOIN,
                     "return window.javameet.spotlight === arguments[0]"
@@ -170,7 +170,7 @@ class MeetingFeaturesTest {
             Thread.sleep(1000);
             Browsers.screenshot(bob, "screen-share");
 
-            ada.findElement(By.id("toggle-screen")).click();
+            click(ada, By.id("toggle-screen"));
             awaitJs(bob, "spotlight gone after Ada stops sharing", JOIN, "return window.javameet.spotlight === null");
             assertEquals(false, js(ada, "return window.javameet.screenSharing"));
         }
@@ -192,18 +192,18 @@ class MeetingFeaturesTest {
             awaitJs(mod, "moderator sees 3", SOON, "return window.javameet.participants().length === 3");
 
             // Bob raises his hand: the moderator sees the badge on his tile and in the list
-            bob.findElement(By.id("toggle-hand")).click();
+            click(bob, By.id("toggle-hand"));
             assertEquals(true, js(bob, "return window.javameet.handRaised"));
             awaitJs(mod, "Bob's hand seen", SOON,
                     "const p = window.javameet.participants().find(p => p.id === arguments[0]); return !!p && p.handRaised", bobId);
             assertTrue(mod.findElement(By.cssSelector("#tile-" + bobId + " .tile-hand")).isDisplayed());
 
             // non-moderators get no moderator buttons
-            clickWhenShown(bob, "toggle-participants");
+            click(bob, By.id("toggle-participants"));
             assertTrue(bob.findElements(By.cssSelector("[data-action=\"kick\"]")).isEmpty());
             assertFalse(bob.findElement(By.id("mute-all")).isDisplayed());
 
-            clickWhenShown(mod, "toggle-participants");
+            click(mod, By.id("toggle-participants"));
             // Eve's id is read again while waiting: on a loaded machine her client may have reconnected
             // (a legitimate rejoin under a new id), which must not fail the moderation checks
             String[] eveNow = {eveId};
@@ -213,7 +213,7 @@ class MeetingFeaturesTest {
                         + "[data-participant-id=\"' + arguments[0] + '\"]')", eveNow[0]));
             });
             String eveKicked = eveNow[0];
-            mod.findElement(By.id("mute-all")).click();
+            click(mod, By.id("mute-all"));
             for (WebDriver d : List.of(bob, eve)) {
                 awaitJs(d, "muted by the moderator", SOON,
                         "return window.javameet.participants()[0].audioMuted === true"
@@ -222,7 +222,7 @@ class MeetingFeaturesTest {
             awaitJs(mod, "moderator sees both muted", SOON,
                     "return window.javameet.participants().filter(p => !p.local).every(p => p.audioMuted)");
 
-            mod.findElement(By.cssSelector("[data-action=\"kick\"][data-participant-id=\"" + eveKicked + "\"]")).click();
+            click(mod, By.cssSelector("[data-action=\"kick\"][data-participant-id=\"" + eveKicked + "\"]"));
             awaitJs(eve, "Eve sees the removed page", SOON, "return window.javameet.errorCode === 'kicked'");
             assertEquals("You were removed from the meeting", eve.findElement(By.id("error-title")).getText());
             for (WebDriver d : List.of(mod, bob)) {
@@ -236,8 +236,8 @@ class MeetingFeaturesTest {
         try (Browsers browsers = new Browsers()) {
             WebDriver mod = joinDirect(browsers, server, "Lobby-room", "Mod");
             awaitState(mod, "joined", JOIN);
-            clickWhenShown(mod, "toggle-participants");
-            mod.findElement(By.id("lobby-toggle")).click();
+            click(mod, By.id("toggle-participants"));
+            click(mod, By.id("lobby-toggle"));
             awaitJs(mod, "lobby on", SOON, "return window.javameet.lobby.enabled === true");
 
             WebDriver ann = joinDirect(browsers, server, "Lobby-room", "Ann");
@@ -249,7 +249,7 @@ class MeetingFeaturesTest {
             String annRequest = (String) js(mod,
                     "return window.javameet.lobby.requests.find(r => r.displayName === 'Ann').requestId");
             Browsers.screenshot(mod, "lobby-request");
-            mod.findElement(By.id("lobby-admit-" + annRequest)).click();
+            click(mod, By.id("lobby-admit-" + annRequest));
             awaitState(ann, "joined", JOIN);
             awaitJs(mod, "Ann in the meeting", SOON,
                     "return window.javameet.participants().some(p => p.displayName === 'Ann')");
@@ -260,7 +260,7 @@ class MeetingFeaturesTest {
                     "return window.javameet.lobby.requests.some(r => r.displayName === 'Max')");
             String maxRequest = (String) js(mod,
                     "return window.javameet.lobby.requests.find(r => r.displayName === 'Max').requestId");
-            mod.findElement(By.id("lobby-deny-" + maxRequest)).click();
+            click(mod, By.id("lobby-deny-" + maxRequest));
             awaitJs(max, "Max refused", SOON, "return window.javameet.errorCode === 'lobby-denied'");
             assertEquals("You were not let in", max.findElement(By.id("error-title")).getText());
             assertFalse((Boolean) js(mod, "return window.javameet.participants().some(p => p.displayName === 'Max')"));
@@ -272,21 +272,21 @@ class MeetingFeaturesTest {
         try (Browsers browsers = new Browsers()) {
             WebDriver mod = joinDirect(browsers, server, "Locked-room", "Mod");
             awaitState(mod, "joined", JOIN);
-            clickWhenShown(mod, "toggle-participants");
+            click(mod, By.id("toggle-participants"));
             mod.findElement(By.id("room-password-input")).sendKeys("open sesame");
-            mod.findElement(By.id("room-password-set")).click();
+            click(mod, By.id("room-password-set"));
             awaitJs(mod, "room locked", SOON, "return window.javameet.roomState.locked === true");
 
             WebDriver bob = joinDirect(browsers, server, "Locked-room", "Bob");
             awaitState(bob, "password", JOIN);
             bob.findElement(By.id("password-input")).sendKeys("wrong");
-            bob.findElement(By.id("password-submit")).click();
+            click(bob, By.id("password-submit"));
             awaitJs(bob, "wrong password said", SOON,
                     "return window.javameet.state === 'password' && !document.getElementById('password-error').hidden");
             assertEquals(1L, js(mod, "return window.javameet.participants().length"), "no participant for a wrong password");
 
             bob.findElement(By.id("password-input")).sendKeys("open sesame");
-            bob.findElement(By.id("password-submit")).click();
+            click(bob, By.id("password-submit"));
             awaitState(bob, "joined", JOIN);
             awaitJs(mod, "Bob in", SOON, "return window.javameet.participants().some(p => p.displayName === 'Bob')");
         }
@@ -373,7 +373,7 @@ class MeetingFeaturesTest {
             assertEquals("Flags-room | AcmeMeet", d.getTitle());
             assertEquals(true, js(d, "return window.javameet.moderator"));
             assertFalse(d.findElement(By.cssSelector("#tile-" + id(d) + " .tile-moderator")).isDisplayed());
-            clickWhenShown(d, "toggle-participants");
+            click(d, By.id("toggle-participants"));
             assertTrue(d.findElements(By.cssSelector("#participants-list .row-moderator")).isEmpty());
         }
         // and the defaults: prejoin page shown, watermark shown
@@ -407,20 +407,20 @@ class MeetingFeaturesTest {
             assertEquals("4", js(ada, "return document.getElementById('grid').dataset.layout"));
 
             new Actions(grace).sendKeys("r").perform(); // Grace raises her hand (R)
-            alan.findElement(By.id("toggle-mic")).click(); // Alan mutes
+            click(alan, By.id("toggle-mic")); // Alan mutes
             awaitJs(ada, "Alan muted", SOON,
                     "return window.javameet.participants().some(p => p.displayName === 'Alan Turing' && p.audioMuted)");
-            grace.findElement(By.id("toggle-chat")).click();
+            click(grace, By.id("toggle-chat"));
             grace.findElement(By.id("chat-input")).sendKeys("Morning all! Standup in 2 minutes.", Keys.ENTER);
             awaitJs(ada, "chat arrived", SOON, "return window.javameet.chatMessages().length === 1");
             ada.findElement(By.id("chat-input")); // exists while closed
-            ada.findElement(By.id("toggle-chat")).click();
+            click(ada, By.id("toggle-chat"));
             ada.findElement(By.id("chat-input")).sendKeys("Morning! I'll share the board.", Keys.ENTER);
             awaitJs(ada, "own message echoed", SOON, "return window.javameet.chatMessages().length === 2");
             Thread.sleep(2500); // quality bars need two stats windows
             Browsers.screenshot(ada, "meeting-4");
 
-            clickWhenShown(ada, "toggle-participants");
+            click(ada, By.id("toggle-participants"));
             Thread.sleep(300);
             Browsers.screenshot(ada, "participants");
             Browsers.screenshot(edsger, "meeting-phone");
@@ -433,15 +433,8 @@ class MeetingFeaturesTest {
 
     // ---- helpers ----
 
-    /**
-     * Clicks a toolbar button once it is laid out. On a busy machine a page can be between views for a moment
-     * (once in CI the participants button had zero size right after a screenshot); the client settles, and the
-     * test waits for it rather than failing on that moment.
-     */
-    private static void clickWhenShown(WebDriver d, String id) throws InterruptedException {
-        awaitJs(d, id + " shown", SOON, "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
-                + " return r.width > 0 && r.height > 0", id);
-        d.findElement(By.id(id)).click();
+    private static void click(WebDriver d, By by) throws InterruptedException {
+        Browsers.click(d, by, SOON);
     }
 
     private static JavameetServer start(ServerConfig config) throws Exception {
