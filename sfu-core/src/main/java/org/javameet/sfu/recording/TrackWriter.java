@@ -43,8 +43,7 @@ final class TrackWriter {
     private long lastKeyframeRequestMs = Long.MIN_VALUE;
     private long firstMs = -1;
     private long lastMs = -1;
-    /** How long the last written frame lasts: an Opus packet's duration, 1 ms for video (its next frame may follow). */
-    private long lastDurationMs = 1;
+    private final FrameTimeline timeline;
     private long frames;
     private final java.util.concurrent.atomic.AtomicLong written;
     private boolean closed;
@@ -58,6 +57,7 @@ final class TrackWriter {
         this.mapping = mapping;
         this.feedback = feedback;
         this.vp8 = spec.kind() == WebmWriter.Kind.VP8 ? new Vp8Depacketizer() : null;
+        this.timeline = new FrameTimeline(spec.kind() == WebmWriter.Kind.VP8 ? 90_000 : 48_000);
     }
 
     RecordingLink.TrackSpec spec() {
@@ -138,13 +138,8 @@ final class TrackWriter {
         if (error != null || closed) {
             return;
         }
-        long ms = Math.max(0, mapping.toMeetingMs(f.rtpTimestamp()));
-        if (lastMs >= 0 && ms < lastMs + lastDurationMs) {
-            // never before the previous frame has ended: a resync that moves the clock back, or frames that map to
-            // one instant, would otherwise overlap (ffmpeg: "non monotonically increasing dts" for 20 ms Opus
-            // packets 1 ms apart); the track runs on, and meets the clock again once it has caught up
-            ms = lastMs + lastDurationMs;
-        }
+        long ms = timeline.place(mapping.toMeetingMs(f.rtpTimestamp()), f.rtpTimestamp(),
+                spec.kind() == WebmWriter.Kind.OPUS ? opusDurationMs(f.data()) : 1);
         try {
             if (file == null) {
                 WebmWriter.Track track = spec.kind() == WebmWriter.Kind.VP8
@@ -156,7 +151,6 @@ final class TrackWriter {
             }
             file.writeFrame(TRACK_NUMBER, ms, f.keyframe(), f.data(), 0, f.data().length);
             lastMs = ms;
-            lastDurationMs = spec.kind() == WebmWriter.Kind.OPUS ? opusDurationMs(f.data()) : 1;
             frames++;
             written.incrementAndGet();
         } catch (IOException | RuntimeException e) {
