@@ -14,6 +14,7 @@ import { Moderation } from './moderation.js';
 import { ChatPanel } from './chat.js';
 import { ParticipantsPanel } from './participants.js';
 import { StatsMonitor } from './quality.js';
+import { PathReporter } from './mediapath.js';
 import { ACCESS_PAGES, askPassword } from './access.js';
 import { $, showView, toast, banner, applyBranding } from './ui.js';
 import { welcomePage } from './welcome.js';
@@ -86,7 +87,10 @@ class RoomApp {
     });
     this.chat = new ChatPanel({ onSend: (text) => !!this.flow.signaling?.chat(text) });
     this.people = new ParticipantsPanel(this.moderation.panelActions());
+    /** Tells the server how our connections go (relayed or not), which it cannot see itself. */
+    this.pathReporter = new PathReporter((msg) => !!this.flow.signaling?.send(msg));
     this.monitor = new StatsMonitor(() => this.session, {
+      onPaths: (paths) => { if (this.state === 'joined') this.pathReporter.update(paths); },
       localId: () => this.participantId,
       localLevel: () => this.localLevel(),
       isMuted: (id) => !!this.view.info(id)?.audioMuted,
@@ -264,6 +268,7 @@ class RoomApp {
     this.refreshToolbar();
     this.refreshPanels();
     this.joinedAt = performance.now();
+    this.pathReporter.reset();
     this.monitor.start();
     this.session.publish(this.stream).catch((e) => {
       console.warn('publish failed', e);
@@ -277,6 +282,7 @@ class RoomApp {
    */
   resumed(resumed, conn) {
     this.session?.rebind(conn);
+    this.pathReporter.reset(); // the server kept our reports, but one sent as the old socket died may be lost
     this.useIceServers(resumed, conn); // fresh TURN credentials, for an ICE restart that may follow
     const present = new Set([resumed.you.id, ...(resumed.participants ?? []).map((p) => p.id)]);
     for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);

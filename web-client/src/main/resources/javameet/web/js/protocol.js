@@ -11,7 +11,9 @@
  * @property {boolean} [handRaised]
  * @property {boolean} [screenSharing]
  * @property {boolean} [reconnecting] their socket or media dropped; the server keeps them for a resume
- * @property {string} [connection] how their media reaches the server: 'udp', 'tcp' (ICE-TCP), 'udp+tcp'; absent before ICE
+ * @property {string} [connection] how their media reaches the server: 'udp', 'tcp' (ICE-TCP), 'relay-udp', 'relay-tcp',
+ *           'relay-tls' (through TURN, reached that way), or two of them joined by '+' when their connections differ;
+ *           absent before ICE
  */
 
 /**
@@ -75,6 +77,9 @@
 /** @typedef {{type:'ping', id?:string}} PingRequest */
 /** @typedef {{type:'resume', token:string, id?:string}} ResumeRequest */
 /** @typedef {{type:'restartIce', connection:'subscribe', id?:string}} RestartIceRequest */
+/** @typedef {{type:'mediaPath', connection:'publish'|'subscribe', candidateType:'host'|'srflx'|'prflx'|'relay',
+ *             protocol:'udp'|'tcp', relayProtocol?:'udp'|'tcp'|'tls'}} MediaPathReport our end of that connection's
+ *             selected candidate pair (getStats), sent when it changes: display and metrics only */
 /** @typedef {{type:'raiseHand', raised:boolean}} RaiseHandRequest */
 /** @typedef {{type:'muteParticipant', participantId:string, kind:'audio'|'video'}} MuteParticipantRequest */
 /** @typedef {{type:'muteAll', kind:'audio'|'video'}} MuteAllRequest */

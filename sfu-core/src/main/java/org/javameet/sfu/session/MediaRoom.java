@@ -46,7 +46,7 @@ public final class MediaRoom {
         default void onBandwidthEstimate(String participantId, long bitsPerSecond) {
         }
 
-        /** ICE selected a path for one of a member's transports: {@link #connection} may have changed. Media loop. */
+        /** ICE selected a path for one of a member's transports: {@link #paths} may have changed. Media loop. */
         default void onConnectionChanged(String participantId) {
         }
     }
@@ -472,30 +472,20 @@ public final class MediaRoom {
     }
 
     /**
-     * How a member's media reaches the server, for operators: the {@code ConnectionType} labels of their
-     * publish and subscribe transports' selected paths, distinct, joined by "+" ("udp", "tcp", "udp+tcp"); null
-     * before ICE selected any path or for a non-member.
+     * How a member's media reaches the server, for operators: the {@code ConnectionType} label of the selected path
+     * of their publish and of their subscribe transport; {@link TransportPaths#NONE} for a non-member.
      */
-    public synchronized String connection(String participantId) {
+    public synchronized TransportPaths paths(String participantId) {
         Member m = members.get(participantId);
         if (m == null) {
-            return null;
+            return TransportPaths.NONE;
         }
-        java.util.EnumSet<ConnectionType> types = java.util.EnumSet.noneOf(ConnectionType.class);
-        for (WebRtcTransport t : new WebRtcTransport[] {m.publishTransport, m.subscribe.transport}) {
-            ConnectionType type = t == null ? null : t.connectionType();
-            if (type != null) {
-                types.add(type);
-            }
-        }
-        if (types.isEmpty()) {
-            return null;
-        }
-        List<String> labels = new ArrayList<>();
-        for (ConnectionType type : types) {
-            labels.add(type.label());
-        }
-        return String.join("+", labels);
+        return new TransportPaths(label(m.publishTransport), label(m.subscribe.transport));
+    }
+
+    private static String label(WebRtcTransport t) {
+        ConnectionType type = t == null ? null : t.connectionType();
+        return type == null ? null : type.label();
     }
 
     private Member member(String participantId) {

@@ -522,15 +522,54 @@ public final class Room {
     private void onConnectionChanged(String participantId) {
         synchronized (this) {
             Participant p = participants.get(participantId);
-            if (p == null) {
-                return;
-            }
-            String connection = media.connection(participantId);
-            if (connection != null && !connection.equals(p.connection())) {
-                p.connection(connection);
-                announceUpdate(p);
+            if (p != null) {
+                refreshConnection(p);
             }
         }
+    }
+
+    /**
+     * The client's {@code mediaPath} report for one of its connections (docs/protocol.md): whether it goes through
+     * the TURN server, which only the client knows. Display and metrics only.
+     */
+    synchronized void reportMediaPath(Participant p, MediaPathReport report) throws SignalingException {
+        requireMember(p);
+        p.pathReport(report);
+        refreshConnection(p);
+    }
+
+    /**
+     * Combines the server's view of each connection's path with the client's reports ({@link ConnectionKind#of})
+     * and announces a change (caller holds the lock). Before ICE selected any path nothing is shown.
+     */
+    private void refreshConnection(Participant p) {
+        org.javameet.sfu.session.TransportPaths paths = media.paths(p.id());
+        java.util.EnumSet<ConnectionKind> kinds = java.util.EnumSet.noneOf(ConnectionKind.class);
+        for (ConnectionKind k : new ConnectionKind[] {ConnectionKind.of(paths.publish(), p.pathReport("publish")),
+                ConnectionKind.of(paths.subscribe(), p.pathReport("subscribe"))}) {
+            if (k != null) {
+                kinds.add(k);
+            }
+        }
+        if (kinds.isEmpty()) {
+            return; // ICE has not selected a path yet: nothing to show, and a report is kept for when it has
+        }
+        String label = String.join("+", kinds.stream().map(ConnectionKind::label).toList());
+        ConnectionKind mostIndirect = java.util.Collections.max(kinds);
+        if (p.connection(label, mostIndirect)) {
+            announceUpdate(p);
+        }
+    }
+
+    /** How many participants count as {@code kind} (their most indirect connection); for {@code /metrics}. */
+    synchronized int countConnectedAs(ConnectionKind kind) {
+        int n = 0;
+        for (Participant p : participants.values()) {
+            if (p.connectionKind() == kind) {
+                n++;
+            }
+        }
+        return n;
     }
 
     void requireMember(Participant p) throws SignalingException {

@@ -223,6 +223,15 @@ public final class RoomRegistry {
         return participantCount.get();
     }
 
+    /** Participants whose most indirect connection is {@code kind}; read on each scrape, one room lock at a time. */
+    int participantsConnectedAs(ConnectionKind kind) {
+        int n = 0;
+        for (Room room : rooms.values()) {
+            n += room.countConnectedAs(kind);
+        }
+        return n;
+    }
+
     /** Server shutdown: every room closes, releasing its media (a participant kept for a resume included). */
     public void closeAll() {
         for (Room room : rooms()) {

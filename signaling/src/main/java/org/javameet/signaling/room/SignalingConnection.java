@@ -135,6 +135,7 @@ public final class SignalingConnection implements WebSocketSession.Handler {
                 }
                 r.restartSubscribeIce(participant);
             }
+            case "mediaPath" -> joinedRoom().reportMediaPath(participant, MediaPathReport.parse(msg));
             case "publishOffer" -> joinedRoom().publishOffer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg)).forEach(metrics::sdpSectionRejected);
             case "subscribeAnswer" -> joinedRoom().subscribeAnswer(participant,
