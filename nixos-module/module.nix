@@ -55,7 +55,8 @@ let
   credentials =
     optionalAttrs (cfg.auth.jwt.appSecretFile != null) { jwt-secret = cfg.auth.jwt.appSecretFile; }
     // optionalAttrs (cfg.auth.jwt.publicKeyFile != null) { jwt-public-key = cfg.auth.jwt.publicKeyFile; }
-    // optionalAttrs (cfg.turn.enable && cfg.turn.secretFile != null) { turn-secret = cfg.turn.secretFile; };
+    // optionalAttrs (cfg.turn.enable && cfg.turn.secretFile != null) { turn-secret = cfg.turn.secretFile; }
+    // optionalAttrs (cfg.metrics.bearerTokenFile != null) { metrics-bearer-token = cfg.metrics.bearerTokenFile; };
 
   # coturn for hostName, by turn.nix (builtins only, so CI checks it: NixTurnTest).
   turnSetup = import ./turn.nix {
@@ -96,6 +97,8 @@ let
           }
         else
           null;
+      metricsBearerTokenFile =
+        if credentials ? metrics-bearer-token then "${credentialsDirectory}/metrics-bearer-token" else null;
       auth = {
         inherit (cfg.auth) mode;
         jwtAlgorithm = cfg.auth.jwt.algorithm;
@@ -124,7 +127,7 @@ let
 
   # A secret's file: an absolute path outside the Nix store (the store is world-readable). A Nix path
   # literal (./secret) is refused by the option's type (a string), so it is never copied into the store.
-  isSecretPath = file: hasPrefix "/" file && !hasPrefix "${builtins.storeDir}/" file;
+  isSecretPath = import ./secret-path.nix;
 
   # Where nginx finds the server: the bound address, or loopback when it binds every address.
   upstreamHost =
@@ -136,7 +139,7 @@ let
       cfg.httpAddress;
   upstream = "http://${upstreamHost}:${toString cfg.httpPort}";
 
-  isLoopback = address: address == "::1" || lib.hasPrefix "127." address;
+  isLoopback = address: address == "::1" || hasPrefix "127." address;
 
   # A rough shape check so a host name fails at evaluation; the server checks strictly at start.
   looksLikeIpLiteral =
@@ -269,6 +272,22 @@ in
           "10.0.0.0/8"
         ];
         description = "Addresses or CIDR ranges nginx lets fetch `/metrics` (Prometheus); everyone else gets 403.";
+      };
+    };
+
+    metrics = {
+      bearerTokenFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/javameet-metrics-token";
+        description = ''
+          A file holding a token (one line, at least 16 printable ASCII characters, e.g. `openssl rand -hex 32`)
+          that lets a scraper reach `/metrics` on the server's own port from another machine, with
+          `Authorization: Bearer <token>` (Prometheus: `authorization.credentials_file`); without it only loopback
+          peers may. An absolute path outside the Nix store, readable by root: the service gets a private copy
+          through `LoadCredential=`, and the token is never logged. Through nginx, which reaches the server over
+          loopback, {option}`services.javameet.nginx.metricsAllowFrom` decides instead.
+        '';
       };
     };
 
@@ -641,6 +660,21 @@ in
         "publicKeyFile"
       ]
     ++ [
+      {
+        assertion = cfg.metrics.bearerTokenFile == null || isSecretPath cfg.metrics.bearerTokenFile;
+        message = ''
+          services.javameet.metrics.bearerTokenFile must be an absolute path outside the Nix store (everything in
+          the store is world-readable), e.g. "/run/secrets/javameet-metrics-token"; it is
+          "${toString cfg.metrics.bearerTokenFile}".
+        '';
+      }
+      {
+        assertion = !(cfg.settings ? metricsBearerTokenFile);
+        message = ''
+          services.javameet.settings.metricsBearerTokenFile is set: the service (a DynamicUser) could not read a
+          root-owned file; use services.javameet.metrics.bearerTokenFile, read with LoadCredential=.
+        '';
+      }
       {
         assertion = !cfg.recording.enable || builtins.match "/var/lib/[^/.][^/]*(/[^/.][^/]*)*" cfg.recording.directory != null;
         message = ''

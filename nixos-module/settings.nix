@@ -23,6 +23,8 @@
   # services.javameet.recording rendered by module.nix: the "recording" section, or null (recording off: the
   # server's default, the key is left out)
   recording ? null,
+  # the service's systemd credential holding services.javameet.metrics.bearerTokenFile's token, or null
+  metricsBearerTokenFile ? null,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -94,6 +96,7 @@ let
     // optionalAttr "localAddress" localAddress
     // optionalAttr "turn" turn
     // optionalAttr "mediaTcpPort" mediaTcpPort
+    // optionalAttr "metricsBearerTokenFile" metricsBearerTokenFile
     // optionalAttr "recording" (if recording == null then null else withoutNulls recording);
 in
 recursiveUpdate fromOptions settings

@@ -39,6 +39,8 @@ public final class Participant {
     private final Map<String, MediaPathReport> pathReports = new java.util.HashMap<>(2);
     /** The token's {@code context.features.recording}: true may record, false may not; null: moderators may. */
     private Boolean recordingClaim;
+    /** When the token they joined with expires (their session then ends, on whichever socket they are), or null. */
+    private volatile java.time.Instant tokenExpiresAt;
 
     /** What each published track shows (camera, microphone, screen), by mid. */
     private Map<String, String> trackSources = Map.of();
@@ -86,6 +88,8 @@ public final class Participant {
     public boolean reconnecting() { return reconnecting; }
     void reconnecting(boolean r) { this.reconnecting = r; }
     String mediaFailure() { return mediaFailure; }
+    java.time.Instant tokenExpiresAt() { return tokenExpiresAt; }
+    void tokenExpiresAt(java.time.Instant at) { this.tokenExpiresAt = at; }
     void mediaFailure(String reason) { this.mediaFailure = reason; }
 
     /** Arms removal after the grace period unless one is armed already (the first reason counts). */

@@ -137,6 +137,7 @@ public final class Room {
         }
         Participant p = addParticipant(session, admission.displayName(), request.audioMuted(), request.videoMuted(),
                 first || admission.moderator(), admission.recordingClaim(), bind);
+        p.tokenExpiresAt(admission.tokenExpiresAt()); // kept with them: a resume on another socket re-arms it
         return new Joined(p, admission.tokenExpiresAt());
     }
 

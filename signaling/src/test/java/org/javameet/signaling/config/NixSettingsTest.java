@@ -157,6 +157,24 @@ class NixSettingsTest {
         assertFalse(json.get("auth").has("jwtPublicKeyFile"), "null options must leave their key out: " + json);
     }
 
+    /**
+     * services.javameet.metrics.bearerTokenFile: module.nix loads the admin's file as the credential
+     * metrics-bearer-token and names only that copy in the config file; the server reads the token from it.
+     */
+    @Test
+    void theMetricsTokenIsReadFromTheServicesCredential() throws Exception {
+        JsonNode json = evalSettings(
+                "metricsBearerTokenFile = \"/run/credentials/javameet.service/metrics-bearer-token\";");
+        assertEquals("/run/credentials/javameet.service/metrics-bearer-token",
+                json.get("metricsBearerTokenFile").asText());
+        Path token = Files.createTempFile(Path.of("target"), "metrics-bearer-token", "");
+        Files.writeString(token, "0123456789abcdef0123456789abcdef\n");
+        ((ObjectNode) json).put("metricsBearerTokenFile", token.toString()); // a file stands in for the credential
+        assertEquals("0123456789abcdef0123456789abcdef",
+                parse(json, "metrics token").readMetricsBearerToken("settings.nix (metrics token)"));
+        assertFalse(evalSettings("").has("metricsBearerTokenFile"), "no token: the key is left out");
+    }
+
     @Test
     void jitsiInterfaceConfigNamesAreTranslated() throws Exception {
         JsonNode json = evalSettings("""
