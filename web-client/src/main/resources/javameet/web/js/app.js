@@ -94,7 +94,9 @@ class RoomApp {
       localId: () => this.participantId,
       localLevel: () => this.localLevel(),
       isMuted: (id) => !!this.view.info(id)?.audioMuted,
-      onSpeaker: (id) => this.view.setActiveSpeaker(id),
+      // the local guess from receivers' levels, only until the server names a dominant speaker: the server's
+      // choice is the same for everyone, has hysteresis, and is what decides whose video we receive (last-N)
+      onSpeaker: (id) => { if (this.serverSpeaker === undefined) this.view.setActiveSpeaker(id); },
       onQuality: (id, q) => this.view.setQuality(id, q),
     });
     this.flow = new JoinFlow({
@@ -202,6 +204,7 @@ class RoomApp {
     });
     conn.on('iceServers', (m) => { if (inMeeting()) this.useIceServers(m, conn); });
     conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
+    conn.on('dominantSpeaker', (m) => { if (inMeeting()) this.useDominantSpeaker(m); });
     conn.on('bandwidthEstimate', (m) => {
       if (!inMeeting() || !Number.isFinite(m.bitrate) || m.bitrate < 0 || !this.participantId) return;
       this.view.setDownlink(this.participantId, m.bitrate);
@@ -264,6 +267,8 @@ class RoomApp {
     if (this.handRaised) conn.raiseHand(true);
     this.view.upsert({ ...joined.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of joined.participants ?? []) this.view.upsert(p);
+    this.serverSpeaker = undefined;
+    if (joined.dominantSpeaker) this.useDominantSpeaker(joined.dominantSpeaker);
     this.view.setLocalStream(this.stream);
     this.refreshToolbar();
     this.refreshPanels();
@@ -280,6 +285,16 @@ class RoomApp {
    * The same participant on a new socket: media never stopped. Listen there, and redraw who is here from the
    * server's list (someone may have come or gone meanwhile).
    */
+  /**
+   * The server's dominant speaker (from `dominantSpeaker`, `joined` or `resumed`) gets the active-speaker view.
+   * @param {{participantId: string|null, recent?: string[]}} m
+   */
+  useDominantSpeaker(m) {
+    if (!m || (m.participantId !== null && typeof m.participantId !== 'string')) return;
+    this.serverSpeaker = m.participantId;
+    this.view.setActiveSpeaker(m.participantId);
+  }
+
   resumed(resumed, conn) {
     this.session?.rebind(conn);
     this.pathReporter.reset(); // the server kept our reports, but one sent as the old socket died may be lost
@@ -288,6 +303,7 @@ class RoomApp {
     for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);
     this.view.upsert({ ...resumed.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of resumed.participants ?? []) this.view.upsert(p);
+    if (resumed.dominantSpeaker) this.useDominantSpeaker(resumed.dominantSpeaker);
     // what changed while we were away and the server may not know
     conn.updateMedia(this.ownMedia());
     if (this.handRaised !== !!resumed.you.handRaised) conn.raiseHand(this.handRaised);

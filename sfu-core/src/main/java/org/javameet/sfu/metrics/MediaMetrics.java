@@ -45,6 +45,8 @@ public final class MediaMetrics {
      * series per participant.
      */
     public final DistributionSummary subscriberBandwidthEstimate;
+    /** Audio packets whose RFC 6464 audio level element was not one byte long: ignored for speaker detection. */
+    public final Counter audioLevelMalformed;
     /** ICE restarts completed: a check with the new credentials arrived (RFC 8445 §9). */
     public final Counter iceRestarts;
     /** Transports closed because no valid STUN check came for the consent timeout (RFC 7675). */
@@ -80,6 +82,7 @@ public final class MediaMetrics {
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
         iceAddressChanges = Counter.builder("javameet.media.ice.address.changes").description("transports whose media moved to a new address after the first: a nominated (USE-CANDIDATE), authenticated check with a fresh transaction id from that address").register(registry);
         dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
+        audioLevelMalformed = Counter.builder("javameet.media.audio_level.malformed").description("audio packets whose RFC 6464 audio level element had the wrong length; forwarded, but not heard by the dominant speaker detection").register(registry);
         iceRestarts = Counter.builder("javameet.media.ice.restarts").description("ICE restarts completed (a check with the new credentials arrived); DTLS and SRTP carried on").register(registry);
         consentExpired = Counter.builder("javameet.media.consent.expired").description("transports freed because no valid STUN check arrived for 30 s (RFC 7675 consent freshness)").register(registry);
         dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);

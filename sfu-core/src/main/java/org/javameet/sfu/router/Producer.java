@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.rtp.AudioLevel;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.speaker.SpeakerActivity;
 
 /**
  * One incoming track: receives a publisher's RTP and hands each packet to every Consumer. Media loop only.
@@ -23,6 +25,8 @@ public final class Producer {
     private final PacketCache cache;
     private final ReceiveStats stats;
     private final NackGenerator nacks;
+    /** Where this audio track's levels go (dominant speaker detection); null for video or without the extension. */
+    private SpeakerActivity speech;
     private long ssrc;
     private long lastKeyframeRequestNanos;
     private boolean closed;
@@ -46,6 +50,11 @@ public final class Producer {
     public long ssrc() { return ssrc; }
     ReceiveStats stats() { return stats; }
     List<Consumer> consumers() { return consumers; }
+
+    /** From now on the RFC 6464 level of each packet goes to {@code activity}. */
+    void speech(SpeakerActivity activity) {
+        this.speech = activity;
+    }
 
     /** Learns the SSRC from the first packet when the offer announced none (simulcast-style offers). */
     void ssrc(long ssrc) {
@@ -71,11 +80,23 @@ public final class Producer {
                 }
             }
             stats.onPacket(seq, RtpHeader.timestamp(packet), now);
+            if (speech != null) {
+                readAudioLevel(packet);
+            }
             for (int i = 0; i < consumers.size(); i++) {
                 consumers.get(i).forward(packet);
             }
         } finally {
             packet.release();
+        }
+    }
+
+    private void readAudioLevel(ByteBuf packet) {
+        int data = AudioLevel.read(packet, params.audioLevelExtId());
+        if (data >= 0) {
+            speech.onLevel(AudioLevel.level(data));
+        } else if (data == AudioLevel.MALFORMED) {
+            link.metrics().audioLevelMalformed.increment();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.speaker.DominantSpeaker;
 
 /**
  * The media plane of one room: Publishers with their Producers, Subscribers with their Consumers.
@@ -29,7 +30,17 @@ public final class Router {
          */
         default void onBandwidthEstimate(String participantId, long bitsPerSecond) {
         }
+
+        /**
+         * The room's dominant speaker changed (null: they left and nobody has spoken since); {@code recent} lists who
+         * held the floor, most recent first. Media loop; must not block.
+         */
+        default void onDominantSpeaker(String participantId, List<String> recent) {
+        }
     }
+
+    /** How many recent speakers the room remembers and announces. */
+    public static final int RECENT_SPEAKERS = 8;
 
     private final String name;
     private final EventLoop loop;
@@ -39,6 +50,8 @@ public final class Router {
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
     private final Map<String, Producer> producers = new HashMap<>();
     private final ScheduledFuture<?> reportTimer;
+    private final ScheduledFuture<?> speakerTimer;
+    private final DominantSpeaker speakers = new DominantSpeaker(RECENT_SPEAKERS);
     private boolean closed;
 
     public Router(String name, EventLoop loop, Listener listener, long maxIncomingBitrate) {
@@ -47,6 +60,8 @@ public final class Router {
         this.listener = listener;
         this.maxIncomingBitrate = maxIncomingBitrate;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+        this.speakerTimer = loop.scheduleAtFixedRate(this::speakerTick, DominantSpeaker.TICK_MILLIS,
+                DominantSpeaker.TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public String name() { return name; }
@@ -94,6 +109,9 @@ public final class Router {
                 publisher.senderSsrc());
         producers.put(producerId, p);
         publisher.add(p);
+        if (!params.video() && params.audioLevelExtId() != 0) {
+            p.speech(speakers.activity(publisher.participantId()));
+        }
         return p;
     }
 
@@ -141,6 +159,26 @@ public final class Router {
         if (s != null) {
             s.close();
         }
+        if (speakers.remove(participantId)) {
+            announceSpeaker();
+        }
+    }
+
+    /** The dominant speaker, or null. */
+    public String dominantSpeaker() {
+        return speakers.dominant();
+    }
+
+    private void speakerTick() {
+        if (!closed && speakers.tick()) {
+            announceSpeaker();
+        }
+    }
+
+    private void announceSpeaker() {
+        if (!closed) {
+            listener.onDominantSpeaker(speakers.dominant(), List.copyOf(speakers.recentSpeakers()));
+        }
     }
 
     void onLinkClosed(String participantId, MediaLink link, String reason) {
@@ -169,6 +207,7 @@ public final class Router {
         }
         closed = true;
         reportTimer.cancel(false);
+        speakerTimer.cancel(false);
         for (String id : List.copyOf(publishers.keySet())) {
             closeParticipant(id);
         }

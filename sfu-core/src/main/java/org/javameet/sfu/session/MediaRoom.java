@@ -49,6 +49,14 @@ public final class MediaRoom {
         /** ICE selected a path for one of a member's transports: {@link #paths} may have changed. Media loop. */
         default void onConnectionChanged(String participantId) {
         }
+
+        /**
+         * The room's dominant speaker changed, from the audio levels (RFC 6464) its members send: null when they
+         * left and nobody has spoken since; {@code recent} is who held the floor, most recent first. Media loop:
+         * must not block.
+         */
+        default void onDominantSpeaker(String participantId, List<String> recent) {
+        }
     }
 
     /** One member's media: their publish side and their subscribe side. */
@@ -102,6 +110,11 @@ public final class MediaRoom {
             @Override
             public void onBandwidthEstimate(String participantId, long bitsPerSecond) {
                 listener.onBandwidthEstimate(participantId, bitsPerSecond);
+            }
+
+            @Override
+            public void onDominantSpeaker(String participantId, List<String> recent) {
+                listener.onDominantSpeaker(participantId, recent);
             }
         }, Router.DEFAULT_MAX_INCOMING_BITRATE);
     }

@@ -44,6 +44,15 @@ public final class Room {
     private final Recordings recordings;
     private ActiveRecording recording;
     private boolean closed;
+    /** The media loop's latest dominant speaker; written there, read when announcing. */
+    private volatile SpeakerState latestSpeaker = SpeakerState.NONE;
+    /** The dominant speaker as last announced to the room. Guarded by this. */
+    private SpeakerState announcedSpeaker = SpeakerState.NONE;
+
+    /** Who holds the floor (null: nobody yet) and who held it before, most recent first. */
+    private record SpeakerState(String participantId, List<String> recent) {
+        static final SpeakerState NONE = new SpeakerState(null, List.of());
+    }
 
     /** The recording running now: its place, who started it, and everyone's name while it ran (for the manifest). */
     private static final class ActiveRecording {
@@ -78,6 +87,14 @@ public final class Room {
             @Override
             public void onBandwidthEstimate(String participantId, long bitsPerSecond) {
                 Room.this.onBandwidthEstimate(participantId, bitsPerSecond);
+            }
+
+            @Override
+            public void onDominantSpeaker(String participantId, List<String> recent) {
+                // the media loop only records it; the broadcast runs off the loop (the room's lock may be held),
+                // and announces whatever is latest then, so runs that overtake each other announce nothing stale
+                latestSpeaker = new SpeakerState(participantId, recent);
+                java.util.concurrent.ForkJoinPool.commonPool().execute(Room.this::announceDominantSpeaker);
             }
 
             @Override
@@ -197,7 +214,37 @@ public final class Room {
         n.put("resumeGraceSeconds", resume.grace().toSeconds());
         Messages.putIceServers(n, iceServers, p.id()); // fresh TURN credentials on resume too
         n.set("recording", recordingState(null, null));
+        if (announcedSpeaker.participantId() != null) {
+            n.set("dominantSpeaker", dominantSpeaker(announcedSpeaker));
+        }
         return n;
+    }
+
+    /** Tells everyone who the dominant speaker is now, if that changed since the last announcement. */
+    private synchronized void announceDominantSpeaker() {
+        SpeakerState s = latestSpeaker;
+        if (closed || s.equals(announcedSpeaker)) {
+            return;
+        }
+        announcedSpeaker = s;
+        broadcast(dominantSpeaker(s), null);
+    }
+
+    /** {@code dominantSpeaker}: the participant (or null) and the recent speakers still in the room. */
+    private ObjectNode dominantSpeaker(SpeakerState s) {
+        ObjectNode m = Messages.message("dominantSpeaker");
+        if (s.participantId() != null) {
+            m.put("participantId", s.participantId());
+        } else {
+            m.putNull("participantId");
+        }
+        ArrayNode recent = m.putArray("recent");
+        for (String id : s.recent()) {
+            if (participants.containsKey(id)) {
+                recent.add(id);
+            }
+        }
+        return m;
     }
 
     /**
