@@ -550,7 +550,8 @@ in
       ];
       description = ''
         Options for the JVM, passed through `JDK_JAVA_OPTIONS`. `-XX:+ExitOnOutOfMemoryError` lets systemd
-        restart a server that ran out of heap instead of leaving it half alive.
+        restart a server that ran out of heap instead of leaving it half alive. The server runs with Netty's
+        buffer-leak detector off; add `-Dio.netty.leakDetection.level=paranoid` here to hunt a leak.
       '';
     };
 
