@@ -18,6 +18,7 @@ import { PathReporter } from './mediapath.js';
 import { ACCESS_PAGES, askPassword } from './access.js';
 import { $, showView, toast, banner, applyBranding } from './ui.js';
 import { welcomePage } from './welcome.js';
+import { joinMarks } from './joinmarks.js';
 
 /** "/" → {home}, "/Room1" or "/Room1/" → {room}, anything else → {bad}. */
 function parseRoute(pathname) {
@@ -100,8 +101,13 @@ class RoomApp {
       onQuality: (id, q) => this.view.setQuality(id, q),
     });
     this.flow = new JoinFlow({
-      open: () => new SignalingConnection(signalingUrl(location)),
+      open: () => {
+        const conn = new SignalingConnection(signalingUrl(location));
+        conn.on('open', () => joinMarks.mark('wsOpen'));
+        return conn;
+      },
       onWelcome: (welcome, conn) => {
+        joinMarks.mark('welcome');
         this.cfg = buildConfig(welcome, location.hash);
         applyBranding(this.cfg.interfaceConfig, this.room);
         this.listen(conn);
@@ -173,6 +179,7 @@ class RoomApp {
     const { stream, problems } = await getLocalMedia({
       audioDeviceId: devices.audioinput, videoDeviceId: devices.videoinput,
     });
+    joinMarks.mark('mediaReady');
     problems.forEach((p) => toast(p));
     this.stream = stream;
     this.applyTrackMute();
@@ -253,11 +260,13 @@ class RoomApp {
       onError: (msg) => toast(msg),
     });
     this.session = session;
+    joinMarks.mark('joinSent');
     return { room: this.room, displayName: this.displayName, ...this.ownMedia(), jwt: this.jwt };
   }
 
   /** In the meeting: draw it and start sending. */
   joined(joined, conn) {
+    joinMarks.mark('joined');
     this.participantId = joined.you.id;
     this.useIceServers(joined, conn);
     this.view.clear();
@@ -477,6 +486,7 @@ class RoomApp {
 // ---------- boot ----------
 
 function main() {
+  joinMarks.mark('scriptsLoaded');
   const route = parseRoute(location.pathname);
   /** @type {{state: string, app: RoomApp|null}} */
   const hook = { state: 'connecting', app: null };
@@ -496,6 +506,8 @@ function main() {
    * @property {() => Promise<{inbound:Object[], outbound:Object[]}>} stats see MediaSession.stats()
    * @property {number|null} joinedAt performance.now() when `joined` arrived
    * @property {number|null} firstFrameAt performance.now() of the first decoded remote video frame
+   * @property {Object<string, number>} joinMarks performance.now() of the first time each join step happened
+   *           (joinmarks.js JOIN_STEPS: scripts loaded, WebSocket open, … first remote frame)
    * @property {Object|null} config the effective {config, interfaceConfig, userInfo}
    * @property {() => Array<{from:string, displayName:string, text:string, ts:number, local:boolean}>} chatMessages
    * @property {number} chatUnread messages that arrived while the chat was closed
@@ -523,6 +535,7 @@ function main() {
     stats: async () => (app ? app.stats() : { inbound: [], outbound: [] }),
     get joinedAt() { return app?.joinedAt ?? null; },
     get firstFrameAt() { return app?.view.firstFrameAt ?? null; },
+    get joinMarks() { return joinMarks.snapshot(); },
     get config() { return app?.cfg ?? null; },
     chatMessages: () => (app ? app.chat.messages.map((m) => ({ ...m })) : []),
     get chatUnread() { return app?.chat.unread ?? 0; },

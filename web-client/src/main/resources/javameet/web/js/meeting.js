@@ -7,6 +7,7 @@
 /** @typedef {'good'|'medium'|'poor'} Quality */
 
 import { formatBitrate } from './quality.js';
+import { joinMarks } from './joinmarks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
@@ -296,6 +297,7 @@ export class MeetingView {
       }
       this.tiles.get(id).setVideo(media.camera ?? null, () => {
         if (this.firstFrameAt == null) this.firstFrameAt = performance.now();
+        joinMarks.mark('firstRemoteFrame');
       });
       if (media.microphone) this.attachAudio(id, media.microphone);
       if (media.screen) this.screens.set(id, media.screen); else this.screens.delete(id);

@@ -178,12 +178,13 @@ export class SignalingConnection {
         if (!welcomed) reject(new Error(`connection closed (${ev.code})`));
         this.emit('close', { code: ev.code, reason: ev.reason, expected: this.closing });
       };
+      ws.onopen = () => this.emit('open', {});
       ws.onerror = () => { /* a close event always follows */ };
     });
   }
 
   /**
-   * @param {string} type a message type, or 'close' ({code, reason, expected})
+   * @param {string} type a message type, 'open' (the socket opened; `welcome` follows) or 'close' ({code, reason, expected})
    * @param {(msg:any) => void} fn
    * @returns {() => void} unsubscribes
    */
