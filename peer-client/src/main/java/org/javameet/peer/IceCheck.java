@@ -50,16 +50,27 @@ final class IceCheck {
 
     /**
      * A binding request with USERNAME "remoteUfrag:localUfrag", PRIORITY, ICE-CONTROLLING, USE-CANDIDATE
-     * (aggressive nomination: every check nominates), MESSAGE-INTEGRITY keyed with the remote ice-pwd and
-     * FINGERPRINT.
+     * (aggressive nomination: every connectivity check nominates), MESSAGE-INTEGRITY keyed with the remote ice-pwd
+     * and FINGERPRINT.
      */
     static byte[] bindingRequest(byte[] transactionId, String remoteUfrag, String localUfrag, String remotePwd,
                                  long tieBreaker) {
+        return bindingRequest(transactionId, remoteUfrag, localUfrag, remotePwd, tieBreaker, true);
+    }
+
+    /**
+     * As above; {@code nominate} false leaves USE-CANDIDATE out: a consent check (RFC 7675) renews consent on its
+     * pair and selects nothing, so one on a pair being replaced cannot pull the media back onto it.
+     */
+    static byte[] bindingRequest(byte[] transactionId, String remoteUfrag, String localUfrag, String remotePwd,
+                                 long tieBreaker, boolean nominate) {
         try {
             Request req = MessageFactory.createBindingRequest(PRIORITY, true, tieBreaker);
             req.setTransactionID(transactionId);
             req.putAttribute(AttributeFactory.createUsernameAttribute(remoteUfrag + ":" + localUfrag));
-            req.putAttribute(AttributeFactory.createUseCandidateAttribute());
+            if (nominate) {
+                req.putAttribute(AttributeFactory.createUseCandidateAttribute());
+            }
             byte[] body = req.encode(null);
             return appendIntegrityAndFingerprint(body, remotePwd.getBytes(StandardCharsets.UTF_8));
         } catch (StunException e) {
