@@ -24,6 +24,14 @@ public interface LoadParticipant extends AutoCloseable {
         return seat().publisher();
     }
 
+    /**
+     * How its media reaches the server, where a run mixes paths ({@code udp}, {@code tcp}: javameet with
+     * {@code --tcp-share}); null for targets that have one path. The report splits receivers by it.
+     */
+    default String path() {
+        return null;
+    }
+
     /** Joins (and starts publishing when a publisher); completes when media can flow. */
     CompletableFuture<?> join();
 

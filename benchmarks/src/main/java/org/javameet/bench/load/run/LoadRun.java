@@ -176,13 +176,49 @@ public final class LoadRun {
                 w.latencySamples(), w.nacksSent(), w.plisSent(), w.nacksReceived(), w.plisReceived(),
                 w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
                 w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), server.note(),
-                failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds);
+                failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds,
+                byPath(rooms, joined, s0, s1, window));
         System.out.printf(Locale.ROOT, "--- %s %dx%d: %.0f pps forwarded, loss %.2f %%, latency p50 %.2f / p99 %.2f ms, "
                         + "SFU %.1f %% CPU, harness %.1f %% CPU, %.2f CPU-s per million packets%n", target.label(),
                 options.rooms(), perRoom, result.forwardedPps(), result.lossPercent(), result.latencyMsP50(),
                 result.latencyMsP99(), result.sfuCpuPercent(), result.harnessCpuPercent(),
                 result.cpuSecondsPerMillion());
+        for (StepResult.PathFigures p : result.byPath()) {
+            System.out.printf(Locale.ROOT, "    %s receivers (%d): %.0f pps, delivered %.1f %%, latency p50 %.2f / p99 %.2f ms%n",
+                    p.path(), p.receivers(), p.forwardedPps(), p.deliveryPercent(), p.latencyMsP50(), p.latencyMsP99());
+        }
         return result;
+    }
+
+    /**
+     * The receivers' figures per path when participants' paths differ ({@code --tcp-share}): the same window math,
+     * with only that group's receivers counted (every publisher still counts as a sender). Empty otherwise.
+     */
+    private List<StepResult.PathFigures> byPath(int[] rooms, boolean[] joined, List<LoadParticipant.Snapshot> s0,
+                                                List<LoadParticipant.Snapshot> s1, double window) {
+        java.util.SortedSet<String> paths = new java.util.TreeSet<>();
+        for (LoadParticipant p : participants) {
+            if (p.path() != null) {
+                paths.add(p.path());
+            }
+        }
+        if (paths.size() < 2) {
+            return List.of();
+        }
+        List<StepResult.PathFigures> out = new ArrayList<>();
+        for (String path : paths) {
+            boolean[] inGroup = new boolean[joined.length];
+            int receivers = 0;
+            for (int i = 0; i < joined.length; i++) {
+                inGroup[i] = joined[i] && path.equals(participants.get(i).path());
+                receivers += inGroup[i] ? 1 : 0;
+            }
+            WindowMath.Result g = WindowMath.compute(rooms, inGroup, s0, s1);
+            out.add(new StepResult.PathFigures(path, receivers, g.arrivals() / window,
+                    g.expected() > 0 ? 100.0 * g.delivered() / g.expected() : Double.NaN, g.lossPercent(),
+                    g.latencyMs()[0], g.latencyMs()[1], g.latencyMs()[2], g.latencyMs()[3]));
+        }
+        return out;
     }
 
     /**

@@ -34,6 +34,11 @@ final class JavameetParticipant implements LoadParticipant {
     }
 
     @Override
+    public String path() {
+        return iceTcp ? "tcp" : "udp";
+    }
+
+    @Override
     public CompletableFuture<?> join() {
         Participant.Options o = Participant.Options.defaults().withRuntime(runtime)
                 .withMedia(seat.publisher(), seat.publisher())

@@ -31,7 +31,7 @@ final class JavameetTarget implements TargetServer {
     private final URI base;
     private final long pid;
     private final PeerRuntime runtime;
-    /** Participants connect over ICE-TCP ({@link Target#JAVAMEET_TCP}). */
+    /** Every participant connects over ICE-TCP ({@link Target#JAVAMEET_TCP}); else {@code --tcp-share} of them. */
     private final boolean iceTcp;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -87,7 +87,7 @@ final class JavameetTarget implements TargetServer {
     public LoadParticipant participant(String room, int index, boolean publisher) {
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
         return new JavameetParticipant(runtime, ws, new LoadParticipant.Seat(room, "p" + index, publisher), options,
-                iceTcp);
+                iceTcp || options.overTcp(index));
     }
 
     @Override
