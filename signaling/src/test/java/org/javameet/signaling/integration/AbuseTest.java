@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.SignalingClient;
+import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.junit.jupiter.api.AfterAll;
@@ -243,10 +245,11 @@ class AbuseTest {
 
     /**
      * A DTLS thread per handshake: 400 sessions with one valid STUN check each made 400 threads, and under a task
-     * limit new meetings got no media. Now a handshake starts only on the peer's first DTLS datagram, from a
-     * bounded pool, at most {@code limits.maxDtlsHandshakesPerAddress} (8) per address; the rest are dropped and
-     * counted. 40 sessions from 127.0.0.2 each pass ICE and send one DTLS record that keeps its handshake waiting;
-     * a newcomer from 127.0.0.1 still joins with media.
+     * limit new meetings got no media. Now a handshake starts only on a ClientHello that passed the cookie exchange,
+     * from a bounded pool, at most {@code limits.maxDtlsHandshakesPerAddress} (8) per address; the rest are dropped
+     * and counted. 40 sessions from 127.0.0.2 each pass ICE, answer the HelloVerifyRequest with the cookie (a real
+     * BouncyCastle client) and then go silent, so the server's handshake waits; a newcomer from 127.0.0.1 still
+     * joins with media.
      */
     @Test
     void stalledHandshakesFromOneAddressCannotExhaustTheServer() throws Exception {
@@ -257,8 +260,11 @@ class AbuseTest {
         InetAddress attacker = InetAddress.getByName("127.0.0.2");
         InetSocketAddress mediaPort = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 server.mediaAddress().getPort());
+        DtlsCertificate attackerCert = DtlsCertificate.generate();
+        java.util.concurrent.ExecutorService clientThreads = java.util.concurrent.Executors.newCachedThreadPool();
         List<SignalingClient> sockets = new ArrayList<>();
         List<DatagramSocket> udp = new ArrayList<>();
+        List<DtlsEndpoint> clients = new ArrayList<>();
         try {
             for (int i = 0; i < sessions; i++) {
                 SignalingClient c = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS);
@@ -287,9 +293,7 @@ class AbuseTest {
                         }
                     }
                 }
-                // a handshake record of epoch 1: the server's DTLS discards it and keeps waiting for a ClientHello
-                byte[] record = {22, (byte) 0xfe, (byte) 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4};
-                s.send(new DatagramPacket(record, record.length, mediaPort));
+                clients.add(stallAfterTheCookie(s, mediaPort, attackerCert, clientThreads));
             }
             Eventually.await("handshakes over the per-address cap to be refused", WAIT,
                     () -> ServerMetrics.value(metrics.scrape(), "javameet_media_dtls_refused_total", "reason",
@@ -312,9 +316,55 @@ class AbuseTest {
                 carol.close();
             }
         } finally {
+            clients.forEach(DtlsEndpoint::close);
+            clientThreads.shutdownNow();
             udp.forEach(DatagramSocket::close);
             sockets.forEach(SignalingClient::close);
         }
+    }
+
+    /**
+     * A DTLS client that sends its ClientHello, answers the HelloVerifyRequest with the cookie, and then sends
+     * nothing more: the server's handshake (if admitted) waits for a flight that never comes.
+     */
+    private static DtlsEndpoint stallAfterTheCookie(DatagramSocket s, InetSocketAddress to, DtlsCertificate cert,
+            java.util.concurrent.Executor threads) throws Exception {
+        CompletableFuture<Void> cookieSent = new CompletableFuture<>();
+        DtlsEndpoint client = new DtlsEndpoint(DtlsEndpoint.Role.CLIENT, cert, null, (data, off, len) -> {
+            if (cookieSent.isDone()) {
+                return; // silent after the ClientHello with the cookie (its retransmissions included)
+            }
+            try {
+                s.send(new DatagramPacket(data, off, len, to));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            // a ClientHello (one unfragmented record) whose cookie, after the 32-byte random and the session id, is there
+            if (len > 61 && data[off + 25] == 1 && (data[off + 60 + (data[off + 59] & 0xff)] & 0xff) > 0) {
+                cookieSent.complete(null);
+            }
+        }, threads, new DtlsEndpoint.Listener() {
+            @Override
+            public void onConnected(org.javameet.sfu.srtp.SrtpKeys keys) {
+            }
+
+            @Override
+            public void onFailed(org.javameet.sfu.dtls.DtlsException e) {
+            }
+
+            @Override
+            public void onClosed() {
+            }
+        });
+        client.start();
+        byte[] buf = new byte[1500];
+        DatagramPacket reply = new DatagramPacket(buf, buf.length);
+        do { // a late binding success may come first; the HelloVerifyRequest is DTLS (RFC 7983: 20..63)
+            s.receive(reply);
+        } while (buf[0] < 20 || buf[0] > 63);
+        client.onDatagram(java.util.Arrays.copyOf(buf, reply.getLength()));
+        cookieSent.get(10, TimeUnit.SECONDS);
+        return client;
     }
 
     private static double signalingErrors(String code) {
