@@ -367,6 +367,109 @@ class AbuseTest {
         return client;
     }
 
+    private static double mediaDrops(String reason) {
+        return ServerMetrics.value(metrics.scrape(), "javameet_media_dropped_packets_total", "reason", reason);
+    }
+
+    private static double iceAddressChanges() {
+        return ServerMetrics.value(metrics.scrape(), "javameet_media_ice_address_changes_total", null, null);
+    }
+
+    /**
+     * ICE replay and address takeover with media flowing (issue 15: a USE-CANDIDATE check from a new address moved
+     * the media there). Ada's subscribe connection carries Bob's media; an attacker on 127.0.0.2 tries to draw it:
+     * <ol>
+     * <li>a nominated check Ada sent, seen on the path and replayed byte for byte: dropped unanswered,
+     *     {@code stun_replayed};</li>
+     * <li>a nominated check with Ada's ufrags and a wrong password: {@code stun_bad_integrity};</li>
+     * <li>Ada's right credentials without USE-CANDIDATE: answered (it is a valid check), the media stays;</li>
+     * <li>a nominated check with Ada's right credentials from Bob's socket, an address Bob's live transport uses (what
+     *     a spoofed source would send): {@code stun_address_in_use}.</li>
+     * </ol>
+     * The media never moves: no address change is counted, the attacker gets nothing but the one binding answer,
+     * and Ada keeps receiving Bob.
+     */
+    @Test
+    void replayedAndStolenIceChecksDoNotMoveTheMedia() throws Exception {
+        org.javameet.peer.PeerConnection adaSubscribe = ada.subscribeConnection();
+        org.javameet.peer.ClientSdp.RemoteTransport sfu = adaSubscribe.remote();
+        String username = sfu.iceUfrag() + ":" + adaSubscribe.identity().iceUfrag();
+        InetSocketAddress mediaPort = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                server.mediaAddress().getPort());
+        double replayed = mediaDrops("stun_replayed");
+        double badIntegrity = mediaDrops("stun_bad_integrity");
+        double inUse = mediaDrops("stun_address_in_use");
+        double moves = iceAddressChanges();
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
+            // 1. a sniffer replays what it saw pass: after the original reached the server (loopback: well within 1 s)
+            byte[] captured = BadInputTest.bindingRequest(username, sfu.icePwd());
+            adaSubscribe.sendRaw(captured);
+            Thread.sleep(1000);
+            attacker.send(new DatagramPacket(captured, captured.length, mediaPort));
+            Eventually.await("the replayed check to be refused", WAIT, () -> mediaDrops("stun_replayed") == replayed + 1);
+
+            // 2. a guess at the password
+            byte[] guessed = BadInputTest.bindingRequest(username, "not-the-password-at-all!");
+            attacker.send(new DatagramPacket(guessed, guessed.length, mediaPort));
+            Eventually.await("the wrong password to be refused", WAIT,
+                    () -> mediaDrops("stun_bad_integrity") == badIntegrity + 1);
+
+            // 3. the right credentials, not nominated: a valid check is answered, and moves nothing
+            byte[] notNominated = bindingRequestWithoutUseCandidate(username, sfu.icePwd());
+            attacker.send(new DatagramPacket(notNominated, notNominated.length, mediaPort));
+            attacker.setSoTimeout((int) WAIT.toMillis());
+            byte[] buf = new byte[1500];
+            DatagramPacket answer = new DatagramPacket(buf, buf.length);
+            attacker.receive(answer);
+            assertTrue(buf[0] == 1 && buf[1] == 1, "a binding success response");
+
+            // 4. the right credentials, nominated, from an address a live transport (Bob's) uses
+            bob.subscribeConnection().sendRaw(BadInputTest.bindingRequest(username, sfu.icePwd()));
+            Eventually.await("the takeover to be refused", WAIT,
+                    () -> mediaDrops("stun_address_in_use") == inUse + 1);
+
+            // Bob's media goes on to Ada, never to the attacker (Bob sends audio and video many times a second)
+            var adaFromBob = ada.stats().received(bob.id(), MediaKind.VIDEO);
+            long before = adaFromBob == null ? 0 : adaFromBob.packets();
+            Eventually.await("Ada keeps receiving Bob's video", WAIT, () -> {
+                var now = ada.stats().received(bob.id(), MediaKind.VIDEO);
+                return now != null && now.packets() >= before + 30;
+            });
+            attacker.setSoTimeout(500);
+            int toAttacker = 0;
+            try {
+                for (;;) {
+                    attacker.receive(answer);
+                    toAttacker++;
+                }
+            } catch (java.net.SocketTimeoutException drained) {
+                // nothing more waiting for the attacker
+            }
+            assertEquals(0, toAttacker, "datagrams to the attacker after the binding answer");
+            assertEquals(moves, iceAddressChanges(), "no transport's media moved");
+            System.out.printf("[abuse] ICE replay / wrong password / takeover refused (stun_replayed %+.0f,"
+                    + " stun_bad_integrity %+.0f, stun_address_in_use %+.0f), 0 datagrams of media to the attacker%n",
+                    mediaDrops("stun_replayed") - replayed, mediaDrops("stun_bad_integrity") - badIntegrity,
+                    mediaDrops("stun_address_in_use") - inUse);
+        }
+    }
+
+    /** A valid check that does not nominate: what an ICE agent sends on a pair it only tests. */
+    private static byte[] bindingRequestWithoutUseCandidate(String username, String password) {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        try {
+            org.javameet.sfu.stun.StunMessageBuilder.bindingRequest(
+                    org.javameet.sfu.stun.StunMessageBuilder.newTransactionId()).username(username)
+                    .priority(0x6e7f1eff).iceControlling(42)
+                    .messageIntegrity(password.getBytes(StandardCharsets.UTF_8)).fingerprint().writeTo(b);
+            byte[] out = new byte[b.readableBytes()];
+            b.readBytes(out);
+            return out;
+        } finally {
+            b.release();
+        }
+    }
+
     private static double signalingErrors(String code) {
         return ServerMetrics.value(metrics.scrape(), "javameet_signaling_errors_total", "code", code);
     }
