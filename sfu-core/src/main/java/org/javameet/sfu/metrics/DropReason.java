@@ -20,7 +20,8 @@ public enum DropReason {
     STUN_ADDRESS_IN_USE,
     /** DTLS or SRTP before the handshake completed, or after close. */
     NOT_CONNECTED,
-    DTLS_QUEUE_FULL,
+    /** DTLS before the peer's ClientHello passed the cookie exchange that is no ClientHello, or a broken one. */
+    DTLS_UNVERIFIED,
     SRTP_AUTH_FAILED,
     SRTP_REPLAY,
     SRTP_MALFORMED,
