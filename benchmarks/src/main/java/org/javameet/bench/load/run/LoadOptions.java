@@ -16,12 +16,13 @@ import java.util.List;
  * @param lossPercent packets the emulated participants drop, on receive and on send each
  * @param pinTarget CPUs (taskset list, e.g. {@code 1} or {@code 0-1}) the target process runs on, null = any
  * @param pinHarness CPUs this harness JVM runs on, null = any
+ * @param recordRooms rooms (the first N) the javameet target records during the run, from before the window
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
-                          String pinHarness) {
+                          String pinHarness, int recordRooms) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -60,6 +61,10 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     gets one event loop per CPU of the list (default: all CPUs, one per core)
               --pin-harness CPUS    move this harness's threads onto CPUS (`taskset -a -p -c`), so emulated
                                     participants cannot take the target's cores; both CPU figures are reported
+              --record-rooms N      javameet: the first N rooms are recorded (their moderator starts it once
+                                    everyone has joined, files under the run's log directory; no compose);
+                                    the report's note gives the recorder threads' CPU, recorder_queue_full
+                                    drops and how much of the window each file covers (default 0)
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -85,6 +90,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         int loops = 2;
         String pinTarget = null;
         String pinHarness = null;
+        int recordRooms = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -138,6 +144,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                         case "--out" -> out = v;
                         case "--pin-target" -> pinTarget = cpuList(a, v);
                         case "--pin-harness" -> pinHarness = cpuList(a, v);
+                        case "--record-rooms" -> recordRooms = intIn(a, v, 0, MAX_PARTICIPANTS);
                         default -> throw new UsageException("unknown option " + a);
                     }
                 }
@@ -145,6 +152,14 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         }
         if (steps == null) {
             steps = List.of(participants);
+        }
+        if (recordRooms > rooms) {
+            throw new UsageException("--record-rooms " + recordRooms + " exceeds --rooms " + rooms);
+        }
+        if (recordRooms > 0 && (serverUrl != null
+                || targets.stream().anyMatch(t -> t != Target.JAVAMEET && t != Target.JAVAMEET_TCP))) {
+            throw new UsageException("--record-rooms needs javameet targets only and a server the harness starts"
+                    + " (it configures recording)");
         }
         for (int s : steps) {
             if ((long) s * rooms > MAX_PARTICIPANTS) {
@@ -163,7 +178,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             startServer = true;
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
-                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness);
+                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
+                recordRooms);
     }
 
     static List<Integer> parseSteps(String v) {
