@@ -142,6 +142,8 @@ public final class JavameetServer implements AutoCloseable {
         }
         if (rooms != null) {
             rooms.closeAll(); // before the media loop stops: releases every producer's packet cache
+            // the recordings the rooms just stopped close their files (on the media loop, still running) and
+            // finalize: manifest always, compose and script within Recordings.SHUTDOWN_BUDGET
             rooms.recordings().close();
         }
         if (media != null) {

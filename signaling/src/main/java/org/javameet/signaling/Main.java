@@ -47,12 +47,17 @@ public final class Main {
     /**
      * Netty's leak detector samples buffers and builds a stack-trace record for each sample (~855 throwables/s
      * on the media path at 16 participants): worth it in tests (paranoid there), not in production. Set before
-     * any Netty class reads it; {@code -Dio.netty.leakDetection.level=...} still wins.
+     * any Netty class reads it; {@code -Dio.netty.leakDetection.level=...} still wins. Logging keeps working through
+     * a shutdown ({@link Logging.ShutdownLogManager}).
      */
     static void productionDefaults() {
         if (System.getProperty("io.netty.leakDetection.level") == null
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
+        // before anything logs: the JVM's own shutdown hook must not silence the server's (see the class)
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", Logging.ShutdownLogManager.class.getName());
         }
     }
 

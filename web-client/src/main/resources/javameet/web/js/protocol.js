@@ -22,8 +22,8 @@
  * @property {boolean} active
  * @property {number} [since] ms since the epoch, while active
  * @property {string} [by] who started it (on a start)
- * @property {'stopped'|'room-closed'|'disk-low'|'failed'} [reason] why it stopped (on a stop)
- * @property {string} [message] what went wrong, for disk-low and failed
+ * @property {'stopped'|'room-closed'|'server-shutdown'|'disk-low'|'disk-full'|'failed'} [reason] why it stopped (on a stop)
+ * @property {string} [message] what happened, for every reason but stopped and room-closed
  */
 
 /**

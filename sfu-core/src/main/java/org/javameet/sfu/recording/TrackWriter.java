@@ -3,6 +3,8 @@ package org.javameet.sfu.recording;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
@@ -38,6 +40,7 @@ final class TrackWriter {
     private final Vp8Depacketizer vp8;
     private final ArrayDeque<Pending> unsynced = new ArrayDeque<>();
     private WebmWriter file;
+    private FileChannel channel;
     private OutputStream out;
     private String error;
     private long lastKeyframeRequestMs = Long.MIN_VALUE;
@@ -145,7 +148,8 @@ final class TrackWriter {
                 WebmWriter.Track track = spec.kind() == WebmWriter.Kind.VP8
                         ? WebmWriter.Track.vp8(TRACK_NUMBER, spec.name(), vp8Width(f.data()), vp8Height(f.data()))
                         : WebmWriter.Track.opus(TRACK_NUMBER, spec.name(), 2);
-                out = Files.newOutputStream(spec.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                channel = FileChannel.open(spec.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                out = Channels.newOutputStream(channel);
                 file = new WebmWriter(out, List.of(track), "javameet recorder");
                 firstMs = ms;
             }
@@ -156,6 +160,30 @@ final class TrackWriter {
         } catch (IOException | RuntimeException e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.log(Level.WARNING, "recorder: " + spec.file() + ": " + error, e);
+            cutToLastFrame();
+        }
+    }
+
+    /**
+     * After a failed write (a full disk writes part of a block, then fails): the file goes back to the end of its
+     * last complete element, so it still ends on a whole frame and decodes with no error. A file whose header never
+     * got written holds nothing and is removed. Truncating frees space, so it works on a full disk.
+     */
+    private void cutToLastFrame() {
+        if (channel == null) {
+            return;
+        }
+        try {
+            if (file == null) {
+                channel.close();
+                Files.deleteIfExists(spec.file());
+                channel = null;
+                out = null;
+            } else {
+                channel.truncate(file.bytesWritten());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "recorder: cutting " + spec.file() + " back to its last frame: " + e.getMessage(), e);
         }
     }
 

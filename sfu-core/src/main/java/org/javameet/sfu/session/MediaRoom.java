@@ -434,12 +434,12 @@ public final class MediaRoom {
      * for a keyframe as it starts.
      *
      * @param minFreeBytes below this much free space in the directory the recording stops by itself
-     * @param onFailure told (on the recorder's thread) when the recording stopped by itself: disk, write error;
-     *                  {@link #stopRecording} then still returns what was written
+     * @param onFailure told (on the recorder's thread) when the recording stopped by itself: disk low or full, a
+     *                  write error; {@link #stopRecording} then still returns what was written
      * @throws IllegalStateException when the room is closed or already recording
      */
     public synchronized void startRecording(java.nio.file.Path directory, long minFreeBytes,
-                                            java.util.function.Consumer<String> onFailure) {
+                                            java.util.function.Consumer<RecordingFailure> onFailure) {
         if (closed || recording != null) {
             throw new IllegalStateException("media room " + name + (closed ? " is closed" : " is already recording"));
         }
@@ -459,15 +459,16 @@ public final class MediaRoom {
     /**
      * Stops the recording; the future completes once every file is closed, with what was written.
      *
+     * @param why the summary's {@code stoppedBy} (e.g. "stopped", "room-closed"), unless it had failed already
      * @throws IllegalStateException when not recording
      */
-    public synchronized java.util.concurrent.CompletableFuture<RecordingSummary> stopRecording() {
+    public synchronized java.util.concurrent.CompletableFuture<RecordingSummary> stopRecording(String why) {
         if (recording == null) {
             throw new IllegalStateException("media room " + name + " is not recording");
         }
         RoomRecording r = recording;
         recording = null;
-        return r.stop();
+        return r.stop(why);
     }
 
     /** Closes every transport; the room cannot be used afterwards. Idempotent. */
@@ -478,7 +479,7 @@ public final class MediaRoom {
         closed = true;
         members.clear();
         if (recording != null) {
-            recording.stop(); // the files close on their own; the caller stops recordings it cares about first
+            recording.stop("room-closed"); // the files close on their own; the caller stops recordings it cares about first
             recording = null;
         }
         router.execute(router::close);

@@ -17,6 +17,7 @@ import org.javameet.sfu.session.MediaSessionException;
 import org.javameet.sfu.session.PublishResult;
 import org.javameet.sfu.session.SubscribeOffer;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.sfu.session.RecordingFailure;
 import org.javameet.signaling.recording.RecordingException;
 import org.javameet.signaling.recording.Recordings;
 import org.javameet.signaling.turn.IceServers;
@@ -510,10 +511,14 @@ public final class Room {
     /** A room whose first join was refused (it was created for it) closes, so it holds no quota. */
     /**
      * Server shutdown: the room ends whoever is in it (their sockets are closing anyway). Its media is released
-     * (the producers' packet caches), and a running recording is finished and finalized like any other.
+     * (the producers' packet caches), and a running recording is stopped ({@code server-shutdown}) and handed to
+     * finalizing, which the server's shutdown waits for ({@link Recordings#close}).
      */
     synchronized void closeForShutdown() {
         if (!closed) {
+            if (recording != null) {
+                finishRecording("server-shutdown", "the server is shutting down");
+            }
             close();
         }
     }
@@ -725,7 +730,7 @@ public final class Room {
             throw new SignalingException(e.code(), e.getMessage());
         }
         try {
-            media.startRecording(slot.directory(), recordings.minFreeBytes(), reason -> onRecordingFailed(slot, reason));
+            media.startRecording(slot.directory(), recordings.minFreeBytes(), failure -> onRecordingFailed(slot, failure));
         } catch (RuntimeException e) {
             recordings.release(slot);
             LOG.log(java.util.logging.Level.WARNING, "room " + name + ": recording could not start", e);
@@ -760,11 +765,11 @@ public final class Room {
         }
     }
 
-    /** The recorder stopped by itself (disk below the minimum, a write error); recorder thread. */
-    private void onRecordingFailed(Recordings.Slot slot, String reason) {
+    /** The recorder stopped by itself (disk low or full, a write error); recorder thread. */
+    private void onRecordingFailed(Recordings.Slot slot, RecordingFailure failure) {
         synchronized (this) {
             if (recording != null && recording.slot == slot) {
-                finishRecording(reason.contains("disk") ? "disk-low" : "failed", reason);
+                finishRecording(failure.code(), failure.message());
             }
         }
     }
@@ -775,9 +780,8 @@ public final class Room {
         recording = null;
         recordings.stopped(why);
         Map<String, String> names = new LinkedHashMap<>(r.names);
-        media.stopRecording().thenAccept(summary -> recordings.finish(r.slot, summary, names, r.startedBy,
-                this::onFinalized));
-        if (!why.equals("stopped") && !why.equals("room-closed")) {
+        recordings.finish(r.slot, media.stopRecording(why), names, r.startedBy, this::onFinalized);
+        if (!why.equals("stopped") && !why.equals("room-closed") && !why.equals("server-shutdown")) {
             LOG.warning("room " + name + ": recording " + r.slot.id() + " stopped: " + message);
         }
         ObjectNode state = recordingState(null, why);

@@ -18,12 +18,13 @@ import java.util.List;
  * @param pinHarness CPUs this harness JVM runs on, null = any
  * @param tcpShare the share (0..1) of the {@code javameet} target's participants that connect over ICE-TCP instead
  *                 of UDP, spread evenly over the join order; the report splits delivery and latency by receiver path
+ * @param recordRooms rooms (the first N) the javameet target records during the run, from before the window
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
-                          String pinHarness, double tcpShare) {
+                          String pinHarness, double tcpShare, int recordRooms) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -65,6 +66,10 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     gets one event loop per CPU of the list (default: all CPUs, one per core)
               --pin-harness CPUS    move this harness's threads onto CPUS (`taskset -a -p -c`), so emulated
                                     participants cannot take the target's cores; both CPU figures are reported
+              --record-rooms N      javameet: the first N rooms are recorded (their moderator starts it once
+                                    everyone has joined, files under the run's log directory; no compose);
+                                    the report's note gives the recorder threads' CPU, recorder_queue_full
+                                    drops and how much of the window each file covers (default 0)
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -91,6 +96,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         int loops = 2;
         String pinTarget = null;
         String pinHarness = null;
+        int recordRooms = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -154,6 +160,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                         case "--out" -> out = v;
                         case "--pin-target" -> pinTarget = cpuList(a, v);
                         case "--pin-harness" -> pinHarness = cpuList(a, v);
+                        case "--record-rooms" -> recordRooms = intIn(a, v, 0, MAX_PARTICIPANTS);
                         default -> throw new UsageException("unknown option " + a);
                     }
                 }
@@ -161,6 +168,14 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         }
         if (steps == null) {
             steps = List.of(participants);
+        }
+        if (recordRooms > rooms) {
+            throw new UsageException("--record-rooms " + recordRooms + " exceeds --rooms " + rooms);
+        }
+        if (recordRooms > 0 && (serverUrl != null
+                || targets.stream().anyMatch(t -> t != Target.JAVAMEET && t != Target.JAVAMEET_TCP))) {
+            throw new UsageException("--record-rooms needs javameet targets only and a server the harness starts"
+                    + " (it configures recording)");
         }
         for (int s : steps) {
             if ((long) s * rooms > MAX_PARTICIPANTS) {
@@ -184,7 +199,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
                 loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
-                tcpShare);
+                tcpShare, recordRooms);
     }
 
     static List<Integer> parseSteps(String v) {

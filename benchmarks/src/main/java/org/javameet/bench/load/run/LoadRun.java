@@ -133,6 +133,8 @@ public final class LoadRun {
         long t1 = t0 + windowNanos;
         server.window().set(t0, t1);
         sleepUntil(t0);
+        server.windowOpening();
+        long t0Wall = System.currentTimeMillis();
         long pid = server.pid();
         ProcStat.Sample cpu0 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self0 = ProcStat.sample(ProcStat.self());
@@ -140,6 +142,7 @@ public final class LoadRun {
         List<LoadParticipant.Snapshot> s0 = snapshots();
         progress.windowStart = true;
         sleepUntil(t1);
+        long t1Wall = System.currentTimeMillis();
         ProcStat.Sample cpu1 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self1 = ProcStat.sample(ProcStat.self());
         OptionalDouble fwd1 = server.forwardedCounter();
@@ -147,6 +150,11 @@ public final class LoadRun {
         // packets sent just before t1 are still on their way, and a lost one may still be repaired
         Thread.sleep(GRACE_MILLIS);
         List<LoadParticipant.Snapshot> s1 = snapshots();
+        String besides = server.afterWindow(t0Wall, t1Wall);
+        if (besides != null) {
+            System.out.println("--- " + besides);
+        }
+        String note = server.note() == null ? besides : besides == null ? server.note() : server.note() + "; " + besides;
 
         double window = windowNanos / 1e9;
         int[] rooms = new int[n];
@@ -175,7 +183,7 @@ public final class LoadRun {
                 w.latencyMs()[0], w.latencyMs()[1], w.latencyMs()[2], w.latencyMs()[3], w.jitterMs(),
                 w.latencySamples(), w.nacksSent(), w.plisSent(), w.nacksReceived(), w.plisReceived(),
                 w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
-                w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), server.note(),
+                w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), note,
                 failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds,
                 byPath(rooms, joined, s0, s1, window));
         System.out.printf(Locale.ROOT, "--- %s %dx%d: %.0f pps forwarded, loss %.2f %%, latency p50 %.2f / p99 %.2f ms, "

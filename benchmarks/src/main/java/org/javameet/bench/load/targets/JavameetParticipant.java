@@ -28,6 +28,11 @@ final class JavameetParticipant implements LoadParticipant {
         this.options = options;
     }
 
+    /** The joined peer-client participant (null before the join completes). */
+    Participant peer() {
+        return participant;
+    }
+
     @Override
     public Seat seat() {
         return seat;
