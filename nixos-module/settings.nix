@@ -23,6 +23,8 @@
   # services.javameet.recording rendered by module.nix: the "recording" section, or null (recording off: the
   # server's default, the key is left out)
   recording ? null,
+  # services.javameet.lastN: video from at most this many others per participant, the most recent speakers; -1 off
+  lastN ? -1,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -84,6 +86,7 @@ let
         httpPort
         mediaPort
         logLevel
+        lastN
         ;
       client = clientDefaults // config;
       interface = interfaceDefaults // renameInterfaceKeys interfaceConfig;

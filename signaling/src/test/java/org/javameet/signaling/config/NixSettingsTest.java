@@ -119,7 +119,7 @@ class NixSettingsTest {
                 new ClientConfig(false, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
                 AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null,
-                RecordingConfig.defaults());
+                RecordingConfig.defaults(), -1);
         assertEquals(expected, parse(json, "full"));
     }
 
@@ -155,6 +155,12 @@ class NixSettingsTest {
                         secret.toString(), null, "javameet", "portal", AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS),
                 parse(json, "auth").auth());
         assertFalse(json.get("auth").has("jwtPublicKeyFile"), "null options must leave their key out: " + json);
+    }
+
+    @Test
+    void lastNReachesTheServer() throws Exception {
+        assertEquals(3, parse(evalSettings("lastN = 3;"), "lastN").lastN());
+        assertEquals(-1, parse(evalSettings(""), "default").lastN(), "off unless set");
     }
 
     @Test
