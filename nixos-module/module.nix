@@ -78,6 +78,7 @@ let
         logLevel
         settings
         limits
+        lastN
         ;
       # left out when it is the server's default, the mediaPort number
       mediaTcpPort = if cfg.mediaTcpPort == cfg.mediaPort then null else cfg.mediaTcpPort;
@@ -552,6 +553,17 @@ in
         Options for the JVM, passed through `JDK_JAVA_OPTIONS`. `-XX:+ExitOnOutOfMemoryError` lets systemd
         restart a server that ran out of heap instead of leaving it half alive. The server runs with Netty's
         buffer-leak detector off; add `-Dio.netty.leakDetection.level=paranoid` here to hunt a leak.
+      '';
+    };
+
+    lastN = mkOption {
+      type = types.ints.between (-1) 1000;
+      default = -1;
+      example = 4;
+      description = ''
+        Each participant receives video from at most this many others: the most recent dominant speakers
+        (screen shares always); the others' tiles show their avatar. Jitsi's name for it. `-1` sends everyone's
+        video to everyone; `0` sends no camera video at all.
       '';
     };
 

@@ -25,6 +25,8 @@
   recording ? null,
   # the service's systemd credential holding services.javameet.metrics.bearerTokenFile's token, or null
   metricsBearerTokenFile ? null,
+  # services.javameet.lastN: video from at most this many others per participant, the most recent speakers; -1 off
+  lastN ? -1,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -86,6 +88,7 @@ let
         httpPort
         mediaPort
         logLevel
+        lastN
         ;
       client = clientDefaults // config;
       interface = interfaceDefaults // renameInterfaceKeys interfaceConfig;

@@ -75,7 +75,8 @@ public final class JavameetServer implements AutoCloseable {
                 new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
-                limits.maxPublishSections(), limits.maxSubscribeSections())), access,
+                limits.maxPublishSections(), limits.maxSubscribeSections()), RoomRegistry.videoForwarding(config.lastN())),
+                access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
                         limits.maxPasswordAttempts(), limits.maxRooms(), limits.maxRoomsPerAddress(),
                         limits.maxOccupants(), limits.maxLobbyWaiters(), limits.maxLobbyWaitersPerAddress(),

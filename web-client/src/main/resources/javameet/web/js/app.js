@@ -212,6 +212,11 @@ class RoomApp {
     conn.on('iceServers', (m) => { if (inMeeting()) this.useIceServers(m, conn); });
     conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
     conn.on('dominantSpeaker', (m) => { if (inMeeting()) this.useDominantSpeaker(m); });
+    conn.on('videoPaused', (m) => {
+      if (!inMeeting() || !Array.isArray(m.mids)) return;
+      this.pausedMids = new Set(m.mids.map(String));
+      this.refreshPausedVideo();
+    });
     conn.on('bandwidthEstimate', (m) => {
       if (!inMeeting() || !Number.isFinite(m.bitrate) || m.bitrate < 0 || !this.participantId) return;
       this.view.setDownlink(this.participantId, m.bitrate);
@@ -255,7 +260,7 @@ class RoomApp {
   beforeJoin(conn) {
     this.session?.close();
     const session = new MediaSession(conn, {
-      onTracks: (tracks) => this.view.setRemoteTracks(tracks),
+      onTracks: (tracks) => { this.view.setRemoteTracks(tracks); this.refreshPausedVideo(); },
       onConnectionState: (which, st) => { if (session === this.session) this.flow.mediaState(which, st); },
       onError: (msg) => toast(msg),
     });
@@ -277,6 +282,7 @@ class RoomApp {
     this.view.upsert({ ...joined.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of joined.participants ?? []) this.view.upsert(p);
     this.serverSpeaker = undefined;
+    this.pausedMids = new Set();
     if (joined.dominantSpeaker) this.useDominantSpeaker(joined.dominantSpeaker);
     this.view.setLocalStream(this.stream);
     this.refreshToolbar();
@@ -294,6 +300,15 @@ class RoomApp {
    * The same participant on a new socket: media never stopped. Listen there, and redraw who is here from the
    * server's list (someone may have come or gone meanwhile).
    */
+  /** Tiles whose camera track (by subscribe mid) the server pauses for us show their avatar. */
+  refreshPausedVideo() {
+    const paused = new Set();
+    for (const t of this.session?.remoteTracks() ?? []) {
+      if (t.active && t.source === 'camera' && this.pausedMids?.has(String(t.mid))) paused.add(t.participantId);
+    }
+    this.view.setPausedVideo(paused);
+  }
+
   /**
    * The server's dominant speaker (from `dominantSpeaker`, `joined` or `resumed`) gets the active-speaker view.
    * @param {{participantId: string|null, recent?: string[]}} m
@@ -313,6 +328,7 @@ class RoomApp {
     this.view.upsert({ ...resumed.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of resumed.participants ?? []) this.view.upsert(p);
     if (resumed.dominantSpeaker) this.useDominantSpeaker(resumed.dominantSpeaker);
+    if (Array.isArray(resumed.videoPaused)) { this.pausedMids = new Set(resumed.videoPaused.map(String)); this.refreshPausedVideo(); }
     // what changed while we were away and the server may not know
     conn.updateMedia(this.ownMedia());
     if (this.handRaised !== !!resumed.you.handRaised) conn.raiseHand(this.handRaised);
@@ -515,6 +531,7 @@ function main() {
    * @property {boolean} screenSharing we are sharing our screen
    * @property {string|null} spotlight the participant whose screen is shown large
    * @property {string|null} activeSpeaker the highlighted tile's participant
+   * @property {string[]} pausedVideo participants whose camera the server does not forward to us (last-N)
    * @property {boolean} moderator we are a moderator
    * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
@@ -543,6 +560,7 @@ function main() {
     get screenSharing() { return !!app?.screen.sharing; },
     get spotlight() { return app?.view.spotlight ?? null; },
     get activeSpeaker() { return app?.view.activeSpeaker ?? null; },
+    get pausedVideo() { return [...(app?.view.tiles.values() ?? [])].filter((t) => t.forwardingPaused).map((t) => t.id); },
     get moderator() { return app?.moderator ?? false; },
     get lobby() {
       return { waiting: !!app?.flow.lobbyWaiting, enabled: !!app?.moderation.roomState.lobbyEnabled,

@@ -31,6 +31,13 @@ public final class Consumer {
 
     private boolean started;
     private boolean waitingForKeyframe;
+    /** Last-N left this video out for the subscriber: nothing is forwarded (see {@link LastN}). */
+    private boolean pausedByLastN;
+    /** Resumed after a pause: the next packet continues our sequence numbers, so the subscriber sees no gap. */
+    private boolean rebaseSequence;
+    /** Our newest sequence number (valid once started), and the first one after the last resume (-1: none). */
+    private int lastOutSeq;
+    private int resumedAtOutSeq = -1;
     private int seqDelta;
     private long tsDelta;
     private int rtxSeq = ThreadLocalRandom.current().nextInt(0x10000);
@@ -64,12 +71,36 @@ public final class Consumer {
     public Producer producer() { return producer; }
     Subscriber subscriber() { return subscriber; }
 
+    /** True while last-N leaves this video out for its subscriber. */
+    public boolean pausedByLastN() {
+        return pausedByLastN;
+    }
+
+    /**
+     * Last-N's word: stop forwarding (the subscriber shows an avatar), or forward again, from a keyframe (asked
+     * for now) and with sequence numbers continuing where they stopped. Returns true if that changed anything.
+     */
+    boolean pauseByLastN(boolean paused) {
+        if (paused == pausedByLastN) {
+            return false;
+        }
+        pausedByLastN = paused;
+        if (!paused && started) {
+            rebaseSequence = true;
+        }
+        if (!paused && keyframes != null) {
+            waitingForKeyframe = true;
+            producer.requestKeyframe();
+        }
+        return true;
+    }
+
     /**
      * Forwards one packet of the producer; does not take ownership of {@code src}. Called by the producer;
      * public so the forwarding benchmark can drive the real thing.
      */
     public void forward(ByteBuf src) {
-        if (closed || !link.isConnected()) {
+        if (closed || pausedByLastN || !link.isConnected()) {
             return;
         }
         if (waitingForKeyframe) {
@@ -88,6 +119,15 @@ public final class Consumer {
             seqDelta = SequenceNumbers.forwardDistance(seq, r.nextInt(0x8000));
             tsDelta = (r.nextInt() & 0xFFFFFFFFL) - ts;
             started = true;
+            lastOutSeq = SequenceNumbers.add(seq, seqDelta);
+        } else if (rebaseSequence) {
+            // what the pause skipped was never ours to send: close the gap (timestamps keep running, as time did)
+            seqDelta = SequenceNumbers.forwardDistance(seq, SequenceNumbers.add(lastOutSeq, 1));
+            resumedAtOutSeq = SequenceNumbers.add(lastOutSeq, 1);
+            rebaseSequence = false;
+        }
+        if (SequenceNumbers.isNewer(SequenceNumbers.add(seq, seqDelta), lastOutSeq)) {
+            lastOutSeq = SequenceNumbers.add(seq, seqDelta);
         }
         int transportCcId = subscriber.transportCcExtensionId();
         ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), src, extensionsFrom, extensionsTo,
@@ -123,6 +163,9 @@ public final class Consumer {
         }
         long now = System.nanoTime();
         for (int outSeq : lostSequenceNumbers) {
+            if (resumedAtOutSeq >= 0 && SequenceNumbers.isNewer(resumedAtOutSeq, outSeq)) {
+                continue; // sent before the last pause, under another mapping to the producer's numbers
+            }
             int inSeq = SequenceNumbers.add(outSeq, -seqDelta);
             ByteBuf original = producer.cached(inSeq);
             if (original == null) {
@@ -164,12 +207,14 @@ public final class Consumer {
     }
 
     void onKeyframeRequest() {
-        producer.requestKeyframe();
+        if (!pausedByLastN) { // a paused track's decoder may ask; it gets a keyframe when it resumes
+            producer.requestKeyframe();
+        }
     }
 
     /** Called when the subscriber's link connects: start from a keyframe. */
     void onLinkConnected() {
-        if (keyframes != null) {
+        if (keyframes != null && !pausedByLastN) {
             waitingForKeyframe = true;
             producer.requestKeyframe();
         }

@@ -27,6 +27,8 @@ public final class Producer {
     private final NackGenerator nacks;
     /** Where this audio track's levels go (dominant speaker detection); null for video or without the extension. */
     private SpeakerActivity speech;
+    /** A screen share (or whatever the session says must always reach everyone): last-N never pauses it. */
+    private boolean alwaysForwarded;
     private long ssrc;
     private long lastKeyframeRequestNanos;
     private boolean closed;
@@ -50,6 +52,14 @@ public final class Producer {
     public long ssrc() { return ssrc; }
     ReceiveStats stats() { return stats; }
     List<Consumer> consumers() { return consumers; }
+
+    public boolean alwaysForwarded() {
+        return alwaysForwarded;
+    }
+
+    void alwaysForwarded(boolean always) {
+        alwaysForwarded = always;
+    }
 
     /** From now on the RFC 6464 level of each packet goes to {@code activity}. */
     void speech(SpeakerActivity activity) {

@@ -37,6 +37,14 @@ public final class Router {
          */
         default void onDominantSpeaker(String participantId, List<String> recent) {
         }
+
+        /**
+         * Last-N now pauses these of the subscriber's video tracks (by their mid on its subscribe connection):
+         * nothing is sent for them, the client shows the avatar. Only with a limit set, and when the set changed.
+         * Media loop; must not block.
+         */
+        default void onVideoPaused(String subscriberId, List<String> pausedMids) {
+        }
     }
 
     /** How many recent speakers the room remembers and announces. */
@@ -52,6 +60,8 @@ public final class Router {
     private final ScheduledFuture<?> reportTimer;
     private final ScheduledFuture<?> speakerTimer;
     private final DominantSpeaker speakers = new DominantSpeaker(RECENT_SPEAKERS);
+    /** Video from at most this many others per subscriber; -1: no limit. */
+    private int lastN = -1;
     private boolean closed;
 
     public Router(String name, EventLoop loop, Listener listener, long maxIncomingBitrate) {
@@ -124,6 +134,9 @@ public final class Router {
         Consumer c = new Consumer(producer, subscriber, params);
         producer.addConsumer(c);
         subscriber.add(c);
+        if (lastN >= 0) {
+            applyLastN(subscriber); // before its first packet: a paused one never starts
+        }
         if (subscriber.link().isConnected()) {
             c.onLinkConnected();
         }
@@ -147,6 +160,48 @@ public final class Router {
         if (pub != null) {
             pub.remove(p);
         }
+        applyLastN();
+    }
+
+    /**
+     * Each subscriber receives video from at most {@code n} others, the most recent speakers (see {@link LastN});
+     * -1 (the default): everyone's.
+     */
+    public void lastN(int n) {
+        if (n < -1) {
+            throw new IllegalArgumentException("lastN must be -1 or more, got " + n);
+        }
+        boolean wasOn = lastN >= 0;
+        lastN = n;
+        if (n >= 0 || wasOn) {
+            for (Subscriber s : subscribers.values()) {
+                applyLastN(s);
+            }
+        }
+    }
+
+    /** Marks a producer (a screen share) as forwarded to everyone whatever last-N says. */
+    public void alwaysForward(String producerId, boolean always) {
+        Producer p = producers.get(producerId);
+        if (p != null && p.alwaysForwarded() != always) {
+            p.alwaysForwarded(always);
+            applyLastN();
+        }
+    }
+
+    private void applyLastN() {
+        if (lastN >= 0) {
+            for (Subscriber s : subscribers.values()) {
+                applyLastN(s);
+            }
+        }
+    }
+
+    private void applyLastN(Subscriber s) {
+        List<String> paused = LastN.apply(lastN, speakers.recentSpeakers(), publishers.keySet(), s);
+        if (s.pausedByLastN(paused) && !closed) {
+            listener.onVideoPaused(s.participantId(), paused);
+        }
     }
 
     /** Closes everything of one participant (they left). */
@@ -162,6 +217,7 @@ public final class Router {
         if (speakers.remove(participantId)) {
             announceSpeaker();
         }
+        applyLastN();
     }
 
     /** The dominant speaker, or null. */
@@ -172,6 +228,7 @@ public final class Router {
     private void speakerTick() {
         if (!closed && speakers.tick()) {
             announceSpeaker();
+            applyLastN();
         }
     }
 

@@ -25,6 +25,8 @@ public final class Subscriber implements MediaLink.Listener {
     private final Map<Long, Consumer> bySsrc = new HashMap<>();
     /** Null until the subscriber's answer kept the transport-wide sequence number: then nothing is stamped. */
     private BandwidthEstimation bandwidth;
+    /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
+    private List<String> pausedByLastN = List.of();
     private boolean closed;
 
     Subscriber(Router router, String participantId, MediaLink link) {
@@ -73,6 +75,26 @@ public final class Subscriber implements MediaLink.Listener {
     /** For logs and tests: the estimator's state, or null without transport-cc. */
     public String bandwidthEstimateDetails() {
         return bandwidth == null ? null : bandwidth.estimator().toString();
+    }
+
+    /** A recorder (not a person on a screen): it gets every video whatever last-N says. */
+    private boolean receivesAllVideo;
+
+    public void receivesAllVideo(boolean all) {
+        receivesAllVideo = all;
+    }
+
+    boolean receivesAllVideo() {
+        return receivesAllVideo;
+    }
+
+    /** Records what last-N now pauses; true when that differs from what was last reported. */
+    boolean pausedByLastN(List<String> mids) {
+        if (mids.equals(pausedByLastN)) {
+            return false;
+        }
+        pausedByLastN = mids;
+        return true;
     }
 
     void add(Consumer c) {

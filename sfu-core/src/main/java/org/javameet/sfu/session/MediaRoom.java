@@ -57,6 +57,14 @@ public final class MediaRoom {
          */
         default void onDominantSpeaker(String participantId, List<String> recent) {
         }
+
+        /**
+         * With a lastN limit: the member's subscribe-connection video tracks (by mid) that are not forwarded to
+         * them now (their publishers are not among the last N speakers); the client shows an avatar for those.
+         * Called when that set changes. Media loop: must not block.
+         */
+        default void onVideoPaused(String participantId, List<String> pausedMids) {
+        }
     }
 
     /** One member's media: their publish side and their subscribe side. */
@@ -92,12 +100,18 @@ public final class MediaRoom {
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final MediaLimits limits;
+    private final VideoForwarding forwarding;
     private final Listener listener;
     private boolean closed;
     private RoomRecording recording;
 
     MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits) {
+        this(name, media, listener, limits, VideoForwarding.all());
+    }
+
+    MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits, VideoForwarding forwarding) {
         this.name = name;
+        this.forwarding = forwarding;
         this.limits = limits;
         this.media = media;
         this.listener = listener;
@@ -116,7 +130,15 @@ public final class MediaRoom {
             public void onDominantSpeaker(String participantId, List<String> recent) {
                 listener.onDominantSpeaker(participantId, recent);
             }
+
+            @Override
+            public void onVideoPaused(String participantId, List<String> pausedMids) {
+                listener.onVideoPaused(participantId, pausedMids);
+            }
         }, Router.DEFAULT_MAX_INCOMING_BITRATE);
+        if (forwarding.lastN() >= 0) {
+            router.execute(() -> router.lastN(forwarding.lastN()));
+        }
     }
 
     public String name() { return name; }
@@ -244,16 +266,21 @@ public final class MediaRoom {
                 for (Member o : members.values()) { // relabelled, e.g. a camera track now shows a screen
                     o.subscribe.relabel(p.producerId(t.mid()), label);
                 }
+                String producerId = p.producerId(t.mid());
+                boolean always = forwarding.alwaysForwardedLabels().contains(label);
+                router.execute(() -> router.alwaysForward(producerId, always));
             }
         }
         for (PublishedTrack t : added) {
             p.publishedTracks.put(t.mid(), t);
             p.labels.put(t.mid(), labelByMid.get(t.mid()));
             String producerId = p.producerId(t.mid());
+            boolean always = forwarding.alwaysForwardedLabels().contains(labelByMid.get(t.mid()));
             router.execute(() -> {
                 Publisher pub = router.publisher(p.id);
                 if (pub != null) {
                     router.createProducer(pub, producerId, ForwardingParams.producer(t));
+                    router.alwaysForward(producerId, always);
                 }
             });
             for (Member o : members.values()) {

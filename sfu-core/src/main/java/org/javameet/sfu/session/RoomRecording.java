@@ -62,7 +62,7 @@ final class RoomRecording {
                     failure = new RecordingFailure(f.code(), f.message());
                     onFailure.accept(failure);
                 });
-        router.execute(() -> router.createSubscriber(SUBSCRIBER_ID, link));
+        router.execute(() -> router.createSubscriber(SUBSCRIBER_ID, link).receivesAllVideo(true)); // whatever lastN says
     }
 
     Path directory() {

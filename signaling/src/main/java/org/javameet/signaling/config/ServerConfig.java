@@ -51,11 +51,12 @@ public record ServerConfig(
         List<String> allowedOrigins,
         TurnConfig turn,
         String metricsBearerTokenFile,
-        RecordingConfig recording) {
+        RecordingConfig recording,
+        int lastN) {
 
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "mediaTcpPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile", "recording");
+            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile", "recording", "lastN");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -68,7 +69,7 @@ public record ServerConfig(
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, null, List.of(), null, LogLevel.INFO,
             ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
-            TurnConfig.defaults(), null, RecordingConfig.defaults());
+            TurnConfig.defaults(), null, RecordingConfig.defaults(), -1);
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -96,7 +97,13 @@ public record ServerConfig(
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(turn, "turn");
         Objects.requireNonNull(recording, "recording");
+        if (lastN < -1 || lastN > MAX_LAST_N) {
+            throw new IllegalArgumentException("lastN must be -1 (off) or 0-" + MAX_LAST_N + ", got " + lastN);
+        }
     }
+
+    /** More video streams than any screen can show in tiles; beyond it lastN would only hide a typo. */
+    public static final int MAX_LAST_N = 1000;
 
     public static ServerConfig defaults() {
         return DEFAULTS;
@@ -159,6 +166,7 @@ public record ServerConfig(
                 case "turn" -> c.withTurn(TurnConfig.fromJson(r, value, key));
                 case "metricsBearerTokenFile" -> c.withMetricsBearerTokenFile(r.optionalPath(value, key));
                 case "recording" -> c.withRecording(RecordingConfig.fromJson(r, value, key));
+                case "lastN" -> c.withLastN(r.intIn(value, key, -1, MAX_LAST_N));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -254,68 +262,69 @@ public record ServerConfig(
             json.put("metricsBearerTokenFile", metricsBearerTokenFile);
         }
         json.set("recording", recording.toJson(mapper));
+        json.put("lastN", lastN);
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Null: the same number as the media port; 0: no ICE-TCP. */
     public ServerConfig withMediaTcpPort(Integer mediaTcpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Empty: WebSockets only from pages of the host they connect to. */
     public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withTurn(TurnConfig turn) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Null: {@code /metrics} for loopback clients only. */
     public ServerConfig withMetricsBearerTokenFile(String metricsBearerTokenFile) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /**
@@ -343,8 +352,13 @@ public record ServerConfig(
         return token;
     }
 
+    /** Each participant receives video from at most this many others, the most recent speakers; -1: everyone. */
+    public ServerConfig withLastN(int lastN) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
+    }
+
     public ServerConfig withRecording(RecordingConfig recording) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     private static void requirePort(String name, int port) {

@@ -47,6 +47,10 @@ public final class Room {
     private boolean closed;
     /** The media loop's latest dominant speaker; written there, read when announcing. */
     private volatile SpeakerState latestSpeaker = SpeakerState.NONE;
+    /** Per participant, the media loop's latest last-N paused video mids; written there, read when telling them. */
+    private final Map<String, List<String>> latestPausedVideo = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What each participant was last told in {@code videoPaused}. Guarded by this. */
+    private final Map<String, List<String>> toldPausedVideo = new java.util.HashMap<>();
     /** The dominant speaker as last announced to the room. Guarded by this. */
     private SpeakerState announcedSpeaker = SpeakerState.NONE;
 
@@ -96,6 +100,13 @@ public final class Room {
                 // and announces whatever is latest then, so runs that overtake each other announce nothing stale
                 latestSpeaker = new SpeakerState(participantId, recent);
                 java.util.concurrent.ForkJoinPool.commonPool().execute(Room.this::announceDominantSpeaker);
+            }
+
+            @Override
+            public void onVideoPaused(String participantId, List<String> pausedMids) {
+                // as for the speaker: recorded here, sent off the loop, the latest then
+                latestPausedVideo.put(participantId, pausedMids);
+                java.util.concurrent.ForkJoinPool.commonPool().execute(() -> Room.this.announcePausedVideo(participantId));
             }
 
             @Override
@@ -218,6 +229,10 @@ public final class Room {
         if (announcedSpeaker.participantId() != null) {
             n.set("dominantSpeaker", dominantSpeaker(announcedSpeaker));
         }
+        List<String> paused = toldPausedVideo.get(p.id());
+        if (paused != null) { // a resume: what was told on the old socket may not have arrived
+            paused.forEach(n.putArray("videoPaused")::add);
+        }
         return n;
     }
 
@@ -229,6 +244,19 @@ public final class Room {
         }
         announcedSpeaker = s;
         broadcast(dominantSpeaker(s), null);
+    }
+
+    /** Tells a participant which of their video tracks last-N pauses now, if that changed since they were told. */
+    private synchronized void announcePausedVideo(String participantId) {
+        Participant p = participants.get(participantId);
+        List<String> mids = latestPausedVideo.get(participantId);
+        if (closed || p == null || mids == null || mids.equals(toldPausedVideo.get(participantId))) {
+            return;
+        }
+        toldPausedVideo.put(participantId, mids);
+        ObjectNode m = Messages.message("videoPaused");
+        mids.forEach(m.putArray("mids")::add);
+        p.send(m);
     }
 
     /** {@code dominantSpeaker}: the participant (or null) and the recent speakers still in the room. */
@@ -485,6 +513,8 @@ public final class Room {
             return;
         }
         participants.remove(p.id());
+        latestPausedVideo.remove(p.id());
+        toldPausedVideo.remove(p.id());
         resume.revoke(p);
         p.cancelRemoval();
         events.participantRemoved(label);

@@ -119,7 +119,7 @@ class NixSettingsTest {
                 new ClientConfig(false, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
                 AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null,
-                RecordingConfig.defaults());
+                RecordingConfig.defaults(), -1);
         assertEquals(expected, parse(json, "full"));
     }
 
@@ -173,6 +173,12 @@ class NixSettingsTest {
         assertEquals("0123456789abcdef0123456789abcdef",
                 parse(json, "metrics token").readMetricsBearerToken("settings.nix (metrics token)"));
         assertFalse(evalSettings("").has("metricsBearerTokenFile"), "no token: the key is left out");
+    }
+
+    @Test
+    void lastNReachesTheServer() throws Exception {
+        assertEquals(3, parse(evalSettings("lastN = 3;"), "lastN").lastN());
+        assertEquals(-1, parse(evalSettings(""), "default").lastN(), "off unless set");
     }
 
     @Test
