@@ -16,12 +16,13 @@ import java.util.List;
  * @param lossPercent packets the emulated participants drop, on receive and on send each
  * @param pinTarget CPUs (taskset list, e.g. {@code 1} or {@code 0-1}) the target process runs on, null = any
  * @param pinHarness CPUs this harness JVM runs on, null = any
+ * @param mediaLoops media event loops of a javameet the harness starts ({@code --media-loops})
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
-                          String pinHarness) {
+                          String pinHarness, int mediaLoops) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -60,6 +61,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     gets one event loop per CPU of the list (default: all CPUs, one per core)
               --pin-harness CPUS    move this harness's threads onto CPUS (`taskset -a -p -c`), so emulated
                                     participants cannot take the target's cores; both CPU figures are reported
+              --media-loops N       media event loops of the javameet it starts (default 1); with
+                                    --rooms, rooms spread over them
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -85,6 +88,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         int loops = 2;
         String pinTarget = null;
         String pinHarness = null;
+        int mediaLoops = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -135,6 +139,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                         case "--janus" -> janus = v;
                         case "--janus-config" -> janusConfig = v;
                         case "--client-loops" -> loops = intIn(a, v, 1, 16);
+                        case "--media-loops" -> mediaLoops = intIn(a, v, 1, 64);
                         case "--out" -> out = v;
                         case "--pin-target" -> pinTarget = cpuList(a, v);
                         case "--pin-harness" -> pinHarness = cpuList(a, v);
@@ -163,7 +168,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             startServer = true;
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
-                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness);
+                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
+                mediaLoops);
     }
 
     static List<Integer> parseSteps(String v) {
