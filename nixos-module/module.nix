@@ -69,6 +69,10 @@ let
     certificateDirectory = config.security.acme.certs.${cfg.hostName}.directory or "/var/lib/acme/${cfg.hostName}";
   };
 
+  # one UDP port (and one ICE-TCP port, unless ICE-TCP is off) per media loop
+  mediaUdpPorts = builtins.genList (i: cfg.mediaPort + i) cfg.mediaLoops;
+  mediaTcpPorts = if cfg.mediaTcpPort == 0 then [ ] else builtins.genList (i: cfg.mediaTcpPort + i) cfg.mediaLoops;
+
   configFile = jsonFormat.generate "javameet.json" (
     import ./settings.nix {
       inherit (cfg)
@@ -82,6 +86,8 @@ let
         ;
       # left out when it is the server's default, the mediaPort number
       mediaTcpPort = if cfg.mediaTcpPort == cfg.mediaPort then null else cfg.mediaTcpPort;
+      # left out when it is the server's default, one loop
+      mediaLoops = if cfg.mediaLoops == 1 then null else cfg.mediaLoops;
       publicAddress = cfg.nat.publicAddress;
       localAddress = cfg.nat.localAddress;
       recording =
@@ -208,12 +214,25 @@ in
       '';
     };
 
+    mediaLoops = mkOption {
+      type = types.ints.between 1 64;
+      default = 1;
+      example = 2;
+      description = ''
+        Media threads (event loops). Each has its own ports: UDP `mediaPort` to `mediaPort + mediaLoops - 1`,
+        and as many ICE-TCP ports from `mediaTcpPort`; a room runs on the loop with the fewest rooms, so a server
+        with several rooms uses several cores. One per core is the most that helps. The default, 1, keeps the
+        single media port; {option}`services.javameet.openFirewall` opens every port of the range.
+      '';
+    };
+
     openFirewall = mkOption {
       type = types.bool;
       default = true;
       description = ''
         Whether to open {option}`services.javameet.mediaPort` (UDP) and {option}`services.javameet.mediaTcpPort`
-        (TCP, unless 0) in the firewall. Without the UDP port no media flows.
+        (TCP, unless 0) in the firewall, with the ports of the other media loops
+        ({option}`services.javameet.mediaLoops`). Without the UDP port no media flows.
       '';
     };
 
@@ -609,10 +628,18 @@ in
         '';
       }
       {
-        assertion = cfg.mediaTcpPort != cfg.httpPort;
+        assertion = cfg.mediaPort + cfg.mediaLoops - 1 <= 65535 && cfg.mediaTcpPort + cfg.mediaLoops - 1 <= 65535;
+        message = ''
+          services.javameet.mediaLoops (${toString cfg.mediaLoops}) media loops take that many ports from mediaPort
+          (${toString cfg.mediaPort}) and from mediaTcpPort (${toString cfg.mediaTcpPort}): past 65535.
+        '';
+      }
+      {
+        assertion = !(builtins.elem cfg.httpPort mediaTcpPorts);
         message = ''
           services.javameet.mediaTcpPort and httpPort are both TCP port ${toString cfg.httpPort}
-          (mediaTcpPort defaults to mediaPort); set mediaTcpPort to another port, or to 0 to turn ICE-TCP off.
+          (mediaTcpPort defaults to mediaPort; with mediaLoops > 1 each loop takes the next port too); set
+          mediaTcpPort to another port, or to 0 to turn ICE-TCP off.
         '';
       }
       {
@@ -733,12 +760,14 @@ in
       {
         assertion =
           cfg.turn.minPort >= 1024
-          && !(builtins.any (port: port >= cfg.turn.minPort && port <= cfg.turn.maxPort) [
-            cfg.mediaPort
-            cfg.httpPort
-            3478
-            5349
-          ]);
+          && !(builtins.any (port: port >= cfg.turn.minPort && port <= cfg.turn.maxPort) (
+            mediaUdpPorts
+            ++ [
+              cfg.httpPort
+              3478
+              5349
+            ]
+          ));
         message = ''
           services.javameet.turn's relay range ${toString cfg.turn.minPort}-${toString cfg.turn.maxPort} must lie
           at or above 1024 and hold neither mediaPort (${toString cfg.mediaPort}), httpPort
@@ -773,10 +802,10 @@ in
           80
           443
         ]
-        ++ optionals (cfg.openFirewall && cfg.mediaTcpPort != 0) [ cfg.mediaTcpPort ]
+        ++ optionals cfg.openFirewall mediaTcpPorts
         ++ optionals cfg.turn.enable turnSetup.firewall.allowedTCPPorts;
       allowedUDPPorts =
-        optionals cfg.openFirewall [ cfg.mediaPort ] ++ optionals cfg.turn.enable turnSetup.firewall.allowedUDPPorts;
+        optionals cfg.openFirewall mediaUdpPorts ++ optionals cfg.turn.enable turnSetup.firewall.allowedUDPPorts;
       allowedUDPPortRanges = optionals cfg.turn.enable turnSetup.firewall.allowedUDPPortRanges;
     };
 

@@ -8,6 +8,7 @@
   httpPort,
   mediaPort,
   mediaTcpPort ? null, # null: the server's default, the mediaPort number; 0: ICE-TCP off
+  mediaLoops ? null, # null: the server's default, one media loop
   publicAddress, # null: the server announces the machine's own addresses
   localAddress, # null: unset
   logLevel,
@@ -100,6 +101,7 @@ let
     // optionalAttr "turn" turn
     // optionalAttr "mediaTcpPort" mediaTcpPort
     // optionalAttr "metricsBearerTokenFile" metricsBearerTokenFile
+    // optionalAttr "mediaLoops" mediaLoops
     // optionalAttr "recording" (if recording == null then null else withoutNulls recording);
 in
 recursiveUpdate fromOptions settings

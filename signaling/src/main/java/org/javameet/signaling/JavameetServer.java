@@ -71,7 +71,8 @@ public final class JavameetServer implements AutoCloseable {
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
                 addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress())
                 .withTcp(config.effectiveMediaTcpPort(), limits.maxTcpMediaConnections(),
-                        limits.maxTcpMediaConnectionsPerAddress()),
+                        limits.maxTcpMediaConnectionsPerAddress())
+                .withLoops(config.mediaLoops()),
                 new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),

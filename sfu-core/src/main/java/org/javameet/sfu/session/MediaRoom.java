@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.net.MediaLoop;
 import org.javameet.sfu.net.MediaServer;
 import org.javameet.sfu.router.Producer;
 import org.javameet.sfu.router.Publisher;
@@ -95,7 +96,8 @@ public final class MediaRoom {
     }
 
     private final String name;
-    private final MediaServer media;
+    /** The media loop this room runs on: its transports, router and recorder all live there. */
+    private final MediaLoop media;
     private final Router router;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -113,9 +115,9 @@ public final class MediaRoom {
         this.name = name;
         this.forwarding = forwarding;
         this.limits = limits;
-        this.media = media;
+        this.media = media.assignLoop();
         this.listener = listener;
-        this.router = new Router(name, media.loop(), new Router.Listener() {
+        this.router = new Router(name, this.media.loop(), new Router.Listener() {
             @Override
             public void onLinkClosed(String participantId, MediaLink link, String reason) {
                 listener.onTransportClosed(participantId, link.id(), reason);
@@ -504,6 +506,7 @@ public final class MediaRoom {
             return;
         }
         closed = true;
+        media.roomClosed();
         members.clear();
         if (recording != null) {
             recording.stop("room-closed"); // the files close on their own; the caller stops recordings it cares about first

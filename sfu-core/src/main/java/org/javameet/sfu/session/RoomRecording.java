@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.net.MediaLoop;
 import org.javameet.sfu.recording.MeetingClock;
 import org.javameet.sfu.recording.RecordingLink;
 import org.javameet.sfu.router.ConsumerParams;
@@ -45,7 +45,7 @@ final class RoomRecording {
     private final Map<String, Integer> fileCounts = new HashMap<>();
     private volatile RecordingFailure failure;
 
-    RoomRecording(String roomName, MediaServer media, Router router, Path directory, long minFreeBytes,
+    RoomRecording(String roomName, MediaLoop media, Router router, Path directory, long minFreeBytes,
                   Consumer<RecordingFailure> onFailure) {
         this.router = router;
         this.directory = directory;

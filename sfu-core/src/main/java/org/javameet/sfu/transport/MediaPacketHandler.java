@@ -64,6 +64,10 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
                         ? DropReason.UNKNOWN_ADDRESS : DropReason.UNKNOWN_PROTOCOL);
                 return;
             }
+            if (!t.loop().inEventLoop()) {
+                metrics.drop(DropReason.WRONG_MEDIA_PORT);
+                return;
+            }
             t.onPacket(ownCopy(data));
         } catch (RuntimeException e) {
             // one bad packet must never take the socket down
@@ -95,6 +99,10 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
     private void handleStun(ChannelHandlerContext ctx, ByteBuf data, InetSocketAddress from) {
         IceChecks.ValidCheck check = IceChecks.validate(data, registry, metrics);
         if (check == null) {
+            return;
+        }
+        if (!check.transport().loop().inEventLoop()) {
+            metrics.drop(DropReason.WRONG_MEDIA_PORT); // its candidates name another loop's port: not answered here
             return;
         }
         DropReason refused = check.transport().checkRefusal(from, check.request().transactionId(),

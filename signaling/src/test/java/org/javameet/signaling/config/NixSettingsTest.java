@@ -104,7 +104,7 @@ class NixSettingsTest {
     @Test
     void everyOptionSet() throws Exception {
         JsonNode json = evalSettings("""
-                httpAddress = "::1"; httpPort = 8443; mediaPort = 20000; mediaTcpPort = 0;
+                httpAddress = "::1"; httpPort = 8443; mediaPort = 20000; mediaTcpPort = 0; mediaLoops = 2;
                 publicAddress = "203.0.113.7"; localAddress = "10.0.0.5"; logLevel = "debug";
                 config = {
                   prejoinPageEnabled = false; disableModeratorIndicator = true; startWithAudioMuted = true;
@@ -115,7 +115,7 @@ class NixSettingsTest {
                   welcomeText = "Meetings at Acme.";
                 };""");
         ServerConfig expected = new ServerConfig(
-                "::1", 8443, 20000, 0, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
+                "::1", 8443, 20000, 0, 2, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
                 new ClientConfig(false, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
                 AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null,

@@ -25,7 +25,7 @@ class ServerConfigTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static final ServerConfig FULL = new ServerConfig(
-            "127.0.0.1", 8443, 20000, 20001, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
+            "127.0.0.1", 8443, 20000, 20001, 2, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
             new ClientConfig(false, true, true, true, true, true, "relay"),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
@@ -138,7 +138,7 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
@@ -162,6 +162,10 @@ class ServerConfigTest {
         {'mediaTcpPort': 65536}                        | config test.json: "mediaTcpPort" must be an integer 0-65535, got 65536
         {'httpPort': 10000}                            | config test.json: the ICE-TCP media port (mediaTcpPort, by default the mediaPort) and httpPort are both TCP port 10000; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
         {'httpPort': 9000, 'mediaTcpPort': 9000}       | config test.json: the ICE-TCP media port (mediaTcpPort) and httpPort are both TCP port 9000; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
+        {'httpPort': 10001, 'mediaLoops': 2}           | config test.json: the ICE-TCP media ports 10000-10001 (one per media loop) (mediaTcpPort, by default the mediaPort) and httpPort are both TCP port 10001; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
+        {'mediaLoops': 0}                              | config test.json: "mediaLoops" must be an integer 1-64, got 0
+        {'mediaLoops': 65}                             | config test.json: "mediaLoops" must be an integer 1-64, got 65
+        {'mediaPort': 65535, 'mediaLoops': 2}          | config test.json: 2 media loops need 2 ports from mediaPort (and from the ICE-TCP port), past 65535
         {'client': true}                               | config test.json: "client" must be an object, got true
         {'client': {'enableLobby': 'yes'}}             | config test.json: "client.enableLobby" must be true or false, got "yes"
         {'client': {'iceTransportPolicy': 'none'}}     | config test.json: "client.iceTransportPolicy" must be one of "all", "relay", got "none"

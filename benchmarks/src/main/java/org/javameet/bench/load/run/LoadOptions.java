@@ -19,12 +19,13 @@ import java.util.List;
  * @param tcpShare the share (0..1) of the {@code javameet} target's participants that connect over ICE-TCP instead
  *                 of UDP, spread evenly over the join order; the report splits delivery and latency by receiver path
  * @param recordRooms rooms (the first N) the javameet target records during the run, from before the window
+ * @param mediaLoops media event loops of a javameet the harness starts ({@code --media-loops})
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
-                          String pinHarness, double tcpShare, int recordRooms) {
+                          String pinHarness, double tcpShare, int recordRooms, int mediaLoops) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -70,6 +71,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     everyone has joined, files under the run's log directory; no compose);
                                     the report's note gives the recorder threads' CPU, recorder_queue_full
                                     drops and how much of the window each file covers (default 0)
+              --media-loops N       media event loops of the javameet it starts (default 1); with
+                                    --rooms, rooms spread over them
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -97,6 +100,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         String pinTarget = null;
         String pinHarness = null;
         int recordRooms = 0;
+        int mediaLoops = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -157,6 +161,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                         case "--janus" -> janus = v;
                         case "--janus-config" -> janusConfig = v;
                         case "--client-loops" -> loops = intIn(a, v, 1, 16);
+                        case "--media-loops" -> mediaLoops = intIn(a, v, 1, 64);
                         case "--out" -> out = v;
                         case "--pin-target" -> pinTarget = cpuList(a, v);
                         case "--pin-harness" -> pinHarness = cpuList(a, v);
@@ -199,7 +204,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
                 loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
-                tcpShare, recordRooms);
+                tcpShare, recordRooms, mediaLoops);
     }
 
     static List<Integer> parseSteps(String v) {

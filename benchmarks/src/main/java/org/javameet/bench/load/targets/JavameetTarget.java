@@ -64,12 +64,13 @@ final class JavameetTarget implements TargetServer {
             throw new IOException(jar + " not found: build it first (mvn -B -o -pl signaling -am package -DskipTests)");
         }
         int httpPort = ChildProcess.freeTcpPort();
-        int mediaPort = ChildProcess.freeUdpPort();
+        int mediaPort = freeUdpPorts(options.mediaLoops());
         List<String> cmd = new ArrayList<>(List.of(TargetServer.javaBinary(), "-jar", jar.toString(),
                 "--http-address", "127.0.0.1", "--http-port", Integer.toString(httpPort),
                 "--media-port", Integer.toString(mediaPort),
                 "--media-tcp-port", Integer.toString(ChildProcess.freeTcpPort()), "--public-address", "127.0.0.1",
-                "--local-address", "127.0.0.1", "--log-level", "warn"));
+                "--local-address", "127.0.0.1", "--log-level", "warn",
+                "--media-loops", Integer.toString(options.mediaLoops())));
         Path recordings = null;
         if (options.recordRooms() > 0) {
             recordings = Files.createDirectories(logDir.resolve("recordings"));
@@ -89,6 +90,34 @@ final class JavameetTarget implements TargetServer {
             throw e;
         }
         return t;
+    }
+
+    /** The first of {@code n} consecutive free UDP ports on loopback (one per media loop). */
+    private static int freeUdpPorts(int n) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first = ChildProcess.freeUdpPort();
+            if (first + n - 1 > 65535) {
+                continue;
+            }
+            boolean free = true;
+            for (int i = 1; i < n && free; i++) {
+                try (java.net.DatagramSocket s = new java.net.DatagramSocket(
+                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), first + i))) {
+                    // free
+                } catch (java.net.SocketException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IOException("no " + n + " consecutive free UDP ports");
+    }
+
+    @Override
+    public String note() {
+        return options.mediaLoops() == 1 ? null : options.mediaLoops() + " media loops";
     }
 
     @Override
