@@ -107,7 +107,9 @@ public final class Router {
         producer.addConsumer(c);
         subscriber.add(c);
         if (subscriber.link().isConnected()) {
-            c.onLinkConnected();
+            c.onLinkConnected(false); // a track added to a running subscriber (or the recorder): a fresh keyframe
+        } else {
+            c.onCreatedUnconnected();
         }
         return c;
     }
