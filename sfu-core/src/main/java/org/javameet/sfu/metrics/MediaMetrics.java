@@ -21,7 +21,6 @@ public final class MediaMetrics {
     public final Counter bytesOut;
     public final Counter rtpForwarded;
     public final Counter keyframeRequests;
-    public final Counter keyframeReplays;
     public final Counter nacksReceived;
     public final Counter retransmissions;
     public final Counter nacksSent;
@@ -72,7 +71,6 @@ public final class MediaMetrics {
         bytesOut = Counter.builder("javameet.media.bytes.sent").baseUnit("bytes").description("UDP and ICE-TCP payload bytes sent from the media ports").register(registry);
         rtpForwarded = Counter.builder("javameet.media.rtp.forwarded").description("RTP packets forwarded to consumers").register(registry);
         keyframeRequests = Counter.builder("javameet.media.keyframe.requests").description("PLIs sent to publishers").register(registry);
-        keyframeReplays = Counter.builder("javameet.media.keyframe.replays").description("consumers started from the newest cached keyframe (and what followed it) instead of waiting for a new one").register(registry);
         nacksReceived = Counter.builder("javameet.media.nacks.received").description("Generic NACK packets received from subscribers").register(registry);
         retransmissions = Counter.builder("javameet.media.retransmissions").description("packets resent from the cache in answer to NACKs").register(registry);
         retransmissionsTooSoon = Counter.builder("javameet.media.retransmissions.refused").description("NACKed packets not resent, by reason: too_soon (resent < 100 ms ago), over_budget (retransmissions limited to half the consumer's rate)").tag("reason", "too_soon").register(registry);

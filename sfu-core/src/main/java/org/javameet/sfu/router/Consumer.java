@@ -167,24 +167,10 @@ public final class Consumer {
         producer.requestKeyframe();
     }
 
-    /**
-     * Called when the subscriber's link connects: start from a keyframe, the newest one the producer still holds
-     * when {@code replay} and it is recent enough ({@link Producer#replayLatestKeyframe}), else a fresh one.
-     */
-    void onLinkConnected(boolean replay) {
+    /** Called when the subscriber's link connects: start from a keyframe. */
+    void onLinkConnected() {
         if (keyframes != null) {
             waitingForKeyframe = true;
-            if (!replay || !producer.replayLatestKeyframe(this, keyframes)) {
-                producer.requestKeyframe();
-            } else {
-                link.flush();
-            }
-        }
-    }
-
-    /** A consumer made before its subscriber's link is up: ask now, so a keyframe is cached when it connects. */
-    void onCreatedUnconnected() {
-        if (keyframes != null) {
             producer.requestKeyframe();
         }
     }

@@ -24,8 +24,6 @@ public final class Producer {
     private final ReceiveStats stats;
     private final NackGenerator nacks;
     private long ssrc;
-    /** The newest sequence number stored in the cache (video), or -1 before any. */
-    private int newestSeq = -1;
     private long lastKeyframeRequestNanos;
     private boolean closed;
 
@@ -64,9 +62,6 @@ public final class Producer {
                     return; // a duplicate (e.g. RTX for a packet that arrived after all): forward once
                 }
                 cache.put(packet);
-                if (newestSeq < 0 || org.javameet.sfu.rtp.SequenceNumbers.isNewer(seq, newestSeq)) {
-                    newestSeq = seq;
-                }
                 if (nacks.onPacket(seq, now)) {
                     requestKeyframe();
                 }
@@ -91,44 +86,6 @@ public final class Producer {
         }
         link.metrics().nacksSent.increment();
         link.sendRtcp(RtcpSend.nack(link.alloc(), senderSsrc, ssrc, lost));
-    }
-
-    /** At most this much video is replayed to a consumer that starts: a newcomer gets a short burst, never seconds. */
-    static final int REPLAY_MAX_PACKETS = 128;
-    static final long REPLAY_MAX_MILLIS = 1_000;
-
-    /**
-     * Sends {@code c} the newest keyframe in the cache and every packet after it, so a subscriber whose connection
-     * just came up decodes at once instead of waiting a PLI's round trip and the publisher's encoder (issue 13: that
-     * wait was the largest step between a newcomer's DTLS and its first frame). Only when that run is complete (no
-     * gap), recent (its RTP time within {@link #REPLAY_MAX_MILLIS} of the newest packet) and short
-     * ({@link #REPLAY_MAX_PACKETS}); returns whether it replayed. The consumer's own detector finds the keyframe.
-     */
-    boolean replayLatestKeyframe(Consumer c, KeyframeDetector keyframes) {
-        if (cache == null || newestSeq < 0 || closed) {
-            return false;
-        }
-        ByteBuf newest = cache.get(newestSeq);
-        if (newest == null) {
-            return false;
-        }
-        long newestTs = RtpHeader.timestamp(newest);
-        long maxAgeTicks = (long) params.clockRate() * REPLAY_MAX_MILLIS / 1000;
-        for (int back = 0; back < REPLAY_MAX_PACKETS; back++) {
-            int seq = (newestSeq - back) & 0xFFFF;
-            ByteBuf p = cache.get(seq);
-            if (p == null || ((newestTs - RtpHeader.timestamp(p)) & 0xFFFFFFFFL) > maxAgeTicks) {
-                return false; // a gap (the frames would not decode) or older than we replay
-            }
-            if (keyframes.isKeyframe(p)) {
-                for (int i = back; i >= 0; i--) {
-                    c.forward(cache.get((newestSeq - i) & 0xFFFF));
-                }
-                link.metrics().keyframeReplays.increment();
-                return true;
-            }
-        }
-        return false;
     }
 
     ByteBuf cached(int sequenceNumber) {

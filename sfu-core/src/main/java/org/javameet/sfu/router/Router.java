@@ -107,9 +107,7 @@ public final class Router {
         producer.addConsumer(c);
         subscriber.add(c);
         if (subscriber.link().isConnected()) {
-            c.onLinkConnected(false); // a track added to a running subscriber (or the recorder): a fresh keyframe
-        } else {
-            c.onCreatedUnconnected();
+            c.onLinkConnected();
         }
         return c;
     }

@@ -88,7 +88,7 @@ public final class Subscriber implements MediaLink.Listener {
     @Override
     public void onConnected(MediaLink t) {
         for (Consumer c : consumers) {
-            c.onLinkConnected(true);
+            c.onLinkConnected();
         }
     }
 

@@ -257,58 +257,6 @@ class RouterTest {
         assertEquals(2, bobLink.rtp.size(), "the next keyframe goes out");
     }
 
-    /**
-     * Issue 13: a subscriber whose connection comes up gets the newest cached keyframe and what followed it at once,
-     * instead of waiting for a PLI's round trip and the publisher's encoder; the keyframe was asked for when its
-     * consumer was made, before the connection was up.
-     */
-    @Test
-    void aConnectingSubscriberStartsFromTheCachedKeyframe() {
-        Producer video = video();
-        FakeLink bobLink = new FakeLink("bob/subscribe");
-        bobLink.connected = false;
-        consume(video, router.createSubscriber("bob", bobLink), 1111);
-        assertEquals(1, adaLink.rtcp.size(), "a consumer made before its link is up asks for a keyframe at once");
-        for (int seq = 20; seq < 26; seq++) {
-            adaLink.deliverRtp(packet(VIDEO_SSRC, 96, seq, seq == 22)); // keyframe at 22
-        }
-        assertTrue(bobLink.rtp.isEmpty());
-
-        bobLink.connect();
-        assertEquals(List.of(22, 23, 24, 25), bobLink.rtp.stream().map(r -> seq(r) - seq(bobLink.rtp.get(0)) + 22).toList());
-        assertEquals(1111, ssrc(bobLink.rtp.get(0)));
-        assertEquals(1, adaLink.rtcp.size(), "no second keyframe request: the cached one was enough");
-        assertEquals(1.0, adaLink.metrics().keyframeReplays.count());
-        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 26, false));
-        assertEquals(5, bobLink.rtp.size(), "live packets follow the replayed ones");
-        assertEquals(4, seq(bobLink.rtp.get(4)) - seq(bobLink.rtp.get(0)), "one continuous sequence");
-    }
-
-    @Test
-    void aStaleOrBrokenCachedKeyframeIsNotReplayed() {
-        Producer video = video();
-        FakeLink bobLink = new FakeLink("bob/subscribe");
-        bobLink.connected = false;
-        consume(video, router.createSubscriber("bob", bobLink), 1111);
-        // keyframe at 1, then 40 packets of 33 ms: the keyframe is 1.3 s older than the newest packet
-        for (int seq = 1; seq <= 41; seq++) {
-            adaLink.deliverRtp(packet(VIDEO_SSRC, 96, seq, seq == 1));
-        }
-        bobLink.connect();
-        assertTrue(bobLink.rtp.isEmpty(), "a stale keyframe is not replayed: " + bobLink.rtp.size());
-
-        // a second subscriber whose cached run has a gap: keyframe at 50, 51 lost, 52
-        FakeLink cyLink = new FakeLink("cy/subscribe");
-        cyLink.connected = false;
-        Subscriber cy = router.createSubscriber("cy", cyLink);
-        consume(video, cy, 2222);
-        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 50, true));
-        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 52, false));
-        cyLink.connect();
-        assertTrue(cyLink.rtp.isEmpty(), "nothing replayed across a gap: " + cyLink.rtp.size());
-        assertEquals(0.0, adaLink.metrics().keyframeReplays.count());
-    }
-
     @Test
     void nothingIsSentBeforeTheSubscribersLinkConnects() {
         Producer audio = audio();
