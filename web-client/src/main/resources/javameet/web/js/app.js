@@ -51,12 +51,6 @@ class RoomApp {
     this.videoMuted = false;
     this.participantId = null;
     this.joinedAt = null;
-    /** Resolves once getUserMedia is done (acquireMedia); null with the prejoin page, which hands over its stream. */
-    this.mediaReady = null;
-    /** getUserMedia is under way: `stream` is not yet what we will send. */
-    this.mediaPending = false;
-    /** The mute state the last `join` said, maybe before the devices were known. */
-    this.announcedMedia = null;
     /** @type {Prejoin|null} */
     this.prejoin = null;
     /** `?jwt=` of the page, sent in `join` (also on reconnects); gone from the address bar once read. */
@@ -148,15 +142,8 @@ class RoomApp {
   async start() {
     $('room-label').textContent = this.room;
     applyBranding(this.cfg.interfaceConfig, this.room);
-    // The camera starts with the signaling connection, not after it, when the page already knows the prejoin
-    // page will not show: the URL hash turned it off (the hash wins over the server's config, and the default
-    // is on). Joining does not wait for it either (publishWhenReady).
-    let early = this.cfg.config.prejoinPageEnabled ? null : this.acquireMedia();
     await this.flow.start();
-    if (this.flow.ended) {
-      early?.then(() => this.stream.getTracks().forEach((t) => t.stop()));
-      return;
-    }
+    if (this.flow.ended) return;
     const initialName = (this.cfg.userInfo.displayName ?? savedDisplayName()).slice(0, MAX_DISPLAY_NAME);
     this.audioMuted = !!this.cfg.config.startWithAudioMuted;
     this.videoMuted = !!this.cfg.config.startWithVideoMuted;
@@ -164,14 +151,6 @@ class RoomApp {
     // A required name that is missing needs the prejoin page even where it is turned off.
     const mustAskName = !!this.cfg.config.requireDisplayName && initialName.trim() === '';
     if (this.cfg.config.prejoinPageEnabled || mustAskName) {
-      if (early) {
-        // the server asks for a name: the prejoin page opens the camera itself
-        await early;
-        this.stream.getTracks().forEach((t) => t.stop());
-        this.stream = new MediaStream();
-        this.mediaReady = null;
-        early = null;
-      }
       this.prejoin = new Prejoin({ config: this.cfg.config, displayName: initialName, roomName: this.room });
       this.flow.prejoin();
       const choice = await this.prejoin.run();
@@ -183,32 +162,22 @@ class RoomApp {
       this.view.setSpeaker(choice.speakerId);
     } else {
       this.displayName = initialName;
-      if (!early) this.acquireMedia();
-      // startWith*Muted came with the welcome, maybe after the camera did
-      this.mediaReady.then(() => this.applyTrackMute());
+      await this.acquireMedia();
     }
     await this.flow.join();
   }
 
-  /**
-   * Camera and microphone without the prejoin page (prejoin disabled, or rejoining). Sets `mediaReady`, which
-   * resolves once `stream` holds what there is: joining does not wait for it, publishing does.
-   * @returns {Promise<void>}
-   */
-  acquireMedia() {
+  /** Camera and microphone without the prejoin page (prejoin disabled, or rejoining). */
+  async acquireMedia() {
     const devices = savedDevices();
-    this.mediaPending = true;
-    this.mediaReady = getLocalMedia({
+    const { stream, problems } = await getLocalMedia({
       audioDeviceId: devices.audioinput, videoDeviceId: devices.videoinput,
-    }).then(({ stream, problems }) => {
-      joinMarks.mark('mediaReady');
-      problems.forEach((p) => toast(p));
-      this.stream = stream;
-      this.mediaPending = false;
-      this.applyTrackMute();
-      this.view.setSpeaker(devices.audiooutput);
     });
-    return this.mediaReady;
+    joinMarks.mark('mediaReady');
+    problems.forEach((p) => toast(p));
+    this.stream = stream;
+    this.applyTrackMute();
+    this.view.setSpeaker(devices.audiooutput);
   }
 
   /** @param {SignalingConnection} conn */
@@ -270,12 +239,8 @@ class RoomApp {
     return this.view.info(id)?.displayName?.trim() || 'Someone';
   }
 
-  /**
-   * Our mute state as others should see it: no device is muted. While the devices are still starting it is what
-   * we mean to send; `publishWhenReady` corrects it if a device turns out missing.
-   */
+  /** Our mute state as others should see it: no device is muted. */
   ownMedia() {
-    if (this.mediaPending) return { audioMuted: this.audioMuted, videoMuted: this.videoMuted };
     return { audioMuted: this.audioMuted || !this.hasTrack('audio'), videoMuted: this.videoMuted || !this.hasTrack('video') };
   }
 
@@ -289,8 +254,7 @@ class RoomApp {
     });
     this.session = session;
     joinMarks.mark('joinSent');
-    this.announcedMedia = this.ownMedia();
-    return { room: this.room, displayName: this.displayName, ...this.announcedMedia, jwt: this.jwt };
+    return { room: this.room, displayName: this.displayName, ...this.ownMedia(), jwt: this.jwt };
   }
 
   /** In the meeting: draw it and start sending. */
@@ -305,31 +269,12 @@ class RoomApp {
     if (this.handRaised) conn.raiseHand(true);
     this.view.upsert({ ...joined.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of joined.participants ?? []) this.view.upsert(p);
+    this.view.setLocalStream(this.stream);
     this.refreshToolbar();
     this.refreshPanels();
     this.joinedAt = performance.now();
     this.monitor.start();
-    this.publishWhenReady(this.session, conn);
-  }
-
-  /**
-   * Publishes once the camera and microphone are ready. `join` went out without waiting for them, so the
-   * subscribe connection (what the first remote frame needs) negotiates while they start.
-   * @param {MediaSession} session @param {SignalingConnection} conn
-   */
-  async publishWhenReady(session, conn) {
-    await this.mediaReady;
-    if (session !== this.session) return; // left or reconnected meanwhile: that join publishes
-    this.view.setLocalStream(this.stream);
-    const now = this.ownMedia();
-    const announced = this.announcedMedia;
-    if (now.audioMuted !== announced?.audioMuted || now.videoMuted !== announced?.videoMuted) {
-      conn.updateMedia(now); // a device is missing after all
-      this.view.upsert({ id: this.participantId, ...now }, true);
-      this.refreshPanels();
-    }
-    this.refreshToolbar();
-    session.publish(this.stream).catch((e) => {
+    this.session.publish(this.stream).catch((e) => {
       console.warn('publish failed', e);
       toast(`Could not send your camera and microphone: ${e.message}`);
     });
@@ -463,7 +408,7 @@ class RoomApp {
   async rejoin() {
     this.chat.clear();
     if (!(await this.flow.restart())) return;
-    this.acquireMedia();
+    await this.acquireMedia();
     await this.flow.join();
   }
 
