@@ -42,6 +42,20 @@ final class IceCheck {
     private IceCheck() {
     }
 
+    /**
+     * ice4j loads its configuration (Typesafe config through jitsi-metaconfig) the first time it encodes a message:
+     * 1-2 s on a quiet machine, 4.7 s measured under load. Done here, off the event loops, so it never holds up the
+     * participants sharing a loop (it made the load harness's first UDP joins take ~2 s; docs/performance.md).
+     */
+    static void warmUp() {
+        String pwd = "warm-up-password-warm-up";
+        byte[] request = bindingRequest(newTransactionId(), "ufr1", "ufr2", pwd, 1);
+        byte[] success = bindingSuccess(request, new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9), pwd);
+        if (success == null || parseResponse(success, pwd) == null) {
+            throw new IllegalStateException("ice4j could not read its own binding response");
+        }
+    }
+
     static byte[] newTransactionId() {
         byte[] id = new byte[12];
         RANDOM.nextBytes(id);

@@ -142,6 +142,9 @@ public final class Participant implements AutoCloseable {
     private CompletableFuture<?> subscribeChain = CompletableFuture.completedFuture(null); // guarded by this
     private volatile long joinStartNanos;
     private volatile long joinedNanos;
+    private volatile long publishAnswerNanos;
+    private volatile long subscribeOfferNanos;
+    private volatile long subscribeAnswerSentNanos;
     private volatile boolean closed;
 
     private Participant(Options options, String room, String displayName) {
@@ -210,6 +213,9 @@ public final class Participant implements AutoCloseable {
                     return signaling.request(offer, "publishAnswer");
                 })
                 .thenCompose(answer -> {
+                    if (publishAnswerNanos == 0) {
+                        publishAnswerNanos = System.nanoTime();
+                    }
                     publishPc.connect(remoteOf(answer.path("sdp").asText()));
                     return publishPc.connected();
                 })
@@ -260,6 +266,9 @@ public final class Participant implements AutoCloseable {
 
     private void onSignal(JsonNode msg) {
         if ("subscribeOffer".equals(msg.path("type").asText())) {
+            if (subscribeOfferNanos == 0) {
+                subscribeOfferNanos = System.nanoTime();
+            }
             synchronized (this) {
                 subscribeChain = subscribeChain.thenCompose(x -> answerSubscribeOffer(msg)).exceptionally(e -> {
                     LOG.log(Level.WARNING, this + ": subscribe offer failed", e);
@@ -304,7 +313,10 @@ public final class Participant implements AutoCloseable {
             answer.put("version", version);
             CompletableFuture<Void> sent = signaling.send(answer);
             if (first) {
-                sent.thenRun(() -> pc.connect(remote));
+                sent.thenRun(() -> {
+                    subscribeAnswerSentNanos = System.nanoTime();
+                    pc.connect(remote);
+                });
             } else if (restart) {
                 sent.thenRun(() -> {
                     pc.iceRestarted(remote);
@@ -379,6 +391,14 @@ public final class Participant implements AutoCloseable {
                 publishPc == null ? null : publishPc.stats(), subscribePc == null ? null : subscribePc.stats(),
                 receiver.offers, receiver.unknownSsrcPackets,
                 receiver.rtcpMalformed + (sender == null ? 0 : sender.rtcpMalformed)));
+    }
+
+    /** When each step of the join happened, for the load harness's join breakdown. */
+    public JoinTimeline timeline() {
+        PeerConnection pub = publishPc;
+        PeerConnection sub = subscribePc;
+        return new JoinTimeline(joinStartNanos, joinedNanos, publishAnswerNanos, pub == null ? null : pub.timing(),
+                subscribeOfferNanos, subscribeAnswerSentNanos, sub == null ? null : sub.timing());
     }
 
     /** Sends a PLI for {@code publisherId}'s video, as a browser does when its decoder needs a keyframe. */

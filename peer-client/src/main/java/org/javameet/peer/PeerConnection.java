@@ -132,6 +132,9 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     private InetSocketAddress remoteAddress;
     private final Map<String, Long> pendingChecks = new HashMap<>(); // transaction id (hex) -> sent nanos
     private long checkStartNanos;
+    /** When ICE and DTLS first completed ({@link System#nanoTime}, 0 before): the join's stages, see {@link #timing}. */
+    private volatile long iceConnectedNanos;
+    private volatile long dtlsConnectedNanos;
     private int checkAttempt;
     private ScheduledFuture<?> checkTimer;
     private ScheduledFuture<?> consentTimer;
@@ -494,6 +497,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     /** The first answered check (or, as DTLS server, a handshake that finished before it): checks become consent. */
     private void iceConnected() {
         state = State.DTLS;
+        iceConnectedNanos = System.nanoTime();
         if (checkTimer != null) {
             checkTimer.cancel(false);
         }
@@ -553,6 +557,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         }
         srtp = new SrtpSession(keys);
         state = State.CONNECTED;
+        dtlsConnectedNanos = System.nanoTime();
         while (!early.isEmpty()) {
             onSrtp(early.poll());
         }
@@ -759,6 +764,17 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
 
     public State state() {
         return onLoopGet(() -> state);
+    }
+
+    /**
+     * When this connection's first ICE check went out, was first answered (or, as DTLS server, the handshake beat
+     * the answer), and DTLS finished: {@link System#nanoTime}, 0 for what has not happened.
+     */
+    public record Timing(long checksStartNanos, long iceConnectedNanos, long dtlsConnectedNanos) {
+    }
+
+    public Timing timing() {
+        return onLoopGet(() -> new Timing(checkStartNanos, iceConnectedNanos, dtlsConnectedNanos));
     }
 
     /** The address the server saw our checks come from (XOR-MAPPED-ADDRESS), or null before ICE. */

@@ -185,7 +185,11 @@ public final class LoadRun {
                 w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
                 w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), note,
                 failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds,
-                byPath(rooms, joined, s0, s1, window));
+                byPath(rooms, joined, s0, s1, window), joinStages(w));
+        if (!result.joinStages().steps().isEmpty()) {
+            System.out.print("join steps, ms since each participant's join start (p50 / p95 / max):\n"
+                    + result.joinStages().describe());
+        }
         System.out.printf(Locale.ROOT, "--- %s %dx%d: %.0f pps forwarded, loss %.2f %%, latency p50 %.2f / p99 %.2f ms, "
                         + "SFU %.1f %% CPU, harness %.1f %% CPU, %.2f CPU-s per million packets%n", target.label(),
                 options.rooms(), perRoom, result.forwardedPps(), result.lossPercent(), result.latencyMsP50(),
@@ -289,6 +293,21 @@ public final class LoadRun {
             Thread.sleep(1000);
         }
         System.out.println("measuring anyway: " + missing + " tracks still without media after 30 s");
+    }
+
+    private JoinStages joinStages(WindowMath.Result w) {
+        List<java.util.Map<String, Long>> steps = new ArrayList<>();
+        for (LoadParticipant p : participants) {
+            try {
+                java.util.Map<String, Long> s = p.joinSteps();
+                if (!s.isEmpty()) {
+                    steps.add(s);
+                }
+            } catch (RuntimeException e) {
+                // a participant that failed to join has no steps to tell
+            }
+        }
+        return JoinStages.of(steps, w.joinMs());
     }
 
     private List<LoadParticipant.Snapshot> snapshots() {

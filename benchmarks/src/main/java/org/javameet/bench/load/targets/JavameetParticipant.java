@@ -87,6 +87,12 @@ final class JavameetParticipant implements LoadParticipant {
     }
 
     @Override
+    public java.util.Map<String, Long> joinSteps() {
+        Participant p = participant;
+        return p == null ? java.util.Map.of() : p.timeline().sinceStart();
+    }
+
+    @Override
     public void close() {
         Participant p = participant;
         if (p != null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.Target;
+import org.javameet.bench.load.run.JoinStages;
 import org.javameet.bench.load.run.MachineInfo;
 import org.javameet.bench.load.run.StepResult;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class HtmlReportTest {
         return new StepResult(target, 1, 4, 4, 500, 30, 0, 30, 4, 4, 120, 200, 250, 440, 1320, 1320, 1320, 0, 0,
                 100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, 1320, 3.2,
                 target.equals("javameet") ? 4 : 0, "any", null, null,
-                List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)), List.of());
+                List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)), List.of(), JoinStages.NONE);
     }
 
     @Test
