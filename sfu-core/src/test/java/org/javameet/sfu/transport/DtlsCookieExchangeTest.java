@@ -284,6 +284,38 @@ class DtlsCookieExchangeTest {
         }
     }
 
+    /**
+     * Broken and mutated ClientHellos (random bytes behind a handshake record header; the captured Chromium and
+     * webrtcbin fragments with a byte changed or cut short) never throw out of the media loop, never start a
+     * handshake and never draw more than one 60-byte HelloVerifyRequest each.
+     */
+    @Test
+    void brokenClientHellosNeverEscapeNorStartAnything() throws Exception {
+        java.util.Random random = new java.util.Random(15);
+        List<byte[]> captured = new ArrayList<>(capturedClientHello("chromium-156-client-hello.hex"));
+        captured.addAll(capturedClientHello("webrtcbin-1.22-client-hello.hex"));
+        for (int i = 0; i < 3000; i++) {
+            byte[] d;
+            if (i % 2 == 0) {
+                d = new byte[1 + random.nextInt(300)];
+                random.nextBytes(d);
+                d[0] = 22;
+                if (d.length > 4) {
+                    d[3] = 0;
+                    d[4] = 0;
+                }
+            } else {
+                byte[] original = captured.get(random.nextInt(captured.size()));
+                d = Arrays.copyOf(original, random.nextInt(4) == 0 ? 1 + random.nextInt(original.length)
+                        : original.length);
+                d[random.nextInt(d.length)] ^= (byte) (1 + random.nextInt(255));
+            }
+            int out = deliver(d);
+            assertTrue(out == 0 || out == 60, "at most one HelloVerifyRequest, got " + out + " bytes");
+        }
+        assertEquals(0, handshakesStarted.get());
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------
 
     private DtlsEndpoint client(LinkedBlockingQueue<byte[]> fromClient) {
