@@ -38,8 +38,8 @@ final class JavameetTarget implements TargetServer {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Where the server writes recordings ({@code --record-rooms}), or null. */
     private final Path recordings;
-    /** Each room's first participant: the room's moderator, who starts and stops its recording. */
-    private final Map<String, JavameetParticipant> moderators = new LinkedHashMap<>();
+    /** Each room's participants in joining order: the first one whose join succeeded is its moderator. */
+    private final Map<String, List<JavameetParticipant>> byRoom = new LinkedHashMap<>();
     private RoomRecordings recorded;
 
     private JavameetTarget(LoadOptions options, ChildProcess child, URI base, long pid, boolean iceTcp,
@@ -135,7 +135,7 @@ final class JavameetTarget implements TargetServer {
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
         JavameetParticipant p = new JavameetParticipant(runtime, ws, new LoadParticipant.Seat(room, "p" + index,
                 publisher), options, iceTcp || options.overTcp(index));
-        moderators.putIfAbsent(room, p); // created in joining order: the first is the room's moderator
+        byRoom.computeIfAbsent(room, r -> new ArrayList<>()).add(p); // created in joining order
         return p;
     }
 
@@ -143,8 +143,9 @@ final class JavameetTarget implements TargetServer {
     @Override
     public void allJoined(List<LoadParticipant> participants) throws Exception {
         if (recordings != null) {
-            recorded = RoomRecordings.start(moderators.values().stream().limit(options.recordRooms())
-                    .map(JavameetParticipant::peer).toList(), recordings);
+            recorded = RoomRecordings.start(byRoom.values().stream().limit(options.recordRooms())
+                    .map(room -> room.stream().map(JavameetParticipant::peer).filter(java.util.Objects::nonNull).toList())
+                    .toList(), recordings);
         }
     }
 

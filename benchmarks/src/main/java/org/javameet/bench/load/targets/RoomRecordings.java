@@ -35,21 +35,32 @@ final class RoomRecordings {
         this.refused = refused;
     }
 
-    static RoomRecordings start(List<Participant> moderators, Path directory) {
+    /**
+     * @param rooms each room's joined participants in joining order: the first who may record starts it (the
+     *              first to join is the moderator; a join that failed or came late moves that role on)
+     */
+    static RoomRecordings start(List<List<Participant>> rooms, Path directory) {
         List<Participant> recording = new ArrayList<>();
         int refused = 0;
-        for (Participant p : moderators) {
-            try {
-                JsonNode state = p.signaling().request(SignalingClient.message("startRecording"), "recordingState")
-                        .get(20, TimeUnit.SECONDS);
-                if (state.path("active").asBoolean()) {
-                    recording.add(p);
-                    continue;
+        for (List<Participant> room : rooms) {
+            Participant started = null;
+            for (Participant p : room) {
+                try {
+                    JsonNode state = p.signaling().request(SignalingClient.message("startRecording"), "recordingState")
+                            .get(20, TimeUnit.SECONDS);
+                    if (state.path("active").asBoolean()) {
+                        started = p;
+                        break;
+                    }
+                } catch (Exception e) {
+                    // not the moderator (refused: not-moderator), or its socket is gone: try the next one
                 }
-            } catch (Exception e) {
-                System.out.println("recording " + p.room() + " did not start: " + e);
             }
-            refused++;
+            if (started != null) {
+                recording.add(started);
+            } else {
+                refused++;
+            }
         }
         System.out.println("recording " + recording.size() + " room(s) into " + directory);
         return new RoomRecordings(recording, directory, refused);

@@ -44,7 +44,7 @@ class HtmlReportTest {
                 r.expectedPps(), 0, 0, 100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, 25, 20, 1320, 3.2,
                 0, "any", null, null, List.of(), List.of(
                         new StepResult.PathFigures("tcp", 2, 300, 99.5, 0.5, 0.6, 1.1, 2.25, 9),
-                        new StepResult.PathFigures("udp", 6, 900, 100, 0, 0.4, 0.8, 1.5, 3)));
+                        new StepResult.PathFigures("udp", 6, 900, 100, 0, 0.4, 0.8, 1.5, 3)), JoinStages.NONE);
         assertEquals("", ReportTable.pathTable(List.of(plain, r)), "no run mixed paths: no second table");
         String table = ReportTable.pathTable(List.of(plain, mixed));
         assertTrue(table.contains("| javameet | 1 x 8 | tcp | 2 | 300 | 99.5 | 0.50 | 0.60 / 1.10 / 2.25 / 9.00 | 25.00 |"),
