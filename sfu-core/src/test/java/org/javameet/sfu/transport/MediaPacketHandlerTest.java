@@ -331,7 +331,6 @@ class MediaPacketHandlerTest {
         ByteBuf own = MediaPacketHandler.ownCopy(datagram);
         try {
             assertEquals(8, own.capacity(), "exact size: a cached packet keeps no batch alive");
-            assertTrue(own.hasArray(), "on the heap, where SRTP works without a scratch copy");
             assertEquals(io.netty.buffer.ByteBufUtil.hexDump(datagram), io.netty.buffer.ByteBufUtil.hexDump(own));
             datagram.release();
             assertEquals(0, batch.refCnt(), "the batch buffer is free as soon as its datagrams are handled");
