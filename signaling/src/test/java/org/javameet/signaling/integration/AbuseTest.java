@@ -340,7 +340,7 @@ class AbuseTest {
                 throw new java.io.UncheckedIOException(e);
             }
             // a ClientHello (one unfragmented record) whose cookie, after the 32-byte random and the session id, is there
-            if (len > 61 && data[off + 25] == 1 && (data[off + 60 + (data[off + 59] & 0xff)] & 0xff) > 0) {
+            if (len > 61 && data[off + 13] == 1 && (data[off + 60 + (data[off + 59] & 0xff)] & 0xff) > 0) {
                 cookieSent.complete(null);
             }
         }, threads, new DtlsEndpoint.Listener() {
