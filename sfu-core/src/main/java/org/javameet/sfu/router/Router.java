@@ -39,6 +39,7 @@ public final class Router {
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
     private final Map<String, Producer> producers = new HashMap<>();
     private final ScheduledFuture<?> reportTimer;
+    private final ScheduledFuture<?> layerTimer;
     private boolean closed;
 
     public Router(String name, EventLoop loop, Listener listener, long maxIncomingBitrate) {
@@ -47,7 +48,15 @@ public final class Router {
         this.listener = listener;
         this.maxIncomingBitrate = maxIncomingBitrate;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+        this.layerTimer = loop.scheduleAtFixedRate(this::selectLayers, LAYER_SELECTION_INTERVAL_MILLIS,
+                LAYER_SELECTION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
+
+    /**
+     * How often each consumer's target layer is chosen anew: often enough to follow a publisher whose encoder
+     * drops or adds a layer, and an estimate that falls, without deciding per packet.
+     */
+    static final long LAYER_SELECTION_INTERVAL_MILLIS = 200;
 
     public String name() { return name; }
 
@@ -106,6 +115,7 @@ public final class Router {
         Consumer c = new Consumer(producer, subscriber, params);
         producer.addConsumer(c);
         subscriber.add(c);
+        subscriber.selectLayers(System.nanoTime());
         if (subscriber.link().isConnected()) {
             c.onLinkConnected();
         }
@@ -163,12 +173,21 @@ public final class Router {
         }
     }
 
+    /** Selects each subscriber's layers; public so tests drive it at the moment they choose. */
+    public void selectLayers() {
+        long now = System.nanoTime();
+        for (Subscriber s : subscribers.values()) {
+            s.selectLayers(now);
+        }
+    }
+
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
         reportTimer.cancel(false);
+        layerTimer.cancel(false);
         for (String id : List.copyOf(publishers.keySet())) {
             closeParticipant(id);
         }

@@ -75,6 +75,20 @@ public final class Subscriber implements MediaLink.Listener {
         return bandwidth == null ? null : bandwidth.estimator().toString();
     }
 
+    /**
+     * Chooses the layer each consumer forwards: the highest its producer sends now. A producer sending nothing
+     * keeps the consumer's target, so it resumes where it was.
+     */
+    void selectLayers(long nowNanos) {
+        for (int i = 0; i < consumers.size(); i++) {
+            Consumer c = consumers.get(i);
+            int active = c.producer().highestActiveLayer(nowNanos);
+            if (active >= 0) {
+                c.targetLayer(active);
+            }
+        }
+    }
+
     void add(Consumer c) {
         consumers.add(c);
         bySsrc.put(c.ssrc(), c);

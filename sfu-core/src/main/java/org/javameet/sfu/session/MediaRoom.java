@@ -17,6 +17,7 @@ import org.javameet.sfu.router.Subscriber;
 import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.SdpException;
 import org.javameet.sfu.sdp.SessionDescription;
+import org.javameet.sfu.sdp.SimulcastException;
 import org.javameet.sfu.transport.ConnectionType;
 import org.javameet.sfu.transport.WebRtcTransport;
 import org.javameet.sfu.webrtc.MediaKind;
@@ -159,6 +160,8 @@ public final class MediaRoom {
                             p.publishSdpVersion + 1);
                 }
             }
+        } catch (SimulcastException e) {
+            throw new MediaSessionException(MediaSessionException.Reason.BAD_SIMULCAST, "publish offer: " + e.getMessage());
         } catch (SdpException e) {
             throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "publish offer: " + e.getMessage());
         }
@@ -170,7 +173,7 @@ public final class MediaRoom {
         int newTracks = 0;
         for (PublishedTrack t : result.tracks()) {
             PublishedTrack old = p.publishedTracks.get(t.mid());
-            if (old == null || old.mediaSsrc() != t.mediaSsrc()) {
+            if (old == null || !sameSource(old, t)) {
                 newTracks++;
             }
         }
@@ -195,14 +198,14 @@ public final class MediaRoom {
         for (String mid : p.publishedTracks.keySet()) {
             PublishedTrack old = p.publishedTracks.get(mid);
             PublishedTrack nu = now.get(mid);
-            if (nu == null || nu.mediaSsrc() != old.mediaSsrc()) {
+            if (nu == null || !sameSource(old, nu)) {
                 removed.add(mid);
             }
         }
         List<PublishedTrack> added = new ArrayList<>();
         for (PublishedTrack t : now.values()) {
             PublishedTrack old = p.publishedTracks.get(t.mid());
-            if (old == null || old.mediaSsrc() != t.mediaSsrc() || removed.contains(t.mid())) {
+            if (old == null || !sameSource(old, t) || removed.contains(t.mid())) {
                 added.add(t);
             }
         }
@@ -257,6 +260,11 @@ public final class MediaRoom {
             rejected.add(new PublishResult.RejectedSection(r.mid(), r.media(), r.reason().code(), r.detail()));
         }
         return new PublishResult(result.answerSdp(), Map.copyOf(p.labels), List.copyOf(rejected));
+    }
+
+    /** The same stream as before: same announced SSRC and, for simulcast, the same layers. */
+    private static boolean sameSource(PublishedTrack old, PublishedTrack nu) {
+        return old.mediaSsrc() == nu.mediaSsrc() && old.rids().equals(nu.rids());
     }
 
     /** Refuses an offer with more sections or sending tracks than the limits allow, from a cheap parse. */

@@ -379,6 +379,7 @@ public final class Room {
             case BAD_SDP -> "bad-sdp";
             case STALE_ANSWER -> "stale-answer";
             case TOO_MANY_TRACKS -> "too-many-tracks";
+            case BAD_SIMULCAST -> "bad-simulcast";
         };
         return new SignalingException(code, e.getMessage());
     }
