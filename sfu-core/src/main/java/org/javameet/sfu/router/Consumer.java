@@ -8,7 +8,7 @@ import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.RtpRewriter;
 import org.javameet.sfu.rtp.StreamRewriter;
 import org.javameet.sfu.rtp.TransportWideSequence;
-import org.javameet.sfu.rtp.Vp8;
+import org.javameet.sfu.rtp.Vp8Descriptor;
 import org.javameet.sfu.srtp.SrtpSession;
 
 /**
@@ -65,7 +65,7 @@ public final class Consumer {
         this.extensionsTo = params.extensionsTo().clone();
         this.keyframes = params.keyframes();
         this.waitingForKeyframe = keyframes != null;
-        this.rewriter = new StreamRewriter(producer.params().clockRate());
+        this.rewriter = new StreamRewriter(producer.params().clockRate(), producer.video());
         this.targetLayer = producer.layerCount() - 1;
     }
 
@@ -140,7 +140,8 @@ public final class Consumer {
             }
             waitingForKeyframe = false;
         }
-        if (keyframes != null && maxTemporalLayer < ALL_TEMPORAL_LAYERS && Vp8.temporalLayerId(src) > maxTemporalLayer) {
+        if (keyframes != null && maxTemporalLayer < ALL_TEMPORAL_LAYERS
+                && Vp8Descriptor.temporalLayerId(Vp8Descriptor.parse(src)) > maxTemporalLayer) {
             rewriter.skip(src);
             return;
         }

@@ -3,6 +3,7 @@ package org.javameet.sfu.router;
 import io.netty.buffer.ByteBuf;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.Vp8;
+import org.javameet.sfu.rtp.Vp8Descriptor;
 
 /**
  * One encoding of a Producer: a simulcast layer (named by its rid) or the one stream of a track sent without
@@ -55,7 +56,8 @@ final class ProducerLayer {
         stats.onPacket(RtpHeader.sequenceNumber(packet), RtpHeader.timestamp(packet), nowNanos);
         lastPacketNanos = nowNanos;
         boolean video = cache != null;
-        int tid = video ? Vp8.temporalLayerId(packet) : 0;
+        long vp8 = video ? Vp8Descriptor.parse(packet) : Vp8Descriptor.INVALID;
+        int tid = Vp8Descriptor.temporalLayerId(vp8);
         windowBytes[Math.min(Math.max(tid, 0), TEMPORAL_LAYERS - 1)] += packet.readableBytes();
         if (windowStartNanos == 0) {
             windowStartNanos = nowNanos;
@@ -69,7 +71,7 @@ final class ProducerLayer {
             }
             windowStartNanos = nowNanos;
         }
-        int size = video ? Vp8.keyframeDimensions(packet) : -1;
+        int size = Vp8Descriptor.isKeyframe(vp8) ? Vp8.keyframeDimensions(packet) : -1;
         if (size > 0) {
             height = size & 0xFFFF;
         }

@@ -24,6 +24,8 @@ public final class StreamRewriter {
     public static final int HISTORY = 1024;
 
     private final int clockRate;
+    /** Only a VP8 stream has PictureID and TL0PICIDX to continue; another codec's payload is never touched. */
+    private final boolean vp8;
     private boolean started;
     private int source = -1;
 
@@ -52,9 +54,13 @@ public final class StreamRewriter {
     private final int[] sentPictureId = new int[HISTORY];
     private final int[] sentTl0 = new int[HISTORY];
 
-    /** @param clockRate the codec's RTP clock rate, to advance the timestamp by wall time at a switch */
-    public StreamRewriter(int clockRate) {
+    /**
+     * @param clockRate the codec's RTP clock rate, to advance the timestamp by wall time at a switch
+     * @param vp8 whether payloads are VP8 (RFC 7741), whose PictureID and TL0PICIDX are rewritten too
+     */
+    public StreamRewriter(int clockRate, boolean vp8) {
         this.clockRate = clockRate;
+        this.vp8 = vp8;
         java.util.Arrays.fill(sentOutSeq, -1);
     }
 
@@ -90,11 +96,12 @@ public final class StreamRewriter {
         }
         highestInSeq = SequenceNumbers.add(seq, -1);
         deltaValidFrom = seq;
-        int pictureId = Vp8.pictureIdOffset(first) >= 0 ? Vp8.pictureId(first) : -1;
+        long info = vp8 ? Vp8Descriptor.parse(first) : Vp8Descriptor.INVALID;
+        int pictureId = Vp8Descriptor.hasPictureId(info) ? Vp8Descriptor.pictureId(info) : -1;
         pictureIdDelta = pictureId < 0 || lastOutPictureId < 0 ? 0 : lastOutPictureId + 1 - pictureId;
         // (a switch between a 7-bit and a 15-bit source keeps only the low 7 bits continuous)
         lastInPictureId = -1;
-        int tl0 = Vp8.tl0PicIdx(first);
+        int tl0 = Vp8Descriptor.hasTl0PicIdx(info) ? Vp8Descriptor.tl0PicIdx(info) : -1;
         tl0Delta = tl0 < 0 || lastOutTl0 < 0 ? 0 : lastOutTl0 + 1 - tl0;
         source = sourceId;
     }
@@ -125,23 +132,29 @@ public final class StreamRewriter {
         RtpHeader.setSequenceNumber(packet, outSeq);
         RtpHeader.setTimestamp(packet, outTs);
         int outPictureId = -1;
-        if (Vp8.pictureIdOffset(packet) >= 0) {
-            int mask = pictureIdMask(packet);
-            int in = Vp8.pictureId(packet);
+        int outTl0 = -1;
+        long info = vp8 ? Vp8Descriptor.parse(packet) : Vp8Descriptor.INVALID;
+        int base = packet.readerIndex();
+        if (Vp8Descriptor.hasPictureId(info)) {
+            boolean longId = Vp8Descriptor.longPictureId(info);
+            int mask = longId ? 0x7FFF : 0x7F;
+            int in = Vp8Descriptor.pictureId(info);
             if (lastInPictureId < 0 || pictureIdNewer(in, lastInPictureId, mask)) {
                 lastInPictureId = in;
             }
             outPictureId = (in + pictureIdDelta) & mask;
-            Vp8.setPictureId(packet, outPictureId);
+            if (longId) {
+                packet.setShort(base + Vp8Descriptor.pictureIdOffset(info), 0x8000 | outPictureId);
+            } else {
+                packet.setByte(base + Vp8Descriptor.pictureIdOffset(info), outPictureId);
+            }
             if (lastOutPictureId < 0 || pictureIdNewer(outPictureId, lastOutPictureId, mask)) {
                 lastOutPictureId = outPictureId;
             }
         }
-        int outTl0 = -1;
-        int tl0 = Vp8.tl0PicIdx(packet);
-        if (tl0 >= 0) {
-            outTl0 = (tl0 + tl0Delta) & 0xFF;
-            Vp8.setTl0PicIdx(packet, outTl0);
+        if (Vp8Descriptor.hasTl0PicIdx(info)) {
+            outTl0 = (Vp8Descriptor.tl0PicIdx(info) + tl0Delta) & 0xFF;
+            packet.setByte(base + Vp8Descriptor.tl0PicIdxOffset(info), outTl0);
             if (lastOutTl0 < 0 || ((outTl0 - lastOutTl0) & 0x80) == 0) {
                 lastOutTl0 = outTl0;
             }
@@ -173,9 +186,11 @@ public final class StreamRewriter {
         seqDelta = SequenceNumbers.forwardDistance(seq, lastOutSeq); // so seq + 1 goes out as lastOutSeq + 1
         highestInSeq = seq;
         deltaValidFrom = SequenceNumbers.add(seq, 1);
-        if (Vp8.pictureIdOffset(packet) >= 0) {
-            int in = Vp8.pictureId(packet);
-            if (lastInPictureId < 0 || pictureIdNewer(in, lastInPictureId, pictureIdMask(packet))) {
+        long info = vp8 ? Vp8Descriptor.parse(packet) : Vp8Descriptor.INVALID;
+        if (Vp8Descriptor.hasPictureId(info)) {
+            int in = Vp8Descriptor.pictureId(info);
+            if (lastInPictureId < 0
+                    || pictureIdNewer(in, lastInPictureId, Vp8Descriptor.longPictureId(info) ? 0x7FFF : 0x7F)) {
                 lastInPictureId = in;
                 pictureIdDelta--; // the frame takes no PictureID
             }
@@ -200,7 +215,7 @@ public final class StreamRewriter {
         RtpHeader.setSequenceNumber(copy, outSeq);
         RtpHeader.setTimestamp(copy, sentTs[slot]);
         if (sentPictureId[slot] >= 0) {
-            Vp8.setPictureId(copy, sentPictureId[slot]);
+            Vp8.setPictureId(copy, sentPictureId[slot]); // only ever set for VP8
         }
         if (sentTl0[slot] >= 0) {
             Vp8.setTl0PicIdx(copy, sentTl0[slot]);
@@ -214,7 +229,4 @@ public final class StreamRewriter {
         return d != 0 && d <= mask >> 1;
     }
 
-    private static int pictureIdMask(ByteBuf packet) {
-        return Vp8.hasLongPictureId(packet) ? 0x7FFF : 0x7F;
-    }
 }

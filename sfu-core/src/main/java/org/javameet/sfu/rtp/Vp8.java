@@ -145,8 +145,8 @@ public final class Vp8 {
         return off >= 0 && (rtp.getUnsignedByte(rtp.readerIndex() + off) & 0x80) != 0;
     }
 
-    /** Offset of the TL0PICIDX byte from the packet start, or -1 when absent (L=0). */
-    private static int tl0PicIdxOffset(ByteBuf rtp) {
+    /** Offset of the TL0PICIDX byte from the packet start (readerIndex), or -1 when absent (L=0). */
+    public static int tl0PicIdxOffset(ByteBuf rtp) {
         if (descriptorLength(rtp) < 0) {
             return -1;
         }
@@ -202,14 +202,16 @@ public final class Vp8 {
      * little-endian), packed as {@code width << 16 | height}; -1 when the packet does not start a keyframe.
      */
     public static int keyframeDimensions(ByteBuf rtp) {
-        if (!isKeyframe(rtp)) {
+        int d = descriptorLength(rtp); // one parse: this runs on every packet a producer receives
+        if (d < 0 || RtpHeader.payloadLength(rtp) < d + 10) {
             return -1;
         }
-        int d = descriptorLength(rtp);
-        int start = rtp.readerIndex() + RtpHeader.headerLength(rtp) + d;
-        if (RtpHeader.payloadLength(rtp) < d + 10) {
-            return -1;
+        int p = rtp.readerIndex() + RtpHeader.headerLength(rtp);
+        int b0 = rtp.getUnsignedByte(p);
+        if ((b0 & 0x10) == 0 || (b0 & 0x07) != 0 || (rtp.getUnsignedByte(p + d) & 0x01) != 0) {
+            return -1; // not the start of a key frame
         }
+        int start = p + d;
         if (rtp.getUnsignedByte(start + 3) != 0x9d || rtp.getUnsignedByte(start + 4) != 0x01
                 || rtp.getUnsignedByte(start + 5) != 0x2a) {
             return -1;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Continuity of one outgoing stream across source switches, left-out packets and every field's wrap-around. */
 class StreamRewriterTest {
     private static final long MS = 1_000_000L;
-    private final StreamRewriter rewriter = new StreamRewriter(90000);
+    private final StreamRewriter rewriter = new StreamRewriter(90000, true);
 
     /** What went out for one packet. */
     private record Out(int seq, long ts, int pictureId, int tl0) {
@@ -115,7 +115,7 @@ class StreamRewriterTest {
 
     @Test
     void audioWithoutVp8FieldsContinuesToo() {
-        StreamRewriter audio = new StreamRewriter(48000);
+        StreamRewriter audio = new StreamRewriter(48000, false);
         ByteBuf p = RtpPackets.plain(111, 65535, 1000);
         audio.switchSource(0, p, 0);
         assertTrue(audio.rewrite(p, 0));
@@ -125,5 +125,13 @@ class StreamRewriterTest {
         assertTrue(audio.rewrite(q, 20 * MS));
         assertEquals((seq + 1) & 0xFFFF, RtpHeader.sequenceNumber(q));
         q.release();
+
+        // an Opus payload that happens to look like a VP8 descriptor is left as it is
+        ByteBuf looksLikeVp8 = Vp8Packets.packet(1, 111, 1, 2920, 1234, 56, 0, false, 0);
+        byte[] payload = io.netty.buffer.ByteBufUtil.getBytes(looksLikeVp8, 12, looksLikeVp8.readableBytes() - 12);
+        assertTrue(audio.rewrite(looksLikeVp8, 40 * MS));
+        assertEquals(java.util.Arrays.toString(payload), java.util.Arrays.toString(
+                io.netty.buffer.ByteBufUtil.getBytes(looksLikeVp8, 12, looksLikeVp8.readableBytes() - 12)));
+        looksLikeVp8.release();
     }
 }
