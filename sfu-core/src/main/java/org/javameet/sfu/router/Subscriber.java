@@ -23,6 +23,7 @@ public final class Subscriber implements MediaLink.Listener {
     private final MediaLink link;
     private final List<Consumer> consumers = new ArrayList<>();
     private final Map<Long, Consumer> bySsrc = new HashMap<>();
+    private final LayerAllocator layers = new LayerAllocator();
     /** Null until the subscriber's answer kept the transport-wide sequence number: then nothing is stamped. */
     private BandwidthEstimation bandwidth;
     private boolean closed;
@@ -75,18 +76,24 @@ public final class Subscriber implements MediaLink.Listener {
         return bandwidth == null ? null : bandwidth.estimator().toString();
     }
 
-    /**
-     * Chooses the layer each consumer forwards: the highest its producer sends now. A producer sending nothing
-     * keeps the consumer's target, so it resumes where it was.
-     */
+    /** Chooses the layer each consumer forwards, from the estimate and the tile sizes ({@link LayerAllocator}). */
     void selectLayers(long nowNanos) {
+        layers.allocate(consumers, bandwidthEstimate(), nowNanos);
+    }
+
+    /**
+     * The subscriber shows {@code producer}'s track in a tile {@code height} pixels tall (0: no constraint); its
+     * consumer will not be given a layer taller than needed. False when the subscriber has no such consumer.
+     */
+    public boolean constrain(Producer producer, int height) {
         for (int i = 0; i < consumers.size(); i++) {
             Consumer c = consumers.get(i);
-            int active = c.producer().highestActiveLayer(nowNanos);
-            if (active >= 0) {
-                c.targetLayer(active);
+            if (c.producer() == producer) {
+                c.maxHeight(height);
+                return true;
             }
         }
+        return false;
     }
 
     void add(Consumer c) {

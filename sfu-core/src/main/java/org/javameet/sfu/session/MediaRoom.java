@@ -234,16 +234,24 @@ public final class MediaRoom {
                 for (Member o : members.values()) { // relabelled, e.g. a camera track now shows a screen
                     o.subscribe.relabel(p.producerId(t.mid()), label);
                 }
+                String producerId = p.producerId(t.mid());
+                router.execute(() -> {
+                    Producer pr = router.producer(producerId);
+                    if (pr != null) {
+                        pr.screenShare(SCREEN.equals(label));
+                    }
+                });
             }
         }
         for (PublishedTrack t : added) {
             p.publishedTracks.put(t.mid(), t);
             p.labels.put(t.mid(), labelByMid.get(t.mid()));
             String producerId = p.producerId(t.mid());
+            boolean screen = SCREEN.equals(labelByMid.get(t.mid()));
             router.execute(() -> {
                 Publisher pub = router.publisher(p.id);
                 if (pub != null) {
-                    router.createProducer(pub, producerId, ForwardingParams.producer(t));
+                    router.createProducer(pub, producerId, ForwardingParams.producer(t)).screenShare(screen);
                 }
             });
             for (Member o : members.values()) {
@@ -375,6 +383,45 @@ public final class MediaRoom {
             }
         }
     }
+
+    /**
+     * The member shows these tracks (subscribe track ids, as in their subscribe offers' msid) in tiles this many
+     * pixels tall: none of them is sent a simulcast layer taller than its tile needs. A track left out keeps what
+     * it had; 0 lifts its constraint. Unknown track ids are ignored (the track may have just gone). Heights must
+     * already be checked (1 to {@link #MAX_TILE_HEIGHT}, or 0).
+     *
+     * @return how many of the ids named a track the member receives
+     */
+    public synchronized int setTileHeights(String participantId, Map<String, Integer> heightByTrackId) {
+        Member p = member(participantId);
+        int known = 0;
+        for (SubscribeSession.Slot slot : p.subscribe.slots) {
+            Integer height = heightByTrackId.get(slot.track.trackId());
+            if (height == null || !slot.track.active()) {
+                continue;
+            }
+            if (height < 0 || height > MAX_TILE_HEIGHT) {
+                throw new IllegalArgumentException("tile height " + height + " outside 0.." + MAX_TILE_HEIGHT);
+            }
+            known++;
+            String producerId = slot.producerId;
+            int h = height;
+            router.execute(() -> {
+                Producer pr = router.producer(producerId);
+                Subscriber sub = router.subscriber(p.id);
+                if (pr != null && sub != null) {
+                    sub.constrain(pr, h);
+                }
+            });
+        }
+        return known;
+    }
+
+    /** The tallest tile a client may report: 8K. Anything above is a client bug, not a screen. */
+    public static final int MAX_TILE_HEIGHT = 4320;
+
+    /** The label of a screen-share track (TrackLabeler): first in line for a subscriber's bandwidth. */
+    private static final String SCREEN = "screen";
 
     /**
      * ICE restart of the member's subscribe connection (the client asks for it when that connection failed):

@@ -280,6 +280,12 @@ public final class Room {
     static final int CLOSE_RESUMED = 4005;
 
     /** The client's subscribe connection failed: ICE restarts on it with the next subscribe offer. */
+    /** The participant's tile heights by received track id (checked by {@link TileSizes}). */
+    synchronized void setTileHeights(Participant p, Map<String, Integer> heights) throws SignalingException {
+        requireMember(p);
+        media.setTileHeights(p.id(), heights);
+    }
+
     synchronized void restartSubscribeIce(Participant p) throws SignalingException {
         requireMember(p);
         if (media.restartSubscribeIce(p.id())) {
