@@ -55,7 +55,8 @@ let
   credentials =
     optionalAttrs (cfg.auth.jwt.appSecretFile != null) { jwt-secret = cfg.auth.jwt.appSecretFile; }
     // optionalAttrs (cfg.auth.jwt.publicKeyFile != null) { jwt-public-key = cfg.auth.jwt.publicKeyFile; }
-    // optionalAttrs (cfg.turn.enable && cfg.turn.secretFile != null) { turn-secret = cfg.turn.secretFile; };
+    // optionalAttrs (cfg.turn.enable && cfg.turn.secretFile != null) { turn-secret = cfg.turn.secretFile; }
+    // optionalAttrs (cfg.metrics.bearerTokenFile != null) { metrics-bearer-token = cfg.metrics.bearerTokenFile; };
 
   # coturn for hostName, by turn.nix (builtins only, so CI checks it: NixTurnTest).
   turnSetup = import ./turn.nix {
@@ -68,6 +69,10 @@ let
     certificateDirectory = config.security.acme.certs.${cfg.hostName}.directory or "/var/lib/acme/${cfg.hostName}";
   };
 
+  # one UDP port (and one ICE-TCP port, unless ICE-TCP is off) per media loop
+  mediaUdpPorts = builtins.genList (i: cfg.mediaPort + i) cfg.mediaLoops;
+  mediaTcpPorts = if cfg.mediaTcpPort == 0 then [ ] else builtins.genList (i: cfg.mediaTcpPort + i) cfg.mediaLoops;
+
   configFile = jsonFormat.generate "javameet.json" (
     import ./settings.nix {
       inherit (cfg)
@@ -77,9 +82,12 @@ let
         logLevel
         settings
         limits
+        lastN
         ;
       # left out when it is the server's default, the mediaPort number
       mediaTcpPort = if cfg.mediaTcpPort == cfg.mediaPort then null else cfg.mediaTcpPort;
+      # left out when it is the server's default, one loop
+      mediaLoops = if cfg.mediaLoops == 1 then null else cfg.mediaLoops;
       publicAddress = cfg.nat.publicAddress;
       localAddress = cfg.nat.localAddress;
       recording =
@@ -96,6 +104,8 @@ let
           }
         else
           null;
+      metricsBearerTokenFile =
+        if credentials ? metrics-bearer-token then "${credentialsDirectory}/metrics-bearer-token" else null;
       auth = {
         inherit (cfg.auth) mode;
         jwtAlgorithm = cfg.auth.jwt.algorithm;
@@ -124,7 +134,7 @@ let
 
   # A secret's file: an absolute path outside the Nix store (the store is world-readable). A Nix path
   # literal (./secret) is refused by the option's type (a string), so it is never copied into the store.
-  isSecretPath = file: hasPrefix "/" file && !hasPrefix "${builtins.storeDir}/" file;
+  isSecretPath = import ./secret-path.nix;
 
   # Where nginx finds the server: the bound address, or loopback when it binds every address.
   upstreamHost =
@@ -136,7 +146,7 @@ let
       cfg.httpAddress;
   upstream = "http://${upstreamHost}:${toString cfg.httpPort}";
 
-  isLoopback = address: address == "::1" || lib.hasPrefix "127." address;
+  isLoopback = address: address == "::1" || hasPrefix "127." address;
 
   # A rough shape check so a host name fails at evaluation; the server checks strictly at start.
   looksLikeIpLiteral =
@@ -204,12 +214,25 @@ in
       '';
     };
 
+    mediaLoops = mkOption {
+      type = types.ints.between 1 64;
+      default = 1;
+      example = 2;
+      description = ''
+        Media threads (event loops). Each has its own ports: UDP `mediaPort` to `mediaPort + mediaLoops - 1`,
+        and as many ICE-TCP ports from `mediaTcpPort`; a room runs on the loop with the fewest rooms, so a server
+        with several rooms uses several cores. One per core is the most that helps. The default, 1, keeps the
+        single media port; {option}`services.javameet.openFirewall` opens every port of the range.
+      '';
+    };
+
     openFirewall = mkOption {
       type = types.bool;
       default = true;
       description = ''
         Whether to open {option}`services.javameet.mediaPort` (UDP) and {option}`services.javameet.mediaTcpPort`
-        (TCP, unless 0) in the firewall. Without the UDP port no media flows.
+        (TCP, unless 0) in the firewall, with the ports of the other media loops
+        ({option}`services.javameet.mediaLoops`). Without the UDP port no media flows.
       '';
     };
 
@@ -269,6 +292,22 @@ in
           "10.0.0.0/8"
         ];
         description = "Addresses or CIDR ranges nginx lets fetch `/metrics` (Prometheus); everyone else gets 403.";
+      };
+    };
+
+    metrics = {
+      bearerTokenFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/run/secrets/javameet-metrics-token";
+        description = ''
+          A file holding a token (one line, at least 16 printable ASCII characters, e.g. `openssl rand -hex 32`)
+          that lets a scraper reach `/metrics` on the server's own port from another machine, with
+          `Authorization: Bearer <token>` (Prometheus: `authorization.credentials_file`); without it only loopback
+          peers may. An absolute path outside the Nix store, readable by root: the service gets a private copy
+          through `LoadCredential=`, and the token is never logged. Through nginx, which reaches the server over
+          loopback, {option}`services.javameet.nginx.metricsAllowFrom` decides instead.
+        '';
       };
     };
 
@@ -531,7 +570,19 @@ in
       ];
       description = ''
         Options for the JVM, passed through `JDK_JAVA_OPTIONS`. `-XX:+ExitOnOutOfMemoryError` lets systemd
-        restart a server that ran out of heap instead of leaving it half alive.
+        restart a server that ran out of heap instead of leaving it half alive. The server runs with Netty's
+        buffer-leak detector off; add `-Dio.netty.leakDetection.level=paranoid` here to hunt a leak.
+      '';
+    };
+
+    lastN = mkOption {
+      type = types.ints.between (-1) 1000;
+      default = -1;
+      example = 4;
+      description = ''
+        Each participant receives video from at most this many others: the most recent dominant speakers
+        (screen shares always); the others' tiles show their avatar. Jitsi's name for it. `-1` sends everyone's
+        video to everyone; `0` sends no camera video at all.
       '';
     };
 
@@ -577,10 +628,18 @@ in
         '';
       }
       {
-        assertion = cfg.mediaTcpPort != cfg.httpPort;
+        assertion = cfg.mediaPort + cfg.mediaLoops - 1 <= 65535 && cfg.mediaTcpPort + cfg.mediaLoops - 1 <= 65535;
+        message = ''
+          services.javameet.mediaLoops (${toString cfg.mediaLoops}) media loops take that many ports from mediaPort
+          (${toString cfg.mediaPort}) and from mediaTcpPort (${toString cfg.mediaTcpPort}): past 65535.
+        '';
+      }
+      {
+        assertion = !(builtins.elem cfg.httpPort mediaTcpPorts);
         message = ''
           services.javameet.mediaTcpPort and httpPort are both TCP port ${toString cfg.httpPort}
-          (mediaTcpPort defaults to mediaPort); set mediaTcpPort to another port, or to 0 to turn ICE-TCP off.
+          (mediaTcpPort defaults to mediaPort; with mediaLoops > 1 each loop takes the next port too); set
+          mediaTcpPort to another port, or to 0 to turn ICE-TCP off.
         '';
       }
       {
@@ -642,6 +701,21 @@ in
       ]
     ++ [
       {
+        assertion = cfg.metrics.bearerTokenFile == null || isSecretPath cfg.metrics.bearerTokenFile;
+        message = ''
+          services.javameet.metrics.bearerTokenFile must be an absolute path outside the Nix store (everything in
+          the store is world-readable), e.g. "/run/secrets/javameet-metrics-token"; it is
+          "${toString cfg.metrics.bearerTokenFile}".
+        '';
+      }
+      {
+        assertion = !(cfg.settings ? metricsBearerTokenFile);
+        message = ''
+          services.javameet.settings.metricsBearerTokenFile is set: the service (a DynamicUser) could not read a
+          root-owned file; use services.javameet.metrics.bearerTokenFile, read with LoadCredential=.
+        '';
+      }
+      {
         assertion = !cfg.recording.enable || builtins.match "/var/lib/[^/.][^/]*(/[^/.][^/]*)*" cfg.recording.directory != null;
         message = ''
           services.javameet.recording.directory must be a directory under /var/lib (systemd creates it for the
@@ -686,12 +760,14 @@ in
       {
         assertion =
           cfg.turn.minPort >= 1024
-          && !(builtins.any (port: port >= cfg.turn.minPort && port <= cfg.turn.maxPort) [
-            cfg.mediaPort
-            cfg.httpPort
-            3478
-            5349
-          ]);
+          && !(builtins.any (port: port >= cfg.turn.minPort && port <= cfg.turn.maxPort) (
+            mediaUdpPorts
+            ++ [
+              cfg.httpPort
+              3478
+              5349
+            ]
+          ));
         message = ''
           services.javameet.turn's relay range ${toString cfg.turn.minPort}-${toString cfg.turn.maxPort} must lie
           at or above 1024 and hold neither mediaPort (${toString cfg.mediaPort}), httpPort
@@ -726,10 +802,10 @@ in
           80
           443
         ]
-        ++ optionals (cfg.openFirewall && cfg.mediaTcpPort != 0) [ cfg.mediaTcpPort ]
+        ++ optionals cfg.openFirewall mediaTcpPorts
         ++ optionals cfg.turn.enable turnSetup.firewall.allowedTCPPorts;
       allowedUDPPorts =
-        optionals cfg.openFirewall [ cfg.mediaPort ] ++ optionals cfg.turn.enable turnSetup.firewall.allowedUDPPorts;
+        optionals cfg.openFirewall mediaUdpPorts ++ optionals cfg.turn.enable turnSetup.firewall.allowedUDPPorts;
       allowedUDPPortRanges = optionals cfg.turn.enable turnSetup.firewall.allowedUDPPortRanges;
     };
 

@@ -8,6 +8,7 @@
   httpPort,
   mediaPort,
   mediaTcpPort ? null, # null: the server's default, the mediaPort number; 0: ICE-TCP off
+  mediaLoops ? null, # null: the server's default, one media loop
   publicAddress, # null: the server announces the machine's own addresses
   localAddress, # null: unset
   logLevel,
@@ -23,6 +24,10 @@
   # services.javameet.recording rendered by module.nix: the "recording" section, or null (recording off: the
   # server's default, the key is left out)
   recording ? null,
+  # the service's systemd credential holding services.javameet.metrics.bearerTokenFile's token, or null
+  metricsBearerTokenFile ? null,
+  # services.javameet.lastN: video from at most this many others per participant, the most recent speakers; -1 off
+  lastN ? -1,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -84,6 +89,7 @@ let
         httpPort
         mediaPort
         logLevel
+        lastN
         ;
       client = clientDefaults // config;
       interface = interfaceDefaults // renameInterfaceKeys interfaceConfig;
@@ -94,6 +100,8 @@ let
     // optionalAttr "localAddress" localAddress
     // optionalAttr "turn" turn
     // optionalAttr "mediaTcpPort" mediaTcpPort
+    // optionalAttr "metricsBearerTokenFile" metricsBearerTokenFile
+    // optionalAttr "mediaLoops" mediaLoops
     // optionalAttr "recording" (if recording == null then null else withoutNulls recording);
 in
 recursiveUpdate fromOptions settings

@@ -42,6 +42,20 @@ final class IceCheck {
     private IceCheck() {
     }
 
+    /**
+     * ice4j loads its configuration (Typesafe config through jitsi-metaconfig) the first time it encodes a message:
+     * 1-2 s on a quiet machine, 4.7 s measured under load. Done here, off the event loops, so it never holds up the
+     * participants sharing a loop (it made the load harness's first UDP joins take ~2 s; docs/performance.md).
+     */
+    static void warmUp() {
+        String pwd = "warm-up-password-warm-up";
+        byte[] request = bindingRequest(newTransactionId(), "ufr1", "ufr2", pwd, 1);
+        byte[] success = bindingSuccess(request, new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9), pwd);
+        if (success == null || parseResponse(success, pwd) == null) {
+            throw new IllegalStateException("ice4j could not read its own binding response");
+        }
+    }
+
     static byte[] newTransactionId() {
         byte[] id = new byte[12];
         RANDOM.nextBytes(id);
@@ -50,16 +64,27 @@ final class IceCheck {
 
     /**
      * A binding request with USERNAME "remoteUfrag:localUfrag", PRIORITY, ICE-CONTROLLING, USE-CANDIDATE
-     * (aggressive nomination: every check nominates), MESSAGE-INTEGRITY keyed with the remote ice-pwd and
-     * FINGERPRINT.
+     * (aggressive nomination: every connectivity check nominates), MESSAGE-INTEGRITY keyed with the remote ice-pwd
+     * and FINGERPRINT.
      */
     static byte[] bindingRequest(byte[] transactionId, String remoteUfrag, String localUfrag, String remotePwd,
                                  long tieBreaker) {
+        return bindingRequest(transactionId, remoteUfrag, localUfrag, remotePwd, tieBreaker, true);
+    }
+
+    /**
+     * As above; {@code nominate} false leaves USE-CANDIDATE out: a consent check (RFC 7675) renews consent on its
+     * pair and selects nothing, so one on a pair being replaced cannot pull the media back onto it.
+     */
+    static byte[] bindingRequest(byte[] transactionId, String remoteUfrag, String localUfrag, String remotePwd,
+                                 long tieBreaker, boolean nominate) {
         try {
             Request req = MessageFactory.createBindingRequest(PRIORITY, true, tieBreaker);
             req.setTransactionID(transactionId);
             req.putAttribute(AttributeFactory.createUsernameAttribute(remoteUfrag + ":" + localUfrag));
-            req.putAttribute(AttributeFactory.createUseCandidateAttribute());
+            if (nominate) {
+                req.putAttribute(AttributeFactory.createUseCandidateAttribute());
+            }
             byte[] body = req.encode(null);
             return appendIntegrityAndFingerprint(body, remotePwd.getBytes(StandardCharsets.UTF_8));
         } catch (StunException e) {

@@ -41,6 +41,10 @@ final class InboundTrack {
     private int lastPayloadType = -1;
     private final ReceiveWindow sequence = new ReceiveWindow();
     private long keyframes;
+    /** Packets after a pause of the stream ({@link #RESUME_GAP_NANOS} or more without one), and those of them that began a keyframe. */
+    private long resumes;
+    private long resumesAtKeyframe;
+    static final long RESUME_GAP_NANOS = 500_000_000L;
     private Boolean firstPacketKeyframe;
     private long firstPacketNanos;
     private long lastPacketNanos;
@@ -104,9 +108,15 @@ final class InboundTrack {
         bytes += RtpHeader.payloadLength(p);
         lastSsrc = RtpHeader.ssrc(p);
         lastPayloadType = RtpHeader.payloadType(p);
-        lastPacketNanos = nowNanos;
         boolean video = kind == MediaKind.VIDEO;
         boolean keyframe = video && Vp8.isKeyframe(p);
+        if (lastPacketNanos != 0 && nowNanos - lastPacketNanos >= RESUME_GAP_NANOS) {
+            resumes++; // e.g. the server's last-N resumed this video, or a camera came back on
+            if (keyframe) {
+                resumesAtKeyframe++;
+            }
+        }
+        lastPacketNanos = nowNanos;
         if (keyframe) {
             keyframes++;
         }
@@ -223,6 +233,7 @@ final class InboundTrack {
                 packets, bytes, lost(), sequence.duplicates(), sequence.late(), keyframes, firstPacketKeyframe, firstPacketNanos,
                 lastPacketNanos, retransmissions, List.copyOf(osns), nacksSent, plisSent, unknownSenderIds,
                 lastSenderId, seqOffset, tsOffset, offsetChanges, senderReports, lastSrSsrc, lastSrNtp, lastSrRtp,
-                sequence.highest(), windowArrivals, windowDelivered, windowRetransmissions, samples);
+                sequence.highest(), windowArrivals, windowDelivered, windowRetransmissions, samples, resumes,
+                resumesAtKeyframe);
     }
 }

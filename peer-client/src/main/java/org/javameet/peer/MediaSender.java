@@ -80,6 +80,7 @@ public final class MediaSender implements RtpTransport.Handler {
     private int clipPacket;
     /** Camera off: no video frames until it is turned on again (then a keyframe). */
     private boolean videoPaused;
+    private Voice voice = Voice.PATTERN;
     long rtcpMalformed;
 
     /** @param window counts the media packets sent inside it ({@link LocalTrackStats#windowSent}) */
@@ -154,8 +155,7 @@ public final class MediaSender implements RtpTransport.Handler {
         long now = System.nanoTime();
         long ts = (audio.timestampBase + audioPackets * OpusPacketizer.FRAME_TICKS) & 0xFFFFFFFFL;
         audioPackets++;
-        // a talking pattern: 2 s of voice around -30 dBov, then 1 s of silence
-        boolean voice = (audioPackets / 50) % 3 != 2;
+        int level = voice.level((audioPackets - 1) * 20);
         ByteBuf p;
         MediaClip clip = options.clip();
         if (clip != null) {
@@ -163,7 +163,7 @@ public final class MediaSender implements RtpTransport.Handler {
             p = audio.newPacket(alloc, data.length, false, ts, false);
             p.writeBytes(data);
         } else {
-            p = opus.packet(audio, alloc, ts, voice ? 30 : 127, voice, senderId, now);
+            p = opus.packet(audio, alloc, ts, level, level < 127, senderId, now);
         }
         audio.sent(p);
         if (window.contains(now)) {
@@ -216,6 +216,11 @@ public final class MediaSender implements RtpTransport.Handler {
             }
             pc.sendRtp(p);
         }
+    }
+
+    /** What the microphone says from now on (the levels of the next packets). */
+    void voice(Voice v) {
+        voice = v;
     }
 
     /** Camera off (no video frames) or on again, starting with a keyframe. */

@@ -49,11 +49,12 @@ public final class Participant implements AutoCloseable {
      * @param timeout for joining (signaling, ICE, DTLS)
      * @param iceTcp both connections over ICE-TCP to the server's passive TCP candidate instead of UDP
      * @param clip real encoded media to send instead of synthetic frames (recording tests), or null
+     * @param voice the audio levels the synthetic microphone sends at first
      */
     public record Options(PeerRuntime runtime, boolean publishAudio, boolean publishVideo, long videoBitrate,
                           int videoFps, long keyframeIntervalMillis, int width, int height, InetAddress bindAddress,
                           int dtlsInitialRetransmitMillis, Duration timeout, boolean iceTcp,
-                          MediaClip clip) {
+                          MediaClip clip, Voice voice) {
         public Options {
             if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
                 throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
@@ -64,49 +65,55 @@ public final class Participant implements AutoCloseable {
          * 30 s to join. */
         public static Options defaults() {
             return new Options(null, true, true, 300_000, 15, 10_000, 640, 360, InetAddress.getLoopbackAddress(),
-                    250, Duration.ofSeconds(30), false, null);
+                    250, Duration.ofSeconds(30), false, null, Voice.PATTERN);
         }
 
         public Options withRuntime(PeerRuntime r) {
             return new Options(r, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis, width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
         }
 
         public Options withMedia(boolean audio, boolean video) {
             return new Options(runtime, audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
         }
 
         public Options withVideo(long bitrate, int fps) {
             return new Options(runtime, publishAudio, publishVideo, bitrate, fps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
         }
 
         public Options withKeyframeInterval(Duration interval) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, interval.toMillis(), width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
         }
 
         public Options withBindAddress(InetAddress address) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, address, dtlsInitialRetransmitMillis, timeout, iceTcp, clip);
+                    width, height, address, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
         }
 
         public Options withTimeout(Duration t) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, iceTcp, clip);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, iceTcp, clip, voice);
         }
 
         /** Both connections over ICE-TCP (true) or UDP. */
         public Options withIceTcp(boolean tcp) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, tcp, clip);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, tcp, clip, voice);
         }
 
         /** Sends {@code c}'s real VP8 and Opus, looped, instead of synthetic frames. */
         public Options withClip(MediaClip c) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, c);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, c, voice);
+        }
+
+        /** What the microphone says from the first packet on (see {@link Participant#voice} to change it later). */
+        public Options withVoice(Voice v) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, v);
         }
 
         PeerConnection.Options connectionOptions() {
@@ -129,15 +136,20 @@ public final class Participant implements AutoCloseable {
     private volatile String id;
     private volatile int senderId;
     private volatile MediaSender sender;
+    private volatile Voice voice;
     private volatile PeerConnection publishPc;
     private volatile PeerConnection subscribePc;
     private CompletableFuture<?> subscribeChain = CompletableFuture.completedFuture(null); // guarded by this
     private volatile long joinStartNanos;
     private volatile long joinedNanos;
+    private volatile long publishAnswerNanos;
+    private volatile long subscribeOfferNanos;
+    private volatile long subscribeAnswerSentNanos;
     private volatile boolean closed;
 
     private Participant(Options options, String room, String displayName) {
         this.options = options;
+        this.voice = options.voice();
         this.runtime = options.runtimeOrShared();
         this.loop = runtime.nextLoop();
         this.room = room;
@@ -187,6 +199,7 @@ public final class Participant implements AutoCloseable {
                 options.videoBitrate(), options.videoFps(), options.keyframeIntervalMillis(), options.width(),
                 options.height(), true, options.clip()), runtime.alloc(), id, runtime.window());
         sender = s;
+        loop.execute(() -> s.voice(voice)); // the latest, even if voice() ran just before sender was set
         return PeerConnection.open(runtime, loop, options.bindAddress(), id + "/publish", s,
                         options.connectionOptions())
                 .thenCompose(pc -> {
@@ -200,6 +213,9 @@ public final class Participant implements AutoCloseable {
                     return signaling.request(offer, "publishAnswer");
                 })
                 .thenCompose(answer -> {
+                    if (publishAnswerNanos == 0) {
+                        publishAnswerNanos = System.nanoTime();
+                    }
                     publishPc.connect(remoteOf(answer.path("sdp").asText()));
                     return publishPc.connected();
                 })
@@ -250,6 +266,9 @@ public final class Participant implements AutoCloseable {
 
     private void onSignal(JsonNode msg) {
         if ("subscribeOffer".equals(msg.path("type").asText())) {
+            if (subscribeOfferNanos == 0) {
+                subscribeOfferNanos = System.nanoTime();
+            }
             synchronized (this) {
                 subscribeChain = subscribeChain.thenCompose(x -> answerSubscribeOffer(msg)).exceptionally(e -> {
                     LOG.log(Level.WARNING, this + ": subscribe offer failed", e);
@@ -294,7 +313,10 @@ public final class Participant implements AutoCloseable {
             answer.put("version", version);
             CompletableFuture<Void> sent = signaling.send(answer);
             if (first) {
-                sent.thenRun(() -> pc.connect(remote));
+                sent.thenRun(() -> {
+                    subscribeAnswerSentNanos = System.nanoTime();
+                    pc.connect(remote);
+                });
             } else if (restart) {
                 sent.thenRun(() -> {
                     pc.iceRestarted(remote);
@@ -345,6 +367,18 @@ public final class Participant implements AutoCloseable {
         }
     }
 
+    /**
+     * What this participant's microphone says from now on, as the audio levels (RFC 6464) of its packets: a test
+     * makes it speak or fall silent. Remembered for a sender made later.
+     */
+    public void voice(Voice v) {
+        voice = v;
+        MediaSender s = sender;
+        if (s != null) {
+            loop.execute(() -> s.voice(v));
+        }
+    }
+
     public PeerConnection publishConnection() { return publishPc; }
     /** The subscribe connection, or null before the first subscribe offer. */
     public PeerConnection subscribeConnection() { return subscribePc; }
@@ -357,6 +391,14 @@ public final class Participant implements AutoCloseable {
                 publishPc == null ? null : publishPc.stats(), subscribePc == null ? null : subscribePc.stats(),
                 receiver.offers, receiver.unknownSsrcPackets,
                 receiver.rtcpMalformed + (sender == null ? 0 : sender.rtcpMalformed)));
+    }
+
+    /** When each step of the join happened, for the load harness's join breakdown. */
+    public JoinTimeline timeline() {
+        PeerConnection pub = publishPc;
+        PeerConnection sub = subscribePc;
+        return new JoinTimeline(joinStartNanos, joinedNanos, publishAnswerNanos, pub == null ? null : pub.timing(),
+                subscribeOfferNanos, subscribeAnswerSentNanos, sub == null ? null : sub.timing());
     }
 
     /** Sends a PLI for {@code publisherId}'s video, as a browser does when its decoder needs a keyframe. */

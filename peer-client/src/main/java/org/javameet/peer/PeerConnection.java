@@ -118,6 +118,12 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     private final InetAddress bindAddress;
     /** The UDP socket, or the ICE-TCP connection once {@link #connect} opened it. */
     private volatile Channel channel;
+    /**
+     * ICE-TCP only: the new connection an ICE restart opened, checked with the new credentials; it replaces
+     * {@link #channel} once a check on it is answered. Null otherwise. Loop only.
+     */
+    private Channel restartChannel;
+    private ScheduledFuture<?> restartTimer;
     private DtlsEndpoint.Role dtlsRole = DtlsEndpoint.Role.CLIENT;
 
     // loop only
@@ -126,6 +132,9 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     private InetSocketAddress remoteAddress;
     private final Map<String, Long> pendingChecks = new HashMap<>(); // transaction id (hex) -> sent nanos
     private long checkStartNanos;
+    /** When ICE and DTLS first completed ({@link System#nanoTime}, 0 before): the join's stages, see {@link #timing}. */
+    private volatile long iceConnectedNanos;
+    private volatile long dtlsConnectedNanos;
     private int checkAttempt;
     private ScheduledFuture<?> checkTimer;
     private ScheduledFuture<?> consentTimer;
@@ -246,8 +255,12 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
                 return;
             }
             remote = newRemote;
-            remoteAddress = newRemote.candidate();
             counters.iceRestarts++;
+            if (options.iceTcp()) {
+                restartOverTcp(newRemote);
+                return;
+            }
+            remoteAddress = newRemote.candidate();
             for (long at : new long[] {0, 50, 150, 350, 750}) { // a few checks, as at the start
                 loop.schedule(() -> {
                     if (state != State.CLOSED && state != State.FAILED) {
@@ -256,6 +269,77 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
                 }, at, TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /**
+     * ICE restart over ICE-TCP: a new candidate pair is a new TCP connection (RFC 6544), as a browser makes. Checks
+     * with the new credentials go on it, nominating, until one is answered; then it carries everything and the old
+     * connection is closed. Until then media stays on the old connection (the server accepts it on either, and sends
+     * on the one the latest nomination chose), and its consent checks there nominate nothing. If the new connection
+     * cannot be opened or checked within {@link #ICE_TIMEOUT_MS}, the old one goes on as it was.
+     */
+    private void restartOverTcp(ClientSdp.RemoteTransport newRemote) {
+        InetSocketAddress to = newRemote.tcpCandidate();
+        if (to == null) {
+            fail(new IllegalStateException("ICE-TCP: the restarted server offers no passive TCP candidate"));
+            return;
+        }
+        dropRestartChannel(); // restarted again before the previous restart's connection checked out
+        long started = System.nanoTime();
+        tcpBootstrap().connect(to, new InetSocketAddress(bindAddress, 0))
+                .addListener((io.netty.channel.ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        LOG.info(() -> name + ": ICE restart: no new TCP connection to " + to + ": " + f.cause());
+                        return;
+                    }
+                    if (state == State.CLOSED || state == State.FAILED || remote != newRemote) {
+                        f.channel().close(); // closed, or restarted again meanwhile
+                        return;
+                    }
+                    restartChannel = f.channel();
+                    remoteAddress = to;
+                    checkRestartChannel(f.channel(), started, 0);
+                });
+    }
+
+    private void checkRestartChannel(Channel ch, long startedNanos, int attempt) {
+        if (ch != restartChannel || state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        if (elapsedMs >= ICE_TIMEOUT_MS) {
+            LOG.info(() -> name + ": ICE restart: no answer on the new TCP connection in " + ICE_TIMEOUT_MS + " ms");
+            dropRestartChannel();
+            return;
+        }
+        sendCheck(false, ch);
+        long next = attempt + 1 < CHECK_SCHEDULE_MS.length ? CHECK_SCHEDULE_MS[attempt + 1] : elapsedMs + 1600;
+        restartTimer = loop.schedule(() -> checkRestartChannel(ch, startedNanos, attempt + 1),
+                Math.max(1, next - elapsedMs), TimeUnit.MILLISECONDS);
+    }
+
+    /** A check on the restart's connection was answered: it is the path now, and the old connection goes. */
+    private void adoptRestartChannel() {
+        Channel old = channel;
+        channel = restartChannel;
+        restartChannel = null;
+        if (restartTimer != null) {
+            restartTimer.cancel(false);
+        }
+        if (old != null) {
+            old.close();
+        }
+        LOG.fine(() -> name + ": ICE restart: now on the new TCP connection " + channel.localAddress());
+    }
+
+    private void dropRestartChannel() {
+        if (restartTimer != null) {
+            restartTimer.cancel(false);
+        }
+        if (restartChannel != null) {
+            restartChannel.close();
+            restartChannel = null;
+        }
     }
 
     /** The server's transport as its SDP gave it, or null before {@link #connect}. */
@@ -308,17 +392,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
      * 2-byte length (RFC 4571); checks start once it is connected.
      */
     private void connectTcp() {
-        new Bootstrap().group(loop)
-                .channel(runtime.epoll() ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2), new TcpInbound());
-                    }
-                })
-                .connect(remoteAddress, new InetSocketAddress(bindAddress, 0))
+        tcpBootstrap().connect(remoteAddress, new InetSocketAddress(bindAddress, 0))
                 .addListener((io.netty.channel.ChannelFuture f) -> {
                     if (!f.isSuccess()) {
                         fail(f.cause());
@@ -330,6 +404,20 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
                         return;
                     }
                     startChecks();
+                });
+    }
+
+    /** One ICE-TCP connection on this connection's loop, its frames cut by their 2-byte length (RFC 4571). */
+    private Bootstrap tcpBootstrap() {
+        return new Bootstrap().group(loop)
+                .channel(runtime.epoll() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2), new TcpInbound());
+                    }
                 });
     }
 
@@ -349,8 +437,17 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     }
 
     private void sendCheck(boolean consent) {
+        sendCheck(consent, channel);
+    }
+
+    /**
+     * One check on {@code via}. Connectivity checks nominate (USE-CANDIDATE); consent checks (RFC 7675) do not, so
+     * one on a pair an ICE restart is replacing never pulls the media back onto it.
+     */
+    private void sendCheck(boolean consent, Channel via) {
         byte[] tx = IceCheck.newTransactionId();
-        byte[] req = IceCheck.bindingRequest(tx, remote.iceUfrag(), identity.iceUfrag(), remote.icePwd(), tieBreaker);
+        byte[] req = IceCheck.bindingRequest(tx, remote.iceUfrag(), identity.iceUfrag(), remote.icePwd(), tieBreaker,
+                !consent);
         if (pendingChecks.size() > 64) {
             pendingChecks.clear(); // responses that never came; keep the table small
         }
@@ -360,10 +457,10 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         } else {
             counters.checksSent++;
         }
-        writeDatagram(Unpooled.wrappedBuffer(req));
+        writeTo(via, Unpooled.wrappedBuffer(req));
     }
 
-    private void onStun(byte[] raw, InetSocketAddress from) {
+    private void onStun(byte[] raw, InetSocketAddress from, Channel via) {
         if (remote == null) {
             return;
         }
@@ -386,6 +483,9 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         }
         lastConsentNanos = System.nanoTime();
         mappedAddress = r.mappedAddress();
+        if (via != null && via == restartChannel) {
+            adoptRestartChannel();
+        }
         if (state == State.CHECKING) {
             iceConnected();
             if (dtls == null) {
@@ -397,6 +497,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     /** The first answered check (or, as DTLS server, a handshake that finished before it): checks become consent. */
     private void iceConnected() {
         state = State.DTLS;
+        iceConnectedNanos = System.nanoTime();
         if (checkTimer != null) {
             checkTimer.cancel(false);
         }
@@ -456,6 +557,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         }
         srtp = new SrtpSession(keys);
         state = State.CONNECTED;
+        dtlsConnectedNanos = System.nanoTime();
         while (!early.isEmpty()) {
             onSrtp(early.poll());
         }
@@ -527,7 +629,10 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
     }
 
     private boolean writeDatagram(ByteBuf buf) {
-        Channel ch = channel;
+        return writeTo(channel, buf);
+    }
+
+    private boolean writeTo(Channel ch, ByteBuf buf) {
         if (ch == null || !ch.isActive() || remoteAddress == null || !ch.isWritable()) {
             buf.release();
             counters.sendDrops++;
@@ -544,7 +649,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf frame = (ByteBuf) msg;
             try {
-                onDatagram(frame, remoteAddress);
+                onDatagram(frame, remoteAddress, ctx.channel());
             } catch (RuntimeException e) {
                 LOG.log(java.util.logging.Level.WARNING, name + ": frame handling failed", e);
             } finally {
@@ -554,7 +659,12 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (state != State.CLOSED) {
+            if (ctx.channel() == restartChannel) {
+                LOG.info(() -> name + ": ICE restart: the new TCP connection closed before it checked out");
+                dropRestartChannel();
+                return;
+            }
+            if (ctx.channel() == channel && state != State.CLOSED) { // not one an ICE restart replaced
                 LOG.info(() -> name + ": ICE-TCP connection closed by the server");
                 fail(new java.io.IOException("ICE-TCP connection closed by the server"));
             }
@@ -575,7 +685,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
                 return;
             }
             try {
-                onDatagram(dp.content(), dp.sender());
+                onDatagram(dp.content(), dp.sender(), null);
             } catch (RuntimeException e) {
                 LOG.log(java.util.logging.Level.WARNING, name + ": datagram handling failed", e);
             } finally {
@@ -593,7 +703,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
      * One datagram, copied once out of the socket's buffer into a heap array: STUN and DTLS want arrays
      * anyway, and SRTP works in place on heap buffers without a scratch copy.
      */
-    private void onDatagram(ByteBuf datagram, InetSocketAddress from) {
+    private void onDatagram(ByteBuf datagram, InetSocketAddress from, Channel via) {
         counters.datagramsReceived++;
         if (remoteAddress == null || !remoteAddress.equals(from)) {
             counters.unknownSender++;
@@ -606,7 +716,7 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         }
         int first = raw[0] & 0xFF;
         if (first <= 3) {
-            onStun(raw, from);
+            onStun(raw, from, via);
         } else if (first >= 20 && first <= 63) {
             if (dtls != null) {
                 dtls.onDatagram(raw);
@@ -656,12 +766,24 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         return onLoopGet(() -> state);
     }
 
+    /**
+     * When this connection's first ICE check went out, was first answered (or, as DTLS server, the handshake beat
+     * the answer), and DTLS finished: {@link System#nanoTime}, 0 for what has not happened.
+     */
+    public record Timing(long checksStartNanos, long iceConnectedNanos, long dtlsConnectedNanos) {
+    }
+
+    public Timing timing() {
+        return onLoopGet(() -> new Timing(checkStartNanos, iceConnectedNanos, dtlsConnectedNanos));
+    }
+
     /** The address the server saw our checks come from (XOR-MAPPED-ADDRESS), or null before ICE. */
     public InetSocketAddress mappedAddress() {
         return onLoopGet(() -> mappedAddress);
     }
 
     private void stopTimers() {
+        dropRestartChannel();
         if (checkTimer != null) {
             checkTimer.cancel(false);
         }

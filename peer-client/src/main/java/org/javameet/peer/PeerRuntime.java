@@ -68,8 +68,10 @@ public final class PeerRuntime implements AutoCloseable {
         dtls.allowCoreThreadTimeOut(true);
         this.dtlsExecutor = dtls;
         this.httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
-        // jitsi-srtp benchmarks its ciphers on first use; pay that here, not on an event loop
+        // jitsi-srtp benchmarks its ciphers and ice4j loads its configuration on first use; pay that here, not on
+        // an event loop
         SrtpSession.warmUp();
+        IceCheck.warmUp();
         this.certificate = DtlsCertificate.generate();
     }
 

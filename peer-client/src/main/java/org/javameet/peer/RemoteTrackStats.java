@@ -22,6 +22,8 @@ import org.javameet.sfu.webrtc.MediaKind;
  * @param windowArrivals media packets (RTX included) whose stamp lies in the runtime's {@link MeasurementWindow}
  * @param windowDelivered of those, the ones with a new sequence number (a repaired gap counts once)
  * @param windowRetransmissions of those, RTX packets and primary-stream packets that came late or again
+ * @param resumes packets that came after 500 ms or more without one (a paused stream going on again)
+ * @param resumesAtKeyframe of those, the ones that began a keyframe (for video; a resumed video must)
  * @param latencyNanos the last (up to 4096) one-way delays of delivered packets sent inside the window,
  *                     send stamp to receipt, same JVM clock (in ring order: not chronological once it wrapped)
  */
@@ -34,7 +36,7 @@ public record RemoteTrackStats(String mid, String participantId, MediaKind kind,
                                long offsetChanges, long senderReports, long lastSenderReportSsrc,
                                long lastSenderReportNtp, long lastSenderReportRtpTimestamp, long highestSeq,
                                long windowArrivals, long windowDelivered, long windowRetransmissions,
-                               long[] latencyNanos) {
+                               long[] latencyNanos, long resumes, long resumesAtKeyframe) {
 
     /** Latency at quantile {@code q} (0..1) of the kept samples, in nanoseconds; -1 without samples. */
     public long latencyQuantile(double q) {

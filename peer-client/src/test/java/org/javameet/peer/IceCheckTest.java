@@ -19,6 +19,13 @@ class IceCheckTest {
     static final String PWD = "serverpasswordserverpass";
     static final byte[] KEY = PWD.getBytes(StandardCharsets.UTF_8);
 
+    /** PeerRuntime's warm-up: ice4j's first encode (its configuration loading) happens there, off the event loops. */
+    @Test
+    void warmUpEncodesAndReadsOneCheck() {
+        IceCheck.warmUp();
+        IceCheck.warmUp(); // and again: nothing is kept that a second call could trip on
+    }
+
     @Test
     void bindingRequestVerifiesWithTheServersParser() throws Exception {
         byte[] tx = IceCheck.newTransactionId();

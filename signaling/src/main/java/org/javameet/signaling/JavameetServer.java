@@ -57,6 +57,16 @@ public final class JavameetServer implements AutoCloseable {
         this.webRoot = webRoot;
     }
 
+    /**
+     * Time from the operating system starting this process (JVM start-up, class loading and {@code main} included)
+     * to now, for the "ready" line: what an operator waits for after a restart (docs/performance.md, Start-up).
+     */
+    static String sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(started -> Duration.between(started, java.time.Instant.now()).toMillis() + " ms")
+                .orElse("unknown");
+    }
+
     public JavameetServer start() throws Exception {
         long t0 = System.nanoTime();
         AccessPolicy access = AccessPolicy.fromConfig(config, "(at start)"); // reads key files: fail before binding
@@ -71,11 +81,13 @@ public final class JavameetServer implements AutoCloseable {
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
                 addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress())
                 .withTcp(config.effectiveMediaTcpPort(), limits.maxTcpMediaConnections(),
-                        limits.maxTcpMediaConnectionsPerAddress()),
+                        limits.maxTcpMediaConnectionsPerAddress())
+                .withLoops(config.mediaLoops()),
                 new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
-                limits.maxPublishSections(), limits.maxSubscribeSections())), access,
+                limits.maxPublishSections(), limits.maxSubscribeSections()), RoomRegistry.videoForwarding(config.lastN())),
+                access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
                         limits.maxPasswordAttempts(), limits.maxRooms(), limits.maxRoomsPerAddress(),
                         limits.maxOccupants(), limits.maxLobbyWaiters(), limits.maxLobbyWaitersPerAddress(),
@@ -96,8 +108,9 @@ public final class JavameetServer implements AutoCloseable {
                 session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),
                 registry::scrape, new HttpMetrics(registry));
         httpAddress = http.start();
-        LOG.info(String.format("javameet %s ready in %d ms: open http://%s:%d/<room>", VERSION,
-                (System.nanoTime() - t0) / 1_000_000, displayHost(httpAddress), httpAddress.getPort()));
+        LOG.info(String.format("javameet %s ready in %d ms (%s since the process started): open http://%s:%d/<room>",
+                VERSION, (System.nanoTime() - t0) / 1_000_000, sinceProcessStart(), displayHost(httpAddress),
+                httpAddress.getPort()));
         return this;
     }
 
@@ -142,6 +155,8 @@ public final class JavameetServer implements AutoCloseable {
         }
         if (rooms != null) {
             rooms.closeAll(); // before the media loop stops: releases every producer's packet cache
+            // the recordings the rooms just stopped close their files (on the media loop, still running) and
+            // finalize: manifest always, compose and script within Recordings.SHUTDOWN_BUDGET
             rooms.recordings().close();
         }
         if (media != null) {

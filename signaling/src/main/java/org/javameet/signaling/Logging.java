@@ -7,6 +7,7 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.javameet.signaling.config.LogLevel;
@@ -15,6 +16,23 @@ import org.javameet.signaling.http.LogText;
 /** java.util.logging set up for operators: one line per event on stderr, with time, level and source. */
 final class Logging {
     private Logging() {
+    }
+
+    /**
+     * The server's log manager (set by {@link Main}): java.util.logging's own shutdown hook resets logging, dropping
+     * every handler, while the server's shutdown hook still runs (closing rooms, finishing recordings), so a
+     * SIGTERM'd server said nothing of its shutdown. Once javameet has set logging up, reset does nothing; stderr is
+     * flushed on every record anyway.
+     */
+    public static final class ShutdownLogManager extends LogManager {
+        private static volatile boolean configured;
+
+        @Override
+        public void reset() {
+            if (!configured) {
+                super.reset();
+            }
+        }
     }
 
     static void configure(LogLevel level) {
@@ -36,6 +54,7 @@ final class Logging {
         root.setLevel(Level.INFO);
         // our own packages at the chosen level; libraries stay at INFO so debug output stays readable
         Logger.getLogger("org.javameet").setLevel(jul);
+        ShutdownLogManager.configured = true;
     }
 
     static final class OneLineFormatter extends Formatter {

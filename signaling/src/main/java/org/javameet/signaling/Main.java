@@ -24,6 +24,8 @@ public final class Main {
               --media-port N         the one UDP port for all media (default 10000)
               --media-tcp-port N     the ICE-TCP port, for networks that block UDP (default: the
                                      --media-port number; 0 turns ICE-TCP off)
+              --media-loops N        media threads, each with its own ports: media-port .. media-port+N-1
+                                     (and as many ICE-TCP ports); a room runs on one (default 1)
               --public-address A[,B] address(es) announced in ICE candidates; repeatable
                                      (default: this machine's non-loopback addresses plus 127.0.0.1)
               --local-address ADDR   bind the media socket to ADDR (behind NAT, with --public-address)
@@ -47,12 +49,17 @@ public final class Main {
     /**
      * Netty's leak detector samples buffers and builds a stack-trace record for each sample (~855 throwables/s
      * on the media path at 16 participants): worth it in tests (paranoid there), not in production. Set before
-     * any Netty class reads it; {@code -Dio.netty.leakDetection.level=...} still wins.
+     * any Netty class reads it; {@code -Dio.netty.leakDetection.level=...} still wins. Logging keeps working through
+     * a shutdown ({@link Logging.ShutdownLogManager}).
      */
     static void productionDefaults() {
         if (System.getProperty("io.netty.leakDetection.level") == null
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
+        // before anything logs: the JVM's own shutdown hook must not silence the server's (see the class)
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", Logging.ShutdownLogManager.class.getName());
         }
     }
 
@@ -126,6 +133,7 @@ public final class Main {
         Integer httpPort;
         Integer mediaPort;
         Integer mediaTcpPort;
+        Integer mediaLoops;
         List<String> publicAddresses;
         String localAddress;
         LogLevel logLevel;
@@ -153,6 +161,18 @@ public final class Main {
                     case "--media-tcp-port" -> {
                         String v = value != null ? value : next(args, ++i, a);
                         o.mediaTcpPort = "0".equals(v) ? 0 : port(v, a);
+                    }
+                    case "--media-loops" -> {
+                        String v = value != null ? value : next(args, ++i, a);
+                        try {
+                            o.mediaLoops = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            o.mediaLoops = -1;
+                        }
+                        if (o.mediaLoops < 1 || o.mediaLoops > ServerConfig.MAX_MEDIA_LOOPS) {
+                            throw new UsageException("--media-loops must be 1-" + ServerConfig.MAX_MEDIA_LOOPS
+                                    + ", got \"" + v + "\"");
+                        }
                     }
                     case "--public-address" -> {
                         if (o.publicAddresses == null) {
@@ -217,6 +237,9 @@ public final class Main {
                 }
                 if (mediaTcpPort != null) {
                     c = c.withMediaTcpPort(mediaTcpPort);
+                }
+                if (mediaLoops != null) {
+                    c = c.withMediaLoops(mediaLoops);
                 }
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());

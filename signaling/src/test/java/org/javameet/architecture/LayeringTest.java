@@ -85,6 +85,14 @@ class LayeringTest {
             .because("the estimator is replayed from traces in tests: no I/O, no clock, no buffers, only parsed feedback");
 
     @ArchTest
+    static final ArchRule speakerDetectionIsPure = noClasses()
+            .that().resideInAPackage("org.javameet.sfu.speaker..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.javameet.sfu.router..",
+                    "org.javameet.sfu.transport..", "org.javameet.sfu.link..", "org.javameet.sfu.metrics..",
+                    "org.javameet.sfu.net..", "org.javameet.sfu.session..", "org.javameet.sfu.webrtc..")
+            .because("speaker detection is replayed from level traces in tests: no I/O, no clock, no buffers");
+
+    @ArchTest
     static final ArchRule signalingSeesOnlyTheMediaSessionFacade = noClasses()
             .that().resideInAPackage("org.javameet.signaling..")
             .and().doNotBelongToAnyOf(JavameetServer.class)

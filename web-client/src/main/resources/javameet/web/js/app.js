@@ -14,9 +14,11 @@ import { Moderation } from './moderation.js';
 import { ChatPanel } from './chat.js';
 import { ParticipantsPanel } from './participants.js';
 import { StatsMonitor } from './quality.js';
+import { PathReporter } from './mediapath.js';
 import { ACCESS_PAGES, askPassword } from './access.js';
 import { $, showView, toast, banner, applyBranding } from './ui.js';
 import { welcomePage } from './welcome.js';
+import { joinMarks } from './joinmarks.js';
 
 /** "/" → {home}, "/Room1" or "/Room1/" → {room}, anything else → {bad}. */
 function parseRoute(pathname) {
@@ -86,16 +88,26 @@ class RoomApp {
     });
     this.chat = new ChatPanel({ onSend: (text) => !!this.flow.signaling?.chat(text) });
     this.people = new ParticipantsPanel(this.moderation.panelActions());
+    /** Tells the server how our connections go (relayed or not), which it cannot see itself. */
+    this.pathReporter = new PathReporter((msg) => !!this.flow.signaling?.send(msg));
     this.monitor = new StatsMonitor(() => this.session, {
+      onPaths: (paths) => { if (this.state === 'joined') this.pathReporter.update(paths); },
       localId: () => this.participantId,
       localLevel: () => this.localLevel(),
       isMuted: (id) => !!this.view.info(id)?.audioMuted,
-      onSpeaker: (id) => this.view.setActiveSpeaker(id),
+      // the local guess from receivers' levels, only until the server names a dominant speaker: the server's
+      // choice is the same for everyone, has hysteresis, and is what decides whose video we receive (last-N)
+      onSpeaker: (id) => { if (this.serverSpeaker === undefined) this.view.setActiveSpeaker(id); },
       onQuality: (id, q) => this.view.setQuality(id, q),
     });
     this.flow = new JoinFlow({
-      open: () => new SignalingConnection(signalingUrl(location)),
+      open: () => {
+        const conn = new SignalingConnection(signalingUrl(location));
+        conn.on('open', () => joinMarks.mark('wsOpen'));
+        return conn;
+      },
       onWelcome: (welcome, conn) => {
+        joinMarks.mark('welcome');
         this.cfg = buildConfig(welcome, location.hash);
         applyBranding(this.cfg.interfaceConfig, this.room);
         this.listen(conn);
@@ -167,6 +179,7 @@ class RoomApp {
     const { stream, problems } = await getLocalMedia({
       audioDeviceId: devices.audioinput, videoDeviceId: devices.videoinput,
     });
+    joinMarks.mark('mediaReady');
     problems.forEach((p) => toast(p));
     this.stream = stream;
     this.applyTrackMute();
@@ -198,6 +211,12 @@ class RoomApp {
     });
     conn.on('iceServers', (m) => { if (inMeeting()) this.useIceServers(m, conn); });
     conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
+    conn.on('dominantSpeaker', (m) => { if (inMeeting()) this.useDominantSpeaker(m); });
+    conn.on('videoPaused', (m) => {
+      if (!inMeeting() || !Array.isArray(m.mids)) return;
+      this.pausedMids = new Set(m.mids.map(String));
+      this.refreshPausedVideo();
+    });
     conn.on('bandwidthEstimate', (m) => {
       if (!inMeeting() || !Number.isFinite(m.bitrate) || m.bitrate < 0 || !this.participantId) return;
       this.view.setDownlink(this.participantId, m.bitrate);
@@ -241,16 +260,18 @@ class RoomApp {
   beforeJoin(conn) {
     this.session?.close();
     const session = new MediaSession(conn, {
-      onTracks: (tracks) => this.view.setRemoteTracks(tracks),
+      onTracks: (tracks) => { this.view.setRemoteTracks(tracks); this.refreshPausedVideo(); },
       onConnectionState: (which, st) => { if (session === this.session) this.flow.mediaState(which, st); },
       onError: (msg) => toast(msg),
     });
     this.session = session;
+    joinMarks.mark('joinSent');
     return { room: this.room, displayName: this.displayName, ...this.ownMedia(), jwt: this.jwt };
   }
 
   /** In the meeting: draw it and start sending. */
   joined(joined, conn) {
+    joinMarks.mark('joined');
     this.participantId = joined.you.id;
     this.useIceServers(joined, conn);
     this.view.clear();
@@ -260,10 +281,14 @@ class RoomApp {
     if (this.handRaised) conn.raiseHand(true);
     this.view.upsert({ ...joined.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of joined.participants ?? []) this.view.upsert(p);
+    this.serverSpeaker = undefined;
+    this.pausedMids = new Set();
+    if (joined.dominantSpeaker) this.useDominantSpeaker(joined.dominantSpeaker);
     this.view.setLocalStream(this.stream);
     this.refreshToolbar();
     this.refreshPanels();
     this.joinedAt = performance.now();
+    this.pathReporter.reset();
     this.monitor.start();
     this.session.publish(this.stream).catch((e) => {
       console.warn('publish failed', e);
@@ -275,13 +300,35 @@ class RoomApp {
    * The same participant on a new socket: media never stopped. Listen there, and redraw who is here from the
    * server's list (someone may have come or gone meanwhile).
    */
+  /** Tiles whose camera track (by subscribe mid) the server pauses for us show their avatar. */
+  refreshPausedVideo() {
+    const paused = new Set();
+    for (const t of this.session?.remoteTracks() ?? []) {
+      if (t.active && t.source === 'camera' && this.pausedMids?.has(String(t.mid))) paused.add(t.participantId);
+    }
+    this.view.setPausedVideo(paused);
+  }
+
+  /**
+   * The server's dominant speaker (from `dominantSpeaker`, `joined` or `resumed`) gets the active-speaker view.
+   * @param {{participantId: string|null, recent?: string[]}} m
+   */
+  useDominantSpeaker(m) {
+    if (!m || (m.participantId !== null && typeof m.participantId !== 'string')) return;
+    this.serverSpeaker = m.participantId;
+    this.view.setActiveSpeaker(m.participantId);
+  }
+
   resumed(resumed, conn) {
     this.session?.rebind(conn);
+    this.pathReporter.reset(); // the server kept our reports, but one sent as the old socket died may be lost
     this.useIceServers(resumed, conn); // fresh TURN credentials, for an ICE restart that may follow
     const present = new Set([resumed.you.id, ...(resumed.participants ?? []).map((p) => p.id)]);
     for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);
     this.view.upsert({ ...resumed.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of resumed.participants ?? []) this.view.upsert(p);
+    if (resumed.dominantSpeaker) this.useDominantSpeaker(resumed.dominantSpeaker);
+    if (Array.isArray(resumed.videoPaused)) { this.pausedMids = new Set(resumed.videoPaused.map(String)); this.refreshPausedVideo(); }
     // what changed while we were away and the server may not know
     conn.updateMedia(this.ownMedia());
     if (this.handRaised !== !!resumed.you.handRaised) conn.raiseHand(this.handRaised);
@@ -455,6 +502,7 @@ class RoomApp {
 // ---------- boot ----------
 
 function main() {
+  joinMarks.mark('scriptsLoaded');
   const route = parseRoute(location.pathname);
   /** @type {{state: string, app: RoomApp|null}} */
   const hook = { state: 'connecting', app: null };
@@ -474,6 +522,8 @@ function main() {
    * @property {() => Promise<{inbound:Object[], outbound:Object[]}>} stats see MediaSession.stats()
    * @property {number|null} joinedAt performance.now() when `joined` arrived
    * @property {number|null} firstFrameAt performance.now() of the first decoded remote video frame
+   * @property {Object<string, number>} joinMarks performance.now() of the first time each join step happened
+   *           (joinmarks.js JOIN_STEPS: scripts loaded, WebSocket open, … first remote frame)
    * @property {Object|null} config the effective {config, interfaceConfig, userInfo}
    * @property {() => Array<{from:string, displayName:string, text:string, ts:number, local:boolean}>} chatMessages
    * @property {number} chatUnread messages that arrived while the chat was closed
@@ -481,6 +531,7 @@ function main() {
    * @property {boolean} screenSharing we are sharing our screen
    * @property {string|null} spotlight the participant whose screen is shown large
    * @property {string|null} activeSpeaker the highlighted tile's participant
+   * @property {string[]} pausedVideo participants whose camera the server does not forward to us (last-N)
    * @property {boolean} moderator we are a moderator
    * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
@@ -501,6 +552,7 @@ function main() {
     stats: async () => (app ? app.stats() : { inbound: [], outbound: [] }),
     get joinedAt() { return app?.joinedAt ?? null; },
     get firstFrameAt() { return app?.view.firstFrameAt ?? null; },
+    get joinMarks() { return joinMarks.snapshot(); },
     get config() { return app?.cfg ?? null; },
     chatMessages: () => (app ? app.chat.messages.map((m) => ({ ...m })) : []),
     get chatUnread() { return app?.chat.unread ?? 0; },
@@ -508,6 +560,7 @@ function main() {
     get screenSharing() { return !!app?.screen.sharing; },
     get spotlight() { return app?.view.spotlight ?? null; },
     get activeSpeaker() { return app?.view.activeSpeaker ?? null; },
+    get pausedVideo() { return [...(app?.view.tiles.values() ?? [])].filter((t) => t.forwardingPaused).map((t) => t.id); },
     get moderator() { return app?.moderator ?? false; },
     get lobby() {
       return { waiting: !!app?.flow.lobbyWaiting, enabled: !!app?.moderation.roomState.lobbyEnabled,

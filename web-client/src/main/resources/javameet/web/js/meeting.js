@@ -7,6 +7,7 @@
 /** @typedef {'good'|'medium'|'poor'} Quality */
 
 import { formatBitrate } from './quality.js';
+import { joinMarks } from './joinmarks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
@@ -133,8 +134,21 @@ class Tile {
     this.refreshVideo();
   }
 
+  /**
+   * The server does not forward this camera to us now (last-N: they are not among the recent speakers):
+   * the avatar shows, as for a camera that is off, without the camera-off icon (their camera is on).
+   * @param {boolean} paused
+   */
+  setForwardingPaused(paused) {
+    if (this.forwardingPaused === paused) return;
+    this.forwardingPaused = paused;
+    this.el.dataset.videoPaused = paused ? 'true' : 'false';
+    this.refreshVideo();
+  }
+
   refreshVideo() {
-    const showVideo = this.hasFrames && !this.info.videoMuted && !(this.videoTrack?.muted && !this.local);
+    const showVideo = this.hasFrames && !this.info.videoMuted && !this.forwardingPaused
+      && !(this.videoTrack?.muted && !this.local);
     // The video stays rendered under the opaque avatar: hidden or unpainted videos may get no
     // frame callbacks, and the first-frame time is measured on them.
     this.avatar.hidden = showVideo;
@@ -296,6 +310,7 @@ export class MeetingView {
       }
       this.tiles.get(id).setVideo(media.camera ?? null, () => {
         if (this.firstFrameAt == null) this.firstFrameAt = performance.now();
+        joinMarks.mark('firstRemoteFrame');
       });
       if (media.microphone) this.attachAudio(id, media.microphone);
       if (media.screen) this.screens.set(id, media.screen); else this.screens.delete(id);
@@ -350,6 +365,16 @@ export class MeetingView {
       this.spotlightVideo.setAttribute('aria-label', name);
     }
     for (const tile of this.tiles.values()) tile.el.classList.toggle('sharing', this.screens.has(tile.id));
+  }
+
+  /**
+   * Whose camera the server pauses for us (last-N): their tiles show the avatar.
+   * @param {Set<string>} participantIds
+   */
+  setPausedVideo(participantIds) {
+    for (const tile of this.tiles.values()) {
+      if (!tile.local) tile.setForwardingPaused(participantIds.has(tile.id));
+    }
   }
 
   /** Highlights who is talking (or nobody). @param {string|null} id */

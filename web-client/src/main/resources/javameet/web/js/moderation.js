@@ -23,6 +23,8 @@ export class Moderation {
   constructor(deps) {
     this.deps = deps;
     this.roomState = { locked: false, lobbyEnabled: false, recording: false };
+    /** performance.now() when a newcomer was told the meeting is recorded (in `joined`), or null. */
+    this.recordingNoticeAt = null;
     this.lobbyRequests = new LobbyRequests((id, admit) => deps.signaling()?.lobbyDecision(id, admit));
   }
 
@@ -75,6 +77,7 @@ export class Moderation {
     // recording: everyone is told, newcomers in `joined` before they publish (docs/protocol.md, "Recording")
     conn.on('joined', (m) => {
       if (!current() || !m.recording?.active) return;
+      this.recordingNoticeAt = performance.now();
       this.roomState = { ...this.roomState, recording: true };
       toast('This meeting is being recorded.');
       this.deps.onChange();
@@ -83,7 +86,7 @@ export class Moderation {
       if (!joined()) return;
       this.roomState = { ...this.roomState, recording: !!m.active };
       if (m.active) toast(m.by ? `${this.deps.nameOf(m.by)} started recording the meeting.` : 'This meeting is being recorded.');
-      else if (m.reason === 'disk-low' || m.reason === 'failed') toast(`Recording stopped: ${m.message || m.reason}`);
+      else if (m.message) toast(`Recording stopped: ${m.message}`); // disk-low, disk-full, failed, server-shutdown
       else toast('Recording stopped.');
       this.deps.onChange();
     });

@@ -31,6 +31,22 @@ function button(action, id, text, label) {
   return b;
 }
 
+const CONNECTION_WORDS = {
+  udp: 'over UDP',
+  tcp: 'over TCP (ICE-TCP: UDP is blocked on their network)',
+  'relay-udp': 'through the TURN relay, reached over UDP',
+  'relay-tcp': 'through the TURN relay, reached over TCP (UDP is blocked on their network)',
+  'relay-tls': 'through the TURN relay, reached over TLS (only web traffic gets through their network)',
+};
+
+/**
+ * The tooltip of a connection badge: `relay-tls` → "Media through the TURN relay, reached over TLS (…)".
+ * @param {string} connection Participant.connection: kinds joined by '+'
+ */
+export function connectionTitle(connection) {
+  return `Media ${connection.split('+').map((k) => CONNECTION_WORDS[k] ?? `over ${k.toUpperCase()}`).join(' and ')}`;
+}
+
 export class ParticipantsPanel {
   /**
    * @param {{onMute: (id: string) => void, onKick: (id: string) => void, onMuteAll: () => void,
@@ -112,12 +128,13 @@ export class ParticipantsPanel {
       badges.append(icon(p.audioMuted ? 'mic-off' : 'mic', p.audioMuted ? 'microphone off' : 'microphone on'),
         icon(p.videoMuted ? 'camera-off' : 'camera', p.videoMuted ? 'camera off' : 'camera on'));
       if (p.connection) {
-        // How their media reaches the server: operators spot a participant whose network blocks UDP (ICE-TCP).
+        // How their media reaches the server: operators spot a participant whose network blocks UDP (ICE-TCP)
+        // or who needs the TURN relay (their client says so: the server cannot tell by address).
         const conn = document.createElement('span');
         conn.className = 'row-connection';
         conn.dataset.connection = p.connection;
         conn.textContent = p.connection.toUpperCase();
-        conn.title = `Media over ${p.connection.toUpperCase()}${p.connection.includes('tcp') ? ' (UDP blocked on their network)' : ''}`;
+        conn.title = connectionTitle(p.connection);
         badges.append(conn);
       }
       li.append(avatar, label, badges);

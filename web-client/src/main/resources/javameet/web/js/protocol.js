@@ -11,7 +11,9 @@
  * @property {boolean} [handRaised]
  * @property {boolean} [screenSharing]
  * @property {boolean} [reconnecting] their socket or media dropped; the server keeps them for a resume
- * @property {string} [connection] how their media reaches the server: 'udp', 'tcp' (ICE-TCP), 'udp+tcp'; absent before ICE
+ * @property {string} [connection] how their media reaches the server: 'udp', 'tcp' (ICE-TCP), 'relay-udp', 'relay-tcp',
+ *           'relay-tls' (through TURN, reached that way), or two of them joined by '+' when their connections differ;
+ *           absent before ICE
  */
 
 /**
@@ -20,8 +22,8 @@
  * @property {boolean} active
  * @property {number} [since] ms since the epoch, while active
  * @property {string} [by] who started it (on a start)
- * @property {'stopped'|'room-closed'|'disk-low'|'failed'} [reason] why it stopped (on a stop)
- * @property {string} [message] what went wrong, for disk-low and failed
+ * @property {'stopped'|'room-closed'|'server-shutdown'|'disk-low'|'disk-full'|'failed'} [reason] why it stopped (on a stop)
+ * @property {string} [message] what happened, for every reason but stopped and room-closed
  */
 
 /**
@@ -59,6 +61,8 @@
 /** @typedef {{type:'roomUpdated', locked:boolean, lobbyEnabled:boolean}} RoomUpdatedMessage */
 /** @typedef {{type:'lobbyRequest', requestId:string, displayName:string}} LobbyRequestMessage */
 /** @typedef {{type:'lobbyResolved', requestId:string, admitted:boolean, by:string}} LobbyResolvedMessage */
+/** @typedef {{type:'dominantSpeaker', participantId:string|null, recent:string[]}} DominantSpeakerMessage who holds the floor (null: nobody since the last one left), recent speakers most recent first */
+/** @typedef {{type:'videoPaused', mids:string[]}} VideoPausedMessage with lastN: the subscribe-connection video tracks (mids) not forwarded to us now; their tiles show the avatar */
 /** @typedef {{type:'bandwidthEstimate', bitrate:number}} BandwidthEstimateMessage bits/s the server estimates we can receive */
 /** @typedef {{type:'error', code:string, message:string, requestType?:string, id?:string}} ErrorMessage */
 
@@ -75,6 +79,9 @@
 /** @typedef {{type:'ping', id?:string}} PingRequest */
 /** @typedef {{type:'resume', token:string, id?:string}} ResumeRequest */
 /** @typedef {{type:'restartIce', connection:'subscribe', id?:string}} RestartIceRequest */
+/** @typedef {{type:'mediaPath', connection:'publish'|'subscribe', candidateType:'host'|'srflx'|'prflx'|'relay',
+ *             protocol:'udp'|'tcp', relayProtocol?:'udp'|'tcp'|'tls'}} MediaPathReport our end of that connection's
+ *             selected candidate pair (getStats), sent when it changes: display and metrics only */
 /** @typedef {{type:'raiseHand', raised:boolean}} RaiseHandRequest */
 /** @typedef {{type:'muteParticipant', participantId:string, kind:'audio'|'video'}} MuteParticipantRequest */
 /** @typedef {{type:'muteAll', kind:'audio'|'video'}} MuteAllRequest */
@@ -172,12 +179,13 @@ export class SignalingConnection {
         if (!welcomed) reject(new Error(`connection closed (${ev.code})`));
         this.emit('close', { code: ev.code, reason: ev.reason, expected: this.closing });
       };
+      ws.onopen = () => this.emit('open', {});
       ws.onerror = () => { /* a close event always follows */ };
     });
   }
 
   /**
-   * @param {string} type a message type, or 'close' ({code, reason, expected})
+   * @param {string} type a message type, 'open' (the socket opened; `welcome` follows) or 'close' ({code, reason, expected})
    * @param {(msg:any) => void} fn
    * @returns {() => void} unsubscribes
    */

@@ -76,7 +76,9 @@ export class StatsMonitor {
    * @param {() => (import('./session.js').MediaSession|null)} session
    * @param {{localId: () => string|null, localLevel: () => number, isMuted: (id: string) => boolean,
    *          onSpeaker: (id: string|null) => void,
-   *          onQuality: (id: string, q: Quality|null) => void}} hooks
+   *          onQuality: (id: string, q: Quality|null) => void,
+   *          onPaths?: (paths: {publish: Object|null, subscribe: Object|null}) => void}} hooks
+   *          onPaths: each connection's selected path, with every quality window
    */
   constructor(session, hooks) {
     this.session = session;
@@ -122,6 +124,7 @@ export class StatsMonitor {
 
   /** @private */
   quality(s, me) {
+    this.hooks.onPaths?.(s.paths);
     const now = new Map();
     for (const i of s.inbound) {
       if (!i.participantId) continue;

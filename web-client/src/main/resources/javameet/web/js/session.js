@@ -8,6 +8,7 @@
 /** @typedef {import('./protocol.js').SubscribeOfferMessage} SubscribeOfferMessage */
 
 import { rejectionMessages } from './rejections.js';
+import { joinMarks } from './joinmarks.js';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
@@ -243,6 +244,7 @@ export class MediaSession {
     const answered = new Promise((resolve) => { this.answerWaiter = resolve; });
     // The server is ICE-lite and learns our address from STUN: no need to wait for gathering.
     this.signaling.publishOffer(pc.localDescription.sdp, sources);
+    joinMarks.mark('publish.offerSent');
     await Promise.race([answered, new Promise((r) => setTimeout(r, ANSWER_TIMEOUT_MS))]);
     this.answerWaiter = null;
   }
@@ -263,6 +265,7 @@ export class MediaSession {
     }
     try {
       await pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+      joinMarks.mark('publish.answerApplied');
       const sourceOfMid = (mid) => {
         for (const [t, source] of this.sources) if (t.mid === mid) return source;
         return undefined;
@@ -278,6 +281,7 @@ export class MediaSession {
   /** @param {SubscribeOfferMessage} msg */
   async onSubscribeOffer(msg) {
     if (this.closed) return;
+    joinMarks.mark('subscribe.offerReceived');
     if (!this.subscribePc) {
       const pc = new RTCPeerConnection(this.pcConfig);
       this.subscribePc = pc;
@@ -292,6 +296,14 @@ export class MediaSession {
       await pc.setLocalDescription(answer);
       if (this.closed) return;
       this.signaling.subscribeAnswer(pc.localDescription.sdp, msg.version);
+      joinMarks.mark('subscribe.answerSent');
+      for (const t of pc.getTransceivers()) {
+        const track = t.receiver.track;
+        // a remote track is muted until its first packet arrives
+        if (track.kind === 'video' && track.muted) {
+          track.addEventListener('unmute', () => joinMarks.mark('firstRemotePacket'), { once: true });
+        }
+      }
       this.events.onTracks(this.remoteTracks());
     } catch (e) {
       this.fail(`Could not apply subscribe offer ${msg.version}: ${e.message}`, e);
@@ -335,7 +347,12 @@ export class MediaSession {
     // Its first state too: whoever watches health must know this connection exists before it connects.
     this.events.onConnectionState?.(which, pc.connectionState);
     pc.addEventListener('connectionstatechange', () => {
+      // 'connected' needs ICE and DTLS both: the DTLS handshake is done
+      if (pc.connectionState === 'connected') joinMarks.mark(`${which}.dtlsConnected`);
       this.events.onConnectionState?.(which, pc.connectionState);
+    });
+    pc.addEventListener('iceconnectionstatechange', () => {
+      if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') joinMarks.mark(`${which}.iceConnected`);
     });
   }
 

@@ -130,6 +130,8 @@ public final class DtlsEndpoint implements AutoCloseable {
     private byte[] keyingMaterial;
     private SrtpKeys keys;
     private DTLSTransport dtls;
+    /** Written before the handshake task is submitted, read by it. */
+    private volatile DtlsCookieExchange.Verified verifiedHello;
 
     /** Serialises every use of {@link #dtls} after the handshake (drain and close). */
     private final Object ioLock = new Object();
@@ -160,6 +162,19 @@ public final class DtlsEndpoint implements AutoCloseable {
 
     /** Submits the handshake to the executor. Datagrams received before this are kept (queue permitting). */
     public void start() {
+        start(null);
+    }
+
+    /**
+     * As {@link #start()}, for a server whose peer's ClientHello passed the cookie exchange
+     * ({@link DtlsCookieExchange}): the handshake goes on from that ClientHello. Null: no cookie exchange, the
+     * handshake reads the ClientHello itself.
+     */
+    public void start(DtlsCookieExchange.Verified verifiedHello) {
+        if (verifiedHello != null && role != Role.SERVER) {
+            throw new IllegalArgumentException("only a server verifies ClientHellos");
+        }
+        this.verifiedHello = verifiedHello;
         synchronized (lock) {
             if (state != State.NEW) {
                 throw new IllegalStateException("already started: " + state);
@@ -273,10 +288,14 @@ public final class DtlsEndpoint implements AutoCloseable {
         try {
             if (role == Role.SERVER) {
                 DTLSServerProtocol protocol = new DTLSServerProtocol();
-                // ICE connectivity checks already proved the peer's address; a cookie round trip
-                // (HelloVerifyRequest) would only add latency, and browsers' servers skip it too.
-                protocol.setVerifyRequests(false);
-                t = protocol.accept(new DtlsPeers.Server(certificate, options, hooks), transport);
+                DtlsCookieExchange.Verified hello = verifiedHello;
+                if (hello != null) { // the caller did the cookie exchange (WebRtcTransport, on the media loop)
+                    t = protocol.accept(new DtlsPeers.Server(certificate, options, hooks), transport, hello.request);
+                } else {
+                    // no cookie round trip here: a caller that wants one does it before start (DtlsCookieExchange)
+                    protocol.setVerifyRequests(false);
+                    t = protocol.accept(new DtlsPeers.Server(certificate, options, hooks), transport);
+                }
             } else {
                 t = new DTLSClientProtocol().connect(new DtlsPeers.Client(certificate, options, hooks), transport);
             }

@@ -18,9 +18,15 @@ public enum DropReason {
     STUN_REPLAYED,
     /** A valid check from an address another live transport uses (a spoofed source taking over a session). */
     STUN_ADDRESS_IN_USE,
+    /**
+     * A packet for a transport that belongs to another media loop: each loop has its own port, and a transport's
+     * candidates name only its own loop's, so only a stray or forged packet arrives at another.
+     */
+    WRONG_MEDIA_PORT,
     /** DTLS or SRTP before the handshake completed, or after close. */
     NOT_CONNECTED,
-    DTLS_QUEUE_FULL,
+    /** DTLS before the peer's ClientHello passed the cookie exchange that is no ClientHello, or a broken one. */
+    DTLS_UNVERIFIED,
     SRTP_AUTH_FAILED,
     SRTP_REPLAY,
     SRTP_MALFORMED,

@@ -38,6 +38,10 @@ public final class MediaMetrics {
     public final Counter iceAddressChanges;
     /** ClientHellos dropped because the sender's address runs its maximum of DTLS handshakes. */
     public final Counter dtlsRefusedPerAddress;
+    /** ClientHellos whose cookie was wrong (another address's, stale or forged): answered with a new cookie only. */
+    public final Counter dtlsRefusedBadCookie;
+    /** HelloVerifyRequests sent: ClientHellos without a cookie, answered small and forgotten (RFC 6347 §4.2.1). */
+    public final Counter dtlsHelloVerifyRequests;
     /** Transport-cc feedback packets from subscribers that parsed. */
     public final Counter transportCcFeedback;
     /** Packets named in transport-cc feedback that the send history did not hold (too old, or never sent). */
@@ -47,6 +51,8 @@ public final class MediaMetrics {
      * series per participant.
      */
     public final DistributionSummary subscriberBandwidthEstimate;
+    /** Audio packets whose RFC 6464 audio level element was not one byte long: ignored for speaker detection. */
+    public final Counter audioLevelMalformed;
     /** ICE restarts completed: a check with the new credentials arrived (RFC 8445 §9). */
     public final Counter iceRestarts;
     /** Transports closed because no valid STUN check came for the consent timeout (RFC 7675). */
@@ -82,10 +88,13 @@ public final class MediaMetrics {
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
         iceAddressChanges = Counter.builder("javameet.media.ice.address.changes").description("transports whose media moved to a new address after the first: a nominated (USE-CANDIDATE), authenticated check with a fresh transaction id from that address").register(registry);
-        dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "busy").register(registry);
+        dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused: busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress), both dropped for the browser to retry; bad_cookie (a ClientHello with a wrong cookie, answered with a new HelloVerifyRequest only)").tag("reason", "busy").register(registry);
+        audioLevelMalformed = Counter.builder("javameet.media.audio_level.malformed").description("audio packets whose RFC 6464 audio level element had the wrong length; forwarded, but not heard by the dominant speaker detection").register(registry);
         iceRestarts = Counter.builder("javameet.media.ice.restarts").description("ICE restarts completed (a check with the new credentials arrived); DTLS and SRTP carried on").register(registry);
         consentExpired = Counter.builder("javameet.media.consent.expired").description("transports freed because no valid STUN check arrived for 30 s (RFC 7675 consent freshness)").register(registry);
-        dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused (the ClientHello is dropped; browsers retry): busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress)").tag("reason", "per_address").register(registry);
+        dtlsRefusedPerAddress = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused: busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress), both dropped for the browser to retry; bad_cookie (a ClientHello with a wrong cookie, answered with a new HelloVerifyRequest only)").tag("reason", "per_address").register(registry);
+        dtlsRefusedBadCookie = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused: busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress), both dropped for the browser to retry; bad_cookie (a ClientHello with a wrong cookie, answered with a new HelloVerifyRequest only)").tag("reason", "bad_cookie").register(registry);
+        dtlsHelloVerifyRequests = Counter.builder("javameet.media.dtls.hello.verify.requests").description("HelloVerifyRequests sent: ClientHellos without a cookie, answered with 60 bytes and forgotten (no handshake starts)").register(registry);
         transportCcFeedback = Counter.builder("javameet.media.transport_cc.feedback").description("transport-cc feedback packets received from subscribers and parsed").register(registry);
         transportCcUnmatched = Counter.builder("javameet.media.transport_cc.unmatched").description("packets named in transport-cc feedback that the send history no longer (or never) held").register(registry);
         subscriberBandwidthEstimate = DistributionSummary.builder("javameet.media.subscriber.bandwidth.estimate")

@@ -2,7 +2,7 @@ package org.javameet.sfu.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
+
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -13,11 +13,12 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramPacket;
+
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -37,7 +38,7 @@ import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.transport.ConnectionType;
 import org.javameet.sfu.transport.DtlsAdmission;
-import org.javameet.sfu.transport.IceCredentials;
+
 import org.javameet.sfu.transport.IceTcpAcceptor;
 import org.javameet.sfu.transport.MediaPacketHandler;
 import org.javameet.sfu.transport.PacketSender;
@@ -47,21 +48,26 @@ import org.javameet.sfu.transport.WebRtcTransport;
 import org.javameet.sfu.webrtc.LocalTransportParams;
 
 /**
- * The single UDP media port shared by every participant (ICE-lite, RFC 7983 demux). One event loop owns
- * the socket and every transport's state, so the forwarding path takes no locks.
+ * The media ports: one or more media event loops ({@link MediaLoop}), each with its own UDP port (ICE-lite,
+ * RFC 7983 demux) and ICE-TCP port, and the transport registry they share. A room runs on one loop
+ * ({@link #assignLoop}), so the forwarding path takes no locks; several loops let rooms use several cores.
+ * Loop {@code i} listens on {@code port + i} (and the ICE-TCP port {@code + i}).
  */
 public final class MediaServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MediaServer.class.getName());
+    /** More loops than this is a configuration mistake, not a bigger server. */
+    public static final int MAX_LOOPS = 64;
 
     /**
      * @param bindAddress null binds every interface
      * @param announcedAddresses what goes into ICE candidates; empty = this machine's addresses
      * @param tcpPort the ICE-TCP port: {@link #TCP_SAME_AS_UDP}, {@link #TCP_DISABLED} or a port number
      * @param tcpLimits caps and timeouts of ICE-TCP connections
+     * @param loops media event loops, each with its own ports ({@code port}, {@code port + 1}, ...)
      */
     public record Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                           int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int tcpPort,
-                          IceTcpAcceptor.Limits tcpLimits) {
+                          IceTcpAcceptor.Limits tcpLimits, int loops) {
         public static final int DEFAULT_MAX_DTLS_HANDSHAKES = 32;
         public static final int DEFAULT_MAX_DTLS_HANDSHAKES_PER_ADDRESS = 8;
         /** ICE-TCP on the same port number as UDP (with port 0: the number the UDP socket got, if free). */
@@ -72,6 +78,20 @@ public final class MediaServer implements AutoCloseable {
             if (tcpPort < TCP_SAME_AS_UDP || tcpPort > 65535) {
                 throw new IllegalArgumentException("tcpPort must be -1 (same as UDP), 0 (off) or a port, got " + tcpPort);
             }
+            if (loops < 1 || loops > MAX_LOOPS) {
+                throw new IllegalArgumentException("media loops must be 1 to " + MAX_LOOPS + ", got " + loops);
+            }
+            if (port != 0 && port + loops - 1 > 65535 || tcpPort > 0 && tcpPort + loops - 1 > 65535) {
+                throw new IllegalArgumentException(loops + " media loops need ports up to " + (Math.max(port, tcpPort)
+                        + loops - 1) + ", past 65535");
+            }
+        }
+
+        public Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
+                       int maxDtlsHandshakes, int maxDtlsHandshakesPerAddress, int tcpPort,
+                       IceTcpAcceptor.Limits tcpLimits) {
+            this(bindAddress, port, announcedAddresses, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, tcpPort,
+                    tcpLimits, 1);
         }
 
         public Options(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
@@ -92,9 +112,25 @@ public final class MediaServer implements AutoCloseable {
 
         public Options withTcp(int tcpPort, IceTcpAcceptor.Limits tcpLimits) {
             return new Options(bindAddress, port, announcedAddresses, maxDtlsHandshakes, maxDtlsHandshakesPerAddress,
-                    tcpPort, tcpLimits);
+                    tcpPort, tcpLimits, loops);
+        }
+
+        /** {@code loops} media event loops, on ports {@code port} to {@code port + loops - 1}. */
+        public Options withLoops(int loops) {
+            return new Options(bindAddress, port, announcedAddresses, maxDtlsHandshakes, maxDtlsHandshakesPerAddress,
+                    tcpPort, tcpLimits, loops);
         }
     }
+
+    /** The largest datagram read in full (WebRTC keeps packets under ~1,200 bytes; a larger one is cut and fails SRTP). */
+    static final int MAX_DATAGRAM = 2048;
+    /** Datagrams one recvmmsg call may return. */
+    static final int RECV_BATCH = 16;
+    /**
+     * Datagrams read before the batch ends and its forwarding is flushed: larger batches mean fewer, larger
+     * sendmmsg calls, but the first packet of a batch waits for the whole batch's fan-out (~2 µs per copy).
+     */
+    static final int MAX_READS_PER_BATCH = 32;
 
     private final Options options;
     private final MediaMetrics metrics;
@@ -105,18 +141,14 @@ public final class MediaServer implements AutoCloseable {
     private final DtlsAdmission dtlsAdmission;
     private final boolean epoll;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-    private final IceTcpAcceptor tcpAcceptor;
-    private Channel channel;
-    private Channel tcpChannel;
-    private List<InetSocketAddress> candidates = List.of();
-    private List<InetSocketAddress> tcpCandidates = List.of();
+    private final List<MediaLoop> loops = new ArrayList<>();
 
     public MediaServer(Options options, MediaMetrics metrics, DtlsCertificate certificate) {
         this.options = options;
         this.metrics = metrics;
         this.certificate = certificate;
         this.epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("media", true),
+        this.group = new MultiThreadIoEventLoopGroup(options.loops(), new DefaultThreadFactory("media", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.dtlsAdmission = new DtlsAdmission(options.maxDtlsHandshakes(), options.maxDtlsHandshakesPerAddress());
         // One blocking handshake per thread, at most maxDtlsHandshakes at once (DtlsAdmission). The queue only
@@ -125,9 +157,16 @@ public final class MediaServer implements AutoCloseable {
         this.dtlsExecutor = new ThreadPoolExecutor(options.maxDtlsHandshakes(), options.maxDtlsHandshakes(),
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DefaultThreadFactory("dtls", true));
         this.dtlsExecutor.allowCoreThreadTimeOut(true);
-        this.tcpAcceptor = new IceTcpAcceptor(registry, metrics, options.tcpLimits());
-        metrics.gauge("javameet.media.tcp.connections.open", "ICE-TCP connections open on the media TCP port",
-                tcpAcceptor::openConnections);
+        // every loop's ICE-TCP listener counts against the same caps
+        IceTcpAcceptor.Counts tcpCounts = new IceTcpAcceptor.Counts();
+        int index = 0;
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            IceTcpAcceptor acceptor = new IceTcpAcceptor(registry, metrics, options.tcpLimits(), tcpCounts);
+            loops.add(new MediaLoop(this, index++, (EventLoop) e, new MediaPacketHandler(registry, metrics, acceptor),
+                    acceptor));
+        }
+        metrics.gauge("javameet.media.tcp.connections.open", "ICE-TCP connections open on the media TCP ports",
+                tcpCounts::open);
         for (ConnectionType type : ConnectionType.values()) {
             metrics.gauge("javameet.media.transports", "Transports (peer connections) by how their selected ICE path "
                     + "reaches the participant", () -> countTransports(type), "type", type.label());
@@ -144,86 +183,131 @@ public final class MediaServer implements AutoCloseable {
         return n;
     }
 
-    /** Binds the port; returns the bound address (port 0 in options picks a free one, for tests). */
+    /**
+     * Binds every loop's ports; returns the first loop's UDP address (port 0 in options picks free ones, for tests).
+     */
     public InetSocketAddress start() throws InterruptedException {
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024))
-                .handler(new MediaPacketHandler(registry, metrics, tcpAcceptor));
-        InetSocketAddress bind = options.bindAddress() == null
-                ? new InetSocketAddress(options.port()) : new InetSocketAddress(options.bindAddress(), options.port());
-        try {
-            channel = b.bind(bind).sync().channel();
-            Channel udp = channel;
-            tcpAcceptor.udpFlush(udp::flush);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot listen on udp " + bind.getAddress().getHostAddress() + ":"
-                    + bind.getPort() + " (media port): " + e.getMessage(), e);
-        }
-        InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+        InetAddress bindAddress = options.bindAddress();
         List<InetAddress> announced = options.announcedAddresses().isEmpty()
                 ? defaultAddresses() : options.announcedAddresses();
-        List<InetSocketAddress> c = new ArrayList<>();
-        for (InetAddress a : announced) {
-            c.add(new InetSocketAddress(a, bound.getPort()));
-        }
-        candidates = List.copyOf(c);
-        if (options.tcpPort() != Options.TCP_DISABLED) {
-            InetSocketAddress tcpBound = startTcp(bind.getAddress(), bound.getPort());
-            List<InetSocketAddress> t = new ArrayList<>();
-            for (InetAddress a : announced) {
-                t.add(new InetSocketAddress(a, tcpBound.getPort()));
+        List<String> ports = new ArrayList<>();
+        for (MediaLoop l : loops) {
+            int port = options.port() == 0 ? 0 : options.port() + l.index();
+            Channel udp = bindUdp(l, bindAddress == null ? new InetSocketAddress(port)
+                    : new InetSocketAddress(bindAddress, port));
+            int udpPort = ((InetSocketAddress) udp.localAddress()).getPort();
+            Channel tcp = null;
+            List<InetSocketAddress> tcpCandidates = List.of();
+            if (options.tcpPort() != Options.TCP_DISABLED) {
+                tcp = startTcp(l, bindAddress == null ? new InetSocketAddress(0).getAddress() : bindAddress, udpPort);
+                tcpCandidates = withPort(announced, ((InetSocketAddress) tcp.localAddress()).getPort());
             }
-            tcpCandidates = List.copyOf(t);
+            l.bound(udp, tcp, withPort(announced, udpPort), tcpCandidates);
+            l.loop().scheduleAtFixedRate(() -> expireTransports(l), 1, 1, TimeUnit.SECONDS);
+            ports.add(udpPort + (tcp == null ? "" : "/tcp " + ((InetSocketAddress) tcp.localAddress()).getPort()));
         }
-        group.next().scheduleAtFixedRate(this::expireTransports, 1, 1, TimeUnit.SECONDS);
-        LOG.info("media listening on udp " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
-                + (tcpChannel == null ? ", ICE-TCP off" : " and tcp " + tcpAddress().getPort())
-                + " (" + (epoll ? "epoll" : "nio") + ", ICE-lite candidates " + describe(candidates) + ")");
+        InetSocketAddress bound = loops.get(0).udpAddress();
+        LOG.info("media listening on " + (bindAddress == null ? "*" : bindAddress.getHostAddress()) + " udp "
+                + String.join(", ", ports) + (options.tcpPort() == Options.TCP_DISABLED ? ", ICE-TCP off" : "")
+                + " (" + loops.size() + " media loop" + (loops.size() == 1 ? "" : "s") + ", "
+                + (epoll ? "epoll" : "nio") + ", ICE-lite candidates " + describe(loops.get(0).candidates())
+                + (loops.size() == 1 ? "" : " and the same addresses on the other loops' ports") + ")");
         return bound;
     }
 
+    private Channel bindUdp(MediaLoop l, InetSocketAddress bind) throws InterruptedException {
+        Bootstrap b = new Bootstrap()
+                .group(l.loop())
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024))
+                .handler(l.handler());
+        if (epoll) {
+            // recvmmsg: a read takes up to RECV_BATCH datagrams in one system call, each in its MAX_DATAGRAM slot of
+            // one buffer; a read batch (then one flush) is at most MAX_READS_PER_BATCH datagrams
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_BATCH * MAX_DATAGRAM)
+                            .maxMessagesPerRead(MAX_READS_PER_BATCH));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM)
+                    .maxMessagesPerRead(MAX_READS_PER_BATCH));
+        }
+        try {
+            return b.bind(bind).sync().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on udp " + bind.getAddress().getHostAddress() + ":"
+                    + bind.getPort() + " (media port" + (l.index() == 0 ? "" : " of media loop " + l.index()) + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static List<InetSocketAddress> withPort(List<InetAddress> addresses, int port) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetAddress a : addresses) {
+            out.add(new InetSocketAddress(a, port));
+        }
+        return out;
+    }
+
     /**
-     * The ICE-TCP listener, on the media loop (its connections reach transports without a hand-off). Same
-     * number as UDP by default; when UDP took an ephemeral port (tests) and that number is taken for TCP,
-     * any free port.
+     * A loop's ICE-TCP listener, on that loop (its connections reach transports without a hand-off). Same
+     * number as the loop's UDP port by default; when UDP took an ephemeral port (tests) and that number is taken
+     * for TCP, any free port.
      */
-    private InetSocketAddress startTcp(InetAddress bindAddress, int udpPort) throws InterruptedException {
+    private Channel startTcp(MediaLoop l, InetAddress bindAddress, int udpPort) throws InterruptedException {
         boolean same = options.tcpPort() == Options.TCP_SAME_AS_UDP;
-        int port = same ? udpPort : options.tcpPort();
+        int port = same ? udpPort : options.tcpPort() + l.index();
         ServerBootstrap b = new ServerBootstrap()
-                .group(group, group)
+                .group(l.loop(), l.loop())
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // per connection: the most a slow peer's unsent packets hold; past it packets are dropped
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(tcpAcceptor);
+                .childHandler(l.tcpAcceptor());
         try {
-            tcpChannel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+            return b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
         } catch (Exception e) {
             if (same && options.port() == 0) {
-                tcpChannel = b.bind(new InetSocketAddress(bindAddress, 0)).sync().channel();
-            } else {
-                throw new IllegalStateException("cannot listen on tcp " + bindAddress.getHostAddress() + ":" + port
-                        + " (ICE-TCP media port; 0 turns it off): " + e.getMessage(), e);
+                return b.bind(new InetSocketAddress(bindAddress, 0)).sync().channel();
+            }
+            throw new IllegalStateException("cannot listen on tcp " + bindAddress.getHostAddress() + ":" + port
+                    + " (ICE-TCP media port; 0 turns it off): " + e.getMessage(), e);
+        }
+    }
+
+    /** The first loop's ICE-TCP listener's address, or null when ICE-TCP is off. */
+    public InetSocketAddress tcpAddress() {
+        Channel tcp = loops.get(0).tcpChannel();
+        return tcp == null ? null : (InetSocketAddress) tcp.localAddress();
+    }
+
+    /** The first loop's ICE-TCP acceptor (its open-connection count is every loop's). */
+    public IceTcpAcceptor tcpAcceptor() {
+        return loops.get(0).tcpAcceptor();
+    }
+
+    /** Every media loop, in port order. */
+    public List<MediaLoop> loops() {
+        return List.copyOf(loops);
+    }
+
+    /**
+     * The loop a new room runs on: the one with the fewest open rooms (the first of equals). The room tells it
+     * {@link MediaLoop#roomClosed} when it closes. Rooms, not transports, are what is placed: a room's fan-out
+     * then never crosses loops.
+     */
+    public synchronized MediaLoop assignLoop() {
+        MediaLoop best = loops.get(0);
+        for (MediaLoop l : loops) {
+            if (l.rooms() < best.rooms()) {
+                best = l;
             }
         }
-        return (InetSocketAddress) tcpChannel.localAddress();
-    }
-
-    /** The ICE-TCP listener's address, or null when ICE-TCP is off. */
-    public InetSocketAddress tcpAddress() {
-        return tcpChannel == null ? null : (InetSocketAddress) tcpChannel.localAddress();
-    }
-
-    public IceTcpAcceptor tcpAcceptor() {
-        return tcpAcceptor;
+        best.roomOpened();
+        return best;
     }
 
     private static String describe(List<InetSocketAddress> cs) {
@@ -259,12 +343,18 @@ public final class MediaServer implements AutoCloseable {
         return out;
     }
 
+    /** The first media loop's event loop. */
     public EventLoop loop() {
-        return channel.eventLoop();
+        return loops.get(0).loop();
     }
 
+    /** The first media loop's candidates. */
     public List<InetSocketAddress> candidates() {
-        return candidates;
+        return loops.get(0).candidates();
+    }
+
+    DtlsCertificate certificate() {
+        return certificate;
     }
 
     public TransportRegistry registry() {
@@ -280,44 +370,21 @@ public final class MediaServer implements AutoCloseable {
         return metrics;
     }
 
-    /** A new transport with fresh ICE credentials ({@link IceCredentials#random()}). */
+    /** A new transport on the first media loop ({@link MediaLoop#createTransport}). */
     public WebRtcTransport createTransport(String name) {
-        while (true) {
-            IceCredentials ice = IceCredentials.random();
-            LocalTransportParams local = new LocalTransportParams(ice.ufrag(), ice.pwd(),
-                    certificate.fingerprintAlgorithm(), certificate.fingerprintHex(), candidates, tcpCandidates);
-            WebRtcTransport t = new WebRtcTransport(name, local, loop(), sender, registry, certificate, dtlsExecutor,
-                    dtlsAdmission, metrics, alloc);
-            try {
-                registry.register(t);
-                return t;
-            } catch (IllegalStateException collision) {
-                // 48 random bits collided; try again
-            }
-        }
+        return loops.get(0).createTransport(name);
     }
 
-    private final PacketSender sender = new PacketSender() {
-        @Override
-        public boolean send(ByteBuf data, InetSocketAddress to) {
-            if (!channel.isWritable()) {
-                data.release();
-                return false;
-            }
-            channel.write(new DatagramPacket(data, to), channel.voidPromise());
-            return true;
-        }
+    WebRtcTransport newTransport(String name, LocalTransportParams local, EventLoop loop, PacketSender sender) {
+        return new WebRtcTransport(name, local, loop, sender, registry, certificate, dtlsExecutor, dtlsAdmission,
+                metrics, alloc);
+    }
 
-        @Override
-        public void flush() {
-            channel.flush();
-        }
-    };
-
-    private void expireTransports() {
+    /** On loop {@code l}: closes its transports whose peers' consent lapsed. */
+    private void expireTransports(MediaLoop l) {
         long now = System.nanoTime();
         for (WebRtcTransport t : registry.all()) {
-            if (t.consentExpiredNow(now)) {
+            if (t.loop() == l.loop() && t.consentExpiredNow(now)) {
                 metrics.consentExpired.increment();
                 t.close("ICE consent expired (no valid STUN check for 30 s)");
             }
@@ -329,11 +396,13 @@ public final class MediaServer implements AutoCloseable {
         for (WebRtcTransport t : registry.all()) {
             t.close("server shutting down");
         }
-        if (tcpChannel != null) {
-            tcpChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (MediaLoop l : loops) {
+            if (l.tcpChannel() != null) {
+                l.tcpChannel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+            if (l.udpChannel() != null) {
+                l.udpChannel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         dtlsExecutor.shutdownNow();

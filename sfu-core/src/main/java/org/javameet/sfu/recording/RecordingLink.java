@@ -48,6 +48,8 @@ public final class RecordingLink implements MediaLink {
     /** How long a gap is held open for its retransmission (the router NACKs up to 3 times, 100 ms apart). */
     static final long REORDER_WAIT_MS = 500;
     static final long DISK_CHECK_INTERVAL_MS = 1000;
+    /** A write error with less than this free is a full disk, whatever the error's words (they vary by OS). */
+    static final long FULL_BELOW_BYTES = 64 * 1024;
 
     /** What one consumer's stream is: its codec, its publisher (whose clock it is on) and the file it goes to. */
     public record TrackSpec(long ssrc, WebmWriter.Kind kind, String publisherId, String name, Path file) {
@@ -58,10 +60,23 @@ public final class RecordingLink implements MediaLink {
                               long framesDropped, long packetsSkipped, boolean synced) {
     }
 
+    /**
+     * Why writing stopped on its own: {@code code} is one of {@link #DISK_LOW}, {@link #DISK_FULL}, {@link #FAILED}
+     * (what the room tells the meeting), {@code message} what happened, for people.
+     */
+    public record Failure(String code, String message) {
+        /** Free space fell below the configured minimum (checked every second); nothing failed yet. */
+        public static final String DISK_LOW = "disk-low";
+        /** A write found the disk full (ENOSPC): the file ends at its last complete frame. */
+        public static final String DISK_FULL = "disk-full";
+        /** Any other write error, or the recorder's own. */
+        public static final String FAILED = "failed";
+    }
+
     /** Told on the writer thread. */
     public interface Events {
-        /** Writing stopped on its own (disk below the minimum, a write error); the files so far are complete. */
-        void onFailed(String reason);
+        /** Writing stopped on its own (disk low or full, a write error); the files so far are complete. */
+        void onFailed(Failure failure);
     }
 
     private final String id;
@@ -121,7 +136,7 @@ public final class RecordingLink implements MediaLink {
     /** A link on a clock started now, with no disk limit and nobody told of failures. */
     public RecordingLink(String id, Executor mediaLoop, ByteBufAllocator alloc, MediaMetrics metrics, int queueCapacity) {
         this(id, mediaLoop, alloc, metrics, new MeetingClock(System.currentTimeMillis()), queueCapacity,
-                DiskSpace.unlimited(), reason -> { });
+                DiskSpace.unlimited(), failure -> { });
     }
 
     /**
@@ -284,7 +299,7 @@ public final class RecordingLink implements MediaLink {
                 if (!failed) {
                     for (TrackWriter t : tracks.values()) {
                         if (t.error() != null) {
-                            fail("writing " + t.spec().file().getFileName() + " failed: " + t.error());
+                            writeFailed(t);
                             break;
                         }
                     }
@@ -292,7 +307,7 @@ public final class RecordingLink implements MediaLink {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "recorder " + id + " stopped", e);
-            fail("recorder error: " + e);
+            fail(new Failure(Failure.FAILED, "recorder error: " + e));
         } finally {
             for (TrackWriter t : tracks.values()) {
                 finished.add(t.close());
@@ -360,24 +375,39 @@ public final class RecordingLink implements MediaLink {
             return; // the check is advisory; a real write error still stops the recording
         }
         if (usable < disk.minimumBytes()) {
-            fail("free disk space " + usable / (1024 * 1024) + " MiB is below the minimum of "
-                    + disk.minimumBytes() / (1024 * 1024) + " MiB");
+            fail(new Failure(Failure.DISK_LOW, "free disk space " + usable / (1024 * 1024) + " MiB is below the minimum of "
+                    + disk.minimumBytes() / (1024 * 1024) + " MiB"));
         }
     }
 
+    /** A file could not be written: a full disk (said so by the error, or by the space left) or anything else. */
+    private void writeFailed(TrackWriter t) {
+        String message = "writing " + t.spec().file().getFileName() + " failed: " + t.error();
+        boolean full = t.error().contains("No space left on device");
+        if (!full) {
+            try {
+                full = disk.usableBytes().getAsLong() < FULL_BELOW_BYTES;
+            } catch (RuntimeException e) {
+                // the error message is all there is to go by
+            }
+        }
+        fail(new Failure(full ? Failure.DISK_FULL : Failure.FAILED, message));
+    }
+
     /** Stops writing for good: closes every file where it stands (each plays up to there) and says why, once. */
-    private void fail(String reason) {
+    private void fail(Failure failure) {
         if (failed) {
             return;
         }
         failed = true;
-        LOG.warning("recorder " + id + ": " + reason + "; recording stopped, files so far are kept");
+        LOG.warning("recorder " + id + ": " + failure.message() + "; recording stopped (" + failure.code()
+                + "), files so far are kept");
         for (TrackWriter t : tracks.values()) {
             finished.add(t.close());
         }
         tracks.clear();
         try {
-            events.onFailed(reason);
+            events.onFailed(failure);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "recorder " + id + ": failure listener", e);
         }

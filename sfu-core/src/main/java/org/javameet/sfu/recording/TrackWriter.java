@@ -3,6 +3,8 @@ package org.javameet.sfu.recording;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
@@ -38,13 +40,13 @@ final class TrackWriter {
     private final Vp8Depacketizer vp8;
     private final ArrayDeque<Pending> unsynced = new ArrayDeque<>();
     private WebmWriter file;
+    private FileChannel channel;
     private OutputStream out;
     private String error;
     private long lastKeyframeRequestMs = Long.MIN_VALUE;
     private long firstMs = -1;
     private long lastMs = -1;
-    /** How long the last written frame lasts: an Opus packet's duration, 1 ms for video (its next frame may follow). */
-    private long lastDurationMs = 1;
+    private final FrameTimeline timeline;
     private long frames;
     private final java.util.concurrent.atomic.AtomicLong written;
     private boolean closed;
@@ -58,6 +60,7 @@ final class TrackWriter {
         this.mapping = mapping;
         this.feedback = feedback;
         this.vp8 = spec.kind() == WebmWriter.Kind.VP8 ? new Vp8Depacketizer() : null;
+        this.timeline = new FrameTimeline(spec.kind() == WebmWriter.Kind.VP8 ? 90_000 : 48_000);
     }
 
     RecordingLink.TrackSpec spec() {
@@ -138,30 +141,49 @@ final class TrackWriter {
         if (error != null || closed) {
             return;
         }
-        long ms = Math.max(0, mapping.toMeetingMs(f.rtpTimestamp()));
-        if (lastMs >= 0 && ms < lastMs + lastDurationMs) {
-            // never before the previous frame has ended: a resync that moves the clock back, or frames that map to
-            // one instant, would otherwise overlap (ffmpeg: "non monotonically increasing dts" for 20 ms Opus
-            // packets 1 ms apart); the track runs on, and meets the clock again once it has caught up
-            ms = lastMs + lastDurationMs;
-        }
+        long ms = timeline.place(mapping.toMeetingMs(f.rtpTimestamp()), f.rtpTimestamp(),
+                spec.kind() == WebmWriter.Kind.OPUS ? opusDurationMs(f.data()) : 1);
         try {
             if (file == null) {
                 WebmWriter.Track track = spec.kind() == WebmWriter.Kind.VP8
                         ? WebmWriter.Track.vp8(TRACK_NUMBER, spec.name(), vp8Width(f.data()), vp8Height(f.data()))
                         : WebmWriter.Track.opus(TRACK_NUMBER, spec.name(), 2);
-                out = Files.newOutputStream(spec.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                channel = FileChannel.open(spec.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                out = Channels.newOutputStream(channel);
                 file = new WebmWriter(out, List.of(track), "javameet recorder");
                 firstMs = ms;
             }
             file.writeFrame(TRACK_NUMBER, ms, f.keyframe(), f.data(), 0, f.data().length);
             lastMs = ms;
-            lastDurationMs = spec.kind() == WebmWriter.Kind.OPUS ? opusDurationMs(f.data()) : 1;
             frames++;
             written.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.log(Level.WARNING, "recorder: " + spec.file() + ": " + error, e);
+            cutToLastFrame();
+        }
+    }
+
+    /**
+     * After a failed write (a full disk writes part of a block, then fails): the file goes back to the end of its
+     * last complete element, so it still ends on a whole frame and decodes with no error. A file whose header never
+     * got written holds nothing and is removed. Truncating frees space, so it works on a full disk.
+     */
+    private void cutToLastFrame() {
+        if (channel == null) {
+            return;
+        }
+        try {
+            if (file == null) {
+                channel.close();
+                Files.deleteIfExists(spec.file());
+                channel = null;
+                out = null;
+            } else {
+                channel.truncate(file.bytesWritten());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "recorder: cutting " + spec.file() + " back to its last frame: " + e.getMessage(), e);
         }
     }
 

@@ -41,6 +41,16 @@ public final class Consumer {
     /** The height of the receiver's tile for this track, 0 when it has not said. */
     private int maxHeight;
     private boolean waitingForKeyframe;
+    /** Last-N left this video out for the subscriber: nothing is forwarded (see {@link LastN}). */
+    private boolean pausedByLastN;
+    /**
+     * Resumed after a pause: forwarding starts again at a keyframe of the target layer, through the rewriter's
+     * {@link StreamRewriter#switchSource} like a layer switch, so sequence numbers, timestamps and PictureIDs
+     * continue from the last ones sent and the subscriber sees no gap.
+     */
+    private boolean resumeAtKeyframe;
+    /** Resumed, its keyframe not asked for yet: that waits for the layer choice ({@link #askResumeKeyframe}). */
+    private boolean keyframeOnResume;
     private int rtxSeq = ThreadLocalRandom.current().nextInt(0x10000);
     private long packetsSent;
     private long octetsSent;
@@ -113,24 +123,62 @@ public final class Consumer {
         maxTemporalLayer = Math.max(0, Math.min(tid, ALL_TEMPORAL_LAYERS));
     }
 
+    /** True while last-N leaves this video out for its subscriber. */
+    public boolean pausedByLastN() {
+        return pausedByLastN;
+    }
+
+    /**
+     * Last-N's word: stop forwarding (the subscriber shows an avatar), or forward again, from a keyframe of the
+     * target layer (asked for once the subscriber's layers are chosen anew) and with sequence numbers continuing
+     * where they stopped. Layer selection leaves a paused consumer out. Returns true if that changed anything.
+     */
+    boolean pauseByLastN(boolean paused) {
+        if (paused == pausedByLastN) {
+            return false;
+        }
+        pausedByLastN = paused;
+        if (!paused) {
+            resumeAtKeyframe = rewriter.source() >= 0;
+            if (keyframes != null) {
+                waitingForKeyframe = true;
+                keyframeOnResume = true; // once the layer is chosen: askResumeKeyframe
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Asks for the keyframe a resumed consumer waits for, of its target layer; called once layers were chosen,
+     * so the request names the layer it will get (a paused consumer keeps no layer choice up to date).
+     */
+    void askResumeKeyframe() {
+        if (keyframeOnResume && !pausedByLastN && !closed) {
+            keyframeOnResume = false;
+            producer.requestKeyframe(targetLayer);
+        }
+    }
+
     /**
      * Forwards one packet of the producer's layer {@code layer}; does not take ownership of {@code src}. Called by
      * the producer; public so the forwarding benchmark can drive the real thing.
      */
     public void forward(ByteBuf src, int layer) {
-        if (closed || !link.isConnected()) {
+        if (closed || pausedByLastN || !link.isConnected()) {
             return;
         }
         long now = System.nanoTime();
-        if (layer != rewriter.source()) {
+        if (layer != rewriter.source() || resumeAtKeyframe) {
             if (!switchesAt(src, layer)) {
                 return;
             }
-            if (rewriter.source() >= 0) {
+            if (rewriter.source() >= 0 && layer != rewriter.source()) {
                 layerSwitches++;
                 link.metrics().layerSwitches.increment();
             }
+            // also after a last-N pause on the same layer: the stream continues right after the last packet sent
             rewriter.switchSource(layer, src, now);
+            resumeAtKeyframe = false;
             waitingForKeyframe = false;
         } else if (waitingForKeyframe) {
             if (!keyframes.isKeyframe(src)) {
@@ -172,9 +220,10 @@ public final class Consumer {
     }
 
     /**
-     * Whether a packet of {@code layer}, not the one being forwarded, starts the forwarding of that layer: audio
-     * starts with any packet; video at a keyframe of the target layer (asked for when missing), or before
-     * anything was sent, at a keyframe of any lower layer, since a lower layer now beats none.
+     * Whether a packet of {@code layer}, not the one being forwarded (or any, after a last-N pause), starts the
+     * forwarding of that layer: audio starts with any packet; video at a keyframe of the target layer (asked for
+     * when missing), or before anything was sent, at a keyframe of any lower layer, since a lower layer now beats
+     * none.
      */
     private boolean switchesAt(ByteBuf src, int layer) {
         if (keyframes == null) {
@@ -188,7 +237,7 @@ public final class Consumer {
             return true;
         }
         if (layer == targetLayer) {
-            if (nothingSent) {
+            if (nothingSent || resumeAtKeyframe) {
                 link.metrics().drop(DropReason.WAITING_FOR_KEYFRAME);
             }
             producer.requestKeyframe(layer);
@@ -258,12 +307,14 @@ public final class Consumer {
 
     /** The subscriber asked for a keyframe: of the layer it gets, or, before any, of the one it is to get. */
     void onKeyframeRequest() {
-        producer.requestKeyframe(rewriter.source() >= 0 ? rewriter.source() : targetLayer);
+        if (!pausedByLastN) { // a paused track's decoder may ask; it gets a keyframe when it resumes
+            producer.requestKeyframe(rewriter.source() >= 0 && !resumeAtKeyframe ? rewriter.source() : targetLayer);
+        }
     }
 
     /** Called when the subscriber's link connects: start from a keyframe. */
     void onLinkConnected() {
-        if (keyframes != null) {
+        if (keyframes != null && !pausedByLastN) {
             waitingForKeyframe = true;
             onKeyframeRequest();
         }

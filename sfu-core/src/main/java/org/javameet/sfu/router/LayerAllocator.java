@@ -21,6 +21,7 @@ import java.util.List;
  *       a subscriber climbs as its estimate follows what it is sent, and a step the path cannot carry shows up
  *       in the estimate before the next.</li>
  * </ol>
+ * Video consumers last-N pauses take no part: they keep their last target, chosen anew when they resume.
  * Media loop only; time is passed in.
  */
 final class LayerAllocator {
@@ -43,7 +44,9 @@ final class LayerAllocator {
         for (int i = 0; i < consumers.size(); i++) {
             Consumer c = consumers.get(i);
             if (c.producer().video()) {
-                video.add(c);
+                if (!c.pausedByLastN()) { // sends nothing: no layer, no share of the budget
+                    video.add(c);
+                }
             } else {
                 long audio = c.producer().layers()[0].bitrateUpToTemporal[ProducerLayer.TEMPORAL_LAYERS - 1];
                 remaining -= audio > 0 ? audio : AUDIO_BITRATE;

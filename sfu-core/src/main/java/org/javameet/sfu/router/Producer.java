@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.rtp.AudioLevel;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.speaker.SpeakerActivity;
 
 /**
  * One incoming track: receives a publisher's RTP and hands each packet to every Consumer. A simulcast track
@@ -24,6 +26,10 @@ public final class Producer {
     private final long senderSsrc;
     private final List<Consumer> consumers = new ArrayList<>();
     private final ProducerLayer[] layers;
+    /** Where this audio track's levels go (dominant speaker detection); null for video or without the extension. */
+    private SpeakerActivity speech;
+    /** A screen share (or whatever the session says must always reach everyone): last-N never pauses it. */
+    private boolean alwaysForwarded;
     private boolean screenShare;
     private boolean closed;
 
@@ -91,6 +97,19 @@ public final class Producer {
         return null;
     }
 
+    public boolean alwaysForwarded() {
+        return alwaysForwarded;
+    }
+
+    void alwaysForwarded(boolean always) {
+        alwaysForwarded = always;
+    }
+
+    /** From now on the RFC 6464 level of each packet goes to {@code activity} (audio has one layer: all of them). */
+    void speech(SpeakerActivity activity) {
+        this.speech = activity;
+    }
+
     /** The SSRC of layer {@code index}, 0 until known. */
     public long layerSsrc(int index) {
         return layers[index].ssrc;
@@ -128,11 +147,23 @@ public final class Producer {
                 }
             }
             layer.onPacket(packet, now);
+            if (speech != null) {
+                readAudioLevel(packet);
+            }
             for (int i = 0; i < consumers.size(); i++) {
                 consumers.get(i).forward(packet, layer.index);
             }
         } finally {
             packet.release();
+        }
+    }
+
+    private void readAudioLevel(ByteBuf packet) {
+        int data = AudioLevel.read(packet, params.audioLevelExtId());
+        if (data >= 0) {
+            speech.onLevel(AudioLevel.level(data));
+        } else if (data == AudioLevel.MALFORMED) {
+            link.metrics().audioLevelMalformed.increment();
         }
     }
 

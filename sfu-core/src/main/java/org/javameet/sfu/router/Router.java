@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.speaker.DominantSpeaker;
 
 /**
  * The media plane of one room: Publishers with their Producers, Subscribers with their Consumers.
@@ -29,7 +30,25 @@ public final class Router {
          */
         default void onBandwidthEstimate(String participantId, long bitsPerSecond) {
         }
+
+        /**
+         * The room's dominant speaker changed (null: they left and nobody has spoken since); {@code recent} lists who
+         * held the floor, most recent first. Media loop; must not block.
+         */
+        default void onDominantSpeaker(String participantId, List<String> recent) {
+        }
+
+        /**
+         * Last-N now pauses these of the subscriber's video tracks (by their mid on its subscribe connection):
+         * nothing is sent for them, the client shows the avatar. Only with a limit set, and when the set changed.
+         * Media loop; must not block.
+         */
+        default void onVideoPaused(String subscriberId, List<String> pausedMids) {
+        }
     }
+
+    /** How many recent speakers the room remembers and announces. */
+    public static final int RECENT_SPEAKERS = 8;
 
     private final String name;
     private final EventLoop loop;
@@ -40,6 +59,10 @@ public final class Router {
     private final Map<String, Producer> producers = new HashMap<>();
     private final ScheduledFuture<?> reportTimer;
     private final ScheduledFuture<?> layerTimer;
+    private final ScheduledFuture<?> speakerTimer;
+    private final DominantSpeaker speakers = new DominantSpeaker(RECENT_SPEAKERS);
+    /** Video from at most this many others per subscriber; -1: no limit. */
+    private int lastN = -1;
     private boolean closed;
 
     public Router(String name, EventLoop loop, Listener listener, long maxIncomingBitrate) {
@@ -50,6 +73,8 @@ public final class Router {
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
         this.layerTimer = loop.scheduleAtFixedRate(this::selectLayers, LAYER_SELECTION_INTERVAL_MILLIS,
                 LAYER_SELECTION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        this.speakerTimer = loop.scheduleAtFixedRate(this::speakerTick, DominantSpeaker.TICK_MILLIS,
+                DominantSpeaker.TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -103,6 +128,9 @@ public final class Router {
                 publisher.senderSsrc());
         producers.put(producerId, p);
         publisher.add(p);
+        if (!params.video() && params.audioLevelExtId() != 0) {
+            p.speech(speakers.activity(publisher.participantId()));
+        }
         return p;
     }
 
@@ -115,6 +143,9 @@ public final class Router {
         Consumer c = new Consumer(producer, subscriber, params);
         producer.addConsumer(c);
         subscriber.add(c);
+        if (lastN >= 0) {
+            applyLastN(subscriber); // before its first packet: a paused one never starts
+        }
         subscriber.selectLayers(System.nanoTime());
         if (subscriber.link().isConnected()) {
             c.onLinkConnected();
@@ -139,6 +170,49 @@ public final class Router {
         if (pub != null) {
             pub.remove(p);
         }
+        applyLastN();
+    }
+
+    /**
+     * Each subscriber receives video from at most {@code n} others, the most recent speakers (see {@link LastN});
+     * -1 (the default): everyone's.
+     */
+    public void lastN(int n) {
+        if (n < -1) {
+            throw new IllegalArgumentException("lastN must be -1 or more, got " + n);
+        }
+        boolean wasOn = lastN >= 0;
+        lastN = n;
+        if (n >= 0 || wasOn) {
+            for (Subscriber s : subscribers.values()) {
+                applyLastN(s);
+            }
+        }
+    }
+
+    /** Marks a producer (a screen share) as forwarded to everyone whatever last-N says. */
+    public void alwaysForward(String producerId, boolean always) {
+        Producer p = producers.get(producerId);
+        if (p != null && p.alwaysForwarded() != always) {
+            p.alwaysForwarded(always);
+            applyLastN();
+        }
+    }
+
+    private void applyLastN() {
+        if (lastN >= 0) {
+            for (Subscriber s : subscribers.values()) {
+                applyLastN(s);
+            }
+        }
+    }
+
+    private void applyLastN(Subscriber s) {
+        List<String> paused = LastN.apply(lastN, speakers.recentSpeakers(), publishers.keySet(), s);
+        if (s.pausedByLastN(paused) && !closed) {
+            s.selectLayers(System.nanoTime()); // the paused ones' share goes to the others; a resumed one gets a layer
+            listener.onVideoPaused(s.participantId(), paused);
+        }
     }
 
     /** Closes everything of one participant (they left). */
@@ -150,6 +224,28 @@ public final class Router {
         Subscriber s = subscribers.remove(participantId);
         if (s != null) {
             s.close();
+        }
+        if (speakers.remove(participantId)) {
+            announceSpeaker();
+        }
+        applyLastN();
+    }
+
+    /** The dominant speaker, or null. */
+    public String dominantSpeaker() {
+        return speakers.dominant();
+    }
+
+    private void speakerTick() {
+        if (!closed && speakers.tick()) {
+            announceSpeaker();
+            applyLastN();
+        }
+    }
+
+    private void announceSpeaker() {
+        if (!closed) {
+            listener.onDominantSpeaker(speakers.dominant(), List.copyOf(speakers.recentSpeakers()));
         }
     }
 
@@ -188,6 +284,7 @@ public final class Router {
         closed = true;
         reportTimer.cancel(false);
         layerTimer.cancel(false);
+        speakerTimer.cancel(false);
         for (String id : List.copyOf(publishers.keySet())) {
             closeParticipant(id);
         }

@@ -26,6 +26,8 @@ public final class Subscriber implements MediaLink.Listener {
     private final LayerAllocator layers = new LayerAllocator();
     /** Null until the subscriber's answer kept the transport-wide sequence number: then nothing is stamped. */
     private BandwidthEstimation bandwidth;
+    /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
+    private List<String> pausedByLastN = List.of();
     private boolean closed;
 
     Subscriber(Router router, String participantId, MediaLink link) {
@@ -76,9 +78,15 @@ public final class Subscriber implements MediaLink.Listener {
         return bandwidth == null ? null : bandwidth.estimator().toString();
     }
 
-    /** Chooses the layer each consumer forwards, from the estimate and the tile sizes ({@link LayerAllocator}). */
+    /**
+     * Chooses the layer each consumer forwards, from the estimate and the tile sizes ({@link LayerAllocator});
+     * consumers last-N pauses get none.
+     */
     void selectLayers(long nowNanos) {
         layers.allocate(consumers, bandwidthEstimate(), nowNanos);
+        for (int i = 0; i < consumers.size(); i++) {
+            consumers.get(i).askResumeKeyframe(); // of the layer just chosen, for one last-N resumed
+        }
     }
 
     /**
@@ -94,6 +102,26 @@ public final class Subscriber implements MediaLink.Listener {
             }
         }
         return false;
+    }
+
+    /** A recorder (not a person on a screen): it gets every video whatever last-N says. */
+    private boolean receivesAllVideo;
+
+    public void receivesAllVideo(boolean all) {
+        receivesAllVideo = all;
+    }
+
+    boolean receivesAllVideo() {
+        return receivesAllVideo;
+    }
+
+    /** Records what last-N now pauses; true when that differs from what was last reported. */
+    boolean pausedByLastN(List<String> mids) {
+        if (mids.equals(pausedByLastN)) {
+            return false;
+        }
+        pausedByLastN = mids;
+        return true;
     }
 
     void add(Consumer c) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.javameet.sfu.link.MediaLink;
+import org.javameet.sfu.net.MediaLoop;
 import org.javameet.sfu.net.MediaServer;
 import org.javameet.sfu.router.Producer;
 import org.javameet.sfu.router.Publisher;
@@ -47,8 +48,24 @@ public final class MediaRoom {
         default void onBandwidthEstimate(String participantId, long bitsPerSecond) {
         }
 
-        /** ICE selected a path for one of a member's transports: {@link #connection} may have changed. Media loop. */
+        /** ICE selected a path for one of a member's transports: {@link #paths} may have changed. Media loop. */
         default void onConnectionChanged(String participantId) {
+        }
+
+        /**
+         * The room's dominant speaker changed, from the audio levels (RFC 6464) its members send: null when they
+         * left and nobody has spoken since; {@code recent} is who held the floor, most recent first. Media loop:
+         * must not block.
+         */
+        default void onDominantSpeaker(String participantId, List<String> recent) {
+        }
+
+        /**
+         * With a lastN limit: the member's subscribe-connection video tracks (by mid) that are not forwarded to
+         * them now (their publishers are not among the last N speakers); the client shows an avatar for those.
+         * Called when that set changes. Media loop: must not block.
+         */
+        default void onVideoPaused(String participantId, List<String> pausedMids) {
         }
     }
 
@@ -80,21 +97,28 @@ public final class MediaRoom {
     }
 
     private final String name;
-    private final MediaServer media;
+    /** The media loop this room runs on: its transports, router and recorder all live there. */
+    private final MediaLoop media;
     private final Router router;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final MediaLimits limits;
+    private final VideoForwarding forwarding;
     private final Listener listener;
     private boolean closed;
     private RoomRecording recording;
 
     MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits) {
+        this(name, media, listener, limits, VideoForwarding.all());
+    }
+
+    MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits, VideoForwarding forwarding) {
         this.name = name;
+        this.forwarding = forwarding;
         this.limits = limits;
-        this.media = media;
+        this.media = media.assignLoop();
         this.listener = listener;
-        this.router = new Router(name, media.loop(), new Router.Listener() {
+        this.router = new Router(name, this.media.loop(), new Router.Listener() {
             @Override
             public void onLinkClosed(String participantId, MediaLink link, String reason) {
                 listener.onTransportClosed(participantId, link.id(), reason);
@@ -104,7 +128,20 @@ public final class MediaRoom {
             public void onBandwidthEstimate(String participantId, long bitsPerSecond) {
                 listener.onBandwidthEstimate(participantId, bitsPerSecond);
             }
+
+            @Override
+            public void onDominantSpeaker(String participantId, List<String> recent) {
+                listener.onDominantSpeaker(participantId, recent);
+            }
+
+            @Override
+            public void onVideoPaused(String participantId, List<String> pausedMids) {
+                listener.onVideoPaused(participantId, pausedMids);
+            }
         }, Router.DEFAULT_MAX_INCOMING_BITRATE);
+        if (forwarding.lastN() >= 0) {
+            router.execute(() -> router.lastN(forwarding.lastN()));
+        }
     }
 
     public String name() { return name; }
@@ -235,11 +272,13 @@ public final class MediaRoom {
                     o.subscribe.relabel(p.producerId(t.mid()), label);
                 }
                 String producerId = p.producerId(t.mid());
+                boolean always = forwarding.alwaysForwardedLabels().contains(label);
                 router.execute(() -> {
                     Producer pr = router.producer(producerId);
                     if (pr != null) {
                         pr.screenShare(SCREEN.equals(label));
                     }
+                    router.alwaysForward(producerId, always);
                 });
             }
         }
@@ -248,10 +287,12 @@ public final class MediaRoom {
             p.labels.put(t.mid(), labelByMid.get(t.mid()));
             String producerId = p.producerId(t.mid());
             boolean screen = SCREEN.equals(labelByMid.get(t.mid()));
+            boolean always = forwarding.alwaysForwardedLabels().contains(labelByMid.get(t.mid()));
             router.execute(() -> {
                 Publisher pub = router.publisher(p.id);
                 if (pub != null) {
                     router.createProducer(pub, producerId, ForwardingParams.producer(t)).screenShare(screen);
+                    router.alwaysForward(producerId, always);
                 }
             });
             for (Member o : members.values()) {
@@ -476,12 +517,12 @@ public final class MediaRoom {
      * for a keyframe as it starts.
      *
      * @param minFreeBytes below this much free space in the directory the recording stops by itself
-     * @param onFailure told (on the recorder's thread) when the recording stopped by itself: disk, write error;
-     *                  {@link #stopRecording} then still returns what was written
+     * @param onFailure told (on the recorder's thread) when the recording stopped by itself: disk low or full, a
+     *                  write error; {@link #stopRecording} then still returns what was written
      * @throws IllegalStateException when the room is closed or already recording
      */
     public synchronized void startRecording(java.nio.file.Path directory, long minFreeBytes,
-                                            java.util.function.Consumer<String> onFailure) {
+                                            java.util.function.Consumer<RecordingFailure> onFailure) {
         if (closed || recording != null) {
             throw new IllegalStateException("media room " + name + (closed ? " is closed" : " is already recording"));
         }
@@ -501,15 +542,16 @@ public final class MediaRoom {
     /**
      * Stops the recording; the future completes once every file is closed, with what was written.
      *
+     * @param why the summary's {@code stoppedBy} (e.g. "stopped", "room-closed"), unless it had failed already
      * @throws IllegalStateException when not recording
      */
-    public synchronized java.util.concurrent.CompletableFuture<RecordingSummary> stopRecording() {
+    public synchronized java.util.concurrent.CompletableFuture<RecordingSummary> stopRecording(String why) {
         if (recording == null) {
             throw new IllegalStateException("media room " + name + " is not recording");
         }
         RoomRecording r = recording;
         recording = null;
-        return r.stop();
+        return r.stop(why);
     }
 
     /** Closes every transport; the room cannot be used afterwards. Idempotent. */
@@ -518,39 +560,30 @@ public final class MediaRoom {
             return;
         }
         closed = true;
+        media.roomClosed();
         members.clear();
         if (recording != null) {
-            recording.stop(); // the files close on their own; the caller stops recordings it cares about first
+            recording.stop("room-closed"); // the files close on their own; the caller stops recordings it cares about first
             recording = null;
         }
         router.execute(router::close);
     }
 
     /**
-     * How a member's media reaches the server, for operators: the {@code ConnectionType} labels of their
-     * publish and subscribe transports' selected paths, distinct, joined by "+" ("udp", "tcp", "udp+tcp"); null
-     * before ICE selected any path or for a non-member.
+     * How a member's media reaches the server, for operators: the {@code ConnectionType} label of the selected path
+     * of their publish and of their subscribe transport; {@link TransportPaths#NONE} for a non-member.
      */
-    public synchronized String connection(String participantId) {
+    public synchronized TransportPaths paths(String participantId) {
         Member m = members.get(participantId);
         if (m == null) {
-            return null;
+            return TransportPaths.NONE;
         }
-        java.util.EnumSet<ConnectionType> types = java.util.EnumSet.noneOf(ConnectionType.class);
-        for (WebRtcTransport t : new WebRtcTransport[] {m.publishTransport, m.subscribe.transport}) {
-            ConnectionType type = t == null ? null : t.connectionType();
-            if (type != null) {
-                types.add(type);
-            }
-        }
-        if (types.isEmpty()) {
-            return null;
-        }
-        List<String> labels = new ArrayList<>();
-        for (ConnectionType type : types) {
-            labels.add(type.label());
-        }
-        return String.join("+", labels);
+        return new TransportPaths(label(m.publishTransport), label(m.subscribe.transport));
+    }
+
+    private static String label(WebRtcTransport t) {
+        ConnectionType type = t == null ? null : t.connectionType();
+        return type == null ? null : type.label();
     }
 
     private Member member(String participantId) {

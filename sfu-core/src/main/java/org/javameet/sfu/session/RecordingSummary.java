@@ -7,7 +7,8 @@ import java.util.List;
  * What a finished recording wrote: one WebM file per participant and track, each on the meeting clock
  * (milliseconds since {@code startWallMs}).
  *
- * @param stoppedBy why it ended: "stopped" when asked to, else the failure (disk below the minimum, a write error)
+ * @param stoppedBy why it ended: what the room said when it stopped it ("stopped", "room-closed", "server-shutdown")
+ *                  or, when it stopped by itself, the {@link RecordingFailure} code
  */
 public record RecordingSummary(Path directory, long startWallMs, long endWallMs, String stoppedBy,
                                List<Track> tracks) {

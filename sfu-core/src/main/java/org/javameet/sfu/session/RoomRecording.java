@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.net.MediaLoop;
 import org.javameet.sfu.recording.MeetingClock;
 import org.javameet.sfu.recording.RecordingLink;
 import org.javameet.sfu.router.ConsumerParams;
@@ -43,10 +43,10 @@ final class RoomRecording {
     private final Map<String, TrackInfo> byProducer = new HashMap<>();
     private final Map<Long, TrackInfo> bySsrc = new java.util.concurrent.ConcurrentHashMap<>(); // read by the writer at the end
     private final Map<String, Integer> fileCounts = new HashMap<>();
-    private volatile String failure;
+    private volatile RecordingFailure failure;
 
-    RoomRecording(String roomName, MediaServer media, Router router, Path directory, long minFreeBytes,
-                  Consumer<String> onFailure) {
+    RoomRecording(String roomName, MediaLoop media, Router router, Path directory, long minFreeBytes,
+                  Consumer<RecordingFailure> onFailure) {
         this.router = router;
         this.directory = directory;
         this.startWallMs = System.currentTimeMillis();
@@ -58,11 +58,11 @@ final class RoomRecording {
             }
         }, minFreeBytes);
         this.link = new RecordingLink(roomName + "/recorder", media.loop(), media.alloc(), media.metrics(),
-                new MeetingClock(startWallMs), QUEUE_CAPACITY, disk, reason -> {
-                    failure = reason;
-                    onFailure.accept(reason);
+                new MeetingClock(startWallMs), QUEUE_CAPACITY, disk, f -> {
+                    failure = new RecordingFailure(f.code(), f.message());
+                    onFailure.accept(failure);
                 });
-        router.execute(() -> router.createSubscriber(SUBSCRIBER_ID, link));
+        router.execute(() -> router.createSubscriber(SUBSCRIBER_ID, link).receivesAllVideo(true)); // whatever lastN says
     }
 
     Path directory() {
@@ -111,8 +111,12 @@ final class RoomRecording {
         }
     }
 
-    /** Stops: the consumers go, the writer finishes what it holds and closes every file. */
-    CompletableFuture<RecordingSummary> stop() {
+    /**
+     * Stops: the consumers go, the writer finishes what it holds and closes every file.
+     *
+     * @param why what the summary says stopped it, unless the recorder had already stopped on a failure
+     */
+    CompletableFuture<RecordingSummary> stop(String why) {
         router.execute(() -> router.closeParticipant(SUBSCRIBER_ID)); // closes the link too
         return link.results().thenApply(results -> {
             List<RecordingSummary.Track> tracks = new ArrayList<>();
@@ -122,9 +126,9 @@ final class RoomRecording {
                         r.frames() > 0 ? r.spec().file() : null, r.firstMs(), r.lastMs(), r.frames(), r.bytes(),
                         r.framesDropped(), r.packetsSkipped(), r.synced()));
             }
-            String f = failure;
+            RecordingFailure f = failure;
             return new RecordingSummary(directory, startWallMs, System.currentTimeMillis(),
-                    f == null ? "stopped" : f, List.copyOf(tracks));
+                    f == null ? why : f.code(), List.copyOf(tracks));
         });
     }
 

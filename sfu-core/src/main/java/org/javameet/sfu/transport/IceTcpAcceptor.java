@@ -15,8 +15,9 @@ import org.javameet.sfu.metrics.TcpCloseReason;
  * {@code maxPerAddress} from one remote address; a connection over either cap is closed at once (counted).
  * An admitted one gets an {@link IceTcpConnection}, which holds no transport state until a valid check.
  *
- * <p>Runs on the media event loop (the TCP server and its connections share the UDP socket's loop), so its
- * counts take no locks; {@link #openConnections()} is read by the metrics scraper.
+ * <p>Runs on its media event loop (the TCP server and its connections share that loop's UDP socket); the
+ * counts behind the caps ({@link Counts}) are shared by every loop's acceptor, so they are synchronized (once
+ * per connection, never per packet). {@link #openConnections()} is read by the metrics scraper.
  */
 public final class IceTcpAcceptor extends ChannelInitializer<Channel> {
     /**
@@ -53,33 +54,72 @@ public final class IceTcpAcceptor extends ChannelInitializer<Channel> {
     private final TransportRegistry registry;
     private final MediaMetrics metrics;
     private final Limits limits;
-    private final Map<InetAddress, Integer> byAddress = new HashMap<>();
+    private final Counts counts;
     /** Connections written to since the last batch flush (media loop only). */
     private final java.util.ArrayList<IceTcpConnection> unflushed = new java.util.ArrayList<>();
     /** Flushes the UDP socket: forwarding writes without flushing, and a TCP read batch may have fed UDP peers. */
     private volatile Runnable udpFlush = () -> { };
-    private volatile int open;
+
+    /** Open connections in all and per remote address, shared by the acceptors of every media loop. */
+    public static final class Counts {
+        private final Map<InetAddress, Integer> byAddress = new HashMap<>();
+        private volatile int open;
+
+        /** Counts a new connection from {@code from}, or says which cap refuses it. */
+        synchronized TcpCloseReason admit(InetAddress from, Limits limits) {
+            int fromThere = byAddress.getOrDefault(from, 0);
+            if (open >= limits.maxConnections()) {
+                return TcpCloseReason.LIMIT_TOTAL;
+            }
+            if (fromThere >= limits.maxPerAddress()) {
+                return TcpCloseReason.LIMIT_PER_ADDRESS;
+            }
+            byAddress.put(from, fromThere + 1);
+            open++;
+            return null;
+        }
+
+        synchronized void release(InetAddress from) {
+            Integer n = byAddress.get(from);
+            if (n == null) {
+                return;
+            }
+            if (n <= 1) {
+                byAddress.remove(from);
+            } else {
+                byAddress.put(from, n - 1);
+            }
+            open--;
+        }
+
+        /** Admitted connections still open. Any thread. */
+        public int open() {
+            return open;
+        }
+    }
 
     public IceTcpAcceptor(TransportRegistry registry, MediaMetrics metrics, Limits limits) {
+        this(registry, metrics, limits, new Counts());
+    }
+
+    /** @param counts shared with the other media loops' acceptors, so the caps hold for the server as a whole */
+    public IceTcpAcceptor(TransportRegistry registry, MediaMetrics metrics, Limits limits, Counts counts) {
         this.registry = registry;
         this.metrics = metrics;
         this.limits = limits;
+        this.counts = counts;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         metrics.tcpAccepted.increment();
         InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-        int fromThere = byAddress.getOrDefault(from, 0);
-        TcpCloseReason refused = open >= limits.maxConnections() ? TcpCloseReason.LIMIT_TOTAL
-                : fromThere >= limits.maxPerAddress() ? TcpCloseReason.LIMIT_PER_ADDRESS : null;
+        TcpCloseReason refused = counts.admit(from, limits);
         if (refused != null) {
             metrics.tcpClosed(refused);
             ch.close();
             return;
         }
-        byAddress.put(from, fromThere + 1);
-        open++;
         ch.pipeline().addLast(new IceTcpConnection(this, registry, metrics));
     }
 
@@ -113,21 +153,12 @@ public final class IceTcpAcceptor extends ChannelInitializer<Channel> {
         if (remote == null) {
             return;
         }
-        Integer n = byAddress.get(remote.getAddress());
-        if (n == null) {
-            return;
-        }
-        if (n <= 1) {
-            byAddress.remove(remote.getAddress());
-        } else {
-            byAddress.put(remote.getAddress(), n - 1);
-        }
-        open--;
+        counts.release(remote.getAddress());
     }
 
-    /** Admitted connections still open. Any thread. */
+    /** Admitted connections still open, on every media loop. Any thread. */
     public int openConnections() {
-        return open;
+        return counts.open();
     }
 
     long handshakeTimeoutNanos() {

@@ -159,6 +159,13 @@ public final class IceTcpConnection extends ByteToMessageDecoder {
             }
             return;
         }
+        if (!check.transport().loop().inEventLoop()) { // a transport of another media loop: not on this port
+            metrics.drop(DropReason.WRONG_MEDIA_PORT);
+            if (transport == null) {
+                close(TcpCloseReason.CHECK_FAILED);
+            }
+            return;
+        }
         DropReason refused = check.transport().checkRefusal(remote, check.request().transactionId(), null);
         if (refused != null) {
             metrics.drop(refused); // a replayed check: unanswered, as over UDP

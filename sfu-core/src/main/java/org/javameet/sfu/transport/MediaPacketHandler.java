@@ -15,7 +15,12 @@ import org.javameet.sfu.rtp.PacketKind;
  * The media socket's only inbound handler: RFC 7983 demultiplexing, ICE-lite STUN answers, and
  * hand-off to the transport that owns the sender's address. Unknown senders never create state.
  *
- * <p>Buffer ownership: every datagram is released here unless handed to a transport, which then owns it.
+ * <p>Buffer ownership: every datagram is released here; a transport gets its own copy (see {@link #ownCopy}).
+ *
+ * <p>Flushing: forwarding only writes; the end of each read batch ({@link #channelReadComplete}) flushes the socket
+ * once, so the kernel gets one {@code sendmmsg} for everything the batch forwarded. While a batch runs,
+ * {@link #inBatch()} is true and {@link org.javameet.sfu.transport.PacketSender#flush} callers can leave it to
+ * the batch's end.
  */
 public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(MediaPacketHandler.class.getName());
@@ -24,6 +29,8 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
     private final MediaMetrics metrics;
     /** Flushes ICE-TCP connections the batch wrote to (UDP is flushed here); null without ICE-TCP. */
     private final IceTcpAcceptor tcp;
+    /** Between the first read of a batch and its channelReadComplete. Media loop only. */
+    private boolean inBatch;
 
     public MediaPacketHandler(TransportRegistry registry, MediaMetrics metrics) {
         this(registry, metrics, null);
@@ -41,6 +48,7 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
+        inBatch = true;
         ByteBuf data = dp.content();
         InetSocketAddress from = dp.sender();
         metrics.packetsIn.increment();
@@ -56,7 +64,11 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
                         ? DropReason.UNKNOWN_ADDRESS : DropReason.UNKNOWN_PROTOCOL);
                 return;
             }
-            t.onPacket(data.retain());
+            if (!t.loop().inEventLoop()) {
+                metrics.drop(DropReason.WRONG_MEDIA_PORT);
+                return;
+            }
+            t.onPacket(ownCopy(data));
         } catch (RuntimeException e) {
             // one bad packet must never take the socket down
             LOG.log(Level.WARNING, "media packet from " + from + " failed", e);
@@ -65,9 +77,32 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The datagram in a buffer of its own: on epoll the socket reads a batch of datagrams with one
+     * {@code recvmmsg} into one large buffer, and each datagram is a slice of it. A slice kept (the producer's
+     * packet cache keeps ~1 s of video) would keep the whole batch buffer alive, so the transport gets an
+     * exact-size copy instead. On the heap: SRTP (jitsi-srtp) works on byte arrays, so this also spares
+     * {@code SrtpSession} its copy into a scratch array and back.
+     */
+    static ByteBuf ownCopy(ByteBuf data) {
+        int len = data.readableBytes();
+        ByteBuf copy = data.alloc().heapBuffer(len, len);
+        copy.writeBytes(data, data.readerIndex(), len);
+        return copy;
+    }
+
+    /** True while a read batch runs: whatever is written now is flushed at its end. Media loop only. */
+    public boolean inBatch() {
+        return inBatch;
+    }
+
     private void handleStun(ChannelHandlerContext ctx, ByteBuf data, InetSocketAddress from) {
         IceChecks.ValidCheck check = IceChecks.validate(data, registry, metrics);
         if (check == null) {
+            return;
+        }
+        if (!check.transport().loop().inEventLoop()) {
+            metrics.drop(DropReason.WRONG_MEDIA_PORT); // its candidates name another loop's port: not answered here
             return;
         }
         DropReason refused = check.transport().checkRefusal(from, check.request().transactionId(),
@@ -86,6 +121,7 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inBatch = false;
         ctx.flush();
         if (tcp != null) {
             tcp.flushBatch(false); // packets from UDP publishers forwarded to subscribers over ICE-TCP

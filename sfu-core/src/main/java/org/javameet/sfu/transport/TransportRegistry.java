@@ -2,7 +2,6 @@ package org.javameet.sfu.transport;
 
 import java.net.InetSocketAddress;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TransportRegistry {
     private final Map<String, WebRtcTransport> byUfrag = new ConcurrentHashMap<>();
-    /** Media loop only. */
-    private final Map<InetSocketAddress, WebRtcTransport> byAddress = new HashMap<>();
+    /** Written by the loop that owns the transport, read by every media loop's socket handler. */
+    private final Map<InetSocketAddress, WebRtcTransport> byAddress = new ConcurrentHashMap<>();
 
     public void register(WebRtcTransport t) {
         if (byUfrag.putIfAbsent(t.local().iceUfrag(), t) != null) {

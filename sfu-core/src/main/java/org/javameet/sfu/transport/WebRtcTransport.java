@@ -5,11 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.dtls.DtlsCookieExchange;
 import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.dtls.DtlsException;
 import org.javameet.sfu.dtls.DtlsFingerprint;
@@ -32,8 +32,6 @@ import org.javameet.sfu.webrtc.RemoteTransportParams;
  */
 public final class WebRtcTransport implements MediaLink {
     private static final Logger LOG = Logger.getLogger(WebRtcTransport.class.getName());
-    /** DTLS datagrams kept while the remote fingerprint is not yet known (the answer may trail the ClientHello). */
-    private static final int MAX_EARLY_DTLS = 16;
     /** RFC 7675 consent: without a valid STUN check for this long the peer no longer wants our packets. */
     public static final long CONSENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -73,7 +71,10 @@ public final class WebRtcTransport implements MediaLink {
     /** Written on the media loop, read by metrics and signaling. Null until ICE selects a path. */
     private volatile ConnectionType connectionType;
     private DtlsEndpoint dtls;
-    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    /** Before the handshake: the cookie exchange every ClientHello passes first (made when the first one comes). */
+    private DtlsCookieExchange cookies;
+    /** A ClientHello with a valid cookie, kept until the SDP (the remote fingerprint) is there too. */
+    private DtlsCookieExchange.Verified verifiedHello;
     private SrtpSession srtp;
     private final ConsentFreshness consent = new ConsentFreshness(CONSENT_TIMEOUT_NANOS, System.nanoTime());
     /** The last checks' transaction ids and where they came from (a ring), to spot a replay from elsewhere. */
@@ -254,9 +255,10 @@ public final class WebRtcTransport implements MediaLink {
     }
 
     /**
-     * Starts the handshake once the SDP, a valid ICE check and the peer's first DTLS datagram (we are always the
-     * server) are all there: a STUN check alone costs no handshake thread. Without a free {@link DtlsAdmission}
-     * slot the datagrams are dropped and counted; the peer's retransmission tries again.
+     * Starts the handshake once the SDP, a valid ICE check and the peer's ClientHello with a valid cookie (we are
+     * always the server) are all there: neither a STUN check nor a ClientHello without the cookie costs a handshake
+     * slot or thread. Without a free {@link DtlsAdmission} slot the verified ClientHello is dropped and counted; the
+     * peer's retransmission tries again.
      */
     private static final int RECENT_CHECKS = 16;
     private static final long ADDRESS_IN_USE_NANOS = 10_000_000_000L;
@@ -275,14 +277,15 @@ public final class WebRtcTransport implements MediaLink {
     }
 
     private void startDtlsIfReady() {
-        if (dtls != null || remote == null || remoteAddress == null || earlyDtls.isEmpty()
+        if (dtls != null || remote == null || remoteAddress == null || verifiedHello == null
                 || state == TransportState.CLOSED) {
             return;
         }
+        DtlsCookieExchange.Verified hello = verifiedHello;
+        verifiedHello = null;
         java.net.InetAddress from = remoteAddress.getAddress();
         DtlsAdmission.Result admitted = admission.tryAcquire(from);
         if (admitted != DtlsAdmission.Result.ADMITTED) {
-            earlyDtls.clear();
             (admitted == DtlsAdmission.Result.BUSY ? metrics.dtlsRefusedBusy : metrics.dtlsRefusedPerAddress)
                     .increment();
             return;
@@ -308,9 +311,30 @@ public final class WebRtcTransport implements MediaLink {
                         close("dtls closed by peer");
                     }
                 });
-        dtls.start();
-        while (!earlyDtls.isEmpty()) {
-            dtls.onDatagram(earlyDtls.poll());
+        dtls.start(hello);
+    }
+
+    /**
+     * DTLS before the handshake: the cookie exchange (RFC 6347 §4.2.1) answers a ClientHello without a valid cookie
+     * with one HelloVerifyRequest (60 bytes, to the ICE-checked address) and forgets it; the one with the cookie
+     * starts the handshake. Anything else is dropped and counted.
+     */
+    private void beforeHandshake(byte[] data) {
+        if (cookies == null) {
+            cookies = new DtlsCookieExchange(certificate.crypto());
+        }
+        switch (cookies.offer(remoteAddress, data, this::sendDtls)) {
+            case VERIFIED -> {
+                verifiedHello = cookies.takeVerified();
+                startDtlsIfReady();
+            }
+            case HELLO_VERIFY_SENT -> metrics.dtlsHelloVerifyRequests.increment();
+            case BAD_COOKIE -> {
+                metrics.dtlsRefusedBadCookie.increment();
+                metrics.dtlsHelloVerifyRequests.increment();
+            }
+            case INCOMPLETE -> { }
+            case REFUSED -> metrics.drop(DropReason.DTLS_UNVERIFIED);
         }
     }
 
@@ -371,11 +395,8 @@ public final class WebRtcTransport implements MediaLink {
                 packet.getBytes(packet.readerIndex(), data);
                 if (dtls != null) {
                     dtls.onDatagram(data);
-                } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
-                    earlyDtls.add(data);
-                    startDtlsIfReady();
                 } else {
-                    metrics.drop(DropReason.DTLS_QUEUE_FULL);
+                    beforeHandshake(data);
                 }
                 return;
             }
@@ -479,7 +500,8 @@ public final class WebRtcTransport implements MediaLink {
             state = TransportState.CLOSED;
             registry.unregister(this, boundUdpAddress);
         }
-        earlyDtls.clear();
+        cookies = null;
+        verifiedHello = null;
         releaseAdmission();
         if (dtls != null) {
             dtls.close();

@@ -135,7 +135,7 @@ class RecordingLinkTest {
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         RecordingLink recorder = new RecordingLink("rec/ada", channel.eventLoop(), UnpooledByteBufAllocator.DEFAULT,
                 metrics, new MeetingClock(System.currentTimeMillis()), 8192, RecordingLink.DiskSpace.unlimited(),
-                failures::add);
+                f -> failures.add(f.code()));
         Path videoFile = dir.resolve("ada-camera-clock.webm");
         Path audioFile = dir.resolve("ada-mic-clock.webm");
         recorder.track(new RecordingLink.TrackSpec(1111, WebmWriter.Kind.VP8, "ada", "Ada camera", videoFile));
@@ -193,7 +193,7 @@ class RecordingLinkTest {
         Publisher ada = router.createPublisher("ada", adaLink);
         Producer camera = router.createProducer(ada, "ada/1", new ProducerParams(true, 96, 90000, 0x12345678L, 0, 0));
         java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
-        java.util.concurrent.CompletableFuture<String> failed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<RecordingLink.Failure> failed = new java.util.concurrent.CompletableFuture<>();
         RecordingLink recorder = new RecordingLink("rec/ada", channel.eventLoop(), UnpooledByteBufAllocator.DEFAULT,
                 new MediaMetrics(new SimpleMeterRegistry()), new MeetingClock(System.currentTimeMillis()), 8192,
                 new RecordingLink.DiskSpace(free::get, 100L << 20), failed::complete);
@@ -212,7 +212,9 @@ class RecordingLinkTest {
                     Thread.sleep(20);
                 }
                 free.set(10L << 20); // 10 MiB left
-                assertTrue(failed.get(10, java.util.concurrent.TimeUnit.SECONDS).contains("below the minimum of 100 MiB"));
+                RecordingLink.Failure why = failed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(RecordingLink.Failure.DISK_LOW, why.code());
+                assertTrue(why.message().contains("below the minimum of 100 MiB"), why.message());
             }
             adaLink.deliverRtp(packets.get(i));
             channel.runPendingTasks();

@@ -123,6 +123,42 @@ class RouterTest {
         assertEquals(0.0, adaLink.metrics().dropped(DropReason.UNKNOWN_SSRC));
     }
 
+    /** An Opus packet from Ada with an audio level element (id 1, one-byte form) of {@code dataBytes} bytes. */
+    private static ByteBuf packetWithLevel(int seq, int dataBytes, int level) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte(0x90).writeByte(111).writeShort(seq).writeInt(seq * 960).writeInt((int) AUDIO_SSRC);
+        b.writeShort(0xBEDE).writeShort(1).writeByte((1 << 4) | (dataBytes - 1));
+        for (int i = 0; i < 3; i++) {
+            b.writeByte(i < dataBytes ? 0x80 | level : 0);
+        }
+        return b.writeBytes(new byte[] {0x78, 1, 2, 3});
+    }
+
+    @Test
+    void audioLevelsReachSpeakerDetectionAndAMalformedOneIsCountedNotDropped() throws Exception {
+        router.createProducer(ada, "ada/0", new ProducerParams(false, 111, 48000, AUDIO_SSRC, 0, 1));
+        FakeLink bobLink = new FakeLink("bob/subscribe");
+        Subscriber bob = router.createSubscriber("bob", bobLink);
+        router.createConsumer(bob, router.producer("ada/0"), new ConsumerParams("0", 1111, 0, 109, 0, NONE, NONE, null));
+        // Ada speaks for 1.5 s (20 ms packets), with a pause between syllables; the router ticks every 100 ms
+        long until = System.nanoTime() + 3_000_000_000L;
+        int seq = 0;
+        while (router.dominantSpeaker() == null && System.nanoTime() < until) {
+            for (int i = 0; i < 5; i++, seq++) {
+                adaLink.deliverRtp(packetWithLevel(seq, 1, seq % 15 < 12 ? 25 : 100));
+            }
+            Thread.sleep(100);
+            channel.runPendingTasks();
+            channel.runScheduledPendingTasks();
+        }
+        assertEquals("ada", router.dominantSpeaker());
+        assertEquals(0.0, adaLink.metrics().audioLevelMalformed.count());
+
+        adaLink.deliverRtp(packetWithLevel(seq, 2, 25));
+        assertEquals(1.0, adaLink.metrics().audioLevelMalformed.count());
+        assertEquals(seq + 1, bobLink.metrics().rtpForwarded.count(), "the packet is forwarded all the same");
+    }
+
     @Test
     void eachConsumerGetsItsOwnCopyRewrittenToItsOwnStream() {
         Producer audio = audio();

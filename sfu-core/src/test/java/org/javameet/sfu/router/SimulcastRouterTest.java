@@ -179,6 +179,78 @@ class SimulcastRouterTest {
     }
 
     @Test
+    void aConsumerLastNPausesGetsNoLayerAndResumesAtItsTargetsKeyframeWithItsStreamContinuing() {
+        FakeLink bobLink = new FakeLink("bob/subscribe");
+        Subscriber bob = router.createSubscriber("bob", bobLink);
+        Consumer c = router.createConsumer(bob, camera, new ConsumerParams("1", 1111, 1112, 100, 101,
+                new int[0], new int[0], Vp8::isKeyframe));
+        adaLink.deliverRtp(next(0, true, 0));
+        adaLink.deliverRtp(next(2, true, 0));
+        adaLink.deliverRtp(next(2, false, 0));
+        assertEquals(2, c.currentLayer());
+        assertEquals(3, bobLink.rtp.size());
+
+        router.lastN(0); // nobody's camera
+        assertTrue(c.pausedByLastN());
+        adaLink.deliverRtp(next(0, true, 0));
+        adaLink.deliverRtp(next(2, true, 0));
+        assertEquals(3, bobLink.rtp.size(), "a paused consumer sends nothing, keyframes included");
+        bob.constrain(camera, 180); // the tile shrank meanwhile
+        router.selectLayers();
+        assertEquals(2, c.targetLayer(), "a paused consumer is given no layer");
+
+        int plis = pliTargets(adaLink).size();
+        router.lastN(-1);
+        assertFalse(c.pausedByLastN());
+        assertEquals(0, c.targetLayer(), "layers chosen anew on resume");
+        assertEquals(plis + 1, pliTargets(adaLink).size());
+        assertEquals(LAYER_SSRCS[0], pliTargets(adaLink).get(plis), "the keyframe asked for is the target layer's");
+
+        adaLink.deliverRtp(next(2, true, 0)); // the layer forwarded before the pause: no longer the target
+        adaLink.deliverRtp(next(0, false, 0)); // the target, but no keyframe
+        assertEquals(3, bobLink.rtp.size());
+        adaLink.deliverRtp(next(0, true, 0));
+        adaLink.deliverRtp(next(0, false, 1));
+        assertEquals(0, c.currentLayer());
+        assertEquals(5, bobLink.rtp.size());
+        int prevSeq = -1;
+        int prevPictureId = -1;
+        for (byte[] out : bobLink.rtp) {
+            ByteBuf p = Unpooled.wrappedBuffer(out);
+            if (prevSeq >= 0) {
+                assertEquals((prevSeq + 1) & 0xFFFF, RtpHeader.sequenceNumber(p), "no gap for the pause to NACK");
+                assertEquals((prevPictureId + 1) & 0x7FFF, Vp8.pictureId(p));
+            }
+            prevSeq = RtpHeader.sequenceNumber(p);
+            prevPictureId = Vp8.pictureId(p);
+        }
+        assertEquals(180, Vp8.keyframeDimensions(Unpooled.wrappedBuffer(bobLink.rtp.get(3))) & 0xFFFF,
+                "resumed at r0's keyframe");
+    }
+
+    @Test
+    void aPausedCameraAndItsResumeOnTheSameLayerKeepTheStreamContinuous() {
+        FakeLink bobLink = new FakeLink("bob/subscribe");
+        Subscriber bob = router.createSubscriber("bob", bobLink);
+        Consumer c = router.createConsumer(bob, camera, new ConsumerParams("1", 1111, 1112, 100, 101,
+                new int[0], new int[0], Vp8::isKeyframe));
+        adaLink.deliverRtp(next(2, true, 0));
+        adaLink.deliverRtp(next(2, false, 0));
+        router.lastN(0);
+        for (int i = 0; i < 5; i++) {
+            adaLink.deliverRtp(next(2, false, 0));
+        }
+        router.lastN(-1);
+        adaLink.deliverRtp(next(2, false, 0)); // same layer as before the pause, but no keyframe: waits
+        assertEquals(2, bobLink.rtp.size());
+        adaLink.deliverRtp(next(2, true, 0));
+        assertEquals(3, bobLink.rtp.size());
+        assertEquals(0, c.layerSwitches(), "a resume is no layer switch");
+        int before = RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(bobLink.rtp.get(1)));
+        assertEquals((before + 1) & 0xFFFF, RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(bobLink.rtp.get(2))));
+    }
+
+    @Test
     void receiverReportsCoverEveryLayer() {
         for (int layer = 0; layer < 3; layer++) {
             adaLink.deliverRtp(next(layer, true, 0));

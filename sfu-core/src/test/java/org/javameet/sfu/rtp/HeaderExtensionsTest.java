@@ -92,6 +92,26 @@ class HeaderExtensionsTest {
         }
     }
 
+    /** The per-thread scratch arrays grow for a long id list and stay right for the short one after it. */
+    @Test
+    void copiesWithManyThenFewKeptIdsAreBothRight() {
+        ByteBuf src = hex(CHROMIUM_OPUS);
+        int[] many = {5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 1, 2};
+        int[] manyTo = {5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 1, 3};
+        ByteBuf wide = RtpRewriter.copyWithExtensions(ALLOC, src, many, manyTo, 10);
+        ByteBuf narrow = RtpRewriter.copyWithExtensions(ALLOC, src, new int[] {1, 2}, new int[] {1, 3}, 10);
+        try {
+            String expected = "906f1234 0001e240 11223344 bede0002 10ff3212 34560000".replace(" ", "")
+                    + "780be4c136ecc58d8c494699";
+            assertEquals(expected, ByteBufUtil.hexDump(wide), "ids the packet does not carry are skipped");
+            assertEquals(expected, ByteBufUtil.hexDump(narrow));
+        } finally {
+            wide.release();
+            narrow.release();
+            src.release();
+        }
+    }
+
     @Test
     void copyFallsBackToTwoByteFormForLargeIds() {
         ByteBuf src = hex(CHROMIUM_OPUS);

@@ -319,6 +319,52 @@ class MediaPacketHandlerTest {
         assertFalse(channel.finish());
     }
 
+    // --- batched reads (recvmmsg) and one flush per batch
+
+    @Test
+    void aDatagramFromABatchBufferReachesItsTransportInABufferOfItsOwn() {
+        ByteBuf batch = channel.alloc().directBuffer(16 * 2048); // what one recvmmsg reads into
+        batch.writerIndex(16 * 2048);
+        batch.setBytes(2048, new byte[] {(byte) 0x80, 96, 0, 7, 1, 2, 3, 4});
+        ByteBuf datagram = batch.retainedSlice(2048, 8);
+        batch.release(); // the channel lets go of the batch once every datagram is sliced off
+        ByteBuf own = MediaPacketHandler.ownCopy(datagram);
+        try {
+            assertEquals(8, own.capacity(), "exact size: a cached packet keeps no batch alive");
+            assertTrue(own.hasArray(), "on the heap, where SRTP works without a scratch copy");
+            assertEquals(io.netty.buffer.ByteBufUtil.hexDump(datagram), io.netty.buffer.ByteBufUtil.hexDump(own));
+            datagram.release();
+            assertEquals(0, batch.refCnt(), "the batch buffer is free as soon as its datagrams are handled");
+        } finally {
+            own.release();
+        }
+    }
+
+    @Test
+    void aBatchIsOpenFromItsFirstReadUntilItsReadComplete() {
+        MediaPacketHandler media = new MediaPacketHandler(registry, metrics);
+        List<Boolean> seen = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                ctx.fireChannelRead(msg);
+                seen.add(media.inBatch());
+            }
+
+            @Override
+            public void channelReadComplete(io.netty.channel.ChannelHandlerContext ctx) {
+                ctx.fireChannelReadComplete();
+                seen.add(media.inBatch());
+            }
+        }, media);
+        assertFalse(media.inBatch());
+        ch.writeInbound(datagram(new byte[] {(byte) 0x80}, BROWSER), datagram(new byte[] {(byte) 0x80}, BROWSER));
+        assertEquals(List.of(true, true, false), seen, "flushes wait for the batch's end; the end flushes once");
+        assertDroppedOnly(DropReason.UNKNOWN_ADDRESS, 2);
+        assertFalse(ch.finish());
+        assertFalse(channel.finish());
+    }
+
     // --- ICE: what moves media to a new address (issue 15)
 
     private static final InetSocketAddress ELSEWHERE = new InetSocketAddress("203.0.113.66", 40000);

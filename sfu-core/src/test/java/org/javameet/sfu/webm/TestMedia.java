@@ -44,6 +44,16 @@ public final class TestMedia {
         }
     }
 
+    /**
+     * What {@code ffmpeg -v error} says decoding the whole file (empty: every frame decoded with no error). The output
+     * keeps the file's own 1 ms time base ({@code -enc_time_base -1}): with the default, ffmpeg re-times video to the
+     * frame rate it guesses and calls two real frames closer than one frame interval (a sender's jitter) "non
+     * monotonically increasing dts" — its output's problem, not the file's.
+     */
+    public static String decodeErrors(Path file) throws Exception {
+        return runErrors("ffmpeg", "-v", "error", "-i", file.toString(), "-enc_time_base", "-1", "-f", "null", "-");
+    }
+
     /** Video frames ffprobe decodes in a file (0 when none). */
     public static int decodedVideoFrames(Path file) throws Exception {
         String out = run("ffprobe", "-v", "quiet", "-count_frames", "-select_streams", "v:0",

@@ -30,6 +30,8 @@ import java.util.Objects;
  * silently ignored typo in a production config is worse than a failed start.
  *
  * @param mediaTcpPort    the ICE-TCP port: null means the same number as {@code mediaPort}, 0 turns ICE-TCP off
+ * @param mediaLoops      media event loops (threads), each with its own ports: {@code mediaPort + i} for UDP and the
+ *                        ICE-TCP port {@code + i}; a room runs on one loop
  * @param publicAddresses addresses announced as ICE host candidates; empty means auto-detect
  * @param localAddress    with NAT, the private address the media socket binds; null when unset
  * @param turn            the TURN server (coturn) clients may relay through; none by default
@@ -41,6 +43,7 @@ public record ServerConfig(
         int httpPort,
         int mediaPort,
         Integer mediaTcpPort,
+        int mediaLoops,
         List<String> publicAddresses,
         String localAddress,
         LogLevel logLevel,
@@ -51,11 +54,15 @@ public record ServerConfig(
         List<String> allowedOrigins,
         TurnConfig turn,
         String metricsBearerTokenFile,
-        RecordingConfig recording) {
+        RecordingConfig recording,
+        int lastN) {
+
+    /** Media loops beyond this are a mistake (a loop per core is the most that helps). */
+    public static final int MAX_MEDIA_LOOPS = 64;
 
     static final List<String> KEYS = List.of(
-            "httpAddress", "httpPort", "mediaPort", "mediaTcpPort", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile", "recording");
+            "httpAddress", "httpPort", "mediaPort", "mediaTcpPort", "mediaLoops", "publicAddresses", "localAddress", "logLevel",
+            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile", "recording", "lastN");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -66,9 +73,9 @@ public record ServerConfig(
             "iceServers", "turn");
 
     private static final ServerConfig DEFAULTS = new ServerConfig(
-            "0.0.0.0", 8080, 10000, null, List.of(), null, LogLevel.INFO,
+            "0.0.0.0", 8080, 10000, null, 1, List.of(), null, LogLevel.INFO,
             ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
-            TurnConfig.defaults(), null, RecordingConfig.defaults());
+            TurnConfig.defaults(), null, RecordingConfig.defaults(), -1);
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -83,6 +90,9 @@ public record ServerConfig(
         if (mediaTcpPort != null && mediaTcpPort != 0) {
             requirePort("mediaTcpPort", mediaTcpPort);
         }
+        if (mediaLoops < 1 || mediaLoops > MAX_MEDIA_LOOPS) {
+            throw new IllegalArgumentException("mediaLoops must be 1 to " + MAX_MEDIA_LOOPS + ", got " + mediaLoops);
+        }
         publicAddresses = List.copyOf(Objects.requireNonNull(publicAddresses, "publicAddresses"));
         publicAddresses.forEach(a -> requireAddress("publicAddresses", a));
         if (localAddress != null) {
@@ -96,7 +106,13 @@ public record ServerConfig(
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(turn, "turn");
         Objects.requireNonNull(recording, "recording");
+        if (lastN < -1 || lastN > MAX_LAST_N) {
+            throw new IllegalArgumentException("lastN must be -1 (off) or 0-" + MAX_LAST_N + ", got " + lastN);
+        }
     }
+
+    /** More video streams than any screen can show in tiles; beyond it lastN would only hide a typo. */
+    public static final int MAX_LAST_N = 1000;
 
     public static ServerConfig defaults() {
         return DEFAULTS;
@@ -148,6 +164,7 @@ public record ServerConfig(
                 case "httpPort" -> c.withHttpPort(r.port(value, key));
                 case "mediaPort" -> c.withMediaPort(r.port(value, key));
                 case "mediaTcpPort" -> c.withMediaTcpPort(r.intIn(value, key, 0, 65535));
+                case "mediaLoops" -> c.withMediaLoops(r.intIn(value, key, 1, MAX_MEDIA_LOOPS));
                 case "publicAddresses" -> c.withPublicAddresses(r.addresses(value, key));
                 case "localAddress" -> c.withLocalAddress(r.optionalAddress(value, key));
                 case "logLevel" -> c.withLogLevel(r.logLevel(value, key));
@@ -159,6 +176,7 @@ public record ServerConfig(
                 case "turn" -> c.withTurn(TurnConfig.fromJson(r, value, key));
                 case "metricsBearerTokenFile" -> c.withMetricsBearerTokenFile(r.optionalPath(value, key));
                 case "recording" -> c.withRecording(RecordingConfig.fromJson(r, value, key));
+                case "lastN" -> c.withLastN(r.intIn(value, key, -1, MAX_LAST_N));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             };
         }
@@ -180,10 +198,15 @@ public record ServerConfig(
      */
     public String portConflict() {
         int tcp = effectiveMediaTcpPort();
-        if (tcp != 0 && tcp == httpPort) {
-            return "the ICE-TCP media port (mediaTcpPort" + (mediaTcpPort == null ? ", by default the mediaPort" : "")
-                    + ") and httpPort are both TCP port " + tcp + "; set mediaTcpPort to another port, or 0 to turn "
+        if (tcp != 0 && httpPort >= tcp && httpPort < tcp + mediaLoops) {
+            return "the ICE-TCP media port" + (mediaLoops > 1 ? "s " + tcp + "-" + (tcp + mediaLoops - 1) + " (one per media loop)"
+                    : "") + " (mediaTcpPort" + (mediaTcpPort == null ? ", by default the mediaPort" : "")
+                    + ") and httpPort are both TCP port " + httpPort + "; set mediaTcpPort to another port, or 0 to turn "
                     + "ICE-TCP off";
+        }
+        if (mediaPort + mediaLoops - 1 > 65535 || tcp != 0 && tcp + mediaLoops - 1 > 65535) {
+            return mediaLoops + " media loops need " + mediaLoops + " ports from mediaPort (and from the ICE-TCP port), "
+                    + "past 65535";
         }
         return null;
     }
@@ -239,6 +262,9 @@ public record ServerConfig(
         if (mediaTcpPort != null) {
             json.put("mediaTcpPort", mediaTcpPort);
         }
+        if (mediaLoops != 1) {
+            json.put("mediaLoops", mediaLoops);
+        }
         publicAddresses.forEach(json.putArray("publicAddresses")::add);
         if (localAddress != null) {
             json.put("localAddress", localAddress);
@@ -254,68 +280,74 @@ public record ServerConfig(
             json.put("metricsBearerTokenFile", metricsBearerTokenFile);
         }
         json.set("recording", recording.toJson(mapper));
+        json.put("lastN", lastN);
         return json;
     }
 
     public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
+    }
+
+    /** {@code mediaLoops} media event loops, on ports {@code mediaPort} to {@code mediaPort + mediaLoops - 1}. */
+    public ServerConfig withMediaLoops(int mediaLoops) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Null: the same number as the media port; 0: no ICE-TCP. */
     public ServerConfig withMediaTcpPort(Integer mediaTcpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** An empty list means auto-detect. */
     public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Null means unset. */
     public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Empty: WebSockets only from pages of the host they connect to. */
     public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     public ServerConfig withTurn(TurnConfig turn) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /** Null: {@code /metrics} for loopback clients only. */
     public ServerConfig withMetricsBearerTokenFile(String metricsBearerTokenFile) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     /**
@@ -343,8 +375,13 @@ public record ServerConfig(
         return token;
     }
 
+    /** Each participant receives video from at most this many others, the most recent speakers; -1: everyone. */
+    public ServerConfig withLastN(int lastN) {
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
+    }
+
     public ServerConfig withRecording(RecordingConfig recording) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording);
+        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
     }
 
     private static void requirePort(String name, int port) {

@@ -25,6 +25,8 @@ final class HttpRequestRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private static final Logger LOG = Logger.getLogger(HttpRequestRouter.class.getName());
     private static final String NO_CACHE = "no-cache";
+    /** A year, the longest RFC 9111 suggests; immutable: not even a reload revalidates (RFC 8246). */
+    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     private final StaticFiles files;
     private final MetricsEndpoint metricsEndpoint;
@@ -90,8 +92,16 @@ final class HttpRequestRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private FullHttpResponse staticResponse(FullHttpRequest req, List<String> segments, boolean head) {
+        boolean immutable = false;
+        boolean versioned = segments.size() > 2 && segments.get(0).equals(StaticFiles.VERSIONED);
+        if (versioned) {
+            // /v/<version>/<file>: immutable when it is this build's version; another version's page (open
+            // across an upgrade) still gets the file, revalidated, so nothing wrong is cached under its name
+            immutable = segments.get(1).equals(files.version());
+            segments = segments.subList(2, segments.size());
+        }
         Optional<StaticFiles.File> file = segments.isEmpty() ? files.index() : files.find(segments);
-        if (file.isEmpty() && segments.size() == 1 && RequestPath.isRoom(segments.get(0))) {
+        if (file.isEmpty() && !versioned && segments.size() == 1 && RequestPath.isRoom(segments.get(0))) {
             file = files.index(); // /<room>: the client reads the room from location.pathname
         }
         if (file.isEmpty()) {
@@ -107,8 +117,12 @@ final class HttpRequestRouter extends SimpleChannelInboundHandler<FullHttpReques
             res = HttpResponses.of(HttpResponseStatus.OK, f.contentType(), f.bytes(), head);
         }
         res.headers().set(HttpHeaderNames.ETAG, f.etag());
-        // Every file, not only index.html: the client's ES modules have no content hash in their names, so a
-        // cached module could outlive a server upgrade. Revalidation costs one 304.
+        if (immutable) {
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE);
+            return res;
+        }
+        // Unversioned paths (index.html, /images/… named from scripts, a --web-root directory): a cached copy
+        // could outlive a server upgrade. Revalidation costs one 304.
         return noCache(res);
     }
 

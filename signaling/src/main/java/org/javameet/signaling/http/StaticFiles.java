@@ -38,6 +38,8 @@ public final class StaticFiles {
 
     public static final String DEFAULT_PREFIX = "javameet/web/";
     public static final String INDEX = "index.html";
+    /** First path segment of versioned URLs: {@code /v/<version>/js/app.js} (see {@link #version()}). */
+    public static final String VERSIONED = "v";
 
     private static final Logger LOG = Logger.getLogger(StaticFiles.class.getName());
 
@@ -52,6 +54,7 @@ public final class StaticFiles {
     private final Map<String, File> cached; // null in directory mode
     private final Path root;                // null in class path mode
     private final String description;
+    private final String version;           // null in directory mode
 
     /** The real web client: class path resources under {@value #DEFAULT_PREFIX}. */
     public static StaticFiles classpath() {
@@ -78,12 +81,77 @@ public final class StaticFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read web client resources under " + p, e);
         }
+        this.version = contentVersion(files);
+        File index = files.get(INDEX);
+        if (index != null) {
+            files.put(INDEX, file(INDEX, versionedIndex(index.bytes(), version, files.keySet())));
+        }
         this.cached = Map.copyOf(files);
         this.root = null;
-        this.description = "class path " + p + " (" + files.size() + " files)";
-        if (!files.containsKey(INDEX)) {
+        this.description = "class path " + p + " (" + files.size() + " files, version " + version + ")";
+        if (index == null) {
             LOG.warning("no " + INDEX + " under class path " + p + ": / will answer 404");
         }
+    }
+
+    /**
+     * The web client's content hash (12 hex digits of a SHA-256 over every file's path and bytes), or null when
+     * serving a live directory. Files under {@code /v/<version>/} never change for a version, so the server
+     * marks them immutable and a returning browser loads the page's scripts without asking again; index.html,
+     * which names the version, is revalidated every time (a 304 when nothing changed).
+     */
+    public String version() {
+        return version;
+    }
+
+    private static String contentVersion(Map<String, File> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String path : new java.util.TreeSet<>(files.keySet())) {
+                sha.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(files.get(path).bytes());
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    private static final java.util.regex.Pattern LOCAL_REFERENCE =
+            java.util.regex.Pattern.compile("(src|href)=\"/([^\"?#]+)\"");
+
+    /**
+     * index.html with its references to our own files ({@code src="/js/app.js"}, {@code href="/css/app.css"})
+     * moved under {@code /v/<version>/}, and a {@code modulepreload} for every script, so the browser fetches the
+     * whole module graph at once instead of discovering it import by import. Relative imports inside the modules
+     * then resolve under the same versioned prefix.
+     */
+    static byte[] versionedIndex(byte[] html, String version, java.util.Set<String> paths) {
+        String text = new String(html, java.nio.charset.StandardCharsets.UTF_8);
+        String prefix = "/" + VERSIONED + "/" + version + "/";
+        java.util.regex.Matcher m = LOCAL_REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String target = m.group(2);
+            String replacement = paths.contains(target) ? m.group(1) + "=\"" + prefix + target + "\"" : m.group();
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        StringBuilder preloads = new StringBuilder();
+        for (String path : new java.util.TreeSet<>(paths)) {
+            if (path.endsWith(".js")) {
+                preloads.append("<link rel=\"modulepreload\" href=\"").append(prefix).append(path).append("\">\n  ");
+            }
+        }
+        int at = out.indexOf("<script type=\"module\"");
+        if (at < 0) {
+            at = out.indexOf("</head>");
+        }
+        if (at >= 0 && preloads.length() > 0) {
+            out.insert(at, preloads);
+        }
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Serves files live from {@code directory}, re-reading them on every request (development). */
@@ -97,6 +165,7 @@ public final class StaticFiles {
             throw new IllegalArgumentException("web root " + directory + " is not a directory");
         }
         this.cached = null;
+        this.version = null;
         this.description = "directory " + root;
     }
 

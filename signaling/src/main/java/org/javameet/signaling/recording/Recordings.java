@@ -7,13 +7,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -29,6 +36,12 @@ import org.javameet.signaling.config.RecordingConfig;
  */
 public final class Recordings implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Recordings.class.getName());
+    /**
+     * How long a shutdown gives stopped recordings to close their files and finalize: within systemd's default
+     * 90 s stop timeout, with room for the rest of the shutdown.
+     */
+    public static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(45);
+    static final Duration MANIFEST_GRACE = Duration.ofSeconds(5);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -47,6 +60,9 @@ public final class Recordings implements AutoCloseable {
     private final Finalizer steps;
     private final MeterRegistry registry;
     private final Counter started;
+    /** Stopped recordings whose finalizing has not ended: what shutdown waits for. */
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile long shutdownDeadlineNanos = Long.MAX_VALUE;
 
     public Recordings(RecordingConfig config, MeterRegistry registry) {
         this.config = config;
@@ -104,6 +120,7 @@ public final class Recordings implements AutoCloseable {
             String id = room + "-" + STAMP.format(java.time.Instant.now()) + "-"
                     + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
             Path dir = Files.createDirectory(root.resolve(id));
+            Finalizer.reserveSpace(dir);
             started.increment();
             return new Slot(id, room, dir);
         } catch (RecordingException e) {
@@ -123,22 +140,23 @@ public final class Recordings implements AutoCloseable {
     /** A recording stopped (by a moderator, its room closing, or a failure); counted by why. */
     public void stopped(String why) {
         Counter.builder("javameet.recordings.stopped").description("recordings stopped, by why: stopped (asked to),"
-                + " room-closed, disk-low, failed").tag("reason", why).register(registry).increment();
+                + " room-closed, server-shutdown, disk-low, disk-full, failed").tag("reason", why).register(registry).increment();
     }
 
     /**
-     * Gives the place back and, on the finalize thread: writes manifest.json, composes if configured, runs the
-     * finalize script; then tells {@code report}. Raw files are never deleted.
+     * Gives the place back and, once the recorder has closed every file ({@code filesClosed}), on the finalize
+     * thread: writes manifest.json, composes if configured, runs the finalize script; then tells {@code report}.
+     * Raw files are never deleted.
      *
      * @param names participant id → display name, for everyone who was in the meeting while it was recorded
      */
-    public void finish(Slot slot, RecordingSummary summary, Map<String, String> names, String startedBy,
-                       Consumer<FinalizeReport> report) {
+    public void finish(Slot slot, CompletableFuture<RecordingSummary> filesClosed, Map<String, String> names,
+                       String startedBy, Consumer<FinalizeReport> report) {
         release(slot);
-        finalizer.execute(() -> {
+        CompletableFuture<Void> done = filesClosed.thenAcceptAsync(summary -> {
             FinalizeReport r;
             try {
-                r = steps.run(slot, summary, names, startedBy);
+                r = steps.run(slot, summary, names, startedBy, this::shutdownDeadlineNanos);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "recording " + slot.id() + ": finalizing failed", e);
                 r = new FinalizeReport(slot.id(), List.of("finalizing failed: " + e), false);
@@ -150,11 +168,56 @@ public final class Recordings implements AutoCloseable {
                                 : problem.indexOf(' '))).register(registry).increment();
             }
             report.accept(r);
+        }, finalizer);
+        inFlight.add(done);
+        done.whenComplete((v, e) -> {
+            inFlight.remove(done);
+            if (e != null) {
+                LOG.log(Level.WARNING, "recording " + slot.id() + ": not finalized", e);
+            }
         });
     }
 
+    /** When finalizing must be over (server shutdown), or {@link Long#MAX_VALUE} while the server runs. */
+    private long shutdownDeadlineNanos() {
+        return shutdownDeadlineNanos;
+    }
+
+    /** Recordings stopped but not yet finalized (files closing, manifest, compose, script). */
+    public int finalizing() {
+        return inFlight.size();
+    }
+
+    /** Server shutdown with the usual budget, {@link #SHUTDOWN_BUDGET}. */
     @Override
     public void close() {
+        close(SHUTDOWN_BUDGET);
+    }
+
+    /**
+     * Server shutdown (the rooms have stopped their recordings): waits for every stopped recording's files to close
+     * and its finalizing to run, within {@code budget}. A compose or finalize script still running at the end of the
+     * budget is killed, one not yet started is skipped; either is noted in the manifest's {@code problems} (run it
+     * by hand, docs/operations.md). Manifests are always written: they take milliseconds, so the wait goes on for
+     * {@link #MANIFEST_GRACE} past the budget for them.
+     */
+    public void close(Duration budget) {
+        shutdownDeadlineNanos = System.nanoTime() + budget.toNanos();
+        int pending = inFlight.size();
+        if (pending > 0) {
+            LOG.info("finishing " + pending + " recording(s) before shutting down (at most " + budget.toSeconds() + " s)");
+            try {
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                        .get(budget.plus(MANIFEST_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warning(inFlight.size() + " recording(s) not finalized at shutdown: their files are closed only if"
+                        + " the recorder got to it; no manifest");
+            } catch (ExecutionException e) {
+                // logged by the recording's own completion
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         finalizer.shutdown();
     }
 }

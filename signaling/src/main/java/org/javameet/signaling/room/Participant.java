@@ -28,10 +28,19 @@ public final class Participant {
     private String removalReason;
     /** A media transport was closed under them (consent expired, DTLS failed): said again after a resume. */
     private String mediaFailure;
-    /** How their media reaches the server ("udp", "tcp", "udp+tcp"), or null before ICE. */
+    /**
+     * How their media reaches the server, for display: the {@link ConnectionKind} labels of their connections,
+     * distinct, joined by "+" ("udp", "relay-tls", "udp+tcp"); null before ICE.
+     */
     private String connection;
+    /** The most indirect of their connections' kinds (what {@code /metrics} counts them as), or null before ICE. */
+    private ConnectionKind connectionKind;
+    /** The client's last {@code mediaPath} report per connection ("publish", "subscribe"). */
+    private final Map<String, MediaPathReport> pathReports = new java.util.HashMap<>(2);
     /** The token's {@code context.features.recording}: true may record, false may not; null: moderators may. */
     private Boolean recordingClaim;
+    /** When the token they joined with expires (their session then ends, on whichever socket they are), or null. */
+    private volatile java.time.Instant tokenExpiresAt;
 
     /** What each published track shows (camera, microphone, screen), by mid. */
     private Map<String, String> trackSources = Map.of();
@@ -58,7 +67,18 @@ public final class Participant {
     public boolean moderator() { return moderator; }
     public boolean handRaised() { return handRaised; }
     public String connection() { return connection; }
-    void connection(String connection) { this.connection = connection; }
+    ConnectionKind connectionKind() { return connectionKind; }
+
+    /** Sets how they connect; true when that changed (others should hear of it). */
+    boolean connection(String label, ConnectionKind kind) {
+        boolean changed = !java.util.Objects.equals(label, connection);
+        this.connection = label;
+        this.connectionKind = kind;
+        return changed;
+    }
+
+    MediaPathReport pathReport(String which) { return pathReports.get(which); }
+    void pathReport(MediaPathReport report) { pathReports.put(report.connection(), report); }
     /** True while one of the published tracks is a screen. */
     public boolean screenSharing() { return trackSources.containsValue(TrackSources.SCREEN); }
     WebSocketSession session() { return session; }
@@ -68,6 +88,8 @@ public final class Participant {
     public boolean reconnecting() { return reconnecting; }
     void reconnecting(boolean r) { this.reconnecting = r; }
     String mediaFailure() { return mediaFailure; }
+    java.time.Instant tokenExpiresAt() { return tokenExpiresAt; }
+    void tokenExpiresAt(java.time.Instant at) { this.tokenExpiresAt = at; }
     void mediaFailure(String reason) { this.mediaFailure = reason; }
 
     /** Arms removal after the grace period unless one is armed already (the first reason counts). */

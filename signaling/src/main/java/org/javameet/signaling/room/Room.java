@@ -17,6 +17,7 @@ import org.javameet.sfu.session.MediaSessionException;
 import org.javameet.sfu.session.PublishResult;
 import org.javameet.sfu.session.SubscribeOffer;
 import org.javameet.signaling.http.WebSocketSession;
+import org.javameet.sfu.session.RecordingFailure;
 import org.javameet.signaling.recording.RecordingException;
 import org.javameet.signaling.recording.Recordings;
 import org.javameet.signaling.turn.IceServers;
@@ -44,6 +45,19 @@ public final class Room {
     private final Recordings recordings;
     private ActiveRecording recording;
     private boolean closed;
+    /** The media loop's latest dominant speaker; written there, read when announcing. */
+    private volatile SpeakerState latestSpeaker = SpeakerState.NONE;
+    /** Per participant, the media loop's latest last-N paused video mids; written there, read when telling them. */
+    private final Map<String, List<String>> latestPausedVideo = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What each participant was last told in {@code videoPaused}. Guarded by this. */
+    private final Map<String, List<String>> toldPausedVideo = new java.util.HashMap<>();
+    /** The dominant speaker as last announced to the room. Guarded by this. */
+    private SpeakerState announcedSpeaker = SpeakerState.NONE;
+
+    /** Who holds the floor (null: nobody yet) and who held it before, most recent first. */
+    private record SpeakerState(String participantId, List<String> recent) {
+        static final SpeakerState NONE = new SpeakerState(null, List.of());
+    }
 
     /** The recording running now: its place, who started it, and everyone's name while it ran (for the manifest). */
     private static final class ActiveRecording {
@@ -78,6 +92,21 @@ public final class Room {
             @Override
             public void onBandwidthEstimate(String participantId, long bitsPerSecond) {
                 Room.this.onBandwidthEstimate(participantId, bitsPerSecond);
+            }
+
+            @Override
+            public void onDominantSpeaker(String participantId, List<String> recent) {
+                // the media loop only records it; the broadcast runs off the loop (the room's lock may be held),
+                // and announces whatever is latest then, so runs that overtake each other announce nothing stale
+                latestSpeaker = new SpeakerState(participantId, recent);
+                java.util.concurrent.ForkJoinPool.commonPool().execute(Room.this::announceDominantSpeaker);
+            }
+
+            @Override
+            public void onVideoPaused(String participantId, List<String> pausedMids) {
+                // as for the speaker: recorded here, sent off the loop, the latest then
+                latestPausedVideo.put(participantId, pausedMids);
+                java.util.concurrent.ForkJoinPool.commonPool().execute(() -> Room.this.announcePausedVideo(participantId));
             }
 
             @Override
@@ -137,6 +166,7 @@ public final class Room {
         }
         Participant p = addParticipant(session, admission.displayName(), request.audioMuted(), request.videoMuted(),
                 first || admission.moderator(), admission.recordingClaim(), bind);
+        p.tokenExpiresAt(admission.tokenExpiresAt()); // kept with them: a resume on another socket re-arms it
         return new Joined(p, admission.tokenExpiresAt());
     }
 
@@ -196,7 +226,54 @@ public final class Room {
         n.put("resumeGraceSeconds", resume.grace().toSeconds());
         Messages.putIceServers(n, iceServers, p.id()); // fresh TURN credentials on resume too
         n.set("recording", recordingState(null, null));
+        if (announcedSpeaker.participantId() != null) {
+            n.set("dominantSpeaker", dominantSpeaker(announcedSpeaker));
+        }
+        List<String> paused = toldPausedVideo.get(p.id());
+        if (paused != null) { // a resume: what was told on the old socket may not have arrived
+            paused.forEach(n.putArray("videoPaused")::add);
+        }
         return n;
+    }
+
+    /** Tells everyone who the dominant speaker is now, if that changed since the last announcement. */
+    private synchronized void announceDominantSpeaker() {
+        SpeakerState s = latestSpeaker;
+        if (closed || s.equals(announcedSpeaker)) {
+            return;
+        }
+        announcedSpeaker = s;
+        broadcast(dominantSpeaker(s), null);
+    }
+
+    /** Tells a participant which of their video tracks last-N pauses now, if that changed since they were told. */
+    private synchronized void announcePausedVideo(String participantId) {
+        Participant p = participants.get(participantId);
+        List<String> mids = latestPausedVideo.get(participantId);
+        if (closed || p == null || mids == null || mids.equals(toldPausedVideo.get(participantId))) {
+            return;
+        }
+        toldPausedVideo.put(participantId, mids);
+        ObjectNode m = Messages.message("videoPaused");
+        mids.forEach(m.putArray("mids")::add);
+        p.send(m);
+    }
+
+    /** {@code dominantSpeaker}: the participant (or null) and the recent speakers still in the room. */
+    private ObjectNode dominantSpeaker(SpeakerState s) {
+        ObjectNode m = Messages.message("dominantSpeaker");
+        if (s.participantId() != null) {
+            m.put("participantId", s.participantId());
+        } else {
+            m.putNull("participantId");
+        }
+        ArrayNode recent = m.putArray("recent");
+        for (String id : s.recent()) {
+            if (participants.containsKey(id)) {
+                recent.add(id);
+            }
+        }
+        return m;
     }
 
     /**
@@ -443,6 +520,8 @@ public final class Room {
             return;
         }
         participants.remove(p.id());
+        latestPausedVideo.remove(p.id());
+        toldPausedVideo.remove(p.id());
         resume.revoke(p);
         p.cancelRemoval();
         events.participantRemoved(label);
@@ -469,10 +548,14 @@ public final class Room {
     /** A room whose first join was refused (it was created for it) closes, so it holds no quota. */
     /**
      * Server shutdown: the room ends whoever is in it (their sockets are closing anyway). Its media is released
-     * (the producers' packet caches), and a running recording is finished and finalized like any other.
+     * (the producers' packet caches), and a running recording is stopped ({@code server-shutdown}) and handed to
+     * finalizing, which the server's shutdown waits for ({@link Recordings#close}).
      */
     synchronized void closeForShutdown() {
         if (!closed) {
+            if (recording != null) {
+                finishRecording("server-shutdown", "the server is shutting down");
+            }
             close();
         }
     }
@@ -529,15 +612,54 @@ public final class Room {
     private void onConnectionChanged(String participantId) {
         synchronized (this) {
             Participant p = participants.get(participantId);
-            if (p == null) {
-                return;
-            }
-            String connection = media.connection(participantId);
-            if (connection != null && !connection.equals(p.connection())) {
-                p.connection(connection);
-                announceUpdate(p);
+            if (p != null) {
+                refreshConnection(p);
             }
         }
+    }
+
+    /**
+     * The client's {@code mediaPath} report for one of its connections (docs/protocol.md): whether it goes through
+     * the TURN server, which only the client knows. Display and metrics only.
+     */
+    synchronized void reportMediaPath(Participant p, MediaPathReport report) throws SignalingException {
+        requireMember(p);
+        p.pathReport(report);
+        refreshConnection(p);
+    }
+
+    /**
+     * Combines the server's view of each connection's path with the client's reports ({@link ConnectionKind#of})
+     * and announces a change (caller holds the lock). Before ICE selected any path nothing is shown.
+     */
+    private void refreshConnection(Participant p) {
+        org.javameet.sfu.session.TransportPaths paths = media.paths(p.id());
+        java.util.EnumSet<ConnectionKind> kinds = java.util.EnumSet.noneOf(ConnectionKind.class);
+        for (ConnectionKind k : new ConnectionKind[] {ConnectionKind.of(paths.publish(), p.pathReport("publish")),
+                ConnectionKind.of(paths.subscribe(), p.pathReport("subscribe"))}) {
+            if (k != null) {
+                kinds.add(k);
+            }
+        }
+        if (kinds.isEmpty()) {
+            return; // ICE has not selected a path yet: nothing to show, and a report is kept for when it has
+        }
+        String label = String.join("+", kinds.stream().map(ConnectionKind::label).toList());
+        ConnectionKind mostIndirect = java.util.Collections.max(kinds);
+        if (p.connection(label, mostIndirect)) {
+            announceUpdate(p);
+        }
+    }
+
+    /** How many participants count as {@code kind} (their most indirect connection); for {@code /metrics}. */
+    synchronized int countConnectedAs(ConnectionKind kind) {
+        int n = 0;
+        for (Participant p : participants.values()) {
+            if (p.connectionKind() == kind) {
+                n++;
+            }
+        }
+        return n;
     }
 
     void requireMember(Participant p) throws SignalingException {
@@ -645,7 +767,7 @@ public final class Room {
             throw new SignalingException(e.code(), e.getMessage());
         }
         try {
-            media.startRecording(slot.directory(), recordings.minFreeBytes(), reason -> onRecordingFailed(slot, reason));
+            media.startRecording(slot.directory(), recordings.minFreeBytes(), failure -> onRecordingFailed(slot, failure));
         } catch (RuntimeException e) {
             recordings.release(slot);
             LOG.log(java.util.logging.Level.WARNING, "room " + name + ": recording could not start", e);
@@ -680,11 +802,11 @@ public final class Room {
         }
     }
 
-    /** The recorder stopped by itself (disk below the minimum, a write error); recorder thread. */
-    private void onRecordingFailed(Recordings.Slot slot, String reason) {
+    /** The recorder stopped by itself (disk low or full, a write error); recorder thread. */
+    private void onRecordingFailed(Recordings.Slot slot, RecordingFailure failure) {
         synchronized (this) {
             if (recording != null && recording.slot == slot) {
-                finishRecording(reason.contains("disk") ? "disk-low" : "failed", reason);
+                finishRecording(failure.code(), failure.message());
             }
         }
     }
@@ -695,9 +817,8 @@ public final class Room {
         recording = null;
         recordings.stopped(why);
         Map<String, String> names = new LinkedHashMap<>(r.names);
-        media.stopRecording().thenAccept(summary -> recordings.finish(r.slot, summary, names, r.startedBy,
-                this::onFinalized));
-        if (!why.equals("stopped") && !why.equals("room-closed")) {
+        recordings.finish(r.slot, media.stopRecording(why), names, r.startedBy, this::onFinalized);
+        if (!why.equals("stopped") && !why.equals("room-closed") && !why.equals("server-shutdown")) {
             LOG.warning("room " + name + ": recording " + r.slot.id() + " stopped: " + message);
         }
         ObjectNode state = recordingState(null, why);

@@ -14,6 +14,11 @@ import org.javameet.signaling.recording.Recordings;
 
 /** All rooms by name. A room is created by its first join and closed when its last participant leaves. */
 public final class RoomRegistry {
+    /** lastN as the media session takes it: screen shares are always forwarded (our label for them). */
+    public static org.javameet.sfu.session.VideoForwarding videoForwarding(int lastN) {
+        return new org.javameet.sfu.session.VideoForwarding(lastN, java.util.Set.of(TrackSources.SCREEN));
+    }
+
     /** The characters of an unreserved URL path segment, so a room name is its own URL. */
     private final SignalingLimits limits;
     private final PasswordGuard passwords;
@@ -221,6 +226,15 @@ public final class RoomRegistry {
 
     public int participantCount() {
         return participantCount.get();
+    }
+
+    /** Participants whose most indirect connection is {@code kind}; read on each scrape, one room lock at a time. */
+    int participantsConnectedAs(ConnectionKind kind) {
+        int n = 0;
+        for (Room room : rooms.values()) {
+            n += room.countConnectedAs(kind);
+        }
+        return n;
     }
 
     /** Server shutdown: every room closes, releasing its media (a participant kept for a resume included). */

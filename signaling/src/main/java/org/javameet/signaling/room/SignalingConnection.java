@@ -135,6 +135,7 @@ public final class SignalingConnection implements WebSocketSession.Handler {
                 }
                 r.restartSubscribeIce(participant);
             }
+            case "mediaPath" -> joinedRoom().reportMediaPath(participant, MediaPathReport.parse(msg));
             case "publishOffer" -> joinedRoom().publishOffer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg)).forEach(metrics::sdpSectionRejected);
             case "subscribeAnswer" -> joinedRoom().subscribeAnswer(participant,
@@ -209,11 +210,22 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         Room.JoinResult result = rooms.join(request, session, p -> participant = p);
         if (result instanceof Room.Waiting w) {
             waiting = w.waiter();
-        } else if (result instanceof Room.Joined j && j.tokenExpiresAt() != null) {
-            Instant end = j.tokenExpiresAt().plusSeconds(TokenVerifier.LEEWAY_SECONDS); // as the join was checked
-            session.schedule(() -> tokenExpired(j.participant(), j.tokenExpiresAt()),
-                    Duration.between(Instant.now(), end));
+        } else if (result instanceof Room.Joined j) {
+            armTokenExpiry(j.participant(), j.tokenExpiresAt());
         }
+    }
+
+    /**
+     * Ends the session when the participant's token expires. Armed on the socket they joined on and again on each
+     * socket they resume on (the old socket's timer dies with it); a token that expired meanwhile ends the resumed
+     * session at once.
+     */
+    private void armTokenExpiry(Participant p, Instant expiresAt) {
+        if (expiresAt == null) {
+            return;
+        }
+        Instant end = expiresAt.plusSeconds(TokenVerifier.LEEWAY_SECONDS); // as the join was checked
+        session.schedule(() -> tokenExpired(p, expiresAt), Duration.between(Instant.now(), end));
     }
 
     /** Takes over the participant whose resume token this is (docs/protocol.md, "Resuming"). */
@@ -224,6 +236,10 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         String token = Messages.requiredString(msg, "token", 64);
         rooms.resume(token, session, p -> participant = p);
         metrics.resumed();
+        Participant p = participant;
+        if (p != null) {
+            armTokenExpiry(p, p.tokenExpiresAt());
+        }
     }
 
     /**
@@ -232,8 +248,8 @@ public final class SignalingConnection implements WebSocketSession.Handler {
      * the client needs a new link to come back.
      */
     private void tokenExpired(Participant p, Instant expiredAt) {
-        if (participant != p) {
-            return; // left already
+        if (participant != p || p.session() != session) {
+            return; // left already, or resumed on another socket, whose own timer ends it
         }
         metrics.sessionEnded("token-expired");
         LOG.info(() -> "room " + p.room().name() + ": " + p + ": token expired at " + expiredAt + ", session ends");

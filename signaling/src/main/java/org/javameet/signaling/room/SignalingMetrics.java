@@ -21,6 +21,13 @@ public final class SignalingMetrics {
                 .description("rooms with at least one participant").register(registry);
         Gauge.builder("javameet.participants", rooms, RoomRegistry::participantCount)
                 .description("participants in all rooms").register(registry);
+        for (ConnectionKind kind : ConnectionKind.values()) {
+            Gauge.builder("javameet.participants.by.connection", rooms, r -> r.participantsConnectedAs(kind))
+                    .description("participants by how their media reaches the server: udp, tcp (ICE-TCP), relay-udp, "
+                            + "relay-tcp, relay-tls (through TURN, reached over that protocol; the client's report). "
+                            + "Someone whose two connections differ counts once, as the more indirect one")
+                    .tag("type", kind.label()).register(registry);
+        }
         for (String reason : RoomRegistry.REMOVAL_REASONS) {
             FunctionCounter.builder("javameet.participants.removed", rooms,
                             r -> r.removals(reason))

@@ -68,6 +68,22 @@ class NixServiceTest {
         assertEquals(0, evalService(Map.of()).get("LoadCredential").size());
     }
 
+    /**
+     * Every secret option (JWT key, TURN secret, metrics token) is asserted through secret-path.nix: an absolute
+     * path outside the world-readable Nix store, or the module refuses to evaluate.
+     */
+    @Test
+    void secretFilesMustLieOutsideTheNixStore() throws Exception {
+        NixInstantiate.Result r = nix.evalJson("map (import " + NixInstantiate.NIXOS_MODULE.resolve("secret-path.nix")
+                + ") [ \"/run/secrets/javameet-metrics-token\" \"/var/lib/secrets/token\" (builtins.storeDir + \"/0000-token\")"
+                + " \"secrets/token\" \"\" (builtins.storeDir + \"-elsewhere/token\") ]");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("[true,true,false,false,false,true]", r.stdout().strip());
+        JsonNode service = evalService(Map.of("metrics-bearer-token", "/run/secrets/javameet-metrics-token"));
+        assertEquals("[\"metrics-bearer-token:/run/secrets/javameet-metrics-token\"]",
+                service.get("LoadCredential").toString());
+    }
+
     @Test
     void recordingGetsItsStateDirectoryAndNothingElseWritable() throws Exception {
         NixInstantiate.Result r = nix.evalJson("import " + NixInstantiate.NIXOS_MODULE.resolve("service.nix")

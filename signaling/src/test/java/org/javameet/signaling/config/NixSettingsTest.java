@@ -104,7 +104,7 @@ class NixSettingsTest {
     @Test
     void everyOptionSet() throws Exception {
         JsonNode json = evalSettings("""
-                httpAddress = "::1"; httpPort = 8443; mediaPort = 20000; mediaTcpPort = 0;
+                httpAddress = "::1"; httpPort = 8443; mediaPort = 20000; mediaTcpPort = 0; mediaLoops = 2;
                 publicAddress = "203.0.113.7"; localAddress = "10.0.0.5"; logLevel = "debug";
                 config = {
                   prejoinPageEnabled = false; disableModeratorIndicator = true; startWithAudioMuted = true;
@@ -115,11 +115,11 @@ class NixSettingsTest {
                   welcomeText = "Meetings at Acme.";
                 };""");
         ServerConfig expected = new ServerConfig(
-                "::1", 8443, 20000, 0, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
+                "::1", 8443, 20000, 0, 2, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
                 new ClientConfig(false, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
                 AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null,
-                RecordingConfig.defaults());
+                RecordingConfig.defaults(), -1);
         assertEquals(expected, parse(json, "full"));
     }
 
@@ -155,6 +155,30 @@ class NixSettingsTest {
                         secret.toString(), null, "javameet", "portal", AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS),
                 parse(json, "auth").auth());
         assertFalse(json.get("auth").has("jwtPublicKeyFile"), "null options must leave their key out: " + json);
+    }
+
+    /**
+     * services.javameet.metrics.bearerTokenFile: module.nix loads the admin's file as the credential
+     * metrics-bearer-token and names only that copy in the config file; the server reads the token from it.
+     */
+    @Test
+    void theMetricsTokenIsReadFromTheServicesCredential() throws Exception {
+        JsonNode json = evalSettings(
+                "metricsBearerTokenFile = \"/run/credentials/javameet.service/metrics-bearer-token\";");
+        assertEquals("/run/credentials/javameet.service/metrics-bearer-token",
+                json.get("metricsBearerTokenFile").asText());
+        Path token = Files.createTempFile(Path.of("target"), "metrics-bearer-token", "");
+        Files.writeString(token, "0123456789abcdef0123456789abcdef\n");
+        ((ObjectNode) json).put("metricsBearerTokenFile", token.toString()); // a file stands in for the credential
+        assertEquals("0123456789abcdef0123456789abcdef",
+                parse(json, "metrics token").readMetricsBearerToken("settings.nix (metrics token)"));
+        assertFalse(evalSettings("").has("metricsBearerTokenFile"), "no token: the key is left out");
+    }
+
+    @Test
+    void lastNReachesTheServer() throws Exception {
+        assertEquals(3, parse(evalSettings("lastN = 3;"), "lastN").lastN());
+        assertEquals(-1, parse(evalSettings(""), "default").lastN(), "off unless set");
     }
 
     @Test

@@ -25,14 +25,14 @@ class ServerConfigTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static final ServerConfig FULL = new ServerConfig(
-            "127.0.0.1", 8443, 20000, 20001, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
+            "127.0.0.1", 8443, 20000, 20001, 2, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
             new ClientConfig(false, true, true, true, true, true, "relay"),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
             new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45, 300, 30, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"),
             TurnConfig.defaults(), "/run/credentials/javameet.service/metrics-token",
-            new RecordingConfig(true, "/var/lib/javameet/recordings", true, "/etc/javameet/finalize.sh", 2, 2048));
+            new RecordingConfig(true, "/var/lib/javameet/recordings", true, "/etc/javameet/finalize.sh", 2, 2048), 3);
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -50,6 +50,7 @@ class ServerConfigTest {
         assertEquals(10000, d.effectiveMediaTcpPort(), "ICE-TCP on the UDP port's number");
         assertEquals(List.of(), d.allowedOrigins());
         assertEquals(new RecordingConfig(false, "recordings", false, null, 4, 1024), d.recording());
+        assertEquals(-1, d.lastN(), "last-N off: everyone's video to everyone");
     }
 
     @Test
@@ -137,13 +138,15 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
         {'metricsBearerTokenFile': ''}                 | config test.json: "metricsBearerTokenFile" must be a file path (or null), got ""
         {'auth': {'jwtMaxLifetimeSeconds': 0}}         | config test.json: "auth.jwtMaxLifetimeSeconds" must be an integer 1-2678400, got 0
         {'limits': {'maxOccupants': 0}}                | config test.json: "limits.maxOccupants" must be an integer 1-10000, got 0
+        {'lastN': -2}                                  | config test.json: "lastN" must be an integer -1-1000, got -2
+        {'lastN': '3'}                                 | config test.json: "lastN" must be an integer -1-1000, got "3"
         {'limits': {'maxRoomsPerAddress': -1}}         | config test.json: "limits.maxRoomsPerAddress" must be an integer 1-1000000, got -1
         {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
         {'allowedOrigins': ['https://meet.example.com/']} | config test.json: "allowedOrigins[0]" must be an origin: scheme://host[:port] without a path or a trailing slash, such as "https://meet.example.com", or "*", got "https://meet.example.com/"
@@ -159,6 +162,10 @@ class ServerConfigTest {
         {'mediaTcpPort': 65536}                        | config test.json: "mediaTcpPort" must be an integer 0-65535, got 65536
         {'httpPort': 10000}                            | config test.json: the ICE-TCP media port (mediaTcpPort, by default the mediaPort) and httpPort are both TCP port 10000; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
         {'httpPort': 9000, 'mediaTcpPort': 9000}       | config test.json: the ICE-TCP media port (mediaTcpPort) and httpPort are both TCP port 9000; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
+        {'httpPort': 10001, 'mediaLoops': 2}           | config test.json: the ICE-TCP media ports 10000-10001 (one per media loop) (mediaTcpPort, by default the mediaPort) and httpPort are both TCP port 10001; set mediaTcpPort to another port, or 0 to turn ICE-TCP off
+        {'mediaLoops': 0}                              | config test.json: "mediaLoops" must be an integer 1-64, got 0
+        {'mediaLoops': 65}                             | config test.json: "mediaLoops" must be an integer 1-64, got 65
+        {'mediaPort': 65535, 'mediaLoops': 2}          | config test.json: 2 media loops need 2 ports from mediaPort (and from the ICE-TCP port), past 65535
         {'client': true}                               | config test.json: "client" must be an object, got true
         {'client': {'enableLobby': 'yes'}}             | config test.json: "client.enableLobby" must be true or false, got "yes"
         {'client': {'iceTransportPolicy': 'none'}}     | config test.json: "client.iceTransportPolicy" must be one of "all", "relay", got "none"

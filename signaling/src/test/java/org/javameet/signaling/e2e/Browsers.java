@@ -223,6 +223,21 @@ final class Browsers implements AutoCloseable {
                 + (last == null ? " (never on top at its centre)" : " (" + last.getClass().getSimpleName() + ")"));
     }
 
+    /**
+     * Opens the participants panel (as a person would: its toolbar button) and waits until the row of
+     * {@code participantId} shows {@code connection} in its connection badge.
+     */
+    static void awaitPanelConnection(WebDriver d, String participantId, String connection, Duration timeout)
+            throws InterruptedException {
+        if (Boolean.TRUE.equals(js(d, "return document.getElementById('participants-panel').hidden"))) {
+            click(d, org.openqa.selenium.By.id("toggle-participants"), timeout);
+        }
+        awaitJs(d, "the participants panel showing " + participantId + " connected by " + connection, timeout,
+                "const b = document.querySelector(`#participants-list li[data-participant-id=\"${arguments[0]}\"]"
+                        + " .row-connection`); return !!b && b.dataset.connection === arguments[1]"
+                        + " && b.textContent === arguments[1].toUpperCase()", participantId, connection);
+    }
+
     /** Waits for {@code window.javameet.state} to reach a value. */
     static void awaitState(WebDriver d, String state, Duration timeout) throws InterruptedException {
         awaitJs(d, "state " + state + " (now " + safeState(d) + ")", timeout,

@@ -88,9 +88,12 @@ class IceTcpBrowserTest {
                 String page = server.meterRegistry().scrape();
                 assertTrue(page.contains("javameet_media_transports{type=\"tcp\"} 2.0"), page);
                 assertTrue(page.contains("javameet_media_transports{type=\"udp\"} 2.0"), page);
-                Browsers.awaitJs(normal, "the participants panel shows the other's connection as tcp", WAIT,
-                        "return window.javameet.participants().some(p => p.id === arguments[0] && p.connection === 'tcp')",
-                        blockedId);
+                Browsers.awaitPanelConnection(normal, blockedId, "tcp", WAIT);
+                Browsers.awaitPanelConnection(normal, normalId, "udp", WAIT);
+                Browsers.awaitPanelConnection(blocked, blockedId, "tcp", WAIT);
+                Browsers.await("/metrics counting one participant over tcp and one over udp", WAIT,
+                        () -> TurnRelayMeetingTest.participantsConnectedAs(server, "tcp") == 1
+                                && TurnRelayMeetingTest.participantsConnectedAs(server, "udp") == 1);
             }
         }
     }

@@ -23,7 +23,8 @@ import org.openqa.selenium.WebDriver;
  * coturn, once for each way to reach it: TURN over UDP, over TCP and over TLS. Each connection's selected
  * local candidate must be a relay candidate allocated over that protocol (getStats' relayProtocol), and each
  * browser must decode the other's video and receive its audio: the credentials javameet issued were accepted
- * by coturn's use-auth-secret check, from the same secret file.
+ * by coturn's use-auth-secret check, from the same secret file. Each client reports its path ({@code mediaPath}),
+ * so both browsers' participants panels and {@code /metrics} show relay-udp, relay-tcp or relay-tls.
  *
  * <p>Over UDP the credentials live 60 s: the clients must fetch fresh ones before that (refreshIceServers),
  * while media keeps flowing.
@@ -96,6 +97,16 @@ class TurnRelayMeetingTest {
                     assertEquals("udp", path.get("protocol"), which + " " + path);
                 }
             }
+            // Only the clients know they are relayed (their mediaPath reports): the panel and /metrics say so
+            String expected = "relay-" + transport;
+            for (int i = 0; i < 2; i++) {
+                Browsers.awaitPanelConnection(peers.get(i), ids.get(1 - i), expected, Duration.ofSeconds(30));
+                Browsers.awaitPanelConnection(peers.get(i), ids.get(i), expected, Duration.ofSeconds(30));
+            }
+            Browsers.await("/metrics counting both participants as " + expected, Duration.ofSeconds(30),
+                    () -> participantsConnectedAs(server, expected) == 2);
+            System.out.println("[e2e] TURN/" + transport + " /metrics: " + server.meterRegistry().scrape().lines()
+                    .filter(l -> l.startsWith("javameet_participants_by_connection")).toList());
             if (transport.equals("udp")) {
                 // Before the credentials expire, both clients fetch fresh ones (2 joins + 2 refreshes); media
                 // keeps flowing through the relay allocated with the first ones.
@@ -110,6 +121,10 @@ class TurnRelayMeetingTest {
                 }
             }
         }
+    }
+
+    static double participantsConnectedAs(JavameetServer server, String type) {
+        return server.meterRegistry().get("javameet.participants.by.connection").tag("type", type).gauge().value();
     }
 
     private static double issuedCredentials(JavameetServer server) {

@@ -72,6 +72,33 @@ class HttpRequestRouterTest {
         assertEquals("no-cache", r.header("cache-control"));
     }
 
+    /** Issue 13: a returning browser loads the client's scripts from its cache without asking (joins faster). */
+    @Test
+    void indexNamesVersionedImmutableFilesAndPreloadsEveryModule() {
+        String version = FILES.version();
+        assertTrue(version.matches("[0-9a-f]{12}"), version);
+        String index = get("/").body;
+        String prefix = "/v/" + version + "/";
+        assertTrue(index.contains("<script type=\"module\" src=\"" + prefix + "app.js\">"), index);
+        assertTrue(index.contains("href=\"" + prefix + "css/style.css\""), index);
+        assertTrue(index.indexOf("<link rel=\"modulepreload\" href=\"" + prefix + "app.js\">")
+                < index.indexOf("<script type=\"module\""), index);
+
+        Response js = get(prefix + "app.js");
+        assertEquals(200, js.status);
+        assertEquals("export const hello = \"testweb app\";\n", js.body);
+        assertEquals("public, max-age=31536000, immutable", js.header("cache-control"));
+        assertEquals(get("/app.js").header("etag"), js.header("etag"));
+        assertEquals("no-cache", get("/app.js").header("cache-control"), "unversioned paths are revalidated");
+
+        // a page of another version (open across an upgrade) gets today's file, but nothing is cached as immutable
+        Response other = get("/v/000000000000/app.js");
+        assertEquals(200, other.status);
+        assertEquals("no-cache", other.header("cache-control"));
+        assertEquals(404, get(prefix + "missing.js").status);
+        assertEquals(404, get("/v/" + version + "/.hidden").status);
+    }
+
     @Test
     void roomNameLongerThan64IsNotFound() {
         assertEquals(200, get("/" + "a".repeat(64)).status);

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.SignalingClient;
+import org.javameet.sfu.dtls.DtlsCertificate;
+import org.javameet.sfu.dtls.DtlsEndpoint;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.junit.jupiter.api.AfterAll;
@@ -243,10 +245,11 @@ class AbuseTest {
 
     /**
      * A DTLS thread per handshake: 400 sessions with one valid STUN check each made 400 threads, and under a task
-     * limit new meetings got no media. Now a handshake starts only on the peer's first DTLS datagram, from a
-     * bounded pool, at most {@code limits.maxDtlsHandshakesPerAddress} (8) per address; the rest are dropped and
-     * counted. 40 sessions from 127.0.0.2 each pass ICE and send one DTLS record that keeps its handshake waiting;
-     * a newcomer from 127.0.0.1 still joins with media.
+     * limit new meetings got no media. Now a handshake starts only on a ClientHello that passed the cookie exchange,
+     * from a bounded pool, at most {@code limits.maxDtlsHandshakesPerAddress} (8) per address; the rest are dropped
+     * and counted. 40 sessions from 127.0.0.2 each pass ICE, answer the HelloVerifyRequest with the cookie (a real
+     * BouncyCastle client) and then go silent, so the server's handshake waits; a newcomer from 127.0.0.1 still
+     * joins with media.
      */
     @Test
     void stalledHandshakesFromOneAddressCannotExhaustTheServer() throws Exception {
@@ -257,8 +260,11 @@ class AbuseTest {
         InetAddress attacker = InetAddress.getByName("127.0.0.2");
         InetSocketAddress mediaPort = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 server.mediaAddress().getPort());
+        DtlsCertificate attackerCert = DtlsCertificate.generate();
+        java.util.concurrent.ExecutorService clientThreads = java.util.concurrent.Executors.newCachedThreadPool();
         List<SignalingClient> sockets = new ArrayList<>();
         List<DatagramSocket> udp = new ArrayList<>();
+        List<DtlsEndpoint> clients = new ArrayList<>();
         try {
             for (int i = 0; i < sessions; i++) {
                 SignalingClient c = SignalingClient.connect(runtime.httpClient(), ws).get(10, TimeUnit.SECONDS);
@@ -287,9 +293,7 @@ class AbuseTest {
                         }
                     }
                 }
-                // a handshake record of epoch 1: the server's DTLS discards it and keeps waiting for a ClientHello
-                byte[] record = {22, (byte) 0xfe, (byte) 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4};
-                s.send(new DatagramPacket(record, record.length, mediaPort));
+                clients.add(stallAfterTheCookie(s, mediaPort, attackerCert, clientThreads));
             }
             Eventually.await("handshakes over the per-address cap to be refused", WAIT,
                     () -> ServerMetrics.value(metrics.scrape(), "javameet_media_dtls_refused_total", "reason",
@@ -312,8 +316,157 @@ class AbuseTest {
                 carol.close();
             }
         } finally {
+            clients.forEach(DtlsEndpoint::close);
+            clientThreads.shutdownNow();
             udp.forEach(DatagramSocket::close);
             sockets.forEach(SignalingClient::close);
+        }
+    }
+
+    /**
+     * A DTLS client that sends its ClientHello, answers the HelloVerifyRequest with the cookie, and then sends
+     * nothing more: the server's handshake (if admitted) waits for a flight that never comes.
+     */
+    private static DtlsEndpoint stallAfterTheCookie(DatagramSocket s, InetSocketAddress to, DtlsCertificate cert,
+            java.util.concurrent.Executor threads) throws Exception {
+        CompletableFuture<Void> cookieSent = new CompletableFuture<>();
+        DtlsEndpoint client = new DtlsEndpoint(DtlsEndpoint.Role.CLIENT, cert, null, (data, off, len) -> {
+            if (cookieSent.isDone()) {
+                return; // silent after the ClientHello with the cookie (its retransmissions included)
+            }
+            try {
+                s.send(new DatagramPacket(data, off, len, to));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            // a ClientHello (one unfragmented record) whose cookie, after the 32-byte random and the session id, is there
+            if (len > 61 && data[off + 25] == 1 && (data[off + 60 + (data[off + 59] & 0xff)] & 0xff) > 0) {
+                cookieSent.complete(null);
+            }
+        }, threads, new DtlsEndpoint.Listener() {
+            @Override
+            public void onConnected(org.javameet.sfu.srtp.SrtpKeys keys) {
+            }
+
+            @Override
+            public void onFailed(org.javameet.sfu.dtls.DtlsException e) {
+            }
+
+            @Override
+            public void onClosed() {
+            }
+        });
+        client.start();
+        byte[] buf = new byte[1500];
+        DatagramPacket reply = new DatagramPacket(buf, buf.length);
+        do { // a late binding success may come first; the HelloVerifyRequest is DTLS (RFC 7983: 20..63)
+            s.receive(reply);
+        } while (buf[0] < 20 || buf[0] > 63);
+        client.onDatagram(java.util.Arrays.copyOf(buf, reply.getLength()));
+        cookieSent.get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private static double mediaDrops(String reason) {
+        return ServerMetrics.value(metrics.scrape(), "javameet_media_dropped_packets_total", "reason", reason);
+    }
+
+    private static double iceAddressChanges() {
+        return ServerMetrics.value(metrics.scrape(), "javameet_media_ice_address_changes_total", null, null);
+    }
+
+    /**
+     * ICE replay and address takeover with media flowing (issue 15: a USE-CANDIDATE check from a new address moved
+     * the media there). Ada's subscribe connection carries Bob's media; an attacker on 127.0.0.2 tries to draw it:
+     * <ol>
+     * <li>a nominated check Ada sent, seen on the path and replayed byte for byte: dropped unanswered,
+     *     {@code stun_replayed};</li>
+     * <li>a nominated check with Ada's ufrags and a wrong password: {@code stun_bad_integrity};</li>
+     * <li>Ada's right credentials without USE-CANDIDATE: answered (it is a valid check), the media stays;</li>
+     * <li>a nominated check with Ada's right credentials from Bob's socket, an address Bob's live transport uses (what
+     *     a spoofed source would send): {@code stun_address_in_use}.</li>
+     * </ol>
+     * The media never moves: no address change is counted, the attacker gets nothing but the one binding answer,
+     * and Ada keeps receiving Bob.
+     */
+    @Test
+    void replayedAndStolenIceChecksDoNotMoveTheMedia() throws Exception {
+        org.javameet.peer.PeerConnection adaSubscribe = ada.subscribeConnection();
+        org.javameet.peer.ClientSdp.RemoteTransport sfu = adaSubscribe.remote();
+        String username = sfu.iceUfrag() + ":" + adaSubscribe.identity().iceUfrag();
+        InetSocketAddress mediaPort = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                server.mediaAddress().getPort());
+        double replayed = mediaDrops("stun_replayed");
+        double badIntegrity = mediaDrops("stun_bad_integrity");
+        double inUse = mediaDrops("stun_address_in_use");
+        double moves = iceAddressChanges();
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
+            // 1. a sniffer replays what it saw pass: after the original reached the server (loopback: well within 1 s)
+            byte[] captured = BadInputTest.bindingRequest(username, sfu.icePwd());
+            adaSubscribe.sendRaw(captured);
+            Thread.sleep(1000);
+            attacker.send(new DatagramPacket(captured, captured.length, mediaPort));
+            Eventually.await("the replayed check to be refused", WAIT, () -> mediaDrops("stun_replayed") == replayed + 1);
+
+            // 2. a guess at the password
+            byte[] guessed = BadInputTest.bindingRequest(username, "not-the-password-at-all!");
+            attacker.send(new DatagramPacket(guessed, guessed.length, mediaPort));
+            Eventually.await("the wrong password to be refused", WAIT,
+                    () -> mediaDrops("stun_bad_integrity") == badIntegrity + 1);
+
+            // 3. the right credentials, not nominated: a valid check is answered, and moves nothing
+            byte[] notNominated = bindingRequestWithoutUseCandidate(username, sfu.icePwd());
+            attacker.send(new DatagramPacket(notNominated, notNominated.length, mediaPort));
+            attacker.setSoTimeout((int) WAIT.toMillis());
+            byte[] buf = new byte[1500];
+            DatagramPacket answer = new DatagramPacket(buf, buf.length);
+            attacker.receive(answer);
+            assertTrue(buf[0] == 1 && buf[1] == 1, "a binding success response");
+
+            // 4. the right credentials, nominated, from an address a live transport (Bob's) uses
+            bob.subscribeConnection().sendRaw(BadInputTest.bindingRequest(username, sfu.icePwd()));
+            Eventually.await("the takeover to be refused", WAIT,
+                    () -> mediaDrops("stun_address_in_use") == inUse + 1);
+
+            // Bob's media goes on to Ada, never to the attacker (Bob sends audio and video many times a second)
+            var adaFromBob = ada.stats().received(bob.id(), MediaKind.VIDEO);
+            long before = adaFromBob == null ? 0 : adaFromBob.packets();
+            Eventually.await("Ada keeps receiving Bob's video", WAIT, () -> {
+                var now = ada.stats().received(bob.id(), MediaKind.VIDEO);
+                return now != null && now.packets() >= before + 30;
+            });
+            attacker.setSoTimeout(500);
+            int toAttacker = 0;
+            try {
+                for (;;) {
+                    attacker.receive(answer);
+                    toAttacker++;
+                }
+            } catch (java.net.SocketTimeoutException drained) {
+                // nothing more waiting for the attacker
+            }
+            assertEquals(0, toAttacker, "datagrams to the attacker after the binding answer");
+            assertEquals(moves, iceAddressChanges(), "no transport's media moved");
+            System.out.printf("[abuse] ICE replay / wrong password / takeover refused (stun_replayed %+.0f,"
+                    + " stun_bad_integrity %+.0f, stun_address_in_use %+.0f), 0 datagrams of media to the attacker%n",
+                    mediaDrops("stun_replayed") - replayed, mediaDrops("stun_bad_integrity") - badIntegrity,
+                    mediaDrops("stun_address_in_use") - inUse);
+        }
+    }
+
+    /** A valid check that does not nominate: what an ICE agent sends on a pair it only tests. */
+    private static byte[] bindingRequestWithoutUseCandidate(String username, String password) {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        try {
+            org.javameet.sfu.stun.StunMessageBuilder.bindingRequest(
+                    org.javameet.sfu.stun.StunMessageBuilder.newTransactionId()).username(username)
+                    .priority(0x6e7f1eff).iceControlling(42)
+                    .messageIntegrity(password.getBytes(StandardCharsets.UTF_8)).fingerprint().writeTo(b);
+            byte[] out = new byte[b.readableBytes()];
+            b.readBytes(out);
+            return out;
+        } finally {
+            b.release();
         }
     }
 

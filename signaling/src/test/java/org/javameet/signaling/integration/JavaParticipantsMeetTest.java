@@ -133,6 +133,30 @@ class JavaParticipantsMeetTest {
                 receiver.displayName(), sender.displayName(), (v.firstPacketNanos() - start) / 1e6,
                 (a.firstPacketNanos() - start) / 1e6, v.latencyQuantile(0.5) / 1e6, v.latencyQuantile(0.99) / 1e6,
                 a.latencyQuantile(0.5) / 1e6, a.latencyQuantile(0.99) / 1e6);
+        java.util.Map<String, Long> steps = receiver.timeline().sinceStart();
+        StringBuilder line = new StringBuilder();
+        steps.forEach((step, nanos) -> line.append(String.format(" %s %.1f", step, nanos / 1e6)));
+        System.out.println("[integration] " + receiver.displayName() + " join steps (ms):" + line);
+        assertJoinStepsInOrder(receiver.displayName(), steps);
+    }
+
+    /** Each connection's steps in the order they must happen (the harness's join breakdown relies on them). */
+    private static void assertJoinStepsInOrder(String who, java.util.Map<String, Long> steps) {
+        List<List<String>> chains = List.of(
+                List.of("joined", "subscribe.offerReceived", "subscribe.answerSent", "subscribe.checksStarted",
+                        "subscribe.iceConnected", "subscribe.dtlsConnected"),
+                List.of("joined", "publish.answerReceived", "publish.checksStarted", "publish.iceConnected",
+                        "publish.dtlsConnected"));
+        for (List<String> chain : chains) {
+            for (int i = 0; i < chain.size(); i++) {
+                assertNotNull(steps.get(chain.get(i)), who + ": no step " + chain.get(i) + " in " + steps);
+                assertTrue(steps.get(chain.get(i)) > 0, who + ": " + steps);
+                if (i > 0) {
+                    assertTrue(steps.get(chain.get(i - 1)) <= steps.get(chain.get(i)),
+                            who + ": " + chain.get(i - 1) + " after " + chain.get(i) + " in " + steps);
+                }
+            }
+        }
     }
 
     @Test

@@ -9,14 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.javameet.peer.MediaClip;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.SignalingClient;
 import org.javameet.sfu.webm.TestMedia;
-import org.javameet.signaling.Main;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,36 +37,31 @@ class RecordingCrashTest {
         Path recordings = Files.createDirectory(dir.resolve("recordings"));
         Path config = Files.writeString(dir.resolve("javameet.json"), "{\"recording\": {\"enabled\": true, "
                 + "\"directory\": \"" + recordings + "\", \"minFreeDiskMb\": 0}}");
-        int httpPort = FreePorts.tcp();
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--config", config.toString(), "--http-address", "127.0.0.1", "--http-port", Integer.toString(httpPort),
-                "--media-port", Integer.toString(FreePorts.udp()), "--public-address", "127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        ChildServer server = ChildServer.start(dir, config, List.of());
         PeerRuntime runtime = new PeerRuntime(2, 4);
         List<Participant> participants = new ArrayList<>();
         try {
-            URI ws = URI.create("ws://127.0.0.1:" + httpPort + "/ws");
-            Eventually.await("the child server listening", java.time.Duration.ofSeconds(60),
-                    () -> Files.exists(dir.resolve("server.log")) && readLog(dir).contains(" ready in "), () -> readLog(dir));
+            server.awaitReadyOrExit(java.time.Duration.ofSeconds(60));
+            URI ws = server.ws();
             for (String name : List.of("Ada", "Bob")) {
                 participants.add(Participant.join(ws, "crash", name, Participant.Options.defaults().withRuntime(runtime)
                         .withClip(clip)).get(40, TimeUnit.SECONDS));
             }
             participants.get(0).signaling().request(SignalingClient.message("startRecording"), "recordingState")
                     .get(20, TimeUnit.SECONDS);
-            Eventually.await("4 files with frames", java.time.Duration.ofSeconds(30), () -> webmFiles(recordings).size() == 4
-                    && webmFiles(recordings).stream().allMatch(f -> f.toFile().length() > 20_000));
+            Eventually.await("4 files with frames", java.time.Duration.ofSeconds(30),
+                    () -> ChildServer.webmFiles(recordings).size() == 4
+                            && ChildServer.webmFiles(recordings).stream().allMatch(f -> f.toFile().length() > 20_000));
             Thread.sleep(1_000);
-            server.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no flush
-            assertTrue(server.waitFor(20, TimeUnit.SECONDS));
-            assertEquals(137, server.exitValue(), "killed by SIGKILL");
+            server.process.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no flush
+            assertTrue(server.process.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(137, server.process.exitValue(), "killed by SIGKILL");
         } finally {
             participants.forEach(Participant::close);
             runtime.close();
-            server.destroyForcibly();
+            server.close();
         }
-        List<Path> files = webmFiles(recordings);
+        List<Path> files = ChildServer.webmFiles(recordings);
         assertEquals(4, files.size(), files.toString());
         for (Path f : files) {
             // decoded by ffprobe, which reports decoder and demuxer errors only: ffmpeg's null output also rescales
@@ -84,22 +76,6 @@ class RecordingCrashTest {
             System.out.printf("[recording] after kill -9: %s plays %.2f s to %.2f s (%d frames)%n", f.getFileName(),
                     first, last, times.length);
             assertTrue(last - first > 1.0, f + ": " + first + " to " + last);
-        }
-    }
-
-    private static String readLog(Path dir) {
-        try {
-            return Files.readString(dir.resolve("server.log"));
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private static List<Path> webmFiles(Path recordings) {
-        try (Stream<Path> walk = Files.walk(recordings)) {
-            return walk.filter(p -> p.toString().endsWith(".webm")).sorted().toList();
-        } catch (java.io.IOException e) {
-            return List.of();
         }
     }
 }

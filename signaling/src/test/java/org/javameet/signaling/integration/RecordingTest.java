@@ -132,7 +132,7 @@ class RecordingTest {
 
     /** ffmpeg decodes the whole file and says nothing: no broken frame was written. */
     private static void assertDecodesCleanly(Path file) throws Exception {
-        assertEquals("", TestMedia.runErrors("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-"),
+        assertEquals("", TestMedia.decodeErrors(file),
                 file.getFileName() + " decodes with no error");
     }
 

@@ -59,7 +59,7 @@ class RecordingsTest {
         RecordingSummary summary = new RecordingSummary(slot.directory(), 1_000, 5_000, "stopped", List.of(
                 new RecordingSummary.Track("p1", "video", "camera", raw, 0, 4_000, 60, 15, 0, 0, true)));
         CompletableFuture<Recordings.FinalizeReport> report = new CompletableFuture<>();
-        r.finish(slot, summary, Map.of("p1", "Ada"), "p1", report::complete);
+        r.finish(slot, CompletableFuture.completedFuture(summary), Map.of("p1", "Ada"), "p1", report::complete);
         Recordings.FinalizeReport done = report.get(60, TimeUnit.SECONDS);
 
         assertEquals(0, r.active(), "the place is given back at once");
@@ -67,10 +67,48 @@ class RecordingsTest {
         assertEquals(2, done.problems().size(), done.problems().toString());
         assertTrue(done.problems().get(0).startsWith("compose failed: exit "), done.problems().toString());
         assertEquals("finalize-script failed: exit 3: upload failed", done.problems().get(1));
-        assertTrue(Files.readString(slot.directory().resolve("finalize.log")).contains("finalizing " + slot.directory()));
+        String log = Files.readString(slot.directory().resolve("finalize.log"));
+        assertTrue(log.startsWith("$ '" + script + "' '" + slot.directory() + "'\n"), "the command, to run again: " + log);
+        assertTrue(log.contains("finalizing " + slot.directory()), log);
         assertEquals("not a webm file", Files.readString(raw), "raw files are never deleted or changed");
         String manifest = Files.readString(slot.directory().resolve("manifest.json"));
         assertTrue(manifest.contains("\"name\" : \"Ada\"") && manifest.contains("\"file\" : \"p1-camera-1.webm\""), manifest);
         r.close();
+    }
+
+    /**
+     * Shutdown waits for finalizing only within its budget: a finalize script still running then is killed, the next
+     * recording's is skipped, both manifests are written and say so, and close returns soon after the budget.
+     */
+    @Test
+    void shutdownBoundsFinalizingAndTheManifestsSayWhatWasCutShort() throws Exception {
+        Path script = dir.resolve("slow.sh");
+        Files.writeString(script, "#!/bin/sh\nsleep 60\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Recordings r = recordings(true, false, script.toString(), 2, 0);
+        List<CompletableFuture<Recordings.FinalizeReport>> reports = List.of(new CompletableFuture<>(), new CompletableFuture<>());
+        List<Recordings.Slot> slots = List.of(r.reserve("one"), r.reserve("two"));
+        for (int i = 0; i < 2; i++) {
+            Recordings.Slot slot = slots.get(i);
+            assertTrue(Files.exists(slot.directory().resolve(Finalizer.RESERVE)), "space held for the manifest");
+            r.finish(slot, CompletableFuture.completedFuture(new RecordingSummary(slot.directory(), 1_000, 5_000,
+                    "server-shutdown", List.of())), Map.of("p1", "Ada"), "p1", reports.get(i)::complete);
+        }
+        // the first script is running (sleeping) when the shutdown begins
+        Thread.sleep(500);
+        long t0 = System.nanoTime();
+        r.close(java.time.Duration.ofSeconds(1));
+        long closeMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(closeMs < 1_000 + Recordings.MANIFEST_GRACE.toMillis(), "close is bounded: " + closeMs + " ms");
+        assertEquals(List.of("finalize-script cut short: the server shut down (run it by hand, docs/operations.md)"),
+                reports.get(0).get(5, TimeUnit.SECONDS).problems());
+        assertEquals(List.of("finalize-script skipped: the server shut down first (run it by hand, docs/operations.md)"),
+                reports.get(1).get(5, TimeUnit.SECONDS).problems());
+        for (Recordings.Slot slot : slots) {
+            String manifest = Files.readString(slot.directory().resolve("manifest.json"));
+            assertTrue(manifest.contains("\"stoppedBy\" : \"server-shutdown\"") && manifest.contains("finalize-script "),
+                    manifest);
+            assertFalse(Files.exists(slot.directory().resolve(Finalizer.RESERVE)), "the reserve is given back");
+        }
     }
 }

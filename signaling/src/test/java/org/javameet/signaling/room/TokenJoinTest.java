@@ -85,6 +85,37 @@ class TokenJoinTest {
         }
     }
 
+    /**
+     * A participant who resumes on a new socket keeps their token's expiry: the session still ends at expiry, on the
+     * new socket (the old one's timer died with it). Joined with a token that expired 26 s ago (ends in ~4 s), the
+     * socket drops at once and the participant resumes with the resume token.
+     */
+    @Test
+    void aResumedSessionStillEndsWhenItsTokenExpires() throws Exception {
+        try (JavameetServer server = hs256(Mode.NONE);
+             WsClient host = WsClient.joined(server, "expiry-resume", "Host")) {
+            long now = System.currentTimeMillis() / 1000;
+            WsClient guest = WsClient.connect(server);
+            guest.send(joinWith("expiry-resume", "Guest", Tokens.hs256("{\"room\":\"expiry-resume\",\"exp\":"
+                    + (now - 26) + "}")));
+            JsonNode joined = guest.next("joined");
+            String guestId = joined.path("you").path("id").asText();
+            guest.drop();
+            host.next("participantUpdated", m -> m.path("participant").path("reconnecting").asBoolean());
+            try (WsClient again = WsClient.connect(server)) {
+                again.send(msg("resume", "token", joined.path("resumeToken").asText()));
+                assertEquals(guestId, again.next("resumed").path("you").path("id").asText());
+                JsonNode notice = again.next("tokenExpired");
+                assertEquals(java.time.Instant.ofEpochSecond(now - 26).toString(), notice.path("expiredAt").asText());
+                assertEquals(4006, again.closed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+                JsonNode left = host.next("participantLeft");
+                assertEquals(guestId, left.path("participantId").asText());
+                assertEquals("token-expired", left.path("reason").asText());
+                assertEquals(1, server.rooms().participantCount(), "the host's meeting goes on");
+            }
+        }
+    }
+
     @Test
     void aTokenValidForTooLongIsRefused() throws Exception {
         try (JavameetServer server = hs256(Mode.TOKEN);

@@ -39,6 +39,22 @@ public final class HtmlReport {
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");
+        List<String[]> pathRows = ReportTable.pathRows(rs);
+        if (!pathRows.isEmpty()) {
+            sb.append("<p>Receivers by how their media reaches the server (<code>--tcp-share</code>):</p>\n<table><tr>");
+            for (String h : ReportTable.PATH_HEADER) {
+                sb.append("<th>").append(Svg.esc(h)).append("</th>");
+            }
+            sb.append("</tr>\n");
+            for (String[] row : pathRows) {
+                sb.append("<tr>");
+                for (String c : row) {
+                    sb.append("<td>").append(Svg.esc(c)).append("</td>");
+                }
+                sb.append("</tr>\n");
+            }
+            sb.append("</table>\n");
+        }
         for (String note : ReportTable.notes(rs)) {
             sb.append("<p>").append(Svg.esc(note)).append("</p>\n");
         }

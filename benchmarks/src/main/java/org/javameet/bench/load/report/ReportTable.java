@@ -25,10 +25,49 @@ public final class ReportTable {
         for (String[] row : rows(results)) {
             sb.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
+        String paths = pathTable(results);
+        if (!paths.isEmpty()) {
+            sb.append('\n').append(paths);
+        }
         for (String note : notes(results)) {
             sb.append('\n').append(note).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The second table, for runs that mixed UDP and TCP participants ({@code --tcp-share}). */
+    static final String[] PATH_HEADER = {"target", "rooms x participants", "receivers over", "receivers",
+            "forwarded pps", "delivered %", "loss %", "latency p50 / p95 / p99 / max ms", "CPU-s per M packets (whole run)"};
+
+    /** The second table in Markdown; empty when no run mixed paths. */
+    static String pathTable(List<StepResult> results) {
+        List<String[]> rows = pathRows(results);
+        if (rows.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", PATH_HEADER)).append(" |\n|");
+        sb.append("---|".repeat(PATH_HEADER.length)).append('\n');
+        for (String[] row : rows) {
+            sb.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Delivery and latency of each group of receivers of the runs that mixed paths, beside the whole run's CPU per
+     * packet (one server process: its CPU is not split by path).
+     */
+    static List<String[]> pathRows(List<StepResult> results) {
+        List<String[]> rows = new java.util.ArrayList<>();
+        for (StepResult r : results) {
+            for (StepResult.PathFigures p : r.byPath()) {
+                rows.add(new String[] {r.target(), r.rooms() + " x " + r.participantsPerRoom(), p.path(),
+                        Integer.toString(p.receivers()), f0(p.forwardedPps()), f1(p.deliveryPercent()),
+                        f2(p.lossPercent()), f2(p.latencyMsP50()) + " / " + f2(p.latencyMsP95()) + " / "
+                                + f2(p.latencyMsP99()) + " / " + f2(p.latencyMsMax()), f2(r.cpuSecondsPerMillion())});
+            }
+        }
+        return rows;
     }
 
     /** What the table's figures need said beside them: targets' notes, unsteady windows, pinning. */

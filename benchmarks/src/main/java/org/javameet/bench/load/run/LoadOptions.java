@@ -16,12 +16,16 @@ import java.util.List;
  * @param lossPercent packets the emulated participants drop, on receive and on send each
  * @param pinTarget CPUs (taskset list, e.g. {@code 1} or {@code 0-1}) the target process runs on, null = any
  * @param pinHarness CPUs this harness JVM runs on, null = any
+ * @param tcpShare the share (0..1) of the {@code javameet} target's participants that connect over ICE-TCP instead
+ *                 of UDP, spread evenly over the join order; the report splits delivery and latency by receiver path
+ * @param recordRooms rooms (the first N) the javameet target records during the run, from before the window
+ * @param mediaLoops media event loops of a javameet the harness starts ({@code --media-loops})
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
-                          String pinHarness) {
+                          String pinHarness, double tcpShare, int recordRooms, int mediaLoops) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -48,6 +52,9 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
               --duration S          measured seconds per run, after ramp-up (default 30, max 600)
               --ramp-up S           seconds over which participants join (default 5)
               --loss P              percent of packets each participant drops on receive and on send (default 0)
+              --tcp-share F         share 0..1 of the javameet target's participants that connect over ICE-TCP
+                                    (e.g. 0.25: every fourth); the report splits delivery and latency by UDP and
+                                    TCP receivers (default 0)
               --server-url URL      an already running javameet, e.g. http://127.0.0.1:8080
               --server-pid PID      its process id, for CPU and RSS from /proc
               --start-server        start signaling/target/javameet.jar as a child process (default when
@@ -60,6 +67,12 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     gets one event loop per CPU of the list (default: all CPUs, one per core)
               --pin-harness CPUS    move this harness's threads onto CPUS (`taskset -a -p -c`), so emulated
                                     participants cannot take the target's cores; both CPU figures are reported
+              --record-rooms N      javameet: the first N rooms are recorded (their moderator starts it once
+                                    everyone has joined, files under the run's log directory; no compose);
+                                    the report's note gives the recorder threads' CPU, recorder_queue_full
+                                    drops and how much of the window each file covers (default 0)
+              --media-loops N       media event loops of the javameet it starts (default 1); with
+                                    --rooms, rooms spread over them
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -75,6 +88,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         int duration = 30;
         int rampUp = 5;
         double loss = 0;
+        double tcpShare = 0;
         URI serverUrl = null;
         long serverPid = 0;
         boolean startServer = false;
@@ -85,6 +99,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         int loops = 2;
         String pinTarget = null;
         String pinHarness = null;
+        int recordRooms = 0;
+        int mediaLoops = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -129,15 +145,27 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                 throw new UsageException("--loss must be 0..50 (percent)");
                             }
                         }
+                        case "--tcp-share" -> {
+                            try {
+                                tcpShare = Double.parseDouble(v);
+                            } catch (NumberFormatException e) {
+                                throw new UsageException("--tcp-share: not a number: " + v);
+                            }
+                            if (!(tcpShare >= 0 && tcpShare <= 1)) {
+                                throw new UsageException("--tcp-share must be 0..1 (a share of the participants)");
+                            }
+                        }
                         case "--server-url" -> serverUrl = URI.create(v);
                         case "--server-pid" -> serverPid = Long.parseLong(v);
                         case "--javameet-jar" -> jar = v;
                         case "--janus" -> janus = v;
                         case "--janus-config" -> janusConfig = v;
                         case "--client-loops" -> loops = intIn(a, v, 1, 16);
+                        case "--media-loops" -> mediaLoops = intIn(a, v, 1, 64);
                         case "--out" -> out = v;
                         case "--pin-target" -> pinTarget = cpuList(a, v);
                         case "--pin-harness" -> pinHarness = cpuList(a, v);
+                        case "--record-rooms" -> recordRooms = intIn(a, v, 0, MAX_PARTICIPANTS);
                         default -> throw new UsageException("unknown option " + a);
                     }
                 }
@@ -146,10 +174,22 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         if (steps == null) {
             steps = List.of(participants);
         }
+        if (recordRooms > rooms) {
+            throw new UsageException("--record-rooms " + recordRooms + " exceeds --rooms " + rooms);
+        }
+        if (recordRooms > 0 && (serverUrl != null
+                || targets.stream().anyMatch(t -> t != Target.JAVAMEET && t != Target.JAVAMEET_TCP))) {
+            throw new UsageException("--record-rooms needs javameet targets only and a server the harness starts"
+                    + " (it configures recording)");
+        }
         for (int s : steps) {
             if ((long) s * rooms > MAX_PARTICIPANTS) {
                 throw new UsageException(rooms + " rooms x " + s + " participants exceeds " + MAX_PARTICIPANTS);
             }
+        }
+        if (tcpShare > 0 && !targets.contains(Target.JAVAMEET)) {
+            throw new UsageException("--tcp-share mixes UDP and TCP participants on the javameet target, which this "
+                    + "run does not have (javameet-tcp has every participant on TCP)");
         }
         if (serverUrl != null) {
             String host = serverUrl.getHost();
@@ -163,7 +203,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             startServer = true;
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
-                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness);
+                loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
+                tcpShare, recordRooms, mediaLoops);
     }
 
     static List<Integer> parseSteps(String v) {
@@ -247,6 +288,14 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
     /** CPUs the target may use: the pinned ones, or all of them. */
     public int targetCores() {
         return pinTarget == null ? MACHINE_CPUS : cpus(pinTarget);
+    }
+
+    /**
+     * Whether the javameet target's participant {@code index} (in join order, over all rooms) connects over ICE-TCP:
+     * {@code tcpShare} of them, evenly spread (0.25: indexes 3, 7, 11, ...), so both kinds publish and receive.
+     */
+    public boolean overTcp(int index) {
+        return Math.floor((index + 1) * tcpShare) > Math.floor(index * tcpShare);
     }
 
     /** Publishers per room at a step of {@code participants} per room. */

@@ -24,6 +24,14 @@ public interface LoadParticipant extends AutoCloseable {
         return seat().publisher();
     }
 
+    /**
+     * How its media reaches the server, where a run mixes paths ({@code udp}, {@code tcp}: javameet with
+     * {@code --tcp-share}); null for targets that have one path. The report splits receivers by it.
+     */
+    default String path() {
+        return null;
+    }
+
     /** Joins (and starts publishing when a publisher); completes when media can flow. */
     CompletableFuture<?> join();
 
@@ -41,6 +49,14 @@ public interface LoadParticipant extends AutoCloseable {
      * Transport-level datagram counters (media, RTCP and STUN together): {@code datagramsSent} on the publish
      * side only, {@code datagramsReceived} on the subscribe side, so the progress line can compare them.
      */
+    /**
+     * When each step of this participant's join happened, as nanoseconds since its join start, in order (peer-client's
+     * {@link org.javameet.peer.JoinTimeline#sinceStart}); empty for targets that do not record them.
+     */
+    default java.util.Map<String, Long> joinSteps() {
+        return java.util.Map.of();
+    }
+
     record Traffic(long datagramsSent, long datagramsReceived) {
         public static final Traffic NONE = new Traffic(0, 0);
     }

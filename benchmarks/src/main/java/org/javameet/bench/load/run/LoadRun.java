@@ -133,6 +133,8 @@ public final class LoadRun {
         long t1 = t0 + windowNanos;
         server.window().set(t0, t1);
         sleepUntil(t0);
+        server.windowOpening();
+        long t0Wall = System.currentTimeMillis();
         long pid = server.pid();
         ProcStat.Sample cpu0 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self0 = ProcStat.sample(ProcStat.self());
@@ -140,6 +142,7 @@ public final class LoadRun {
         List<LoadParticipant.Snapshot> s0 = snapshots();
         progress.windowStart = true;
         sleepUntil(t1);
+        long t1Wall = System.currentTimeMillis();
         ProcStat.Sample cpu1 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self1 = ProcStat.sample(ProcStat.self());
         OptionalDouble fwd1 = server.forwardedCounter();
@@ -147,6 +150,11 @@ public final class LoadRun {
         // packets sent just before t1 are still on their way, and a lost one may still be repaired
         Thread.sleep(GRACE_MILLIS);
         List<LoadParticipant.Snapshot> s1 = snapshots();
+        String besides = server.afterWindow(t0Wall, t1Wall);
+        if (besides != null) {
+            System.out.println("--- " + besides);
+        }
+        String note = server.note() == null ? besides : besides == null ? server.note() : server.note() + "; " + besides;
 
         double window = windowNanos / 1e9;
         int[] rooms = new int[n];
@@ -175,14 +183,54 @@ public final class LoadRun {
                 w.latencyMs()[0], w.latencyMs()[1], w.latencyMs()[2], w.latencyMs()[3], w.jitterMs(),
                 w.latencySamples(), w.nacksSent(), w.plisSent(), w.nacksReceived(), w.plisReceived(),
                 w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
-                w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), server.note(),
-                failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds);
+                w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), note,
+                failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds,
+                byPath(rooms, joined, s0, s1, window), joinStages(w));
+        if (!result.joinStages().steps().isEmpty()) {
+            System.out.print("join steps, ms since each participant's join start (p50 / p95 / max):\n"
+                    + result.joinStages().describe());
+        }
         System.out.printf(Locale.ROOT, "--- %s %dx%d: %.0f pps forwarded, loss %.2f %%, latency p50 %.2f / p99 %.2f ms, "
                         + "SFU %.1f %% CPU, harness %.1f %% CPU, %.2f CPU-s per million packets%n", target.label(),
                 options.rooms(), perRoom, result.forwardedPps(), result.lossPercent(), result.latencyMsP50(),
                 result.latencyMsP99(), result.sfuCpuPercent(), result.harnessCpuPercent(),
                 result.cpuSecondsPerMillion());
+        for (StepResult.PathFigures p : result.byPath()) {
+            System.out.printf(Locale.ROOT, "    %s receivers (%d): %.0f pps, delivered %.1f %%, latency p50 %.2f / p99 %.2f ms%n",
+                    p.path(), p.receivers(), p.forwardedPps(), p.deliveryPercent(), p.latencyMsP50(), p.latencyMsP99());
+        }
         return result;
+    }
+
+    /**
+     * The receivers' figures per path when participants' paths differ ({@code --tcp-share}): the same window math,
+     * with only that group's receivers counted (every publisher still counts as a sender). Empty otherwise.
+     */
+    private List<StepResult.PathFigures> byPath(int[] rooms, boolean[] joined, List<LoadParticipant.Snapshot> s0,
+                                                List<LoadParticipant.Snapshot> s1, double window) {
+        java.util.SortedSet<String> paths = new java.util.TreeSet<>();
+        for (LoadParticipant p : participants) {
+            if (p.path() != null) {
+                paths.add(p.path());
+            }
+        }
+        if (paths.size() < 2) {
+            return List.of();
+        }
+        List<StepResult.PathFigures> out = new ArrayList<>();
+        for (String path : paths) {
+            boolean[] inGroup = new boolean[joined.length];
+            int receivers = 0;
+            for (int i = 0; i < joined.length; i++) {
+                inGroup[i] = joined[i] && path.equals(participants.get(i).path());
+                receivers += inGroup[i] ? 1 : 0;
+            }
+            WindowMath.Result g = WindowMath.compute(rooms, inGroup, s0, s1);
+            out.add(new StepResult.PathFigures(path, receivers, g.arrivals() / window,
+                    g.expected() > 0 ? 100.0 * g.delivered() / g.expected() : Double.NaN, g.lossPercent(),
+                    g.latencyMs()[0], g.latencyMs()[1], g.latencyMs()[2], g.latencyMs()[3]));
+        }
+        return out;
     }
 
     /**
@@ -245,6 +293,21 @@ public final class LoadRun {
             Thread.sleep(1000);
         }
         System.out.println("measuring anyway: " + missing + " tracks still without media after 30 s");
+    }
+
+    private JoinStages joinStages(WindowMath.Result w) {
+        List<java.util.Map<String, Long>> steps = new ArrayList<>();
+        for (LoadParticipant p : participants) {
+            try {
+                java.util.Map<String, Long> s = p.joinSteps();
+                if (!s.isEmpty()) {
+                    steps.add(s);
+                }
+            } catch (RuntimeException e) {
+                // a participant that failed to join has no steps to tell
+            }
+        }
+        return JoinStages.of(steps, w.joinMs());
     }
 
     private List<LoadParticipant.Snapshot> snapshots() {

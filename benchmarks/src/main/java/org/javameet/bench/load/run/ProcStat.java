@@ -36,6 +36,33 @@ public final class ProcStat {
     }
 
     /**
+     * CPU ticks (utime + stime) of the process's threads whose name starts with {@code prefix} (e.g. javameet's
+     * {@code recorder-} writer threads), summed from {@code /proc/<pid>/task/<tid>/stat}; a thread that ended in
+     * between is not counted. -1 when the process is gone.
+     */
+    public static long threadCpuTicks(long pid, String prefix) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long sum = 0;
+        try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) list::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (open >= 0 && close > open && stat.substring(open + 1, close).startsWith(prefix)) {
+                        sum += parseCpuTicks(stat);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while we listed
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return sum;
+    }
+
+    /**
      * utime + stime from a {@code /proc/<pid>/stat} line. The command name (field 2) is in parentheses and may
      * itself hold spaces and parentheses, so counting starts after the last ')'.
      */

@@ -28,6 +28,9 @@ import java.util.List;
  *                              catching up, a starved harness): non-zero means a disturbed measurement
  * @param pinning the CPUs target and harness were pinned to ({@code any} when not)
  * @param note what the reader should know about this target's build (Janus: its SRTP library's crypto)
+ * @param byPath the receivers' figures split by how their media reaches the server, when the run mixed paths
+ *               ({@code --tcp-share}); empty otherwise
+ * @param joinStages where the joins' time went, step by step (javameet; empty for other targets)
  */
 public record StepResult(String target, int rooms, int participantsPerRoom, int publishersPerRoom, int videoKbps,
                          int fps, double lossInjectedPercent, double windowSeconds, int participants, int joined,
@@ -41,7 +44,18 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
                          double sfuCpuSeconds, double sfuCpuPercent, double sfuRssMbMax, double cpuSecondsPerMillion,
                          double harnessCpuPercent, double deliveredPps, double steadyAfterSeconds, int unsteadyWindowSeconds,
                          String pinning,
-                         String note, String error, List<Progress> timeline) {
+                         String note, String error, List<Progress> timeline, List<PathFigures> byPath,
+                         JoinStages joinStages) {
+
+    /**
+     * One group of receivers (those whose media goes one way, e.g. over ICE-TCP) over the same window, by the same
+     * rules ({@code WindowMath}): what they got of everything sent in the window. The server's CPU is not split:
+     * it is one process; compare runs ({@code javameet} against {@code javameet-tcp}) for that.
+     */
+    public record PathFigures(String path, int receivers, double forwardedPps, double deliveryPercent,
+                              double lossPercent, double latencyMsP50, double latencyMsP95, double latencyMsP99,
+                              double latencyMsMax) {
+    }
 
     /** One progress line (one second). */
     public record Progress(double t, int connected, double sentPps, double receivedPps, double lossPercent,
@@ -53,6 +67,6 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
         return new StepResult(target, o.rooms(), perRoom, o.publishersAt(perRoom), o.videoKbps(), o.fps(),
                 o.lossPercent(), 0, perRoom * o.rooms(), 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
                 nan, nan, nan, nan, nan, 0, 0, 0, 0, 0, 0, nan, nan, nan, nan, nan, nan, nan, 0, o.pinning(), null, error,
-                List.of());
+                List.of(), List.of(), JoinStages.NONE);
     }
 }

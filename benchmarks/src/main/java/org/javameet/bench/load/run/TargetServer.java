@@ -21,6 +21,18 @@ public interface TargetServer extends AutoCloseable {
     /** The send-time window this target's participants count in (their runtime's). */
     MeasurementWindow window();
 
+    /** The measured window opens now (javameet samples its recorder threads' CPU). */
+    default void windowOpening() {
+    }
+
+    /**
+     * The window closed and its grace passed: what the report should add about work done besides forwarding
+     * (javameet: its recordings), or null. Wall-clock times of the window, for files timed on the server's clock.
+     */
+    default String afterWindow(long windowStartEpochMs, long windowEndEpochMs) throws Exception {
+        return null;
+    }
+
     /** What the report should say about this target's build, or null. */
     default String note() {
         return null;

@@ -28,9 +28,19 @@ final class JavameetParticipant implements LoadParticipant {
         this.options = options;
     }
 
+    /** The joined peer-client participant (null before the join completes). */
+    Participant peer() {
+        return participant;
+    }
+
     @Override
     public Seat seat() {
         return seat;
+    }
+
+    @Override
+    public String path() {
+        return iceTcp ? "tcp" : "udp";
     }
 
     @Override
@@ -74,6 +84,12 @@ final class JavameetParticipant implements LoadParticipant {
         }
         ParticipantStats s = p.stats();
         return EngineSnapshots.of(seat.publisher() ? p.senderId() : 0, s.joinStartNanos(), s.published(), s.received());
+    }
+
+    @Override
+    public java.util.Map<String, Long> joinSteps() {
+        Participant p = participant;
+        return p == null ? java.util.Map.of() : p.timeline().sinceStart();
     }
 
     @Override

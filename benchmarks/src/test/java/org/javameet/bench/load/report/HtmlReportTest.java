@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.javameet.bench.load.run.LoadOptions;
 import org.javameet.bench.load.run.Target;
+import org.javameet.bench.load.run.JoinStages;
 import org.javameet.bench.load.run.MachineInfo;
 import org.javameet.bench.load.run.StepResult;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class HtmlReportTest {
         return new StepResult(target, 1, 4, 4, 500, 30, 0, 30, 4, 4, 120, 200, 250, 440, 1320, 1320, 1320, 0, 0,
                 100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, cpuPerMillion, 20, 1320, 3.2,
                 target.equals("javameet") ? 4 : 0, "any", null, null,
-                List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)));
+                List.of(new StepResult.Progress(1, 4, 440, 1320, 0, 6.5, 180, 20)), List.of(), JoinStages.NONE);
     }
 
     @Test
@@ -32,6 +33,27 @@ class HtmlReportTest {
         assertFalse(html.contains("src="), "no external resources");
         assertTrue(html.contains("<td>2.50</td>"), "javameet / baseline ratio in the table");
         assertTrue(html.contains("javameet 1x4: rates unsteady in 4 of 30 window seconds"), "a disturbed window is said");
+    }
+
+    @Test
+    void aRunMixingUdpAndTcpReceiversGetsItsSecondTable() {
+        StepResult plain = result("baseline", 10);
+        StepResult r = result("javameet", 25);
+        StepResult mixed = new StepResult(r.target(), r.rooms(), 8, 8, r.videoKbps(), r.fps(), 0, r.windowSeconds(), 8,
+                8, r.joinMsP50(), r.joinMsP95(), r.joinMsMax(), r.sentPps(), r.forwardedPps(), r.serverForwardedPps(),
+                r.expectedPps(), 0, 0, 100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, 25, 20, 1320, 3.2,
+                0, "any", null, null, List.of(), List.of(
+                        new StepResult.PathFigures("tcp", 2, 300, 99.5, 0.5, 0.6, 1.1, 2.25, 9),
+                        new StepResult.PathFigures("udp", 6, 900, 100, 0, 0.4, 0.8, 1.5, 3)), JoinStages.NONE);
+        assertEquals("", ReportTable.pathTable(List.of(plain, r)), "no run mixed paths: no second table");
+        String table = ReportTable.pathTable(List.of(plain, mixed));
+        assertTrue(table.contains("| javameet | 1 x 8 | tcp | 2 | 300 | 99.5 | 0.50 | 0.60 / 1.10 / 2.25 / 9.00 | 25.00 |"),
+                table);
+        assertTrue(table.contains("| javameet | 1 x 8 | udp | 6 | 900 | 100.0 |"), table);
+        assertTrue(ReportTable.text(List.of(mixed)).contains(table));
+        String html = HtmlReport.render(new Report("now", new MachineInfo("cpu", 2, 1024, "Linux", "jvm", 1.0),
+                List.of("scenario"), List.of(plain, mixed)));
+        assertTrue(html.contains("<td>0.60 / 1.10 / 2.25 / 9.00</td>"), "the HTML report has it too");
     }
 
     @Test

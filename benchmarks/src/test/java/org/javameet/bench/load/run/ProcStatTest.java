@@ -33,4 +33,33 @@ class ProcStatTest {
         ProcStat.Sample b = new ProcStat.Sample(2_000_000_000L, 3 * hz, 0); // 3 CPU-seconds in 2 s
         assertEquals(150.0, ProcStat.cpuPercent(a, b), 1e-9);
     }
+
+    /** Only the named threads count: a busy "recorder-" thread of this JVM shows, an idle other name does not. */
+    @Test
+    void threadCpuTicksSumOnlyThreadsOfThatName() throws Exception {
+        long self = ProcStat.self();
+        assertEquals(0, ProcStat.threadCpuTicks(self, "no-such-thread-"));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread busy = new Thread(() -> {
+            long x = 0;
+            while (!stop.get()) {
+                x += System.nanoTime() % 7;
+            }
+            if (x == 42) {
+                System.out.print("");
+            }
+        }, "recorder-test");
+        busy.start();
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (ProcStat.threadCpuTicks(self, "recorder-") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(ProcStat.threadCpuTicks(self, "recorder-") > 0);
+        } finally {
+            stop.set(true);
+            busy.join();
+        }
+        assertEquals(-1, ProcStat.threadCpuTicks(Long.MAX_VALUE, "recorder-"), "no such process");
+    }
 }

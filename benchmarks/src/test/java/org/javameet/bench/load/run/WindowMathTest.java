@@ -68,6 +68,24 @@ class WindowMathTest {
     }
 
     @Test
+    void oneGroupOfReceiversCountsEveryPublisherButOnlyItsOwnReceipts() {
+        // --tcp-share splits receivers by path: publisher 2 (say over TCP) lost 50 of publisher 1's 100; publisher 1
+        // (over UDP) got all of 2's. Counting only receiver 2 still counts what publisher 1 sent.
+        List<LoadParticipant.Snapshot> end = List.of(
+                peer(1, 100, 0, track("2", 2, 100, 100, 0, 0, 1_000_000)),
+                peer(2, 100, 0, track("1", 1, 50, 50, 0, 0, 3_000_000)));
+        List<LoadParticipant.Snapshot> start = List.of(LoadParticipant.Snapshot.EMPTY, LoadParticipant.Snapshot.EMPTY);
+        WindowMath.Result tcp = WindowMath.compute(new int[] {0, 0}, new boolean[] {false, true}, start, end);
+        assertEquals(100, tcp.expected());
+        assertEquals(50, tcp.delivered());
+        assertEquals(50.0, tcp.lossPercent(), 1e-9);
+        assertEquals(3.0, tcp.latencyMs()[0]);
+        WindowMath.Result udp = WindowMath.compute(new int[] {0, 0}, new boolean[] {true, false}, start, end);
+        assertEquals(0, udp.lossPercent());
+        assertEquals(1.0, udp.latencyMs()[0]);
+    }
+
+    @Test
     void roomsAreSeparateAndFailedJoinsExpectNothing() {
         List<LoadParticipant.Snapshot> end = List.of(
                 peer(1, 100, 0),

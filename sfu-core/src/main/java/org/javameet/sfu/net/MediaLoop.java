@@ -1,0 +1,118 @@
+package org.javameet.sfu.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.javameet.sfu.metrics.MediaMetrics;
+import org.javameet.sfu.transport.IceCredentials;
+import org.javameet.sfu.transport.IceTcpAcceptor;
+import org.javameet.sfu.transport.MediaPacketHandler;
+import org.javameet.sfu.transport.PacketSender;
+import org.javameet.sfu.transport.WebRtcTransport;
+import org.javameet.sfu.webrtc.LocalTransportParams;
+
+/**
+ * One media event loop with the ports it owns: a UDP socket and (unless ICE-TCP is off) an ICE-TCP listener.
+ * Every transport created here runs on this loop and announces only this loop's ports as its candidates, so
+ * its packets arrive on this loop and nothing it touches needs a lock or a hand-off. A room's transports,
+ * router and recorder all live on one loop ({@link MediaServer#assignLoop}): the loops share nothing per packet.
+ */
+public final class MediaLoop {
+    private final MediaServer server;
+    private final int index;
+    private final EventLoop loop;
+    private final MediaPacketHandler handler;
+    private final IceTcpAcceptor tcpAcceptor;
+    private final AtomicInteger rooms = new AtomicInteger();
+    private Channel udp;
+    private Channel tcp;
+    private List<InetSocketAddress> candidates = List.of();
+    private List<InetSocketAddress> tcpCandidates = List.of();
+
+    MediaLoop(MediaServer server, int index, EventLoop loop, MediaPacketHandler handler, IceTcpAcceptor tcpAcceptor) {
+        this.server = server;
+        this.index = index;
+        this.loop = loop;
+        this.handler = handler;
+        this.tcpAcceptor = tcpAcceptor;
+    }
+
+    void bound(Channel udp, Channel tcp, List<InetSocketAddress> candidates, List<InetSocketAddress> tcpCandidates) {
+        this.udp = udp;
+        this.tcp = tcp;
+        this.candidates = List.copyOf(candidates);
+        this.tcpCandidates = List.copyOf(tcpCandidates);
+        tcpAcceptor.udpFlush(udp::flush);
+    }
+
+    /** 0 for the first loop (the one a single-loop server has). */
+    public int index() { return index; }
+    public EventLoop loop() { return loop; }
+    public ByteBufAllocator alloc() { return server.alloc(); }
+    public MediaMetrics metrics() { return server.metrics(); }
+    public List<InetSocketAddress> candidates() { return candidates; }
+    public List<InetSocketAddress> tcpCandidates() { return tcpCandidates; }
+    public IceTcpAcceptor tcpAcceptor() { return tcpAcceptor; }
+    MediaPacketHandler handler() { return handler; }
+    Channel udpChannel() { return udp; }
+    Channel tcpChannel() { return tcp; }
+
+    /** The UDP port's bound address. */
+    public InetSocketAddress udpAddress() {
+        return (InetSocketAddress) udp.localAddress();
+    }
+
+    /** Rooms placed on this loop and not yet closed. */
+    public int rooms() { return rooms.get(); }
+
+    void roomOpened() { rooms.incrementAndGet(); }
+
+    /** A room placed here with {@link MediaServer#assignLoop} closed; idempotence is the caller's. */
+    public void roomClosed() { rooms.decrementAndGet(); }
+
+    /** A new transport on this loop, with fresh ICE credentials ({@link IceCredentials#random()}) and this loop's candidates. */
+    public WebRtcTransport createTransport(String name) {
+        while (true) {
+            IceCredentials ice = IceCredentials.random();
+            LocalTransportParams local = new LocalTransportParams(ice.ufrag(), ice.pwd(),
+                    server.certificate().fingerprintAlgorithm(), server.certificate().fingerprintHex(), candidates,
+                    tcpCandidates);
+            WebRtcTransport t = server.newTransport(name, local, loop, sender);
+            try {
+                server.registry().register(t);
+                return t;
+            } catch (IllegalStateException collision) {
+                // 48 random bits collided; try again
+            }
+        }
+    }
+
+    private final PacketSender sender = new PacketSender() {
+        @Override
+        public boolean send(ByteBuf data, InetSocketAddress to) {
+            if (!udp.isWritable()) {
+                data.release();
+                return false;
+            }
+            udp.write(new DatagramPacket(data, to), udp.voidPromise());
+            return true;
+        }
+
+        @Override
+        public void flush() {
+            if (!handler.inBatch()) { // inside a read batch, its end flushes once for all
+                udp.flush();
+            }
+        }
+    };
+
+    @Override
+    public String toString() {
+        return "media loop " + index + (udp == null ? "" : " (udp " + udpAddress().getPort() + ")");
+    }
+}
