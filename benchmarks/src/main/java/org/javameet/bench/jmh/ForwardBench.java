@@ -85,7 +85,7 @@ public class ForwardBench extends SrtpPacketBench {
     @Benchmark
     public int forward() {
         RtpHeader.setSequenceNumber(src, inSeq++ & 0xFFFF); // the next packet of the stream
-        consumer.forward(src);
+        consumer.forward(src, 0);
         return link.lastLength;
     }
 }

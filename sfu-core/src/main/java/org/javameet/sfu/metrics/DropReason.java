@@ -34,6 +34,8 @@ public enum DropReason {
     RTCP_MALFORMED,
     /** RTP whose SSRC belongs to no producer of the transport. */
     UNKNOWN_SSRC,
+    /** RTP of a new SSRC whose rid (or repaired rid) extension names no layer of the simulcast track its MID names. */
+    UNKNOWN_RID,
     /** Video dropped while a consumer waits for a keyframe. */
     WAITING_FOR_KEYFRAME,
     /** The socket's outbound buffer was full: a slow consumer must not stall the others. */

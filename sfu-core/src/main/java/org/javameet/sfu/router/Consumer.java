@@ -6,16 +6,22 @@ import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.RtpRewriter;
-import org.javameet.sfu.rtp.SequenceNumbers;
+import org.javameet.sfu.rtp.StreamRewriter;
 import org.javameet.sfu.rtp.TransportWideSequence;
+import org.javameet.sfu.rtp.Vp8Descriptor;
 import org.javameet.sfu.srtp.SrtpSession;
 
 /**
- * One subscriber's copy of one Producer. It rewrites SSRC, sequence number, timestamp and payload type to
- * its own values ({@link ConsumerParams}, as announced to the subscriber), so the subscriber sees one
- * continuous stream even when the source changes (a later simulcast layer switch). Media loop only.
+ * One subscriber's copy of one Producer. It rewrites SSRC, payload type, sequence number, timestamp and (VP8)
+ * PictureID/TL0PICIDX to its own values ({@link ConsumerParams}, as announced to the subscriber), so the
+ * subscriber sees one continuous stream while the source changes: of a simulcast producer it forwards one layer
+ * at a time, switching to its {@link #targetLayer} only at a keyframe of that layer, and it may leave out VP8
+ * temporal layers above {@link #maxTemporalLayer}. Media loop only.
  */
 public final class Consumer {
+    /** Every temporal layer. */
+    static final int ALL_TEMPORAL_LAYERS = ProducerLayer.TEMPORAL_LAYERS - 1;
+
     private final Producer producer;
     private final Subscriber subscriber;
     private final MediaLink link;
@@ -28,21 +34,27 @@ public final class Consumer {
     private final int[] extensionsTo;
     /** Null for audio: no keyframe gate. */
     private final KeyframeDetector keyframes;
+    private final StreamRewriter rewriter;
 
-    private boolean started;
+    private int targetLayer;
+    private int maxTemporalLayer = ALL_TEMPORAL_LAYERS;
+    /** The height of the receiver's tile for this track, 0 when it has not said. */
+    private int maxHeight;
     private boolean waitingForKeyframe;
     /** Last-N left this video out for the subscriber: nothing is forwarded (see {@link LastN}). */
     private boolean pausedByLastN;
-    /** Resumed after a pause: the next packet continues our sequence numbers, so the subscriber sees no gap. */
-    private boolean rebaseSequence;
-    /** Our newest sequence number (valid once started), and the first one after the last resume (-1: none). */
-    private int lastOutSeq;
-    private int resumedAtOutSeq = -1;
-    private int seqDelta;
-    private long tsDelta;
+    /**
+     * Resumed after a pause: forwarding starts again at a keyframe of the target layer, through the rewriter's
+     * {@link StreamRewriter#switchSource} like a layer switch, so sequence numbers, timestamps and PictureIDs
+     * continue from the last ones sent and the subscriber sees no gap.
+     */
+    private boolean resumeAtKeyframe;
+    /** Resumed, its keyframe not asked for yet: that waits for the layer choice ({@link #askResumeKeyframe}). */
+    private boolean keyframeOnResume;
     private int rtxSeq = ThreadLocalRandom.current().nextInt(0x10000);
     private long packetsSent;
     private long octetsSent;
+    private long layerSwitches;
     private boolean closed;
     private final RetransmissionLimiter retransmissions = new RetransmissionLimiter();
     /** The last SRs sent to the subscriber: their LSR (middle 32 bits of the NTP timestamp) and when, for the RTT. */
@@ -63,6 +75,8 @@ public final class Consumer {
         this.extensionsTo = params.extensionsTo().clone();
         this.keyframes = params.keyframes();
         this.waitingForKeyframe = keyframes != null;
+        this.rewriter = new StreamRewriter(producer.params().clockRate(), producer.video());
+        this.targetLayer = producer.layerCount() - 1;
     }
 
     public String mid() { return mid; }
@@ -71,71 +85,123 @@ public final class Consumer {
     public Producer producer() { return producer; }
     Subscriber subscriber() { return subscriber; }
 
+    /** The layer being forwarded, or -1 before the first packet went out. */
+    public int currentLayer() {
+        return rewriter.source();
+    }
+
+    /** The layer this consumer switches to at its next keyframe. */
+    public int targetLayer() {
+        return targetLayer;
+    }
+
+    /** How often the forwarded layer changed (the first layer not counted). */
+    public long layerSwitches() {
+        return layerSwitches;
+    }
+
+    /** Sets the layer to forward from its next keyframe on (clamped to the producer's layers). */
+    void targetLayer(int layer) {
+        targetLayer = Math.max(0, Math.min(layer, producer.layerCount() - 1));
+    }
+
+    /** The highest VP8 temporal layer forwarded; higher ones are left out, the stream closing up behind them. */
+    public int maxTemporalLayer() {
+        return maxTemporalLayer;
+    }
+
+    /** The height in pixels of the tile the subscriber shows this track in, 0 when unknown (no constraint). */
+    public int maxHeight() {
+        return maxHeight;
+    }
+
+    void maxHeight(int height) {
+        maxHeight = Math.max(0, height);
+    }
+
+    void maxTemporalLayer(int tid) {
+        maxTemporalLayer = Math.max(0, Math.min(tid, ALL_TEMPORAL_LAYERS));
+    }
+
     /** True while last-N leaves this video out for its subscriber. */
     public boolean pausedByLastN() {
         return pausedByLastN;
     }
 
     /**
-     * Last-N's word: stop forwarding (the subscriber shows an avatar), or forward again, from a keyframe (asked
-     * for now) and with sequence numbers continuing where they stopped. Returns true if that changed anything.
+     * Last-N's word: stop forwarding (the subscriber shows an avatar), or forward again, from a keyframe of the
+     * target layer (asked for once the subscriber's layers are chosen anew) and with sequence numbers continuing
+     * where they stopped. Layer selection leaves a paused consumer out. Returns true if that changed anything.
      */
     boolean pauseByLastN(boolean paused) {
         if (paused == pausedByLastN) {
             return false;
         }
         pausedByLastN = paused;
-        if (!paused && started) {
-            rebaseSequence = true;
-        }
-        if (!paused && keyframes != null) {
-            waitingForKeyframe = true;
-            producer.requestKeyframe();
+        if (!paused) {
+            resumeAtKeyframe = rewriter.source() >= 0;
+            if (keyframes != null) {
+                waitingForKeyframe = true;
+                keyframeOnResume = true; // once the layer is chosen: askResumeKeyframe
+            }
         }
         return true;
     }
 
     /**
-     * Forwards one packet of the producer; does not take ownership of {@code src}. Called by the producer;
-     * public so the forwarding benchmark can drive the real thing.
+     * Asks for the keyframe a resumed consumer waits for, of its target layer; called once layers were chosen,
+     * so the request names the layer it will get (a paused consumer keeps no layer choice up to date).
      */
-    public void forward(ByteBuf src) {
+    void askResumeKeyframe() {
+        if (keyframeOnResume && !pausedByLastN && !closed) {
+            keyframeOnResume = false;
+            producer.requestKeyframe(targetLayer);
+        }
+    }
+
+    /**
+     * Forwards one packet of the producer's layer {@code layer}; does not take ownership of {@code src}. Called by
+     * the producer; public so the forwarding benchmark can drive the real thing.
+     */
+    public void forward(ByteBuf src, int layer) {
         if (closed || pausedByLastN || !link.isConnected()) {
             return;
         }
-        if (waitingForKeyframe) {
+        long now = System.nanoTime();
+        if (layer != rewriter.source() || resumeAtKeyframe) {
+            if (!switchesAt(src, layer)) {
+                return;
+            }
+            if (rewriter.source() >= 0 && layer != rewriter.source()) {
+                layerSwitches++;
+                link.metrics().layerSwitches.increment();
+            }
+            // also after a last-N pause on the same layer: the stream continues right after the last packet sent
+            rewriter.switchSource(layer, src, now);
+            resumeAtKeyframe = false;
+            waitingForKeyframe = false;
+        } else if (waitingForKeyframe) {
             if (!keyframes.isKeyframe(src)) {
                 link.metrics().drop(DropReason.WAITING_FOR_KEYFRAME);
-                producer.requestKeyframe();
+                producer.requestKeyframe(layer);
                 return;
             }
             waitingForKeyframe = false;
         }
-        int seq = RtpHeader.sequenceNumber(src);
-        long ts = RtpHeader.timestamp(src);
-        if (!started) {
-            // random bases (RFC 3550 §5.1) and continuity later: out = in + delta
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            seqDelta = SequenceNumbers.forwardDistance(seq, r.nextInt(0x8000));
-            tsDelta = (r.nextInt() & 0xFFFFFFFFL) - ts;
-            started = true;
-            lastOutSeq = SequenceNumbers.add(seq, seqDelta);
-        } else if (rebaseSequence) {
-            // what the pause skipped was never ours to send: close the gap (timestamps keep running, as time did)
-            seqDelta = SequenceNumbers.forwardDistance(seq, SequenceNumbers.add(lastOutSeq, 1));
-            resumedAtOutSeq = SequenceNumbers.add(lastOutSeq, 1);
-            rebaseSequence = false;
-        }
-        if (SequenceNumbers.isNewer(SequenceNumbers.add(seq, seqDelta), lastOutSeq)) {
-            lastOutSeq = SequenceNumbers.add(seq, seqDelta);
+        if (keyframes != null && maxTemporalLayer < ALL_TEMPORAL_LAYERS
+                && Vp8Descriptor.temporalLayerId(Vp8Descriptor.parse(src)) > maxTemporalLayer) {
+            rewriter.skip(src);
+            return;
         }
         int transportCcId = subscriber.transportCcExtensionId();
         ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), src, extensionsFrom, extensionsTo,
                 transportCcId, transportCcId != 0 ? TransportWideSequence.LENGTH : 0, SrtpSession.MAX_TRAILER);
+        if (!rewriter.rewrite(out, now)) {
+            out.release(); // from before the last switch or skip: its number may be taken
+            return;
+        }
         RtpHeader.setSsrc(out, ssrc);
         RtpHeader.setPayloadType(out, payloadType);
-        RtpHeader.setSequenceNumber(out, SequenceNumbers.add(seq, seqDelta));
-        RtpHeader.setTimestamp(out, (ts + tsDelta) & 0xFFFFFFFFL);
         int payloadOctets = out.readableBytes() - RtpHeader.headerLength(out);
         int bytes = out.readableBytes();
         if (transportCcId != 0) {
@@ -149,29 +215,56 @@ public final class Consumer {
         } else if (keyframes != null) {
             // the socket is backed up: rather than a broken frame, skip to the next keyframe
             waitingForKeyframe = true;
-            producer.requestKeyframe();
+            producer.requestKeyframe(layer);
         }
     }
 
     /**
-     * Subscriber's NACK (RFC 4585 §6.2.1) for our sequence numbers: resend from the producer's cache, within the
-     * {@link RetransmissionLimiter}'s rules so NACKs cannot amplify.
+     * Whether a packet of {@code layer}, not the one being forwarded (or any, after a last-N pause), starts the
+     * forwarding of that layer: audio starts with any packet; video at a keyframe of the target layer (asked for
+     * when missing), or before anything was sent, at a keyframe of any lower layer, since a lower layer now beats
+     * none.
+     */
+    private boolean switchesAt(ByteBuf src, int layer) {
+        if (keyframes == null) {
+            return true;
+        }
+        boolean nothingSent = rewriter.source() < 0;
+        if (layer != targetLayer && !(nothingSent && layer < targetLayer)) {
+            return false;
+        }
+        if (keyframes.isKeyframe(src)) {
+            return true;
+        }
+        if (layer == targetLayer) {
+            if (nothingSent || resumeAtKeyframe) {
+                link.metrics().drop(DropReason.WAITING_FOR_KEYFRAME);
+            }
+            producer.requestKeyframe(layer);
+        }
+        return false;
+    }
+
+    /**
+     * Subscriber's NACK (RFC 4585 §6.2.1) for our sequence numbers: resend from the producer's cache, with the
+     * values each packet was first sent with, within the {@link RetransmissionLimiter}'s rules so NACKs cannot
+     * amplify.
      */
     void onNack(int[] lostSequenceNumbers) {
-        if (!started || closed) {
+        if (rewriter.source() < 0 || closed) {
             return;
         }
         long now = System.nanoTime();
         for (int outSeq : lostSequenceNumbers) {
-            if (resumedAtOutSeq >= 0 && SequenceNumbers.isNewer(resumedAtOutSeq, outSeq)) {
-                continue; // sent before the last pause, under another mapping to the producer's numbers
+            long sent = rewriter.sentAs(outSeq);
+            if (sent < 0) {
+                continue;
             }
-            int inSeq = SequenceNumbers.add(outSeq, -seqDelta);
-            ByteBuf original = producer.cached(inSeq);
+            ByteBuf original = producer.cached((int) (sent >>> 16), (int) (sent & 0xFFFF));
             if (original == null) {
                 continue;
             }
-            switch (retransmissions.tryResend(inSeq, original.readableBytes(), now)) {
+            switch (retransmissions.tryResend(outSeq, original.readableBytes(), now)) {
                 case TOO_SOON -> {
                     link.metrics().retransmissionsTooSoon.increment();
                     continue;
@@ -183,9 +276,15 @@ public final class Consumer {
                 case SEND -> { }
             }
             int transportCcId = subscriber.transportCcExtensionId();
-            ByteBuf packet = rtxSsrc != 0 ? RtxPacket.wrap(link.alloc(), original, outSeq, rtxSeq++ & 0xFFFF,
-                    rtxPayloadType, rtxSsrc, tsDelta, transportCcId)
-                    : rewrittenCopy(original, outSeq, transportCcId);
+            ByteBuf packet;
+            if (rtxSsrc != 0) {
+                ByteBuf copy = rewrittenCopy(original, outSeq, 0);
+                packet = RtxPacket.wrap(link.alloc(), copy, outSeq, rtxSeq++ & 0xFFFF, rtxPayloadType, rtxSsrc, 0,
+                        transportCcId);
+                copy.release();
+            } else {
+                packet = rewrittenCopy(original, outSeq, transportCcId);
+            }
             if (transportCcId != 0) {
                 subscriber.stampTransportCc(packet);
             }
@@ -196,19 +295,20 @@ public final class Consumer {
         link.flush();
     }
 
+    /** The packet as first sent under {@code outSeq}: our SSRC and payload type, its sequence number, timestamp, PictureID. */
     private ByteBuf rewrittenCopy(ByteBuf original, int outSeq, int transportCcId) {
         ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), original, extensionsFrom, extensionsTo,
                 transportCcId, transportCcId != 0 ? TransportWideSequence.LENGTH : 0, SrtpSession.MAX_TRAILER);
         RtpHeader.setSsrc(out, ssrc);
         RtpHeader.setPayloadType(out, payloadType);
-        RtpHeader.setSequenceNumber(out, outSeq);
-        RtpHeader.setTimestamp(out, (RtpHeader.timestamp(original) + tsDelta) & 0xFFFFFFFFL);
+        rewriter.rewriteRetransmission(out, outSeq);
         return out;
     }
 
+    /** The subscriber asked for a keyframe: of the layer it gets, or, before any, of the one it is to get. */
     void onKeyframeRequest() {
         if (!pausedByLastN) { // a paused track's decoder may ask; it gets a keyframe when it resumes
-            producer.requestKeyframe();
+            producer.requestKeyframe(rewriter.source() >= 0 && !resumeAtKeyframe ? rewriter.source() : targetLayer);
         }
     }
 
@@ -216,17 +316,20 @@ public final class Consumer {
     void onLinkConnected() {
         if (keyframes != null && !pausedByLastN) {
             waitingForKeyframe = true;
-            producer.requestKeyframe();
+            onKeyframeRequest();
         }
     }
 
-    /** Translates the publisher's SR (RFC 3550 §6.4.1) into our SSRC and timestamp space, so lip sync holds. */
-    void onSenderReport(long ntpTimestamp, long rtpTimestamp) {
-        if (!started || closed || !link.isConnected()) {
+    /**
+     * Translates the publisher's SR (RFC 3550 §6.4.1) for the layer being forwarded into our SSRC and timestamp
+     * space, so lip sync holds; other layers' SRs describe streams the subscriber does not get.
+     */
+    void onSenderReport(int layer, long ntpTimestamp, long rtpTimestamp) {
+        if (layer != rewriter.source() || closed || !link.isConnected()) {
             return;
         }
         link.sendRtcp(RtcpSend.senderReport(link.alloc(), ssrc, ntpTimestamp,
-                (rtpTimestamp + tsDelta) & 0xFFFFFFFFL, packetsSent, octetsSent, producer.ownerId()));
+                (rtpTimestamp + rewriter.timestampDelta()) & 0xFFFFFFFFL, packetsSent, octetsSent, producer.ownerId()));
         link.flush();
         srLsr[srNext] = (ntpTimestamp >>> 16) & 0xFFFFFFFFL;
         srSentNanos[srNext] = System.nanoTime();

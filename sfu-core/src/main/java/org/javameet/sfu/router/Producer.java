@@ -9,12 +9,15 @@ import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.speaker.SpeakerActivity;
 
 /**
- * One incoming track: receives a publisher's RTP and hands each packet to every Consumer. Media loop only.
- * Closing a producer closes its consumers (mediasoup's cascade).
+ * One incoming track: receives a publisher's RTP and hands each packet to every Consumer. A simulcast track
+ * has several layers ({@link ProducerLayer}, lowest first), each its own RTP stream; a consumer picks which to
+ * forward. Media loop only. Closing a producer closes its consumers (mediasoup's cascade).
  */
 public final class Producer {
     /** Chromium answers a PLI with a keyframe in ~100 ms; asking more often only wastes its bits. */
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 300_000_000L;
+    /** A layer that sent nothing for this long is off (the publisher's encoder paused it, or it is not up yet). */
+    static final long LAYER_IDLE_NANOS = 1_000_000_000L;
 
     private final String id;
     private final String ownerId;
@@ -22,15 +25,12 @@ public final class Producer {
     private final MediaLink link;
     private final long senderSsrc;
     private final List<Consumer> consumers = new ArrayList<>();
-    private final PacketCache cache;
-    private final ReceiveStats stats;
-    private final NackGenerator nacks;
+    private final ProducerLayer[] layers;
     /** Where this audio track's levels go (dominant speaker detection); null for video or without the extension. */
     private SpeakerActivity speech;
     /** A screen share (or whatever the session says must always reach everyone): last-N never pauses it. */
     private boolean alwaysForwarded;
-    private long ssrc;
-    private long lastKeyframeRequestNanos;
+    private boolean screenShare;
     private boolean closed;
 
     Producer(String id, String ownerId, ProducerParams params, MediaLink link, long senderSsrc) {
@@ -39,19 +39,63 @@ public final class Producer {
         this.params = params;
         this.link = link;
         this.senderSsrc = senderSsrc;
-        this.ssrc = params.ssrc();
-        this.cache = params.video() ? new PacketCache() : null;
-        this.stats = new ReceiveStats(params.clockRate());
-        this.nacks = params.video() ? new NackGenerator() : null;
+        this.layers = new ProducerLayer[params.layerCount()];
+        for (int i = 0; i < layers.length; i++) {
+            boolean simulcast = !params.rids().isEmpty();
+            layers[i] = new ProducerLayer(this, i, simulcast ? params.rids().get(i) : null,
+                    simulcast ? 0 : params.ssrc(), simulcast ? 0 : params.rtxSsrc(), params.video(), params.clockRate());
+        }
     }
 
     public String id() { return id; }
     public String ownerId() { return ownerId; }
     public boolean video() { return params.video(); }
     public ProducerParams params() { return params; }
-    public long ssrc() { return ssrc; }
-    ReceiveStats stats() { return stats; }
+    /** The SSRC of the lowest (or only) layer, 0 until known. */
+    public long ssrc() { return layers[0].ssrc; }
     List<Consumer> consumers() { return consumers; }
+    ProducerLayer[] layers() { return layers; }
+    public int layerCount() { return layers.length; }
+    /** True for a track published with simulcast (its layers named by rids). */
+    boolean simulcast() { return !params.rids().isEmpty(); }
+
+    /** A screen share comes first when a subscriber's bandwidth is shared out (text must stay legible). */
+    boolean screenShare() { return screenShare; }
+
+    public void screenShare(boolean screenShare) { this.screenShare = screenShare; }
+
+    /**
+     * The layer a tile {@code height} pixels tall needs: the lowest whose keyframes are at least that tall. A
+     * layer not measured yet is taken as half the height of the one above (scaleResolutionDownBy 2); the top
+     * layer when none is tall enough, or for {@code height <= 0} (no constraint).
+     */
+    int layerForHeight(int height) {
+        int top = layers.length - 1;
+        if (height <= 0) {
+            return top;
+        }
+        int topHeight = layers[top].height;
+        for (int i = 0; i < top; i++) {
+            int h = layers[i].height > 0 ? layers[i].height : topHeight > 0 ? topHeight >> (top - i) : 0;
+            if (h == 0) {
+                return top; // sizes unknown: no basis to hold back
+            }
+            if (h >= height) {
+                return i;
+            }
+        }
+        return top;
+    }
+
+    /** The layer with this rid, or null. */
+    ProducerLayer layer(String rid) {
+        for (ProducerLayer l : layers) {
+            if (rid.equals(l.rid)) {
+                return l;
+            }
+        }
+        return null;
+    }
 
     public boolean alwaysForwarded() {
         return alwaysForwarded;
@@ -61,40 +105,53 @@ public final class Producer {
         alwaysForwarded = always;
     }
 
-    /** From now on the RFC 6464 level of each packet goes to {@code activity}. */
+    /** From now on the RFC 6464 level of each packet goes to {@code activity} (audio has one layer: all of them). */
     void speech(SpeakerActivity activity) {
         this.speech = activity;
     }
 
-    /** Learns the SSRC from the first packet when the offer announced none (simulcast-style offers). */
-    void ssrc(long ssrc) {
-        this.ssrc = ssrc;
+    /** The SSRC of layer {@code index}, 0 until known. */
+    public long layerSsrc(int index) {
+        return layers[index].ssrc;
     }
 
-    /** One decrypted RTP packet from the publisher (or restored from its RTX); the producer owns it and releases it. */
-    void onRtp(ByteBuf packet) {
+    /**
+     * The highest layer that sent media within {@link #LAYER_IDLE_NANOS}, or -1 when none did: a publisher's
+     * encoder drops its top layers while its own estimate is low (Chromium starts that way).
+     */
+    int highestActiveLayer(long nowNanos) {
+        for (int i = layers.length - 1; i >= 0; i--) {
+            if (layers[i].active(nowNanos)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** One decrypted RTP packet of {@code layer} (or restored from its RTX); the producer owns it and releases it. */
+    void onRtp(ByteBuf packet, ProducerLayer layer) {
         try {
             int seq = RtpHeader.sequenceNumber(packet);
             long now = System.nanoTime();
-            if (cache != null) {
-                if (cache.get(seq) != null) {
+            if (layer.cache != null) {
+                if (layer.cache.get(seq) != null) {
                     return; // a duplicate (e.g. RTX for a packet that arrived after all): forward once
                 }
-                cache.put(packet);
-                if (nacks.onPacket(seq, now)) {
-                    requestKeyframe();
+                layer.cache.put(packet);
+                if (layer.nacks.onPacket(seq, now)) {
+                    requestKeyframe(layer.index);
                 }
-                int[] lost = nacks.due(now);
+                int[] lost = layer.nacks.due(now);
                 if (lost.length > 0) {
-                    sendNack(lost);
+                    sendNack(layer, lost);
                 }
             }
-            stats.onPacket(seq, RtpHeader.timestamp(packet), now);
+            layer.onPacket(packet, now);
             if (speech != null) {
                 readAudioLevel(packet);
             }
             for (int i = 0; i < consumers.size(); i++) {
-                consumers.get(i).forward(packet);
+                consumers.get(i).forward(packet, layer.index);
             }
         } finally {
             packet.release();
@@ -111,37 +168,42 @@ public final class Producer {
     }
 
     /** Asks the publisher to resend packets lost on its uplink (RFC 4585 generic NACK). */
-    private void sendNack(int[] lost) {
-        if (!link.isConnected() || ssrc == 0) {
+    private void sendNack(ProducerLayer layer, int[] lost) {
+        if (!link.isConnected() || layer.ssrc == 0) {
             return;
         }
         link.metrics().nacksSent.increment();
-        link.sendRtcp(RtcpSend.nack(link.alloc(), senderSsrc, ssrc, lost));
+        link.sendRtcp(RtcpSend.nack(link.alloc(), senderSsrc, layer.ssrc, lost));
     }
 
-    ByteBuf cached(int sequenceNumber) {
+    ByteBuf cached(int layer, int sequenceNumber) {
+        PacketCache cache = layers[layer].cache;
         return cache == null ? null : cache.get(sequenceNumber);
     }
 
-    /** Asks the publisher for a keyframe with a PLI (RFC 4585 §6.3.1), at most once per interval. */
-    void requestKeyframe() {
-        if (closed || !params.video() || ssrc == 0 || !link.isConnected()) {
+    /**
+     * Asks the publisher for a keyframe on {@code layer}'s SSRC with a PLI (RFC 4585 §6.3.1), at most once per
+     * interval per layer: a simulcast encoder can key one layer without the others.
+     */
+    void requestKeyframe(int layer) {
+        ProducerLayer l = layers[layer];
+        if (closed || !params.video() || l.ssrc == 0 || !link.isConnected()) {
             return;
         }
         long now = System.nanoTime();
-        if (lastKeyframeRequestNanos != 0 && now - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
+        if (l.lastKeyframeRequestNanos != 0 && now - l.lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
             return;
         }
-        lastKeyframeRequestNanos = now;
+        l.lastKeyframeRequestNanos = now;
         link.metrics().keyframeRequests.increment();
-        link.sendRtcp(RtcpSend.pli(link.alloc(), senderSsrc, ssrc));
+        link.sendRtcp(RtcpSend.pli(link.alloc(), senderSsrc, l.ssrc));
         link.flush();
     }
 
-    void onSenderReport(long ntpTimestamp, long rtpTimestamp) {
-        stats.onSenderReport(ntpTimestamp, System.nanoTime());
+    void onSenderReport(ProducerLayer layer, long ntpTimestamp, long rtpTimestamp) {
+        layer.stats.onSenderReport(ntpTimestamp, System.nanoTime());
         for (int i = 0; i < consumers.size(); i++) {
-            consumers.get(i).onSenderReport(ntpTimestamp, rtpTimestamp);
+            consumers.get(i).onSenderReport(layer.index, ntpTimestamp, rtpTimestamp);
         }
     }
 
@@ -162,8 +224,10 @@ public final class Producer {
             c.close();
         }
         consumers.clear();
-        if (cache != null) {
-            cache.clear();
+        for (ProducerLayer l : layers) {
+            if (l.cache != null) {
+                l.cache.clear();
+            }
         }
     }
 

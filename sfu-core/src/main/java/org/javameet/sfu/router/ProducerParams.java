@@ -1,5 +1,7 @@
 package org.javameet.sfu.router;
 
+import java.util.List;
+
 /**
  * What forwarding needs to know of one incoming track, as negotiated with its publisher.
  *
@@ -13,9 +15,28 @@ package org.javameet.sfu.router;
  * @param mid the track's m-section id on the publish connection, or null
  * @param midExtId the publisher's id for the MID header extension (RFC 8843 §15.2), or 0
  * @param rtxPayloadType the publisher's RTX payload type for this track, or 0
+ * @param rids a simulcast track's layers by rid, lowest first (each layer's SSRC learnt from the packet whose
+ *             rid extension, {@code ridExtId}, names it; its RTX SSRC likewise by {@code repairedRidExtId});
+ *             empty for a track of one encoding
  */
 public record ProducerParams(boolean video, int payloadType, int clockRate, long ssrc, long rtxSsrc,
-                             int audioLevelExtId, String mid, int midExtId, int rtxPayloadType) {
+                             int audioLevelExtId, String mid, int midExtId, int rtxPayloadType,
+                             List<String> rids, int ridExtId, int repairedRidExtId) {
+
+    public ProducerParams {
+        rids = List.copyOf(rids);
+    }
+
+    /** A track of one encoding, its SSRCs announced or learnt by MID. */
+    public ProducerParams(boolean video, int payloadType, int clockRate, long ssrc, long rtxSsrc,
+                          int audioLevelExtId, String mid, int midExtId, int rtxPayloadType) {
+        this(video, payloadType, clockRate, ssrc, rtxSsrc, audioLevelExtId, mid, midExtId, rtxPayloadType, List.of(), 0, 0);
+    }
+
+    /** How many layers the producer keeps: its rids, or the one encoding. */
+    public int layerCount() {
+        return rids.isEmpty() ? 1 : rids.size();
+    }
 
     /** A track whose SSRCs were announced (a=ssrc), without MID-based learning. */
     public ProducerParams(boolean video, int payloadType, int clockRate, long ssrc, long rtxSsrc, int audioLevelExtId) {

@@ -23,9 +23,12 @@ public final class Publisher implements MediaLink.Listener {
     private final MediaLink link;
     private final long senderSsrc;
     private final List<Producer> producers = new ArrayList<>();
-    private final Map<Long, Producer> bySsrc = new HashMap<>();
-    /** Producers by the SSRC of their RTX stream: the publisher's answers to our NACKs. */
-    private final Map<Long, Producer> byRtxSsrc = new HashMap<>();
+    /** Each producer layer by its media SSRC. */
+    private final Map<Long, ProducerLayer> bySsrc = new HashMap<>();
+    /** Producer layers by the SSRC of their RTX stream: the publisher's answers to our NACKs. */
+    private final Map<Long, ProducerLayer> byRtxSsrc = new HashMap<>();
+    /** Why the last SSRC-learning attempt found nothing, when that is worth its own counter. */
+    private DropReason learnRefusal;
     private boolean closed;
 
     Publisher(Router router, String participantId, MediaLink link, long senderSsrc) {
@@ -42,18 +45,20 @@ public final class Publisher implements MediaLink.Listener {
 
     void add(Producer p) {
         producers.add(p);
-        if (p.ssrc() != 0) {
-            bySsrc.put(p.ssrc(), p);
-        }
-        if (p.params().rtxSsrc() != 0) {
-            byRtxSsrc.put(p.params().rtxSsrc(), p);
+        for (ProducerLayer l : p.layers()) {
+            if (l.ssrc != 0) {
+                bySsrc.put(l.ssrc, l);
+            }
+            if (l.rtxSsrc != 0) {
+                byRtxSsrc.put(l.rtxSsrc, l);
+            }
         }
     }
 
     void remove(Producer p) {
         producers.remove(p);
-        bySsrc.remove(p.ssrc(), p);
-        byRtxSsrc.remove(p.params().rtxSsrc(), p);
+        bySsrc.values().removeIf(l -> l.producer == p);
+        byRtxSsrc.values().removeIf(l -> l.producer == p);
     }
 
     @Override
@@ -69,9 +74,10 @@ public final class Publisher implements MediaLink.Listener {
             return;
         }
         long ssrc = RtpHeader.ssrc(packet);
-        Producer p = bySsrc.get(ssrc);
-        if (p == null) {
-            Producer repaired = byRtxSsrc.get(ssrc);
+        ProducerLayer layer = bySsrc.get(ssrc);
+        learnRefusal = null;
+        if (layer == null) {
+            ProducerLayer repaired = byRtxSsrc.get(ssrc);
             if (repaired == null) {
                 repaired = learnRtxSsrc(packet, ssrc);
             }
@@ -79,61 +85,90 @@ public final class Publisher implements MediaLink.Listener {
                 onRtx(repaired, packet);
                 return;
             }
-            p = learnSsrc(packet, ssrc);
+            layer = learnSsrc(packet, ssrc);
         }
-        if (p == null) {
+        if (layer == null) {
             // e.g. RTX or FEC streams we did not negotiate, or a probe: counted, not an error
-            t.metrics().drop(DropReason.UNKNOWN_SSRC);
+            t.metrics().drop(learnRefusal != null ? learnRefusal : DropReason.UNKNOWN_SSRC);
             packet.release();
             return;
         }
-        p.onRtp(packet);
+        layer.producer.onRtp(packet, layer);
     }
 
-    private void onRtx(Producer p, ByteBuf rtx) {
-        ByteBuf original = RtxPacket.unwrap(link.alloc(), rtx, p.ssrc(), p.params().payloadType());
+    private void onRtx(ProducerLayer layer, ByteBuf rtx) {
+        ByteBuf original = RtxPacket.unwrap(link.alloc(), rtx, layer.ssrc, layer.producer.params().payloadType());
         rtx.release();
         if (original != null) {
-            p.onRtp(original);
+            layer.producer.onRtp(original, layer);
         }
     }
 
     /**
      * Offers without a=ssrc (MID-only, as JSEP allows; webrtcbin, simulcast): bind an unknown SSRC to the producer
-     * whose mid its MID header extension names (RFC 8843 §9.2). A packet without the extension takes the first
-     * producer of its payload type that has no SSRC yet, so two tracks of one codec (camera and screen) are told
-     * apart only by MID.
+     * whose mid its MID header extension names (RFC 8843 §9.2), and for a simulcast track to the layer its rid
+     * extension names (RFC 8852 §3.1; Chromium announces no SSRCs for simulcast). A packet without the MID
+     * extension takes the first single-layer producer of its payload type that has no SSRC yet, so two tracks
+     * of one codec (camera and screen) are told apart only by MID.
      */
-    private Producer learnSsrc(ByteBuf packet, long ssrc) {
+    private ProducerLayer learnSsrc(ByteBuf packet, long ssrc) {
         int pt = RtpHeader.payloadType(packet);
         Producer named = producerNamedByMid(packet);
         if (named != null) {
-            if (named.ssrc() != 0 || named.params().payloadType() != pt) {
+            if (named.params().payloadType() != pt) {
                 return null;
             }
-            named.ssrc(ssrc);
-            bySsrc.put(ssrc, named);
-            return named;
+            ProducerLayer layer = named.simulcast() ? layerNamedBy(packet, named, named.params().ridExtId())
+                    : named.layers()[0];
+            if (layer == null || layer.ssrc != 0) {
+                return null;
+            }
+            layer.ssrc = ssrc;
+            bySsrc.put(ssrc, layer);
+            return layer;
         }
         for (Producer p : producers) {
-            if (p.ssrc() == 0 && p.params().payloadType() == pt) {
-                p.ssrc(ssrc);
-                bySsrc.put(ssrc, p);
-                return p;
+            if (!p.simulcast() && p.ssrc() == 0 && p.params().payloadType() == pt) {
+                ProducerLayer layer = p.layers()[0];
+                layer.ssrc = ssrc;
+                bySsrc.put(ssrc, layer);
+                return layer;
             }
         }
         return null;
     }
 
-    /** The RTX stream of a MID-only track: named by its MID extension, with the track's RTX payload type. */
-    private Producer learnRtxSsrc(ByteBuf packet, long ssrc) {
+    /**
+     * The RTX stream of a MID-only track: named by its MID extension, with the track's RTX payload type; for a
+     * simulcast track, of the layer its repaired-rid extension names (RFC 8852 §3.2).
+     */
+    private ProducerLayer learnRtxSsrc(ByteBuf packet, long ssrc) {
         Producer named = producerNamedByMid(packet);
-        if (named == null || named.params().rtxPayloadType() == 0 || named.ssrc() == 0
-                || named.params().rtxPayloadType() != RtpHeader.payloadType(packet) || byRtxSsrc.containsValue(named)) {
+        if (named == null || named.params().rtxPayloadType() == 0
+                || named.params().rtxPayloadType() != RtpHeader.payloadType(packet)) {
             return null;
         }
-        byRtxSsrc.put(ssrc, named);
-        return named;
+        ProducerLayer layer = named.simulcast() ? layerNamedBy(packet, named, named.params().repairedRidExtId())
+                : named.layers()[0];
+        if (layer == null || layer.ssrc == 0 || layer.rtxSsrc != 0) {
+            return null;
+        }
+        layer.rtxSsrc = ssrc;
+        byRtxSsrc.put(ssrc, layer);
+        return layer;
+    }
+
+    /** The layer of {@code p} whose rid the packet's extension {@code extId} names; null (and why) otherwise. */
+    private ProducerLayer layerNamedBy(ByteBuf packet, Producer p, int extId) {
+        String rid = extensionText(packet, extId);
+        if (rid == null) {
+            return null;
+        }
+        ProducerLayer layer = p.layer(rid);
+        if (layer == null) {
+            learnRefusal = DropReason.UNKNOWN_RID;
+        }
+        return layer;
     }
 
     /** The producer whose mid the packet's MID header extension names, or null. */
@@ -143,13 +178,10 @@ public final class Publisher implements MediaLink.Listener {
             if (id == 0 || p.params().mid() == null) {
                 continue;
             }
-            long location = HeaderExtensions.find(packet, id);
-            if (location < 0) {
+            String mid = extensionText(packet, id);
+            if (mid == null) {
                 continue;
             }
-            // locations are relative to the packet's start (its reader index)
-            String mid = packet.toString(packet.readerIndex() + HeaderExtensions.offsetOf(location),
-                    HeaderExtensions.lengthOf(location), StandardCharsets.US_ASCII);
             for (Producer q : producers) {
                 if (mid.equals(q.params().mid())) {
                     return q;
@@ -160,13 +192,27 @@ public final class Publisher implements MediaLink.Listener {
         return null;
     }
 
+    /** An SDES-style header extension (MID, rid) as text, or null when absent or {@code id} is 0. */
+    private static String extensionText(ByteBuf packet, int id) {
+        if (id == 0) {
+            return null;
+        }
+        long location = HeaderExtensions.find(packet, id);
+        if (location < 0) {
+            return null;
+        }
+        // locations are relative to the packet's start (its reader index)
+        return packet.toString(packet.readerIndex() + HeaderExtensions.offsetOf(location),
+                HeaderExtensions.lengthOf(location), StandardCharsets.US_ASCII);
+    }
+
     @Override
     public void onRtcp(MediaLink t, ByteBuf packet) {
         try {
             RtcpError error = RtcpRouting.forEachSenderReport(packet, (ssrc, ntp, rtpTs) -> {
-                Producer p = bySsrc.get(ssrc);
-                if (p != null) {
-                    p.onSenderReport(ntp, rtpTs);
+                ProducerLayer l = bySsrc.get(ssrc);
+                if (l != null) {
+                    l.producer.onSenderReport(l, ntp, rtpTs);
                 }
             });
             if (error != null) {

@@ -58,6 +58,7 @@ public final class Router {
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
     private final Map<String, Producer> producers = new HashMap<>();
     private final ScheduledFuture<?> reportTimer;
+    private final ScheduledFuture<?> layerTimer;
     private final ScheduledFuture<?> speakerTimer;
     private final DominantSpeaker speakers = new DominantSpeaker(RECENT_SPEAKERS);
     /** Video from at most this many others per subscriber; -1: no limit. */
@@ -70,9 +71,17 @@ public final class Router {
         this.listener = listener;
         this.maxIncomingBitrate = maxIncomingBitrate;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+        this.layerTimer = loop.scheduleAtFixedRate(this::selectLayers, LAYER_SELECTION_INTERVAL_MILLIS,
+                LAYER_SELECTION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         this.speakerTimer = loop.scheduleAtFixedRate(this::speakerTick, DominantSpeaker.TICK_MILLIS,
                 DominantSpeaker.TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
+
+    /**
+     * How often each consumer's target layer is chosen anew: often enough to follow a publisher whose encoder
+     * drops or adds a layer, and an estimate that falls, without deciding per packet.
+     */
+    static final long LAYER_SELECTION_INTERVAL_MILLIS = 200;
 
     public String name() { return name; }
 
@@ -137,6 +146,7 @@ public final class Router {
         if (lastN >= 0) {
             applyLastN(subscriber); // before its first packet: a paused one never starts
         }
+        subscriber.selectLayers(System.nanoTime());
         if (subscriber.link().isConnected()) {
             c.onLinkConnected();
         }
@@ -200,6 +210,7 @@ public final class Router {
     private void applyLastN(Subscriber s) {
         List<String> paused = LastN.apply(lastN, speakers.recentSpeakers(), publishers.keySet(), s);
         if (s.pausedByLastN(paused) && !closed) {
+            s.selectLayers(System.nanoTime()); // the paused ones' share goes to the others; a resumed one gets a layer
             listener.onVideoPaused(s.participantId(), paused);
         }
     }
@@ -258,12 +269,21 @@ public final class Router {
         }
     }
 
+    /** Selects each subscriber's layers; public so tests drive it at the moment they choose. */
+    public void selectLayers() {
+        long now = System.nanoTime();
+        for (Subscriber s : subscribers.values()) {
+            s.selectLayers(now);
+        }
+    }
+
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
         reportTimer.cancel(false);
+        layerTimer.cancel(false);
         speakerTimer.cancel(false);
         for (String id : List.copyOf(publishers.keySet())) {
             closeParticipant(id);

@@ -44,7 +44,7 @@ final class RtcpSend {
     }
 
     /**
-     * One compound for a publisher: an RR with a block per producer (RFC 3550 §6.4.2, at most 31 blocks)
+     * One compound for a publisher: an RR with a block per producer layer (RFC 3550 §6.4.2, at most 31 blocks)
      * followed by a REMB announcing {@code rembBitrate} for its video SSRCs. Null when there is nothing to say.
      */
     static ByteBuf receiverReportsAndRemb(ByteBufAllocator alloc, long senderSsrc, List<Producer> producers,
@@ -52,15 +52,17 @@ final class RtcpSend {
         List<ReportBlock> blocks = new ArrayList<>();
         List<Long> videoSsrcs = new ArrayList<>();
         for (Producer p : producers) {
-            ReceiveStats s = p.stats();
-            if (p.ssrc() == 0 || !s.hasData() || blocks.size() == 31) {
-                continue;
-            }
-            blocks.add(new ReportBlock(p.ssrc(), s.fractionLostAndReset(), (int) s.cumulativeLost(),
-                    s.extendedHighestSeq() & 0xFFFFFFFFL, s.jitter() & 0xFFFFFFFFL, s.lastSr(),
-                    s.delaySinceLastSr(nowNanos) & 0xFFFFFFFFL));
-            if (p.video()) {
-                videoSsrcs.add(p.ssrc());
+            for (ProducerLayer l : p.layers()) {
+                ReceiveStats s = l.stats;
+                if (l.ssrc == 0 || !s.hasData() || blocks.size() == 31) {
+                    continue;
+                }
+                blocks.add(new ReportBlock(l.ssrc, s.fractionLostAndReset(), (int) s.cumulativeLost(),
+                        s.extendedHighestSeq() & 0xFFFFFFFFL, s.jitter() & 0xFFFFFFFFL, s.lastSr(),
+                        s.delaySinceLastSr(nowNanos) & 0xFFFFFFFFL));
+                if (p.video()) {
+                    videoSsrcs.add(l.ssrc);
+                }
             }
         }
         if (blocks.isEmpty()) {

@@ -23,6 +23,7 @@ public final class Subscriber implements MediaLink.Listener {
     private final MediaLink link;
     private final List<Consumer> consumers = new ArrayList<>();
     private final Map<Long, Consumer> bySsrc = new HashMap<>();
+    private final LayerAllocator layers = new LayerAllocator();
     /** Null until the subscriber's answer kept the transport-wide sequence number: then nothing is stamped. */
     private BandwidthEstimation bandwidth;
     /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
@@ -75,6 +76,32 @@ public final class Subscriber implements MediaLink.Listener {
     /** For logs and tests: the estimator's state, or null without transport-cc. */
     public String bandwidthEstimateDetails() {
         return bandwidth == null ? null : bandwidth.estimator().toString();
+    }
+
+    /**
+     * Chooses the layer each consumer forwards, from the estimate and the tile sizes ({@link LayerAllocator});
+     * consumers last-N pauses get none.
+     */
+    void selectLayers(long nowNanos) {
+        layers.allocate(consumers, bandwidthEstimate(), nowNanos);
+        for (int i = 0; i < consumers.size(); i++) {
+            consumers.get(i).askResumeKeyframe(); // of the layer just chosen, for one last-N resumed
+        }
+    }
+
+    /**
+     * The subscriber shows {@code producer}'s track in a tile {@code height} pixels tall (0: no constraint); its
+     * consumer will not be given a layer taller than needed. False when the subscriber has no such consumer.
+     */
+    public boolean constrain(Producer producer, int height) {
+        for (int i = 0; i < consumers.size(); i++) {
+            Consumer c = consumers.get(i);
+            if (c.producer() == producer) {
+                c.maxHeight(height);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A recorder (not a person on a screen): it gets every video whatever last-N says. */

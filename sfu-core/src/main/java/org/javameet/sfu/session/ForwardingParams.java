@@ -17,7 +17,7 @@ final class ForwardingParams {
     static ProducerParams producer(PublishedTrack t) {
         return new ProducerParams(t.kind() == MediaKind.VIDEO, t.codec().payloadType(), t.codec().clockRate(),
                 t.mediaSsrc(), t.rtx() == null ? 0 : t.rtxSsrc(), t.audioLevelExtId(), t.mid(), t.midExtId(),
-                t.rtx() == null ? 0 : t.rtx().payloadType());
+                t.rtx() == null ? 0 : t.rtx().payloadType(), t.rids(), t.ridExtId(), t.repairedRidExtId());
     }
 
     /**

@@ -18,6 +18,7 @@ import org.javameet.sfu.router.Subscriber;
 import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.SdpException;
 import org.javameet.sfu.sdp.SessionDescription;
+import org.javameet.sfu.sdp.SimulcastException;
 import org.javameet.sfu.transport.ConnectionType;
 import org.javameet.sfu.transport.WebRtcTransport;
 import org.javameet.sfu.webrtc.MediaKind;
@@ -196,6 +197,8 @@ public final class MediaRoom {
                             p.publishSdpVersion + 1);
                 }
             }
+        } catch (SimulcastException e) {
+            throw new MediaSessionException(MediaSessionException.Reason.BAD_SIMULCAST, "publish offer: " + e.getMessage());
         } catch (SdpException e) {
             throw new MediaSessionException(MediaSessionException.Reason.BAD_SDP, "publish offer: " + e.getMessage());
         }
@@ -207,7 +210,7 @@ public final class MediaRoom {
         int newTracks = 0;
         for (PublishedTrack t : result.tracks()) {
             PublishedTrack old = p.publishedTracks.get(t.mid());
-            if (old == null || old.mediaSsrc() != t.mediaSsrc()) {
+            if (old == null || !sameSource(old, t)) {
                 newTracks++;
             }
         }
@@ -232,14 +235,14 @@ public final class MediaRoom {
         for (String mid : p.publishedTracks.keySet()) {
             PublishedTrack old = p.publishedTracks.get(mid);
             PublishedTrack nu = now.get(mid);
-            if (nu == null || nu.mediaSsrc() != old.mediaSsrc()) {
+            if (nu == null || !sameSource(old, nu)) {
                 removed.add(mid);
             }
         }
         List<PublishedTrack> added = new ArrayList<>();
         for (PublishedTrack t : now.values()) {
             PublishedTrack old = p.publishedTracks.get(t.mid());
-            if (old == null || old.mediaSsrc() != t.mediaSsrc() || removed.contains(t.mid())) {
+            if (old == null || !sameSource(old, t) || removed.contains(t.mid())) {
                 added.add(t);
             }
         }
@@ -270,18 +273,25 @@ public final class MediaRoom {
                 }
                 String producerId = p.producerId(t.mid());
                 boolean always = forwarding.alwaysForwardedLabels().contains(label);
-                router.execute(() -> router.alwaysForward(producerId, always));
+                router.execute(() -> {
+                    Producer pr = router.producer(producerId);
+                    if (pr != null) {
+                        pr.screenShare(SCREEN.equals(label));
+                    }
+                    router.alwaysForward(producerId, always);
+                });
             }
         }
         for (PublishedTrack t : added) {
             p.publishedTracks.put(t.mid(), t);
             p.labels.put(t.mid(), labelByMid.get(t.mid()));
             String producerId = p.producerId(t.mid());
+            boolean screen = SCREEN.equals(labelByMid.get(t.mid()));
             boolean always = forwarding.alwaysForwardedLabels().contains(labelByMid.get(t.mid()));
             router.execute(() -> {
                 Publisher pub = router.publisher(p.id);
                 if (pub != null) {
-                    router.createProducer(pub, producerId, ForwardingParams.producer(t));
+                    router.createProducer(pub, producerId, ForwardingParams.producer(t)).screenShare(screen);
                     router.alwaysForward(producerId, always);
                 }
             });
@@ -299,6 +309,11 @@ public final class MediaRoom {
             rejected.add(new PublishResult.RejectedSection(r.mid(), r.media(), r.reason().code(), r.detail()));
         }
         return new PublishResult(result.answerSdp(), Map.copyOf(p.labels), List.copyOf(rejected));
+    }
+
+    /** The same stream as before: same announced SSRC and, for simulcast, the same layers. */
+    private static boolean sameSource(PublishedTrack old, PublishedTrack nu) {
+        return old.mediaSsrc() == nu.mediaSsrc() && old.rids().equals(nu.rids());
     }
 
     /** Refuses an offer with more sections or sending tracks than the limits allow, from a cheap parse. */
@@ -409,6 +424,45 @@ public final class MediaRoom {
             }
         }
     }
+
+    /**
+     * The member shows these tracks (subscribe track ids, as in their subscribe offers' msid) in tiles this many
+     * pixels tall: none of them is sent a simulcast layer taller than its tile needs. A track left out keeps what
+     * it had; 0 lifts its constraint. Unknown track ids are ignored (the track may have just gone). Heights must
+     * already be checked (1 to {@link #MAX_TILE_HEIGHT}, or 0).
+     *
+     * @return how many of the ids named a track the member receives
+     */
+    public synchronized int setTileHeights(String participantId, Map<String, Integer> heightByTrackId) {
+        Member p = member(participantId);
+        int known = 0;
+        for (SubscribeSession.Slot slot : p.subscribe.slots) {
+            Integer height = heightByTrackId.get(slot.track.trackId());
+            if (height == null || !slot.track.active()) {
+                continue;
+            }
+            if (height < 0 || height > MAX_TILE_HEIGHT) {
+                throw new IllegalArgumentException("tile height " + height + " outside 0.." + MAX_TILE_HEIGHT);
+            }
+            known++;
+            String producerId = slot.producerId;
+            int h = height;
+            router.execute(() -> {
+                Producer pr = router.producer(producerId);
+                Subscriber sub = router.subscriber(p.id);
+                if (pr != null && sub != null) {
+                    sub.constrain(pr, h);
+                }
+            });
+        }
+        return known;
+    }
+
+    /** The tallest tile a client may report: 8K. Anything above is a client bug, not a screen. */
+    public static final int MAX_TILE_HEIGHT = 4320;
+
+    /** The label of a screen-share track (TrackLabeler): first in line for a subscriber's bandwidth. */
+    private static final String SCREEN = "screen";
 
     /**
      * ICE restart of the member's subscribe connection (the client asks for it when that connection failed):

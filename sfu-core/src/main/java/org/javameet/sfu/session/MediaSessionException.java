@@ -8,7 +8,9 @@ public final class MediaSessionException extends Exception {
         /** A subscribe answer for a version that is not the outstanding offer. */
         STALE_ANSWER,
         /** A publish offer over a {@link MediaLimits} limit. */
-        TOO_MANY_TRACKS
+        TOO_MANY_TRACKS,
+        /** A publish offer's simulcast the SFU does not receive: too many layers, layers it cannot tell apart. */
+        BAD_SIMULCAST
     }
 
     private final Reason reason;

@@ -7,6 +7,8 @@ import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.RtpCodec;
 import org.javameet.sfu.sdp.SdpException;
 import org.javameet.sfu.sdp.SessionDescription;
+import org.javameet.sfu.sdp.Simulcast;
+import org.javameet.sfu.sdp.SimulcastException;
 import org.javameet.sfu.sdp.SsrcInfo;
 
 /**
@@ -20,6 +22,16 @@ public final class PublishNegotiation {
     /** Header extensions the SFU reads from publishers; others are not negotiated so browsers don't send them. */
     private static final List<String> ACCEPTED_EXTENSIONS = List.of(
             HeaderExtension.AUDIO_LEVEL, HeaderExtension.ABS_SEND_TIME, HeaderExtension.MID);
+
+    /** What simulcast needs on top: each layer's SSRC is named by its rid, each RTX SSRC by its repaired rid. */
+    private static final List<String> SIMULCAST_EXTENSIONS = List.of(
+            HeaderExtension.RID, HeaderExtension.REPAIRED_RID);
+
+    /**
+     * The most simulcast layers a track may have. Browsers send three (Chromium's limit for VP8 is three, as is
+     * what javameet's client asks for); a layer the SFU never chooses would only cost the publisher's uplink.
+     */
+    public static final int MAX_SIMULCAST_LAYERS = 3;
 
     /** Feedback the SFU gives publishers. transport-cc is left out: REMB drives their estimate. */
     private static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "ccm fir", "nack", "nack pli");
@@ -85,7 +97,8 @@ public final class PublishNegotiation {
                 RtpCodec primary = pick(kind, codecs);
                 if (primary != null) {
                     RtpCodec rtx = kind == MediaKind.VIDEO ? rtxFor(primary, codecs) : null;
-                    List<HeaderExtension> exts = acceptedExtensions(m);
+                    Simulcast simulcast = kind == MediaKind.VIDEO ? simulcast(m) : null;
+                    List<HeaderExtension> exts = acceptedExtensions(m, simulcast != null);
                     out = new MediaDescription(m.media(), 9, "UDP/TLS/RTP/SAVPF",
                             rtx == null ? List.of(Integer.toString(primary.payloadType()))
                                     : List.of(Integer.toString(primary.payloadType()), Integer.toString(rtx.payloadType())));
@@ -108,17 +121,24 @@ public final class PublishNegotiation {
                         rtx = new RtpCodec(rtx.payloadType(), rtx.name(), rtx.clockRate(), rtx.channels(), rtx.fmtp(), List.of());
                         rtx.writeTo(out);
                     }
+                    if (simulcast != null && (dir.equals("sendonly") || dir.equals("sendrecv"))) {
+                        simulcast.writeAnswerTo(out);
+                    }
                     bundle.add(mid);
                     if (dir.equals("sendonly") || dir.equals("sendrecv")) {
                         SsrcInfo ssrcs = SsrcInfo.of(m);
                         String[] msid = msid(m);
+                        // a simulcast track's a=ssrc lines (Firefox) do not say which layer is which: learn them by rid
+                        boolean announced = simulcast == null && !ssrcs.mediaSsrcs().isEmpty();
                         track = new PublishedTrack(mid, kind, answeredPrimary, rtx,
-                                ssrcs.mediaSsrcs().isEmpty() ? 0 : ssrcs.mediaSsrcs().get(0),
-                                ssrcs.rtxSsrcs().isEmpty() ? 0 : ssrcs.rtxSsrcs().get(0),
+                                announced ? ssrcs.mediaSsrcs().get(0) : 0,
+                                announced ? ssrcs.rtxSsrcs().get(0) : 0,
                                 HeaderExtension.idOf(exts, HeaderExtension.AUDIO_LEVEL),
                                 HeaderExtension.idOf(exts, HeaderExtension.ABS_SEND_TIME),
                                 HeaderExtension.idOf(exts, HeaderExtension.MID),
-                                msid[0], msid[1]);
+                                msid[0], msid[1], simulcast,
+                                HeaderExtension.idOf(exts, HeaderExtension.RID),
+                                HeaderExtension.idOf(exts, HeaderExtension.REPAIRED_RID));
                     }
                 } else {
                     out = SdpTransportLines.rejected(m, local, "passive");
@@ -177,14 +197,44 @@ public final class PublishNegotiation {
         return null;
     }
 
-    private static List<HeaderExtension> acceptedExtensions(MediaDescription m) {
+    private static List<HeaderExtension> acceptedExtensions(MediaDescription m, boolean simulcast) {
         List<HeaderExtension> out = new ArrayList<>();
         for (HeaderExtension e : HeaderExtension.of(m)) {
-            if (e.id() <= 14 && ACCEPTED_EXTENSIONS.contains(e.uri())) {
+            if (e.id() <= 14 && (ACCEPTED_EXTENSIONS.contains(e.uri())
+                    || simulcast && SIMULCAST_EXTENSIONS.contains(e.uri()))) {
                 out.add(e);
             }
         }
         return out;
+    }
+
+    /**
+     * The section's send simulcast within the SFU's limits, or null without one.
+     *
+     * @throws SimulcastException too many layers, no rtp-stream-id extension to tell them apart, a bad rid list
+     */
+    private static Simulcast simulcast(MediaDescription m) throws SimulcastException {
+        Simulcast s;
+        try {
+            s = Simulcast.of(m);
+        } catch (SimulcastException e) {
+            throw e;
+        } catch (SdpException e) {
+            throw new SimulcastException("m-section " + m.mid() + ": " + e.getMessage());
+        }
+        if (s == null) {
+            return null;
+        }
+        if (s.rids().size() > MAX_SIMULCAST_LAYERS) {
+            throw new SimulcastException("m-section " + m.mid() + " offers " + s.rids().size()
+                    + " simulcast layers; at most " + MAX_SIMULCAST_LAYERS + " are received");
+        }
+        int ridId = HeaderExtension.idOf(HeaderExtension.of(m), HeaderExtension.RID);
+        if (ridId == 0 || ridId > 14) {
+            throw new SimulcastException("m-section " + m.mid() + " offers simulcast without the "
+                    + HeaderExtension.RID + " header extension (ids 1-14), so its layers cannot be told apart");
+        }
+        return s;
     }
 
     private static List<String> intersect(List<String> offered, List<String> supported) {

@@ -70,6 +70,14 @@ class MediaRoomTest {
         }
     }
 
+    /** Chromium's offer with a three-layer simulcast camera (see SimulcastOfferTest). */
+    static String simulcastOffer() throws IOException {
+        try (InputStream in = MediaRoomTest.class.getResourceAsStream("/sdp/chromium-156-simulcast-offer.sdp")) {
+            assertNotNull(in, "fixture missing");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** The same offer with its video m-section no longer sending (the camera track was removed). */
     static String audioOnlyOffer() throws IOException {
         String sdp = chromiumOffer();
@@ -230,6 +238,32 @@ class MediaRoomTest {
         assertSame(refused, assertThrows(IllegalArgumentException.class,
                 () -> room.publish("ada", chromiumOffer(), tracks -> { throw refused; })));
         assertNull(room.nextSubscribeOffer("bob"), "no track was added");
+    }
+
+    @Test
+    void aSimulcastOfferBeyondTheLimitsIsRefusedAsBadSimulcast() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        String fourLayers = simulcastOffer()
+                .replace("a=rid:r2 send\r\n", "a=rid:r2 send\r\na=rid:r3 send\r\n")
+                .replace("a=simulcast:send r0;r1;r2", "a=simulcast:send r0;r1;r2;r3");
+        MediaSessionException bad = assertThrows(MediaSessionException.class,
+                () -> room.publish("ada", fourLayers, DEFAULT_LABELS));
+        assertEquals(MediaSessionException.Reason.BAD_SIMULCAST, bad.reason());
+        assertNull(room.nextSubscribeOffer("bob"), "nothing changed");
+
+        PublishResult ok = room.publish("ada", simulcastOffer(), DEFAULT_LABELS);
+        assertTrue(ok.answerSdp().contains("a=simulcast:recv r0;r1;r2"));
+        SubscribeOffer offer = room.nextSubscribeOffer("bob");
+        assertEquals(2, offer.tracks().size(), "subscribers see one video track, whatever its layers");
+    }
+
+    @Test
+    void tileHeightsAreAppliedToTheTracksTheMemberReceives() throws Exception {
+        bobReceivesAda();
+        assertEquals(1, room.setTileHeights("bob", Map.of("ada-video-1", 180, "gone-video-9", 720)),
+                "the one known track; an unknown id is no error (it may have just left)");
+        assertEquals(0, room.setTileHeights("bob", Map.of()));
     }
 
     @Test

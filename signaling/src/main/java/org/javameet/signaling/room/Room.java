@@ -357,6 +357,12 @@ public final class Room {
     static final int CLOSE_RESUMED = 4005;
 
     /** The client's subscribe connection failed: ICE restarts on it with the next subscribe offer. */
+    /** The participant's tile heights by received track id (checked by {@link TileSizes}). */
+    synchronized void setTileHeights(Participant p, Map<String, Integer> heights) throws SignalingException {
+        requireMember(p);
+        media.setTileHeights(p.id(), heights);
+    }
+
     synchronized void restartSubscribeIce(Participant p) throws SignalingException {
         requireMember(p);
         if (media.restartSubscribeIce(p.id())) {
@@ -456,6 +462,7 @@ public final class Room {
             case BAD_SDP -> "bad-sdp";
             case STALE_ANSWER -> "stale-answer";
             case TOO_MANY_TRACKS -> "too-many-tracks";
+            case BAD_SIMULCAST -> "bad-simulcast";
         };
         return new SignalingException(code, e.getMessage());
     }

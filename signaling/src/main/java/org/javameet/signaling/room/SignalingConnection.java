@@ -140,6 +140,7 @@ public final class SignalingConnection implements WebSocketSession.Handler {
                     Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg)).forEach(metrics::sdpSectionRejected);
             case "subscribeAnswer" -> joinedRoom().subscribeAnswer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), Messages.requiredLong(msg, "version"));
+            case "tileSizes" -> joinedRoom().setTileHeights(participant, TileSizes.parse(msg));
             case "updateMedia" -> joinedRoom().updateMedia(participant,
                     Messages.optionalBoolean(msg, "audioMuted", null), Messages.optionalBoolean(msg, "videoMuted", null));
             case "setDisplayName" -> joinedRoom().setDisplayName(participant,

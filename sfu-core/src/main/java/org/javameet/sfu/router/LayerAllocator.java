@@ -1,0 +1,109 @@
+package org.javameet.sfu.router;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Chooses, for one subscriber, which spatial and temporal layer each of its video consumers forwards
+ * (mediasoup's and LiveKit's per-transport allocation, in small):
+ * <ol>
+ *   <li>the budget is the subscriber's send-side estimate (unlimited without transport-cc), less what its audio
+ *       takes;</li>
+ *   <li>consumers are served in priority order: screen share first, then the larger tiles (the receiver's
+ *       reported height; a consumer without a report counts as large);</li>
+ *   <li>each gets the best (layer, temporal layer) whose measured bitrate fits what is left, never above the
+ *       smallest layer at least as tall as its tile (so a thumbnail never gets the top layer); fewer temporal
+ *       layers of a layer come before a lower layer, so frame rate goes before resolution; when nothing fits,
+ *       the lowest layer's base temporal layer, so the video keeps going;</li>
+ *   <li>going down happens at once; going up one rung of that ladder at a time, at most every
+ *       {@link #STEP_UP_HOLD_NANOS} per subscriber: the estimate cannot exceed 1.5 × what is acknowledged, so
+ *       a subscriber climbs as its estimate follows what it is sent, and a step the path cannot carry shows up
+ *       in the estimate before the next.</li>
+ * </ol>
+ * Video consumers last-N pauses take no part: they keep their last target, chosen anew when they resume.
+ * Media loop only; time is passed in.
+ */
+final class LayerAllocator {
+    static final long STEP_UP_HOLD_NANOS = 1_000_000_000L;
+    /** What an audio consumer is counted at before its producer's rate is measured. */
+    static final long AUDIO_BITRATE = 40_000;
+    /**
+     * What a video layer is counted at before it is measured, by distance from the top layer (top, one below,
+     * two below): roughly what Chromium gives 720p, 360p and 180p.
+     */
+    private static final long[] UNMEASURED_LAYER_BITRATE = {1_200_000, 400_000, 120_000};
+    /** Of a layer's rate, what its temporal layers 0, 0-1 and 0-2 take before measured (libwebrtc's L1T3 split). */
+    private static final double[] UNMEASURED_TEMPORAL_SHARE = {0.4, 0.6, 1.0};
+
+    private long lastStepUpNanos = Long.MIN_VALUE / 2;
+
+    void allocate(List<Consumer> consumers, long estimate, long nowNanos) {
+        long remaining = estimate < 0 ? Long.MAX_VALUE : estimate;
+        List<Consumer> video = new ArrayList<>();
+        for (int i = 0; i < consumers.size(); i++) {
+            Consumer c = consumers.get(i);
+            if (c.producer().video()) {
+                if (!c.pausedByLastN()) { // sends nothing: no layer, no share of the budget
+                    video.add(c);
+                }
+            } else {
+                long audio = c.producer().layers()[0].bitrateUpToTemporal[ProducerLayer.TEMPORAL_LAYERS - 1];
+                remaining -= audio > 0 ? audio : AUDIO_BITRATE;
+            }
+        }
+        video.sort(Comparator.comparing((Consumer c) -> !c.producer().screenShare())
+                .thenComparing(c -> c.maxHeight() <= 0 ? Integer.MAX_VALUE : c.maxHeight(), Comparator.reverseOrder()));
+        boolean mayStepUp = nowNanos - lastStepUpNanos >= STEP_UP_HOLD_NANOS;
+        boolean steppedUp = false;
+        for (Consumer c : video) {
+            Producer p = c.producer();
+            int cap = p.layerForHeight(c.maxHeight());
+            List<Integer> ladder = new ArrayList<>(); // rungs, best first: layer * TEMPORAL_LAYERS + temporal layer
+            for (int layer = cap; layer >= 0; layer--) {
+                if (p.layers()[layer].active(nowNanos)) {
+                    for (int t = ProducerLayer.TEMPORAL_LAYERS - 1; t >= 0; t--) {
+                        ladder.add(layer * ProducerLayer.TEMPORAL_LAYERS + t);
+                    }
+                }
+            }
+            if (ladder.isEmpty()) {
+                continue; // the publisher sends nothing now: keep the target, resume where it was
+            }
+            int best = ladder.get(ladder.size() - 1);
+            for (int rung : ladder) {
+                if (need(p, rung) <= remaining) {
+                    best = rung;
+                    break;
+                }
+            }
+            int current = c.targetLayer() * ProducerLayer.TEMPORAL_LAYERS + c.maxTemporalLayer();
+            if (best > current && ladder.contains(current) && estimate >= 0) { // no estimate: nothing to climb
+                if (mayStepUp && !steppedUp) {
+                    best = ladder.get(ladder.indexOf(current) - 1); // one rung up
+                    steppedUp = true;
+                } else {
+                    best = current;
+                }
+            }
+            c.targetLayer(best / ProducerLayer.TEMPORAL_LAYERS);
+            c.maxTemporalLayer(best % ProducerLayer.TEMPORAL_LAYERS);
+            remaining -= need(p, best);
+        }
+        if (steppedUp) {
+            lastStepUpNanos = nowNanos;
+        }
+    }
+
+    /** The bitrate of {@code rung} (layer and temporal layers up to it): measured, or assumed until measured. */
+    static long need(Producer p, int rung) {
+        int layer = rung / ProducerLayer.TEMPORAL_LAYERS;
+        int t = rung % ProducerLayer.TEMPORAL_LAYERS;
+        long measured = p.layers()[layer].bitrateUpToTemporal[t];
+        if (measured > 0) {
+            return measured;
+        }
+        int fromTop = Math.min(p.layerCount() - 1 - layer, UNMEASURED_LAYER_BITRATE.length - 1);
+        return (long) (UNMEASURED_LAYER_BITRATE[fromTop] * UNMEASURED_TEMPORAL_SHARE[t]);
+    }
+}

@@ -1,0 +1,140 @@
+package org.javameet.sfu.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import org.javameet.sfu.rtp.Vp8;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sharing one subscriber's estimate among its consumers: layers measured (by temporal layer) as a 720p
+ * simulcast camera sends them, tile heights as a client reports them.
+ */
+class LayerAllocatorTest {
+    private static final long NOW = 10_000_000_000L;
+    /** Measured bits per second of layers r0, r1, r2 with temporal layers 0, 0-1, 0-2. */
+    private static final long[][] RATES = {
+        {40_000, 60_000, 100_000},
+        {120_000, 180_000, 300_000},
+        {400_000, 600_000, 1_000_000}};
+    private static final int[] HEIGHTS = {180, 360, 720};
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final Router router = new Router("test", channel.eventLoop(), (participant, link, reason) -> { }, 2_500_000);
+    private final Publisher ada = router.createPublisher("ada", new FakeLink("ada/publish"));
+    private final Subscriber bob = router.createSubscriber("bob", new FakeLink("bob/subscribe"));
+    private final LayerAllocator allocator = new LayerAllocator();
+    private int nextSsrc = 1000;
+
+    @AfterEach
+    void finish() {
+        router.close();
+        assertFalse(channel.finish());
+    }
+
+    /** A simulcast camera (or screen) of Ada's whose three layers are all sending, and Bob's consumer of it. */
+    private Consumer simulcastConsumer(String mid, boolean screen) {
+        Producer p = router.createProducer(ada, "ada/" + mid, new ProducerParams(true, 96, 90000, 0, 0, 0, mid, 4, 97,
+                List.of("r0", "r1", "r2"), 10, 11));
+        p.screenShare(screen);
+        for (int i = 0; i < 3; i++) {
+            ProducerLayer l = p.layers()[i];
+            l.lastPacketNanos = NOW - 10_000_000L;
+            l.height = HEIGHTS[i];
+            System.arraycopy(RATES[i], 0, l.bitrateUpToTemporal, 0, 3);
+        }
+        return router.createConsumer(bob, p, new ConsumerParams(mid, nextSsrc++, nextSsrc++, 96, 97, new int[0],
+                new int[0], Vp8::isKeyframe));
+    }
+
+    private static String rung(Consumer c) {
+        return "r" + c.targetLayer() + "T" + c.maxTemporalLayer();
+    }
+
+    @Test
+    void withoutAnEstimateOrATileTheTopLayerIsSentWhole() {
+        Consumer c = simulcastConsumer("1", false);
+        allocator.allocate(bob.consumers(), -1, NOW);
+        assertEquals("r2T2", rung(c));
+    }
+
+    @Test
+    void aThumbnailGetsTheSmallestLayerTallEnoughWhateverTheBandwidth() {
+        Consumer thumb = simulcastConsumer("1", false);
+        Consumer large = simulcastConsumer("2", false);
+        thumb.maxHeight(120);
+        large.maxHeight(700);
+        allocator.allocate(bob.consumers(), 50_000_000, NOW);
+        assertEquals("r0T2", rung(thumb));
+        assertEquals("r2T2", rung(large));
+        large.maxHeight(300);
+        allocator.allocate(bob.consumers(), 50_000_000, NOW);
+        assertEquals("r1T2", rung(large), "a 300 px tile needs the 360p layer, not 720p");
+    }
+
+    @Test
+    void frameRateGoesBeforeResolutionAndGoingDownIsImmediate() {
+        Consumer c = simulcastConsumer("1", false);
+        allocator.allocate(bob.consumers(), 700_000, NOW);
+        assertEquals("r2T1", rung(c), "600 kbps of 720p at half the frame rate fits 700 kbps");
+        allocator.allocate(bob.consumers(), 450_000, NOW + 1);
+        assertEquals("r2T0", rung(c));
+        allocator.allocate(bob.consumers(), 350_000, NOW + 2);
+        assertEquals("r1T2", rung(c), "below the top layer's base rate: the middle layer at full frame rate");
+        allocator.allocate(bob.consumers(), 10_000, NOW + 3);
+        assertEquals("r0T0", rung(c), "nothing fits: the lowest rung, so the video keeps going");
+    }
+
+    @Test
+    void goingUpIsOneRungPerHold() {
+        Consumer c = simulcastConsumer("1", false);
+        allocate(c, 10_000, NOW);
+        assertEquals("r0T0", rung(c));
+        allocate(c, 50_000_000, NOW + 1);
+        assertEquals("r0T1", rung(c), "one rung up at once");
+        allocate(c, 50_000_000, NOW + 2);
+        assertEquals("r0T1", rung(c), "then a hold, so the estimate can show what the step cost");
+        allocate(c, 50_000_000, NOW + 1 + LayerAllocator.STEP_UP_HOLD_NANOS);
+        assertEquals("r0T2", rung(c));
+        allocate(c, 50_000_000, NOW + 1 + 2 * LayerAllocator.STEP_UP_HOLD_NANOS);
+        assertEquals("r1T0", rung(c), "after the lower layer's temporal layers, the next spatial layer");
+    }
+
+    /** Allocates at {@code now}, the publisher having sent every layer just before. */
+    private void allocate(Consumer c, long estimate, long now) {
+        for (ProducerLayer l : c.producer().layers()) {
+            l.lastPacketNanos = now - 10_000_000L;
+        }
+        allocator.allocate(bob.consumers(), estimate, now);
+    }
+
+    @Test
+    void withoutAnEstimateALayerThatAppearsIsTakenAtOnce() {
+        Consumer c = simulcastConsumer("1", false);
+        c.producer().layers()[2].lastPacketNanos = 0; // Chromium starts without its top layer
+        allocator.allocate(bob.consumers(), -1, NOW);
+        assertEquals("r1T2", rung(c));
+        allocate(c, -1, NOW + 1);
+        assertEquals("r2T2", rung(c));
+    }
+
+    @Test
+    void screenShareIsServedFirst() {
+        Consumer camera = simulcastConsumer("1", false);
+        Consumer screen = simulcastConsumer("2", true);
+        allocator.allocate(bob.consumers(), 1_200_000, NOW);
+        assertEquals("r2T2", rung(screen), "1 Mbps of screen first");
+        assertEquals("r1T1", rung(camera), "the camera gets what is left (200 kbps): 360p at half the frame rate");
+    }
+
+    @Test
+    void aLayerThePublisherStoppedIsNotChosen() {
+        Consumer c = simulcastConsumer("1", false);
+        c.producer().layers()[2].lastPacketNanos = NOW - 2 * Producer.LAYER_IDLE_NANOS; // Chromium dropped 720p
+        allocator.allocate(bob.consumers(), -1, NOW);
+        assertEquals("r1T2", rung(c));
+    }
+}
