@@ -31,27 +31,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LastNTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static JavameetServer server;
-    private static PeerRuntime runtime;
-    private static URI ws;
+    private static LoopbackServer loopback;
     private final List<Participant> participants = new ArrayList<>();
 
     @BeforeAll
     static void startServer() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1")).withLastN(1);
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
-        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+        loopback = LoopbackServer.start(c -> c.withLastN(1));
     }
 
     @AfterAll
     static void stopServer() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (server != null) {
-            server.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 
@@ -61,9 +52,9 @@ class LastNTest {
     }
 
     private Participant join(String name, boolean publish) throws Exception {
-        Participant p = Participant.join(ws, "last-n", name, Participant.Options.defaults().withMedia(publish, publish)
+        Participant p = Participant.join(loopback.ws, "last-n", name, Participant.Options.defaults().withMedia(publish, publish)
                 .withVideo(150_000, 10) // light: four participants on a shared two-core machine
-                .withVoice(Voice.SILENT).withTimeout(Duration.ofSeconds(90)).withRuntime(runtime))
+                .withVoice(Voice.SILENT).withTimeout(Duration.ofSeconds(90)).withRuntime(loopback.runtime))
                 .get(100, TimeUnit.SECONDS);
         participants.add(p);
         return p;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
@@ -26,27 +27,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpeakerAnnouncementTest {
-    private static JavameetServer server;
-    private static PeerRuntime runtime;
-    private static URI ws;
+    private static LoopbackServer loopback;
     private final List<Participant> participants = new ArrayList<>();
 
     @BeforeAll
     static void startServer() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
-        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+        loopback = LoopbackServer.start(UnaryOperator.identity());
     }
 
     @AfterAll
     static void stopServer() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (server != null) {
-            server.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 
@@ -56,8 +48,8 @@ class SpeakerAnnouncementTest {
     }
 
     private Participant join(String room, String name) throws Exception {
-        Participant p = Participant.join(ws, room, name, Participant.Options.defaults().withMedia(true, false)
-                .withVoice(Voice.SILENT).withRuntime(runtime)).get(40, TimeUnit.SECONDS);
+        Participant p = Participant.join(loopback.ws, room, name, Participant.Options.defaults().withMedia(true, false)
+                .withVoice(Voice.SILENT).withRuntime(loopback.runtime)).get(40, TimeUnit.SECONDS);
         participants.add(p);
         return p;
     }

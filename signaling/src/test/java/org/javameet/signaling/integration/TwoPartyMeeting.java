@@ -2,7 +2,6 @@ package org.javameet.signaling.integration;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.javameet.peer.Participant;
@@ -10,7 +9,6 @@ import org.javameet.peer.PeerRuntime;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 
 /**
  * A running server with a two-party meeting of Java participants (Ada and Bob, audio and video), for tests
@@ -22,6 +20,7 @@ final class TwoPartyMeeting implements AutoCloseable {
     final PeerRuntime runtime;
     final ServerMetrics metrics;
     final URI ws;
+    private final LoopbackServer loopback;
     final Participant ada;
     final Participant bob;
     private final String testName;
@@ -31,12 +30,11 @@ final class TwoPartyMeeting implements AutoCloseable {
             throws Exception {
         this.testName = testName;
         this.wait = wait;
-        ServerConfig config = configure.apply(ServerConfig.defaults().withHttpAddress("127.0.0.1")
-                .withHttpPort(FreePorts.tcp()).withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1")));
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
+        loopback = LoopbackServer.start(configure);
+        server = loopback.server;
+        runtime = loopback.runtime;
+        ws = loopback.ws;
         metrics = new ServerMetrics(server.httpAddress().getPort());
-        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
         Participant.Options o = Participant.Options.defaults().withRuntime(runtime);
         ada = Participant.join(ws, room, "Ada", o).get(40, TimeUnit.SECONDS);
         bob = Participant.join(ws, room, "Bob", o).get(40, TimeUnit.SECONDS);
@@ -76,8 +74,7 @@ final class TwoPartyMeeting implements AutoCloseable {
     public void close() {
         ada.close();
         bob.close();
-        runtime.close();
-        server.close();
+        loopback.close();
         HostLoad.print(testName, startNanos);
     }
 }
