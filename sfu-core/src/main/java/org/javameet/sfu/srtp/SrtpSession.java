@@ -39,8 +39,8 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * The send direction ({@code protectRtp}, {@code protectRtcp}, {@link #removeLocalSsrc}) and
  * the receive direction ({@code unprotectRtp}, {@code unprotectRtcp}, {@link #removeRemoteSsrc})
  * each have their own state: each direction must be used by one thread at a time, the two
- * directions may run concurrently. Nothing here allocates per packet; jitsi-srtp allocates
- * nothing per packet either on the Java cipher path.
+ * directions may run concurrently. Nothing here allocates per packet; jitsi-srtp does (a
+ * GCMParameterSpec and IV/HMAC copies per packet: docs/performance.md says what removing them takes).
  *
  * <p>Bad packets never throw: every failure is a {@link SrtpStatus}.
  */
