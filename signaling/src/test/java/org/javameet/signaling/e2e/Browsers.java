@@ -238,6 +238,36 @@ final class Browsers implements AutoCloseable {
                         + " && b.textContent === arguments[1].toUpperCase()", participantId, connection);
     }
 
+    /**
+     * What a page is doing, for a failure message: state, our id, reconnect state, chat count and any text
+     * left in the chat box (a send the client could not make stays there). Never throws.
+     */
+    static String describe(WebDriver d) {
+        try {
+            return String.valueOf(js(d, "const j = window.javameet; if (!j) return 'no test hook';"
+                    + " const box = document.getElementById('chat-input');"
+                    + " return JSON.stringify({state: j.state, id: j.participantId, connection: j.connection,"
+                    + " chat: j.chatMessages().length, chatBox: box ? box.value : null,"
+                    + " participants: j.participants().length, error: j.errorCode});"));
+        } catch (RuntimeException e) {
+            return "(page not answering: " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /** {@link #awaitJs} whose failure message also {@link #describe describes} the given pages. */
+    static void awaitJsDescribing(WebDriver d, String what, Duration timeout, List<WebDriver> pages, String script,
+            Object... args) throws InterruptedException {
+        try {
+            awaitJs(d, what, timeout, script, args);
+        } catch (AssertionError e) {
+            StringBuilder sb = new StringBuilder(e.getMessage());
+            for (int i = 0; i < pages.size(); i++) {
+                sb.append("\n  page ").append(i).append(": ").append(describe(pages.get(i)));
+            }
+            throw new AssertionError(sb.toString(), e);
+        }
+    }
+
     /** Waits for {@code window.javameet.state} to reach a value. */
     static void awaitState(WebDriver d, String state, Duration timeout) throws InterruptedException {
         awaitJs(d, "state " + state + " (now " + safeState(d) + ")", timeout,

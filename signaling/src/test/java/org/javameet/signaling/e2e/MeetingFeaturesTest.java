@@ -412,7 +412,10 @@ class MeetingFeaturesTest {
                     "return window.javameet.participants().some(p => p.displayName === 'Alan Turing' && p.audioMuted)");
             click(grace, By.id("toggle-chat"));
             grace.findElement(By.id("chat-input")).sendKeys("Morning all! Standup in 2 minutes.", Keys.ENTER);
-            awaitJs(ada, "chat arrived", SOON, "return window.javameet.chatMessages().length === 1");
+            // the sender sees the server's echo first: a failure here is on Grace's side, after it on Ada's
+            Browsers.awaitJsDescribing(grace, "Grace's chat echoed", SOON, all,
+                    "return window.javameet.chatMessages().length === 1");
+            Browsers.awaitJsDescribing(ada, "chat arrived", SOON, all, "return window.javameet.chatMessages().length === 1");
             ada.findElement(By.id("chat-input")); // exists while closed
             click(ada, By.id("toggle-chat"));
             ada.findElement(By.id("chat-input")).sendKeys("Morning! I'll share the board.", Keys.ENTER);
