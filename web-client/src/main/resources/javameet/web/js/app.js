@@ -537,6 +537,7 @@ function main() {
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
    * @property {{locked: boolean, lobbyEnabled: boolean, recording: boolean}} roomState from `roomUpdated`
    * @property {string|null} errorCode why the error page shows: a server error code, `kicked`, or `error`
+   * @property {string[]} recentMessages the types of the last 30 server messages on the current connection (no pongs)
    * @property {{failures:number, problem:string|null, reason:string|null, retryAt:number|null,
    *            reconnecting:boolean, iceRestarts:number}|null} connection
    *           reconnect state: failures in a row, the problem shown (from 3 failures on), the last failure's reason,
@@ -568,6 +569,7 @@ function main() {
     },
     get roomState() { return { ...(app?.moderation.roomState ?? { locked: false, lobbyEnabled: false, recording: false }) }; },
     get errorCode() { return app?.flow.errorCode ?? null; },
+    get recentMessages() { return [...(app?.flow.signaling?.recent ?? [])]; },
     get connection() {
       const s = app?.flow.snapshot();
       return s ? { failures: s.failures, problem: s.problem, reason: s.reason, retryAt: s.retryAt,

@@ -248,7 +248,8 @@ final class Browsers implements AutoCloseable {
                     + " const box = document.getElementById('chat-input');"
                     + " return JSON.stringify({state: j.state, id: j.participantId, connection: j.connection,"
                     + " chat: j.chatMessages().length, chatBox: box ? box.value : null,"
-                    + " participants: j.participants().length, error: j.errorCode});"));
+                    + " participants: j.participants().length, error: j.errorCode,"
+                    + " recent: (j.recentMessages || []).slice(-12)});"));
         } catch (RuntimeException e) {
             return "(page not answering: " + e.getClass().getSimpleName() + ")";
         }
