@@ -11,6 +11,8 @@ import { joinMarks } from './joinmarks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
+/** How many departed participant ids a page remembers (see MeetingView.departed). */
+const MAX_DEPARTED = 500;
 
 /** "Ada Lovelace" → "AL"; "" → "". */
 export function initials(name) {
@@ -42,6 +44,8 @@ class Tile {
     this.hasFrames = false;
     this.videoTrack = null;
     this.firstFrameAt = null;
+    /** Made for media that came before anyone announced the participant (MeetingView.setRemoteTracks). */
+    this.placeholder = false;
 
     const el = document.createElement('div');
     el.className = 'tile';
@@ -204,6 +208,12 @@ export class MeetingView {
     this.audios = new Map();
     /** participant id → their screen-share track (ours included). @type {Map<string, MediaStreamTrack>} */
     this.screens = new Map();
+    /**
+     * Who left (participantLeft, or gone from the roster after a rejoin), newest last, at most MAX_DEPARTED:
+     * a subscribe offer applied after someone left can still carry their track, and must not bring their
+     * tile back. @type {Set<string>}
+     */
+    this.departed = new Set();
     this.grid = $('grid');
     this.sinks = $('audio-sinks');
     this.spotlightEl = $('spotlight');
@@ -232,6 +242,12 @@ export class MeetingView {
    * @param {boolean} [local]
    */
   upsert(p, local = false) {
+    this.departed.delete(p.id);
+    this.tileFor(p, local).placeholder = false;
+  }
+
+  /** @private The tile of p, made if missing; updated with what p says. */
+  tileFor(p, local = false) {
     let tile = this.tiles.get(p.id);
     if (!tile) {
       tile = new Tile(p, local);
@@ -240,6 +256,7 @@ export class MeetingView {
       this.layout();
     }
     tile.update(p, this.config);
+    return tile;
   }
 
   has(id) { return this.tiles.has(id); }
@@ -247,7 +264,15 @@ export class MeetingView {
   /** @returns {Participant|undefined} what we know of one participant */
   info(id) { return this.tiles.get(id)?.info; }
 
+  /** Someone left: their tile goes, and media of theirs that arrives late makes no new one. */
   remove(id) {
+    this.departed.add(id);
+    if (this.departed.size > MAX_DEPARTED) this.departed.delete(this.departed.values().next().value);
+    this.drop(id);
+  }
+
+  /** @private */
+  drop(id) {
     this.tiles.get(id)?.el.remove();
     this.tiles.delete(id);
     const audio = this.audios.get(id);
@@ -303,10 +328,10 @@ export class MeetingView {
       byParticipant.get(t.participantId)[t.source] = t.track;
     }
     for (const [id, media] of byParticipant) {
-      if (id === this.localId) continue;
+      if (id === this.localId || this.departed.has(id)) continue;
       if (!this.tiles.has(id)) {
         // Media before the participant's details: a placeholder until participantJoined/Updated.
-        this.upsert({ id, displayName: '', audioMuted: false, videoMuted: false });
+        this.tileFor({ id, displayName: '', audioMuted: false, videoMuted: false }).placeholder = true;
       }
       this.tiles.get(id).setVideo(media.camera ?? null, () => {
         if (this.firstFrameAt == null) this.firstFrameAt = performance.now();
@@ -315,8 +340,10 @@ export class MeetingView {
       if (media.microphone) this.attachAudio(id, media.microphone);
       if (media.screen) this.screens.set(id, media.screen); else this.screens.delete(id);
     }
-    for (const [id, tile] of this.tiles) {
-      if (tile.local || byParticipant.has(id)) continue;
+    for (const [id, tile] of [...this.tiles]) {
+      if (tile.local || (byParticipant.has(id) && !this.departed.has(id))) continue;
+      // a placeholder nobody announced, whose media is gone, was never a participant we knew
+      if (tile.placeholder) { this.drop(id); continue; }
       tile.setVideo(null, () => {});
       this.screens.delete(id);
     }
