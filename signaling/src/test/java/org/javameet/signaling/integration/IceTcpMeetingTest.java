@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerConnection;
@@ -16,7 +15,7 @@ import org.javameet.peer.SignalingClient;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,8 +33,7 @@ class IceTcpMeetingTest {
     @Test
     void participantsOverTcpMeetOneOverUdpAndMediaFlowsEveryWay() throws Exception {
         long start = System.nanoTime();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().build();
         try (JavameetServer server = new JavameetServer(config, null).start();
              PeerRuntime runtime = new PeerRuntime(2, 4)) {
             URI ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");

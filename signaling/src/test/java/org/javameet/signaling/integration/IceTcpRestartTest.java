@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerConnection;
@@ -17,6 +16,7 @@ import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,8 +41,7 @@ class IceTcpRestartTest {
     void aParticipantOverIceTcpRestartsIceOnNewConnectionsAndMediaGoesOn() throws Exception {
         long start = System.nanoTime();
         int tcpPort = FreePorts.tcp();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withMediaTcpPort(tcpPort).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().mediaTcpPort(tcpPort).build();
         try (JavameetServer server = new JavameetServer(config, null).start();
              PeerRuntime runtime = new PeerRuntime(2, 4)) {
             URI ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");

@@ -24,7 +24,7 @@ import org.javameet.sfu.sdp.SessionDescription;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,8 +48,7 @@ class JavaParticipantsMeetTest {
     @BeforeAll
     static void startServer() throws Exception {
         startNanos = System.nanoTime();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().build();
         server = new JavameetServer(config, null).start();
         runtime = new PeerRuntime(2, 4);
         ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");

@@ -36,7 +36,7 @@ class LastNTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        loopback = LoopbackServer.start(c -> c.withLastN(1));
+        loopback = LoopbackServer.start(c -> c.lastN(1));
     }
 
     @AfterAll

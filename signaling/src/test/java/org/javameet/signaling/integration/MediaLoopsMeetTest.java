@@ -20,6 +20,7 @@ import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,8 +49,7 @@ class MediaLoopsMeetTest {
 
     @Test
     void twoMeetingsRunOnTwoLoopsAndBothCarryMedia() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(twoFreeUdpPorts()).withMediaLoops(2).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().mediaPort(twoFreeUdpPorts()).mediaLoops(2).build();
         server = new JavameetServer(config, null).start();
         runtime = new PeerRuntime(2, 4);
         URI ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");

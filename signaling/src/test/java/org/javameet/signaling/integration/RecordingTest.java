@@ -24,7 +24,7 @@ import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.RecordingConfig;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,9 +65,8 @@ class RecordingTest {
         Path script = dir.resolve("finalize.sh");
         Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$1\" > \"$1/finalized.txt\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"))
-                .withRecording(new RecordingConfig(true, recordings.toString(), true, script.toString(), 4, 0));
+        ServerConfig config = LoopbackConfig.builder()
+                .recording(new RecordingConfig(true, recordings.toString(), true, script.toString(), 4, 0)).build();
         server = new JavameetServer(config, null).start();
         runtime = new PeerRuntime(2, 4);
         ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");

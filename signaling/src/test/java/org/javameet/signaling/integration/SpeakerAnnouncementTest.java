@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
@@ -32,7 +31,7 @@ class SpeakerAnnouncementTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        loopback = LoopbackServer.start(UnaryOperator.identity());
+        loopback = LoopbackServer.start();
     }
 
     @AfterAll

@@ -3,7 +3,7 @@ package org.javameet.signaling.integration;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
 import org.javameet.sfu.webrtc.MediaKind;
@@ -26,7 +26,7 @@ final class TwoPartyMeeting implements AutoCloseable {
     private final String testName;
     private final Duration wait;
 
-    private TwoPartyMeeting(String testName, String room, Duration wait, UnaryOperator<ServerConfig> configure)
+    private TwoPartyMeeting(String testName, String room, Duration wait, Consumer<ServerConfig.Builder> configure)
             throws Exception {
         this.testName = testName;
         this.wait = wait;
@@ -42,11 +42,11 @@ final class TwoPartyMeeting implements AutoCloseable {
 
     /** Starts the server, joins Ada and Bob to {@code room} and waits until they receive each other. */
     static TwoPartyMeeting start(String testName, String room, Duration wait) throws Exception {
-        return start(testName, room, wait, UnaryOperator.identity());
+        return start(testName, room, wait, config -> { });
     }
 
     /** As above, on a server whose config {@code configure} changed (limits, auth). */
-    static TwoPartyMeeting start(String testName, String room, Duration wait, UnaryOperator<ServerConfig> configure)
+    static TwoPartyMeeting start(String testName, String room, Duration wait, Consumer<ServerConfig.Builder> configure)
             throws Exception {
         TwoPartyMeeting m = new TwoPartyMeeting(testName, room, wait, configure);
         m.assertGoesOn();
