@@ -1,7 +1,9 @@
 package org.javameet.signaling.integration;
 
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
@@ -32,6 +34,21 @@ final class LoopbackServer implements AutoCloseable {
         ServerConfig.Builder config = LoopbackConfig.builder();
         configure.accept(config);
         return new LoopbackServer(new JavameetServer(config.build(), null).start());
+    }
+
+    /** A Java participant with audio and video, joined on this server and runtime. */
+    Participant join(String room, String name) throws Exception {
+        return join(room, name, Participant.Options.defaults());
+    }
+
+    /** A Java participant with {@code options}, joined on this server and runtime; generous for a busy host. */
+    Participant join(String room, String name, Participant.Options options) throws Exception {
+        return Participant.join(ws, room, name, options.withRuntime(runtime)).get(60, TimeUnit.SECONDS);
+    }
+
+    /** A reader of this server's {@code /metrics}. */
+    ServerMetrics metrics() {
+        return new ServerMetrics(server.httpAddress().getPort());
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.javameet.signaling.integration;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
@@ -34,10 +33,9 @@ final class TwoPartyMeeting implements AutoCloseable {
         server = loopback.server;
         runtime = loopback.runtime;
         ws = loopback.ws;
-        metrics = new ServerMetrics(server.httpAddress().getPort());
-        Participant.Options o = Participant.Options.defaults().withRuntime(runtime);
-        ada = Participant.join(ws, room, "Ada", o).get(40, TimeUnit.SECONDS);
-        bob = Participant.join(ws, room, "Bob", o).get(40, TimeUnit.SECONDS);
+        metrics = loopback.metrics();
+        ada = loopback.join(room, "Ada");
+        bob = loopback.join(room, "Bob");
     }
 
     /** Starts the server, joins Ada and Bob to {@code room} and waits until they receive each other. */
