@@ -93,7 +93,7 @@ class NixSettingsTest {
     @Test
     void moduleDefaultsGiveTheServerDefaultsOnLoopback() throws Exception {
         JsonNode json = evalSettings("");
-        assertEquals(ServerConfig.defaults().withHttpAddress("127.0.0.1"), parse(json, "defaults"));
+        assertEquals(ServerConfig.defaults().toBuilder().httpAddress("127.0.0.1").build(), parse(json, "defaults"));
         // settings.nix writes every client and interface key out, so the file shows what browsers get.
         assertEquals(ClientConfig.KEYS, sortedLike(json.get("client"), ClientConfig.KEYS));
         assertEquals(InterfaceConfig.KEYS, sortedLike(json.get("interface"), InterfaceConfig.KEYS));

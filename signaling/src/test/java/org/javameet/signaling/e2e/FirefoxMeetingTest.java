@@ -30,8 +30,8 @@ class FirefoxMeetingTest {
         assertNull(Browsers.missingPrerequisite());
         assertNull(FirefoxParticipant.missingPrerequisite());
         // No publicAddresses: the server announces the namespace's addresses (192.0.2.1 and 127.0.0.1).
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp());
+        ServerConfig config = ServerConfig.defaults().toBuilder().httpAddress("127.0.0.1").httpPort(FreePorts.tcp())
+                .mediaPort(FreePorts.udp()).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Firefox-room"
                     + "#config.prejoinPageEnabled=false&userInfo.displayName=";

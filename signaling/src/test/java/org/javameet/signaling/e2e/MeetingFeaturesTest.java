@@ -351,9 +351,9 @@ class MeetingFeaturesTest {
 
     @Test
     void configFlagsChangeWhatThePageShows() throws Exception {
-        ServerConfig branded = ServerConfig.defaults()
-                .withClient(new ClientConfig(false, true, true, false, false, false, "all"))
-                .withInterfaceConfig(new InterfaceConfig("AcmeMeet", false, "", "Meetings, the Acme way."));
+        ServerConfig branded = ServerConfig.defaults().toBuilder()
+                .client(new ClientConfig(false, true, true, false, false, false, "all"))
+                .interfaceConfig(new InterfaceConfig("AcmeMeet", false, "", "Meetings, the Acme way.")).build();
         try (JavameetServer brandedServer = start(branded); Browsers browsers = new Browsers()) {
             WebDriver d = browsers.open();
             d.get(base(brandedServer) + "/");
@@ -451,8 +451,8 @@ class MeetingFeaturesTest {
     }
 
     private static JavameetServer start(ServerConfig config) throws Exception {
-        return new JavameetServer(config.withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1")), null).start();
+        return new JavameetServer(config.toBuilder().httpAddress("127.0.0.1").httpPort(FreePorts.tcp())
+                .mediaPort(FreePorts.udp()).publicAddresses(List.of("127.0.0.1")).build(), null).start();
     }
 
     private static String base(JavameetServer s) {
