@@ -1,5 +1,6 @@
 package org.javameet.sfu.recording;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -7,18 +8,23 @@ import java.util.Map;
  * One clock for every file of a recording: milliseconds since the recording started, on the server's wall
  * clock. A track's RTP timestamps are placed on it through its publisher's RTCP sender reports (RFC 3550
  * §6.4.1: an NTP time and the RTP time of the same instant): audio and video of one publisher share that NTP
- * clock, so they line up with each other (lip sync); each publisher's NTP clock is tied to the server's by the
- * first sender report that arrives from them (so a publisher whose clock is off by minutes still lines up,
- * give or take one network delay). Writer thread only.
+ * clock, so they line up with each other (lip sync); each publisher's NTP clock is tied to the server's by their
+ * sender reports' arrival times (so a publisher whose clock is off by minutes still lines up, give or take one
+ * network delay). A report can only arrive late, never early: the tie is the least (arrival − NTP) over the
+ * reports of the last {@link #OFFSET_WINDOW_MS} ({@link PublisherOffset}), so a report that waited on a busy
+ * machine does not shift that publisher's files (it did when the first report alone fixed it), and a publisher
+ * clock that drifts is followed. Writer thread only.
  */
 public final class MeetingClock {
     private static final long NTP_EPOCH_OFFSET_MS = 2_208_988_800_000L;
     /** A sender report that moves a track's mapping by more than this replaces it. */
     static final long RESYNC_MS = 40;
+    /** The reports the offset is the least of: long enough to hold some on-time ones through a busy spell. */
+    static final long OFFSET_WINDOW_MS = 30_000;
 
     private final long startWallMs;
-    /** Per publisher: server wall ms minus publisher NTP ms, fixed by their first report. */
-    private final Map<String, Long> offsets = new HashMap<>();
+    /** Per publisher: server wall ms minus publisher NTP ms. */
+    private final Map<String, PublisherOffset> offsets = new HashMap<>();
 
     public MeetingClock(long startWallMs) {
         this.startWallMs = startWallMs;
@@ -59,7 +65,7 @@ public final class MeetingClock {
          */
         public void onSenderReport(long ntpTimestamp, long rtpTimestamp, long arrivalWallMs) {
             long ntpMs = ntpToUnixMs(ntpTimestamp);
-            offsets.putIfAbsent(publisherId, arrivalWallMs - ntpMs);
+            offsets.computeIfAbsent(publisherId, id -> new PublisherOffset()).add(arrivalWallMs, arrivalWallMs - ntpMs);
             if (synced()) {
                 int delta = (int) ((rtpTimestamp & 0xFFFFFFFFL) - srRtp);
                 long predicted = srNtpMs + Math.floorDiv(delta * 1000L, clockRate);
@@ -79,8 +85,32 @@ public final class MeetingClock {
         /** The meeting time of {@code rtpTimestamp}; only when {@link #synced()}. */
         public long toMeetingMs(long rtpTimestamp) {
             int delta = (int) ((rtpTimestamp & 0xFFFFFFFFL) - srRtp); // signed: before or after the report
-            long wallMs = srNtpMs + Math.floorDiv(delta * 1000L, clockRate) + offsets.get(publisherId);
+            long wallMs = srNtpMs + Math.floorDiv(delta * 1000L, clockRate) + offsets.get(publisherId).estimate();
             return wallMs - startWallMs;
+        }
+    }
+
+    /**
+     * One publisher's offset (server wall ms − publisher NTP ms): the least of the reports' over a sliding window.
+     * A report's (arrival − NTP) is the true offset plus its delay in the network, the media loop and the queue,
+     * which is never negative; the least over many reports is the one that waited least. A monotonic deque keeps
+     * the minimum (the window holds ~60 reports: audio and video, ~1 s apart each).
+     */
+    static final class PublisherOffset {
+        private final ArrayDeque<long[]> candidates = new ArrayDeque<>(); // {arrivalMs, offsetMs}, offsets rising
+
+        void add(long arrivalMs, long offsetMs) {
+            while (!candidates.isEmpty() && candidates.peekLast()[1] >= offsetMs) {
+                candidates.pollLast(); // never the least again: this one is as low and younger
+            }
+            candidates.addLast(new long[] {arrivalMs, offsetMs});
+            while (candidates.size() > 1 && arrivalMs - candidates.peekFirst()[0] > OFFSET_WINDOW_MS) {
+                candidates.pollFirst();
+            }
+        }
+
+        long estimate() {
+            return candidates.peekFirst()[1];
         }
     }
 

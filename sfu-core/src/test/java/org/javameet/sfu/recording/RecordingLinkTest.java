@@ -149,9 +149,11 @@ class RecordingLinkTest {
             adaLink.deliverRtp(videoPackets.get(i));
             if (i == 0) {
                 adaLink.deliverRtp(audioPackets.get(0));
-                // video's first frame (RTP 0xFFFF0000) at ntp, audio's first packet 500 ms later
+                // both reports describe one instant, ntp: video's first frame (RTP 0xFFFF0000) was taken then,
+                // audio's first packet (audioTs) 500 ms later (a report can only arrive after its NTP time, so
+                // the later instant is told by the RTP times, not by a report from the future)
                 adaLink.deliverRtcp(senderReport(0x12345678L, ntp, 0xFFFF0000L));
-                adaLink.deliverRtcp(senderReport(0x2222, TrackWriter.unixMsToNtp(1_600_000_000_500L), audioTs));
+                adaLink.deliverRtcp(senderReport(0x2222, ntp, audioTs - 500 * 48));
             }
             channel.runPendingTasks();
         }
