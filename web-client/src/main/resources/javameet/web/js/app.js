@@ -15,6 +15,7 @@ import { ChatPanel } from './chat.js';
 import { ParticipantsPanel } from './participants.js';
 import { StatsMonitor } from './quality.js';
 import { PathReporter } from './mediapath.js';
+import { TileSizeReporter } from './tilesizes.js';
 import { ACCESS_PAGES, askPassword } from './access.js';
 import { $, showView, toast, banner, applyBranding } from './ui.js';
 import { welcomePage } from './welcome.js';
@@ -58,7 +59,17 @@ class RoomApp {
     this.jwt = pageToken();
     forgetPageToken();
     this.handRaised = false;
-    this.view = new MeetingView({ onAudioBlocked: () => this.audioBlocked() });
+    this.view = new MeetingView({
+      onAudioBlocked: () => this.audioBlocked(),
+      onVideoBoxesChanged: () => this.tileSizes?.schedule(),
+    });
+    /** Tells the server how large we show each remote video, so it sends no larger simulcast layer. */
+    this.tileSizes = new TileSizeReporter({
+      boxes: () => (this.session ? this.view.videoBoxes(this.session.remoteTracks()) : []),
+      send: (msg) => this.state === 'joined' && !!this.flow.signaling?.send(msg),
+      devicePixelRatio: () => window.devicePixelRatio || 1,
+    });
+    window.addEventListener('resize', () => this.tileSizes.schedule());
     this.toolbar = new Toolbar({
       onToggleMic: () => this.toggleMic(),
       onToggleCamera: () => this.toggleCamera(),
@@ -99,6 +110,7 @@ class RoomApp {
       // choice is the same for everyone, has hysteresis, and is what decides whose video we receive (last-N)
       onSpeaker: (id) => { if (this.serverSpeaker === undefined) this.view.setActiveSpeaker(id); },
       onQuality: (id, q) => this.view.setQuality(id, q),
+      onReceivedVideo: (id, v) => this.view.setReceivedVideo(id, v),
     });
     this.flow = new JoinFlow({
       open: () => {
@@ -263,7 +275,7 @@ class RoomApp {
       onTracks: (tracks) => { this.view.setRemoteTracks(tracks); this.refreshPausedVideo(); },
       onConnectionState: (which, st) => { if (session === this.session) this.flow.mediaState(which, st); },
       onError: (msg) => toast(msg),
-    });
+    }, { simulcast: !this.cfg.config.disableSimulcast });
     this.session = session;
     joinMarks.mark('joinSent');
     return { room: this.room, displayName: this.displayName, ...this.ownMedia(), jwt: this.jwt };
@@ -289,6 +301,7 @@ class RoomApp {
     this.refreshPanels();
     this.joinedAt = performance.now();
     this.pathReporter.reset();
+    this.tileSizes.reset();
     this.monitor.start();
     this.session.publish(this.stream).catch((e) => {
       console.warn('publish failed', e);
@@ -322,6 +335,7 @@ class RoomApp {
   resumed(resumed, conn) {
     this.session?.rebind(conn);
     this.pathReporter.reset(); // the server kept our reports, but one sent as the old socket died may be lost
+    this.tileSizes.reset(); // the same
     this.useIceServers(resumed, conn); // fresh TURN credentials, for an ICE restart that may follow
     const present = new Set([resumed.you.id, ...(resumed.participants ?? []).map((p) => p.id)]);
     for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);
@@ -361,6 +375,7 @@ class RoomApp {
     console.warn(`connection lost: ${reason}`);
     clearTimeout(this.iceServersTimer);
     this.monitor.stop();
+    this.tileSizes.stop();
     this.screen.drop();
     this.moderation.clear();
     this.session?.close();
@@ -461,6 +476,7 @@ class RoomApp {
   teardown() {
     clearTimeout(this.iceServersTimer);
     this.monitor.stop();
+    this.tileSizes.stop();
     this.meter?.stop();
     this.meter = null;
     this.screen.drop();
@@ -532,6 +548,8 @@ function main() {
    * @property {string|null} spotlight the participant whose screen is shown large
    * @property {string|null} activeSpeaker the highlighted tile's participant
    * @property {string[]} pausedVideo participants whose camera the server does not forward to us (last-N)
+   * @property {Object<string, number>} tileSizes the height we last told the server for each received video
+   *           track (by its msid track id; `tileSizes`)
    * @property {boolean} moderator we are a moderator
    * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
@@ -560,6 +578,7 @@ function main() {
     get screenSharing() { return !!app?.screen.sharing; },
     get spotlight() { return app?.view.spotlight ?? null; },
     get activeSpeaker() { return app?.view.activeSpeaker ?? null; },
+    get tileSizes() { return Object.fromEntries(app?.tileSizes.sent ?? []); },
     get pausedVideo() { return [...(app?.view.tiles.values() ?? [])].filter((t) => t.forwardingPaused).map((t) => t.id); },
     get moderator() { return app?.moderator ?? false; },
     get lobby() {
