@@ -70,7 +70,8 @@ export class MediaSession {
   /**
    * @param {SignalingConnection} signaling
    * @param {SessionEvents} events
-   * @param {{simulcast?: boolean}} [options] simulcast: the camera goes out as three layers (config.disableSimulcast)
+   * @param {{simulcast?: boolean}} [options] simulcast: the camera goes out as layers and the screen at a low frame
+   *        rate (not config.disableSimulcast, which is on by default for now); without it, as the browser chooses
    */
   constructor(signaling, events, options = {}) {
     this.signaling = signaling;
@@ -156,7 +157,7 @@ export class MediaSession {
     for (const kind of ['audio', 'video']) {
       const track = localStream.getTracks().find((t) => t.kind === kind);
       if (!track) continue;
-      const transceiver = kind === 'video' && layeredVideoTested()
+      const transceiver = kind === 'video' && this.simulcast && layeredVideoTested()
         ? addVideoTransceiver(pc, track, localStream, cameraEncodings({
           simulcast: this.simulcast, temporalLayers: supportsTemporalLayers(RTCRtpSender.getCapabilities?.('video')),
           width: track.getSettings?.().width, height: track.getSettings?.().height }))
@@ -176,7 +177,7 @@ export class MediaSession {
     if (this.screenTransceiver) await this.stopScreen();
     const pc = this.ensurePublishPc();
     if ('contentHint' in track) track.contentHint = 'detail';
-    const transceiver = layeredVideoTested()
+    const transceiver = this.simulcast && layeredVideoTested()
       ? addVideoTransceiver(pc, track, new MediaStream([track]), screenEncodings())
       : pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
     preferCodec(transceiver, 'video/VP8');

@@ -352,7 +352,7 @@ class MeetingFeaturesTest {
     @Test
     void configFlagsChangeWhatThePageShows() throws Exception {
         ServerConfig branded = ServerConfig.defaults()
-                .withClient(new ClientConfig(false, true, true, false, false, false, false, "all"))
+                .withClient(new ClientConfig(false, true, true, false, false, false, true, "all"))
                 .withInterfaceConfig(new InterfaceConfig("AcmeMeet", false, "", "Meetings, the Acme way."));
         try (JavameetServer brandedServer = start(branded); Browsers browsers = new Browsers()) {
             WebDriver d = browsers.open();
