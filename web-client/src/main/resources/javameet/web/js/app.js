@@ -15,6 +15,7 @@ import { ChatPanel } from './chat.js';
 import { ParticipantsPanel } from './participants.js';
 import { StatsMonitor } from './quality.js';
 import { PathReporter } from './mediapath.js';
+import { TileSizeReporter } from './tilesizes.js';
 import { ACCESS_PAGES, askPassword } from './access.js';
 import { $, showView, toast, banner, applyBranding } from './ui.js';
 import { welcomePage } from './welcome.js';
@@ -62,8 +63,18 @@ class RoomApp {
     forgetPageToken();
     this.handRaised = false;
     this.localLevel = new LocalLevel();
-    this.view = new MeetingView({ onAudioBlocked: () => this.audioBlocked() });
+    this.view = new MeetingView({
+      onAudioBlocked: () => this.audioBlocked(),
+      onVideoBoxesChanged: () => this.tileSizes?.schedule(),
+    });
     this.serverMedia = new ServerMediaState(this.view, () => this.session?.remoteTracks() ?? []);
+    /** Tells the server how large we show each remote video, so it sends no larger simulcast layer. */
+    this.tileSizes = new TileSizeReporter({
+      boxes: () => (this.session ? this.view.videoBoxes(this.session.remoteTracks()) : []),
+      send: (msg) => this.state === 'joined' && !!this.flow.signaling?.send(msg),
+      devicePixelRatio: () => window.devicePixelRatio || 1,
+    });
+    window.addEventListener('resize', () => this.tileSizes.schedule());
     this.toolbar = new Toolbar({
       onToggleMic: () => this.toggleMic(),
       onToggleCamera: () => this.toggleCamera(),
@@ -103,6 +114,7 @@ class RoomApp {
       // the local guess from receivers' levels, only until the server names a dominant speaker
       onSpeaker: (id) => { if (!this.serverMedia.speakerKnown) this.view.setActiveSpeaker(id); },
       onQuality: (id, q) => this.view.setQuality(id, q),
+      onReceivedVideo: (id, v) => this.view.setReceivedVideo(id, v),
     });
     this.flow = new JoinFlow({
       open: () => {
@@ -249,7 +261,7 @@ class RoomApp {
       onTracks: (tracks) => { this.view.setRemoteTracks(tracks); this.serverMedia.refreshPausedVideo(); },
       onConnectionState: (which, st) => { if (session === this.session) this.flow.mediaState(which, st); },
       onError: (msg) => toast(msg),
-    });
+    }, { simulcast: !this.cfg.config.disableSimulcast });
     this.session = session;
     joinMarks.mark('joinSent');
     return { room: this.room, displayName: this.displayName, ...this.ownMedia(), jwt: this.jwt };
@@ -274,6 +286,7 @@ class RoomApp {
     this.refreshPanels();
     this.joinedAt = performance.now();
     this.pathReporter.reset();
+    this.tileSizes.reset();
     this.monitor.start();
     this.session.publish(this.stream).catch((e) => {
       console.warn('publish failed', e);
@@ -288,6 +301,7 @@ class RoomApp {
   resumed(resumed, conn) {
     this.session?.rebind(conn);
     this.pathReporter.reset(); // the server kept our reports, but one sent as the old socket died may be lost
+    this.tileSizes.reset(); // the same
     this.useIceServers(resumed, conn); // fresh TURN credentials, for an ICE restart that may follow
     const present = new Set([resumed.you.id, ...(resumed.participants ?? []).map((p) => p.id)]);
     for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);
@@ -311,6 +325,7 @@ class RoomApp {
     console.warn(`connection lost: ${reason}`);
     this.iceServers.stop();
     this.monitor.stop();
+    this.tileSizes.stop();
     this.screen.drop();
     this.moderation.clear();
     this.session?.close();
@@ -412,6 +427,7 @@ class RoomApp {
     this.iceServers.stop();
     this.monitor.stop();
     this.localLevel.stop();
+    this.tileSizes.stop();
     this.screen.drop();
     this.session?.close();
     this.session = null;

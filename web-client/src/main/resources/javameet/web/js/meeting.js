@@ -106,12 +106,28 @@ class Tile {
     this.describeConnection();
   }
 
-  /** @private the quality icon's tooltip: quality, and for ourselves the server's downlink estimate */
+  /**
+   * The camera video we receive of this (remote) participant now: the simulcast layer the server forwards,
+   * as decoded (getStats inbound-rtp). null: none.
+   * @param {{width: number, height: number, fps: number}|null} v
+   */
+  setReceivedVideo(v) {
+    this.info.receivedVideo = v;
+    this.el.dataset.receivedHeight = v ? String(v.height) : '';
+    this.describeConnection();
+  }
+
+  /**
+   * @private the quality icon's tooltip: quality, for ourselves the server's downlink estimate, for others the
+   * resolution and frame rate we receive of them
+   */
   describeConnection() {
     const q = this.info.quality;
     const parts = [];
     if (q) parts.push(`Connection: ${q}`);
     if (this.info.downlinkBps != null) parts.push(`receiving up to ${formatBitrate(this.info.downlinkBps)}`);
+    const v = this.info.receivedVideo;
+    if (v) parts.push(`video ${v.width}×${v.height}, ${Math.round(v.fps)} fps`);
     const text = parts.join(' · ');
     this.quality.title = text;
     this.quality.setAttribute('aria-label', text || 'connection quality unknown');
@@ -199,7 +215,10 @@ export function layoutFor(count) {
 }
 
 export class MeetingView {
-  /** @param {{onAudioBlocked?: () => void}} actions */
+  /**
+   * @param {{onAudioBlocked?: () => void, onVideoBoxesChanged?: () => void}} actions
+   *   onVideoBoxesChanged: a remote video may be shown at another size (layout, spotlight, resize, tracks)
+   */
   constructor(actions) {
     this.actions = actions;
     /** @type {Map<string, Tile>} */
@@ -226,7 +245,46 @@ export class MeetingView {
     /** participant id whose screen is shown large, or null. */
     this.spotlight = null;
     this.activeSpeaker = null;
+    if (typeof ResizeObserver === 'function') {
+      const observer = new ResizeObserver(() => this.actions.onVideoBoxesChanged?.());
+      observer.observe(this.grid);
+      observer.observe(this.spotlightEl);
+    }
   }
+
+  /**
+   * Where each remote video track is shown, for `tileSizes`: a camera in its participant's tile (cropped to
+   * fill it), a screen share in the spotlight (fitted inside it). A video shown nowhere (a screen share that is
+   * not in the spotlight, a tile that is hidden) has a 0 x 0 box.
+   * @param {RemoteTrack[]} tracks
+   * @returns {import('./tilesizes.js').VideoBox[]}
+   */
+  videoBoxes(tracks) {
+    const boxes = [];
+    for (const t of tracks) {
+      if (t.kind !== 'video' || !t.active || !t.trackId) continue;
+      const tile = this.tiles.get(t.participantId);
+      let video = null;
+      let fit = 'cover';
+      if (tile && !tile.local && tile.videoTrack === t.track) {
+        video = tile.video;
+      } else if (this.spotlight === t.participantId && this.spotlightVideo.srcObject?.getTracks()[0] === t.track) {
+        video = this.spotlightVideo;
+        fit = 'contain';
+      }
+      const shown = !!video && video.isConnected && video.getClientRects().length > 0;
+      boxes.push({
+        trackId: t.trackId, fit,
+        cssWidth: shown ? video.clientWidth : 0,
+        cssHeight: shown ? video.clientHeight : 0,
+        aspect: shown && video.videoWidth > 0 && video.videoHeight > 0 ? video.videoWidth / video.videoHeight : undefined,
+      });
+    }
+    return boxes;
+  }
+
+  /** @param {string} id @param {{width: number, height: number, fps: number}|null} v what we decode of their camera */
+  setReceivedVideo(id, v) { this.tiles.get(id)?.setReceivedVideo(v); }
 
   /** @param {{config: Object, interfaceConfig: Object}} cfg */
   show(cfg) {
@@ -392,6 +450,7 @@ export class MeetingView {
       this.spotlightVideo.setAttribute('aria-label', name);
     }
     for (const tile of this.tiles.values()) tile.el.classList.toggle('sharing', this.screens.has(tile.id));
+    this.actions.onVideoBoxesChanged?.();
   }
 
   /**
@@ -435,6 +494,7 @@ export class MeetingView {
     const n = Math.max(1, this.tiles.size);
     this.grid.dataset.layout = layoutFor(n);
     this.grid.dataset.count = String(n);
+    this.actions.onVideoBoxesChanged?.();
   }
 
   /** @returns {Array<Participant & {local: boolean, handRaised: boolean, screenSharing: boolean}>} yourself first */
@@ -452,6 +512,7 @@ export class MeetingView {
         screenSharing: !!t.info.screenSharing || this.screens.has(t.id),
         quality: t.info.quality ?? null,
         downlinkBps: t.info.downlinkBps ?? null,
+        receivedVideo: t.info.receivedVideo ?? null,
         connection: t.info.connection ?? null,
         local: t.local,
       }));

@@ -32,6 +32,8 @@ export function installTestHook(hook) {
    * @property {string|null} spotlight the participant whose screen is shown large
    * @property {string|null} activeSpeaker the highlighted tile's participant
    * @property {string[]} pausedVideo participants whose camera the server does not forward to us (last-N)
+   * @property {Object<string, number>} tileSizes the height we last told the server for each received video
+   *           track (by its msid track id; `tileSizes`)
    * @property {boolean} moderator we are a moderator
    * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
@@ -62,6 +64,7 @@ export function installTestHook(hook) {
     get spotlight() { return app?.view.spotlight ?? null; },
     get activeSpeaker() { return app?.view.activeSpeaker ?? null; },
     get pausedVideo() { return [...(app?.view.tiles.values() ?? [])].filter((t) => t.forwardingPaused).map((t) => t.id); },
+    get tileSizes() { return Object.fromEntries(app?.tileSizes.sent ?? []); },
     get moderator() { return app?.moderator ?? false; },
     get lobby() {
       return { waiting: !!app?.flow.lobbyWaiting, enabled: !!app?.moderation.roomState.lobbyEnabled,

@@ -26,7 +26,7 @@ class ServerConfigTest {
 
     static final ServerConfig FULL = new ServerConfig(
             "127.0.0.1", 8443, 20000, 20001, 2, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
-            new ClientConfig(false, true, true, true, true, true, "relay"),
+            new ClientConfig(false, true, true, true, true, true, true, "relay"),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
@@ -43,7 +43,7 @@ class ServerConfigTest {
         assertEquals(List.of(), d.publicAddresses());
         assertNull(d.localAddress());
         assertEquals(LogLevel.INFO, d.logLevel());
-        assertEquals(new ClientConfig(true, false, false, false, false, false, "all"), d.client());
+        assertEquals(new ClientConfig(true, false, false, false, false, false, true, "all"), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
         assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30, 2048, 256, 1000, 10, 100, 50, 5), d.limits());
         assertNull(d.mediaTcpPort());
@@ -117,7 +117,7 @@ class ServerConfigTest {
                 + "\"welcomeText\":\"Meetings at Acme.\"}", FULL.interfaceConfig().toJson(MAPPER).toString());
         assertEquals("{\"prejoinPageEnabled\":true,\"disableModeratorIndicator\":false,\"startWithAudioMuted\":false,"
                 + "\"startWithVideoMuted\":false,\"requireDisplayName\":false,\"enableLobby\":false,"
-                + "\"iceTransportPolicy\":\"all\"}",
+                + "\"disableSimulcast\":true,\"iceTransportPolicy\":\"all\"}",
                 ClientConfig.defaults().toJson(MAPPER).toString());
     }
 
@@ -139,7 +139,7 @@ class ServerConfigTest {
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
         {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN)
-        {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
+        {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, disableSimulcast, iceTransportPolicy)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
         {'metricsBearerTokenFile': ''}                 | config test.json: "metricsBearerTokenFile" must be a file path (or null), got ""

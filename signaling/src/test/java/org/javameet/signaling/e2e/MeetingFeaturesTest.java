@@ -352,7 +352,7 @@ class MeetingFeaturesTest {
     @Test
     void configFlagsChangeWhatThePageShows() throws Exception {
         ServerConfig branded = ServerConfig.defaults().toBuilder()
-                .client(new ClientConfig(false, true, true, false, false, false, "all"))
+                .client(new ClientConfig(false, true, true, false, false, false, true, "all"))
                 .interfaceConfig(new InterfaceConfig("AcmeMeet", false, "", "Meetings, the Acme way.")).build();
         try (JavameetServer brandedServer = start(branded); Browsers browsers = new Browsers()) {
             WebDriver d = browsers.open();

@@ -230,10 +230,11 @@ class TokenJoinTest {
      */
     @Test
     void theRecordingClaimAllowsOrForbidsRecording(@TempDir Path dir) throws Exception {
-        try (JavameetServer server = TestServers.start(TestServers.loopback()
-                .withAuth(new AuthConfig(Mode.NONE, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
+        try (JavameetServer server = TestServers.start(TestServers.loopback().toBuilder()
+                .auth(new AuthConfig(Mode.NONE, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
                         AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS))
-                .withRecording(new org.javameet.signaling.config.RecordingConfig(true, dir.toString(), false, null, 4, 0)));
+                .recording(new org.javameet.signaling.config.RecordingConfig(true, dir.toString(), false, null, 4, 0))
+                .build());
              WsClient mod = WsClient.connect(server);
              WsClient recorder = WsClient.connect(server)) {
             mod.send(joinWith("claims", "Mod", Tokens.hs256(Tokens.claims("claims",
