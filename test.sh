@@ -65,11 +65,13 @@ if [ "$(id -u)" = 0 ]; then
 else
   ns=(unshare --net --map-root-user)
 fi
+# The server in these tests runs as in production, with Netty's leak detector sampling (simple), not tracking
+# every buffer (paranoid, as the unit tests do): see netty.leakLevel in pom.xml.
 # Loopback, plus a veth pair that exists only inside the namespace, with a documentation address (RFC 5737)
 # and a default route that leads nowhere: Firefox gathers host candidates only on an interface a default
 # route points to. Nothing can leave the namespace.
 "${ns[@]}" bash -c 'ip link set lo up \
   && ip link add jm0 type veth peer name jm1 && ip addr add 192.0.2.1/24 dev jm0 \
   && ip link set jm0 up && ip link set jm1 up && ip route add default via 192.0.2.254 dev jm0 \
-  && exec mvn -B -ntp -o -pl signaling surefire:test \
+  && exec mvn -B -ntp -o -pl signaling surefire:test -Dnetty.leakLevel=simple \
   -Djavameet.browserTests=true -Dtest="org.javameet.signaling.e2e.**" -Dsurefire.failIfNoSpecifiedTests=false'
