@@ -536,6 +536,8 @@ function main() {
    * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
    * @property {{locked: boolean, lobbyEnabled: boolean, recording: boolean}} roomState from `roomUpdated`
+   * @property {number|null} recordingNoticeAt performance.now() when `joined` told us the meeting is recorded
+   * @property {number|null} firstPublishOfferAt performance.now() when our first publish offer was sent
    * @property {string|null} errorCode why the error page shows: a server error code, `kicked`, or `error`
    * @property {{failures:number, problem:string|null, reason:string|null, retryAt:number|null,
    *            reconnecting:boolean, iceRestarts:number}|null} connection
@@ -567,6 +569,8 @@ function main() {
         requests: app?.moderation.lobbyRequests.list() ?? [] };
     },
     get roomState() { return { ...(app?.moderation.roomState ?? { locked: false, lobbyEnabled: false, recording: false }) }; },
+    get recordingNoticeAt() { return app?.moderation.recordingNoticeAt ?? null; },
+    get firstPublishOfferAt() { return app?.session?.firstPublishOfferAt ?? null; },
     get errorCode() { return app?.flow.errorCode ?? null; },
     get connection() {
       const s = app?.flow.snapshot();
