@@ -222,4 +222,43 @@ class TokenJoinTest {
             }
         }
     }
+
+    /**
+     * Jitsi's {@code context.features.recording} claim decides who may record: false forbids even a moderator
+     * ({@code recording-forbidden}), true lets a participant who is not one start and stop it; without the claim
+     * only moderators may ({@code not-moderator}).
+     */
+    @Test
+    void theRecordingClaimAllowsOrForbidsRecording(@TempDir Path dir) throws Exception {
+        try (JavameetServer server = TestServers.start(TestServers.loopback()
+                .withAuth(new AuthConfig(Mode.NONE, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
+                        AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS))
+                .withRecording(new org.javameet.signaling.config.RecordingConfig(true, dir.toString(), false, null, 4, 0)));
+             WsClient mod = WsClient.connect(server);
+             WsClient recorder = WsClient.connect(server)) {
+            mod.send(joinWith("claims", "Mod", Tokens.hs256(Tokens.claims("claims",
+                    "\"moderator\":true,\"context\":{\"features\":{\"recording\":false}}"))));
+            assertTrue(mod.next("joined").path("you").path("moderator").asBoolean());
+            WsClient guest = WsClient.joined(server, "claims", "Guest"); // second in: no moderator
+            mod.send(msg("startRecording"));
+            mod.error("recording-forbidden");
+
+            guest.send(msg("startRecording"));
+            guest.error("not-moderator");
+
+            recorder.send(joinWith("claims", "Rec", Tokens.hs256(Tokens.claims("claims",
+                    "\"context\":{\"features\":{\"recording\":\"true\"}}"))));
+            assertFalse(recorder.next("joined").path("you").path("moderator").asBoolean());
+            recorder.send(msg("startRecording"));
+            JsonNode started = recorder.next("recordingState");
+            assertTrue(started.path("active").asBoolean(), started.toString());
+            assertTrue(guest.next("recordingState").path("active").asBoolean(), "everyone is told");
+            mod.send(msg("stopRecording"));
+            mod.error("recording-forbidden"); // the claim holds for stopping too
+            recorder.send(msg("stopRecording"));
+            JsonNode stopped = recorder.next("recordingState", m -> !m.path("active").asBoolean());
+            assertEquals("stopped", stopped.path("reason").asText(), stopped.toString());
+            guest.close();
+        }
+    }
 }
