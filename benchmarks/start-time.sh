@@ -5,14 +5,16 @@ set -euo pipefail
 jar=${1:-signaling/target/javameet.jar}
 runs=${2:-5}
 free_port() { python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.$1); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# one log per run (a later run must never see an earlier run's "ready"); no EXIT trap: bash would
+# copy it into the background job, whose SIGTERM then deleted the log under the next run
+logs=$(mktemp -d "${TMPDIR:-/tmp}/javameet-start.XXXXXX")
 for i in $(seq 1 "$runs"); do
+  log=$logs/run-$i.log
   t0=$(date +%s%N)
   java -jar "$jar" --http-address 127.0.0.1 --http-port "$(free_port SOCK_STREAM)" --media-port "$(free_port SOCK_DGRAM)" \
     --local-address 127.0.0.1 --public-address 127.0.0.1 > "$log" 2>&1 &
   pid=$!
-  until grep -q "ready in" "$log"; do
+  until grep -qs "ready in" "$log"; do
     kill -0 "$pid" 2>/dev/null || { echo "the server exited:"; cat "$log"; exit 1; }
     sleep 0.01
   done
@@ -20,4 +22,5 @@ for i in $(seq 1 "$runs"); do
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "run $i: $(( (t1 - t0) / 1000000 )) ms to ready; $(grep -o 'ready in [0-9]* ms ([0-9]* ms since the process started)' "$log")"
 done
+rm -rf "$logs"
 uptime

@@ -215,32 +215,35 @@ public final class Main {
             throw new UsageException(option + " must be a port number 1-65535, got \"" + v + "\"");
         }
 
-        ServerConfig apply(ServerConfig c) throws UsageException {
+        ServerConfig apply(ServerConfig fromFile) throws UsageException {
+            ServerConfig c;
             try {
+                ServerConfig.Builder b = fromFile.toBuilder();
                 if (httpAddress != null) {
-                    c = c.withHttpAddress(httpAddress);
+                    b.httpAddress(httpAddress);
                 }
                 if (httpPort != null) {
-                    c = c.withHttpPort(httpPort);
+                    b.httpPort(httpPort);
                 }
                 if (mediaPort != null) {
-                    c = c.withMediaPort(mediaPort);
+                    b.mediaPort(mediaPort);
                 }
                 if (publicAddresses != null) {
-                    c = c.withPublicAddresses(publicAddresses);
+                    b.publicAddresses(publicAddresses);
                 }
                 if (localAddress != null) {
-                    c = c.withLocalAddress(localAddress);
+                    b.localAddress(localAddress);
                 }
                 if (logLevel != null) {
-                    c = c.withLogLevel(logLevel);
+                    b.logLevel(logLevel);
                 }
                 if (mediaTcpPort != null) {
-                    c = c.withMediaTcpPort(mediaTcpPort);
+                    b.mediaTcpPort(mediaTcpPort);
                 }
                 if (mediaLoops != null) {
-                    c = c.withMediaLoops(mediaLoops);
+                    b.mediaLoops(mediaLoops);
                 }
+                c = b.build();
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

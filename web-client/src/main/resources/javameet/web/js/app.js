@@ -5,7 +5,7 @@ import { SignalingConnection, signalingUrl, pageToken, forgetPageToken, ROOM_NAM
 import { buildConfig } from './config.js';
 import { JoinFlow, statusLine } from './joinflow.js';
 import { MediaSession } from './session.js';
-import { getLocalMedia, savedDisplayName, savedDevices, LevelMeter } from './media.js';
+import { getLocalMedia, savedDisplayName, savedDevices, LocalLevel } from './media.js';
 import { Prejoin } from './prejoin.js';
 import { MeetingView } from './meeting.js';
 import { Toolbar } from './toolbar.js';
@@ -15,10 +15,14 @@ import { ChatPanel } from './chat.js';
 import { ParticipantsPanel } from './participants.js';
 import { StatsMonitor } from './quality.js';
 import { PathReporter } from './mediapath.js';
+import { TileSizeReporter } from './tilesizes.js';
 import { ACCESS_PAGES, askPassword } from './access.js';
 import { $, showView, toast, banner, applyBranding } from './ui.js';
 import { welcomePage } from './welcome.js';
 import { joinMarks } from './joinmarks.js';
+import { installTestHook } from './testhook.js';
+import { ServerMediaState } from './servermedia.js';
+import { IceServersRefresh } from './iceservers.js';
 
 /** "/" → {home}, "/Room1" or "/Room1/" → {room}, anything else → {bad}. */
 function parseRoute(pathname) {
@@ -43,8 +47,8 @@ class RoomApp {
     this.hook = hook;
     /** @type {MediaSession|null} */
     this.session = null;
-    /** Asks for fresh TURN credentials before they expire (useIceServers). */
-    this.iceServersTimer = undefined;
+    /** Asks for fresh TURN credentials before they expire. */
+    this.iceServers = new IceServersRefresh(() => this.session);
     this.cfg = buildConfig(null, location.hash);
     this.stream = new MediaStream();
     this.displayName = '';
@@ -58,7 +62,19 @@ class RoomApp {
     this.jwt = pageToken();
     forgetPageToken();
     this.handRaised = false;
-    this.view = new MeetingView({ onAudioBlocked: () => this.audioBlocked() });
+    this.localLevel = new LocalLevel();
+    this.view = new MeetingView({
+      onAudioBlocked: () => this.audioBlocked(),
+      onVideoBoxesChanged: () => this.tileSizes?.schedule(),
+    });
+    this.serverMedia = new ServerMediaState(this.view, () => this.session?.remoteTracks() ?? []);
+    /** Tells the server how large we show each remote video, so it sends no larger simulcast layer. */
+    this.tileSizes = new TileSizeReporter({
+      boxes: () => (this.session ? this.view.videoBoxes(this.session.remoteTracks()) : []),
+      send: (msg) => this.state === 'joined' && !!this.flow.signaling?.send(msg),
+      devicePixelRatio: () => window.devicePixelRatio || 1,
+    });
+    window.addEventListener('resize', () => this.tileSizes.schedule());
     this.toolbar = new Toolbar({
       onToggleMic: () => this.toggleMic(),
       onToggleCamera: () => this.toggleCamera(),
@@ -93,12 +109,12 @@ class RoomApp {
     this.monitor = new StatsMonitor(() => this.session, {
       onPaths: (paths) => { if (this.state === 'joined') this.pathReporter.update(paths); },
       localId: () => this.participantId,
-      localLevel: () => this.localLevel(),
+      localLevel: () => this.localLevel.level(this.stream.getAudioTracks()[0], this.audioMuted),
       isMuted: (id) => !!this.view.info(id)?.audioMuted,
-      // the local guess from receivers' levels, only until the server names a dominant speaker: the server's
-      // choice is the same for everyone, has hysteresis, and is what decides whose video we receive (last-N)
-      onSpeaker: (id) => { if (this.serverSpeaker === undefined) this.view.setActiveSpeaker(id); },
+      // the local guess from receivers' levels, only until the server names a dominant speaker
+      onSpeaker: (id) => { if (!this.serverMedia.speakerKnown) this.view.setActiveSpeaker(id); },
       onQuality: (id, q) => this.view.setQuality(id, q),
+      onReceivedVideo: (id, v) => this.view.setReceivedVideo(id, v),
     });
     this.flow = new JoinFlow({
       open: () => {
@@ -211,12 +227,8 @@ class RoomApp {
     });
     conn.on('iceServers', (m) => { if (inMeeting()) this.useIceServers(m, conn); });
     conn.on('chat', (m) => { if (inMeeting()) this.chat.add(m, m.from === this.participantId); });
-    conn.on('dominantSpeaker', (m) => { if (inMeeting()) this.useDominantSpeaker(m); });
-    conn.on('videoPaused', (m) => {
-      if (!inMeeting() || !Array.isArray(m.mids)) return;
-      this.pausedMids = new Set(m.mids.map(String));
-      this.refreshPausedVideo();
-    });
+    conn.on('dominantSpeaker', (m) => { if (inMeeting()) this.serverMedia.useDominantSpeaker(m); });
+    conn.on('videoPaused', (m) => { if (inMeeting()) this.serverMedia.setPausedMids(m.mids); });
     conn.on('bandwidthEstimate', (m) => {
       if (!inMeeting() || !Number.isFinite(m.bitrate) || m.bitrate < 0 || !this.participantId) return;
       this.view.setDownlink(this.participantId, m.bitrate);
@@ -229,20 +241,6 @@ class RoomApp {
         || m.code === 'wrong-password' || m.code === 'media-failed') return;
       toast(m.code === 'not-moderator' ? 'Only a moderator can do that.' : `Server: ${m.message || m.code}`);
     });
-  }
-
-  /**
-   * Our microphone's level as getSynchronizationSources() reports others' (linear 0..1), from an
-   * analyser on the local track; 0 while muted.
-   */
-  localLevel() {
-    const track = this.stream.getAudioTracks()[0];
-    if (!track || this.audioMuted || track.readyState !== 'live') return 0;
-    if (this.meter?.track !== track) {
-      this.meter?.stop();
-      try { this.meter = Object.assign(new LevelMeter(track), { track }); } catch { this.meter = null; return 0; }
-    }
-    return this.meter.rms();
   }
 
   /** @param {string} id */
@@ -260,10 +258,10 @@ class RoomApp {
   beforeJoin(conn) {
     this.session?.close();
     const session = new MediaSession(conn, {
-      onTracks: (tracks) => { this.view.setRemoteTracks(tracks); this.refreshPausedVideo(); },
+      onTracks: (tracks) => { this.view.setRemoteTracks(tracks); this.serverMedia.refreshPausedVideo(); },
       onConnectionState: (which, st) => { if (session === this.session) this.flow.mediaState(which, st); },
       onError: (msg) => toast(msg),
-    });
+    }, { simulcast: !this.cfg.config.disableSimulcast });
     this.session = session;
     joinMarks.mark('joinSent');
     return { room: this.room, displayName: this.displayName, ...this.ownMedia(), jwt: this.jwt };
@@ -281,14 +279,14 @@ class RoomApp {
     if (this.handRaised) conn.raiseHand(true);
     this.view.upsert({ ...joined.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of joined.participants ?? []) this.view.upsert(p);
-    this.serverSpeaker = undefined;
-    this.pausedMids = new Set();
-    if (joined.dominantSpeaker) this.useDominantSpeaker(joined.dominantSpeaker);
+    this.serverMedia.reset();
+    if (joined.dominantSpeaker) this.serverMedia.useDominantSpeaker(joined.dominantSpeaker);
     this.view.setLocalStream(this.stream);
     this.refreshToolbar();
     this.refreshPanels();
     this.joinedAt = performance.now();
     this.pathReporter.reset();
+    this.tileSizes.reset();
     this.monitor.start();
     this.session.publish(this.stream).catch((e) => {
       console.warn('publish failed', e);
@@ -300,67 +298,34 @@ class RoomApp {
    * The same participant on a new socket: media never stopped. Listen there, and redraw who is here from the
    * server's list (someone may have come or gone meanwhile).
    */
-  /** Tiles whose camera track (by subscribe mid) the server pauses for us show their avatar. */
-  refreshPausedVideo() {
-    const paused = new Set();
-    for (const t of this.session?.remoteTracks() ?? []) {
-      if (t.active && t.source === 'camera' && this.pausedMids?.has(String(t.mid))) paused.add(t.participantId);
-    }
-    this.view.setPausedVideo(paused);
-  }
-
-  /**
-   * The server's dominant speaker (from `dominantSpeaker`, `joined` or `resumed`) gets the active-speaker view.
-   * @param {{participantId: string|null, recent?: string[]}} m
-   */
-  useDominantSpeaker(m) {
-    if (!m || (m.participantId !== null && typeof m.participantId !== 'string')) return;
-    this.serverSpeaker = m.participantId;
-    this.view.setActiveSpeaker(m.participantId);
-  }
-
   resumed(resumed, conn) {
     this.session?.rebind(conn);
     this.pathReporter.reset(); // the server kept our reports, but one sent as the old socket died may be lost
+    this.tileSizes.reset(); // the same
     this.useIceServers(resumed, conn); // fresh TURN credentials, for an ICE restart that may follow
     const present = new Set([resumed.you.id, ...(resumed.participants ?? []).map((p) => p.id)]);
     for (const p of this.view.participants()) if (!present.has(p.id)) this.view.remove(p.id);
     this.view.upsert({ ...resumed.you, ...this.ownMedia(), handRaised: this.handRaised }, true);
     for (const p of resumed.participants ?? []) this.view.upsert(p);
-    if (resumed.dominantSpeaker) this.useDominantSpeaker(resumed.dominantSpeaker);
-    if (Array.isArray(resumed.videoPaused)) { this.pausedMids = new Set(resumed.videoPaused.map(String)); this.refreshPausedVideo(); }
+    if (resumed.dominantSpeaker) this.serverMedia.useDominantSpeaker(resumed.dominantSpeaker);
+    this.serverMedia.setPausedMids(resumed.videoPaused);
     // what changed while we were away and the server may not know
     conn.updateMedia(this.ownMedia());
     if (this.handRaised !== !!resumed.you.handRaised) conn.raiseHand(this.handRaised);
     this.refreshPanels();
   }
 
-  /**
-   * The TURN servers with our credentials, from `joined` or `iceServers`. They expire (iceServersTtl):
-   * fresh ones are asked for at 80% of their life, so an ICE restart late in a long meeting can still
-   * allocate a relay. (A relay already allocated keeps working past expiry: coturn checks the
-   * credentials when allocating, docs/configuration.md.)
-   * @param {{iceServers?: RTCIceServer[], iceServersTtl?: number}} msg
-   * @param {SignalingConnection} conn
-   */
+  /** The TURN servers with our credentials, from `joined`, `resumed` or `iceServers` (iceservers.js). */
   useIceServers(msg, conn) {
-    const policy = this.cfg.config.iceTransportPolicy;
-    const servers = msg.iceServers ?? [];
-    if (policy === 'relay' && servers.length === 0) {
-      console.warn('iceTransportPolicy is relay but the server offers no TURN server: media cannot connect');
-    }
-    this.session?.setIceServers(servers, policy);
-    clearTimeout(this.iceServersTimer);
-    if (msg.iceServersTtl > 0) {
-      this.iceServersTimer = setTimeout(() => conn.refreshIceServers(), msg.iceServersTtl * 800);
-    }
+    this.iceServers.use(msg, conn, this.cfg.config.iceTransportPolicy);
   }
 
   /** The connection is gone; the join flow reconnects. Media and screen share stop. */
   lost(reason) {
     console.warn(`connection lost: ${reason}`);
-    clearTimeout(this.iceServersTimer);
+    this.iceServers.stop();
     this.monitor.stop();
+    this.tileSizes.stop();
     this.screen.drop();
     this.moderation.clear();
     this.session?.close();
@@ -459,10 +424,10 @@ class RoomApp {
 
   /** Stops everything that runs while in the meeting. */
   teardown() {
-    clearTimeout(this.iceServersTimer);
+    this.iceServers.stop();
     this.monitor.stop();
-    this.meter?.stop();
-    this.meter = null;
+    this.localLevel.stop();
+    this.tileSizes.stop();
     this.screen.drop();
     this.session?.close();
     this.session = null;
@@ -509,75 +474,7 @@ function main() {
   const app = route.kind === 'room' ? new RoomApp(route.room, hook) : null;
   hook.app = app;
 
-  /**
-   * Stable hook for automated browser tests (Selenium, headless Chromium). Keep it compatible.
-   * @typedef {Object} JavameetTestHook
-   * @property {'connecting'|'welcome'|'prejoin'|'joining'|'lobby'|'password'|'joined'|'left'|'error'} state
-   * @property {string|null} room
-   * @property {string|null} participantId our id from `joined`
-   * @property {() => Array<{id:string, displayName:string, audioMuted:boolean, videoMuted:boolean,
-   *            moderator:boolean, local:boolean}>} participants everyone with a tile, yourself first
-   * @property {RTCPeerConnection|null} publishPc null until joined with at least one track
-   * @property {RTCPeerConnection|null} subscribePc null until the first subscribeOffer
-   * @property {() => Promise<{inbound:Object[], outbound:Object[]}>} stats see MediaSession.stats()
-   * @property {number|null} joinedAt performance.now() when `joined` arrived
-   * @property {number|null} firstFrameAt performance.now() of the first decoded remote video frame
-   * @property {Object<string, number>} joinMarks performance.now() of the first time each join step happened
-   *           (joinmarks.js JOIN_STEPS: scripts loaded, WebSocket open, … first remote frame)
-   * @property {Object|null} config the effective {config, interfaceConfig, userInfo}
-   * @property {() => Array<{from:string, displayName:string, text:string, ts:number, local:boolean}>} chatMessages
-   * @property {number} chatUnread messages that arrived while the chat was closed
-   * @property {boolean} handRaised our own hand
-   * @property {boolean} screenSharing we are sharing our screen
-   * @property {string|null} spotlight the participant whose screen is shown large
-   * @property {string|null} activeSpeaker the highlighted tile's participant
-   * @property {string[]} pausedVideo participants whose camera the server does not forward to us (last-N)
-   * @property {boolean} moderator we are a moderator
-   * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
-   *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
-   * @property {{locked: boolean, lobbyEnabled: boolean, recording: boolean}} roomState from `roomUpdated`
-   * @property {number|null} recordingNoticeAt performance.now() when `joined` told us the meeting is recorded
-   * @property {number|null} firstPublishOfferAt performance.now() when our first publish offer was sent
-   * @property {string|null} errorCode why the error page shows: a server error code, `kicked`, or `error`
-   * @property {{failures:number, problem:string|null, reason:string|null, retryAt:number|null,
-   *            reconnecting:boolean, iceRestarts:number}|null} connection
-   *           reconnect state: failures in a row, the problem shown (from 3 failures on), the last failure's reason,
-   *           a resume under way, ICE restarts so far
-   */
-  window.javameet = Object.freeze({
-    get state() { return hook.state; },
-    get room() { return app?.room ?? null; },
-    get participantId() { return app?.participantId ?? null; },
-    participants: () => app?.view.participants() ?? [],
-    get publishPc() { return app?.session?.publishPc ?? null; },
-    get subscribePc() { return app?.session?.subscribePc ?? null; },
-    stats: async () => (app ? app.stats() : { inbound: [], outbound: [] }),
-    get joinedAt() { return app?.joinedAt ?? null; },
-    get firstFrameAt() { return app?.view.firstFrameAt ?? null; },
-    get joinMarks() { return joinMarks.snapshot(); },
-    get config() { return app?.cfg ?? null; },
-    chatMessages: () => (app ? app.chat.messages.map((m) => ({ ...m })) : []),
-    get chatUnread() { return app?.chat.unread ?? 0; },
-    get handRaised() { return app?.handRaised ?? false; },
-    get screenSharing() { return !!app?.screen.sharing; },
-    get spotlight() { return app?.view.spotlight ?? null; },
-    get activeSpeaker() { return app?.view.activeSpeaker ?? null; },
-    get pausedVideo() { return [...(app?.view.tiles.values() ?? [])].filter((t) => t.forwardingPaused).map((t) => t.id); },
-    get moderator() { return app?.moderator ?? false; },
-    get lobby() {
-      return { waiting: !!app?.flow.lobbyWaiting, enabled: !!app?.moderation.roomState.lobbyEnabled,
-        requests: app?.moderation.lobbyRequests.list() ?? [] };
-    },
-    get roomState() { return { ...(app?.moderation.roomState ?? { locked: false, lobbyEnabled: false, recording: false }) }; },
-    get recordingNoticeAt() { return app?.moderation.recordingNoticeAt ?? null; },
-    get firstPublishOfferAt() { return app?.session?.firstPublishOfferAt ?? null; },
-    get errorCode() { return app?.flow.errorCode ?? null; },
-    get connection() {
-      const s = app?.flow.snapshot();
-      return s ? { failures: s.failures, problem: s.problem, reason: s.reason, retryAt: s.retryAt,
-        reconnecting: s.reconnecting, iceRestarts: app.flow.iceRestarts } : null;
-    },
-  });
+  installTestHook(hook);
 
   if (route.kind === 'home') { welcomePage(hook); return; }
   if (route.kind === 'bad') {

@@ -159,3 +159,24 @@ export function savedDevices() {
 export function saveDevice(kind, deviceId) {
   try { localStorage.setItem(DEVICE_KEY, JSON.stringify({ ...savedDevices(), [kind]: deviceId })); } catch { /* */ }
 }
+
+/**
+ * Our microphone's level as getSynchronizationSources() reports others' (linear 0..1), from a LevelMeter on the
+ * local track, made anew when the track changes; 0 while muted.
+ */
+export class LocalLevel {
+  /** @param {MediaStreamTrack|undefined} track @param {boolean} muted */
+  level(track, muted) {
+    if (!track || muted || track.readyState !== 'live') return 0;
+    if (this.meter?.track !== track) {
+      this.stop();
+      try { this.meter = Object.assign(new LevelMeter(track), { track }); } catch { this.meter = null; return 0; }
+    }
+    return this.meter.rms();
+  }
+
+  stop() {
+    this.meter?.stop();
+    this.meter = null;
+  }
+}

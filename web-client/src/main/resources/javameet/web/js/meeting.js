@@ -11,6 +11,8 @@ import { joinMarks } from './joinmarks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
+/** How many departed participant ids a page remembers (see MeetingView.departed). */
+const MAX_DEPARTED = 500;
 
 /** "Ada Lovelace" → "AL"; "" → "". */
 export function initials(name) {
@@ -42,6 +44,8 @@ class Tile {
     this.hasFrames = false;
     this.videoTrack = null;
     this.firstFrameAt = null;
+    /** Made for media that came before anyone announced the participant (MeetingView.setRemoteTracks). */
+    this.placeholder = false;
 
     const el = document.createElement('div');
     el.className = 'tile';
@@ -102,12 +106,28 @@ class Tile {
     this.describeConnection();
   }
 
-  /** @private the quality icon's tooltip: quality, and for ourselves the server's downlink estimate */
+  /**
+   * The camera video we receive of this (remote) participant now: the simulcast layer the server forwards,
+   * as decoded (getStats inbound-rtp). null: none.
+   * @param {{width: number, height: number, fps: number}|null} v
+   */
+  setReceivedVideo(v) {
+    this.info.receivedVideo = v;
+    this.el.dataset.receivedHeight = v ? String(v.height) : '';
+    this.describeConnection();
+  }
+
+  /**
+   * @private the quality icon's tooltip: quality, for ourselves the server's downlink estimate, for others the
+   * resolution and frame rate we receive of them
+   */
   describeConnection() {
     const q = this.info.quality;
     const parts = [];
     if (q) parts.push(`Connection: ${q}`);
     if (this.info.downlinkBps != null) parts.push(`receiving up to ${formatBitrate(this.info.downlinkBps)}`);
+    const v = this.info.receivedVideo;
+    if (v) parts.push(`video ${v.width}×${v.height}, ${Math.round(v.fps)} fps`);
     const text = parts.join(' · ');
     this.quality.title = text;
     this.quality.setAttribute('aria-label', text || 'connection quality unknown');
@@ -195,7 +215,10 @@ export function layoutFor(count) {
 }
 
 export class MeetingView {
-  /** @param {{onAudioBlocked?: () => void}} actions */
+  /**
+   * @param {{onAudioBlocked?: () => void, onVideoBoxesChanged?: () => void}} actions
+   *   onVideoBoxesChanged: a remote video may be shown at another size (layout, spotlight, resize, tracks)
+   */
   constructor(actions) {
     this.actions = actions;
     /** @type {Map<string, Tile>} */
@@ -204,6 +227,12 @@ export class MeetingView {
     this.audios = new Map();
     /** participant id → their screen-share track (ours included). @type {Map<string, MediaStreamTrack>} */
     this.screens = new Map();
+    /**
+     * Who left (participantLeft, or gone from the roster after a rejoin), newest last, at most MAX_DEPARTED:
+     * a subscribe offer applied after someone left can still carry their track, and must not bring their
+     * tile back. @type {Set<string>}
+     */
+    this.departed = new Set();
     this.grid = $('grid');
     this.sinks = $('audio-sinks');
     this.spotlightEl = $('spotlight');
@@ -216,7 +245,46 @@ export class MeetingView {
     /** participant id whose screen is shown large, or null. */
     this.spotlight = null;
     this.activeSpeaker = null;
+    if (typeof ResizeObserver === 'function') {
+      const observer = new ResizeObserver(() => this.actions.onVideoBoxesChanged?.());
+      observer.observe(this.grid);
+      observer.observe(this.spotlightEl);
+    }
   }
+
+  /**
+   * Where each remote video track is shown, for `tileSizes`: a camera in its participant's tile (cropped to
+   * fill it), a screen share in the spotlight (fitted inside it). A video shown nowhere (a screen share that is
+   * not in the spotlight, a tile that is hidden) has a 0 x 0 box.
+   * @param {RemoteTrack[]} tracks
+   * @returns {import('./tilesizes.js').VideoBox[]}
+   */
+  videoBoxes(tracks) {
+    const boxes = [];
+    for (const t of tracks) {
+      if (t.kind !== 'video' || !t.active || !t.trackId) continue;
+      const tile = this.tiles.get(t.participantId);
+      let video = null;
+      let fit = 'cover';
+      if (tile && !tile.local && tile.videoTrack === t.track) {
+        video = tile.video;
+      } else if (this.spotlight === t.participantId && this.spotlightVideo.srcObject?.getTracks()[0] === t.track) {
+        video = this.spotlightVideo;
+        fit = 'contain';
+      }
+      const shown = !!video && video.isConnected && video.getClientRects().length > 0;
+      boxes.push({
+        trackId: t.trackId, fit,
+        cssWidth: shown ? video.clientWidth : 0,
+        cssHeight: shown ? video.clientHeight : 0,
+        aspect: shown && video.videoWidth > 0 && video.videoHeight > 0 ? video.videoWidth / video.videoHeight : undefined,
+      });
+    }
+    return boxes;
+  }
+
+  /** @param {string} id @param {{width: number, height: number, fps: number}|null} v what we decode of their camera */
+  setReceivedVideo(id, v) { this.tiles.get(id)?.setReceivedVideo(v); }
 
   /** @param {{config: Object, interfaceConfig: Object}} cfg */
   show(cfg) {
@@ -232,6 +300,12 @@ export class MeetingView {
    * @param {boolean} [local]
    */
   upsert(p, local = false) {
+    this.departed.delete(p.id);
+    this.tileFor(p, local).placeholder = false;
+  }
+
+  /** @private The tile of p, made if missing; updated with what p says. */
+  tileFor(p, local = false) {
     let tile = this.tiles.get(p.id);
     if (!tile) {
       tile = new Tile(p, local);
@@ -240,6 +314,7 @@ export class MeetingView {
       this.layout();
     }
     tile.update(p, this.config);
+    return tile;
   }
 
   has(id) { return this.tiles.has(id); }
@@ -247,7 +322,15 @@ export class MeetingView {
   /** @returns {Participant|undefined} what we know of one participant */
   info(id) { return this.tiles.get(id)?.info; }
 
+  /** Someone left: their tile goes, and media of theirs that arrives late makes no new one. */
   remove(id) {
+    this.departed.add(id);
+    if (this.departed.size > MAX_DEPARTED) this.departed.delete(this.departed.values().next().value);
+    this.drop(id);
+  }
+
+  /** @private */
+  drop(id) {
     this.tiles.get(id)?.el.remove();
     this.tiles.delete(id);
     const audio = this.audios.get(id);
@@ -303,10 +386,10 @@ export class MeetingView {
       byParticipant.get(t.participantId)[t.source] = t.track;
     }
     for (const [id, media] of byParticipant) {
-      if (id === this.localId) continue;
+      if (id === this.localId || this.departed.has(id)) continue;
       if (!this.tiles.has(id)) {
         // Media before the participant's details: a placeholder until participantJoined/Updated.
-        this.upsert({ id, displayName: '', audioMuted: false, videoMuted: false });
+        this.tileFor({ id, displayName: '', audioMuted: false, videoMuted: false }).placeholder = true;
       }
       this.tiles.get(id).setVideo(media.camera ?? null, () => {
         if (this.firstFrameAt == null) this.firstFrameAt = performance.now();
@@ -315,8 +398,10 @@ export class MeetingView {
       if (media.microphone) this.attachAudio(id, media.microphone);
       if (media.screen) this.screens.set(id, media.screen); else this.screens.delete(id);
     }
-    for (const [id, tile] of this.tiles) {
-      if (tile.local || byParticipant.has(id)) continue;
+    for (const [id, tile] of [...this.tiles]) {
+      if (tile.local || (byParticipant.has(id) && !this.departed.has(id))) continue;
+      // a placeholder nobody announced, whose media is gone, was never a participant we knew
+      if (tile.placeholder) { this.drop(id); continue; }
       tile.setVideo(null, () => {});
       this.screens.delete(id);
     }
@@ -365,6 +450,7 @@ export class MeetingView {
       this.spotlightVideo.setAttribute('aria-label', name);
     }
     for (const tile of this.tiles.values()) tile.el.classList.toggle('sharing', this.screens.has(tile.id));
+    this.actions.onVideoBoxesChanged?.();
   }
 
   /**
@@ -408,6 +494,7 @@ export class MeetingView {
     const n = Math.max(1, this.tiles.size);
     this.grid.dataset.layout = layoutFor(n);
     this.grid.dataset.count = String(n);
+    this.actions.onVideoBoxesChanged?.();
   }
 
   /** @returns {Array<Participant & {local: boolean, handRaised: boolean, screenSharing: boolean}>} yourself first */
@@ -425,6 +512,7 @@ export class MeetingView {
         screenSharing: !!t.info.screenSharing || this.screens.has(t.id),
         quality: t.info.quality ?? null,
         downlinkBps: t.info.downlinkBps ?? null,
+        receivedVideo: t.info.receivedVideo ?? null,
         connection: t.info.connection ?? null,
         local: t.local,
       }));

@@ -124,6 +124,7 @@ export function signalingUrl(loc = location) {
 }
 
 const PING_INTERVAL_MS = 25_000; // below nginx's default 60 s proxy_read_timeout
+const RECENT_KEPT = 30;
 
 /**
  * A single WebSocket connection. Not reused after it closes: make a new one to reconnect.
@@ -140,6 +141,8 @@ export class SignalingConnection {
     this.closing = false;
     this.nextId = 1;
     this.pingTimer = 0;
+    /** The types of the last RECENT_KEPT server messages, oldest first: what a failure report shows. */
+    this.recent = [];
   }
 
   /**
@@ -170,6 +173,10 @@ export class SignalingConnection {
           clearTimeout(timer);
           this.pingTimer = setInterval(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
           resolve(msg);
+        }
+        if (msg.type !== 'pong') {
+          this.recent.push(msg.type);
+          if (this.recent.length > RECENT_KEPT) this.recent.shift();
         }
         this.emit(msg.type, msg);
       };

@@ -77,8 +77,10 @@ export class StatsMonitor {
    * @param {{localId: () => string|null, localLevel: () => number, isMuted: (id: string) => boolean,
    *          onSpeaker: (id: string|null) => void,
    *          onQuality: (id: string, q: Quality|null) => void,
+   *          onReceivedVideo?: (id: string, v: {width: number, height: number, fps: number}|null) => void,
    *          onPaths?: (paths: {publish: Object|null, subscribe: Object|null}) => void}} hooks
    *          onPaths: each connection's selected path, with every quality window
+   *          onReceivedVideo: the camera video we decode of each remote participant (the layer the server sends)
    */
   constructor(session, hooks) {
     this.session = session;
@@ -125,6 +127,11 @@ export class StatsMonitor {
   /** @private */
   quality(s, me) {
     this.hooks.onPaths?.(s.paths);
+    for (const i of s.inbound) {
+      if (i.kind !== 'video' || i.source !== 'camera' || !i.participantId) continue;
+      this.hooks.onReceivedVideo?.(i.participantId, i.frameHeight > 0
+        ? { width: i.frameWidth, height: i.frameHeight, fps: i.framesPerSecond ?? 0 } : null);
+    }
     const now = new Map();
     for (const i of s.inbound) {
       if (!i.participantId) continue;

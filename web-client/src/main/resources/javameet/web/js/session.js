@@ -9,6 +9,7 @@
 
 import { rejectionMessages } from './rejections.js';
 import { joinMarks } from './joinmarks.js';
+import { cameraEncodings, screenEncodings, supportsTemporalLayers } from './encodings.js';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
@@ -40,6 +41,7 @@ export function peerConnectionConfig(iceServers = [], iceTransportPolicy = 'all'
  * @property {'camera'|'microphone'|'screen'} source from TrackInfo.source, or inferred (see classifySources)
  * @property {boolean} active
  * @property {MediaStreamTrack} track
+ * @property {string|null} trackId the track id of the offer's a=msid for this mid: what `tileSizes` names
  */
 
 /**
@@ -68,10 +70,15 @@ export class MediaSession {
   /**
    * @param {SignalingConnection} signaling
    * @param {SessionEvents} events
+   * @param {{simulcast?: boolean}} [options] simulcast: the camera goes out as layers and the screen at a low frame
+   *        rate (not config.disableSimulcast, which is on by default for now); without it, as the browser chooses
    */
-  constructor(signaling, events) {
+  constructor(signaling, events, options = {}) {
     this.signaling = signaling;
     this.events = events;
+    this.simulcast = options.simulcast !== false;
+    /** mid → the msid track id the subscribe offer gives it. @type {Map<string, string>} */
+    this.trackIds = new Map();
     /** What new connections start with; setIceServers changes it for both. */
     this.pcConfig = peerConnectionConfig();
     /** @type {RTCPeerConnection|null} */
@@ -152,7 +159,11 @@ export class MediaSession {
     for (const kind of ['audio', 'video']) {
       const track = localStream.getTracks().find((t) => t.kind === kind);
       if (!track) continue;
-      const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
+      const transceiver = kind === 'video' && this.simulcast && layeredVideoTested()
+        ? addVideoTransceiver(pc, track, localStream, cameraEncodings({
+          simulcast: this.simulcast, temporalLayers: supportsTemporalLayers(RTCRtpSender.getCapabilities?.('video')),
+          width: track.getSettings?.().width, height: track.getSettings?.().height }))
+        : pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
       if (kind === 'video') preferCodec(transceiver, 'video/VP8');
       this.sources.set(transceiver, kind === 'audio' ? 'microphone' : 'camera');
     }
@@ -168,7 +179,9 @@ export class MediaSession {
     if (this.screenTransceiver) await this.stopScreen();
     const pc = this.ensurePublishPc();
     if ('contentHint' in track) track.contentHint = 'detail';
-    const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
+    const transceiver = this.simulcast && layeredVideoTested()
+      ? addVideoTransceiver(pc, track, new MediaStream([track]), screenEncodings())
+      : pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
     preferCodec(transceiver, 'video/VP8');
     this.sources.set(transceiver, 'screen');
     this.screenTransceiver = transceiver;
@@ -293,6 +306,7 @@ export class MediaSession {
     const pc = this.subscribePc;
     // Known before setRemoteDescription, because ontrack fires inside it.
     for (const info of msg.tracks ?? []) this.tracks.set(String(info.mid), info);
+    for (const [mid, trackId] of msidTrackIds(msg.sdp)) this.trackIds.set(mid, trackId);
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
       const answer = await pc.createAnswer();
@@ -340,7 +354,8 @@ export class MediaSession {
     for (const t of this.subscribePc?.getTransceivers() ?? []) {
       const info = t.mid != null ? this.tracks.get(String(t.mid)) : undefined;
       if (!info) continue;
-      list.push({ ...info, mid: String(info.mid), active: info.active !== false, track: t.receiver.track });
+      list.push({ ...info, mid: String(info.mid), active: info.active !== false, track: t.receiver.track,
+        trackId: this.trackIds.get(String(info.mid)) ?? null });
     }
     return classifySources(list);
   }
@@ -401,6 +416,9 @@ export class MediaSession {
           framesDecoded: s.framesDecoded ?? 0,
           frameWidth: s.frameWidth ?? 0,
           frameHeight: s.frameHeight ?? 0,
+          framesPerSecond: s.framesPerSecond ?? 0,
+          freezeCount: s.freezeCount ?? 0,
+          totalFreezesDuration: s.totalFreezesDuration ?? 0,
           bytesReceived: s.bytesReceived ?? 0,
           packetsReceived: s.packetsReceived ?? 0,
           packetsLost: s.packetsLost ?? 0,
@@ -430,6 +448,8 @@ export class MediaSession {
         outbound.push({
           kind: s.kind,
           mid: s.mid ?? null,
+          rid: s.rid ?? null,
+          active: s.active ?? null,
           bytesSent: s.bytesSent ?? 0,
           packetsSent: s.packetsSent ?? 0,
           frameWidth: s.frameWidth ?? 0,
@@ -447,6 +467,53 @@ export class MediaSession {
     };
     return { inbound, outbound, remoteInbound, localAudioLevel, paths };
   }
+}
+
+/**
+ * Whether this browser's simulcast and encoding parameters were tested against the server: Chromium (and its
+ * kin) are, in SimulcastBrowserTest. Others (Firefox, webrtcbin) send their video as they always did, one
+ * stream with the browser's own parameters: their simulcast is not tested yet.
+ */
+function layeredVideoTested() {
+  return (globalThis.navigator?.userAgentData?.brands ?? []).some((b) => b.brand === 'Chromium');
+}
+
+/**
+ * A sendonly video transceiver with these encodings. A browser may refuse what it cannot do (a scalabilityMode,
+ * more encodings than it simulcasts): then the same without scalabilityMode, then one plain encoding, so the
+ * camera is always sent, in the best way this browser takes.
+ * @param {RTCPeerConnection} pc @param {MediaStreamTrack} track @param {MediaStream} stream
+ * @param {RTCRtpEncodingParameters[]} encodings
+ */
+function addVideoTransceiver(pc, track, stream, encodings) {
+  const plain = encodings.map(({ scalabilityMode, ...rest }) => rest);
+  const tries = [encodings, plain, [{}]];
+  let last;
+  for (const sendEncodings of tries) {
+    try {
+      return pc.addTransceiver(track, { direction: 'sendonly', streams: [stream], sendEncodings });
+    } catch (e) {
+      last = e;
+      console.warn('session: the browser refused these encodings, trying simpler ones', sendEncodings, e);
+    }
+  }
+  throw last;
+}
+
+/**
+ * mid → the track id of each m-section's `a=msid:<stream> <track>` (RFC 8830). The receiver's
+ * MediaStreamTrack.id need not be it (browsers may make their own), and `tileSizes` names the offer's.
+ * @param {string} sdp
+ * @returns {Map<string, string>}
+ */
+export function msidTrackIds(sdp) {
+  const out = new Map();
+  for (const section of String(sdp ?? '').split(/\r?\nm=/).slice(1)) {
+    const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
+    const track = /^a=msid:\S+ (\S+)/m.exec(section)?.[1];
+    if (mid != null && track) out.set(mid, track);
+  }
+  return out;
 }
 
 /**

@@ -140,7 +140,16 @@ public final class Router {
 
     /** A consumer of {@code producer} for {@code subscriber}; starts forwarding once the subscriber's link is up. */
     public Consumer createConsumer(Subscriber subscriber, Producer producer, ConsumerParams params) {
+        return createConsumer(subscriber, producer, params, 0);
+    }
+
+    /**
+     * A consumer whose subscriber already said how tall it shows the track ({@code tileHeight}, 0: not said), so
+     * its first layer is chosen for that tile: a thumbnail does not start on the top layer.
+     */
+    public Consumer createConsumer(Subscriber subscriber, Producer producer, ConsumerParams params, int tileHeight) {
         Consumer c = new Consumer(producer, subscriber, params);
+        c.maxHeight(tileHeight);
         producer.addConsumer(c);
         subscriber.add(c);
         if (lastN >= 0) {

@@ -94,14 +94,22 @@ public final class Subscriber implements MediaLink.Listener {
      * consumer will not be given a layer taller than needed. False when the subscriber has no such consumer.
      */
     public boolean constrain(Producer producer, int height) {
+        Consumer c = consumerOf(producer);
+        if (c != null) {
+            c.maxHeight(height);
+        }
+        return c != null;
+    }
+
+    /** This subscriber's consumer of {@code producer}, or null. */
+    public Consumer consumerOf(Producer producer) {
         for (int i = 0; i < consumers.size(); i++) {
             Consumer c = consumers.get(i);
             if (c.producer() == producer) {
-                c.maxHeight(height);
-                return true;
+                return c;
             }
         }
-        return false;
+        return null;
     }
 
     /** A recorder (not a person on a screen): it gets every video whatever last-N says. */

@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.net.MediaLoop;
 import org.javameet.sfu.net.MediaServer;
+import org.javameet.sfu.router.Consumer;
 import org.javameet.sfu.router.Producer;
 import org.javameet.sfu.router.Publisher;
 import org.javameet.sfu.router.Router;
@@ -414,11 +416,12 @@ public final class MediaRoom {
                 slot.consumerCreated = true;
                 SubscribeNegotiation.Track t = slot.track;
                 String producerId = slot.producerId;
+                int tileHeight = slot.tileHeight;
                 router.execute(() -> {
                     Producer pr = router.producer(producerId);
                     Subscriber sub = router.subscriber(p.id);
                     if (pr != null && sub != null) {
-                        router.createConsumer(sub, pr, ForwardingParams.consumer(t, pr.params()));
+                        router.createConsumer(sub, pr, ForwardingParams.consumer(t, pr.params()), tileHeight);
                     }
                 });
             }
@@ -429,7 +432,9 @@ public final class MediaRoom {
      * The member shows these tracks (subscribe track ids, as in their subscribe offers' msid) in tiles this many
      * pixels tall: none of them is sent a simulcast layer taller than its tile needs. A track left out keeps what
      * it had; 0 lifts its constraint. Unknown track ids are ignored (the track may have just gone). Heights must
-     * already be checked (1 to {@link #MAX_TILE_HEIGHT}, or 0).
+     * already be checked (1 to {@link #MAX_TILE_HEIGHT}, or 0). A height for a track offered but not answered
+     * yet is kept and given to its consumer when the answer creates it (the client measures its tiles as soon
+     * as the offer gives it the track, and the two messages may cross).
      *
      * @return how many of the ids named a track the member receives
      */
@@ -445,6 +450,10 @@ public final class MediaRoom {
                 throw new IllegalArgumentException("tile height " + height + " outside 0.." + MAX_TILE_HEIGHT);
             }
             known++;
+            slot.tileHeight = height;
+            if (!slot.consumerCreated) {
+                continue; // acceptSubscribeAnswer hands it to the consumer it creates
+            }
             String producerId = slot.producerId;
             int h = height;
             router.execute(() -> {
@@ -456,6 +465,30 @@ public final class MediaRoom {
             });
         }
         return known;
+    }
+
+    /**
+     * For tests: the tile height the member's consumer of {@code trackId} works with, read on the media loop;
+     * -1 while there is no such consumer.
+     */
+    CompletableFuture<Integer> consumerTileHeight(String participantId, String trackId) {
+        CompletableFuture<Integer> out = new CompletableFuture<>();
+        String producerId = null;
+        synchronized (this) {
+            for (SubscribeSession.Slot slot : member(participantId).subscribe.slots) {
+                if (slot.track.trackId().equals(trackId)) {
+                    producerId = slot.producerId;
+                }
+            }
+        }
+        String id = producerId;
+        router.execute(() -> {
+            Producer pr = id == null ? null : router.producer(id);
+            Subscriber sub = router.subscriber(participantId);
+            Consumer c = pr == null || sub == null ? null : sub.consumerOf(pr);
+            out.complete(c == null ? -1 : c.maxHeight());
+        });
+        return out;
     }
 
     /** The tallest tile a client may report: 8K. Anything above is a client bug, not a screen. */

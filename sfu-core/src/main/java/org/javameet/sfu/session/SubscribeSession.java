@@ -26,6 +26,11 @@ final class SubscribeSession {
         /** what the track shows, as the publisher labelled it */
         String label;
         boolean consumerCreated;
+        /**
+         * The height of the tile the member shows this track in (their last {@code tileSizes} for it), 0 when not
+         * said. Kept here because a report may come before the answer that creates the consumer.
+         */
+        int tileHeight;
 
         Slot(SubscribeNegotiation.Track track, String producerId, String publisherId, String label) {
             this.track = track;

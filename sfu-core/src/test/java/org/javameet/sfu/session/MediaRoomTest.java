@@ -267,6 +267,30 @@ class MediaRoomTest {
     }
 
     @Test
+    void tileHeightsAreGivenToTheConsumer() throws Exception {
+        bobReceivesAda();
+        assertEquals(0, room.consumerTileHeight("bob", "ada-video-1").get(5, TimeUnit.SECONDS), "not said yet");
+        room.setTileHeights("bob", Map.of("ada-video-1", 180));
+        assertEquals(180, room.consumerTileHeight("bob", "ada-video-1").get(5, TimeUnit.SECONDS));
+        room.setTileHeights("bob", Map.of("ada-video-1", 0));
+        assertEquals(0, room.consumerTileHeight("bob", "ada-video-1").get(5, TimeUnit.SECONDS), "0 lifts it");
+    }
+
+    @Test
+    void aTileHeightReportedBeforeTheAnswerIsKeptForTheConsumerTheAnswerCreates() throws Exception {
+        room.join("ada");
+        room.join("bob");
+        room.publish("ada", chromiumOffer(), DEFAULT_LABELS);
+        SubscribeOffer offer = room.nextSubscribeOffer("bob");
+        // the client measured its new tile before its answer reached the server
+        assertEquals(1, room.setTileHeights("bob", Map.of("ada-video-1", 90)));
+        assertEquals(-1, room.consumerTileHeight("bob", "ada-video-1").get(5, TimeUnit.SECONDS), "no consumer yet");
+        room.acceptSubscribeAnswer("bob", answer(offer), offer.version());
+        assertEquals(90, room.consumerTileHeight("bob", "ada-video-1").get(5, TimeUnit.SECONDS),
+                "the consumer starts with the reported tile, not unconstrained");
+    }
+
+    @Test
     void aBadSubscribeAnswerKeepsTheOfferPending() throws Exception {
         room.join("ada");
         room.join("bob");

@@ -18,11 +18,12 @@ public record ClientConfig(
         boolean startWithVideoMuted,
         boolean requireDisplayName,
         boolean enableLobby,
+        boolean disableSimulcast,
         String iceTransportPolicy) {
 
     static final List<String> KEYS = List.of(
             "prejoinPageEnabled", "disableModeratorIndicator", "startWithAudioMuted",
-            "startWithVideoMuted", "requireDisplayName", "enableLobby", "iceTransportPolicy");
+            "startWithVideoMuted", "requireDisplayName", "enableLobby", "disableSimulcast", "iceTransportPolicy");
 
     /**
      * RTCConfiguration.iceTransportPolicy: "relay" sends all media through the TURN server (turn section),
@@ -35,7 +36,7 @@ public record ClientConfig(
             "prejoinConfig", "prejoinPageEnabled",
             "lobby", "enableLobby");
 
-    private static final ClientConfig DEFAULTS = new ClientConfig(true, false, false, false, false, false, "all");
+    private static final ClientConfig DEFAULTS = new ClientConfig(true, false, false, false, false, false, true, "all");
 
     public static ClientConfig defaults() {
         return DEFAULTS;
@@ -50,6 +51,7 @@ public record ClientConfig(
                 .put("startWithVideoMuted", startWithVideoMuted)
                 .put("requireDisplayName", requireDisplayName)
                 .put("enableLobby", enableLobby)
+                .put("disableSimulcast", disableSimulcast)
                 .put("iceTransportPolicy", iceTransportPolicy);
     }
 
@@ -60,6 +62,7 @@ public record ClientConfig(
         boolean videoMuted = DEFAULTS.startWithVideoMuted;
         boolean nameRequired = DEFAULTS.requireDisplayName;
         boolean lobby = DEFAULTS.enableLobby;
+        boolean noSimulcast = DEFAULTS.disableSimulcast;
         String iceTransportPolicy = DEFAULTS.iceTransportPolicy;
         for (Map.Entry<String, JsonNode> field : r.fields(node, path)) {
             String key = ConfigReader.join(path, field.getKey());
@@ -71,11 +74,12 @@ public record ClientConfig(
                 case "startWithVideoMuted" -> videoMuted = r.bool(value, key);
                 case "requireDisplayName" -> nameRequired = r.bool(value, key);
                 case "enableLobby" -> lobby = r.bool(value, key);
+                case "disableSimulcast" -> noSimulcast = r.bool(value, key);
                 case "iceTransportPolicy" -> iceTransportPolicy = r.oneOf(value, key, ICE_TRANSPORT_POLICIES);
                 default -> throw r.unknownKey(path, field.getKey(), KEYS, HINTS);
             }
         }
         return new ClientConfig(prejoin, noModeratorIndicator, audioMuted, videoMuted, nameRequired, lobby,
-                iceTransportPolicy);
+                noSimulcast, iceTransportPolicy);
     }
 }

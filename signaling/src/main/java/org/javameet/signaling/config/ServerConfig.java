@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The server's configuration: the JSON file of docs/configuration.md, then command-line overrides (the withers).
+ * The server's configuration: the JSON file of docs/configuration.md, then command-line overrides (a {@link Builder}).
  *
  * <p>Loading is strict: an unknown key, a value of the wrong type, an out-of-range port, an address that is not an
  * IP literal, a duplicate key or malformed JSON is a {@link ConfigException} naming the key path, because a
@@ -82,7 +82,7 @@ public record ServerConfig(
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Checks what the withers can get wrong; the file loader reports these earlier, with the key path. */
+    /** Checks what a builder can get wrong; the file loader reports these earlier, with the key path. */
     public ServerConfig {
         requireAddress("httpAddress", httpAddress);
         requirePort("httpPort", httpPort);
@@ -155,31 +155,32 @@ public record ServerConfig(
     }
 
     private static ServerConfig fromJson(ConfigReader r, JsonNode root) throws ConfigException {
-        ServerConfig c = DEFAULTS;
+        Builder b = DEFAULTS.toBuilder();
         for (Map.Entry<String, JsonNode> field : r.fields(root, "")) {
             String key = field.getKey();
             JsonNode value = field.getValue();
-            c = switch (key) {
-                case "httpAddress" -> c.withHttpAddress(r.address(value, key));
-                case "httpPort" -> c.withHttpPort(r.port(value, key));
-                case "mediaPort" -> c.withMediaPort(r.port(value, key));
-                case "mediaTcpPort" -> c.withMediaTcpPort(r.intIn(value, key, 0, 65535));
-                case "mediaLoops" -> c.withMediaLoops(r.intIn(value, key, 1, MAX_MEDIA_LOOPS));
-                case "publicAddresses" -> c.withPublicAddresses(r.addresses(value, key));
-                case "localAddress" -> c.withLocalAddress(r.optionalAddress(value, key));
-                case "logLevel" -> c.withLogLevel(r.logLevel(value, key));
-                case "client" -> c.withClient(ClientConfig.fromJson(r, value, key));
-                case "interface" -> c.withInterfaceConfig(InterfaceConfig.fromJson(r, value, key));
-                case "auth" -> c.withAuth(AuthConfig.fromJson(r, value, key));
-                case "limits" -> c.withLimits(LimitsConfig.fromJson(r, value, key));
-                case "allowedOrigins" -> c.withAllowedOrigins(r.origins(value, key));
-                case "turn" -> c.withTurn(TurnConfig.fromJson(r, value, key));
-                case "metricsBearerTokenFile" -> c.withMetricsBearerTokenFile(r.optionalPath(value, key));
-                case "recording" -> c.withRecording(RecordingConfig.fromJson(r, value, key));
-                case "lastN" -> c.withLastN(r.intIn(value, key, -1, MAX_LAST_N));
+            switch (key) {
+                case "httpAddress" -> b.httpAddress(r.address(value, key));
+                case "httpPort" -> b.httpPort(r.port(value, key));
+                case "mediaPort" -> b.mediaPort(r.port(value, key));
+                case "mediaTcpPort" -> b.mediaTcpPort(r.intIn(value, key, 0, 65535));
+                case "mediaLoops" -> b.mediaLoops(r.intIn(value, key, 1, MAX_MEDIA_LOOPS));
+                case "publicAddresses" -> b.publicAddresses(r.addresses(value, key));
+                case "localAddress" -> b.localAddress(r.optionalAddress(value, key));
+                case "logLevel" -> b.logLevel(r.logLevel(value, key));
+                case "client" -> b.client(ClientConfig.fromJson(r, value, key));
+                case "interface" -> b.interfaceConfig(InterfaceConfig.fromJson(r, value, key));
+                case "auth" -> b.auth(AuthConfig.fromJson(r, value, key));
+                case "limits" -> b.limits(LimitsConfig.fromJson(r, value, key));
+                case "allowedOrigins" -> b.allowedOrigins(r.origins(value, key));
+                case "turn" -> b.turn(TurnConfig.fromJson(r, value, key));
+                case "metricsBearerTokenFile" -> b.metricsBearerTokenFile(r.optionalPath(value, key));
+                case "recording" -> b.recording(RecordingConfig.fromJson(r, value, key));
+                case "lastN" -> b.lastN(r.intIn(value, key, -1, MAX_LAST_N));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
-            };
+            }
         }
+        ServerConfig c = b.build();
         String conflict = c.portConflict();
         if (conflict != null) {
             throw r.error("mediaTcpPort", conflict);
@@ -193,7 +194,7 @@ public record ServerConfig(
     }
 
     /**
-     * Checked once everything is set (file, then command line), not per wither: HTTP and ICE-TCP cannot share a
+     * Checked once everything is set (file, then command line), not per builder setter: HTTP and ICE-TCP cannot share a
      * TCP port. Null when they do not.
      */
     public String portConflict() {
@@ -284,71 +285,20 @@ public record ServerConfig(
         return json;
     }
 
-    public ServerConfig withHttpAddress(String httpAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withHttpPort(int httpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withMediaPort(int mediaPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    /** {@code mediaLoops} media event loops, on ports {@code mediaPort} to {@code mediaPort + mediaLoops - 1}. */
-    public ServerConfig withMediaLoops(int mediaLoops) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    /** Null: the same number as the media port; 0: no ICE-TCP. */
-    public ServerConfig withMediaTcpPort(Integer mediaTcpPort) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    /** An empty list means auto-detect. */
-    public ServerConfig withPublicAddresses(List<String> publicAddresses) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    /** Null means unset. */
-    public ServerConfig withLocalAddress(String localAddress) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withLogLevel(LogLevel logLevel) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withClient(ClientConfig client) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withInterfaceConfig(InterfaceConfig interfaceConfig) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withAuth(AuthConfig auth) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withLimits(LimitsConfig limits) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    /** Empty: WebSockets only from pages of the host they connect to. */
-    public ServerConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    public ServerConfig withTurn(TurnConfig turn) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
-    /** Null: {@code /metrics} for loopback clients only. */
-    public ServerConfig withMetricsBearerTokenFile(String metricsBearerTokenFile) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
-    }
 
     /**
      * The token of {@link #metricsBearerTokenFile()} (surrounding whitespace removed), or null when none is set.
@@ -375,13 +325,103 @@ public record ServerConfig(
         return token;
     }
 
-    /** Each participant receives video from at most this many others, the most recent speakers; -1: everyone. */
-    public ServerConfig withLastN(int lastN) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
+
+
+    /** A builder holding this configuration's values, to change some of them (command line, tests). */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public ServerConfig withRecording(RecordingConfig recording) {
-        return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN);
+    /**
+     * Changes a configuration a few options at a time; {@link #build} checks the whole as the constructor does.
+     * One setter per option, named as the option; the file loader and the command line use it too.
+     */
+    public static final class Builder {
+        private String httpAddress;
+        private int httpPort;
+        private int mediaPort;
+        private Integer mediaTcpPort;
+        private int mediaLoops;
+        private List<String> publicAddresses;
+        private String localAddress;
+        private LogLevel logLevel;
+        private ClientConfig client;
+        private InterfaceConfig interfaceConfig;
+        private AuthConfig auth;
+        private LimitsConfig limits;
+        private List<String> allowedOrigins;
+        private TurnConfig turn;
+        private String metricsBearerTokenFile;
+        private RecordingConfig recording;
+        private int lastN;
+
+        private Builder(ServerConfig c) {
+            httpAddress = c.httpAddress;
+            httpPort = c.httpPort;
+            mediaPort = c.mediaPort;
+            mediaTcpPort = c.mediaTcpPort;
+            mediaLoops = c.mediaLoops;
+            publicAddresses = c.publicAddresses;
+            localAddress = c.localAddress;
+            logLevel = c.logLevel;
+            client = c.client;
+            interfaceConfig = c.interfaceConfig;
+            auth = c.auth;
+            limits = c.limits;
+            allowedOrigins = c.allowedOrigins;
+            turn = c.turn;
+            metricsBearerTokenFile = c.metricsBearerTokenFile;
+            recording = c.recording;
+            lastN = c.lastN;
+        }
+
+        public Builder httpAddress(String v) { httpAddress = v; return this; }
+
+        public Builder httpPort(int v) { httpPort = v; return this; }
+
+        public Builder mediaPort(int v) { mediaPort = v; return this; }
+
+        /** Null: the same number as the media port; 0: no ICE-TCP. */
+        public Builder mediaTcpPort(Integer v) { mediaTcpPort = v; return this; }
+
+        /** Media event loops, on ports {@code mediaPort} to {@code mediaPort + mediaLoops - 1}. */
+        public Builder mediaLoops(int v) { mediaLoops = v; return this; }
+
+        /** An empty list means auto-detect. */
+        public Builder publicAddresses(List<String> v) { publicAddresses = v; return this; }
+
+        /** Null means unset. */
+        public Builder localAddress(String v) { localAddress = v; return this; }
+
+        public Builder logLevel(LogLevel v) { logLevel = v; return this; }
+
+        public Builder client(ClientConfig v) { client = v; return this; }
+
+        public Builder interfaceConfig(InterfaceConfig v) { interfaceConfig = v; return this; }
+
+        public Builder auth(AuthConfig v) { auth = v; return this; }
+
+        public Builder limits(LimitsConfig v) { limits = v; return this; }
+
+        /** Empty: WebSockets only from pages of the host they connect to. */
+        public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
+
+        public Builder turn(TurnConfig v) { turn = v; return this; }
+
+        /** Null: {@code /metrics} for loopback clients only. */
+        public Builder metricsBearerTokenFile(String v) { metricsBearerTokenFile = v; return this; }
+
+        public Builder recording(RecordingConfig v) { recording = v; return this; }
+
+        /** Each participant receives video from at most this many others, the most recent speakers; -1: everyone. */
+        public Builder lastN(int v) { lastN = v; return this; }
+
+        /** The configuration; {@link IllegalArgumentException} for a value out of range, as the constructor. */
+        public ServerConfig build() {
+            return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses,
+                    localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn,
+                    metricsBearerTokenFile, recording, lastN);
+        }
     }
 
     private static void requirePort(String name, int port) {

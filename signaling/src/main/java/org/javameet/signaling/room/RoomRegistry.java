@@ -152,7 +152,7 @@ public final class RoomRegistry {
         if (p == null) {
             throw new SignalingException("resume-failed", "unknown, already used or expired resume token; join again");
         }
-        p.room().resume(p, session, bind);
+        p.room().reconnects().resume(p, session, bind);
     }
 
     long removals(String reason) {

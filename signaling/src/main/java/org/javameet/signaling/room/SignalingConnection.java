@@ -133,14 +133,14 @@ public final class SignalingConnection implements WebSocketSession.Handler {
                     throw new SignalingException("bad-message", "field \"connection\" must be \"subscribe\" (the "
                             + "publish connection restarts ICE with a publishOffer carrying new credentials)");
                 }
-                r.restartSubscribeIce(participant);
+                r.media().restartSubscribeIce(participant);
             }
-            case "mediaPath" -> joinedRoom().reportMediaPath(participant, MediaPathReport.parse(msg));
-            case "publishOffer" -> joinedRoom().publishOffer(participant,
+            case "mediaPath" -> joinedRoom().media().reportMediaPath(participant, MediaPathReport.parse(msg));
+            case "publishOffer" -> joinedRoom().media().publishOffer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), sources(msg)).forEach(metrics::sdpSectionRejected);
-            case "subscribeAnswer" -> joinedRoom().subscribeAnswer(participant,
+            case "subscribeAnswer" -> joinedRoom().media().subscribeAnswer(participant,
                     Messages.requiredString(msg, "sdp", MAX_SDP), Messages.requiredLong(msg, "version"));
-            case "tileSizes" -> joinedRoom().setTileHeights(participant, TileSizes.parse(msg));
+            case "tileSizes" -> joinedRoom().media().setTileHeights(participant, TileSizes.parse(msg));
             case "updateMedia" -> joinedRoom().updateMedia(participant,
                     Messages.optionalBoolean(msg, "audioMuted", null), Messages.optionalBoolean(msg, "videoMuted", null));
             case "setDisplayName" -> joinedRoom().setDisplayName(participant,
@@ -177,8 +177,8 @@ public final class SignalingConnection implements WebSocketSession.Handler {
             case "setLobby" -> joinedRoom().moderation().setLobby(participant, Messages.requiredBoolean(msg, "enabled"));
             case "lobbyDecision" -> joinedRoom().moderation().lobbyDecision(participant,
                     Messages.requiredString(msg, "requestId", MAX_ID), Messages.requiredBoolean(msg, "admit"));
-            case "startRecording" -> joinedRoom().startRecording(participant);
-            case "stopRecording" -> joinedRoom().stopRecording(participant);
+            case "startRecording" -> joinedRoom().recording().start(participant);
+            case "stopRecording" -> joinedRoom().recording().stop(participant);
             case "grantModerator" -> joinedRoom().moderation().grantModerator(participant,
                     Messages.requiredString(msg, "participantId", MAX_ID));
             case "leave" -> {
@@ -320,7 +320,7 @@ public final class SignalingConnection implements WebSocketSession.Handler {
             if (session.closedByClient() && (statusCode == 1000 || statusCode == 1001)) {
                 p.room().leave(p, "disconnected"); // the page closed or navigated away: nothing to resume
             } else {
-                p.room().disconnected(p, session); // a dropped connection: kept for a resume during the grace period
+                p.room().reconnects().disconnected(p, session); // a dropped connection: kept for a resume during the grace period
             }
             participant = null;
         } else if (w != null) {

@@ -93,7 +93,7 @@ class NixSettingsTest {
     @Test
     void moduleDefaultsGiveTheServerDefaultsOnLoopback() throws Exception {
         JsonNode json = evalSettings("");
-        assertEquals(ServerConfig.defaults().withHttpAddress("127.0.0.1"), parse(json, "defaults"));
+        assertEquals(ServerConfig.defaults().toBuilder().httpAddress("127.0.0.1").build(), parse(json, "defaults"));
         // settings.nix writes every client and interface key out, so the file shows what browsers get.
         assertEquals(ClientConfig.KEYS, sortedLike(json.get("client"), ClientConfig.KEYS));
         assertEquals(InterfaceConfig.KEYS, sortedLike(json.get("interface"), InterfaceConfig.KEYS));
@@ -108,7 +108,7 @@ class NixSettingsTest {
                 publicAddress = "203.0.113.7"; localAddress = "10.0.0.5"; logLevel = "debug";
                 config = {
                   prejoinPageEnabled = false; disableModeratorIndicator = true; startWithAudioMuted = true;
-                  startWithVideoMuted = true; requireDisplayName = true; enableLobby = true;
+                  startWithVideoMuted = true; requireDisplayName = true; enableLobby = true; disableSimulcast = true;
                 };
                 interfaceConfig = {
                   appName = "Acme Meet"; showWatermark = false; logoUrl = "https://acme.example/logo.svg";
@@ -116,7 +116,7 @@ class NixSettingsTest {
                 };""");
         ServerConfig expected = new ServerConfig(
                 "::1", 8443, 20000, 0, 2, List.of("203.0.113.7"), "10.0.0.5", LogLevel.DEBUG,
-                new ClientConfig(false, true, true, true, true, true, "all"),
+                new ClientConfig(false, true, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
                 AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null,
                 RecordingConfig.defaults(), -1);
@@ -206,7 +206,7 @@ class NixSettingsTest {
         ServerConfig c = parse(json, "freeform");
         assertEquals(9999, c.httpPort());
         assertEquals(List.of("198.51.100.1", "2001:db8::1"), c.publicAddresses());
-        assertEquals(new ClientConfig(true, false, false, false, true, true, "all"), c.client());
+        assertEquals(new ClientConfig(true, false, false, false, true, true, true, "all"), c.client());
         assertEquals("From settings", c.interfaceConfig().appName());
         assertEquals(InterfaceConfig.defaults().welcomeText(), c.interfaceConfig().welcomeText());
     }

@@ -26,7 +26,7 @@ class ServerConfigTest {
 
     static final ServerConfig FULL = new ServerConfig(
             "127.0.0.1", 8443, 20000, 20001, 2, List.of("203.0.113.7", "2001:db8::7"), "10.0.0.5", LogLevel.DEBUG,
-            new ClientConfig(false, true, true, true, true, true, "relay"),
+            new ClientConfig(false, true, true, true, true, true, true, "relay"),
             new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
             new AuthConfig(AuthConfig.Mode.TOKEN_CREATE, AuthConfig.Algorithm.HS256,
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
@@ -43,7 +43,7 @@ class ServerConfigTest {
         assertEquals(List.of(), d.publicAddresses());
         assertNull(d.localAddress());
         assertEquals(LogLevel.INFO, d.logLevel());
-        assertEquals(new ClientConfig(true, false, false, false, false, false, "all"), d.client());
+        assertEquals(new ClientConfig(true, false, false, false, false, false, true, "all"), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
         assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30, 2048, 256, 1000, 10, 100, 50, 5), d.limits());
         assertNull(d.mediaTcpPort());
@@ -117,7 +117,7 @@ class ServerConfigTest {
                 + "\"welcomeText\":\"Meetings at Acme.\"}", FULL.interfaceConfig().toJson(MAPPER).toString());
         assertEquals("{\"prejoinPageEnabled\":true,\"disableModeratorIndicator\":false,\"startWithAudioMuted\":false,"
                 + "\"startWithVideoMuted\":false,\"requireDisplayName\":false,\"enableLobby\":false,"
-                + "\"iceTransportPolicy\":\"all\"}",
+                + "\"disableSimulcast\":true,\"iceTransportPolicy\":\"all\"}",
                 ClientConfig.defaults().toJson(MAPPER).toString());
     }
 
@@ -139,7 +139,7 @@ class ServerConfigTest {
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
         {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN)
-        {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, iceTransportPolicy)
+        {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, disableSimulcast, iceTransportPolicy)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
         {'metricsBearerTokenFile': ''}                 | config test.json: "metricsBearerTokenFile" must be a file path (or null), got ""
@@ -208,14 +208,14 @@ class ServerConfigTest {
         Path file = dir.resolve("metrics-token");
         Files.writeString(file, "  0123456789abcdef-token\n");
         assertEquals("0123456789abcdef-token",
-                ServerConfig.defaults().withMetricsBearerTokenFile(file.toString()).readMetricsBearerToken("test"));
+                ServerConfig.defaults().toBuilder().metricsBearerTokenFile(file.toString()).build().readMetricsBearerToken("test"));
         Files.writeString(file, "short");
         ConfigException weak = assertThrows(ConfigException.class,
-                () -> ServerConfig.defaults().withMetricsBearerTokenFile(file.toString()).readMetricsBearerToken("test"));
+                () -> ServerConfig.defaults().toBuilder().metricsBearerTokenFile(file.toString()).build().readMetricsBearerToken("test"));
         assertEquals("config test: \"metricsBearerTokenFile\": the token must be at least 16 printable ASCII characters "
                 + "without spaces", weak.getMessage());
-        ConfigException missing = assertThrows(ConfigException.class, () -> ServerConfig.defaults()
-                .withMetricsBearerTokenFile(dir.resolve("nope").toString()).readMetricsBearerToken("test"));
+        ConfigException missing = assertThrows(ConfigException.class, () -> ServerConfig.defaults().toBuilder()
+                .metricsBearerTokenFile(dir.resolve("nope").toString()).build().readMetricsBearerToken("test"));
         assertEquals("config test: \"metricsBearerTokenFile\": file " + dir.resolve("nope") + " not found",
                 missing.getMessage());
     }
@@ -261,37 +261,37 @@ class ServerConfigTest {
     @Test
     void withersChangeOneThing() {
         ServerConfig d = ServerConfig.defaults();
-        assertEquals(9090, d.withHttpPort(9090).httpPort());
-        assertEquals(d.mediaPort(), d.withHttpPort(9090).mediaPort());
-        assertEquals(20000, d.withMediaPort(20000).mediaPort());
-        assertEquals("::1", d.withHttpAddress("::1").httpAddress());
-        assertEquals(List.of("198.51.100.1"), d.withPublicAddresses(List.of("198.51.100.1")).publicAddresses());
-        assertEquals("10.1.2.3", d.withLocalAddress("10.1.2.3").localAddress());
-        assertNull(d.withLocalAddress("10.1.2.3").withLocalAddress(null).localAddress());
-        assertEquals(LogLevel.TRACE, d.withLogLevel(LogLevel.TRACE).logLevel());
-        assertEquals(FULL.client(), d.withClient(FULL.client()).client());
-        assertEquals(FULL.interfaceConfig(), d.withInterfaceConfig(FULL.interfaceConfig()).interfaceConfig());
+        assertEquals(9090, d.toBuilder().httpPort(9090).build().httpPort());
+        assertEquals(d.mediaPort(), d.toBuilder().httpPort(9090).build().mediaPort());
+        assertEquals(20000, d.toBuilder().mediaPort(20000).build().mediaPort());
+        assertEquals("::1", d.toBuilder().httpAddress("::1").build().httpAddress());
+        assertEquals(List.of("198.51.100.1"), d.toBuilder().publicAddresses(List.of("198.51.100.1")).build().publicAddresses());
+        assertEquals("10.1.2.3", d.toBuilder().localAddress("10.1.2.3").build().localAddress());
+        assertNull(d.toBuilder().localAddress("10.1.2.3").localAddress(null).build().localAddress());
+        assertEquals(LogLevel.TRACE, d.toBuilder().logLevel(LogLevel.TRACE).build().logLevel());
+        assertEquals(FULL.client(), d.toBuilder().client(FULL.client()).build().client());
+        assertEquals(FULL.interfaceConfig(), d.toBuilder().interfaceConfig(FULL.interfaceConfig()).build().interfaceConfig());
         assertEquals(ServerConfig.defaults(), d, "withers must not change the original");
-        assertNotSame(d, d.withHttpPort(8080));
+        assertNotSame(d, d.toBuilder().httpPort(8080).build());
     }
 
     @Test
     void withersRejectWhatTheFileWouldReject() {
         ServerConfig d = ServerConfig.defaults();
         assertEquals("httpPort must be 1-65535, got 0",
-                assertThrows(IllegalArgumentException.class, () -> d.withHttpPort(0)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> d.toBuilder().httpPort(0).build()).getMessage());
         assertEquals("mediaPort must be 1-65535, got 65536",
-                assertThrows(IllegalArgumentException.class, () -> d.withMediaPort(65536)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> d.toBuilder().mediaPort(65536).build()).getMessage());
         assertEquals("publicAddresses must be an IP address literal, got meet.example.com",
                 assertThrows(IllegalArgumentException.class,
-                        () -> d.withPublicAddresses(List.of("meet.example.com"))).getMessage());
-        assertThrows(NullPointerException.class, () -> d.withLogLevel(null));
+                        () -> d.toBuilder().publicAddresses(List.of("meet.example.com")).build()).getMessage());
+        assertThrows(NullPointerException.class, () -> d.toBuilder().logLevel(null).build());
     }
 
     @Test
     void publicAddressesAreCopied() {
         List<String> mutable = new ArrayList<>(List.of("203.0.113.7"));
-        ServerConfig c = ServerConfig.defaults().withPublicAddresses(mutable);
+        ServerConfig c = ServerConfig.defaults().toBuilder().publicAddresses(mutable).build();
         mutable.add("203.0.113.8");
         assertEquals(List.of("203.0.113.7"), c.publicAddresses());
         assertThrows(UnsupportedOperationException.class, () -> c.publicAddresses().add("x"));

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.WebDriver;
@@ -33,8 +34,7 @@ class BandwidthEstimateBrowserTest {
     void theServersEstimateOfABrowserDownlinkIsSaneAndFollowsShaping() throws Exception {
         assertNull(Browsers.missingPrerequisite());
         int mediaPort = FreePorts.udp();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(mediaPort).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().mediaPort(mediaPort).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Bwe-room";
             WebDriver publisher = browsers.open(true);

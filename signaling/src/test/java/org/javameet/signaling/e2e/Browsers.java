@@ -115,6 +115,8 @@ final class Browsers implements AutoCloseable {
                 "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
         o.addArguments("--use-file-for-fake-video-capture=" + fakeCameraClip(noiseCamera));
         o.addArguments(extraArguments);
+        // the page's console (warnings say why a client reconnects), read by describe() on a failure
+        o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
@@ -248,9 +250,25 @@ final class Browsers implements AutoCloseable {
                     + " const box = document.getElementById('chat-input');"
                     + " return JSON.stringify({state: j.state, id: j.participantId, connection: j.connection,"
                     + " chat: j.chatMessages().length, chatBox: box ? box.value : null,"
-                    + " participants: j.participants().length, error: j.errorCode});"));
+                    + " participants: j.participants().length, error: j.errorCode,"
+                    + " recent: (j.recentMessages || []).slice(-12)});"));
         } catch (RuntimeException e) {
             return "(page not answering: " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /** The page's last console warnings and errors (reading them empties the browser's buffer). Never throws. */
+    static List<String> consoleWarnings(WebDriver d, int last) {
+        try {
+            List<String> out = new ArrayList<>();
+            for (org.openqa.selenium.logging.LogEntry e : d.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+                if (e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    out.add(e.getTimestamp() % 1_000_000 + " " + e.getMessage());
+                }
+            }
+            return out.subList(Math.max(0, out.size() - last), out.size());
+        } catch (RuntimeException e) {
+            return List.of("(no console: " + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -263,6 +281,9 @@ final class Browsers implements AutoCloseable {
             StringBuilder sb = new StringBuilder(e.getMessage());
             for (int i = 0; i < pages.size(); i++) {
                 sb.append("\n  page ").append(i).append(": ").append(describe(pages.get(i)));
+                for (String line : consoleWarnings(pages.get(i), 8)) {
+                    sb.append("\n    console ").append(line);
+                }
             }
             throw new AssertionError(sb.toString(), e);
         }

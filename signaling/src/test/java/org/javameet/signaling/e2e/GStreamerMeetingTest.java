@@ -27,8 +27,8 @@ class GStreamerMeetingTest {
         assertNull(GStreamerParticipant.missingPrerequisite());
         // No publicAddresses: libnice, like Firefox, pairs its host candidate (the namespace's 192.0.2.1, see
         // test.sh) only with a non-loopback one, so the server announces the namespace's addresses.
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp());
+        ServerConfig config = ServerConfig.defaults().toBuilder().httpAddress("127.0.0.1").httpPort(FreePorts.tcp())
+                .mediaPort(FreePorts.udp()).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             int port = server.httpAddress().getPort();
             String ws = "ws://127.0.0.1:" + port + "/ws";

@@ -53,9 +53,9 @@ class IceTcpBrowserTest {
         assertNull(UdpBlockedNamespace.missingPrerequisite());
         try (UdpBlockedNamespace blockedNet = new UdpBlockedNamespace()) {
             // HTTP on every address of the test's namespace: loopback for the normal browser, the veth for the other
-            ServerConfig config = ServerConfig.defaults().withHttpAddress("0.0.0.0").withHttpPort(FreePorts.tcp())
-                    .withMediaPort(FreePorts.udp())
-                    .withPublicAddresses(List.of("127.0.0.1", UdpBlockedNamespace.HOST_ADDRESS));
+            ServerConfig config = ServerConfig.defaults().toBuilder().httpAddress("0.0.0.0").httpPort(FreePorts.tcp())
+                    .mediaPort(FreePorts.udp())
+                    .publicAddresses(List.of("127.0.0.1", UdpBlockedNamespace.HOST_ADDRESS)).build();
             try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
                 int port = server.httpAddress().getPort();
                 String blockedOrigin = "http://" + UdpBlockedNamespace.HOST_ADDRESS + ":" + port;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -61,8 +61,7 @@ class JoinTimeBrowserTest {
     @Test
     void newcomerJoinBreakdown() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/join-time"
                     + "#config.prejoinPageEnabled=false&userInfo.displayName=";

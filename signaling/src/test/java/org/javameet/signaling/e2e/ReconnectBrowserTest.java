@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.room.RoomTestAccess;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +49,7 @@ class ReconnectBrowserTest {
     @BeforeEach
     void meet() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().build();
         server = new JavameetServer(config, null).start();
         browsers = new Browsers();
         String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/" + ROOM

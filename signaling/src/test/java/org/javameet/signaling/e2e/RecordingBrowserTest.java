@@ -19,7 +19,7 @@ import org.javameet.sfu.webm.TestMedia;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.RecordingConfig;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.By;
@@ -52,9 +52,8 @@ class RecordingBrowserTest {
         Path script = Files.createTempFile("javameet-finalize", ".sh");
         Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$1\" > \"$1/finalized.txt\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"))
-                .withRecording(new RecordingConfig(true, recordings.toString(), true, script.toString(), 4, 0));
+        ServerConfig config = LoopbackConfig.builder()
+                .recording(new RecordingConfig(true, recordings.toString(), true, script.toString(), 4, 0)).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Recorded-room";
             List<WebDriver> peers = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.By;
@@ -28,8 +28,7 @@ class ThreeBrowserMeetingTest {
     @Test
     void threeBrowsersSeeAndHearEachOther() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp()).withMediaPort(FreePorts.udp())
-                .withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/E2E-room";
             List<WebDriver> peers = new ArrayList<>();
@@ -102,8 +101,7 @@ class ThreeBrowserMeetingTest {
     @Test
     void publisherReachesARealBitrateThroughTheSfu() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        ServerConfig config = LoopbackConfig.builder().build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Bitrate-room";
             WebDriver publisher = browsers.open(true);

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.config.TurnConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -57,9 +57,8 @@ class TurnRelayMeetingTest {
     @ParameterizedTest
     @ValueSource(strings = {"udp", "tcp", "tls"})
     void twoParticipantsMeetThroughTurn(String transport) throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"))
-                .withTurn(new TurnConfig(List.of(coturn.url(transport)), coturn.secretFile.toString(), CREDENTIAL_TTL_SECONDS));
+        ServerConfig config = LoopbackConfig.builder()
+                .turn(new TurnConfig(List.of(coturn.url(transport)), coturn.secretFile.toString(), CREDENTIAL_TTL_SECONDS)).build();
         List<String> chromiumFlags = Boolean.getBoolean("javameet.turnUntrustedCertificate") ? List.of()
                 : List.of("--ignore-certificate-errors-spki-list=" + coturn.certificateSpki);
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {

@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerConnection;
-import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.RemoteTrackStats;
 import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,26 +23,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IceRestartTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static JavameetServer server;
-    private static PeerRuntime runtime;
-    private static URI ws;
+    private static LoopbackServer loopback;
 
     @BeforeAll
     static void start() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
-        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+        loopback = LoopbackServer.start();
     }
 
     @AfterAll
     static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (server != null) {
-            server.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 
@@ -58,15 +43,13 @@ class IceRestartTest {
     }
 
     private static double restartsCounted() {
-        return server.meterRegistry().get("javameet.media.ice.restarts").counter().count();
+        return loopback.server.meterRegistry().get("javameet.media.ice.restarts").counter().count();
     }
 
     @Test
     void mediaFlowsOnAfterAnIceRestartOnBothConnectionsUnderTheSameIds() throws Exception {
-        Participant ada = Participant.join(ws, "restart", "Ada", Participant.Options.defaults().withRuntime(runtime))
-                .get(40, TimeUnit.SECONDS);
-        Participant bob = Participant.join(ws, "restart", "Bob", Participant.Options.defaults().withRuntime(runtime))
-                .get(40, TimeUnit.SECONDS);
+        Participant ada = loopback.join("restart", "Ada");
+        Participant bob = loopback.join("restart", "Bob");
         try {
             Eventually.await("Bob receiving Ada's video", WAIT, () -> packets(bob, ada, MediaKind.VIDEO) > 10,
                     () -> bob.stats().received().toString());
@@ -93,7 +76,7 @@ class IceRestartTest {
             // all four transports (both sides of both participants) check out with their new credentials
             Eventually.await("the server counting four completed restarts", WAIT,
                     () -> restartsCounted() >= restartsBefore + 4, () -> "restarts " + restartsCounted());
-            assertNull(server.media().registry().byUfrag(oldPublishUfrag), "old credentials retired");
+            assertNull(loopback.server.media().registry().byUfrag(oldPublishUfrag), "old credentials retired");
 
             long adaFromBob = packets(ada, bob, MediaKind.VIDEO);
             long bobFromAda = packets(bob, ada, MediaKind.AUDIO);

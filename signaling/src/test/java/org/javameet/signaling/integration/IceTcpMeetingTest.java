@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerConnection;
@@ -15,8 +14,6 @@ import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.SignalingClient;
 import org.javameet.sfu.webrtc.MediaKind;
 import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,12 +31,11 @@ class IceTcpMeetingTest {
     @Test
     void participantsOverTcpMeetOneOverUdpAndMediaFlowsEveryWay() throws Exception {
         long start = System.nanoTime();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
-        try (JavameetServer server = new JavameetServer(config, null).start();
-             PeerRuntime runtime = new PeerRuntime(2, 4)) {
-            URI ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
-            ServerMetrics metrics = new ServerMetrics(server.httpAddress().getPort());
+        try (LoopbackServer loopback = LoopbackServer.start()) {
+            JavameetServer server = loopback.server;
+            PeerRuntime runtime = loopback.runtime;
+            URI ws = loopback.ws;
+            ServerMetrics metrics = loopback.metrics();
             int tcpPort = server.media().tcpAddress().getPort();
             assertEquals(server.mediaAddress().getPort(), tcpPort, "ICE-TCP takes the UDP port's number by default");
 
@@ -50,11 +46,11 @@ class IceTcpMeetingTest {
             join.put("displayName", "Observer");
             observer.request(join, "joined").get(20, TimeUnit.SECONDS);
 
-            Participant.Options udp = Participant.Options.defaults().withRuntime(runtime).withTimeout(WAIT);
+            Participant.Options udp = Participant.Options.defaults().withTimeout(WAIT);
             Participant.Options tcp = udp.withIceTcp(true);
-            Participant ada = Participant.join(ws, "ice-tcp", "Ada", tcp).get(40, TimeUnit.SECONDS);
-            Participant bob = Participant.join(ws, "ice-tcp", "Bob", tcp).get(40, TimeUnit.SECONDS);
-            Participant cleo = Participant.join(ws, "ice-tcp", "Cleo", udp).get(40, TimeUnit.SECONDS);
+            Participant ada = loopback.join("ice-tcp", "Ada", tcp);
+            Participant bob = loopback.join("ice-tcp", "Bob", tcp);
+            Participant cleo = loopback.join("ice-tcp", "Cleo", udp);
             try {
                 Participant[] all = {ada, bob, cleo};
                 for (Participant to : all) {

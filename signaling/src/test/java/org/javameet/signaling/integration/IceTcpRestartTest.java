@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerConnection;
-import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.RemoteTrackStats;
 import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,15 +36,11 @@ class IceTcpRestartTest {
     void aParticipantOverIceTcpRestartsIceOnNewConnectionsAndMediaGoesOn() throws Exception {
         long start = System.nanoTime();
         int tcpPort = FreePorts.tcp();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withMediaTcpPort(tcpPort).withPublicAddresses(List.of("127.0.0.1"));
-        try (JavameetServer server = new JavameetServer(config, null).start();
-             PeerRuntime runtime = new PeerRuntime(2, 4)) {
-            URI ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
-            ServerMetrics metrics = new ServerMetrics(server.httpAddress().getPort());
-            Participant.Options udp = Participant.Options.defaults().withRuntime(runtime).withTimeout(WAIT);
-            Participant ada = Participant.join(ws, "tcp-restart", "Ada", udp.withIceTcp(true)).get(60, TimeUnit.SECONDS);
-            Participant bob = Participant.join(ws, "tcp-restart", "Bob", udp).get(60, TimeUnit.SECONDS);
+        try (LoopbackServer loopback = LoopbackServer.start(c -> c.mediaTcpPort(tcpPort))) {
+            ServerMetrics metrics = loopback.metrics();
+            Participant.Options udp = Participant.Options.defaults().withTimeout(WAIT);
+            Participant ada = loopback.join("tcp-restart", "Ada", udp.withIceTcp(true));
+            Participant bob = loopback.join("tcp-restart", "Bob", udp);
             try {
                 Eventually.await("Bob receiving Ada's video", WAIT, () -> packets(bob, ada, MediaKind.VIDEO) > 10,
                         () -> bob.stats().received().toString());
@@ -69,8 +60,8 @@ class IceTcpRestartTest {
 
                 Eventually.await("the server counting both of Ada's restarts", WAIT,
                         () -> restarts(metrics) >= restartsBefore + 2, metrics::scrape);
-                assertNull(server.media().registry().byUfrag(oldPublishUfrag), "old publish credentials retired");
-                assertNull(server.media().registry().byUfrag(oldSubscribeUfrag), "old subscribe credentials retired");
+                assertNull(loopback.server.media().registry().byUfrag(oldPublishUfrag), "old publish credentials retired");
+                assertNull(loopback.server.media().registry().byUfrag(oldSubscribeUfrag), "old subscribe credentials retired");
                 Eventually.await("both of Ada's connections moved to new TCP connections", WAIT,
                         () -> !oldPublishLocal.equals(publish.localAddress())
                                 && !oldSubscribeLocal.equals(subscribe.localAddress()),

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.javameet.peer.LocalTrackStats;
 import org.javameet.peer.Participant;
 import org.javameet.peer.ParticipantStats;
-import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.RemoteTrackStats;
 import org.javameet.sfu.router.Router;
 import org.javameet.sfu.sdp.MediaDescription;
 import org.javameet.sfu.sdp.SessionDescription;
 import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,28 +35,19 @@ import org.junit.jupiter.api.Timeout;
 class JavaParticipantsMeetTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static long startNanos;
-    private static JavameetServer server;
-    private static PeerRuntime runtime;
-    private static URI ws;
+    private static LoopbackServer loopback;
     private final List<Participant> participants = new ArrayList<>();
 
     @BeforeAll
     static void startServer() throws Exception {
         startNanos = System.nanoTime();
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
-        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+        loopback = LoopbackServer.start();
     }
 
     @AfterAll
     static void stopServer() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (server != null) {
-            server.close();
+        if (loopback != null) {
+            loopback.close();
         }
         HostLoad.print("JavaParticipantsMeetTest", startNanos);
     }
@@ -72,7 +58,7 @@ class JavaParticipantsMeetTest {
     }
 
     private Participant join(String room, String name, Participant.Options options) throws Exception {
-        Participant p = Participant.join(ws, room, name, options.withRuntime(runtime)).get(40, TimeUnit.SECONDS);
+        Participant p = loopback.join(room, name, options);
         participants.add(p);
         return p;
     }
@@ -181,7 +167,7 @@ class JavaParticipantsMeetTest {
         }
         printFigures(cy, ada);
         printFigures(ada, cy);
-        assertEquals(3, server.rooms().participantCount());
+        assertEquals(3, loopback.server.rooms().participantCount());
 
         // Cy leaves: the others hear of it, get an offer with Cy's m-lines inactive, and Cy's packets stop
         CompletableFuture<JsonNode> adaLeft = ada.signaling().findOrAwait(
@@ -224,7 +210,7 @@ class JavaParticipantsMeetTest {
                 || cy.publishConnection().state() != org.javameet.peer.PeerConnection.State.CONNECTED);
         assertEquals(last[0], cyPackets(ada, cy) + cyPackets(bob, cy), "no packets from Cy after leaving");
         cy.close();
-        assertEquals(2, server.rooms().participantCount());
+        assertEquals(2, loopback.server.rooms().participantCount());
 
         // and the two who stayed still hear and see each other
         long adaVideo = bob.stats().received(ada.id(), MediaKind.VIDEO).packets();
@@ -287,9 +273,9 @@ class JavaParticipantsMeetTest {
         Eventually.await("Ada receives a PLI", WAIT,
                 () -> ada.stats().published(MediaKind.VIDEO).plisReceived() > plisBefore,
                 () -> ada.stats().published(MediaKind.VIDEO) + " / " + bob.stats().received(ada.id(), MediaKind.VIDEO)
-                        + " / keyframe requests " + server.meterRegistry().get("javameet.media.keyframe.requests").counter().count()
+                        + " / keyframe requests " + loopback.server.meterRegistry().get("javameet.media.keyframe.requests").counter().count()
                         + " / " + bob.subscribeConnection().stats() + " / " + ada.publishConnection().stats()
-                        + " / " + server.meterRegistry().getMeters().stream()
+                        + " / " + loopback.server.meterRegistry().getMeters().stream()
                                 .filter(m -> m.getId().getName().startsWith("javameet.media"))
                                 .map(m -> m.getId().getName() + m.getId().getTags() + "=" + m.measure().iterator().next().getValue())
                                 .filter(x -> !x.endsWith("=0.0")).toList());

@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
-import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.RemoteTrackStats;
 import org.javameet.peer.Voice;
 import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +31,7 @@ class LastNTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        loopback = LoopbackServer.start(c -> c.withLastN(1));
+        loopback = LoopbackServer.start(c -> c.lastN(1));
     }
 
     @AfterAll

@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
 import org.javameet.peer.ParticipantStats;
-import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.RemoteTrackStats;
 import org.javameet.sfu.net.MediaLoop;
 import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
 import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,37 +27,30 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MediaLoopsMeetTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private JavameetServer server;
-    private PeerRuntime runtime;
+    private LoopbackServer loopback;
     private final List<Participant> participants = new ArrayList<>();
 
     @AfterEach
     void stop() {
         participants.forEach(Participant::close);
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (server != null) {
-            server.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 
     @Test
     void twoMeetingsRunOnTwoLoopsAndBothCarryMedia() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(twoFreeUdpPorts()).withMediaLoops(2).withPublicAddresses(List.of("127.0.0.1"));
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
-        URI ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+        int mediaPort = twoFreeUdpPorts();
+        loopback = LoopbackServer.start(c -> c.mediaPort(mediaPort).mediaLoops(2));
 
-        Participant ada = join(ws, "loops-a", "Ada");
-        Participant bob = join(ws, "loops-a", "Bob");
-        Participant cy = join(ws, "loops-b", "Cy");
-        Participant di = join(ws, "loops-b", "Di");
+        Participant ada = join("loops-a", "Ada");
+        Participant bob = join("loops-a", "Bob");
+        Participant cy = join("loops-b", "Cy");
+        Participant di = join("loops-b", "Di");
 
-        List<MediaLoop> loops = server.media().loops();
+        List<MediaLoop> loops = loopback.server.media().loops();
         assertEquals(List.of(1, 1), loops.stream().map(MediaLoop::rooms).toList(), "one meeting per loop");
-        assertEquals(config.mediaPort() + 1, loops.get(1).udpAddress().getPort(), "loop 1 listens on mediaPort + 1");
+        assertEquals(mediaPort + 1, loops.get(1).udpAddress().getPort(), "loop 1 listens on mediaPort + 1");
         assertNotEquals(loops.get(0).loop(), loops.get(1).loop());
 
         for (Participant[] pair : new Participant[][] {{ada, bob}, {bob, ada}, {cy, di}, {di, cy}}) {
@@ -80,9 +69,8 @@ class MediaLoopsMeetTest {
         assertTrue(adaStats.received(di.id(), MediaKind.VIDEO) == null, "meetings stay apart");
     }
 
-    private Participant join(URI ws, String room, String name) throws Exception {
-        Participant p = Participant.join(ws, room, name, Participant.Options.defaults().withRuntime(runtime))
-                .get(40, TimeUnit.SECONDS);
+    private Participant join(String room, String name) throws Exception {
+        Participant p = loopback.join(room, name);
         participants.add(p);
         return p;
     }

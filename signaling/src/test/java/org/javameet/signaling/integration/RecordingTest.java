@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,14 +16,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.MediaClip;
 import org.javameet.peer.Participant;
-import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.SignalingClient;
 import org.javameet.sfu.webm.TestMedia;
 import org.javameet.sfu.webrtc.MediaKind;
-import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.RecordingConfig;
-import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +39,7 @@ class RecordingTest {
     @TempDir
     static Path dir;
     private static Path recordings;
-    private static JavameetServer server;
-    private static PeerRuntime runtime;
-    private static URI ws;
+    private static LoopbackServer loopback;
     private static MediaClip clip;
     private static long startNanos;
     private final List<Participant> participants = new ArrayList<>();
@@ -65,21 +58,13 @@ class RecordingTest {
         Path script = dir.resolve("finalize.sh");
         Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$1\" > \"$1/finalized.txt\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ServerConfig config = ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"))
-                .withRecording(new RecordingConfig(true, recordings.toString(), true, script.toString(), 4, 0));
-        server = new JavameetServer(config, null).start();
-        runtime = new PeerRuntime(2, 4);
-        ws = URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+        loopback = LoopbackServer.start(c -> c.recording(new RecordingConfig(true, recordings.toString(), true, script.toString(), 4, 0)));
     }
 
     @AfterAll
     static void stopServer() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (server != null) {
-            server.close();
+        if (loopback != null) {
+            loopback.close();
         }
         HostLoad.print("RecordingTest", startNanos);
     }
@@ -90,8 +75,7 @@ class RecordingTest {
     }
 
     private Participant join(String room, String name) throws Exception {
-        Participant p = Participant.join(ws, room, name, Participant.Options.defaults().withRuntime(runtime)
-                .withClip(clip)).get(40, TimeUnit.SECONDS);
+        Participant p = loopback.join(room, name, Participant.Options.defaults().withClip(clip));
         participants.add(p);
         return p;
     }
@@ -173,7 +157,7 @@ class RecordingTest {
         assertTrue(started.path("active").asBoolean());
         bob.signaling().findOrAwait(m -> "recordingState".equals(m.path("type").asText())
                 && m.path("active").asBoolean()).get(10, TimeUnit.SECONDS);
-        ServerMetrics metrics = new ServerMetrics(server.httpAddress().getPort());
+        ServerMetrics metrics = loopback.metrics();
         assertEquals(1.0, ServerMetrics.value(metrics.scrape(), "javameet_recordings_active", null, null));
         Thread.sleep(6_000); // the length of the recording
         long framesSentWhileRecording = ada.stats().published(MediaKind.VIDEO).framesSent() - framesBefore;

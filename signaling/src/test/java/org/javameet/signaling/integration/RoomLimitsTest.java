@@ -41,7 +41,7 @@ class RoomLimitsTest {
         LimitsConfig limits = ServerConfig.parse("{\"limits\": {\"maxRooms\": " + MAX_ROOMS + ", \"maxRoomsPerAddress\": "
                 + MAX_ROOMS_PER_ADDRESS + ", \"maxOccupants\": 3, \"maxLobbyWaiters\": 2, "
                 + "\"maxLobbyWaitersPerAddress\": 1}}", "test").limits();
-        meeting = TwoPartyMeeting.start("RoomLimitsTest", ROOM, WAIT, c -> c.withLimits(limits));
+        meeting = TwoPartyMeeting.start("RoomLimitsTest", ROOM, WAIT, c -> c.limits(limits));
     }
 
     @AfterAll

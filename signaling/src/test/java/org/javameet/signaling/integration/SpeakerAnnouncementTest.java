@@ -3,17 +3,11 @@ package org.javameet.signaling.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import org.javameet.peer.Participant;
-import org.javameet.peer.PeerRuntime;
 import org.javameet.peer.Voice;
-import org.javameet.signaling.JavameetServer;
-import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +26,7 @@ class SpeakerAnnouncementTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        loopback = LoopbackServer.start(UnaryOperator.identity());
+        loopback = LoopbackServer.start();
     }
 
     @AfterAll

@@ -2,8 +2,7 @@ package org.javameet.signaling.integration;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import org.javameet.peer.Participant;
 import org.javameet.peer.PeerRuntime;
 import org.javameet.sfu.webrtc.MediaKind;
@@ -26,7 +25,7 @@ final class TwoPartyMeeting implements AutoCloseable {
     private final String testName;
     private final Duration wait;
 
-    private TwoPartyMeeting(String testName, String room, Duration wait, UnaryOperator<ServerConfig> configure)
+    private TwoPartyMeeting(String testName, String room, Duration wait, Consumer<ServerConfig.Builder> configure)
             throws Exception {
         this.testName = testName;
         this.wait = wait;
@@ -34,19 +33,18 @@ final class TwoPartyMeeting implements AutoCloseable {
         server = loopback.server;
         runtime = loopback.runtime;
         ws = loopback.ws;
-        metrics = new ServerMetrics(server.httpAddress().getPort());
-        Participant.Options o = Participant.Options.defaults().withRuntime(runtime);
-        ada = Participant.join(ws, room, "Ada", o).get(40, TimeUnit.SECONDS);
-        bob = Participant.join(ws, room, "Bob", o).get(40, TimeUnit.SECONDS);
+        metrics = loopback.metrics();
+        ada = loopback.join(room, "Ada");
+        bob = loopback.join(room, "Bob");
     }
 
     /** Starts the server, joins Ada and Bob to {@code room} and waits until they receive each other. */
     static TwoPartyMeeting start(String testName, String room, Duration wait) throws Exception {
-        return start(testName, room, wait, UnaryOperator.identity());
+        return start(testName, room, wait, config -> { });
     }
 
     /** As above, on a server whose config {@code configure} changed (limits, auth). */
-    static TwoPartyMeeting start(String testName, String room, Duration wait, UnaryOperator<ServerConfig> configure)
+    static TwoPartyMeeting start(String testName, String room, Duration wait, Consumer<ServerConfig.Builder> configure)
             throws Exception {
         TwoPartyMeeting m = new TwoPartyMeeting(testName, room, wait, configure);
         m.assertGoesOn();

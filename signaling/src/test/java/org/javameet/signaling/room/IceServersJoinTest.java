@@ -26,7 +26,7 @@ class IceServersJoinTest {
     @Test
     void joinedCarriesCredentialsForThisParticipantAndRefreshGivesFreshOnes() throws Exception {
         Path secret = Files.writeString(dir.resolve("turn-secret"), SECRET + "\n");
-        var config = TestServers.loopback().withTurn(new TurnConfig(URLS, secret.toString(), 600));
+        var config = TestServers.loopback().toBuilder().turn(new TurnConfig(URLS, secret.toString(), 600)).build();
         try (JavameetServer server = TestServers.start(config);
              WsClient ada = WsClient.connect(server);
              WsClient bob = WsClient.joined(server, "turn-room", "Bob")) {

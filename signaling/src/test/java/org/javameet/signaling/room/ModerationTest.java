@@ -284,7 +284,7 @@ class ModerationTest {
     @Test
     void enableLobbyStartsNewRoomsWithTheLobbyOnAndEveryoneLeavingSendsWaitersAway() throws Exception {
         var config = TestServers.loopback();
-        config = config.withClient(new org.javameet.signaling.config.ClientConfig(true, false, false, false, false, true, "all"));
+        config = config.toBuilder().client(new org.javameet.signaling.config.ClientConfig(true, false, false, false, false, true, true, "all")).build();
         try (JavameetServer lobbyServer = TestServers.start(config);
              WsClient first = WsClient.joined(lobbyServer, "waiting-room", "First");
              WsClient second = WsClient.connect(lobbyServer)) {

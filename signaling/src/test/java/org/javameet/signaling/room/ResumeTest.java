@@ -23,7 +23,7 @@ class ResumeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.start(TestServers.loopback().withLimits(LimitsConfig.defaults().withResumeGraceSeconds(2)));
+        server = TestServers.start(TestServers.loopback().toBuilder().limits(LimitsConfig.defaults().withResumeGraceSeconds(2)).build());
     }
 
     @AfterAll

@@ -1,11 +1,10 @@
 package org.javameet.signaling.room;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.javameet.signaling.JavameetServer;
 import org.javameet.signaling.config.ServerConfig;
-import org.javameet.signaling.testing.FreePorts;
+import org.javameet.signaling.testing.LoopbackConfig;
 
 /** Starts the real server in-process on free loopback ports. */
 final class TestServers {
@@ -13,8 +12,7 @@ final class TestServers {
     }
 
     static ServerConfig loopback() {
-        return ServerConfig.defaults().withHttpAddress("127.0.0.1").withHttpPort(FreePorts.tcp())
-                .withMediaPort(FreePorts.udp()).withPublicAddresses(List.of("127.0.0.1"));
+        return LoopbackConfig.builder().build();
     }
 
     static JavameetServer start(ServerConfig config) throws Exception {

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenJoinTest {
 
     private static JavameetServer hs256(Mode mode) throws Exception {
-        return TestServers.start(TestServers.loopback()
-                .withAuth(new AuthConfig(mode, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
-                        AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS)));
+        return TestServers.start(TestServers.loopback().toBuilder()
+                .auth(new AuthConfig(mode, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
+                        AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS)).build());
     }
 
     private static ObjectNode joinWith(String room, String name, String jwt) {
@@ -163,9 +163,9 @@ class TokenJoinTest {
     void rs256AndAlgorithmConfusion(@TempDir Path dir) throws Exception {
         KeyPair rsa = Tokens.rsaKeyPair();
         Path pem = Files.writeString(dir.resolve("jwt.pem"), Tokens.pem(rsa.getPublic()));
-        try (JavameetServer server = TestServers.start(TestServers.loopback().withAuth(
+        try (JavameetServer server = TestServers.start(TestServers.loopback().toBuilder().auth(
                 new AuthConfig(Mode.TOKEN, Algorithm.RS256, null, null, pem.toString(), null, null,
-                        AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS)));
+                        AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS)).build());
              WsClient c = WsClient.connect(server)) {
             // HS256 "signed" with the public key file's bytes: the attack RS256 servers must refuse
             String confused = Tokens.hmac(Files.readAllBytes(pem), "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
@@ -230,10 +230,11 @@ class TokenJoinTest {
      */
     @Test
     void theRecordingClaimAllowsOrForbidsRecording(@TempDir Path dir) throws Exception {
-        try (JavameetServer server = TestServers.start(TestServers.loopback()
-                .withAuth(new AuthConfig(Mode.NONE, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
+        try (JavameetServer server = TestServers.start(TestServers.loopback().toBuilder()
+                .auth(new AuthConfig(Mode.NONE, Algorithm.HS256, Tokens.SECRET, null, null, null, null,
                         AuthConfig.DEFAULT_MAX_LIFETIME_SECONDS))
-                .withRecording(new org.javameet.signaling.config.RecordingConfig(true, dir.toString(), false, null, 4, 0)));
+                .recording(new org.javameet.signaling.config.RecordingConfig(true, dir.toString(), false, null, 4, 0))
+                .build());
              WsClient mod = WsClient.connect(server);
              WsClient recorder = WsClient.connect(server)) {
             mod.send(joinWith("claims", "Mod", Tokens.hs256(Tokens.claims("claims",
