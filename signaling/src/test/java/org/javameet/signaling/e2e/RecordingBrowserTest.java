@@ -99,6 +99,11 @@ class RecordingBrowserTest {
             }
 
             Browsers.click(ada, By.id("toggle-recording"), SOON);
+            // what the media path dropped, and why: a recorder stream that stops early shows here
+            server.meterRegistry().scrape().lines()
+                    .filter(l -> l.startsWith("javameet_media") && (l.contains("drop") || l.contains("record"))
+                            && !l.endsWith(" 0.0"))
+                    .forEach(l -> System.out.println("[e2e] server at stop " + l));
             for (WebDriver d : peers) {
                 awaitIndicator(d, false);
             }
