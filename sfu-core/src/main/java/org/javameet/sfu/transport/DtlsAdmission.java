@@ -1,8 +1,6 @@
 package org.javameet.sfu.transport;
 
 import java.net.InetAddress;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * How many DTLS handshakes may run at once, in total and per remote address. Each handshake holds a thread of
@@ -17,8 +15,7 @@ public final class DtlsAdmission {
 
     private final int maxTotal;
     private final int maxPerAddress;
-    private final Map<InetAddress, Integer> byAddress = new HashMap<>();
-    private int total;
+    private final AddressCounts counts = new AddressCounts();
 
     public DtlsAdmission(int maxTotal, int maxPerAddress) {
         if (maxTotal < 1 || maxPerAddress < 1) {
@@ -32,33 +29,19 @@ public final class DtlsAdmission {
         return maxTotal;
     }
 
-    public synchronized Result tryAcquire(InetAddress from) {
-        if (total >= maxTotal) {
-            return Result.BUSY;
-        }
-        int n = byAddress.getOrDefault(from, 0);
-        if (n >= maxPerAddress) {
-            return Result.PER_ADDRESS;
-        }
-        byAddress.put(from, n + 1);
-        total++;
-        return Result.ADMITTED;
+    public Result tryAcquire(InetAddress from) {
+        return switch (counts.tryAdd(from, maxTotal, maxPerAddress)) {
+            case NONE -> Result.ADMITTED;
+            case TOTAL -> Result.BUSY;
+            case PER_ADDRESS -> Result.PER_ADDRESS;
+        };
     }
 
-    public synchronized void release(InetAddress from) {
-        Integer n = byAddress.get(from);
-        if (n == null) {
-            return;
-        }
-        if (n <= 1) {
-            byAddress.remove(from);
-        } else {
-            byAddress.put(from, n - 1);
-        }
-        total--;
+    public void release(InetAddress from) {
+        counts.remove(from);
     }
 
-    public synchronized int inFlight() {
-        return total;
+    public int inFlight() {
+        return counts.total();
     }
 }

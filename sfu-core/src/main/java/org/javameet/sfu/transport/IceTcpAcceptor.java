@@ -5,8 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.javameet.sfu.metrics.MediaMetrics;
 import org.javameet.sfu.metrics.TcpCloseReason;
 
@@ -62,39 +60,24 @@ public final class IceTcpAcceptor extends ChannelInitializer<Channel> {
 
     /** Open connections in all and per remote address, shared by the acceptors of every media loop. */
     public static final class Counts {
-        private final Map<InetAddress, Integer> byAddress = new HashMap<>();
-        private volatile int open;
+        private final AddressCounts counts = new AddressCounts();
 
         /** Counts a new connection from {@code from}, or says which cap refuses it. */
-        synchronized TcpCloseReason admit(InetAddress from, Limits limits) {
-            int fromThere = byAddress.getOrDefault(from, 0);
-            if (open >= limits.maxConnections()) {
-                return TcpCloseReason.LIMIT_TOTAL;
-            }
-            if (fromThere >= limits.maxPerAddress()) {
-                return TcpCloseReason.LIMIT_PER_ADDRESS;
-            }
-            byAddress.put(from, fromThere + 1);
-            open++;
-            return null;
+        TcpCloseReason admit(InetAddress from, Limits limits) {
+            return switch (counts.tryAdd(from, limits.maxConnections(), limits.maxPerAddress())) {
+                case NONE -> null;
+                case TOTAL -> TcpCloseReason.LIMIT_TOTAL;
+                case PER_ADDRESS -> TcpCloseReason.LIMIT_PER_ADDRESS;
+            };
         }
 
-        synchronized void release(InetAddress from) {
-            Integer n = byAddress.get(from);
-            if (n == null) {
-                return;
-            }
-            if (n <= 1) {
-                byAddress.remove(from);
-            } else {
-                byAddress.put(from, n - 1);
-            }
-            open--;
+        void release(InetAddress from) {
+            counts.remove(from);
         }
 
         /** Admitted connections still open. Any thread. */
         public int open() {
-            return open;
+            return counts.total();
         }
     }
 
