@@ -15,7 +15,9 @@ timeout 170 java -cp benchmarks/target/benchmarks.jar org.javameet.bench.load.Lo
 HARNESS=$!
 for _ in $(seq 1 300); do grep -q 's\*\]' "$OUT/harness.log" && break; sleep 0.5; done # the window is open
 sleep 2
-PID=$(pgrep -f -- "-jar $OUT/server.jar" | head -1) # not the harness, whose --javameet-jar names it too
+# " -jar": the harness's (and timeout's) command lines name the jar too, as "--javameet-jar <jar>"
+PID=$(pgrep -f -- " -jar $OUT/server.jar" | head -1)
+[ -n "$PID" ] || { echo "no server process for $OUT/server.jar: the harness failed (see $OUT/harness.log)" >&2; exit 1; }
 URL=http://127.0.0.1:$(tr '\0' ' ' < /proc/$PID/cmdline | grep -o -- '--http-port [0-9]*' | cut -d' ' -f2)
 metric() { curl -s "$URL/metrics" | awk -v k="$1" '$1==k {print $2}'; }
 threads() { for t in /proc/$PID/task/*; do echo "$(cat $t/comm) $(awk '{print $14+$15}' $t/stat)"; done | grep '^media' | sort; }

@@ -55,6 +55,8 @@ class RoomApp {
     this.audioMuted = false;
     this.videoMuted = false;
     this.participantId = null;
+    /** Every id this page has had in the room (a rejoin gets a new one): its own messages in the chat history. */
+    this.ownIds = new Set();
     this.joinedAt = null;
     /** @type {Prejoin|null} */
     this.prejoin = null;
@@ -271,6 +273,7 @@ class RoomApp {
   joined(joined, conn) {
     joinMarks.mark('joined');
     this.participantId = joined.you.id;
+    this.ownIds.add(joined.you.id);
     this.useIceServers(joined, conn);
     this.view.clear();
     this.view.show(this.cfg);
@@ -284,6 +287,7 @@ class RoomApp {
     this.view.setLocalStream(this.stream);
     this.refreshToolbar();
     this.refreshPanels();
+    this.chat.addHistory(joined.chatHistory, (from) => this.ownIds.has(from));
     this.joinedAt = performance.now();
     this.pathReporter.reset();
     this.tileSizes.reset();
@@ -313,6 +317,7 @@ class RoomApp {
     conn.updateMedia(this.ownMedia());
     if (this.handRaised !== !!resumed.you.handRaised) conn.raiseHand(this.handRaised);
     this.refreshPanels();
+    this.chat.addHistory(resumed.chatHistory, (from) => this.ownIds.has(from)); // what was said while we were away
   }
 
   /** The TURN servers with our credentials, from `joined`, `resumed` or `iceServers` (iceservers.js). */

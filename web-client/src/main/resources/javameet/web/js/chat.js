@@ -11,6 +11,18 @@ export function chatTime(ts) {
   return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * The messages of a room's chat history (`joined` / `resumed`: the server's last messages, oldest first) that are
+ * not shown yet: a page that was between connections already shows what it received before, and a message sent
+ * while `joined` was on its way can come both in the history and on its own.
+ * @param {ChatMessage[]} history @param {Array<{from:string, ts:number, text:string}>} shown
+ */
+export function unseenChat(history, shown) {
+  const key = (m) => `${m.from}\u0000${m.ts}\u0000${m.text}`;
+  const seen = new Set(shown.map(key));
+  return (history ?? []).filter((m) => m && typeof m.text === 'string' && !seen.has(key(m)));
+}
+
 export class ChatPanel {
   /** @param {{onSend: (text: string) => boolean, onOpenChange?: (open: boolean) => void}} actions */
   constructor(actions) {
@@ -84,6 +96,14 @@ export class ChatPanel {
       this.unread++;
       this.refreshBadge();
     }
+  }
+
+  /**
+   * What was said before we joined, or while we were away.
+   * @param {ChatMessage[]} history @param {(from: string) => boolean} isOwn sent by this page (any id it had)
+   */
+  addHistory(history, isOwn) {
+    for (const m of unseenChat(history, this.messages)) this.add(m, isOwn(m.from));
   }
 
   /** @private */

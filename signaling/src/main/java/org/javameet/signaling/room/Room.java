@@ -43,6 +43,7 @@ public final class Room {
     private final ResumeTokens resume;
     private final RoomRecording recording;
     private final ReconnectGrace reconnects;
+    private final ChatHistory chatHistory = new ChatHistory(ChatHistory.MAX_MESSAGES, ChatHistory.MAX_TEXT_CHARS);
     private boolean closed;
 
     Room(String name, MediaRooms mediaRooms, RoomEvents events, boolean lobbyEnabled, SignalingLimits limits,
@@ -165,6 +166,7 @@ public final class Room {
         n.put("resumeGraceSeconds", resume.grace().toSeconds());
         Messages.putIceServers(n, iceServers, p.id()); // fresh TURN credentials on resume too
         n.set("recording", recording.state(null, null));
+        n.set("chatHistory", chatHistory.toJson());
         media.describeTo(n, p);
         return n;
     }
@@ -236,6 +238,7 @@ public final class Room {
         n.put("text", text);
         n.put("ts", System.currentTimeMillis());
         broadcastDroppable(n);
+        chatHistory.add(n);
     }
 
     /** Removes the participant and their media; idempotent. */

@@ -56,6 +56,8 @@ class ResumeTest {
             ada.drop();
             JsonNode badge = bob.next("participantUpdated", m -> m.path("participant").path("reconnecting").asBoolean());
             assertEquals(ada.id, badge.path("participant").path("id").asText());
+            bob.send(msg("chat", "text", "said while Ada was away"));
+            bob.next("chat");
 
             try (WsClient again = WsClient.connect(server)) {
                 again.send(msg("resume", "token", token));
@@ -66,6 +68,9 @@ class ResumeTest {
                 assertFalse(resumed.path("you").path("reconnecting").asBoolean());
                 assertEquals(List.of(bob.id), ids(resumed.path("participants")));
                 assertNotEquals(token, tokenOf(resumed), "a token is used once");
+                JsonNode missed = resumed.path("chatHistory").get(resumed.path("chatHistory").size() - 1);
+                assertEquals("said while Ada was away", missed.path("text").asText(), "what she missed: " + resumed);
+                assertEquals(bob.id, missed.path("from").asText());
                 again.next("roomUpdated");
                 JsonNode back = bob.next("participantUpdated", m -> !m.path("participant").path("reconnecting").asBoolean());
                 assertEquals(ada.id, back.path("participant").path("id").asText());
@@ -82,6 +87,22 @@ class ResumeTest {
                     thief.send(WsClient.join("blip2", "Thief")); // then a normal join works
                     assertNotEquals(ada.id, thief.next("joined").path("you").path("id").asText());
                 }
+            }
+        }
+    }
+
+    @Test
+    void aNewcomerIsGivenTheChatSoFar() {
+        try (WsClient ada = WsClient.joined(server, "history", "Ada")) {
+            ada.send(msg("chat", "text", "before Bob came"));
+            ada.next("chat");
+            try (WsClient bob = WsClient.connect(server)) {
+                bob.send(WsClient.join("history", "Bob"));
+                JsonNode history = bob.next("joined").path("chatHistory");
+                assertEquals(1, history.size(), history.toString());
+                assertEquals("before Bob came", history.get(0).path("text").asText());
+                assertEquals("Ada", history.get(0).path("displayName").asText());
+                assertEquals(ada.id, history.get(0).path("from").asText());
             }
         }
     }
