@@ -83,6 +83,8 @@ export class MediaSession {
     this.pcConfig = peerConnectionConfig();
     /** @type {RTCPeerConnection|null} */
     this.publishPc = null;
+    /** performance.now() when the first publish offer went to the server (nothing of ours is recorded before). */
+    this.firstPublishOfferAt = null;
     /** @type {RTCPeerConnection|null} */
     this.subscribePc = null;
     /** mid → TrackInfo of the subscribe connection (latest offer wins). @type {Map<string, TrackInfo>} */
@@ -256,6 +258,7 @@ export class MediaSession {
     }
     const answered = new Promise((resolve) => { this.answerWaiter = resolve; });
     // The server is ICE-lite and learns our address from STUN: no need to wait for gathering.
+    this.firstPublishOfferAt ??= performance.now();
     this.signaling.publishOffer(pc.localDescription.sdp, sources);
     joinMarks.mark('publish.offerSent');
     await Promise.race([answered, new Promise((r) => setTimeout(r, ANSWER_TIMEOUT_MS))]);

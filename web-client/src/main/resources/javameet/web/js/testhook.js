@@ -38,6 +38,8 @@ export function installTestHook(hook) {
    * @property {{waiting: boolean, enabled: boolean, requests: Array<{requestId:string, displayName:string}>}} lobby
    *           waiting: we wait in the lobby; enabled: the room's lobby is on; requests: people waiting (moderators)
    * @property {{locked: boolean, lobbyEnabled: boolean, recording: boolean}} roomState from `roomUpdated`
+   * @property {number|null} recordingNoticeAt performance.now() when `joined` told us the meeting is recorded
+   * @property {number|null} firstPublishOfferAt performance.now() when our first publish offer was sent
    * @property {string|null} errorCode why the error page shows: a server error code, `kicked`, or `error`
    * @property {string[]} recentMessages the types of the last 30 server messages on the current connection (no pongs)
    * @property {{failures:number, problem:string|null, reason:string|null, retryAt:number|null,
@@ -71,6 +73,8 @@ export function installTestHook(hook) {
         requests: app?.moderation.lobbyRequests.list() ?? [] };
     },
     get roomState() { return { ...(app?.moderation.roomState ?? { locked: false, lobbyEnabled: false, recording: false }) }; },
+    get recordingNoticeAt() { return app?.moderation.recordingNoticeAt ?? null; },
+    get firstPublishOfferAt() { return app?.session?.firstPublishOfferAt ?? null; },
     get errorCode() { return app?.flow.errorCode ?? null; },
     get recentMessages() { return [...(app?.flow.signaling?.recent ?? [])]; },
     get connection() {

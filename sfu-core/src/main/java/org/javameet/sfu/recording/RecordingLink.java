@@ -95,6 +95,7 @@ public final class RecordingLink implements MediaLink {
     private final DiskSpace disk;
     private final Events events;
     private volatile Listener listener;
+    private volatile long closedAtWallMs = -1;
 
     // writer thread only
     private final Map<Long, TrackWriter> tracks = new HashMap<>();
@@ -234,12 +235,18 @@ public final class RecordingLink implements MediaLink {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closedAtWallMs = System.currentTimeMillis();
         mediaLoop.execute(() -> {
             Listener l = listener;
             if (l != null) {
                 l.onClosed(this, reason);
             }
         });
+    }
+
+    /** When {@link #close} was called (server wall ms), or -1: how long a stop took to reach the media loop. */
+    public long closedAtWallMs() {
+        return closedAtWallMs;
     }
 
     /** Waits until the writer thread has written what was queued and closed the files. */
@@ -288,9 +295,11 @@ public final class RecordingLink implements MediaLink {
                 }
                 // gaps age on the queue's clock: when this thread is behind, a retransmission may be queued
                 // right behind its gap, and the gap must not expire for the thread's own delay
-                long clock = item == null || item.packet() == null ? now : item.arrivalNanos();
+                boolean packet = item != null && item.packet() != null;
+                long clock = packet ? item.arrivalNanos() : now;
+                long clockWallMs = packet ? item.arrivalWallMs() : System.currentTimeMillis();
                 for (TrackWriter t : tracks.values()) {
-                    t.expire(clock);
+                    t.expire(clock, clockWallMs);
                 }
                 if (!failed && now - nextDiskCheck >= 0) {
                     nextDiskCheck = now + DISK_CHECK_INTERVAL_MS * 1_000_000;

@@ -26,8 +26,12 @@ import org.javameet.sfu.webm.WebmWriter;
  */
 final class TrackWriter {
     private static final Logger LOG = Logger.getLogger(TrackWriter.class.getName());
-    /** How long frames wait for the stream's first sender report (browsers send one within ~1 s). */
-    static final long MAX_UNSYNCED_MS = 3_000;
+    /**
+     * How long frames wait for the stream's first sender report. libwebrtc reports video every ~1 s but audio every
+     * 5 s, randomised 0.5–1.5×: with 3 s, about one Chromium audio track in three went unsynced (timed by arrival,
+     * not lip-synced with its video). 8 s covers the longest first interval; what waits is ~8 s of one track.
+     */
+    static final long MAX_UNSYNCED_MS = 8_000;
     static final int TRACK_NUMBER = 1;
 
     private record Pending(long rtpTimestamp, boolean keyframe, byte[] data, long arrivalWallMs) {
@@ -81,10 +85,13 @@ final class TrackWriter {
         }
     }
 
-    /** Skips gaps held open too long. */
-    void expire(long nowNanos) {
+    /**
+     * Skips gaps held open too long. {@code nowWallMs} is the same instant as {@code nowNanos} (the writer's clock:
+     * the arrival of the packet it just took): frames released here arrived no later than that.
+     */
+    void expire(long nowNanos, long nowWallMs) {
         if (reorder.held() > 0) {
-            reorder.expire(nowNanos, p -> depacketize(p, System.currentTimeMillis()));
+            reorder.expire(nowNanos, p -> depacketize(p, nowWallMs));
         }
     }
 
@@ -120,7 +127,7 @@ final class TrackWriter {
             if (f.arrivalWallMs() - unsynced.peekFirst().arrivalWallMs() > MAX_UNSYNCED_MS) {
                 // no sender report: the first frame's arrival anchors the stream (lines up only roughly)
                 Pending first = unsynced.peekFirst();
-                mapping.onSenderReport(unixMsToNtp(first.arrivalWallMs()), first.rtpTimestamp(), first.arrivalWallMs());
+                mapping.anchorOnArrival(first.rtpTimestamp(), first.arrivalWallMs());
                 anchoredOnArrival = true;
                 LOG.info(() -> "recorder: no sender report for " + spec.file().getFileName()
                         + " in " + MAX_UNSYNCED_MS + " ms; timed by arrival");
@@ -141,6 +148,7 @@ final class TrackWriter {
         if (error != null || closed) {
             return;
         }
+        mapping.onFrame(f.rtpTimestamp(), f.arrivalWallMs());
         long ms = timeline.place(mapping.toMeetingMs(f.rtpTimestamp()), f.rtpTimestamp(),
                 spec.kind() == WebmWriter.Kind.OPUS ? opusDurationMs(f.data()) : 1);
         try {
@@ -230,7 +238,7 @@ final class TrackWriter {
             reorder.flush(p -> depacketize(p, System.currentTimeMillis()));
             if (!unsynced.isEmpty() && !mapping.synced()) {
                 Pending first = unsynced.peekFirst();
-                mapping.onSenderReport(unixMsToNtp(first.arrivalWallMs()), first.rtpTimestamp(), first.arrivalWallMs());
+                mapping.anchorOnArrival(first.rtpTimestamp(), first.arrivalWallMs());
                 anchoredOnArrival = true;
                 drainUnsynced();
             }
@@ -246,11 +254,6 @@ final class TrackWriter {
         }
         return new RecordingLink.TrackResult(spec, firstMs, lastMs, frames, file == null ? 0 : file.bytesWritten(),
                 vp8 == null ? 0 : vp8.framesDropped(), reorder.skipped(), mapping.synced() && !anchoredOnArrival);
-    }
-
-    static long unixMsToNtp(long unixMs) {
-        long ms = unixMs + 2_208_988_800_000L;
-        return (ms / 1000) << 32 | ((ms % 1000) << 32) / 1000;
     }
 
     /** RFC 6386 §9.1: a key frame's 10-byte header ends with 14-bit width and height (little-endian, 2 scale bits). */

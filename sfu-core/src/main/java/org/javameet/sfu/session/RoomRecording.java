@@ -32,6 +32,9 @@ final class RoomRecording {
     /** ~1 s of a busy room's packets: the writer thread is behind by more than this only when the disk is stuck. */
     static final int QUEUE_CAPACITY = 4096;
     private static final int[] NONE = new int[0];
+    /** Writing what is queued after a stop takes a few ms; this long is worth a line in the log. */
+    private static final long DRAIN_WARN_MS = 1_000;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RoomRecording.class.getName());
 
     private record TrackInfo(String participantId, String kind, String label, long ssrc) {
     }
@@ -117,8 +120,19 @@ final class RoomRecording {
      * @param why what the summary says stopped it, unless the recorder had already stopped on a failure
      */
     CompletableFuture<RecordingSummary> stop(String why) {
+        // the recording ends now, not when the writer has caught up: the summary's end is the stop, so a file that
+        // runs to the stop spans the recording's duration however long the writer takes to drain its queue
+        long stopWallMs = System.currentTimeMillis();
         router.execute(() -> router.closeParticipant(SUBSCRIBER_ID)); // closes the link too
         return link.results().thenApply(results -> {
+            long drainMs = System.currentTimeMillis() - stopWallMs;
+            if (drainMs > DRAIN_WARN_MS) {
+                long closedAfterMs = link.closedAtWallMs() - stopWallMs;
+                LOG.warning(() -> "recorder of " + directory.getFileName() + " took " + drainMs + " ms after the stop"
+                        + " to write what it held: the media loop closed it after " + closedAfterMs
+                        + " ms (a busy loop), the writer finished " + (drainMs - closedAfterMs)
+                        + " ms later (a slow disk or CPU)");
+            }
             List<RecordingSummary.Track> tracks = new ArrayList<>();
             for (RecordingLink.TrackResult r : results) {
                 TrackInfo info = bySsrc.get(r.spec().ssrc());
@@ -127,7 +141,7 @@ final class RoomRecording {
                         r.framesDropped(), r.packetsSkipped(), r.synced()));
             }
             RecordingFailure f = failure;
-            return new RecordingSummary(directory, startWallMs, System.currentTimeMillis(),
+            return new RecordingSummary(directory, startWallMs, stopWallMs,
                     f == null ? why : f.code(), List.copyOf(tracks));
         });
     }

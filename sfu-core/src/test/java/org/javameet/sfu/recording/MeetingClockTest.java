@@ -16,7 +16,7 @@ class MeetingClockTest {
 
     /** Publisher clock {@code skewMs} ahead of the server's; a report taken at server time {@code wallMs}. */
     private static long ntpAt(long wallMs, long skewMs) {
-        return TrackWriter.unixMsToNtp(wallMs + skewMs);
+        return MeetingClock.unixMsToNtp(wallMs + skewMs);
     }
 
     private static long rtpAt(long wallMs) {
@@ -81,5 +81,51 @@ class MeetingClockTest {
         long ms = video.toMeetingMs(rtpAt(lastSent) - 300 * 90L);
         assertTrue(Math.abs(ms - (lastSent - START)) <= MeetingClock.OFFSET_WINDOW_MS / 1000 + 5,
                 "a frame sent at " + (lastSent - START) + " ms mapped to " + ms);
+    }
+
+    @Test
+    void framesCorrectAJustJoinedPublisherWhoseFewReportsAllWaited() {
+        MeetingClock clock = new MeetingClock(START);
+        MeetingClock.TrackMapping video = clock.track("cy", VIDEO_RATE);
+        // Cy joined a busy machine: her only reports so far reached the recorder 330 ms after they were sent
+        for (int i = 20; i <= 22; i++) {
+            long sent = START + i * 1_000L;
+            video.onSenderReport(ntpAt(sent, 0), rtpAt(sent), sent + 330);
+        }
+        assertEquals(22_830, video.toMeetingMs(rtpAt(START + 22_500)), "by the reports alone: 330 ms late");
+        // her frames arrive 15 ms after capture: the first one already places her right
+        video.onFrame(rtpAt(START + 22_500), START + 22_515);
+        assertEquals(22_515, video.toMeetingMs(rtpAt(START + 22_500)));
+        // and no frame is ever placed after it arrived
+        for (long t = 22_533; t < 24_000; t += 33) {
+            long arrival = START + t + 15 + (t % 7) * 10; // jittery arrivals, never early
+            video.onFrame(rtpAt(START + t), arrival);
+            assertTrue(video.toMeetingMs(rtpAt(START + t)) <= arrival - START);
+        }
+    }
+
+    @Test
+    void aFrameWhoseTimestampJumpedDoesNotMoveThePublisher() {
+        MeetingClock clock = new MeetingClock(START);
+        MeetingClock.TrackMapping video = clock.track("ada", VIDEO_RATE);
+        video.onSenderReport(ntpAt(START + 1_000, 0), rtpAt(START + 1_000), START + 1_005);
+        // the sender's RTP timestamps jumped 10 s ahead (a replaced track): until the next report resyncs the
+        // track, such a frame would claim a capture 10 s after its arrival
+        video.onFrame(rtpAt(START + 11_200), START + 1_205);
+        assertEquals(2_005, video.toMeetingMs(rtpAt(START + 2_000)));
+    }
+
+    @Test
+    void aTrackTimedByArrivalKeepsItsOwnOffset() {
+        MeetingClock clock = new MeetingClock(START);
+        MeetingClock.TrackMapping video = clock.track("bob", VIDEO_RATE);
+        MeetingClock.TrackMapping audio = clock.track("bob", 48_000);
+        video.onSenderReport(ntpAt(START + 1_000, -185_000), rtpAt(START + 1_000), START + 1_004); // 3 min behind
+        // no audio report came: the first audio frame's arrival anchors the audio track on the server's clock
+        audio.anchorOnArrival(96_000, START + 2_010);
+        audio.onFrame(96_960, START + 2_030);
+        assertEquals(2_010, audio.toMeetingMs(96_000));
+        // and the audio's wall-clock samples (3 minutes from Bob's NTP clock) left the video where it was
+        assertEquals(3_004, video.toMeetingMs(rtpAt(START + 3_000)));
     }
 }

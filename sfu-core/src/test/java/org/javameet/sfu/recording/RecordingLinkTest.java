@@ -134,7 +134,8 @@ class RecordingLinkTest {
         MediaMetrics metrics = new MediaMetrics(new SimpleMeterRegistry());
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         RecordingLink recorder = new RecordingLink("rec/ada", channel.eventLoop(), UnpooledByteBufAllocator.DEFAULT,
-                metrics, new MeetingClock(System.currentTimeMillis()), 8192, RecordingLink.DiskSpace.unlimited(),
+                // started a second ago: audio captured 500 ms before it arrived still falls inside the recording
+                metrics, new MeetingClock(System.currentTimeMillis() - 1_000), 8192, RecordingLink.DiskSpace.unlimited(),
                 f -> failures.add(f.code()));
         Path videoFile = dir.resolve("ada-camera-clock.webm");
         Path audioFile = dir.resolve("ada-mic-clock.webm");
@@ -144,16 +145,16 @@ class RecordingLinkTest {
         router.createConsumer(sub, camera, new ConsumerParams("1", 1111, 0, 96, 0, new int[0], new int[0], Vp8::isKeyframe));
         router.createConsumer(sub, mic, new ConsumerParams("0", 2222, 0, 111, 0, new int[0], new int[0], null));
 
-        long ntp = TrackWriter.unixMsToNtp(1_600_000_000_000L); // Ada's clock: years off the server's
+        long ntp = MeetingClock.unixMsToNtp(1_600_000_000_000L); // Ada's clock: years off the server's
         for (int i = 0; i < videoPackets.size(); i++) {
             adaLink.deliverRtp(videoPackets.get(i));
             if (i == 0) {
                 adaLink.deliverRtp(audioPackets.get(0));
                 // both reports describe one instant, ntp: video's first frame (RTP 0xFFFF0000) was taken then,
-                // audio's first packet (audioTs) 500 ms later (a report can only arrive after its NTP time, so
-                // the later instant is told by the RTP times, not by a report from the future)
+                // audio's first packet (audioTs) 500 ms earlier (reports and frames can only arrive after their
+                // NTP time, so the earlier instant is told by the RTP times, not by a frame from the future)
                 adaLink.deliverRtcp(senderReport(0x12345678L, ntp, 0xFFFF0000L));
-                adaLink.deliverRtcp(senderReport(0x2222, ntp, audioTs - 500 * 48));
+                adaLink.deliverRtcp(senderReport(0x2222, ntp, audioTs + 500 * 48));
             }
             channel.runPendingTasks();
         }
@@ -174,7 +175,7 @@ class RecordingLinkTest {
         assertEquals(0, v.framesDropped());
         assertEquals(audio.size(), a.frames(), a.toString());
         assertTrue(v.synced() && a.synced(), "both timed by sender reports");
-        assertEquals(500, a.firstMs() - v.firstMs(), 1, "audio starts 500 ms after video on the meeting clock");
+        assertEquals(500, v.firstMs() - a.firstMs(), 1, "video starts 500 ms after audio on the meeting clock");
         assertTrue(v.firstMs() >= 0 && v.firstMs() < 5_000, "Ada's clock offset is taken out: " + v.firstMs());
         for (Path f : List.of(videoFile, audioFile)) {
             assertEquals("", TestMedia.runErrors("ffmpeg", "-v", "error", "-i", f.toString(), "-f", "null", "-"));
@@ -208,7 +209,7 @@ class RecordingLinkTest {
             if (i == half) {
                 long deadline = System.nanoTime() + 10_000_000_000L;
                 while (Files.exists(file) ? false : System.nanoTime() < deadline) {
-                    adaLink.deliverRtcp(senderReport(0x12345678L, TrackWriter.unixMsToNtp(System.currentTimeMillis()),
+                    adaLink.deliverRtcp(senderReport(0x12345678L, MeetingClock.unixMsToNtp(System.currentTimeMillis()),
                             0xFFFF0000L));
                     channel.runPendingTasks();
                     Thread.sleep(20);

@@ -18,7 +18,23 @@ final class Compose {
     static final int TILE_HEIGHT = 360;
     static final int FPS = 15;
 
+    /** {@code nice} from the PATH (coreutils: there on Debian and on a NixOS service's path), or null. */
+    private static final String NICE = onPath("nice");
+
     private Compose() {
+    }
+
+    private static String onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, tool))) {
+                return tool;
+            }
+        }
+        return null;
     }
 
     /** The command, or null when no file has frames. */
@@ -34,7 +50,12 @@ final class Compose {
             return null;
         }
         double total = (summary.endWallMs() - summary.startWallMs()) / 1000.0;
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-y", "-v", "warning"));
+        List<String> cmd = new ArrayList<>();
+        if (NICE != null) {
+            // re-encoding takes minutes of CPU on the cores live meetings use: they go first
+            cmd.addAll(List.of(NICE, "-n", "10"));
+        }
+        cmd.addAll(List.of("ffmpeg", "-nostdin", "-y", "-v", "warning"));
         for (RecordingSummary.Track t : videos) {
             cmd.addAll(List.of("-i", t.file().getFileName().toString()));
         }
