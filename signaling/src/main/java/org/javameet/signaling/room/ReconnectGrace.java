@@ -45,7 +45,7 @@ final class ReconnectGrace {
     }
 
     /**
-     * One of the participant's media transports closed (the media loop, which holds no other lock then): a live
+     * One of the participant's media transports closed (reported off the media loop: this takes the room's lock): a live
      * client leaves and joins anew at once; one that is gone is removed after the grace period.
      */
     void mediaFailed(String participantId, String transportId, String reason) {

@@ -57,7 +57,8 @@ final class RoomMedia {
         this.media = mediaRooms.create(room.name(), new MediaRoom.Listener() {
             @Override
             public void onTransportClosed(String participantId, String transportId, String reason) {
-                room.reconnects().mediaFailed(participantId, transportId, reason);
+                // it takes the room's lock: never on the media loop, which must not wait for a signaling thread
+                OFF_LOOP.execute(() -> room.reconnects().mediaFailed(participantId, transportId, reason));
             }
 
             @Override
