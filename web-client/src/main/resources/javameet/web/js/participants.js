@@ -159,7 +159,15 @@ export class ParticipantsPanel {
     });
     // Raised hands first, as people expect from Jitsi Meet; otherwise yourself first, then join order.
     rows.sort((a, b) => Number(b.classList.contains('hand-raised')) - Number(a.classList.contains('hand-raised')));
-    this.list.replaceChildren(...rows);
+    // Keep each row that did not change: the roster is re-rendered on every update (a connection path, a
+    // bandwidth estimate, someone else's hand), and a rebuilt row under the pointer swallows the click a
+    // moderator was making on its Mute or Remove button (MeetingFeaturesTest saw the kick button replaced for
+    // 15 s on a busy page).
+    const current = [...this.list.children];
+    const kept = rows.map((row, i) => (current[i]?.isEqualNode(row) ? current[i] : row));
+    if (kept.length !== current.length || kept.some((row, i) => row !== current[i])) {
+      this.list.replaceChildren(...kept);
+    }
 
     $('moderator-controls').hidden = !moderator;
     $('mute-all').disabled = participants.filter((p) => !p.local).length === 0;
