@@ -118,6 +118,9 @@ class RecordingBrowserTest {
             for (WebDriver d : peers) {
                 awaitIndicator(d, false);
             }
+            // the meeting is over for this test: three Chromium rendering video would take the CPU the compose
+            // step (ffmpeg, under nice) needs
+            browsers.close();
             Path recording = awaitFinalized(recordings);
             checkRecording(recording, List.of("Ada", "Bob", "Cy"), idsAtStop);
         }
