@@ -257,6 +257,33 @@ final class Browsers implements AutoCloseable {
         }
     }
 
+    /**
+     * Both peer connections' ICE candidate pairs as the browser sees them (state, nominated, selected, our end and the
+     * server's, checks sent and answered), for a failure message: which path the browser chose, and which checks went
+     * unanswered. Never throws.
+     */
+    static String icePairs(WebDriver d) {
+        try {
+            return String.valueOf(((JavascriptExecutor) d).executeAsyncScript(
+                    "const done = arguments[arguments.length - 1]; const j = window.javameet;"
+                    + " const one = async (name, pc) => { if (!pc) return name + ': none';"
+                    + "  const r = await pc.getStats(); let selected = null;"
+                    + "  r.forEach(s => { if (s.type === 'transport') selected = s.selectedCandidatePairId; });"
+                    + "  const c = id => { const x = r.get(id); return x ? x.candidateType + ' ' + x.protocol + ' '"
+                    + "   + x.address + ':' + x.port : '?'; };"
+                    + "  const out = [name + ' ' + pc.connectionState + '/' + pc.iceConnectionState];"
+                    + "  r.forEach(s => { if (s.type === 'candidate-pair') out.push('  ' + (s.id === selected ? '*' : ' ')"
+                    + "   + s.state + (s.nominated ? ' nominated' : '') + ' ' + c(s.localCandidateId) + ' -> '"
+                    + "   + c(s.remoteCandidateId) + ' req ' + s.requestsSent + ' resp ' + s.responsesReceived"
+                    + "   + ' rtt ' + s.currentRoundTripTime); });"
+                    + "  return out.join('\\n'); };"
+                    + " Promise.all([one('publish', j.publishPc), one('subscribe', j.subscribePc)])"
+                    + "  .then(a => done(a.join('\\n')), e => done('getStats failed: ' + e));"));
+        } catch (RuntimeException e) {
+            return "(page not answering: " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
     /** The page's last console warnings and errors (reading them empties the browser's buffer). Never throws. */
     static List<String> consoleWarnings(WebDriver d, int last) {
         try {

@@ -54,6 +54,12 @@ class ThreeBrowserMeetingTest {
                             Duration.ofSeconds(30), () -> receivesAll(Browsers.stats(d), others));
                 } catch (AssertionError e) {
                     System.out.println("[e2e] browser " + i + " stats at timeout: " + Browsers.stats(d));
+                    for (int j = 0; j < peers.size(); j++) {
+                        System.out.println("[e2e] page " + j + ": " + Browsers.describe(peers.get(j)));
+                        System.out.println("[e2e]   " + Browsers.icePairs(peers.get(j)).replace("\n", "\n[e2e]   "));
+                        Browsers.consoleWarnings(peers.get(j), 20)
+                                .forEach(l -> System.out.println("[e2e]   console " + l));
+                    }
                     server.meterRegistry().scrape().lines()
                             .filter(l -> l.startsWith("javameet_media") && !l.endsWith(" 0.0"))
                             .forEach(l -> System.out.println("[e2e] server " + l));
