@@ -63,6 +63,6 @@ step 5 harness java -cp benchmarks/target/benchmarks.jar org.javameet.bench.load
 step 6 join-time unshare --net bash -c 'ip link set lo up && ip link add jm0 type veth peer name jm1 \
     && ip addr add 192.0.2.1/24 dev jm0 && ip link set jm0 up && ip link set jm1 up \
     && ip route add default via 192.0.2.254 dev jm0 && exec mvn -B -ntp -o -pl signaling surefire:test \
-    -Djavameet.browserTests=true -Dtest=JoinTimeBrowserTest -Dsurefire.failIfNoSpecifiedTests=false'
+    -Dnetty.leakLevel=simple -Djavameet.browserTests=true -Dtest=JoinTimeBrowserTest -Dsurefire.failIfNoSpecifiedTests=false'
 
 note "done $(date -u +%H:%M:%S); figures: $OUT/*.log, $OUT/harness.html, $OUT/*/perf.txt"
