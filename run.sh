@@ -29,4 +29,30 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml sfu-core signaling web-client -newer 
   echo "== building the server (mvn install, tests skipped; ./test.sh runs them)" >&2
   mvn -B -q -ntp -DskipTests -pl signaling -am install
 fi
-exec java -jar "$jar" "$@"
+
+# A class-data sharing archive of the server's own classes (AppCDS, docs/performance.md, Start-up): made once per
+# jar and JVM by a training start on loopback ports, it lets later starts map ~4,000 classes instead of loading,
+# verifying and linking them from the jar. Without it (training failed) the server starts the ordinary way.
+archive=signaling/target/javameet.jsa
+java_bin=$(readlink -f "$(command -v java)")
+if [ ! -s "$archive" ] || [ "$jar" -nt "$archive" ] || [ "$java_bin" -nt "$archive" ]; then
+  echo "== training the class-data sharing archive ($archive)" >&2
+  rm -f "$archive"
+  log=$(mktemp "${TMPDIR:-/tmp}/javameet-cds.XXXXXX")
+  port=$(( 20000 + RANDOM % 20000 ))
+  java -XX:ArchiveClassesAtExit="$archive" -jar "$jar" --http-address 127.0.0.1 --http-port "$port" \
+    --media-port $(( port + 1 )) --media-tcp-port 0 --local-address 127.0.0.1 --public-address 127.0.0.1 \
+    > "$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    grep -qs "ready in" "$log" || ! kill -0 "$pid" 2>/dev/null && break
+    sleep 0.1
+  done
+  sleep 2 # the background warm-ups (certificate, SRTP) load their classes too
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true # the JVM writes the archive as it exits
+  if [ -s "$archive" ]; then rm -f "$log"; else echo "== no archive made (see $log); starting without it" >&2; fi
+fi
+cds=()
+[ -s "$archive" ] && cds=(-XX:SharedArchiveFile="$archive")
+exec java ${cds[@]+"${cds[@]}"} -jar "$jar" "$@"

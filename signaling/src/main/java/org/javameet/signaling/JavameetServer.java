@@ -11,6 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
 import org.javameet.sfu.metrics.MediaMetrics;
@@ -62,9 +65,8 @@ public final class JavameetServer implements AutoCloseable {
      * to now, for the "ready" line: what an operator waits for after a restart (docs/performance.md, Start-up).
      */
     static String sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(started -> Duration.between(started, java.time.Instant.now()).toMillis() + " ms")
-                .orElse("unknown");
+        OptionalLong age = ProcessAge.millis();
+        return age.isPresent() ? age.getAsLong() + " ms" : "unknown";
     }
 
     public JavameetServer start() throws Exception {
@@ -75,8 +77,15 @@ public final class JavameetServer implements AutoCloseable {
         // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s):
         // start that now beside the rest of start-up; the first DTLS handshake waits for it, never a media loop
         SrtpSession.warmUpInBackground();
-        DtlsCertificate certificate = DtlsCertificate.generate();
-        LOG.info("DTLS certificate " + certificate.fingerprintAlgorithm() + " " + certificate.fingerprintHex());
+        // likewise the certificate: binding and serving pages do not need it, the first publish answer waits for it
+        CompletableFuture<DtlsCertificate> certificate = DtlsCertificate.generateInBackground();
+        certificate.whenComplete((c, failure) -> {
+            if (c != null) {
+                LOG.info("DTLS certificate " + c.fingerprintAlgorithm() + " " + c.fingerprintHex());
+            } else {
+                LOG.log(Level.SEVERE, "cannot generate the DTLS certificate: no media can connect", failure);
+            }
+        });
         LimitsConfig limits = config.limits();
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
                 addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress())

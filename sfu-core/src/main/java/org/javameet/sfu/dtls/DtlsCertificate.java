@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.concurrent.CompletableFuture;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -51,6 +52,25 @@ public final class DtlsCertificate {
 
     public static DtlsCertificate generate() {
         return generate(new SecureRandom());
+    }
+
+    /**
+     * {@link #generate()} on a daemon thread of its own: a server's first certificate costs a few hundred
+     * milliseconds of BouncyCastle class loading and cold EC arithmetic, which need not hold up binding its ports
+     * (docs/performance.md, Start-up). The future fails with what generation threw.
+     */
+    public static CompletableFuture<DtlsCertificate> generateInBackground() {
+        CompletableFuture<DtlsCertificate> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(generate());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "dtls-certificate");
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 
     /**

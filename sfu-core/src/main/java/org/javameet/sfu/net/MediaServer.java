@@ -30,6 +30,8 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -134,7 +136,8 @@ public final class MediaServer implements AutoCloseable {
 
     private final Options options;
     private final MediaMetrics metrics;
-    private final DtlsCertificate certificate;
+    /** Generated beside the rest of start-up ({@link DtlsCertificate#generateInBackground}); see {@link #certificate()}. */
+    private final CompletableFuture<DtlsCertificate> certificate;
     private final TransportRegistry registry = new TransportRegistry();
     private final EventLoopGroup group;
     private final ThreadPoolExecutor dtlsExecutor;
@@ -144,6 +147,14 @@ public final class MediaServer implements AutoCloseable {
     private final List<MediaLoop> loops = new ArrayList<>();
 
     public MediaServer(Options options, MediaMetrics metrics, DtlsCertificate certificate) {
+        this(options, metrics, CompletableFuture.completedFuture(certificate));
+    }
+
+    /**
+     * With a certificate that may still be being generated: binding the ports does not need it, the first
+     * transport (a publish answer's fingerprint, minutes or milliseconds later) waits for it.
+     */
+    public MediaServer(Options options, MediaMetrics metrics, CompletableFuture<DtlsCertificate> certificate) {
         this.options = options;
         this.metrics = metrics;
         this.certificate = certificate;
@@ -353,8 +364,16 @@ public final class MediaServer implements AutoCloseable {
         return loops.get(0).candidates();
     }
 
+    /**
+     * The DTLS certificate; waits for it if it is still being generated (only a transport made in the first few
+     * hundred milliseconds after start does, on the signaling thread that makes it, never on a media loop).
+     */
     DtlsCertificate certificate() {
-        return certificate;
+        try {
+            return certificate.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("no DTLS certificate: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     public TransportRegistry registry() {
@@ -376,7 +395,7 @@ public final class MediaServer implements AutoCloseable {
     }
 
     WebRtcTransport newTransport(String name, LocalTransportParams local, EventLoop loop, PacketSender sender) {
-        return new WebRtcTransport(name, local, loop, sender, registry, certificate, dtlsExecutor, dtlsAdmission,
+        return new WebRtcTransport(name, local, loop, sender, registry, certificate(), dtlsExecutor, dtlsAdmission,
                 metrics, alloc);
     }
 

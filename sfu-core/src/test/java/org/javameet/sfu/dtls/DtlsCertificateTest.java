@@ -29,6 +29,16 @@ class DtlsCertificateTest {
     }
 
     @Test
+    void generatedInTheBackgroundOnAThreadOfItsOwn() throws Exception {
+        java.util.concurrent.CompletableFuture<DtlsCertificate> later = DtlsCertificate.generateInBackground();
+        DtlsCertificate background = later.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        X509Certificate x = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(background.derEncoded()));
+        x.verify(x.getPublicKey());
+        assertNotEquals(cert.fingerprintHex(), background.fingerprintHex());
+    }
+
+    @Test
     void jdkParsesItAsSelfSignedP256() throws Exception {
         X509Certificate x = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(cert.derEncoded()));

@@ -55,8 +55,10 @@ class JoinTimeBrowserTest {
             new String[] {"mediaReady", "publish.offerSent"}, new String[] {"publish.offerSent", "publish.answerApplied"},
             new String[] {"publish.offerSent", "publish.iceConnected"},
             new String[] {"publish.iceConnected", "publish.dtlsConnected"},
-            new String[] {"subscribe.dtlsConnected", "firstRemotePacket"},
-            new String[] {"firstRemotePacket", "firstRemoteFrame"});
+            new String[] {"subscribe.dtlsConnected", "firstRemotePacket"});
+    // firstRemotePacket (the track's unmute event) and firstRemoteFrame (a video frame callback) reach the page by
+    // different routes; on a busy machine the frame callback was seen 8 ms before the unmute event, so their
+    // order is not asserted.
 
     @Test
     void newcomerJoinBreakdown() throws Exception {
