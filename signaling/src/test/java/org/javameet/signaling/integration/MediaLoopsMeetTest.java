@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +38,7 @@ class MediaLoopsMeetTest {
 
     @Test
     void twoMeetingsRunOnTwoLoopsAndBothCarryMedia() throws Exception {
-        int mediaPort = twoFreeUdpPorts();
+        int mediaPort = FreePorts.udpPair();
         loopback = LoopbackServer.start(c -> c.mediaPort(mediaPort).mediaLoops(2));
 
         Participant ada = join("loops-a", "Ada");
@@ -85,20 +83,5 @@ class MediaLoopsMeetTest {
             }
             return true;
         }, () -> receiver.stats().received().toString());
-    }
-
-    /** A UDP port whose next port is free too (loop 1 takes mediaPort + 1). */
-    private static int twoFreeUdpPorts() throws Exception {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int port = FreePorts.udp();
-            if (port < 65535) {
-                try (DatagramSocket next = new DatagramSocket(port + 1, InetAddress.getByName("0.0.0.0"))) {
-                    return port;
-                } catch (java.net.SocketException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IllegalStateException("no two adjacent free UDP ports");
     }
 }
