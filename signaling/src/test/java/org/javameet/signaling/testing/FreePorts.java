@@ -1,27 +1,23 @@
 package org.javameet.signaling.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Ports free on loopback right now, for servers started by tests (the config refuses port 0). */
 public final class FreePorts {
-    private FreePorts() {
-    }
-
-    public static int tcp() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Below the kernel's ephemeral range (32768 up, where client sockets get theirs): see {@link #udp()}. */
     private static final int FIRST = 20_000;
     private static final int COUNT = 12_000;
+
+    private FreePorts() {
+    }
+
+    /** An HTTP port, from the same range as {@link #udp()} and for the same reason. */
+    public static int tcp() {
+        return free(1);
+    }
 
     /**
      * A media port: free for UDP and, on every address, for TCP too, because the server's ICE-TCP listener takes
