@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import org.javameet.sfu.net.MediaLoop;
 import org.javameet.sfu.recording.MeetingClock;
 import org.javameet.sfu.recording.RecordingLink;
@@ -34,7 +35,7 @@ final class RoomRecording {
     private static final int[] NONE = new int[0];
     /** Writing what is queued after a stop takes a few ms; this long is worth a line in the log. */
     private static final long DRAIN_WARN_MS = 1_000;
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RoomRecording.class.getName());
+    private static final Logger LOG = Logger.getLogger(RoomRecording.class.getName());
 
     private record TrackInfo(String participantId, String kind, String label, long ssrc) {
     }
