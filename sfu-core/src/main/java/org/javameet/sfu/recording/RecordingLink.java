@@ -45,8 +45,12 @@ public final class RecordingLink implements MediaLink {
     private static final Logger LOG = Logger.getLogger(RecordingLink.class.getName());
     /** A PLI at most this often per track while it waits for a keyframe. */
     static final long KEYFRAME_REQUEST_INTERVAL_MS = 500;
-    /** How long a gap is held open for its retransmission (the router NACKs up to 3 times, 100 ms apart). */
-    static final long REORDER_WAIT_MS = 500;
+    /**
+     * How long a gap is held open for its retransmission. The router NACKs up to 3 times, 100 ms apart, but on a
+     * busy machine the answer can take longer; a file has no latency to keep, and waiting costs only the packets
+     * held (at most {@link ReorderBuffer#CAPACITY}), while giving up costs every frame up to the next keyframe.
+     */
+    static final long REORDER_WAIT_MS = 1000;
     static final long DISK_CHECK_INTERVAL_MS = 1000;
     /** A write error with less than this free is a full disk, whatever the error's words (they vary by OS). */
     static final long FULL_BELOW_BYTES = 64 * 1024;
@@ -57,7 +61,8 @@ public final class RecordingLink implements MediaLink {
 
     /** What became of one stream: its file and its span on the meeting clock (-1 when nothing was written). */
     public record TrackResult(TrackSpec spec, long firstMs, long lastMs, long frames, long bytes,
-                              long framesDropped, long packetsSkipped, boolean synced) {
+                              long framesDropped, long framesBeforeFirstKeyframe, long packetsSkipped,
+                              boolean synced) {
     }
 
     /**

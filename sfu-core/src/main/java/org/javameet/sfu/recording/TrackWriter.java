@@ -253,7 +253,7 @@ final class TrackWriter {
             }
         }
         return new RecordingLink.TrackResult(spec, firstMs, lastMs, frames, file == null ? 0 : file.bytesWritten(),
-                vp8 == null ? 0 : vp8.framesDropped(), reorder.skipped(), mapping.synced() && !anchoredOnArrival);
+                vp8 == null ? 0 : vp8.framesDropped(), vp8 == null ? 0 : vp8.framesBeforeFirstKeyframe(), reorder.skipped(), mapping.synced() && !anchoredOnArrival);
     }
 
     /** RFC 6386 §9.1: a key frame's 10-byte header ends with 14-bit width and height (little-endian, 2 scale bits). */

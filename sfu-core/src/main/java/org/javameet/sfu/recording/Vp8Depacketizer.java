@@ -29,6 +29,9 @@ public final class Vp8Depacketizer {
     private int nextSeq = -1;
     private boolean waitingForKeyframe = true;
     private long framesDropped;
+    /** No frame was returned yet: what is dropped until the first keyframe is the start, not loss. */
+    private boolean started;
+    private long framesBeforeFirstKeyframe;
 
     /**
      * Takes one RTP packet (not released: the caller owns it) and returns the frame it completes, or null.
@@ -72,15 +75,22 @@ public final class Vp8Depacketizer {
         }
         inFrame = false;
         if (waitingForKeyframe && !frameIsKey) {
-            framesDropped++;
+            if (started) {
+                framesDropped++;
+            } else {
+                framesBeforeFirstKeyframe++;
+            }
             return null;
         }
         waitingForKeyframe = false;
+        started = true;
         return new Frame(frameTimestamp, frameIsKey, frame.toByteArray());
     }
 
     private void abandonFrame() {
-        if (inFrame || !waitingForKeyframe) {
+        if (inFrame && !started && !frameIsKey) {
+            framesBeforeFirstKeyframe++; // an inter frame: it would have waited for the first keyframe anyway
+        } else if (inFrame || !waitingForKeyframe) {
             framesDropped++;
         }
         if (frame.size() > 1024 * 1024) {
@@ -97,8 +107,13 @@ public final class Vp8Depacketizer {
         return waitingForKeyframe;
     }
 
-    /** Frames not written: broken by loss, or inter frames while waiting for a keyframe. */
+    /** Frames not written after the first keyframe: broken by loss, or inter frames until the next keyframe. */
     public long framesDropped() {
         return framesDropped;
+    }
+
+    /** Inter frames (and broken ones) before the first keyframe: the stream joined mid-way, nothing was lost. */
+    public long framesBeforeFirstKeyframe() {
+        return framesBeforeFirstKeyframe;
     }
 }

@@ -147,6 +147,9 @@ public final class Producer {
                 }
             }
             layer.onPacket(packet, now);
+            if (layer.keyframeRequestDeferred && now - layer.lastKeyframeRequestNanos >= KEYFRAME_REQUEST_INTERVAL_NANOS) {
+                requestKeyframe(layer.index);
+            }
             if (speech != null) {
                 readAudioLevel(packet);
             }
@@ -192,9 +195,14 @@ public final class Producer {
         }
         long now = System.nanoTime();
         if (l.lastKeyframeRequestNanos != 0 && now - l.lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
+            // too soon to ask again, but not forgotten: the keyframe already asked for may have gone by before
+            // this requester (a new consumer, a recorder after loss) was ready, so ask once the interval is up
+            // unless a keyframe arrives first
+            l.keyframeRequestDeferred = true;
             return;
         }
         l.lastKeyframeRequestNanos = now;
+        l.keyframeRequestDeferred = false;
         link.metrics().keyframeRequests.increment();
         link.sendRtcp(RtcpSend.pli(link.alloc(), senderSsrc, l.ssrc));
         link.flush();

@@ -27,6 +27,8 @@ final class ProducerLayer {
     /** Null for audio. */
     final NackGenerator nacks;
     long lastKeyframeRequestNanos;
+    /** A keyframe request came inside the throttle interval: sent when it ends, dropped if a keyframe comes first. */
+    boolean keyframeRequestDeferred;
     /** When the last media packet arrived, 0 before the first. */
     long lastPacketNanos;
     /** The height the last keyframe announced (VP8), 0 before one was seen. */
@@ -70,6 +72,9 @@ final class ProducerLayer {
                 windowBytes[t] = 0;
             }
             windowStartNanos = nowNanos;
+        }
+        if (Vp8Descriptor.isKeyframe(vp8)) {
+            keyframeRequestDeferred = false;
         }
         int size = Vp8Descriptor.isKeyframe(vp8) ? Vp8.keyframeDimensions(packet) : -1;
         if (size > 0) {

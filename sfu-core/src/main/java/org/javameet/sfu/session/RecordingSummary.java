@@ -17,9 +17,11 @@ public record RecordingSummary(Path directory, long startWallMs, long endWallMs,
      * One file. {@code startMs}/{@code endMs} are its first and last frame on the meeting clock (-1: no frame was
      * written, and there is no file); {@code senderReportClock} is false when the publisher sent no sender report
      * and the track was timed by packet arrival. {@code packetsLost}: never arrived, even after NACKs;
-     * {@code framesDropped}: not written because of that (up to the next keyframe).
+     * {@code framesDropped}: not written because of that (up to the next keyframe); {@code framesBeforeKeyframe}:
+     * inter frames that came before the first keyframe (the recording joined the stream between two).
      */
     public record Track(String participantId, String kind, String label, Path file, long startMs, long endMs,
-                        long frames, long bytes, long framesDropped, long packetsLost, boolean senderReportClock) {
+                        long frames, long bytes, long framesDropped, long framesBeforeKeyframe, long packetsLost,
+                        boolean senderReportClock) {
     }
 }

@@ -139,7 +139,7 @@ final class RoomRecording {
                 TrackInfo info = bySsrc.get(r.spec().ssrc());
                 tracks.add(new RecordingSummary.Track(info.participantId(), info.kind(), info.label(),
                         r.frames() > 0 ? r.spec().file() : null, r.firstMs(), r.lastMs(), r.frames(), r.bytes(),
-                        r.framesDropped(), r.packetsSkipped(), r.synced()));
+                        r.framesDropped(), r.framesBeforeFirstKeyframe(), r.packetsSkipped(), r.synced()));
             }
             RecordingFailure f = failure;
             return new RecordingSummary(directory, startWallMs, stopWallMs,

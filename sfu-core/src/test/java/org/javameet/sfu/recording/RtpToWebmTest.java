@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.webm.TestMedia;
 import org.javameet.sfu.webm.WebmWriter;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,9 +107,41 @@ class RtpToWebmTest {
             }
         }
         assertEquals(video.size() - 10, written, "frames 20..29 dropped, the rest written");
+        assertEquals(10, d.framesDropped(), "counted as lost");
+        assertEquals(0, d.framesBeforeFirstKeyframe());
         assertEquals("", TestMedia.runErrors("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-"),
                 "no decode errors: nothing broken was written");
         assertEquals(written, TestMedia.decodedVideoFrames(file));
+    }
+
+    @Test
+    void joiningBetweenKeyframesIsNotCountedAsLoss() {
+        List<ByteBuf> packets = packetize(video);
+        // start at frame 5 (keyframes at 0, 15, 30: -g 15), after a stray last packet of frame 4
+        int frameNo = -1;
+        int first = -1;
+        for (int i = 0; i < packets.size() && first < 0; i++) {
+            if ((packets.get(i).getByte(12) & 0x10) != 0 && ++frameNo == 5) {
+                first = i;
+            }
+        }
+        Vp8Depacketizer d = new Vp8Depacketizer();
+        ByteBuf stray = Unpooled.buffer(); // a marker packet whose frame start the recorder never saw
+        stray.writeByte(0x80).writeByte(0x80 | 96).writeShort(RtpHeader.sequenceNumber(packets.get(first)) - 1)
+                .writeInt(1).writeInt(0x12345678).writeByte(0x00).writeByte(1);
+        assertNull(d.push(stray));
+        stray.release();
+        int written = 0;
+        for (int i = 0; i < packets.size(); i++) {
+            ByteBuf p = packets.get(i);
+            if (i >= first && d.push(p) != null) {
+                written++;
+            }
+            p.release();
+        }
+        assertEquals(video.size() - 15, written, "from the keyframe at frame 15 on");
+        assertEquals(10, d.framesBeforeFirstKeyframe(), "frames 5..14: inter frames before the first keyframe");
+        assertEquals(0, d.framesDropped(), "nothing was lost");
     }
 
     @Test

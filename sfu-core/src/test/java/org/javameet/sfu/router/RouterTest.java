@@ -207,6 +207,29 @@ class RouterTest {
     }
 
     @Test
+    void aKeyframeRequestInsideTheThrottleIsSentWhenItEndsUnlessAKeyframeCameFirst() throws InterruptedException {
+        Producer video = video();
+        consume(video, router.createSubscriber("bob", new FakeLink("bob/subscribe")), 1111);
+        assertEquals(1, adaLink.rtcp.size(), "Bob's consumer asks for a keyframe");
+        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 10, true)); // the keyframe Bob asked for
+        consume(video, router.createSubscriber("cy", new FakeLink("cy/subscribe")), 2222);
+        assertEquals(1, adaLink.rtcp.size(), "Cy joins right after that keyframe went by: too soon to ask again");
+
+        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 11, false));
+        assertEquals(1, adaLink.rtcp.size(), "still inside the interval");
+        Thread.sleep(Producer.KEYFRAME_REQUEST_INTERVAL_NANOS / 1_000_000 + 50);
+        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 12, false));
+        assertEquals(2, adaLink.rtcp.size(), "Cy's request, deferred, not dropped: he would wait for the next one");
+        assertEquals(RtcpHeader.PSFB, rtcpType(adaLink.rtcp.get(1)));
+
+        consume(video, router.createSubscriber("dee", new FakeLink("dee/subscribe")), 3333);
+        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 13, true)); // the keyframe asked for for Cy serves Dee too
+        Thread.sleep(Producer.KEYFRAME_REQUEST_INTERVAL_NANOS / 1_000_000 + 50);
+        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, 14, false));
+        assertEquals(2, adaLink.rtcp.size(), "a keyframe that came first answers the deferred request");
+    }
+
+    @Test
     void aNackIsAnsweredFromTheCacheAsRtx() {
         Producer video = video();
         FakeLink bobLink = new FakeLink("bob/subscribe");

@@ -135,7 +135,8 @@ final class Finalizer {
             }
             n.put("codec", t.kind().equals("video") ? "VP8" : "Opus")
                     .put("startMs", t.startMs()).put("endMs", t.endMs()).put("frames", t.frames())
-                    .put("bytes", t.bytes()).put("framesDropped", t.framesDropped()).put("packetsLost", t.packetsLost())
+                    .put("bytes", t.bytes()).put("framesDropped", t.framesDropped())
+                    .put("framesBeforeKeyframe", t.framesBeforeKeyframe()).put("packetsLost", t.packetsLost())
                     .put("clock", t.senderReportClock() ? "rtcp-sender-reports" : "arrival");
         }
         return m;

@@ -173,8 +173,10 @@ class RecordingTest {
         // what Ada sent while it ran (on a starved machine her timer sends fewer than 15 a second)
         long expected = framesSentWhileRecording;
         System.out.printf("[recording] 5%% uplink loss: %d of ~%d frames in the file, %d dropped, %d packets "
-                + "retransmitted by the publisher on NACK, %.0f recorder_queue_full; the file spans %d-%d ms of %d%n",
+                + "retransmitted by the publisher on NACK, %.0f recorder_queue_full, %d inter frames before the first "
+                + "keyframe; the file spans %d-%d ms of %d%n",
                 frames, expected, video.path("framesDropped").asLong(), retransmitted, metrics.dropped("recorder_queue_full"),
+                video.path("framesBeforeKeyframe").asLong(),
                 video.path("startMs").asLong(), video.path("endMs").asLong(), manifest.path("durationMs").asLong());
         assertTrue(retransmitted > 0, "the SFU NACKed the lost packets and the publisher resent them");
         assertTrue(frames >= expected * 85 / 100, "loss repaired: " + frames + " of ~" + expected + " frames: " + video);

@@ -57,7 +57,7 @@ class RecordingsTest {
         Recordings.Slot slot = r.reserve("room");
         Path raw = Files.writeString(slot.directory().resolve("p1-camera-1.webm"), "not a webm file");
         RecordingSummary summary = new RecordingSummary(slot.directory(), 1_000, 5_000, "stopped", List.of(
-                new RecordingSummary.Track("p1", "video", "camera", raw, 0, 4_000, 60, 15, 0, 0, true)));
+                new RecordingSummary.Track("p1", "video", "camera", raw, 0, 4_000, 60, 15, 0, 0, 0, true)));
         CompletableFuture<Recordings.FinalizeReport> report = new CompletableFuture<>();
         r.finish(slot, CompletableFuture.completedFuture(summary), Map.of("p1", "Ada"), "p1", report::complete);
         Recordings.FinalizeReport done = report.get(60, TimeUnit.SECONDS);
