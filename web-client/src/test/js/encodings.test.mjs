@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   cameraEncodings, screenEncodings, simulcastLayerCount, supportsTemporalLayers, neededHeight, changedTiles, HIDDEN_TILE_HEIGHT,
+  pausedLayersByMid, applyPausedRids,
 } from '../../main/resources/javameet/web/js/encodings.js';
 import { TileSizeReporter } from '../../main/resources/javameet/web/js/tilesizes.js';
 import { msidTrackIds } from '../../main/resources/javameet/web/js/session.js';
@@ -109,4 +110,19 @@ test('the offer\'s msid names each mid\'s track', () => {
     + 'm=video 0 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=inactive\r\n';
   assert.deepEqual([...msidTrackIds(sdp)], [['0', 'ada-audio-1'], ['1', 'ada-video-2']]);
   assert.deepEqual([...msidTrackIds(undefined)], []);
+});
+
+test('layersPaused: the listed rids stop, the others start again, a screen share is never touched', () => {
+  const paused = pausedLayersByMid([{ mid: '1', rids: ['r1', 'r2'] }, { mid: 7 }, { mid: '3', rids: 'r2' }, null]);
+  assert.deepEqual([...paused.keys()], ['1'], 'malformed entries pause nothing');
+  const camera = cameraEncodings({ simulcast: true, temporalLayers: false });
+  assert.equal(applyPausedRids(camera, paused.get('1')), true);
+  assert.deepEqual(camera.map((e) => [e.rid, e.active]), [['r0', true], ['r1', false], ['r2', false]]);
+  assert.equal(applyPausedRids(camera, paused.get('1')), false, 'nothing changed: no setParameters');
+  assert.equal(applyPausedRids(camera, pausedLayersByMid([]).get('1')), true, 'a track no longer listed: all on');
+  assert.ok(camera.every((e) => e.active));
+  const screen = screenEncodings();
+  assert.equal(applyPausedRids(screen, new Set(['r0', 'r1', 'r2'])), false);
+  assert.equal(screen[0].active, undefined);
+  assert.deepEqual(pausedLayersByMid('nonsense'), new Map());
 });

@@ -313,6 +313,7 @@ class RoomApp {
     for (const p of resumed.participants ?? []) this.view.upsert(p);
     if (resumed.dominantSpeaker) this.serverMedia.useDominantSpeaker(resumed.dominantSpeaker);
     this.serverMedia.setPausedMids(resumed.videoPaused);
+    this.session?.setPausedLayers(resumed.layersPaused ?? []); // absent: nothing of ours is paused
     // what changed while we were away and the server may not know
     conn.updateMedia(this.ownMedia());
     if (this.handRaised !== !!resumed.you.handRaised) conn.raiseHand(this.handRaised);

@@ -81,6 +81,42 @@ export function cameraEncodings({ simulcast, temporalLayers, width = 0, height =
   return CAMERA_LAYERS.slice(CAMERA_LAYERS.length - layers).map((layer) => ({ ...layer, active: true, ...svc }));
 }
 
+/**
+ * The server's `layersPaused` as mid → the rids to stop: anything malformed is left out (a bad entry pauses
+ * nothing).
+ * @param {unknown} tracks the message's `tracks` (or `resumed.layersPaused`)
+ * @returns {Map<string, Set<string>>}
+ */
+export function pausedLayersByMid(tracks) {
+  const out = new Map();
+  if (!Array.isArray(tracks)) return out;
+  for (const t of tracks) {
+    if (typeof t?.mid !== 'string' || !Array.isArray(t.rids)) continue;
+    out.set(t.mid, new Set(t.rids.filter((r) => typeof r === 'string')));
+  }
+  return out;
+}
+
+/**
+ * A sender's encodings with `active` set from the rids the server paused (every other simulcast encoding on).
+ * Encodings without a rid (one stream, the screen) are never touched: pausing is for layers only.
+ * @param {RTCRtpEncodingParameters[]} encodings from sender.getParameters(); changed in place
+ * @param {Set<string>|undefined} pausedRids
+ * @returns {boolean} whether anything changed (setParameters is needed)
+ */
+export function applyPausedRids(encodings, pausedRids) {
+  let changed = false;
+  for (const e of encodings ?? []) {
+    if (!e.rid) continue;
+    const active = !pausedRids?.has(e.rid);
+    if (e.active !== active) {
+      e.active = active;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /** The screen share's one encoding. @returns {RTCRtpEncodingParameters[]} */
 export function screenEncodings() {
   return [{ maxFramerate: SCREEN_MAX_FRAMERATE, maxBitrate: SCREEN_MAX_BITRATE, scaleResolutionDownBy: 1 }];

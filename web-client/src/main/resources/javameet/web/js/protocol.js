@@ -62,6 +62,7 @@
 /** @typedef {{type:'lobbyRequest', requestId:string, displayName:string}} LobbyRequestMessage */
 /** @typedef {{type:'lobbyResolved', requestId:string, admitted:boolean, by:string}} LobbyResolvedMessage */
 /** @typedef {{type:'dominantSpeaker', participantId:string|null, recent:string[]}} DominantSpeakerMessage who holds the floor (null: nobody since the last one left), recent speakers most recent first */
+/** @typedef {{type:'layersPaused', tracks:Array<{mid:string, rids:string[]}>}} LayersPausedMessage our simulcast layers nobody receives now, by publish mid: stop encoding them (tracks not listed: every layer on) */
 /** @typedef {{type:'videoPaused', mids:string[]}} VideoPausedMessage with lastN: the subscribe-connection video tracks (mids) not forwarded to us now; their tiles show the avatar */
 /** @typedef {{type:'bandwidthEstimate', bitrate:number}} BandwidthEstimateMessage bits/s the server estimates we can receive */
 /** @typedef {{type:'error', code:string, message:string, requestType?:string, id?:string}} ErrorMessage */

@@ -9,7 +9,9 @@
 
 import { rejectionMessages } from './rejections.js';
 import { joinMarks } from './joinmarks.js';
-import { cameraEncodings, screenEncodings, supportsTemporalLayers } from './encodings.js';
+import {
+  applyPausedRids, cameraEncodings, pausedLayersByMid, screenEncodings, supportsTemporalLayers,
+} from './encodings.js';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
@@ -102,6 +104,10 @@ export class MediaSession {
     this.closed = false;
     /** The next publish offer restarts ICE. */
     this.iceRestartNext = false;
+    /** Our simulcast layers nobody needs now (`layersPaused`): mid → rids. @type {Map<string, Set<string>>} */
+    this.pausedLayers = new Map();
+    /** setParameters calls go one at a time (each needs the parameters of the one before). */
+    this.layersChain = Promise.resolve();
     this.offs = [];
     this.bind(signaling);
   }
@@ -112,6 +118,7 @@ export class MediaSession {
     this.signaling = signaling;
     this.offs = [
       signaling.on('publishAnswer', (msg) => this.onPublishAnswer(msg)),
+      signaling.on('layersPaused', (msg) => this.setPausedLayers(msg.tracks)),
       signaling.on('subscribeOffer', (msg) => {
         this.subscribeQueue = this.subscribeQueue.then(() => this.onSubscribeOffer(msg));
       }),
@@ -265,6 +272,36 @@ export class MediaSession {
     this.answerWaiter = null;
   }
 
+  /**
+   * The server's `layersPaused` (or `resumed.layersPaused`): stop encoding the simulcast layers nobody receives,
+   * start again those it no longer lists (docs/protocol.md). Senders whose mid is not known yet get it once the
+   * publish answer is applied.
+   * @param {unknown} tracks
+   */
+  setPausedLayers(tracks) {
+    this.pausedLayers = pausedLayersByMid(tracks);
+    this.applyPausedLayers();
+  }
+
+  /** @private */
+  applyPausedLayers() {
+    this.layersChain = this.layersChain.then(async () => {
+      const pc = this.publishPc;
+      if (!pc || this.closed) return;
+      for (const t of pc.getTransceivers()) {
+        if (t.mid == null || t.direction === 'stopped' || !t.sender.track) continue;
+        const params = t.sender.getParameters();
+        if (!applyPausedRids(params.encodings, this.pausedLayers.get(t.mid))) continue;
+        try {
+          await t.sender.setParameters(params);
+        } catch (e) {
+          console.warn(`session: could not pause or resume layers of mid ${t.mid}`, e);
+        }
+      }
+    });
+    return this.layersChain;
+  }
+
   /** Swaps the track being sent for one kind (e.g. another camera) without renegotiation. */
   async replaceTrack(kind, track) {
     const sender = this.publishPc?.getSenders().find((s) => s.track?.kind === kind);
@@ -282,6 +319,7 @@ export class MediaSession {
     try {
       await pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
       joinMarks.mark('publish.answerApplied');
+      if (this.pausedLayers.size > 0) this.applyPausedLayers(); // a new sender's mid is known now
       const sourceOfMid = (mid) => {
         for (const [t, source] of this.sources) if (t.mid === mid) return source;
         return undefined;

@@ -18,6 +18,8 @@ public final class Producer {
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 300_000_000L;
     /** A layer that sent nothing for this long is off (the publisher's encoder paused it, or it is not up yet). */
     static final long LAYER_IDLE_NANOS = 1_000_000_000L;
+    /** How long a simulcast layer is not wanted by any consumer before the publisher is asked to pause it. */
+    static final long PAUSE_UNWANTED_AFTER_NANOS = 5_000_000_000L;
 
     private final String id;
     private final String ownerId;
@@ -32,6 +34,11 @@ public final class Producer {
     private boolean alwaysForwarded;
     private boolean screenShare;
     private boolean closed;
+    /** The highest layer the publisher is asked to send (layers above it are paused); all of them at first. */
+    private int sentTop;
+    /** Since when fewer layers than {@link #sentTop} were wanted (0: not), and the most wanted since then. */
+    private long wantedLessSinceNanos;
+    private int wantedLessTop;
 
     Producer(String id, String ownerId, ProducerParams params, MediaLink link, long senderSsrc) {
         this.id = id;
@@ -45,6 +52,7 @@ public final class Producer {
             layers[i] = new ProducerLayer(this, i, simulcast ? params.rids().get(i) : null,
                     simulcast ? 0 : params.ssrc(), simulcast ? 0 : params.rtxSsrc(), params.video(), params.clockRate());
         }
+        this.sentTop = layers.length - 1; // a publisher starts sending every layer it offered
     }
 
     public String id() { return id; }
@@ -85,6 +93,54 @@ public final class Producer {
             }
         }
         return top;
+    }
+
+    /**
+     * What the publisher should send of a simulcast track, from what its consumers show it in (Jitsi's sender
+     * video constraints, LiveKit's dynacast): up to the layer the largest tile needs, every layer for a consumer
+     * without a tile report (or the recorder), the lowest layer when nobody watches. A layer wanted again is
+     * asked for at once; one no longer wanted is paused only after {@link #PAUSE_UNWANTED_AFTER_NANOS}, so a
+     * layout that changes for a moment does not make the publisher's encoder stop and restart it. Layers above
+     * the chosen one are {@link #pausedRids()}. Media loop; returns true when that changed.
+     */
+    boolean updateWantedLayers(long nowNanos) {
+        if (!params.video() || layers.length < 2) {
+            return false;
+        }
+        int wanted = 0;
+        for (int i = 0; i < consumers.size(); i++) {
+            Consumer c = consumers.get(i);
+            if (!c.pausedByLastN()) {
+                wanted = Math.max(wanted, layerForHeight(c.maxHeight()));
+            }
+        }
+        if (wanted >= sentTop) {
+            wantedLessSinceNanos = 0;
+            boolean more = wanted > sentTop;
+            sentTop = wanted;
+            return more;
+        }
+        if (wantedLessSinceNanos == 0) {
+            wantedLessSinceNanos = nowNanos;
+            wantedLessTop = wanted;
+            return false;
+        }
+        wantedLessTop = Math.max(wantedLessTop, wanted);
+        if (nowNanos - wantedLessSinceNanos < PAUSE_UNWANTED_AFTER_NANOS) {
+            return false;
+        }
+        sentTop = wantedLessTop;
+        wantedLessSinceNanos = 0;
+        return true;
+    }
+
+    /** The rids of the layers the publisher need not send now (see {@link #updateWantedLayers}), highest last. */
+    List<String> pausedRids() {
+        List<String> out = new ArrayList<>();
+        for (int i = sentTop + 1; i < layers.length; i++) {
+            out.add(layers[i].rid);
+        }
+        return out;
     }
 
     /** The layer with this rid, or null. */

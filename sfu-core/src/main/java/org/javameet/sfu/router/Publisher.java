@@ -23,6 +23,8 @@ public final class Publisher implements MediaLink.Listener {
     private final MediaLink link;
     private final long senderSsrc;
     private final List<Producer> producers = new ArrayList<>();
+    /** What the router last told the listener of this publisher's paused layers, null before (Router#selectLayers). */
+    Map<String, List<String>> layersPausedTold;
     /** Each producer layer by its media SSRC. */
     private final Map<Long, ProducerLayer> bySsrc = new HashMap<>();
     /** Producer layers by the SSRC of their RTX stream: the publisher's answers to our NACKs. */

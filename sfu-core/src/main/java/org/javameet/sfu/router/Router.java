@@ -45,6 +45,14 @@ public final class Router {
          */
         default void onVideoPaused(String subscriberId, List<String> pausedMids) {
         }
+
+        /**
+         * Which simulcast layers of a publisher's tracks nobody needs now (by producer id, the rids to pause;
+         * tracks with nothing to pause are left out): the publisher's client stops encoding them. Told when
+         * that changed, and once for every new publisher that has simulcast tracks. Media loop; must not block.
+         */
+        default void onLayersPaused(String publisherId, Map<String, List<String>> pausedRidsByProducer) {
+        }
     }
 
     /** How many recent speakers the room remembers and announces. */
@@ -283,6 +291,29 @@ public final class Router {
         long now = System.nanoTime();
         for (Subscriber s : subscribers.values()) {
             s.selectLayers(now);
+        }
+        for (Publisher p : publishers.values()) {
+            boolean simulcast = false;
+            for (Producer producer : p.producers()) {
+                producer.updateWantedLayers(now);
+                simulcast |= producer.video() && producer.layerCount() > 1;
+            }
+            if (!simulcast && p.layersPausedTold == null) {
+                continue; // nothing to pause, never was: no message
+            }
+            // the whole map, not only what changed: a track published anew under the same mid starts with
+            // every layer on at the server, and the client must hear that its old pauses are over
+            Map<String, List<String>> paused = new LinkedHashMap<>();
+            for (Producer producer : p.producers()) {
+                List<String> rids = producer.pausedRids();
+                if (!rids.isEmpty()) {
+                    paused.put(producer.id(), rids);
+                }
+            }
+            if (!paused.equals(p.layersPausedTold)) {
+                p.layersPausedTold = paused;
+                listener.onLayersPaused(p.participantId(), paused);
+            }
         }
     }
 

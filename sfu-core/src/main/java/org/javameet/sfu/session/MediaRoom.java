@@ -69,6 +69,14 @@ public final class MediaRoom {
          */
         default void onVideoPaused(String participantId, List<String> pausedMids) {
         }
+
+        /**
+         * The simulcast layers of a member's published video that nobody needs now: by mid on their publish
+         * connection, the rids their client should stop encoding (mids with nothing to pause are left out, so an
+         * empty map resumes everything). Called when that changes. Media loop: must not block.
+         */
+        default void onLayersPaused(String participantId, Map<String, List<String>> pausedRidsByMid) {
+        }
     }
 
     /** One member's media: their publish side and their subscribe side. */
@@ -139,6 +147,18 @@ public final class MediaRoom {
             @Override
             public void onVideoPaused(String participantId, List<String> pausedMids) {
                 listener.onVideoPaused(participantId, pausedMids);
+            }
+
+            @Override
+            public void onLayersPaused(String participantId, Map<String, List<String>> pausedRidsByProducer) {
+                Map<String, List<String>> byMid = new LinkedHashMap<>();
+                String prefix = participantId + "/"; // producer ids are Member.producerId(mid)
+                pausedRidsByProducer.forEach((producerId, rids) -> {
+                    if (producerId.startsWith(prefix)) {
+                        byMid.put(producerId.substring(prefix.length()), List.copyOf(rids));
+                    }
+                });
+                listener.onLayersPaused(participantId, byMid);
             }
         }, Router.DEFAULT_MAX_INCOMING_BITRATE);
         if (forwarding.lastN() >= 0) {

@@ -44,6 +44,10 @@ final class RoomMedia {
     private final Map<String, List<String>> latestPausedVideo = new ConcurrentHashMap<>();
     /** What each participant was last told in {@code videoPaused}. Guarded by the room. */
     private final Map<String, List<String>> toldPausedVideo = new HashMap<>();
+    /** Per participant, the media loop's latest simulcast layers to pause (mid → rids); written there. */
+    private final Map<String, Map<String, List<String>>> latestPausedLayers = new ConcurrentHashMap<>();
+    /** What each participant was last told in {@code layersPaused}. Guarded by the room. */
+    private final Map<String, Map<String, List<String>>> toldPausedLayers = new HashMap<>();
     /** Per participant, the media loop's latest estimate not yet handled; present while a handler is queued. */
     private final Map<String, Long> pendingEstimates = new ConcurrentHashMap<>();
 
@@ -78,6 +82,12 @@ final class RoomMedia {
             public void onVideoPaused(String participantId, List<String> pausedMids) {
                 latestPausedVideo.put(participantId, pausedMids);
                 OFF_LOOP.execute(() -> announcePausedVideo(participantId));
+            }
+
+            @Override
+            public void onLayersPaused(String participantId, Map<String, List<String>> pausedRidsByMid) {
+                latestPausedLayers.put(participantId, pausedRidsByMid);
+                OFF_LOOP.execute(() -> announcePausedLayers(participantId));
             }
 
             @Override
@@ -201,6 +211,8 @@ final class RoomMedia {
     void removed(Participant p) {
         latestPausedVideo.remove(p.id());
         toldPausedVideo.remove(p.id());
+        latestPausedLayers.remove(p.id());
+        toldPausedLayers.remove(p.id());
         media.remove(p.id());
     }
 
@@ -216,6 +228,10 @@ final class RoomMedia {
         List<String> paused = toldPausedVideo.get(p.id());
         if (paused != null) { // a resume: what was told on the old socket may not have arrived
             paused.forEach(welcome.putArray("videoPaused")::add);
+        }
+        Map<String, List<String>> layers = toldPausedLayers.get(p.id());
+        if (layers != null) {
+            welcome.set("layersPaused", layersPaused(layers).get("tracks"));
         }
     }
 
@@ -263,6 +279,30 @@ final class RoomMedia {
             mids.forEach(m.putArray("mids")::add);
             p.send(m);
         }
+    }
+
+    /** Tells a publisher which simulcast layers of its tracks to stop encoding, if that changed since it was told. */
+    private void announcePausedLayers(String participantId) {
+        synchronized (room) {
+            Participant p = room.participant(participantId);
+            Map<String, List<String>> layers = latestPausedLayers.get(participantId);
+            if (room.isClosed() || p == null || layers == null || layers.equals(toldPausedLayers.get(participantId))) {
+                return;
+            }
+            toldPausedLayers.put(participantId, layers);
+            p.send(layersPaused(layers));
+        }
+    }
+
+    /** {@code layersPaused}: per publish mid with something to pause, the rids to stop. */
+    private static ObjectNode layersPaused(Map<String, List<String>> layers) {
+        ObjectNode m = Messages.message("layersPaused");
+        ArrayNode tracks = m.putArray("tracks");
+        layers.forEach((mid, rids) -> {
+            ObjectNode t = tracks.addObject().put("mid", mid);
+            rids.forEach(t.putArray("rids")::add);
+        });
+        return m;
     }
 
     /**
