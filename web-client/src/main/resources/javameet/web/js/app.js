@@ -4,7 +4,7 @@
 import { SignalingConnection, signalingUrl, pageToken, forgetPageToken, ROOM_NAME_PATTERN, MAX_DISPLAY_NAME } from './protocol.js';
 import { buildConfig } from './config.js';
 import { JoinFlow, statusLine } from './joinflow.js';
-import { MediaSession } from './session.js';
+import { MediaSession, warmUpPeerConnections } from './session.js';
 import { getLocalMedia, savedDisplayName, savedDevices, LocalLevel } from './media.js';
 import { Prejoin } from './prejoin.js';
 import { MeetingView } from './meeting.js';
@@ -166,8 +166,17 @@ class RoomApp {
   async start() {
     $('room-label').textContent = this.room;
     applyBranding(this.cfg.interfaceConfig, this.room);
-    await this.flow.start();
-    if (this.flow.ended) return;
+    // When the URL hash already turns the prejoin page off (the hash wins over the server's config), the camera
+    // starts beside the WebSocket instead of after the welcome: `join` still waits for the devices (its mute
+    // state says which exist), but no longer for the socket and the camera one after the other.
+    let early = this.cfg.config.prejoinPageEnabled ? null : this.startMedia();
+    const connected = this.flow.start(); // the WebSocket is opening from here on
+    warmUpPeerConnections();
+    await connected;
+    if (this.flow.ended) {
+      early?.then(({ stream }) => stream.getTracks().forEach((t) => t.stop()));
+      return;
+    }
     const initialName = (this.cfg.userInfo.displayName ?? savedDisplayName()).slice(0, MAX_DISPLAY_NAME);
     this.audioMuted = !!this.cfg.config.startWithAudioMuted;
     this.videoMuted = !!this.cfg.config.startWithVideoMuted;
@@ -175,6 +184,11 @@ class RoomApp {
     // A required name that is missing needs the prejoin page even where it is turned off.
     const mustAskName = !!this.cfg.config.requireDisplayName && initialName.trim() === '';
     if (this.cfg.config.prejoinPageEnabled || mustAskName) {
+      if (early) {
+        // the server asks for a name after all: the prejoin page opens the camera itself
+        (await early).stream.getTracks().forEach((t) => t.stop());
+        early = null;
+      }
       this.prejoin = new Prejoin({ config: this.cfg.config, displayName: initialName, roomName: this.room });
       this.flow.prejoin();
       const choice = await this.prejoin.run();
@@ -186,22 +200,28 @@ class RoomApp {
       this.view.setSpeaker(choice.speakerId);
     } else {
       this.displayName = initialName;
-      await this.acquireMedia();
+      await this.acquireMedia(early ?? this.startMedia());
     }
     await this.flow.join();
   }
 
-  /** Camera and microphone without the prejoin page (prejoin disabled, or rejoining). */
-  async acquireMedia() {
+  /** getUserMedia with the saved devices. @returns {ReturnType<typeof getLocalMedia>} */
+  startMedia() {
     const devices = savedDevices();
-    const { stream, problems } = await getLocalMedia({
-      audioDeviceId: devices.audioinput, videoDeviceId: devices.videoinput,
-    });
+    return getLocalMedia({ audioDeviceId: devices.audioinput, videoDeviceId: devices.videoinput });
+  }
+
+  /**
+   * Camera and microphone without the prejoin page (prejoin disabled, or rejoining): takes what `started`
+   * (a {@link startMedia}) gets, once the welcome's settings (startWith*Muted) are known.
+   */
+  async acquireMedia(started = this.startMedia()) {
+    const { stream, problems } = await started;
     joinMarks.mark('mediaReady');
     problems.forEach((p) => toast(p));
     this.stream = stream;
     this.applyTrackMute();
-    this.view.setSpeaker(devices.audiooutput);
+    this.view.setSpeaker(savedDevices().audiooutput);
   }
 
   /** @param {SignalingConnection} conn */
@@ -292,6 +312,7 @@ class RoomApp {
     this.pathReporter.reset();
     this.tileSizes.reset();
     this.monitor.start();
+    joinMarks.mark('meetingShown');
     this.session.publish(this.stream).catch((e) => {
       console.warn('publish failed', e);
       toast(`Could not send your camera and microphone: ${e.message}`);

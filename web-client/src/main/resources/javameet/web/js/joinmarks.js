@@ -14,6 +14,7 @@ export const JOIN_STEPS = Object.freeze([
   'mediaReady', // getUserMedia resolved (camera and microphone, or what exists)
   'joinSent',
   'joined',
+  'meetingShown', // the page drew the meeting for `joined` (before it starts publishing)
   'publish.offerSent',
   'publish.answerApplied',
   'subscribe.offerReceived',

@@ -55,6 +55,20 @@ export function peerConnectionConfig(iceServers = [], iceTransportPolicy = 'all'
  */
 
 /**
+ * Chromium sets up its WebRTC machinery (threads, network manager, codec factories) with a page's first
+ * RTCPeerConnection, ~0.1 s of the main thread on a busy machine; later ones take a few milliseconds. Paying it
+ * with a throw-away connection while the page waits for the WebSocket and the camera keeps it off the first
+ * subscribe offer's path (docs/performance.md, Join to first frame). Harmless where there is no WebRTC.
+ */
+export function warmUpPeerConnections() {
+  try {
+    new RTCPeerConnection().close();
+  } catch {
+    // no WebRTC here: the join will say so
+  }
+}
+
+/**
  * @param {RTCStatsReport} report
  * @returns {MediaPath|null} null while no pair is selected
  */

@@ -40,7 +40,7 @@ class JoinTimeBrowserTest {
 
     /** Marks in print order; {@code htmlLoaded} comes from the Navigation Timing entry, the rest from the page. */
     private static final List<String> STEPS = List.of("htmlLoaded", "scriptsLoaded", "wsOpen", "welcome", "mediaReady",
-            "joinSent", "joined", "subscribe.offerReceived", "subscribe.answerSent", "publish.offerSent",
+            "joinSent", "joined", "meetingShown", "subscribe.offerReceived", "subscribe.answerSent", "publish.offerSent",
             "publish.answerApplied", "subscribe.iceConnected", "subscribe.dtlsConnected", "publish.iceConnected",
             "publish.dtlsConnected", "firstRemotePacket", "firstRemoteFrame");
 
@@ -48,7 +48,8 @@ class JoinTimeBrowserTest {
     private static final List<String[]> ORDER = List.of(
             new String[] {"htmlLoaded", "scriptsLoaded"}, new String[] {"scriptsLoaded", "wsOpen"},
             new String[] {"wsOpen", "welcome"}, new String[] {"welcome", "joinSent"},
-            new String[] {"joinSent", "joined"}, new String[] {"joined", "subscribe.offerReceived"},
+            new String[] {"joinSent", "joined"}, new String[] {"joined", "meetingShown"},
+            new String[] {"joined", "subscribe.offerReceived"},
             new String[] {"subscribe.offerReceived", "subscribe.answerSent"},
             new String[] {"subscribe.answerSent", "subscribe.iceConnected"},
             new String[] {"subscribe.iceConnected", "subscribe.dtlsConnected"},
