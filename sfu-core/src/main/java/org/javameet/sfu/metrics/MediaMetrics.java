@@ -30,6 +30,10 @@ public final class MediaMetrics {
     public final Counter retransmissionsTooSoon;
     /** NACKed packets not resent because the consumer's retransmission budget was spent. */
     public final Counter retransmissionsOverBudget;
+    /** Video packets the pacer held back to spread a burst over time (Pacer). */
+    public final Counter pacedPackets;
+    /** Paced packets sent past their turn because they had waited the pacer's limit. */
+    public final Counter pacedOverdue;
     public final Counter dtlsHandshakes;
     public final Counter dtlsFailures;
     /** ClientHellos dropped because the server runs its maximum of DTLS handshakes (the client retries). */
@@ -84,6 +88,8 @@ public final class MediaMetrics {
         retransmissions = Counter.builder("javameet.media.retransmissions").description("packets resent from the cache in answer to NACKs").register(registry);
         retransmissionsTooSoon = Counter.builder("javameet.media.retransmissions.refused").description("NACKed packets not resent, by reason: too_soon (resent < 100 ms ago), over_budget (retransmissions limited to half the consumer's rate)").tag("reason", "too_soon").register(registry);
         retransmissionsOverBudget = Counter.builder("javameet.media.retransmissions.refused").description("NACKed packets not resent, by reason: too_soon (resent < 100 ms ago), over_budget (retransmissions limited to half the consumer's rate)").tag("reason", "over_budget").register(registry);
+        pacedPackets = Counter.builder("javameet.media.paced.packets").description("video packets to subscribers held back by the pacer (keyframe bursts, retransmissions spread at 2.5 x the subscriber's estimate)").register(registry);
+        pacedOverdue = Counter.builder("javameet.media.paced.overdue").description("paced packets sent regardless of the estimate because they had waited 500 ms").register(registry);
         nacksSent = Counter.builder("javameet.media.nacks.sent").description("NACKs sent to publishers for packets lost on their uplink").register(registry);
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);

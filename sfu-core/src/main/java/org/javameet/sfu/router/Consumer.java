@@ -204,10 +204,7 @@ public final class Consumer {
         RtpHeader.setPayloadType(out, payloadType);
         int payloadOctets = out.readableBytes() - RtpHeader.headerLength(out);
         int bytes = out.readableBytes();
-        if (transportCcId != 0) {
-            subscriber.stampTransportCc(out);
-        }
-        if (link.sendRtp(out)) {
+        if (subscriber.send(out, this, layer, keyframes != null)) {
             retransmissions.onForwarded(bytes);
             packetsSent++;
             octetsSent += payloadOctets;
@@ -217,6 +214,21 @@ public final class Consumer {
             waitingForKeyframe = true;
             producer.requestKeyframe(layer);
         }
+    }
+
+    /**
+     * The link refused a packet the pacer held (the socket is backed up): like a refused packet sent at once,
+     * video skips to the next keyframe rather than show a broken frame.
+     */
+    void onPacedSendFailed(int layer) {
+        if (keyframes != null && !closed && layer >= 0) {
+            waitingForKeyframe = true;
+            producer.requestKeyframe(layer);
+        }
+    }
+
+    boolean closed() {
+        return closed;
     }
 
     /**
@@ -285,10 +297,7 @@ public final class Consumer {
             } else {
                 packet = rewrittenCopy(original, outSeq, transportCcId);
             }
-            if (transportCcId != 0) {
-                subscriber.stampTransportCc(packet);
-            }
-            if (link.sendRtp(packet)) {
+            if (subscriber.send(packet, this, rewriter.source(), true)) {
                 link.metrics().retransmissions.increment();
             }
         }

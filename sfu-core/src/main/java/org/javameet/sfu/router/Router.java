@@ -93,6 +93,11 @@ public final class Router {
 
     public String name() { return name; }
 
+    /** Runs {@code task} on the media loop after {@code delayNanos}. */
+    void schedule(Runnable task, long delayNanos) {
+        loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
     /** Runs {@code task} on the media loop (now, if already there). */
     public void execute(Runnable task) {
         if (loop.inEventLoop()) {

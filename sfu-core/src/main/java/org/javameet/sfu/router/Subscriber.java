@@ -26,6 +26,10 @@ public final class Subscriber implements MediaLink.Listener {
     private final LayerAllocator layers = new LayerAllocator();
     /** Null until the subscriber's answer kept the transport-wide sequence number: then nothing is stamped. */
     private BandwidthEstimation bandwidth;
+    /** Video to this subscriber at a multiple of its estimate (idle until there is one). */
+    private final Pacer pacer = new Pacer();
+    private final Pacer.Sink pacedSink = this::sendNow;
+    private boolean drainScheduled;
     /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
     private List<String> pausedByLastN = List.of();
     private boolean closed;
@@ -63,6 +67,75 @@ public final class Subscriber implements MediaLink.Listener {
         }
     }
 
+    /**
+     * Sends one of {@code owner}'s RTP packets (taking ownership): video through the {@link Pacer} (now, or queued
+     * until its estimate allows), audio at once. The transport-wide sequence number is stamped when the packet
+     * really leaves, so the estimator sees the paced send times. False only when the link refused a packet sent
+     * now; a queued packet the link later refuses is reported to its owner ({@link Consumer#onPacedSendFailed}).
+     */
+    boolean send(ByteBuf packet, Consumer owner, int layer, boolean paced) {
+        if (pacer.rateBitsPerSecond() == 0) { // no estimate (no transport-cc): the forward path as before
+            stampTransportCc(packet);
+            return link.sendRtp(packet);
+        }
+        long now = System.nanoTime();
+        if (paced) {
+            if (!pacer.admit(packet, owner, layer, now)) {
+                link.metrics().pacedPackets.increment();
+                scheduleDrain();
+                return true;
+            }
+        } else {
+            pacer.spent(packet.readableBytes(), now);
+        }
+        stampTransportCc(packet);
+        return link.sendRtp(packet);
+    }
+
+    private void sendNow(ByteBuf packet, Consumer owner, int layer) {
+        if (closed || owner.closed()) {
+            packet.release();
+            return;
+        }
+        stampTransportCc(packet);
+        if (!link.sendRtp(packet)) {
+            owner.onPacedSendFailed(layer);
+        }
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled && !closed) {
+            drainScheduled = true;
+            router.schedule(this::drainPacer, Pacer.DRAIN_INTERVAL_NANOS);
+        }
+    }
+
+    private void drainPacer() {
+        drainScheduled = false;
+        if (closed) {
+            return;
+        }
+        long overdueBefore = pacer.overdueReleases();
+        int left = pacer.drain(System.nanoTime(), pacedSink);
+        if (pacer.overdueReleases() > overdueBefore) {
+            link.metrics().pacedOverdue.increment(pacer.overdueReleases() - overdueBefore);
+        }
+        link.flush();
+        if (left > 0) {
+            scheduleDrain();
+        }
+    }
+
+    /** Packets that waited in the pacer, and those sent past their turn because they waited too long. */
+    public long pacedPackets() {
+        return pacer.packetsQueued();
+    }
+
+    /** Paces from now on as for this estimate; the layer pass sets it from the real one every 200 ms. Tests. */
+    void paceAt(long estimateBitsPerSecond) {
+        pacer.setEstimate(estimateBitsPerSecond, System.nanoTime());
+    }
+
     /** The send-side bandwidth estimate in bits per second, or -1 without transport-cc or before its first feedback. */
     public long bandwidthEstimate() {
         return bandwidth == null ? -1 : bandwidth.estimate();
@@ -83,6 +156,7 @@ public final class Subscriber implements MediaLink.Listener {
      * consumers last-N pauses get none.
      */
     void selectLayers(long nowNanos) {
+        pacer.setEstimate(bandwidthEstimate(), nowNanos);
         layers.allocate(consumers, bandwidthEstimate(), nowNanos);
         for (int i = 0; i < consumers.size(); i++) {
             consumers.get(i).askResumeKeyframe(); // of the layer just chosen, for one last-N resumed
@@ -217,6 +291,7 @@ public final class Subscriber implements MediaLink.Listener {
             return;
         }
         closed = true;
+        pacer.clear();
         for (Consumer c : List.copyOf(consumers)) {
             c.close();
         }

@@ -94,6 +94,40 @@ class TransportCcRouterTest {
     }
 
     @Test
+    void aKeyframeBurstIsPacedToTheEstimateAudioIsNotAndNumbersFollowTheRealSendOrder() throws Exception {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        bob.paceAt(400_000); // paced at 1 Mbit/s: a 5 kB burst allowance, then 125 bytes a millisecond
+        for (int seq = 1000; seq < 1030; seq++) { // a 30 kB keyframe arriving at once
+            ByteBuf p = packet(VIDEO_SSRC, 96, seq, seq == 1000);
+            p.writeZero(1000);
+            adaLink.deliverRtp(p);
+        }
+        adaLink.deliverRtp(packet(AUDIO_SSRC, 111, 7, false));
+        int atOnce = bobLink.rtp.size();
+        assertTrue(atOnce >= 5 && atOnce <= 7, "the burst allowance and the audio go at once: " + atOnce);
+        assertEquals(2222, RtpHeader.ssrc(Unpooled.wrappedBuffer(bobLink.rtp.get(atOnce - 1))), "audio never waits");
+        long start = System.nanoTime();
+        while (bobLink.rtp.size() < 31 && System.nanoTime() - start < 2_000_000_000L) {
+            Thread.sleep(5);
+            channel.runScheduledPendingTasks();
+        }
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(31, bobLink.rtp.size(), "everything arrived");
+        assertTrue(tookMs >= 150, "25 kB at 1 Mbit/s take ~200 ms, not one burst: " + tookMs + " ms");
+        int lastVideoSeq = -1;
+        for (int i = 0; i < bobLink.rtp.size(); i++) {
+            ByteBuf b = Unpooled.wrappedBuffer(bobLink.rtp.get(i));
+            assertEquals(i, twcc(bobLink.rtp.get(i)), "stamped when sent, so numbers follow the wire order");
+            if (RtpHeader.ssrc(b) == 1111) {
+                assertTrue(RtpHeader.sequenceNumber(b) > lastVideoSeq, "video in order");
+                lastVideoSeq = RtpHeader.sequenceNumber(b);
+            }
+        }
+        assertTrue(bob.pacedPackets() >= 23, "counted: " + bob.pacedPackets());
+    }
+
+    @Test
     void withoutTransportCcNothingIsAddedOrCounted() {
         consumeBoth();
         sendSome();
