@@ -285,8 +285,9 @@ class JavaParticipantsMeetTest {
         long plis = ada.stats().published(MediaKind.VIDEO).plisReceived() - plisBefore;
         System.out.printf("[integration] 20 PLIs from a subscriber in %d ms became %d keyframe request(s) at the publisher%n",
                 stormMs, plis);
-        // one per 300 ms window the storm touched; on a busy machine 20 sleeps of 10 ms can take far longer
-        long allowed = 1 + stormMs / 300;
+        // one per 300 ms window the storm touched, and a request inside the last window is deferred to its end
+        // (unless a keyframe came first): one more; on a busy machine 20 sleeps of 10 ms can take far longer
+        long allowed = 2 + stormMs / 300;
         assertTrue(plis >= 1 && plis <= allowed, "throttled to at most one per 300 ms (" + allowed + " in "
                 + stormMs + " ms), got " + plis);
         assertEquals(20, bob.stats().received(ada.id(), MediaKind.VIDEO).plisSent() - plisSentBefore);
