@@ -34,7 +34,7 @@ class BandwidthEstimateBrowserTest {
     void theServersEstimateOfABrowserDownlinkIsSaneAndFollowsShaping() throws Exception {
         assertNull(Browsers.missingPrerequisite());
         int mediaPort = FreePorts.udp();
-        ServerConfig config = LoopbackConfig.builder().mediaPort(mediaPort).build();
+        ServerConfig config = LoopbackConfig.builder().publicAddresses(Browsers.HOST_CANDIDATES).mediaPort(mediaPort).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Bwe-room";
             WebDriver publisher = browsers.open(true);

@@ -19,6 +19,17 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * inside a network namespace that has only loopback (see test.sh), so Chromium reaches nothing else.
  */
 final class Browsers implements AutoCloseable {
+    /**
+     * The host candidates a server for browsers announces. test.sh runs the browsers in a namespace whose only
+     * non-loopback interface is a veth with 192.0.2.1, and Chromium gathers on that one. A server that announced
+     * only 127.0.0.1 got no UDP pair to work: its socket is bound to the wildcard, and the kernel answers a
+     * check sent from 192.0.2.1 to 127.0.0.1 from 192.0.2.1, not from 127.0.0.1, so Chromium drops the
+     * response as coming from an unknown address and every connection fell back to ICE-TCP. Announcing the
+     * namespace's address too gives a pair whose answers come from where they were sent: media goes over UDP,
+     * as in the field.
+     */
+    static final List<String> HOST_CANDIDATES = List.of("192.0.2.1", "127.0.0.1");
+
     static final String CHROMIUM = System.getProperty("javameet.chromium", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("javameet.chromedriver", "/usr/bin/chromedriver");
 

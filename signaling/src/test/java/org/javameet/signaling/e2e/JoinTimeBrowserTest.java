@@ -64,7 +64,7 @@ class JoinTimeBrowserTest {
     @Test
     void newcomerJoinBreakdown() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = LoopbackConfig.builder().build();
+        ServerConfig config = LoopbackConfig.builder().publicAddresses(Browsers.HOST_CANDIDATES).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/join-time"
                     + "#config.prejoinPageEnabled=false&userInfo.displayName=";

@@ -452,7 +452,7 @@ class MeetingFeaturesTest {
 
     private static JavameetServer start(ServerConfig config) throws Exception {
         return new JavameetServer(config.toBuilder().httpAddress("127.0.0.1").httpPort(FreePorts.tcp())
-                .mediaPort(FreePorts.udp()).publicAddresses(List.of("127.0.0.1")).build(), null).start();
+                .mediaPort(FreePorts.udp()).publicAddresses(Browsers.HOST_CANDIDATES).build(), null).start();
     }
 
     private static String base(JavameetServer s) {

@@ -49,7 +49,7 @@ class ReconnectBrowserTest {
     @BeforeEach
     void meet() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = LoopbackConfig.builder().build();
+        ServerConfig config = LoopbackConfig.builder().publicAddresses(Browsers.HOST_CANDIDATES).build();
         server = new JavameetServer(config, null).start();
         browsers = new Browsers();
         String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/" + ROOM

@@ -54,7 +54,7 @@ class RecordingBrowserTest {
         Path script = Files.createTempFile("javameet-finalize", ".sh");
         Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$1\" > \"$1/finalized.txt\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ServerConfig config = LoopbackConfig.builder()
+        ServerConfig config = LoopbackConfig.builder().publicAddresses(Browsers.HOST_CANDIDATES)
                 .recording(new RecordingConfig(true, recordings.toString(), true, script.toString(), 4, 0)).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Recorded-room";

@@ -28,7 +28,7 @@ class ThreeBrowserMeetingTest {
     @Test
     void threeBrowsersSeeAndHearEachOther() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = LoopbackConfig.builder().build();
+        ServerConfig config = LoopbackConfig.builder().publicAddresses(Browsers.HOST_CANDIDATES).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/E2E-room";
             List<WebDriver> peers = new ArrayList<>();
@@ -84,6 +84,8 @@ class ThreeBrowserMeetingTest {
             server.meterRegistry().scrape().lines()
                     .filter(l -> l.startsWith("javameet_media") && !l.endsWith(" 0.0"))
                     .forEach(l -> System.out.println("[e2e] server " + l));
+            assertEquals(6.0, server.meterRegistry().get("javameet.media.transports").tag("type", "udp").gauge().value(),
+                    "all six connections over UDP, as in the field (ICE-TCP is for networks that drop UDP)");
 
             // one leaves: the others' tiles for them are gone within 5 s
             String leaver = ids.get(2);
@@ -107,7 +109,7 @@ class ThreeBrowserMeetingTest {
     @Test
     void publisherReachesARealBitrateThroughTheSfu() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = LoopbackConfig.builder().build();
+        ServerConfig config = LoopbackConfig.builder().publicAddresses(Browsers.HOST_CANDIDATES).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             String base = "http://127.0.0.1:" + server.httpAddress().getPort() + "/Bitrate-room";
             WebDriver publisher = browsers.open(true);
