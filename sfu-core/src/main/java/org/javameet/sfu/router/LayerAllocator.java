@@ -36,7 +36,19 @@ final class LayerAllocator {
     /** Of a layer's rate, what its temporal layers 0, 0-1 and 0-2 take before measured (libwebrtc's L1T3 split). */
     private static final double[] UNMEASURED_TEMPORAL_SHARE = {0.4, 0.6, 1.0};
 
+    /** The first trial waits this long after the last step down; each failed trial doubles it, up to the max. */
+    static final long TRIAL_BACKOFF_MIN_NANOS = 4_000_000_000L;
+    static final long TRIAL_BACKOFF_MAX_NANOS = 16_000_000_000L;
+    /** A step down this soon after a trial means the path could not carry it. */
+    static final long TRIAL_FAILS_WITHIN_NANOS = 3_000_000_000L;
+
     private long lastStepUpNanos = Long.MIN_VALUE / 2;
+    private long trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS;
+    /** No trial before this; pushed on by every step down (the path just said no). */
+    private long nextTrialNanos = Long.MIN_VALUE / 2;
+    /** When the last trial started, or MIN while none is being judged. */
+    private long trialStartedNanos = Long.MIN_VALUE;
+    private long trials;
 
     void allocate(List<Consumer> consumers, long estimate, long nowNanos) {
         long remaining = estimate < 0 ? Long.MAX_VALUE : estimate;
@@ -56,6 +68,8 @@ final class LayerAllocator {
                 .thenComparing(c -> c.maxHeight() <= 0 ? Integer.MAX_VALUE : c.maxHeight(), Comparator.reverseOrder()));
         boolean mayStepUp = nowNanos - lastStepUpNanos >= STEP_UP_HOLD_NANOS;
         boolean steppedUp = false;
+        boolean steppedDown = false;
+        boolean mayTry = estimate >= 0 && mayStepUp && nowNanos >= nextTrialNanos;
         for (Consumer c : video) {
             Producer p = c.producer();
             int cap = p.layerForHeight(c.maxHeight());
@@ -85,6 +99,19 @@ final class LayerAllocator {
                 } else {
                     best = current;
                 }
+            } else if (best == current && mayTry && !steppedUp && ladder.indexOf(current) > 0) {
+                // The estimate cannot exceed 1.5 x what is acknowledged, and rungs can be further apart than that
+                // (r0 to r1 is ~3x): a subscriber held below what its tile wants would never learn the path has
+                // room again. So once in a while try the next rung anyway: sending it is the probe. If the path
+                // cannot carry it, the estimate falls and the next pass steps down, and the next trial waits twice
+                // as long (up to TRIAL_BACKOFF_MAX_NANOS).
+                best = ladder.get(ladder.indexOf(current) - 1);
+                steppedUp = true;
+                trialStartedNanos = nowNanos;
+                nextTrialNanos = nowNanos + trialBackoffNanos;
+                trials++;
+            } else if (best < current) {
+                steppedDown = true;
             }
             c.targetLayer(best / ProducerLayer.TEMPORAL_LAYERS);
             c.maxTemporalLayer(best % ProducerLayer.TEMPORAL_LAYERS);
@@ -93,6 +120,21 @@ final class LayerAllocator {
         if (steppedUp) {
             lastStepUpNanos = nowNanos;
         }
+        if (steppedDown) {
+            if (trialStartedNanos != Long.MIN_VALUE && nowNanos - trialStartedNanos <= TRIAL_FAILS_WITHIN_NANOS) {
+                trialBackoffNanos = Math.min(TRIAL_BACKOFF_MAX_NANOS, trialBackoffNanos * 2); // the trial failed
+                trialStartedNanos = Long.MIN_VALUE;
+            }
+            nextTrialNanos = Math.max(nextTrialNanos, nowNanos + trialBackoffNanos);
+        } else if (trialStartedNanos != Long.MIN_VALUE && nowNanos - trialStartedNanos > TRIAL_FAILS_WITHIN_NANOS) {
+            trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS; // the trial held: the path had room
+            trialStartedNanos = Long.MIN_VALUE;
+        }
+    }
+
+    /** Rungs tried above what the estimate allowed (see {@link #allocate}). */
+    long trials() {
+        return trials;
     }
 
     /** The bitrate of {@code rung} (layer and temporal layers up to it): measured, or assumed until measured. */

@@ -103,6 +103,29 @@ class LayerAllocatorTest {
         assertEquals("r1T0", rung(c), "after the lower layer's temporal layers, the next spatial layer");
     }
 
+    @Test
+    void heldBelowItsTileBySendingLittleASubscriberTriesTheNextRungWithBackoffWhenThePathSaysNo() {
+        Consumer c = simulcastConsumer("1", false);
+        long s = 1_000_000_000L;
+        allocate(c, 110_000, NOW); // r0 whole (100 kbit/s) fits; r1T0 (120 kbit/s) does not
+        assertEquals("r0T2", rung(c));
+        allocate(c, 110_000, NOW + 2 * s);
+        assertEquals("r0T2", rung(c), "no trial within the backoff after the first step down");
+        allocate(c, 110_000, NOW + 4 * s);
+        assertEquals("r1T0", rung(c), "tried: the estimate (1.5 x what is acked) could never get there by itself");
+        assertEquals(1, allocator.trials());
+        allocate(c, 110_000, NOW + 5 * s);
+        assertEquals("r0T2", rung(c), "the estimate did not grow: back down");
+        allocate(c, 110_000, NOW + 12 * s);
+        assertEquals("r0T2", rung(c), "the failed trial doubled the wait: 8 s from the step down");
+        allocate(c, 110_000, NOW + 13 * s + 1);
+        assertEquals("r1T0", rung(c), "the second trial");
+        allocate(c, 150_000, NOW + 14 * s); // this time the path had room: the estimate followed
+        allocate(c, 150_000, NOW + 17 * s);
+        assertEquals("r1T0", rung(c), "held, and the backoff is back to its minimum");
+        assertEquals(2, allocator.trials());
+    }
+
     /** Allocates at {@code now}, the publisher having sent every layer just before. */
     private void allocate(Consumer c, long estimate, long now) {
         for (ProducerLayer l : c.producer().layers()) {
