@@ -29,6 +29,8 @@ final class InboundTrack {
     final String mid;
     final MediaKind kind;
     String participantId;
+    /** The received track's id (the offer's a=msid), what {@code tileSizes} names. */
+    String trackId;
     boolean active;
     long ssrc;
     long rtxSsrc;
@@ -89,6 +91,9 @@ final class InboundTrack {
         active = t.active();
         if (t.streamId() != null) {
             participantId = t.streamId();
+        }
+        if (t.trackId() != null) {
+            trackId = t.trackId();
         }
         if (t.ssrc() != 0) {
             ssrc = t.ssrc();

@@ -489,6 +489,25 @@ public final class Participant implements AutoCloseable {
         });
     }
 
+    /**
+     * Tells the server this participant shows {@code publisherId}'s video in a tile {@code height} pixels tall
+     * ({@code tileSizes}, docs/protocol.md; 0 lifts the constraint), as the web client does for each tile. False
+     * when no subscribe offer has given us that video yet.
+     */
+    public boolean showVideo(String publisherId, int height) {
+        String trackId = onLoop(() -> {
+            InboundTrack t = receiver.track(publisherId, MediaKind.VIDEO);
+            return t == null ? null : t.trackId;
+        });
+        if (trackId == null) {
+            return false;
+        }
+        ObjectNode m = SignalingClient.message("tileSizes");
+        m.putArray("tiles").addObject().put("trackId", trackId).put("height", height);
+        signaling.send(m);
+        return true;
+    }
+
     /** Sends a NACK for these sequence numbers of {@code publisherId}'s track of this kind. */
     public void nack(String publisherId, MediaKind kind, int... sequenceNumbers) {
         int[] seqs = sequenceNumbers.clone();
