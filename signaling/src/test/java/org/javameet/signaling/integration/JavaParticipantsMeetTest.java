@@ -285,8 +285,10 @@ class JavaParticipantsMeetTest {
         long plis = ada.stats().published(MediaKind.VIDEO).plisReceived() - plisBefore;
         System.out.printf("[integration] 20 PLIs from a subscriber in %d ms became %d keyframe request(s) at the publisher%n",
                 stormMs, plis);
-        // one per 300 ms window the storm touched; on a busy machine 20 sleeps of 10 ms can take far longer
-        long allowed = 1 + stormMs / 300;
+        // one per 300 ms window the storm touched, and one more: a request inside the throttle is deferred to the
+        // window's end, not dropped (Producer, since the recorder's fix); on a busy machine 20 sleeps of 10 ms can
+        // take far longer
+        long allowed = 2 + stormMs / 300;
         assertTrue(plis >= 1 && plis <= allowed, "throttled to at most one per 300 ms (" + allowed + " in "
                 + stormMs + " ms), got " + plis);
         assertEquals(20, bob.stats().received(ada.id(), MediaKind.VIDEO).plisSent() - plisSentBefore);
