@@ -24,6 +24,10 @@ public final class ClientSdp {
     public static final int RTX_PT = 97;
     /** Our extmap id for ssrc-audio-level in the publish offer. */
     public static final int AUDIO_LEVEL_EXT_ID = 1;
+    /** Our extmap ids for the MID, rid and repaired-rid extensions of simulcast video: Chromium's. */
+    public static final int MID_EXT_ID = 4;
+    public static final int RID_EXT_ID = 10;
+    public static final int REPAIRED_RID_EXT_ID = 11;
 
     public static final RtpCodec OPUS = new RtpCodec(OPUS_PT, "opus", 48000, 2, "minptime=10;useinbandfec=1", List.of());
     public static final RtpCodec VP8 = new RtpCodec(VP8_PT, "VP8", 90000, 1, null,
@@ -40,9 +44,41 @@ public final class ClientSdp {
     /**
      * One track we publish.
      *
-     * @param rtxSsrc 0 for none (audio)
+     * @param ssrc 0 for a simulcast track (Chromium announces none: the rid extension names each layer's stream)
+     * @param rtxSsrc 0 for none (audio, simulcast)
+     * @param rids the simulcast encodings, lowest first; empty for one stream
      */
-    public record LocalTrack(String mid, MediaKind kind, long ssrc, long rtxSsrc, String streamId, String trackId) {
+    public record LocalTrack(String mid, MediaKind kind, long ssrc, long rtxSsrc, String streamId, String trackId,
+                             List<String> rids) {
+        public LocalTrack {
+            rids = List.copyOf(rids);
+        }
+
+        public LocalTrack(String mid, MediaKind kind, long ssrc, long rtxSsrc, String streamId, String trackId) {
+            this(mid, kind, ssrc, rtxSsrc, streamId, trackId, List.of());
+        }
+    }
+
+    /**
+     * The header extension block (RFC 8285 §4.2, one-byte form) a simulcast layer's packets carry, as Chromium's
+     * do: the MID and the rid, or on its RTX packets the MID and the repaired-rid (RFC 8852).
+     */
+    static byte[] simulcastExtensions(String mid, String rid, boolean repaired) {
+        byte[] m = mid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] r = rid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (m.length < 1 || m.length > 16 || r.length < 1 || r.length > 16) {
+            throw new IllegalArgumentException("mid and rid must be 1..16 bytes");
+        }
+        int elements = 1 + m.length + 1 + r.length;
+        int words = (elements + 3) / 4;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + words * 4);
+        b.putShort((short) org.javameet.sfu.rtp.HeaderExtensions.ONE_BYTE_PROFILE);
+        b.putShort((short) words);
+        b.put((byte) (MID_EXT_ID << 4 | (m.length - 1)));
+        b.put(m);
+        b.put((byte) ((repaired ? REPAIRED_RID_EXT_ID : RID_EXT_ID) << 4 | (r.length - 1)));
+        b.put(r);
+        return b.array(); // the rest is zero: padding
     }
 
     /** A publish offer: BUNDLE, rtcp-mux, {@code setup:actpass}, one {@code sendonly} m-line per track. */
@@ -61,8 +97,14 @@ public final class ClientSdp {
                     video ? List.of(Integer.toString(VP8_PT), Integer.toString(RTX_PT)) : List.of(Integer.toString(OPUS_PT)));
             transportLines(m, id, "actpass");
             m.add("mid", t.mid());
+            boolean simulcast = !t.rids().isEmpty();
             if (!video) {
                 m.add("extmap", AUDIO_LEVEL_EXT_ID + " " + HeaderExtension.AUDIO_LEVEL);
+            }
+            if (simulcast) {
+                m.add("extmap", MID_EXT_ID + " " + HeaderExtension.MID);
+                m.add("extmap", RID_EXT_ID + " " + HeaderExtension.RID);
+                m.add("extmap", REPAIRED_RID_EXT_ID + " " + HeaderExtension.REPAIRED_RID);
             }
             m.flag("sendonly");
             m.add("msid", t.streamId() + " " + t.trackId());
@@ -77,7 +119,14 @@ public final class ClientSdp {
             } else {
                 OPUS.writeTo(m);
             }
-            ssrcLines(m, t.ssrc(), cname, t);
+            if (simulcast) { // RFC 8853 §5.1, as Chromium writes it: one a=rid per layer, no SSRCs
+                for (String rid : t.rids()) {
+                    m.add("rid", rid + " send");
+                }
+                m.add("simulcast", "send " + String.join(";", t.rids()));
+            } else {
+                ssrcLines(m, t.ssrc(), cname, t);
+            }
             if (video && t.rtxSsrc() != 0) {
                 ssrcLines(m, t.rtxSsrc(), cname, t);
             }
@@ -223,6 +272,36 @@ public final class ClientSdp {
      * because the server is always the DTLS server.
      */
     public static String subscribeAnswer(SessionDescription offer, LocalIdentity id) {
+        return subscribeAnswer(offer, id, true);
+    }
+
+    /**
+     * The transport-wide sequence number's extension id in the first accepted m-section of a subscribe offer that
+     * offers {@code rtcp-fb transport-cc} too, or 0.
+     */
+    public static int transportCcExtensionId(SessionDescription offer) {
+        for (MediaDescription m : offer.media()) {
+            if (m.isRejected() || MediaKind.ofSdp(m.media()) == null) {
+                continue;
+            }
+            int id = HeaderExtension.idOf(HeaderExtension.of(m), HeaderExtension.TRANSPORT_CC);
+            boolean feedback = false;
+            for (RtpCodec c : RtpCodec.of(m)) {
+                feedback |= c.feedback().contains(TRANSPORT_CC_FEEDBACK);
+            }
+            return feedback ? id : 0;
+        }
+        return 0;
+    }
+
+    static final String TRANSPORT_CC_FEEDBACK = "transport-cc";
+
+    /**
+     * As {@link #subscribeAnswer(SessionDescription, LocalIdentity)}; {@code transportCc} false drops the
+     * transport-wide sequence number extension and {@code rtcp-fb transport-cc} (RFC 8285 §6 lets an answer drop
+     * an offered extension), so the server neither stamps nor expects feedback.
+     */
+    public static String subscribeAnswer(SessionDescription offer, LocalIdentity id, boolean transportCc) {
         SessionDescription sd = session();
         List<String> mids = new ArrayList<>();
         for (MediaDescription m : offer.media()) {
@@ -243,7 +322,9 @@ public final class ClientSdp {
             a.add("mid", m.mid());
             mids.add(m.mid());
             for (String ext : m.attributes("extmap")) {
-                a.add("extmap", ext);
+                if (transportCc || !ext.contains(HeaderExtension.TRANSPORT_CC)) {
+                    a.add("extmap", ext);
+                }
             }
             String dir = m.direction();
             a.flag(dir.equals("sendonly") || dir.equals("sendrecv") ? "recvonly" : "inactive");
@@ -252,6 +333,11 @@ public final class ClientSdp {
                 a.flag("rtcp-rsize");
             }
             for (RtpCodec c : RtpCodec.of(m)) {
+                if (!transportCc && c.feedback().contains(TRANSPORT_CC_FEEDBACK)) {
+                    List<String> fb = new ArrayList<>(c.feedback());
+                    fb.remove(TRANSPORT_CC_FEEDBACK);
+                    c = new RtpCodec(c.payloadType(), c.name(), c.clockRate(), c.channels(), c.fmtp(), fb);
+                }
                 c.writeTo(a);
             }
             sd.media().add(a);

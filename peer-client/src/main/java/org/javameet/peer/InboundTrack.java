@@ -29,6 +29,8 @@ final class InboundTrack {
     final String mid;
     final MediaKind kind;
     String participantId;
+    /** The received track's id (the offer's a=msid), what {@code tileSizes} names. */
+    String trackId;
     boolean active;
     long ssrc;
     long rtxSsrc;
@@ -69,6 +71,14 @@ final class InboundTrack {
     private long windowArrivals;
     private long windowDelivered;
     private long windowRetransmissions;
+    // continuity of the stream as the receiver sees it, from packets that arrive in order (a new highest number)
+    private long lastInOrderTimestamp = -1;
+    private int lastPictureId = -1;
+    private long timestampBackwards;
+    private long pictureIdJumps;
+    private long offsetChangesAtKeyframe;
+    private int keyframeWidth;
+    private int keyframeHeight;
 
     InboundTrack(ClientSdp.OfferedTrack t, MeasurementWindow window) {
         this.mid = t.mid();
@@ -81,6 +91,9 @@ final class InboundTrack {
         active = t.active();
         if (t.streamId() != null) {
             participantId = t.streamId();
+        }
+        if (t.trackId() != null) {
+            trackId = t.trackId();
         }
         if (t.ssrc() != 0) {
             ssrc = t.ssrc();
@@ -119,6 +132,11 @@ final class InboundTrack {
         lastPacketNanos = nowNanos;
         if (keyframe) {
             keyframes++;
+            int dims = Vp8.keyframeDimensions(p);
+            if (dims > 0) {
+                keyframeWidth = dims >>> 16;
+                keyframeHeight = dims & 0xFFFF;
+            }
         }
         if (firstPacketNanos == 0) {
             firstPacketNanos = nowNanos;
@@ -127,7 +145,11 @@ final class InboundTrack {
         int seq = RtpHeader.sequenceNumber(p);
         long distinctBefore = sequence.distinct();
         long lateBefore = sequence.late();
+        long highestBefore = sequence.started() ? sequence.highest() : Long.MIN_VALUE;
         int[] missing = sequence.track(seq, false);
+        if (sequence.highest() > highestBefore) {
+            checkContinuity(p, video);
+        }
         boolean delivered = sequence.distinct() > distinctBefore;
         boolean again = !delivered || sequence.late() > lateBefore;
 
@@ -146,13 +168,37 @@ final class InboundTrack {
                 seqOffset = so;
                 tsOffset = to;
             } else if (so != seqOffset || to != tsOffset) {
-                offsetChanges++;
+                offsetChanges++; // the SFU now forwards another stream: a simulcast layer switch, a resume
+                if (keyframe) {
+                    offsetChangesAtKeyframe++;
+                }
                 seqOffset = so;
                 tsOffset = to;
             }
         }
         boolean pli = video && keyframes == 0 && nowNanos - lastPliNanos > 500_000_000L;
         return missing == null && !pli ? Reaction.NONE : new Reaction(missing, pli);
+    }
+
+    /**
+     * A packet in order: its RTP timestamp must not go back, and a frame's PictureID must be the previous frame's
+     * plus one (15 bits), whatever the SFU switched between; a lost frame shows as a jump too.
+     */
+    private void checkContinuity(ByteBuf p, boolean video) {
+        long ts = RtpHeader.timestamp(p);
+        if (lastInOrderTimestamp >= 0 && (int) (ts - lastInOrderTimestamp) < 0) {
+            timestampBackwards++;
+        }
+        lastInOrderTimestamp = ts;
+        if (video && Vp8.isStartOfFrame(p)) {
+            int pid = Vp8.pictureId(p);
+            if (pid >= 0) {
+                if (lastPictureId >= 0 && ((pid - lastPictureId) & 0x7FFF) != 1) {
+                    pictureIdJumps++;
+                }
+                lastPictureId = pid;
+            }
+        }
     }
 
     /** A decrypted RTX packet on {@link #rtxSsrc} (RFC 4588: the first two payload bytes are the OSN). */
@@ -234,6 +280,7 @@ final class InboundTrack {
                 lastPacketNanos, retransmissions, List.copyOf(osns), nacksSent, plisSent, unknownSenderIds,
                 lastSenderId, seqOffset, tsOffset, offsetChanges, senderReports, lastSrSsrc, lastSrNtp, lastSrRtp,
                 sequence.highest(), windowArrivals, windowDelivered, windowRetransmissions, samples, resumes,
-                resumesAtKeyframe);
+                resumesAtKeyframe, timestampBackwards, pictureIdJumps, offsetChangesAtKeyframe, keyframeWidth,
+                keyframeHeight);
     }
 }

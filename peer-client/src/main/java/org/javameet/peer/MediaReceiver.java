@@ -19,7 +19,9 @@ import org.javameet.sfu.rtcp.RtcpCompound;
 import org.javameet.sfu.rtcp.RtcpError;
 import org.javameet.sfu.rtcp.RtcpHeader;
 import org.javameet.sfu.rtcp.SenderReport;
+import org.javameet.sfu.rtcp.TransportCcFeedback;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.TransportWideSequence;
 import org.javameet.sfu.srtp.SrtpSession;
 import org.javameet.sfu.webrtc.MediaKind;
 
@@ -27,7 +29,8 @@ import org.javameet.sfu.webrtc.MediaKind;
  * The subscribing half of a participant: the m-lines of the latest subscribe offer (or, with
  * {@link Options#learnPayloadTypes}, every SSRC that shows up), the packets that arrive for them, and the
  * feedback a browser would give when {@link Options#feedback}: a NACK for every gap, a PLI while video has not
- * yet shown a keyframe, and a receiver report per stream every second. Loop only, apart from the constructor.
+ * yet shown a keyframe, a receiver report per stream every second, and, once the offer carried the transport-wide
+ * sequence number ({@link #transportCc}), transport-cc feedback every {@value #TRANSPORT_CC_INTERVAL_MILLIS} ms. Loop only, apart from the constructor.
  */
 public final class MediaReceiver implements RtpTransport.Handler {
     /**
@@ -60,6 +63,12 @@ public final class MediaReceiver implements RtpTransport.Handler {
     private final Map<String, Integer> senderIds = new HashMap<>();
     private RtpTransport pc;
     private ScheduledFuture<?> reportTimer;
+    private ScheduledFuture<?> transportCcTimer;
+    /** The transport-wide sequence number's extension id the offer carried and our answer kept; 0 without. */
+    private int transportCcExtensionId;
+    private final TransportCcRecorder transportCc = new TransportCcRecorder();
+    /** Where arrival times count from: transport-cc wants them non-negative. */
+    private final long startNanos = System.nanoTime();
     long unknownSsrcPackets;
     long rtcpMalformed;
     long offers;
@@ -77,15 +86,32 @@ public final class MediaReceiver implements RtpTransport.Handler {
             pc = connection;
             if (options.feedback()) {
                 reportTimer = connection.loop().scheduleAtFixedRate(this::sendReports, 1000, 1000, TimeUnit.MILLISECONDS);
+                transportCcTimer = connection.loop().scheduleAtFixedRate(this::sendTransportCc,
+                        TRANSPORT_CC_INTERVAL_MILLIS, TRANSPORT_CC_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
             }
         }
     }
 
-    /** Stops the receiver reports; on the loop. */
+    /** Stops the receiver reports and transport-cc feedback; on the loop. */
     public void stop() {
         if (reportTimer != null) {
             reportTimer.cancel(false);
         }
+        if (transportCcTimer != null) {
+            transportCcTimer.cancel(false);
+        }
+    }
+
+    /** How often transport-cc feedback goes out (Chromium sends it every 50–100 ms, more often at high rates). */
+    static final long TRANSPORT_CC_INTERVAL_MILLIS = 50;
+
+    /**
+     * From now on the arrival of every RTP packet carrying the transport-wide sequence number in extension
+     * {@code extensionId} is recorded and reported in transport-cc feedback (with {@link Options#feedback}); 0
+     * stops recording (an answer that did not keep the extension).
+     */
+    void transportCc(int extensionId) {
+        transportCcExtensionId = extensionId;
     }
 
     /** Applies a new subscribe offer's m-lines. */
@@ -118,6 +144,12 @@ public final class MediaReceiver implements RtpTransport.Handler {
     public void onRtp(RtpTransport connection, ByteBuf p) {
         if (RtpHeader.check(p) != null) {
             return;
+        }
+        if (transportCcExtensionId != 0) { // every packet of the transport, RTX and unknown SSRCs included
+            int twSeq = TransportWideSequence.get(p, transportCcExtensionId);
+            if (twSeq >= 0) {
+                transportCc.onPacket(twSeq, (System.nanoTime() - startNanos) / 1000);
+            }
         }
         long ssrc = RtpHeader.ssrc(p);
         InboundTrack t = bySsrc.get(ssrc);
@@ -182,6 +214,27 @@ public final class MediaReceiver implements RtpTransport.Handler {
         pli.marshalTo(b);
         t.plisSent++;
         pc.sendRtcp(b);
+    }
+
+    /** Transport-cc feedback for what arrived since the last (RFC 4585 RTPFB, FMT 15), when anything did. */
+    private void sendTransportCc() {
+        if (pc == null || transportCcExtensionId == 0) {
+            return;
+        }
+        long mediaSsrc = byMid.isEmpty() ? 0 : byMid.values().iterator().next().ssrc; // Chromium names one too
+        for (TransportCcFeedback f : transportCc.takeFeedback(rtcpSsrc, mediaSsrc)) {
+            ByteBuf b = alloc.heapBuffer(f.marshalSize() + SrtpSession.MAX_TRAILER);
+            f.marshalTo(b);
+            pc.sendRtcp(b);
+        }
+    }
+
+    /** Transport-cc: packets that carried a transport-wide number, feedback packets sent, numbers that came too late. */
+    public record TransportCcStats(long packets, long feedbackSent, long late) {
+    }
+
+    public TransportCcStats transportCcStats() {
+        return new TransportCcStats(transportCc.packets(), transportCc.feedbackSent(), transportCc.late());
     }
 
     InboundTrack track(String participantId, org.javameet.sfu.webrtc.MediaKind kind) {

@@ -38,21 +38,41 @@ public final class MediaSender implements RtpTransport.Handler {
      * @param rtx answer video NACKs on an RTX stream (RFC 4588, as negotiated with javameet); false resends
      *            the original packet (towards a server that was offered no RTX, such as the harness's Janus)
      * @param clip real encoded VP8 and Opus to send, looped, instead of synthetic frames (recording tests), or null
+     * @param simulcastLayers video as this many simulcast encodings ({@link #RIDS}, lowest first; 1: one stream):
+     *                        the top one {@code width}x{@code height} at {@code videoBitrate}, each lower one half
+     *                        the size and a quarter of the rate, as Chromium's defaults; synthetic frames only
      */
     public record Options(boolean audio, boolean video, long videoBitrate, int videoFps, long keyframeIntervalMillis,
-                          int width, int height, boolean rtx, MediaClip clip) {
+                          int width, int height, boolean rtx, MediaClip clip, int simulcastLayers) {
         public Options {
             if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
                 throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
             }
+            if (simulcastLayers < 1 || simulcastLayers > MAX_SIMULCAST_LAYERS) {
+                throw new IllegalArgumentException("simulcastLayers 1.." + MAX_SIMULCAST_LAYERS);
+            }
+            if (simulcastLayers > 1 && clip != null) {
+                throw new IllegalArgumentException("a clip has one encoding: no simulcast with a clip");
+            }
         }
 
-        /** Synthetic frames. */
+        /** One video stream. */
+        public Options(boolean audio, boolean video, long videoBitrate, int videoFps, long keyframeIntervalMillis,
+                       int width, int height, boolean rtx, MediaClip clip) {
+            this(audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height, rtx, clip, 1);
+        }
+
+        /** Synthetic frames, one video stream. */
         public Options(boolean audio, boolean video, long videoBitrate, int videoFps, long keyframeIntervalMillis,
                        int width, int height, boolean rtx) {
-            this(audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height, rtx, null);
+            this(audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height, rtx, null, 1);
         }
     }
+
+    /** Most simulcast encodings, as the web client and Chromium send. */
+    public static final int MAX_SIMULCAST_LAYERS = 3;
+    /** The rids of simulcast encodings, lowest first (the web client's names). */
+    static final List<String> RIDS = List.of("r0", "r1", "r2");
 
     private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
 
@@ -62,19 +82,18 @@ public final class MediaSender implements RtpTransport.Handler {
     private final String cname;
     private final long rtcpSsrc;
     final OutboundStream audio;
+    /** The top (or only) video stream; null without video. */
     final OutboundStream video;
+    /** Every video encoding, lowest first: one without simulcast. Empty without video. */
+    final List<VideoLayer> videoLayers = new ArrayList<>();
     final String audioMid;
     final String videoMid;
     private final OpusPacketizer opus = new OpusPacketizer(ClientSdp.AUDIO_LEVEL_EXT_ID);
-    private final Vp8Packetizer vp8;
     private final ArrayDeque<LocalTrackStats.SentReport> audioReports = new ArrayDeque<>();
-    private final ArrayDeque<LocalTrackStats.SentReport> videoReports = new ArrayDeque<>();
     private RtpTransport pc;
     private int senderId;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private long audioPackets;
-    private long lastKeyframeNanos;
-    private boolean keyframeRequested = true;
     /** Next clip frame and packet to send (with {@code options.clip()}). */
     private int clipFrame;
     private int clipPacket;
@@ -93,12 +112,43 @@ public final class MediaSender implements RtpTransport.Handler {
         this.rtcpSsrc = r.nextLong(1, 0xFFFFFFFFL);
         this.audio = options.audio()
                 ? new OutboundStream(MediaKind.AUDIO, r.nextLong(1, 0xFFFFFFFFL), ClientSdp.OPUS_PT, 0, -1, 48000) : null;
-        this.video = options.video()
-                ? new OutboundStream(MediaKind.VIDEO, r.nextLong(1, 0xFFFFFFFFL), ClientSdp.VP8_PT,
-                        options.rtx() ? r.nextLong(1, 0xFFFFFFFFL) : 0, ClientSdp.RTX_PT, 90000) : null;
         this.audioMid = audio != null ? "0" : null;
-        this.videoMid = video != null ? (audio != null ? "1" : "0") : null;
-        this.vp8 = new Vp8Packetizer(options.width(), options.height());
+        this.videoMid = options.video() ? (audio != null ? "1" : "0") : null;
+        int n = options.video() ? options.simulcastLayers() : 0;
+        for (int i = 0; i < n; i++) {
+            int down = n - 1 - i; // halvings below the top
+            String rid = n > 1 ? RIDS.get(i) : null;
+            OutboundStream s = new OutboundStream(MediaKind.VIDEO, r.nextLong(1, 0xFFFFFFFFL), ClientSdp.VP8_PT,
+                    options.rtx() ? r.nextLong(1, 0xFFFFFFFFL) : 0, ClientSdp.RTX_PT, 90000);
+            if (rid != null) { // Chromium's simulcast: the SSRCs are not announced, the extensions name the layers
+                s.extensions(ClientSdp.simulcastExtensions(videoMid, rid, false),
+                        ClientSdp.simulcastExtensions(videoMid, rid, true));
+            }
+            videoLayers.add(new VideoLayer(rid, s, new Vp8Packetizer(options.width() >> down, options.height() >> down),
+                    Math.max(8_000, options.videoBitrate() >> (2 * down))));
+        }
+        this.video = n == 0 ? null : videoLayers.get(n - 1).stream;
+    }
+
+    /** One encoding of the camera: its stream, packetizer, rate and keyframe state. Loop only. */
+    static final class VideoLayer {
+        /** Null without simulcast. */
+        final String rid;
+        final OutboundStream stream;
+        final Vp8Packetizer vp8;
+        final long bitrate;
+        final ArrayDeque<LocalTrackStats.SentReport> reports = new ArrayDeque<>();
+        boolean keyframeRequested = true;
+        long lastKeyframeNanos;
+        /** The server's {@code layersPaused} lists it: nobody receives it, so it is not encoded. */
+        boolean paused;
+
+        VideoLayer(String rid, OutboundStream stream, Vp8Packetizer vp8, long bitrate) {
+            this.rid = rid;
+            this.stream = stream;
+            this.vp8 = vp8;
+            this.bitrate = bitrate;
+        }
     }
 
     List<ClientSdp.LocalTrack> tracks(String streamId) {
@@ -106,7 +156,13 @@ public final class MediaSender implements RtpTransport.Handler {
         if (audio != null) {
             out.add(new ClientSdp.LocalTrack(audioMid, MediaKind.AUDIO, audio.ssrc, 0, streamId, streamId + "-audio"));
         }
-        if (video != null) {
+        if (video != null && videoLayers.size() > 1) {
+            List<String> rids = new ArrayList<>();
+            for (VideoLayer l : videoLayers) {
+                rids.add(l.rid);
+            }
+            out.add(new ClientSdp.LocalTrack(videoMid, MediaKind.VIDEO, 0, 0, streamId, streamId + "-video", rids));
+        } else if (video != null) {
             out.add(new ClientSdp.LocalTrack(videoMid, MediaKind.VIDEO, video.ssrc, video.rtxSsrc, streamId, streamId + "-video"));
         }
         return out;
@@ -128,10 +184,8 @@ public final class MediaSender implements RtpTransport.Handler {
         this.senderId = senderId;
         var loop = connection.loop();
         long now = System.nanoTime();
-        for (OutboundStream s : new OutboundStream[] {audio, video}) {
-            if (s != null) {
-                s.startNanos = now;
-            }
+        for (OutboundStream s : streams()) {
+            s.startNanos = now;
         }
         if (audio != null) {
             timers.add(loop.scheduleAtFixedRate(this::audioTick, 0, 20, TimeUnit.MILLISECONDS));
@@ -172,22 +226,38 @@ public final class MediaSender implements RtpTransport.Handler {
         pc.sendRtp(p);
     }
 
+    /** Every stream this sender sends on: audio, then the video layers. */
+    private List<OutboundStream> streams() {
+        List<OutboundStream> out = new ArrayList<>();
+        if (audio != null) {
+            out.add(audio);
+        }
+        for (VideoLayer l : videoLayers) {
+            out.add(l.stream);
+        }
+        return out;
+    }
+
     private void videoTick() {
         if (videoPaused) {
             return;
         }
         long now = System.nanoTime();
         long interval = options.keyframeIntervalMillis() * 1_000_000L;
-        boolean key = keyframeRequested || interval > 0 && now - lastKeyframeNanos >= interval;
-        sendFrame(key, now);
+        for (VideoLayer l : videoLayers) {
+            if (!l.paused) {
+                sendFrame(l, l.keyframeRequested || interval > 0 && now - l.lastKeyframeNanos >= interval, now);
+            }
+        }
     }
 
-    private void sendFrame(boolean keyframe, long now) {
-        int frameBytes = (int) (options.videoBitrate() / 8 / options.videoFps());
+    private void sendFrame(VideoLayer layer, boolean keyframe, long now) {
+        OutboundStream video = layer.stream;
+        int frameBytes = (int) (layer.bitrate / 8 / options.videoFps());
         if (keyframe) {
             frameBytes *= 3;
-            keyframeRequested = false;
-            lastKeyframeNanos = now;
+            layer.keyframeRequested = false;
+            layer.lastKeyframeNanos = now;
             video.keyframesSent++;
         }
         video.framesSent++;
@@ -205,9 +275,9 @@ public final class MediaSender implements RtpTransport.Handler {
             } else if (clipFrame % n == 0) {
                 video.keyframesSent++; // the loop starts over at the clip's first frame, a keyframe
             }
-            packets = vp8.frame(video, alloc, clip.vp8Frames().get(clipFrame++ % n), ts);
+            packets = layer.vp8.frame(video, alloc, clip.vp8Frames().get(clipFrame++ % n), ts);
         } else {
-            packets = vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now);
+            packets = layer.vp8.frame(video, alloc, frameBytes, keyframe, ts, senderId, now);
         }
         for (ByteBuf p : packets) {
             video.sent(p);
@@ -226,9 +296,30 @@ public final class MediaSender implements RtpTransport.Handler {
     /** Camera off (no video frames) or on again, starting with a keyframe. */
     void pauseVideo(boolean paused) {
         if (!paused) {
-            keyframeRequested = true;
+            for (VideoLayer l : videoLayers) {
+                l.keyframeRequested = true;
+            }
         }
         videoPaused = paused;
+    }
+
+    /**
+     * The server's {@code layersPaused} for the video track: stop encoding these rids and encode the others, a
+     * layer that starts again with a keyframe (as Chromium does when an encoding becomes active). The lowest layer
+     * is never paused, whatever the list says (docs/protocol.md); unknown rids are ignored.
+     */
+    void pauseLayers(java.util.Set<String> rids) {
+        for (int i = 1; i < videoLayers.size(); i++) {
+            VideoLayer l = videoLayers.get(i);
+            boolean paused = rids.contains(l.rid);
+            if (l.paused && !paused) {
+                l.keyframeRequested = true;
+                l.stream.layerResumes++;
+            } else if (!l.paused && paused) {
+                l.stream.layerPauses++;
+            }
+            l.paused = paused;
+        }
     }
 
     /**
@@ -236,21 +327,21 @@ public final class MediaSender implements RtpTransport.Handler {
      * as a real encoder does: its frames stay one frame interval apart, which players that assume a constant
      * rate (ffmpeg's null output among them) need.
      */
-    void keyframeNow() {
+    void keyframeNow(VideoLayer layer) {
         if (options.clip() != null) {
-            keyframeRequested = true;
+            layer.keyframeRequested = true;
             return;
         }
-        if (video != null && pc != null && !videoPaused) {
-            sendFrame(true, System.nanoTime());
+        if (pc != null && !videoPaused && !layer.paused) {
+            sendFrame(layer, true, System.nanoTime());
         }
     }
 
     private void sendSenderReports() {
         long nowNanos = System.nanoTime();
         long ntp = ntpNow();
-        for (OutboundStream s : new OutboundStream[] {audio, video}) {
-            if (s == null || s.packetsSent == 0) {
+        for (OutboundStream s : streams()) {
+            if (s.packetsSent == 0) {
                 continue;
             }
             long rtp = s.timestampAt(nowNanos); // audio packets advance 960 ticks per 20 ms tick from the same start
@@ -261,7 +352,7 @@ public final class MediaSender implements RtpTransport.Handler {
             sr.marshalTo(b);
             sdes.marshalTo(b);
             s.senderReportsSent++;
-            ArrayDeque<LocalTrackStats.SentReport> log = s == audio ? audioReports : videoReports;
+            ArrayDeque<LocalTrackStats.SentReport> log = s == audio ? audioReports : layerOf(s).reports;
             log.addLast(new LocalTrackStats.SentReport(ntp, rtp));
             if (log.size() > 8) {
                 log.removeFirst();
@@ -306,17 +397,17 @@ public final class MediaSender implements RtpTransport.Handler {
                         }
                     }
                 } else if (Rtcp.isPli(c, off, len)) {
-                    OutboundStream s = stream(Rtcp.mediaSsrc(c, off));
-                    if (s == video && s != null) {
-                        s.plisReceived++;
-                        keyframeNow();
+                    VideoLayer l = layerOf(stream(Rtcp.mediaSsrc(c, off)));
+                    if (l != null) {
+                        l.stream.plisReceived++;
+                        keyframeNow(l);
                     }
                 } else if (Rtcp.isFir(c, off, len)) {
                     for (Fir.Entry e : Fir.parse(c, off, len).entries()) {
-                        OutboundStream s = stream(e.ssrc());
-                        if (s == video && s != null) {
-                            s.firsReceived++;
-                            keyframeNow();
+                        VideoLayer l = layerOf(stream(e.ssrc()));
+                        if (l != null) {
+                            l.stream.firsReceived++;
+                            keyframeNow(l);
                         }
                     }
                 } else if (Rtcp.isNack(c, off, len)) {
@@ -345,8 +436,20 @@ public final class MediaSender implements RtpTransport.Handler {
         if (audio != null && audio.ssrc == ssrc) {
             return audio;
         }
-        if (video != null && video.ssrc == ssrc) {
-            return video;
+        for (VideoLayer l : videoLayers) {
+            if (l.stream.ssrc == ssrc) {
+                return l.stream;
+            }
+        }
+        return null;
+    }
+
+    /** The video layer sending on {@code s}, or null (audio, none). */
+    private VideoLayer layerOf(OutboundStream s) {
+        for (VideoLayer l : videoLayers) {
+            if (l.stream == s) {
+                return l;
+            }
         }
         return null;
     }
@@ -357,17 +460,23 @@ public final class MediaSender implements RtpTransport.Handler {
         if (audio != null) {
             out.add(snapshot(audioMid, audio, audioReports));
         }
-        if (video != null) {
-            out.add(snapshot(videoMid, video, videoReports));
+        for (int i = videoLayers.size() - 1; i >= 0; i--) { // the top layer first: published(VIDEO) finds it
+            VideoLayer l = videoLayers.get(i);
+            out.add(snapshot(videoMid, l.stream, l.reports, l.rid, l.paused));
         }
         return out;
     }
 
     private static LocalTrackStats snapshot(String mid, OutboundStream s, ArrayDeque<LocalTrackStats.SentReport> reports) {
+        return snapshot(mid, s, reports, null, false);
+    }
+
+    private static LocalTrackStats snapshot(String mid, OutboundStream s, ArrayDeque<LocalTrackStats.SentReport> reports,
+                                            String rid, boolean paused) {
         return new LocalTrackStats(mid, s.kind, s.ssrc, s.rtxSsrc, s.packetsSent, s.octetsSent, s.framesSent,
                 s.keyframesSent, s.plisReceived, s.firsReceived, s.nacksReceived, s.retransmissionsSent,
                 s.nackedPacketsMissing, s.windowSent, s.receiverReports, s.lastFractionLost, s.lastCumulativeLost, s.rembs,
-                s.lastRembBitrate, s.senderReportsSent, List.copyOf(reports));
+                s.lastRembBitrate, s.senderReportsSent, List.copyOf(reports), rid, paused, s.layerPauses, s.layerResumes);
     }
 
     long rtcpSsrc() {

@@ -49,6 +49,12 @@ public final class OutboundStream implements RtpStream {
     long rembs;
     long lastRembBitrate;
     long senderReportsSent;
+    long layerPauses;
+    long layerResumes;
+    /** A header extension block (RFC 8285) every media packet carries, or null: a simulcast layer's mid and rid. */
+    private byte[] extensionBlock;
+    /** The block its RTX packets carry (mid and repaired-rid), or null. */
+    private byte[] rtxExtensionBlock;
 
     OutboundStream(MediaKind kind, long ssrc, int payloadType, long rtxSsrc, int rtxPayloadType, int clockRate) {
         this.kind = kind;
@@ -58,6 +64,15 @@ public final class OutboundStream implements RtpStream {
         this.rtxPayloadType = rtxPayloadType;
         this.clockRate = clockRate;
         this.history = kind == MediaKind.VIDEO ? new byte[HISTORY][] : null;
+    }
+
+    /**
+     * Header extension blocks (profile, length and elements, RFC 8285 §4.2) to put on every media and every RTX
+     * packet of this stream; {@link #newPacket} writes them, so packetizers need not know.
+     */
+    void extensions(byte[] media, byte[] rtx) {
+        this.extensionBlock = media;
+        this.rtxExtensionBlock = rtx;
     }
 
     /** The RTP timestamp of a moment, on this stream's clock. */
@@ -72,6 +87,13 @@ public final class OutboundStream implements RtpStream {
 
     @Override
     public ByteBuf newPacket(ByteBufAllocator alloc, int payloadAndExt, boolean marker, long timestamp, boolean extension) {
+        if (extensionBlock != null && !extension) { // the caller writes no block of its own: ours goes first
+            ByteBuf b = RtpStream.header(alloc, extensionBlock.length + payloadAndExt, marker, payloadType, seq,
+                    timestamp, ssrc, true);
+            b.writeBytes(extensionBlock);
+            seq = (seq + 1) & 0xFFFF;
+            return b;
+        }
         ByteBuf b = RtpStream.header(alloc, payloadAndExt, marker, payloadType, seq, timestamp, ssrc, extension);
         seq = (seq + 1) & 0xFFFF;
         return b;
@@ -110,13 +132,17 @@ public final class OutboundStream implements RtpStream {
         int headerLength = RtpHeader.headerLength(original);
         int payloadLength = RtpHeader.payloadLength(original);
         original.release();
-        ByteBuf b = alloc.heapBuffer(RtpHeader.FIXED_HEADER_LENGTH + 2 + payloadLength + SrtpSession.MAX_TRAILER);
-        b.writeByte(0x80);
+        int ext = rtxExtensionBlock == null ? 0 : rtxExtensionBlock.length;
+        ByteBuf b = alloc.heapBuffer(RtpHeader.FIXED_HEADER_LENGTH + ext + 2 + payloadLength + SrtpSession.MAX_TRAILER);
+        b.writeByte(ext > 0 ? 0x90 : 0x80);
         b.writeByte((p[1] & 0x80) | rtxPayloadType);
         b.writeShort(rtxSeq);
         rtxSeq = (rtxSeq + 1) & 0xFFFF;
         b.writeBytes(p, 4, 4); // original timestamp
         b.writeInt((int) rtxSsrc);
+        if (ext > 0) {
+            b.writeBytes(rtxExtensionBlock);
+        }
         b.writeShort(seq);
         b.writeBytes(p, headerLength, payloadLength);
         return b;

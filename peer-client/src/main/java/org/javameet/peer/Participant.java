@@ -50,14 +50,19 @@ public final class Participant implements AutoCloseable {
      * @param iceTcp both connections over ICE-TCP to the server's passive TCP candidate instead of UDP
      * @param clip real encoded media to send instead of synthetic frames (recording tests), or null
      * @param voice the audio levels the synthetic microphone sends at first
+     * @param transportCc keep transport-cc in subscribe answers and send its feedback, as a browser does
+     * @param simulcastLayers the camera as this many simulcast encodings (1: one stream), see {@link #withSimulcast}
      */
     public record Options(PeerRuntime runtime, boolean publishAudio, boolean publishVideo, long videoBitrate,
                           int videoFps, long keyframeIntervalMillis, int width, int height, InetAddress bindAddress,
                           int dtlsInitialRetransmitMillis, Duration timeout, boolean iceTcp,
-                          MediaClip clip, Voice voice) {
+                          MediaClip clip, Voice voice, boolean transportCc, int simulcastLayers) {
         public Options {
             if (videoFps < 1 || videoFps > 120 || videoBitrate < 8_000) {
                 throw new IllegalArgumentException("videoFps 1..120, videoBitrate >= 8 kbps");
+            }
+            if (simulcastLayers < 1 || simulcastLayers > MediaSender.MAX_SIMULCAST_LAYERS) {
+                throw new IllegalArgumentException("simulcastLayers 1.." + MediaSender.MAX_SIMULCAST_LAYERS);
             }
         }
 
@@ -65,58 +70,86 @@ public final class Participant implements AutoCloseable {
          * 30 s to join. */
         public static Options defaults() {
             return new Options(null, true, true, 300_000, 15, 10_000, 640, 360, InetAddress.getLoopbackAddress(),
-                    250, Duration.ofSeconds(30), false, null, Voice.PATTERN);
+                    250, Duration.ofSeconds(30), false, null, Voice.PATTERN, true, 1);
         }
 
         public Options withRuntime(PeerRuntime r) {
             return new Options(r, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis, width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, transportCc, simulcastLayers);
         }
 
         public Options withMedia(boolean audio, boolean video) {
             return new Options(runtime, audio, video, videoBitrate, videoFps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, transportCc, simulcastLayers);
         }
 
         public Options withVideo(long bitrate, int fps) {
             return new Options(runtime, publishAudio, publishVideo, bitrate, fps, keyframeIntervalMillis, width, height,
-                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
+                    bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, transportCc, simulcastLayers);
         }
 
         public Options withKeyframeInterval(Duration interval) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, interval.toMillis(), width,
-                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
+                    height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, transportCc, simulcastLayers);
         }
 
         public Options withBindAddress(InetAddress address) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, address, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice);
+                    width, height, address, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, transportCc, simulcastLayers);
         }
 
         public Options withTimeout(Duration t) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, iceTcp, clip, voice);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, t, iceTcp, clip, voice, transportCc, simulcastLayers);
         }
 
         /** Both connections over ICE-TCP (true) or UDP. */
         public Options withIceTcp(boolean tcp) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, tcp, clip, voice);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, tcp, clip, voice, transportCc, simulcastLayers);
         }
 
         /** Sends {@code c}'s real VP8 and Opus, looped, instead of synthetic frames. */
         public Options withClip(MediaClip c) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, c, voice);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, c, voice, transportCc, simulcastLayers);
         }
 
         /** What the microphone says from the first packet on (see {@link Participant#voice} to change it later). */
         public Options withVoice(Voice v) {
             return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
-                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, v);
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, v, transportCc, simulcastLayers);
         }
 
-        PeerConnection.Options connectionOptions() {
+        /**
+         * Keep transport-wide congestion control in subscribe answers and send its feedback (true, as a browser
+         * does), or drop it from the answer (the server then neither stamps nor estimates).
+         */
+        public Options withTransportCc(boolean tcc) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, tcc,
+                    simulcastLayers);
+        }
+
+        /**
+         * Publish the camera as {@code layers} simulcast encodings (1: one stream), as Chromium does: the top one
+         * at {@code width}x{@code height} and {@code videoBitrate}, each lower one half the size and a quarter of
+         * the rate (see {@link MediaSender}).
+         */
+        public Options withSimulcast(int layers) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    width, height, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, transportCc,
+                    layers);
+        }
+
+        /** The camera's size (the top simulcast layer's). */
+        public Options withSize(int w, int h) {
+            return new Options(runtime, publishAudio, publishVideo, videoBitrate, videoFps, keyframeIntervalMillis,
+                    w, h, bindAddress, dtlsInitialRetransmitMillis, timeout, iceTcp, clip, voice, transportCc,
+                    simulcastLayers);
+        }
+
+                PeerConnection.Options connectionOptions() {
             PeerConnection.Options o = PeerConnection.Options.defaults();
             return o.withDtlsTimeouts(o.dtlsTimeoutMillis(), dtlsInitialRetransmitMillis).withIceTcp(iceTcp);
         }
@@ -197,7 +230,7 @@ public final class Participant implements AutoCloseable {
     private CompletableFuture<Void> publish() {
         MediaSender s = new MediaSender(new MediaSender.Options(options.publishAudio(), options.publishVideo(),
                 options.videoBitrate(), options.videoFps(), options.keyframeIntervalMillis(), options.width(),
-                options.height(), true, options.clip()), runtime.alloc(), id, runtime.window());
+                options.height(), true, options.clip(), options.simulcastLayers()), runtime.alloc(), id, runtime.window());
         sender = s;
         loop.execute(() -> s.voice(voice)); // the latest, even if voice() ran just before sender was set
         return PeerConnection.open(runtime, loop, options.bindAddress(), id + "/publish", s,
@@ -265,6 +298,10 @@ public final class Participant implements AutoCloseable {
     }
 
     private void onSignal(JsonNode msg) {
+        if ("layersPaused".equals(msg.path("type").asText())) {
+            onLayersPaused(msg.path("tracks"));
+            return;
+        }
         if ("subscribeOffer".equals(msg.path("type").asText())) {
             if (subscribeOfferNanos == 0) {
                 subscribeOfferNanos = System.nanoTime();
@@ -276,6 +313,24 @@ public final class Participant implements AutoCloseable {
                 });
             }
         }
+    }
+
+    /**
+     * The server's {@code layersPaused} (docs/protocol.md): the simulcast layers of our video nobody receives, which
+     * we stop encoding, as the web client sets {@code active = false}; a track not listed has every layer on.
+     */
+    private void onLayersPaused(JsonNode tracks) {
+        MediaSender s = sender;
+        if (s == null || s.videoMid == null) {
+            return;
+        }
+        java.util.Set<String> rids = new java.util.HashSet<>();
+        for (JsonNode t : tracks) {
+            if (s.videoMid.equals(t.path("mid").asText())) {
+                t.path("rids").forEach(r -> rids.add(r.asText()));
+            }
+        }
+        loop.execute(() -> s.pauseLayers(rids));
     }
 
     private CompletableFuture<Void> answerSubscribeOffer(JsonNode msg) {
@@ -295,6 +350,9 @@ public final class Participant implements AutoCloseable {
                         options.connectionOptions()).thenApply(pc -> {
                             subscribePc = pc;
                             pc.setLossPercent(lossPercent);
+                            if (receiveRateCap > 0) {
+                                pc.setReceiveRateCap(receiveRateCap);
+                            }
                             if (closed) {
                                 pc.close();
                             }
@@ -304,12 +362,13 @@ public final class Participant implements AutoCloseable {
         return pcf.thenComposeAsync(pc -> {
             receiver.attach(pc);
             receiver.onOffer(ClientSdp.offeredTracks(offer));
+            receiver.transportCc(options.transportCc() ? ClientSdp.transportCcExtensionId(offer) : 0);
             ClientSdp.RemoteTransport remote = remoteOf(msg.path("sdp").asText());
             // new server credentials: an ICE restart, which the answerer follows with new ones of its own (RFC 8445 §9)
             boolean restart = !first && pc.remote() != null && !pc.remote().iceUfrag().equals(remote.iceUfrag());
             ClientSdp.LocalIdentity identity = restart ? pc.restartIce() : pc.identity();
             ObjectNode answer = SignalingClient.message("subscribeAnswer");
-            answer.put("sdp", ClientSdp.subscribeAnswer(offer, identity));
+            answer.put("sdp", ClientSdp.subscribeAnswer(offer, identity, options.transportCc()));
             answer.put("version", version);
             CompletableFuture<Void> sent = signaling.send(answer);
             if (first) {
@@ -354,6 +413,25 @@ public final class Participant implements AutoCloseable {
         if (sub != null) {
             sub.setLossPercent(percent);
         }
+    }
+
+    private volatile long receiveRateCap;
+
+    /**
+     * Caps what this participant's subscribe connection receives at {@code bitsPerSecond}, as a shaped downlink
+     * (see {@link PeerConnection#setReceiveRateCap}), now and for a connection made later; 0 lifts it.
+     */
+    public void setReceiveRateCap(long bitsPerSecond) {
+        receiveRateCap = bitsPerSecond;
+        PeerConnection sub = subscribePc;
+        if (sub != null) {
+            sub.setReceiveRateCap(bitsPerSecond);
+        }
+    }
+
+    /** What the subscribe connection's transport-cc recorded and reported so far. */
+    public MediaReceiver.TransportCcStats transportCcStats() {
+        return onLoop(receiver::transportCcStats);
     }
 
     /**
@@ -409,6 +487,25 @@ public final class Participant implements AutoCloseable {
                 receiver.sendPli(t);
             }
         });
+    }
+
+    /**
+     * Tells the server this participant shows {@code publisherId}'s video in a tile {@code height} pixels tall
+     * ({@code tileSizes}, docs/protocol.md; 0 lifts the constraint), as the web client does for each tile. False
+     * when no subscribe offer has given us that video yet.
+     */
+    public boolean showVideo(String publisherId, int height) {
+        String trackId = onLoop(() -> {
+            InboundTrack t = receiver.track(publisherId, MediaKind.VIDEO);
+            return t == null ? null : t.trackId;
+        });
+        if (trackId == null) {
+            return false;
+        }
+        ObjectNode m = SignalingClient.message("tileSizes");
+        m.putArray("tiles").addObject().put("trackId", trackId).put("height", height);
+        signaling.send(m);
+        return true;
     }
 
     /** Sends a NACK for these sequence numbers of {@code publisherId}'s track of this kind. */

@@ -730,7 +730,75 @@ public final class PeerConnection implements RtpTransport, AutoCloseable {
         }
     }
 
+    /** Null when the downlink is not capped. Loop only. */
+    private ReceiveRateCap receiveCap;
+    private boolean drainScheduled;
+
+    /**
+     * Fault injection for tests and the load harness: caps the RTP this connection receives at {@code bitsPerSecond}
+     * as a shaped downlink does (queueing, then dropping; see {@link ReceiveRateCap}); 0 lifts the cap, handing on
+     * what is queued at once.
+     */
+    public void setReceiveRateCap(long bitsPerSecond) {
+        if (bitsPerSecond < 0) {
+            throw new IllegalArgumentException("receive rate cap must be >= 0, got " + bitsPerSecond);
+        }
+        onLoop(() -> {
+            ReceiveRateCap old = receiveCap;
+            receiveCap = bitsPerSecond == 0 ? null : new ReceiveRateCap(bitsPerSecond, System.nanoTime());
+            if (old != null) {
+                capDropped += old.dropped();
+                for (byte[] queued : old.takeAll()) {
+                    deliverSrtp(queued);
+                }
+            }
+        });
+    }
+
+    /** RTP the receive cap dropped so far, over every cap set. Loop only. */
+    private long capDropped;
+
+    /** RTP datagrams a receive cap ({@link #setReceiveRateCap}) dropped, over every cap set so far. */
+    public long receiveCapDropped() {
+        return onLoopGet(() -> capDropped + (receiveCap == null ? 0 : receiveCap.dropped()));
+    }
+
     private void onSrtp(byte[] raw) {
+        ReceiveRateCap cap = receiveCap;
+        if (cap != null && !(raw.length > 1 && (raw[1] & 0xFF) >= 192 && (raw[1] & 0xFF) <= 223)) { // RTP (RFC 5761)
+            if (cap.offer(raw, System.nanoTime())) {
+                drainCap();
+            }
+            return;
+        }
+        deliverSrtp(raw);
+    }
+
+    /** Hands on what the cap lets through now, then comes back when the next may pass. */
+    private void drainCap() {
+        ReceiveRateCap cap = receiveCap;
+        if (cap == null || drainScheduled || state == State.CLOSED) {
+            return;
+        }
+        long now = System.nanoTime();
+        byte[] next;
+        while ((next = cap.poll(now)) != null) {
+            deliverSrtp(next);
+        }
+        long wait = cap.nanosUntilNext(now);
+        if (wait >= 0) {
+            drainScheduled = true;
+            loop.schedule(() -> {
+                drainScheduled = false;
+                drainCap();
+            }, Math.max(wait, 100_000), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void deliverSrtp(byte[] raw) {
+        if (srtp == null) {
+            return;
+        }
         lastConsentNanos = System.nanoTime();
         ByteBuf data = Unpooled.wrappedBuffer(raw);
         try {

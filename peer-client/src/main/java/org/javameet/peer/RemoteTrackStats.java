@@ -24,6 +24,12 @@ import org.javameet.sfu.webrtc.MediaKind;
  * @param windowRetransmissions of those, RTX packets and primary-stream packets that came late or again
  * @param resumes packets that came after 500 ms or more without one (a paused stream going on again)
  * @param resumesAtKeyframe of those, the ones that began a keyframe (for video; a resumed video must)
+ * @param timestampBackwards packets in order whose RTP timestamp was below the previous one's (0: monotonic)
+ * @param pictureIdJumps VP8 frames in order whose PictureID was not the previous frame's plus one (a lost frame
+ *                       counts; 0: continuous)
+ * @param offsetChangesAtKeyframe of {@code offsetChanges}, those on a packet that began a keyframe (a simulcast
+ *                                switch must be one)
+ * @param keyframeWidth the size the last keyframe announced (0 before one): which simulcast layer arrives
  * @param latencyNanos the last (up to 4096) one-way delays of delivered packets sent inside the window,
  *                     send stamp to receipt, same JVM clock (in ring order: not chronological once it wrapped)
  */
@@ -36,7 +42,9 @@ public record RemoteTrackStats(String mid, String participantId, MediaKind kind,
                                long offsetChanges, long senderReports, long lastSenderReportSsrc,
                                long lastSenderReportNtp, long lastSenderReportRtpTimestamp, long highestSeq,
                                long windowArrivals, long windowDelivered, long windowRetransmissions,
-                               long[] latencyNanos, long resumes, long resumesAtKeyframe) {
+                               long[] latencyNanos, long resumes, long resumesAtKeyframe, long timestampBackwards,
+                               long pictureIdJumps, long offsetChangesAtKeyframe, int keyframeWidth,
+                               int keyframeHeight) {
 
     /** Latency at quantile {@code q} (0..1) of the kept samples, in nanoseconds; -1 without samples. */
     public long latencyQuantile(double q) {

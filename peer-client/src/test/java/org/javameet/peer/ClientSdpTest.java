@@ -168,4 +168,64 @@ class ClientSdpTest {
     void candidateMustBeUdpHost() {
         assertThrows(SdpException.class, () -> ClientSdp.pickCandidate(List.of("1 1 tcp 1 127.0.0.1 9 typ host")));
     }
+
+    /** Simulcast as Chromium offers it: a=rid per layer, a=simulcast, the MID/rid/repaired-rid extensions, no SSRCs. */
+    @Test
+    void serverAcceptsASimulcastOfferAndReadsTheLayersRids() throws Exception {
+        List<ClientSdp.LocalTrack> simulcast = List.of(
+                new ClientSdp.LocalTrack("0", MediaKind.AUDIO, 1111, 0, "pabc", "pabc-audio"),
+                new ClientSdp.LocalTrack("1", MediaKind.VIDEO, 0, 0, "pabc", "pabc-video", List.of("r0", "r1", "r2")));
+        String offer = ClientSdp.publishOffer(ID, "pabc", simulcast);
+        MediaDescription m = SessionDescription.parse(offer).media().get(1);
+        assertEquals(List.of("r0 send", "r1 send", "r2 send"), m.attributes("rid"));
+        assertEquals("send r0;r1;r2", m.attribute("simulcast"));
+        assertTrue(m.attributes("ssrc").isEmpty(), "no SSRCs announced: " + m.attributes("ssrc"));
+
+        PublishedTrack video = PublishNegotiation.answer(offer, server(), 7, 1).tracks().get(1);
+        assertEquals(List.of("r0", "r1", "r2"), video.rids());
+        assertEquals(ClientSdp.RID_EXT_ID, video.ridExtId());
+        assertEquals(ClientSdp.REPAIRED_RID_EXT_ID, video.repairedRidExtId());
+        assertEquals(ClientSdp.MID_EXT_ID, video.midExtId());
+    }
+
+    /** The block a layer's packets carry reads back, through the server's extension walker, as its mid and rid. */
+    @Test
+    void simulcastExtensionBlockNamesTheMidAndRid() {
+        for (boolean repaired : new boolean[] {false, true}) {
+            byte[] block = ClientSdp.simulcastExtensions("1", "r2", repaired);
+            io.netty.buffer.ByteBuf p = io.netty.buffer.Unpooled.buffer();
+            p.writeByte(0x90).writeByte(96).writeShort(1).writeInt(0).writeInt(42).writeBytes(block).writeZero(10);
+            assertEquals(0, block.length % 4);
+            assertEquals("1", text(p, ClientSdp.MID_EXT_ID));
+            assertEquals("r2", text(p, repaired ? ClientSdp.REPAIRED_RID_EXT_ID : ClientSdp.RID_EXT_ID));
+            assertEquals(12 + block.length, org.javameet.sfu.rtp.RtpHeader.headerLength(p));
+            p.release();
+        }
+    }
+
+    private static String text(io.netty.buffer.ByteBuf p, int id) {
+        long loc = org.javameet.sfu.rtp.HeaderExtensions.find(p, id);
+        assertTrue(loc >= 0, "extension " + id);
+        return p.toString(org.javameet.sfu.rtp.HeaderExtensions.offsetOf(loc),
+                org.javameet.sfu.rtp.HeaderExtensions.lengthOf(loc), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Without transport-cc the answer drops its extension and feedback, so the server neither stamps nor waits. */
+    @Test
+    void subscribeAnswerKeepsOrDropsTransportCc() throws Exception {
+        List<SubscribeNegotiation.Track> offered = List.of(
+                new SubscribeNegotiation.Track("0", MediaKind.VIDEO, true, 11, 12, "pone", "pone-video-0"));
+        SessionDescription offer = SessionDescription.parse(SubscribeNegotiation.offer(server(), 5, 3, offered));
+        assertEquals(SubscribeNegotiation.TRANSPORT_CC_EXT_ID, ClientSdp.transportCcExtensionId(offer));
+
+        String kept = ClientSdp.subscribeAnswer(offer, ID, true);
+        assertEquals(SubscribeNegotiation.TRANSPORT_CC_EXT_ID, SubscribeNegotiation.transportCcExtensionId(kept));
+        assertTrue(kept.contains("transport-cc"));
+
+        String dropped = ClientSdp.subscribeAnswer(offer, ID, false);
+        assertEquals(0, SubscribeNegotiation.transportCcExtensionId(dropped));
+        assertTrue(!dropped.contains("transport-cc"), dropped);
+        assertTrue(dropped.contains("nack pli"), "the other feedback stays");
+        SubscribeNegotiation.readAnswer(dropped, offered);
+    }
 }

@@ -20,12 +20,15 @@ import java.util.List;
  *                 of UDP, spread evenly over the join order; the report splits delivery and latency by receiver path
  * @param recordRooms rooms (the first N) the javameet target records during the run, from before the window
  * @param mediaLoops media event loops of a javameet the harness starts ({@code --media-loops})
+ * @param transportCc javameet: subscribers keep transport-cc and send its feedback, so the server runs a
+ *                    send-side estimate for each ({@code --transport-cc on}, as browsers), or drop it ({@code off})
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
-                          String pinHarness, double tcpShare, int recordRooms, int mediaLoops) {
+                          String pinHarness, double tcpShare, int recordRooms, int mediaLoops,
+                          boolean transportCc) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -73,6 +76,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     drops and how much of the window each file covers (default 0)
               --media-loops N       media event loops of the javameet it starts (default 1); with
                                     --rooms, rooms spread over them
+              --transport-cc on|off javameet: subscribers send transport-cc feedback and the server estimates
+                                    each one's bandwidth (on, as browsers; default), or their answers drop it
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -101,6 +106,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         String pinHarness = null;
         int recordRooms = 0;
         int mediaLoops = 1;
+        boolean transportCc = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -162,6 +168,12 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                         case "--janus-config" -> janusConfig = v;
                         case "--client-loops" -> loops = intIn(a, v, 1, 16);
                         case "--media-loops" -> mediaLoops = intIn(a, v, 1, 64);
+                        case "--transport-cc" -> {
+                            if (!v.equals("on") && !v.equals("off")) {
+                                throw new UsageException("--transport-cc must be on or off");
+                            }
+                            transportCc = v.equals("on");
+                        }
                         case "--out" -> out = v;
                         case "--pin-target" -> pinTarget = cpuList(a, v);
                         case "--pin-harness" -> pinHarness = cpuList(a, v);
@@ -204,7 +216,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
                 loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
-                tcpShare, recordRooms, mediaLoops);
+                tcpShare, recordRooms, mediaLoops, transportCc);
     }
 
     static List<Integer> parseSteps(String v) {

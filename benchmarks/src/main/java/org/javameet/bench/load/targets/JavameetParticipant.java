@@ -50,7 +50,8 @@ final class JavameetParticipant implements LoadParticipant {
                 .withVideo(options.videoKbps() * 1000L, options.fps())
                 .withKeyframeInterval(Duration.ofSeconds(10))
                 .withTimeout(Duration.ofSeconds(30))
-                .withIceTcp(iceTcp);
+                .withIceTcp(iceTcp)
+                .withTransportCc(options.transportCc());
         return Participant.join(ws, seat.room(), seat.name(), o).thenAccept(p -> {
             p.setLossPercent(options.lossPercent());
             participant = p;

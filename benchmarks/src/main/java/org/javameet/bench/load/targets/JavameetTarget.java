@@ -117,7 +117,9 @@ final class JavameetTarget implements TargetServer {
 
     @Override
     public String note() {
-        return options.mediaLoops() == 1 ? null : options.mediaLoops() + " media loops";
+        String loops = options.mediaLoops() == 1 ? null : options.mediaLoops() + " media loops";
+        String bwe = options.transportCc() ? null : "transport-cc off";
+        return loops == null ? bwe : bwe == null ? loops : loops + ", " + bwe;
     }
 
     @Override

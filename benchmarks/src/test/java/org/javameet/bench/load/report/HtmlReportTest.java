@@ -74,6 +74,9 @@ class HtmlReportTest {
         assertThrowsUsage("--pin-target", "x");
         assertThrowsUsage("--pin-harness", "99999");
         assertThrowsUsage("--pin-target", "1-0");
+        assertThrowsUsage("--transport-cc", "yes");
+        assertEquals(true, LoadOptions.parse(new String[0]).transportCc(), "subscribers send feedback, as browsers");
+        assertEquals(false, LoadOptions.parse(new String[] {"--transport-cc", "off"}).transportCc());
         LoadOptions pinned = LoadOptions.parse(new String[] {"--pin-target", "0", "--target", "baseline-gcm,janus"});
         assertEquals(List.of("taskset", "-c", "0", "java"), pinned.pinnedTarget(List.of("java")));
         assertEquals(1, pinned.targetCores());
