@@ -39,8 +39,14 @@ final class LayerAllocator {
     /** The first trial waits this long after the last step down; each failed trial doubles it, up to the max. */
     static final long TRIAL_BACKOFF_MIN_NANOS = 4_000_000_000L;
     static final long TRIAL_BACKOFF_MAX_NANOS = 16_000_000_000L;
-    /** A step down this soon after a trial means the path could not carry it. */
-    static final long TRIAL_FAILS_WITHIN_NANOS = 3_000_000_000L;
+    /**
+     * A trial rung is kept while the estimate does not fall below this share of its highest value since the trial
+     * began: no complaint from the path (delay growth, loss) means it carries the rung, even while the estimate,
+     * which grows by a few percent a second, has not caught up with the rung's rate yet.
+     */
+    static final double TRIAL_ABANDON_SHARE = 0.9;
+    /** A step down this soon after a trial started means the path could not carry it. */
+    static final long TRIAL_FAILS_WITHIN_NANOS = 4_000_000_000L;
 
     private long lastStepUpNanos = Long.MIN_VALUE / 2;
     private long trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS;
@@ -49,6 +55,10 @@ final class LayerAllocator {
     /** When the last trial started, or MIN while none is being judged. */
     private long trialStartedNanos = Long.MIN_VALUE;
     private long trials;
+    /** The consumer on trial, the rung it was given, and the highest estimate since the trial began. */
+    private Consumer trialConsumer;
+    private int trialRung;
+    private long trialEstimate;
 
     void allocate(List<Consumer> consumers, long estimate, long nowNanos) {
         long remaining = estimate < 0 ? Long.MAX_VALUE : estimate;
@@ -92,6 +102,18 @@ final class LayerAllocator {
                 }
             }
             int current = c.targetLayer() * ProducerLayer.TEMPORAL_LAYERS + c.maxTemporalLayer();
+            if (c == trialConsumer) {
+                trialEstimate = Math.max(trialEstimate, estimate);
+                if (best >= trialRung) {
+                    trialConsumer = null; // the estimate caught up: the trial succeeded
+                    trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS;
+                    trialStartedNanos = Long.MIN_VALUE;
+                } else if (estimate >= trialEstimate * TRIAL_ABANDON_SHARE && ladder.contains(trialRung)) {
+                    best = trialRung; // on trial, and the path has not complained: keep it
+                } else {
+                    trialConsumer = null; // the estimate fell: the step down below judges the trial
+                }
+            }
             if (best > current && ladder.contains(current) && estimate >= 0) { // no estimate: nothing to climb
                 if (mayStepUp && !steppedUp) {
                     best = ladder.get(ladder.indexOf(current) - 1); // one rung up
@@ -107,6 +129,9 @@ final class LayerAllocator {
                 // as long (up to TRIAL_BACKOFF_MAX_NANOS).
                 best = ladder.get(ladder.indexOf(current) - 1);
                 steppedUp = true;
+                trialConsumer = c;
+                trialRung = best;
+                trialEstimate = estimate;
                 trialStartedNanos = nowNanos;
                 nextTrialNanos = nowNanos + trialBackoffNanos;
                 trials++;
@@ -124,11 +149,9 @@ final class LayerAllocator {
             if (trialStartedNanos != Long.MIN_VALUE && nowNanos - trialStartedNanos <= TRIAL_FAILS_WITHIN_NANOS) {
                 trialBackoffNanos = Math.min(TRIAL_BACKOFF_MAX_NANOS, trialBackoffNanos * 2); // the trial failed
                 trialStartedNanos = Long.MIN_VALUE;
+                trialConsumer = null;
             }
             nextTrialNanos = Math.max(nextTrialNanos, nowNanos + trialBackoffNanos);
-        } else if (trialStartedNanos != Long.MIN_VALUE && nowNanos - trialStartedNanos > TRIAL_FAILS_WITHIN_NANOS) {
-            trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS; // the trial held: the path had room
-            trialStartedNanos = Long.MIN_VALUE;
         }
     }
 

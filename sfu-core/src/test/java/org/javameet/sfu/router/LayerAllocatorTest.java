@@ -115,15 +115,23 @@ class LayerAllocatorTest {
         assertEquals("r1T0", rung(c), "tried: the estimate (1.5 x what is acked) could never get there by itself");
         assertEquals(1, allocator.trials());
         allocate(c, 110_000, NOW + 5 * s);
-        assertEquals("r0T2", rung(c), "the estimate did not grow: back down");
+        assertEquals("r1T0", rung(c), "kept while the path does not complain (the estimate does not fall)");
+        allocate(c, 90_000, NOW + 6 * s);
+        assertEquals("r0T1", rung(c), "the estimate fell: the path said no, back down at once");
         allocate(c, 110_000, NOW + 12 * s);
+        assertEquals("r0T2", rung(c));
+        allocate(c, 110_000, NOW + 13 * s);
         assertEquals("r0T2", rung(c), "the failed trial doubled the wait: 8 s from the step down");
-        allocate(c, 110_000, NOW + 13 * s + 1);
+        allocate(c, 110_000, NOW + 14 * s + 1);
         assertEquals("r1T0", rung(c), "the second trial");
-        allocate(c, 150_000, NOW + 14 * s); // this time the path had room: the estimate followed
-        allocate(c, 150_000, NOW + 17 * s);
-        assertEquals("r1T0", rung(c), "held, and the backoff is back to its minimum");
-        assertEquals(2, allocator.trials());
+        allocate(c, 112_000, NOW + 20 * s);
+        assertEquals("r1T0", rung(c), "still carried: kept although the estimate has not caught up yet");
+        allocate(c, 150_000, NOW + 21 * s); // the estimate followed what the rung had acknowledged
+        allocate(c, 150_000, NOW + 22 * s);
+        assertEquals("r1T0", rung(c), "held on its own estimate now");
+        allocate(c, 150_000, NOW + 23 * s + 2);
+        assertEquals("r1T1", rung(c), "and trials go on while the tile wants more");
+        assertEquals(3, allocator.trials());
     }
 
     /** Allocates at {@code now}, the publisher having sent every layer just before. */

@@ -130,8 +130,8 @@ class SimulcastLayersTest {
      * transport-cc: on a busy two-core host (hundreds of ms of queueing in the JVMs) its own delay-based estimate
      * can collapse too, and once on the lowest layer it could not climb back — see docs/architecture.md,
      * "Differences from the starting design": without probing, an estimate bounded by 1.5 x what is acknowledged
-     * cannot reach a layer four times the rate of the one received. For the same reason climbing back once the
-     * cap is lifted is not asserted.
+     * cannot reach a layer four times the rate of the one received, so the allocator tries the next rung now and
+     * then (LayerAllocator): once the cap is lifted Cy climbs back to the top layer.
      */
     @Test
     void aReceiverWithACappedDownlinkGetsTheLowestLayer() throws Exception {
@@ -158,6 +158,17 @@ class SimulcastLayersTest {
             // whatever was dropped is that the stream did not go back in time
             assertEquals(0, atCy.timestampBackwards(), atCy.toString());
             assertTrue(atCy.offsetChanges() >= 1, "Cy's stream switched layers: " + atCy);
+
+            // the cap is lifted: the estimate alone (1.5 x what Cy acknowledges) could never reach a layer four
+            // times the rate; the allocator's trials (LayerAllocator) find the room again, rung by rung
+            long lifted = System.nanoTime();
+            cy.setReceiveRateCap(0);
+            Eventually.await("Cy back on the top layer", Duration.ofSeconds(60),
+                    () -> video(cy, ada).keyframeHeight() == 720,
+                    () -> "Cy on " + keyframe(video(cy, ada)) + " (estimates " + estimates(cy) + ")");
+            System.out.printf("[simulcast-bwe] cap lifted: Cy back on 720p after %d ms, estimates %s%n",
+                    (System.nanoTime() - lifted) / 1_000_000, estimates(cy));
+            assertEquals(0, video(cy, ada).timestampBackwards(), video(cy, ada).toString());
             for (Participant p : new Participant[] {ada, bob, cy}) {
                 p.close();
             }
