@@ -125,6 +125,8 @@ final class Browsers implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
         o.addArguments("--use-file-for-fake-video-capture=" + fakeCameraClip(noiseCamera));
+        // the page's console, for a failing test to print (consoleLog)
+        o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         o.addArguments(extraArguments);
         // the page's console (warnings say why a client reconnects), read by describe() on a failure
         o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
@@ -325,6 +327,17 @@ final class Browsers implements AutoCloseable {
             }
             throw new AssertionError(sb.toString(), e);
         }
+    }
+
+    /** What the page logged to its console since the last call (warnings and errors are what matter), for a failure. */
+    static List<String> consoleLog(WebDriver d) {
+        List<String> out = new ArrayList<>();
+        try {
+            d.manage().logs().get("browser").forEach(e -> out.add(e.getLevel() + " " + e.getMessage()));
+        } catch (RuntimeException e) {
+            out.add("(no console log: " + e.getClass().getSimpleName() + ")");
+        }
+        return out;
     }
 
     /** Waits for {@code window.javameet.state} to reach a value. */
