@@ -143,6 +143,11 @@ public final class Producer {
         return out;
     }
 
+    /** The height layer {@code index}'s last keyframe announced (VP8), 0 before one was seen. */
+    public int layerHeight(int index) {
+        return layers[index].height;
+    }
+
     /** The layer with this rid, or null. */
     ProducerLayer layer(String rid) {
         for (ProducerLayer l : layers) {

@@ -511,6 +511,43 @@ public final class MediaRoom {
         return out;
     }
 
+    /**
+     * What the member is sent of each video it receives, read on the media loop: the simulcast layer forwarded
+     * (and its height), the one chosen for the next keyframe, the highest temporal layer and the tile height the
+     * choice works with. For operators' and browser tests' eyes; empty for a non-member.
+     */
+    public CompletableFuture<List<ForwardedVideo>> forwardedVideo(String participantId) {
+        CompletableFuture<List<ForwardedVideo>> out = new CompletableFuture<>();
+        Map<String, String> publisherByProducer = new LinkedHashMap<>();
+        synchronized (this) {
+            Member m = members.get(participantId);
+            if (m == null) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+            for (SubscribeSession.Slot slot : m.subscribe.slots) {
+                if (slot.consumerCreated && slot.track.active()) {
+                    publisherByProducer.put(slot.producerId, slot.publisherId);
+                }
+            }
+        }
+        router.execute(() -> {
+            List<ForwardedVideo> list = new ArrayList<>();
+            Subscriber sub = router.subscriber(participantId);
+            publisherByProducer.forEach((producerId, publisherId) -> {
+                Producer pr = router.producer(producerId);
+                Consumer c = pr == null || sub == null || !pr.video() ? null : sub.consumerOf(pr);
+                if (c != null) {
+                    int layer = c.currentLayer();
+                    list.add(new ForwardedVideo(publisherId, producerId, layer,
+                            layer < 0 ? 0 : pr.layerHeight(layer), c.targetLayer(), c.maxTemporalLayer(),
+                            c.maxHeight(), c.pausedByLastN()));
+                }
+            });
+            out.complete(list);
+        });
+        return out;
+    }
+
     /** The tallest tile a client may report: 8K. Anything above is a client bug, not a screen. */
     public static final int MAX_TILE_HEIGHT = 4320;
 

@@ -277,6 +277,20 @@ class MediaRoomTest {
     }
 
     @Test
+    void forwardedVideoDescribesEachVideoConsumerOfTheMember() throws Exception {
+        bobReceivesAda();
+        room.setTileHeights("bob", Map.of("ada-video-1", 180));
+        List<ForwardedVideo> bob = room.forwardedVideo("bob").get(5, TimeUnit.SECONDS);
+        assertEquals(1, bob.size(), "ada's video; audio has no layers");
+        ForwardedVideo v = bob.get(0);
+        assertEquals("ada", v.publisherId());
+        assertEquals(-1, v.layer(), "nothing forwarded yet");
+        assertEquals(0, v.layerHeight());
+        assertEquals(180, v.tileHeight());
+        assertEquals(List.of(), room.forwardedVideo("nobody").get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aTileHeightReportedBeforeTheAnswerIsKeptForTheConsumerTheAnswerCreates() throws Exception {
         room.join("ada");
         room.join("bob");

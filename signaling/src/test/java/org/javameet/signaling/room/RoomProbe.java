@@ -1,0 +1,19 @@
+package org.javameet.signaling.room;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.javameet.signaling.JavameetServer;
+import org.javameet.sfu.session.ForwardedVideo;
+
+/** For tests outside this package (the browser tests): what the server does inside a room. */
+public final class RoomProbe {
+    private RoomProbe() {
+    }
+
+    /** What the server forwards of each video to {@code participantId} now; empty when no such room or member. */
+    public static List<ForwardedVideo> forwardedVideo(JavameetServer server, String roomName, String participantId)
+            throws Exception {
+        Room room = server.rooms().room(roomName);
+        return room == null ? List.of() : room.media().session().forwardedVideo(participantId).get(5, TimeUnit.SECONDS);
+    }
+}
