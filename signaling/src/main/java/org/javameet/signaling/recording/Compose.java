@@ -57,7 +57,10 @@ final class Compose {
         }
         cmd.addAll(List.of("ffmpeg", "-nostdin", "-y", "-v", "warning"));
         for (RecordingSummary.Track t : videos) {
-            cmd.addAll(List.of("-i", t.file().getFileName().toString()));
+            // A simulcast track's file changes resolution where its layer changed. By default ffmpeg rebuilds
+            // the whole filter graph then, restarting the audio mix's timestamps (the composed audio went
+            // backwards); scale takes the new size frame by frame instead.
+            cmd.addAll(List.of("-reinit_filter", "0", "-i", t.file().getFileName().toString()));
         }
         for (RecordingSummary.Track t : audios) {
             cmd.addAll(List.of("-i", t.file().getFileName().toString()));
