@@ -50,7 +50,7 @@ final class BandwidthEstimation {
 
     /**
      * bits per second, or -1 until feedback arrived: a peer that kept the extension but never sends feedback
-     * (the Java peer today) must not show up as the estimator's starting value.
+     * must not show up as the estimator's starting value.
      */
     long estimate() {
         return estimator.reports() > 0 ? estimator.estimate() : -1;

@@ -48,7 +48,7 @@ class SimulcastBrowserTest {
     @Test
     void eachReceiverGetsTheLayerItsTileNeedsAndSwitchesCleanly() throws Exception {
         assertNull(Browsers.missingPrerequisite());
-        ServerConfig config = LoopbackConfig.builder().build();
+        ServerConfig config = LoopbackConfig.builder().publicAddresses(Browsers.HOST_CANDIDATES).build();
         try (JavameetServer server = new JavameetServer(config, null).start(); Browsers browsers = new Browsers()) {
             try {
                 run(server, browsers);
