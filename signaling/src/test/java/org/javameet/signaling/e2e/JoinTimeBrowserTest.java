@@ -56,10 +56,12 @@ class JoinTimeBrowserTest {
             new String[] {"mediaReady", "publish.offerSent"}, new String[] {"publish.offerSent", "publish.answerApplied"},
             new String[] {"publish.offerSent", "publish.iceConnected"},
             new String[] {"publish.iceConnected", "publish.dtlsConnected"},
-            new String[] {"subscribe.dtlsConnected", "firstRemotePacket"});
+            new String[] {"subscribe.iceConnected", "firstRemotePacket"});
     // firstRemotePacket (the track's unmute event) and firstRemoteFrame (a video frame callback) reach the page by
     // different routes; on a busy machine the frame callback was seen 8 ms before the unmute event, so their
-    // order is not asserted.
+    // order is not asserted. The same holds for the DTLS state change and the unmute event: over UDP the first
+    // packet follows the handshake's last flight at once, and the unmute event came 0.3 ms before the connection
+    // state event in one CI run; ICE connecting comes a handshake earlier and stays asserted.
 
     @Test
     void newcomerJoinBreakdown() throws Exception {
