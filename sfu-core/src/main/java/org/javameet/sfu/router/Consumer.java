@@ -297,7 +297,7 @@ public final class Consumer {
             } else {
                 packet = rewrittenCopy(original, outSeq, transportCcId);
             }
-            if (subscriber.send(packet, this, rewriter.source(), true)) {
+            if (subscriber.send(packet, this, (int) (sent >>> 16), true)) { // the layer it was first sent from
                 link.metrics().retransmissions.increment();
             }
         }

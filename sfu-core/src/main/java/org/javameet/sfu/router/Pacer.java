@@ -25,7 +25,7 @@ final class Pacer {
     static final long DRAIN_INTERVAL_NANOS = 5_000_000L;
     static final int CAPACITY = 4096;
 
-    /** Where a queued packet goes when its turn comes: stamps, sends, and says whether the link took it. */
+    /** Where a queued packet goes when its turn comes (it owns the packet: stamps and sends it, or releases it). */
     interface Sink {
         void send(ByteBuf packet, Consumer owner, int layer);
     }

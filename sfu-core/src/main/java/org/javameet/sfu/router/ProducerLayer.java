@@ -73,10 +73,11 @@ final class ProducerLayer {
             }
             windowStartNanos = nowNanos;
         }
-        if (Vp8Descriptor.isKeyframe(vp8)) {
-            keyframeRequestDeferred = false;
+        boolean keyframe = Vp8Descriptor.isKeyframe(vp8);
+        if (keyframe) {
+            keyframeRequestDeferred = false; // whoever asked since the last request gets this one
         }
-        int size = Vp8Descriptor.isKeyframe(vp8) ? Vp8.keyframeDimensions(packet) : -1;
+        int size = keyframe ? Vp8.keyframeDimensions(packet) : -1;
         if (size > 0) {
             height = size & 0xFFFF;
         }
