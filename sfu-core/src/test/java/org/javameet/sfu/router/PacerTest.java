@@ -131,4 +131,19 @@ class PacerTest {
         pacer.clear();
         assertEquals(0, waiting.refCnt());
     }
+
+    @Test
+    void pastItsCapacityNothingMoreIsHeld() {
+        long t = 30_000 * MS;
+        pacer.setEstimate(400_000, t);
+        pacer.spent(10_000, t);
+        for (int i = 0; i < Pacer.CAPACITY; i++) {
+            assertFalse(pacer.admit(Unpooled.buffer(16).writeZero(16), null, 0, t));
+        }
+        ByteBuf over = packet(1);
+        assertTrue(pacer.admit(over, null, 0, t), "a queue that long is already late: sent, not held");
+        over.release();
+        assertEquals(Pacer.CAPACITY, pacer.queued());
+        pacer.clear();
+    }
 }
