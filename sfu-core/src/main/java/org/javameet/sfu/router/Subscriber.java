@@ -30,6 +30,10 @@ public final class Subscriber implements MediaLink.Listener {
     private final Pacer pacer = new Pacer();
     private final Pacer.Sink pacedSink = this::sendNow;
     private boolean drainScheduled;
+    /** The pacer's clock: the real one, a fake in tests so their budgets do not depend on how busy the machine is. */
+    private java.util.function.LongSupplier pacerClock = System::nanoTime;
+    /** Tests: an estimate the pacer keeps whatever the layer pass finds ({@link #paceAt}); 0 when unset. */
+    private long pinnedPacingEstimate;
     /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
     private List<String> pausedByLastN = List.of();
     private boolean closed;
@@ -78,7 +82,7 @@ public final class Subscriber implements MediaLink.Listener {
             stampTransportCc(packet);
             return link.sendRtp(packet);
         }
-        long now = System.nanoTime();
+        long now = pacerClock.getAsLong();
         if (paced) {
             if (!pacer.admit(packet, owner, layer, now)) {
                 link.metrics().pacedPackets.increment();
@@ -116,7 +120,7 @@ public final class Subscriber implements MediaLink.Listener {
             return;
         }
         long overdueBefore = pacer.overdueReleases();
-        int left = pacer.drain(System.nanoTime(), pacedSink);
+        int left = pacer.drain(pacerClock.getAsLong(), pacedSink);
         if (pacer.overdueReleases() > overdueBefore) {
             link.metrics().pacedOverdue.increment(pacer.overdueReleases() - overdueBefore);
         }
@@ -131,9 +135,15 @@ public final class Subscriber implements MediaLink.Listener {
         return pacer.packetsQueued();
     }
 
-    /** Paces from now on as for this estimate; the layer pass sets it from the real one every 200 ms. Tests. */
+    /** Paces from now on as for this estimate, whatever the real one (the layer pass sets that every 200 ms). Tests. */
     void paceAt(long estimateBitsPerSecond) {
-        pacer.setEstimate(estimateBitsPerSecond, System.nanoTime());
+        pinnedPacingEstimate = estimateBitsPerSecond;
+        pacer.setEstimate(estimateBitsPerSecond, pacerClock.getAsLong());
+    }
+
+    /** Replaces the pacer's clock. Tests. */
+    void pacerClock(java.util.function.LongSupplier nanoClock) {
+        this.pacerClock = nanoClock;
     }
 
     /** The send-side bandwidth estimate in bits per second, or -1 without transport-cc or before its first feedback. */
@@ -156,7 +166,8 @@ public final class Subscriber implements MediaLink.Listener {
      * consumers last-N pauses get none.
      */
     void selectLayers(long nowNanos) {
-        pacer.setEstimate(bandwidthEstimate(), nowNanos);
+        pacer.setEstimate(pinnedPacingEstimate > 0 ? pinnedPacingEstimate : bandwidthEstimate(),
+                pacerClock.getAsLong());
         layers.allocate(consumers, bandwidthEstimate(), nowNanos);
         for (int i = 0; i < consumers.size(); i++) {
             consumers.get(i).askResumeKeyframe(); // of the layer just chosen, for one last-N resumed
