@@ -17,7 +17,8 @@ import org.javameet.sfu.transport.WebRtcTransport;
 import org.javameet.sfu.webrtc.LocalTransportParams;
 
 /**
- * One media event loop with the ports it owns: a UDP socket and (unless ICE-TCP is off) an ICE-TCP listener.
+ * One media event loop with the ports it owns: its UDP port (one socket per announced address, or one wildcard
+ * socket: see {@link MediaServer#start}) and (unless ICE-TCP is off) an ICE-TCP listener.
  * Every transport created here runs on this loop and announces only this loop's ports as its candidates, so
  * its packets arrive on this loop and nothing it touches needs a lock or a hand-off. A room's transports,
  * router and recorder all live on one loop ({@link MediaServer#assignLoop}): the loops share nothing per packet.
@@ -29,7 +30,8 @@ public final class MediaLoop {
     private final MediaPacketHandler handler;
     private final IceTcpAcceptor tcpAcceptor;
     private final AtomicInteger rooms = new AtomicInteger();
-    private Channel udp;
+    /** The loop's UDP sockets, all on one port; index = {@link MediaPacketHandler#SOCKET_INDEX}. */
+    private List<Channel> udp = List.of();
     private Channel tcp;
     private List<InetSocketAddress> candidates = List.of();
     private List<InetSocketAddress> tcpCandidates = List.of();
@@ -42,12 +44,22 @@ public final class MediaLoop {
         this.tcpAcceptor = tcpAcceptor;
     }
 
-    void bound(Channel udp, Channel tcp, List<InetSocketAddress> candidates, List<InetSocketAddress> tcpCandidates) {
-        this.udp = udp;
+    void bound(List<Channel> udp, Channel tcp, List<InetSocketAddress> candidates,
+               List<InetSocketAddress> tcpCandidates) {
+        this.udp = List.copyOf(udp);
         this.tcp = tcp;
         this.candidates = List.copyOf(candidates);
         this.tcpCandidates = List.copyOf(tcpCandidates);
-        tcpAcceptor.udpFlush(udp::flush);
+        tcpAcceptor.udpFlush(this::flushUdp);
+        if (this.udp.size() > 1) {
+            handler.udpFlush(this::flushUdp);
+        }
+    }
+
+    private void flushUdp() {
+        for (Channel c : udp) {
+            c.flush();
+        }
     }
 
     /** 0 for the first loop (the one a single-loop server has). */
@@ -59,12 +71,17 @@ public final class MediaLoop {
     public List<InetSocketAddress> tcpCandidates() { return tcpCandidates; }
     public IceTcpAcceptor tcpAcceptor() { return tcpAcceptor; }
     MediaPacketHandler handler() { return handler; }
-    Channel udpChannel() { return udp; }
+    List<Channel> udpChannels() { return udp; }
     Channel tcpChannel() { return tcp; }
 
-    /** The UDP port's bound address. */
+    /** The first UDP socket's bound address (the port is every socket's). */
     public InetSocketAddress udpAddress() {
-        return (InetSocketAddress) udp.localAddress();
+        return (InetSocketAddress) udp.get(0).localAddress();
+    }
+
+    /** The addresses the UDP sockets are bound to: one per announced address, or the wildcard. */
+    public List<InetSocketAddress> udpAddresses() {
+        return udp.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
     /** Rooms placed on this loop and not yet closed. */
@@ -95,24 +112,30 @@ public final class MediaLoop {
     private final PacketSender sender = new PacketSender() {
         @Override
         public boolean send(ByteBuf data, InetSocketAddress to) {
-            if (!udp.isWritable()) {
+            return send(data, to, 0);
+        }
+
+        @Override
+        public boolean send(ByteBuf data, InetSocketAddress to, int socket) {
+            Channel c = socket < udp.size() ? udp.get(socket) : udp.get(0);
+            if (!c.isWritable()) {
                 data.release();
                 return false;
             }
-            udp.write(new DatagramPacket(data, to), udp.voidPromise());
+            c.write(new DatagramPacket(data, to), c.voidPromise());
             return true;
         }
 
         @Override
         public void flush() {
             if (!handler.inBatch()) { // inside a read batch, its end flushes once for all
-                udp.flush();
+                flushUdp();
             }
         }
     };
 
     @Override
     public String toString() {
-        return "media loop " + index + (udp == null ? "" : " (udp " + udpAddress().getPort() + ")");
+        return "media loop " + index + (udp.isEmpty() ? "" : " (udp " + udpAddress().getPort() + ")");
     }
 }

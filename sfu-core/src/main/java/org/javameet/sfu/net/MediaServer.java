@@ -204,9 +204,8 @@ public final class MediaServer implements AutoCloseable {
         List<String> ports = new ArrayList<>();
         for (MediaLoop l : loops) {
             int port = options.port() == 0 ? 0 : options.port() + l.index();
-            Channel udp = bindUdp(l, bindAddress == null ? new InetSocketAddress(port)
-                    : new InetSocketAddress(bindAddress, port));
-            int udpPort = ((InetSocketAddress) udp.localAddress()).getPort();
+            List<Channel> udp = bindUdpSockets(l, bindAddress, announced, port);
+            int udpPort = ((InetSocketAddress) udp.get(0).localAddress()).getPort();
             Channel tcp = null;
             List<InetSocketAddress> tcpCandidates = List.of();
             if (options.tcpPort() != Options.TCP_DISABLED) {
@@ -218,7 +217,7 @@ public final class MediaServer implements AutoCloseable {
             ports.add(udpPort + (tcp == null ? "" : "/tcp " + ((InetSocketAddress) tcp.localAddress()).getPort()));
         }
         InetSocketAddress bound = loops.get(0).udpAddress();
-        LOG.info("media listening on " + (bindAddress == null ? "*" : bindAddress.getHostAddress()) + " udp "
+        LOG.info("media listening on " + describeUdp(loops.get(0)) + " udp "
                 + String.join(", ", ports) + (options.tcpPort() == Options.TCP_DISABLED ? ", ICE-TCP off" : "")
                 + " (" + loops.size() + " media loop" + (loops.size() == 1 ? "" : "s") + ", "
                 + (epoll ? "epoll" : "nio") + ", ICE-lite candidates " + describe(loops.get(0).candidates())
@@ -226,9 +225,56 @@ public final class MediaServer implements AutoCloseable {
         return bound;
     }
 
-    private Channel bindUdp(MediaLoop l, InetSocketAddress bind) throws InterruptedException {
+    /**
+     * A loop's UDP sockets. Bound to the wildcard, a socket's replies leave from whatever source address the kernel
+     * picks for the destination, and on a host with several addresses that is often not the address the browser
+     * sent its check to: the browser drops the answer as from an unknown candidate, and falls back to ICE-TCP or
+     * fails. Netty cannot choose a datagram's source per packet, so without a {@code bindAddress} each announced
+     * address gets a socket of its own on the same port, and a transport answers and sends on the socket its checks
+     * came in on. When an announced address is not on this host (a public address in front of a 1:1 NAT), one
+     * wildcard socket as before: behind a NAT the source is rewritten anyway.
+     */
+    private List<Channel> bindUdpSockets(MediaLoop l, InetAddress bindAddress, List<InetAddress> announced, int port)
+            throws InterruptedException {
+        if (bindAddress != null) {
+            return List.of(bindUdp(l, new InetSocketAddress(bindAddress, port), 0));
+        }
+        List<Channel> bound = new ArrayList<>();
+        int p = port;
+        try {
+            for (InetAddress a : new java.util.LinkedHashSet<>(announced)) {
+                Channel c = bindUdp(l, new InetSocketAddress(a, p), bound.size());
+                p = ((InetSocketAddress) c.localAddress()).getPort();
+                bound.add(c);
+            }
+            if (!bound.isEmpty()) {
+                return bound;
+            }
+        } catch (IllegalStateException notHere) {
+            for (Channel c : bound) {
+                c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+            if (l.index() == 0) {
+                LOG.info("media: one wildcard UDP socket per loop: an announced address is not on this host (a "
+                        + "public address in front of a NAT?): " + notHere.getMessage() + ". On a host with several "
+                        + "addresses of its own, set localAddress if browsers fall back to ICE-TCP (docs/operations.md)");
+            }
+        }
+        return List.of(bindUdp(l, new InetSocketAddress(port), 0));
+    }
+
+    private static String describeUdp(MediaLoop l) {
+        List<InetSocketAddress> a = l.udpAddresses();
+        if (a.size() == 1 && a.get(0).getAddress().isAnyLocalAddress()) {
+            return "*";
+        }
+        return String.join(" ", a.stream().map(s -> s.getAddress().getHostAddress()).toList());
+    }
+
+    private Channel bindUdp(MediaLoop l, InetSocketAddress bind, int socketIndex) throws InterruptedException {
         Bootstrap b = new Bootstrap()
                 .group(l.loop())
+                .attr(MediaPacketHandler.SOCKET_INDEX, socketIndex)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
@@ -419,8 +465,8 @@ public final class MediaServer implements AutoCloseable {
             if (l.tcpChannel() != null) {
                 l.tcpChannel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             }
-            if (l.udpChannel() != null) {
-                l.udpChannel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            for (Channel udp : l.udpChannels()) {
+                udp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);

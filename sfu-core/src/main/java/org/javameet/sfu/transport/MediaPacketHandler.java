@@ -22,6 +22,7 @@ import org.javameet.sfu.rtp.PacketKind;
  * {@link #inBatch()} is true and {@link org.javameet.sfu.transport.PacketSender#flush} callers can leave it to
  * the batch's end.
  */
+@io.netty.channel.ChannelHandler.Sharable // by the UDP sockets of one loop: one thread, reads never interleave
 public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(MediaPacketHandler.class.getName());
 
@@ -31,6 +32,15 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
     private final IceTcpAcceptor tcp;
     /** Between the first read of a batch and its channelReadComplete. Media loop only. */
     private boolean inBatch;
+    /** Flushes every UDP socket of the loop: a batch read on one socket may have written to the others. */
+    private Runnable udpFlush;
+
+    /**
+     * Which of its loop's UDP sockets a channel is (set at bind): a transport answers and sends on the socket its
+     * peer's checks came in on. Absent on a loop's only socket.
+     */
+    public static final io.netty.util.AttributeKey<Integer> SOCKET_INDEX =
+            io.netty.util.AttributeKey.valueOf("javameet.media.socket");
 
     public MediaPacketHandler(TransportRegistry registry, MediaMetrics metrics) {
         this(registry, metrics, null);
@@ -92,6 +102,11 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
         return copy;
     }
 
+    /** What the end of a read batch flushes: every UDP socket of the loop (default: the socket the batch came on). */
+    public void udpFlush(Runnable flushAll) {
+        this.udpFlush = flushAll;
+    }
+
     /** True while a read batch runs: whatever is written now is flushed at its end. Media loop only. */
     public boolean inBatch() {
         return inBatch;
@@ -117,13 +132,19 @@ public final class MediaPacketHandler extends ChannelInboundHandlerAdapter {
         ctx.write(new DatagramPacket(response, from));
         metrics.packetsOut.increment();
         metrics.bytesOut.increment(len);
-        check.transport().onIceCheck(from, check.request().useCandidate(), check.ufrag());
+        Integer socket = ctx.channel().attr(SOCKET_INDEX).get();
+        check.transport().onIceCheck(from, socket == null ? 0 : socket, check.request().useCandidate(), check.ufrag());
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         inBatch = false;
-        ctx.flush();
+        Runnable all = udpFlush;
+        if (all != null) {
+            all.run();
+        } else {
+            ctx.flush();
+        }
         if (tcp != null) {
             tcp.flushBatch(false); // packets from UDP publishers forwarded to subscribers over ICE-TCP
         }

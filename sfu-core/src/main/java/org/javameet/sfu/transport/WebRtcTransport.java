@@ -68,6 +68,8 @@ public final class WebRtcTransport implements MediaLink {
     private IceTcpConnection tcpPath;
     /** The UDP address bound in the registry (kept when the path moves to TCP, removed on close). */
     private InetSocketAddress boundUdpAddress;
+    /** The loop's UDP socket the bound path's checks came in on (0 with one socket); media leaves from it too. */
+    private int udpSocket;
     /** Written on the media loop, read by metrics and signaling. Null until ICE selects a path. */
     private volatile ConnectionType connectionType;
     private DtlsEndpoint dtls;
@@ -211,24 +213,36 @@ public final class WebRtcTransport implements MediaLink {
 
     /** A binding request with valid integrity for our {@code ufrag} arrived over UDP from {@code from}. */
     void onIceCheck(InetSocketAddress from, boolean useCandidate, String ufrag) {
-        onIceCheck(from, null, useCandidate, ufrag);
+        onIceCheck(from, 0, null, useCandidate, ufrag);
+    }
+
+    /** As {@link #onIceCheck(InetSocketAddress, boolean, String)}, the check having come in on UDP socket {@code socket}. */
+    void onIceCheck(InetSocketAddress from, int socket, boolean useCandidate, String ufrag) {
+        onIceCheck(from, socket, null, useCandidate, ufrag);
+    }
+
+    /** A check over ICE-TCP connection {@code tcp} (null: UDP, the loop's first socket). */
+    void onIceCheck(InetSocketAddress from, IceTcpConnection tcp, boolean useCandidate, String ufrag) {
+        onIceCheck(from, 0, tcp, useCandidate, ufrag);
     }
 
     /**
      * A binding request with valid integrity for our {@code ufrag} arrived from {@code from}, over {@code tcp} or
-     * (null) over UDP, once {@link #checkRefusal} let it through: consent is renewed (RFC 7675), and a restart's new
+     * (null) over UDP socket {@code socket} of the loop, once {@link #checkRefusal} let it through: consent is renewed (RFC 7675), and a restart's new
      * credentials take over. ICE-lite (RFC 8445 §6.1.3.3): the first valid check binds its path; later, only a
      * nominated one (the controlling agent nominates with USE-CANDIDATE) moves the media to a new path, which is
      * counted and logged (rate-limited), or any valid one once the selected ICE-TCP connection is gone. A check on
-     * another pair without USE-CANDIDATE is answered and moves nothing.
+     * another pair without USE-CANDIDATE is answered and moves nothing. A pair is the peer's address and our socket:
+     * one browser socket checks each of our addresses from the same {@code from}.
      */
-    void onIceCheck(InetSocketAddress from, IceTcpConnection tcp, boolean useCandidate, String ufrag) {
+    private void onIceCheck(InetSocketAddress from, int socket, IceTcpConnection tcp, boolean useCandidate,
+                            String ufrag) {
         consent.onCheck(System.nanoTime(), state == TransportState.CONNECTED);
         if (state == TransportState.CLOSED) {
             return;
         }
         checkedOut(ufrag);
-        boolean samePath = tcp == tcpPath && from.equals(remoteAddress);
+        boolean samePath = tcp == tcpPath && from.equals(remoteAddress) && (tcp != null || socket == udpSocket);
         boolean pathGone = tcpPath != null && !tcpPath.isOpen();
         if (remoteAddress == null || (!samePath && (useCandidate || pathGone))) {
             InetSocketAddress previous = remoteAddress;
@@ -238,6 +252,7 @@ public final class WebRtcTransport implements MediaLink {
             }
             remoteAddress = from;
             tcpPath = tcp;
+            udpSocket = tcp == null ? socket : 0;
             connectionType = tcp == null ? ConnectionType.UDP : ConnectionType.TCP;
             if (tcp == null) {
                 registry.bindAddress(from, this, boundUdpAddress);
@@ -362,7 +377,7 @@ public final class WebRtcTransport implements MediaLink {
         if (tcp != null) {
             return tcp.send(data);
         }
-        if (!sender.send(data, remoteAddress)) {
+        if (!sender.send(data, remoteAddress, udpSocket)) {
             metrics.drop(DropReason.SEND_BUFFER_FULL);
             return false;
         }
