@@ -108,10 +108,12 @@ class SimulcastLayersTest {
             assertEquals(r2Frames, layer(ada, "r2").framesSent(), "a paused layer is not sent");
             assertTrue(!layer(ada, "r1").paused() && !layer(ada, "r0").paused());
 
-            // Bob's tile grows again: r2 comes back and Bob climbs to it
+            // Bob's tile grows again: r2 comes back and Bob climbs to it (on a busy machine r2 may have been paused
+            // and resumed once already, while Ada waited alone for more than 5 s)
+            int resumesBefore = layer(ada, "r2").layerResumes();
             bob.showVideo(ada.id(), 720);
             receivesLayer(bob, ada, 720);
-            assertEquals(1, layer(ada, "r2").layerResumes(), "r2 resumed");
+            assertEquals(resumesBefore + 1, layer(ada, "r2").layerResumes(), "r2 resumed");
 
             RemoteTrackStats atBob = assertContinuous(bob, ada);
             RemoteTrackStats atCy = assertContinuous(cy, ada);
