@@ -115,6 +115,14 @@ class SimulcastWindowMathTest {
     }
 
     @Test
+    void aReceiversLayersReadTopFirst() {
+        assertEquals("r2 x4, r0 x1", LoadRun.layerCounts(new int[] {1, 0, 4}));
+        assertEquals("–", LoadRun.layerCounts(new int[0]));
+        assertEquals("r2 75 %, r0 25 %", LoadRun.layerShares(new long[] {1, 0, 3}));
+        assertEquals("–", LoadRun.layerShares(new long[] {0, 0, 0}));
+    }
+
+    @Test
     void theServersEstimateIsAStepFunctionAveragedOverTheWindow() {
         EstimateSamples e = new EstimateSamples();
         e.add(5_000 * MS, 1_000_000);   // holds until 12 s: 2 s of the window
