@@ -71,6 +71,10 @@ final class InboundTrack {
     private long windowArrivals;
     private long windowDelivered;
     private long windowRetransmissions;
+    /** RTP bytes (header and payload, after SRTP) of the window's arrivals: the receiver's delivered bitrate. */
+    private long windowBytes;
+    /** Which layer the SFU forwarded when, for video (the load harness's simulcast accounting). */
+    private final ForwardedRuns runs;
     // continuity of the stream as the receiver sees it, from packets that arrive in order (a new highest number)
     private long lastInOrderTimestamp = -1;
     private int lastPictureId = -1;
@@ -84,6 +88,7 @@ final class InboundTrack {
         this.mid = t.mid();
         this.kind = t.kind();
         this.window = window;
+        this.runs = new ForwardedRuns(window);
         update(t);
     }
 
@@ -147,7 +152,8 @@ final class InboundTrack {
         long lateBefore = sequence.late();
         long highestBefore = sequence.started() ? sequence.highest() : Long.MIN_VALUE;
         int[] missing = sequence.track(seq, false);
-        if (sequence.highest() > highestBefore) {
+        boolean inOrder = sequence.highest() > highestBefore;
+        if (inOrder) {
             checkContinuity(p, video);
         }
         boolean delivered = sequence.distinct() > distinctBefore;
@@ -160,7 +166,10 @@ final class InboundTrack {
             if (expectedSenderId != 0 && stamp.senderId() != expectedSenderId) {
                 unknownSenderIds++;
             }
-            countInWindow(stamp, nowNanos, delivered, again);
+            countInWindow(stamp, nowNanos, delivered, again, p.readableBytes());
+            if (inOrder && video) {
+                runs.onInOrder(sequence.highest(), stamp);
+            }
             int so = SequenceNumbers.forwardDistance(stamp.originalSeq(), seq);
             long to = (RtpHeader.timestamp(p) - stamp.originalTimestamp()) & 0xFFFFFFFFL;
             if (!offsetsKnown) {
@@ -217,16 +226,18 @@ final class InboundTrack {
         sequence.track(osn, true);
         MediaStamp stamp = rtxStamp(p, kind == MediaKind.VIDEO);
         if (stamp != null) {
-            countInWindow(stamp, System.nanoTime(), sequence.distinct() > distinctBefore, true);
+            countInWindow(stamp, System.nanoTime(), sequence.distinct() > distinctBefore, true, p.readableBytes());
         }
     }
 
     /** The window counts of one arrival (see the class comment). */
-    private void countInWindow(MediaStamp stamp, long nowNanos, boolean delivered, boolean retransmission) {
+    private void countInWindow(MediaStamp stamp, long nowNanos, boolean delivered, boolean retransmission,
+                               int bytes) {
         if (!window.contains(stamp.sendNanos())) {
             return;
         }
         windowArrivals++;
+        windowBytes += bytes;
         if (delivered) {
             windowDelivered++;
             latency[latencyCount++ % LATENCY_SAMPLES] = nowNanos - stamp.sendNanos();
@@ -281,6 +292,6 @@ final class InboundTrack {
                 lastSenderId, seqOffset, tsOffset, offsetChanges, senderReports, lastSrSsrc, lastSrNtp, lastSrRtp,
                 sequence.highest(), windowArrivals, windowDelivered, windowRetransmissions, samples, resumes,
                 resumesAtKeyframe, timestampBackwards, pictureIdJumps, offsetChangesAtKeyframe, keyframeWidth,
-                keyframeHeight);
+                keyframeHeight, windowBytes, runs.runs());
     }
 }

@@ -8,6 +8,7 @@ import org.javameet.sfu.webrtc.MediaKind;
  * snapshot.
  *
  * @param windowSent media packets (not retransmissions) sent inside the runtime's {@link MeasurementWindow}
+ * @param windowFirstSeq the sequence number of the first of them (the others follow it), -1 when none
  * @param recentSenderReports the last (up to 8) sender reports sent, oldest first
  * @param rid the simulcast layer this stream is (one entry per layer, the top first), null without simulcast
  * @param paused the server's {@code layersPaused} stopped this layer now
@@ -17,6 +18,7 @@ import org.javameet.sfu.webrtc.MediaKind;
 public record LocalTrackStats(String mid, MediaKind kind, long ssrc, long rtxSsrc, long packetsSent, long bytesSent,
                               long framesSent, long keyframesSent, long plisReceived, long firsReceived,
                               long nacksReceived, long retransmissionsSent, long nackedButGone, long windowSent,
+                              int windowFirstSeq,
                               long receiverReports,
                               long lastFractionLost, long lastCumulativeLost, long rembs, long lastRembBitrate,
                               long senderReportsSent, List<SentReport> recentSenderReports, String rid,

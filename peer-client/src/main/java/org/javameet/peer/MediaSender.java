@@ -124,7 +124,7 @@ public final class MediaSender implements RtpTransport.Handler {
                 s.extensions(ClientSdp.simulcastExtensions(videoMid, rid, false),
                         ClientSdp.simulcastExtensions(videoMid, rid, true));
             }
-            videoLayers.add(new VideoLayer(rid, s, new Vp8Packetizer(options.width() >> down, options.height() >> down),
+            videoLayers.add(new VideoLayer(rid, s, new Vp8Packetizer(options.width() >> down, options.height() >> down, i),
                     Math.max(8_000, options.videoBitrate() >> (2 * down))));
         }
         this.video = n == 0 ? null : videoLayers.get(n - 1).stream;
@@ -221,7 +221,7 @@ public final class MediaSender implements RtpTransport.Handler {
         }
         audio.sent(p);
         if (window.contains(now)) {
-            audio.windowSent++;
+            audio.sentInWindow(p);
         }
         pc.sendRtp(p);
     }
@@ -282,7 +282,7 @@ public final class MediaSender implements RtpTransport.Handler {
         for (ByteBuf p : packets) {
             video.sent(p);
             if (window.contains(now)) {
-                video.windowSent++;
+                video.sentInWindow(p);
             }
             pc.sendRtp(p);
         }
@@ -475,7 +475,7 @@ public final class MediaSender implements RtpTransport.Handler {
                                             String rid, boolean paused) {
         return new LocalTrackStats(mid, s.kind, s.ssrc, s.rtxSsrc, s.packetsSent, s.octetsSent, s.framesSent,
                 s.keyframesSent, s.plisReceived, s.firsReceived, s.nacksReceived, s.retransmissionsSent,
-                s.nackedPacketsMissing, s.windowSent, s.receiverReports, s.lastFractionLost, s.lastCumulativeLost, s.rembs,
+                s.nackedPacketsMissing, s.windowSent, s.windowFirstSeq, s.receiverReports, s.lastFractionLost, s.lastCumulativeLost, s.rembs,
                 s.lastRembBitrate, s.senderReportsSent, List.copyOf(reports), rid, paused, s.layerPauses, s.layerResumes);
     }
 

@@ -34,6 +34,8 @@ public final class OutboundStream implements RtpStream {
     long packetsSent;
     /** Media packets (not retransmissions) sent inside the runtime's {@link MeasurementWindow}. */
     long windowSent;
+    /** The sequence number of the first of them, -1 before one: the window's packets are the next {@link #windowSent}. */
+    int windowFirstSeq = -1;
     long octetsSent;
     long lastTimestamp;
     long keyframesSent;
@@ -97,6 +99,13 @@ public final class OutboundStream implements RtpStream {
         ByteBuf b = RtpStream.header(alloc, payloadAndExt, marker, payloadType, seq, timestamp, ssrc, extension);
         seq = (seq + 1) & 0xFFFF;
         return b;
+    }
+
+    /** Counts a finished packet as sent inside the runtime's {@link MeasurementWindow}. */
+    void sentInWindow(ByteBuf packet) {
+        if (windowSent++ == 0) {
+            windowFirstSeq = RtpHeader.sequenceNumber(packet);
+        }
     }
 
     /** Counts a finished packet and keeps a plain-text copy for NACKs. Call before it is encrypted. */

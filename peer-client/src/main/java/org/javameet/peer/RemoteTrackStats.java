@@ -30,6 +30,9 @@ import org.javameet.sfu.webrtc.MediaKind;
  * @param offsetChangesAtKeyframe of {@code offsetChanges}, those on a packet that began a keyframe (a simulcast
  *                                switch must be one)
  * @param keyframeWidth the size the last keyframe announced (0 before one): which simulcast layer arrives
+ * @param windowBytes RTP bytes (header and payload) of the window's arrivals, retransmissions included
+ * @param forwardedRuns video: which layer the SFU forwarded when, in runs near the window (see
+ *                      {@link ForwardedRun}); empty for audio
  * @param latencyNanos the last (up to 4096) one-way delays of delivered packets sent inside the window,
  *                     send stamp to receipt, same JVM clock (in ring order: not chronological once it wrapped)
  */
@@ -44,7 +47,7 @@ public record RemoteTrackStats(String mid, String participantId, MediaKind kind,
                                long windowArrivals, long windowDelivered, long windowRetransmissions,
                                long[] latencyNanos, long resumes, long resumesAtKeyframe, long timestampBackwards,
                                long pictureIdJumps, long offsetChangesAtKeyframe, int keyframeWidth,
-                               int keyframeHeight) {
+                               int keyframeHeight, long windowBytes, List<ForwardedRun> forwardedRuns) {
 
     /** Latency at quantile {@code q} (0..1) of the kept samples, in nanoseconds; -1 without samples. */
     public long latencyQuantile(double q) {

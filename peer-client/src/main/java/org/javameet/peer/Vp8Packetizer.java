@@ -42,11 +42,19 @@ public final class Vp8Packetizer {
 
     private final int width;
     private final int height;
+    /** The simulcast layer its stamps name (0: the lowest, or no simulcast). */
+    private final int layer;
     private int pictureId = ThreadLocalRandom.current().nextInt(0x8000);
 
     public Vp8Packetizer(int width, int height) {
+        this(width, height, 0);
+    }
+
+    /** A packetizer for simulcast layer {@code layer} (0 the lowest), which its {@link MediaStamp}s name. */
+    public Vp8Packetizer(int width, int height, int layer) {
         this.width = width;
         this.height = height;
+        this.layer = layer;
     }
 
     public int pictureId() {
@@ -89,7 +97,7 @@ public final class Vp8Packetizer {
             if (first) {
                 writePayloadHeader(b, keyframe, total);
             }
-            MediaStamp.write(b, senderId, nowNanos, seq, timestamp);
+            MediaStamp.write(b, senderId, nowNanos, seq, timestamp, layer);
             b.writeZero(body - MediaStamp.SIZE);
             out.add(b);
         }

@@ -42,13 +42,14 @@ public final class LoadHarness {
 
     static int run(LoadOptions options) throws Exception {
         startWatchdog(options.wallClockLimitSeconds());
+        // probed before pinning: a pinned JVM sees only its own CPUs, and the report describes the machine
+        MachineInfo machine = MachineInfo.probe();
         if (options.pinHarness() != null) {
             pinSelf(options.pinHarness());
         }
         Path out = Path.of(options.outPrefix()).toAbsolutePath();
         Path logDir = Path.of(out + "-logs");
         Files.createDirectories(logDir);
-        MachineInfo machine = MachineInfo.probe();
         System.out.println("machine: " + machine.summary());
         List<StepResult> results = new ArrayList<>();
         for (Target target : options.targets()) {

@@ -55,6 +55,23 @@ public final class HtmlReport {
             }
             sb.append("</table>\n");
         }
+        List<String[]> receiverRows = ReportTable.receiverRows(rs);
+        if (!receiverRows.isEmpty()) {
+            sb.append("<p>Per receiver (<code>--simulcast</code>, <code>--receiver-cap</code>): what it was forwarded"
+                    + " and what the server estimated for it:</p>\n<table><tr>");
+            for (String h : ReportTable.RECEIVER_HEADER) {
+                sb.append("<th>").append(Svg.esc(h)).append("</th>");
+            }
+            sb.append("</tr>\n");
+            for (String[] row : receiverRows) {
+                sb.append("<tr>");
+                for (String c : row) {
+                    sb.append("<td>").append(Svg.esc(c)).append("</td>");
+                }
+                sb.append("</tr>\n");
+            }
+            sb.append("</table>\n");
+        }
         for (String note : ReportTable.notes(rs)) {
             sb.append("<p>").append(Svg.esc(note)).append("</p>\n");
         }

@@ -29,6 +29,10 @@ public final class ReportTable {
         if (!paths.isEmpty()) {
             sb.append('\n').append(paths);
         }
+        String receivers = receiverTable(results);
+        if (!receivers.isEmpty()) {
+            sb.append('\n').append(receivers);
+        }
         for (String note : notes(results)) {
             sb.append('\n').append(note).append('\n');
         }
@@ -65,6 +69,43 @@ public final class ReportTable {
                         Integer.toString(p.receivers()), f0(p.forwardedPps()), f1(p.deliveryPercent()),
                         f2(p.lossPercent()), f2(p.latencyMsP50()) + " / " + f2(p.latencyMsP95()) + " / "
                                 + f2(p.latencyMsP99()) + " / " + f2(p.latencyMsMax()), f2(r.cpuSecondsPerMillion())});
+            }
+        }
+        return rows;
+    }
+
+    /** The receivers' table, for runs with simulcast publishers or capped receivers. */
+    static final String[] RECEIVER_HEADER = {"target", "rooms x participants", "receiver", "downlink cap kbit/s",
+            "delivered kbit/s", "loss %", "layers at end", "time on each layer", "switches",
+            "server estimate kbit/s (mean / last)", "dropped by the cap"};
+
+    /** The receivers' table in Markdown, capped receivers first in each run; empty when no run had one. */
+    static String receiverTable(List<StepResult> results) {
+        List<String[]> rows = receiverRows(results);
+        if (rows.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", RECEIVER_HEADER)).append(" |\n|");
+        sb.append("---|".repeat(RECEIVER_HEADER.length)).append('\n');
+        for (String[] row : rows) {
+            sb.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** One row per receiver of each run that has them; capped and uncapped side by side (capped first). */
+    static List<String[]> receiverRows(List<StepResult> results) {
+        List<String[]> rows = new java.util.ArrayList<>();
+        for (StepResult r : results) {
+            List<StepResult.ReceiverFigures> sorted = new java.util.ArrayList<>(r.receivers());
+            sorted.sort(java.util.Comparator.comparingLong(f -> f.capKbps() > 0 ? 0 : 1));
+            for (StepResult.ReceiverFigures f : sorted) {
+                rows.add(new String[] {r.target() + (r.simulcastLayers() > 1 ? " (simulcast " + r.simulcastLayers() + ")" : ""),
+                        r.rooms() + " x " + r.participantsPerRoom(), f.name(),
+                        f.capKbps() > 0 ? Long.toString(f.capKbps()) : "–", f0(f.deliveredKbps()),
+                        f2(f.lossPercent()), f.layersAtEnd(), f.layerTime(), Integer.toString(f.switches()),
+                        f0(f.estimateKbps()) + " / " + f0(f.estimateLastKbps()),
+                        f.capKbps() > 0 ? Long.toString(f.capDropped()) : "–"});
             }
         }
         return rows;

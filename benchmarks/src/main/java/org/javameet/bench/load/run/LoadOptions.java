@@ -28,7 +28,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
                           String pinHarness, double tcpShare, int recordRooms, int mediaLoops,
-                          boolean transportCc) {
+                          boolean transportCc, int simulcast, int receiverCapKbps, int cappedReceivers) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -78,6 +78,16 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     --rooms, rooms spread over them
               --transport-cc on|off javameet: subscribers send transport-cc feedback and the server estimates
                                     each one's bandwidth (on, as browsers; default), or their answers drop it
+              --simulcast N         javameet: publishers send their camera as N simulcast layers (1..3; the top
+                                    one at --video-kbps, each lower one half the size and a quarter of the
+                                    rate); delivery then counts, per receiver and publisher, the packets of the
+                                    layer the server forwarded it. Janus and baseline: not applicable (one
+                                    stream each, as the report says) (default 1)
+              --receiver-cap KBPS   javameet: the capped receivers' downlink holds KBPS kbit/s (queue, then
+                                    drop, as tc tbf); the report lists every receiver's delivered bitrate,
+                                    layers, loss and the server's estimate for it (default 0: no cap)
+              --capped-receivers K  how many participants of each room are capped, the last to join first
+                                    (listeners before publishers) (default: all, with --receiver-cap)
               --out PREFIX          report files PREFIX.json and PREFIX.html (default load-report)
               --help
             """;
@@ -107,6 +117,9 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         int recordRooms = 0;
         int mediaLoops = 1;
         boolean transportCc = true;
+        int simulcast = 1;
+        int receiverCap = 0;
+        int capped = -1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -174,6 +187,9 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                             }
                             transportCc = v.equals("on");
                         }
+                        case "--simulcast" -> simulcast = intIn(a, v, 1, 3);
+                        case "--receiver-cap" -> receiverCap = intIn(a, v, 16, 1_000_000);
+                        case "--capped-receivers" -> capped = intIn(a, v, 0, MAX_PARTICIPANTS);
                         case "--out" -> out = v;
                         case "--pin-target" -> pinTarget = cpuList(a, v);
                         case "--pin-harness" -> pinHarness = cpuList(a, v);
@@ -203,6 +219,14 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
             throw new UsageException("--tcp-share mixes UDP and TCP participants on the javameet target, which this "
                     + "run does not have (javameet-tcp has every participant on TCP)");
         }
+        if (capped >= 0 && receiverCap == 0) {
+            throw new UsageException("--capped-receivers needs --receiver-cap (the capacity of their downlink)");
+        }
+        if ((simulcast > 1 || receiverCap > 0)
+                && targets.stream().noneMatch(t -> t == Target.JAVAMEET || t == Target.JAVAMEET_TCP)) {
+            throw new UsageException("--simulcast and --receiver-cap apply to javameet targets only (this run has "
+                    + targets + ")");
+        }
         if (serverUrl != null) {
             String host = serverUrl.getHost();
             if (!"127.0.0.1".equals(host) && !"localhost".equals(host)) {
@@ -216,7 +240,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
                 loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
-                tcpShare, recordRooms, mediaLoops, transportCc);
+                tcpShare, recordRooms, mediaLoops, transportCc, simulcast, receiverCap, capped);
     }
 
     static List<Integer> parseSteps(String v) {
@@ -308,6 +332,19 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
      */
     public boolean overTcp(int index) {
         return Math.floor((index + 1) * tcpShare) > Math.floor(index * tcpShare);
+    }
+
+    /**
+     * Whether participant {@code indexInRoom} (in joining order) of a room of {@code participants} is behind the
+     * receive-rate cap: the last {@code --capped-receivers} of each room (all of them when not given), so listeners
+     * (who join after the publishers) are capped first.
+     */
+    public boolean capped(int indexInRoom, int participants) {
+        if (receiverCapKbps == 0) {
+            return false;
+        }
+        int k = cappedReceivers < 0 ? participants : Math.min(cappedReceivers, participants);
+        return indexInRoom >= participants - k;
     }
 
     /** Publishers per room at a step of {@code participants} per room. */

@@ -57,6 +57,24 @@ public interface LoadParticipant extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** The receive-rate cap of this participant's downlink in bits/s ({@code --receiver-cap}), 0 when none. */
+    default long receiveCapBps() {
+        return 0;
+    }
+
+    /** Datagrams its receive-rate cap dropped so far. */
+    default long receiveCapDropped() {
+        return 0;
+    }
+
+    /**
+     * The server's send-side estimate for this participant's downlink over {@code [fromNanos, toNanos)}: the
+     * time-weighted mean and the last value before {@code toNanos}, in bits/s; NaN when the server gave none.
+     */
+    default double[] serverEstimateBps(long fromNanos, long toNanos) {
+        return new double[] {Double.NaN, Double.NaN};
+    }
+
     record Traffic(long datagramsSent, long datagramsReceived) {
         public static final Traffic NONE = new Traffic(0, 0);
     }
@@ -72,8 +90,21 @@ public interface LoadParticipant extends AutoCloseable {
      * @param windowSent of those, the ones sent inside the window
      */
     record Snapshot(int senderId, long joinStartNanos, long firstMediaNanos, long mediaSent, long windowSent,
-                    long nacksReceived, long plisReceived, long retransmissionsSent, List<TrackSnapshot> tracks) {
+                    long nacksReceived, long plisReceived, long retransmissionsSent, List<TrackSnapshot> tracks,
+                    List<LayerWindow> videoLayers) {
         public static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, List.of());
+
+        /** A participant whose video, if any, is one stream. */
+        public Snapshot(int senderId, long joinStartNanos, long firstMediaNanos, long mediaSent, long windowSent,
+                        long nacksReceived, long plisReceived, long retransmissionsSent, List<TrackSnapshot> tracks) {
+            this(senderId, joinStartNanos, firstMediaNanos, mediaSent, windowSent, nacksReceived, plisReceived,
+                    retransmissionsSent, tracks, List.of());
+        }
+
+        /** Whether its camera went out as simulcast layers. */
+        boolean simulcast() {
+            return videoLayers.size() > 1;
+        }
 
         TrackSnapshot track(String key) {
             for (TrackSnapshot t : tracks) {
@@ -95,9 +126,36 @@ public interface LoadParticipant extends AutoCloseable {
      * @param windowDelivered of those, distinct sequence numbers (a repaired gap once, a duplicate never)
      * @param windowRetransmissions of those, RTX packets and same-stream packets that came late or again
      * @param latencyNanos one-way delays of the delivered window packets, oldest first
+     * @param windowBytes RTP bytes of the window's arrivals (the delivered bitrate)
+     * @param runs video: which layer the server forwarded when (simulcast accounting); empty otherwise
      */
     record TrackSnapshot(String key, int senderId, boolean video, long firstPacketNanos, long packets,
                          long windowArrivals, long windowDelivered, long windowRetransmissions, long nacksSent,
-                         long plisSent, long[] latencyNanos) {
+                         long plisSent, long[] latencyNanos, long windowBytes, List<Run> runs) {
+        /** A track without byte counts or runs (targets and tests that do not need them). */
+        public TrackSnapshot(String key, int senderId, boolean video, long firstPacketNanos, long packets,
+                             long windowArrivals, long windowDelivered, long windowRetransmissions, long nacksSent,
+                             long plisSent, long[] latencyNanos) {
+            this(key, senderId, video, firstPacketNanos, packets, windowArrivals, windowDelivered,
+                    windowRetransmissions, nacksSent, plisSent, latencyNanos, 0, List.of());
+        }
+    }
+
+    /**
+     * One simulcast layer a publisher sent, over the window: its packets there are {@code windowSent} consecutive
+     * sequence numbers from {@code firstSeq}.
+     *
+     * @param layer 0 the lowest
+     * @param firstSeq the first window packet's sequence number (16 bits), -1 when it sent none
+     */
+    record LayerWindow(int layer, int firstSeq, long windowSent) {
+    }
+
+    /**
+     * A stretch of one video track a receiver got from one layer under one rewrite (peer-client's
+     * {@code ForwardedRun}): {@code packets} outgoing sequence numbers, received or lost, from the layer's
+     * {@code firstSeq} on, sent between {@code firstSendNanos} and {@code lastSendNanos}.
+     */
+    record Run(int layer, int firstSeq, long packets, long firstSendNanos, long lastSendNanos) {
     }
 }

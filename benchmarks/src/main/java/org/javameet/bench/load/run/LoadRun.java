@@ -80,7 +80,8 @@ public final class LoadRun {
         int publishers = options.publishersAt(perRoom);
         for (int r = 0; r < options.rooms(); r++) {
             for (int i = 0; i < perRoom; i++) {
-                LoadParticipant p = server.participant("load-" + tag + "-" + r, r * perRoom + i, i < publishers);
+                LoadParticipant p = server.participant("load-" + tag + "-" + r, r * perRoom + i, i < publishers,
+                        options.capped(i, perRoom));
                 participants.add(p);
                 roomOf.put(p, r);
             }
@@ -154,7 +155,7 @@ public final class LoadRun {
         if (besides != null) {
             System.out.println("--- " + besides);
         }
-        String note = server.note() == null ? besides : besides == null ? server.note() : server.note() + "; " + besides;
+        String note = join("; ", server.note(), besides, notApplicable(server.target()));
 
         double window = windowNanos / 1e9;
         int[] rooms = new int[n];
@@ -163,7 +164,8 @@ public final class LoadRun {
             rooms[i] = roomOf.get(participants.get(i));
             joined[i] = joins[i].isDone() && !joins[i].isCompletedExceptionally();
         }
-        WindowMath.Result w = WindowMath.compute(rooms, joined, s0, s1);
+        WindowMath.Window span = new WindowMath.Window(t0, t1);
+        WindowMath.Result w = WindowMath.compute(rooms, joined, s0, s1, span);
         double sfuCpuSeconds = cpu0 != null && cpu1 != null ? cpu1.cpuSeconds() - cpu0.cpuSeconds() : Double.NaN;
         double sfuCpuPercent = cpu0 != null && cpu1 != null ? ProcStat.cpuPercent(cpu0, cpu1) : Double.NaN;
         double harnessCpu = self0 != null && self1 != null ? ProcStat.cpuPercent(self0, self1) : Double.NaN;
@@ -185,7 +187,8 @@ public final class LoadRun {
                 w.retransmissions(), sfuCpuSeconds, sfuCpuPercent, progress.maxRssMb, perMillion, harnessCpu,
                 w.delivered() / window, steadyAfter, progress.unsteadyWindowSeconds, options.pinning(), note,
                 failed > 0 ? failed + " participants failed to join: " + firstError : null, seconds,
-                byPath(rooms, joined, s0, s1, window), joinStages(w));
+                byPath(rooms, joined, s0, s1, span), joinStages(w), simulcastOf(server.target()),
+                receivers(w, span));
         if (!result.joinStages().steps().isEmpty()) {
             System.out.print("join steps, ms since each participant's join start (p50 / p95 / max):\n"
                     + result.joinStages().describe());
@@ -195,6 +198,13 @@ public final class LoadRun {
                 options.rooms(), perRoom, result.forwardedPps(), result.lossPercent(), result.latencyMsP50(),
                 result.latencyMsP99(), result.sfuCpuPercent(), result.harnessCpuPercent(),
                 result.cpuSecondsPerMillion());
+        for (StepResult.ReceiverFigures f : result.receivers()) {
+            System.out.printf(Locale.ROOT, "    %s%s: %.0f kbit/s delivered, loss %.2f %%, layers at end %s, time %s, "
+                            + "%d switches, server estimate %.0f (last %.0f) kbit/s%n", f.name(),
+                    f.capKbps() > 0 ? " (capped at " + f.capKbps() + " kbit/s, " + f.capDropped() + " dropped)" : "",
+                    f.deliveredKbps(), f.lossPercent(), f.layersAtEnd(), f.layerTime(), f.switches(), f.estimateKbps(),
+                    f.estimateLastKbps());
+        }
         for (StepResult.PathFigures p : result.byPath()) {
             System.out.printf(Locale.ROOT, "    %s receivers (%d): %.0f pps, delivered %.1f %%, latency p50 %.2f / p99 %.2f ms%n",
                     p.path(), p.receivers(), p.forwardedPps(), p.deliveryPercent(), p.latencyMsP50(), p.latencyMsP99());
@@ -207,7 +217,8 @@ public final class LoadRun {
      * with only that group's receivers counted (every publisher still counts as a sender). Empty otherwise.
      */
     private List<StepResult.PathFigures> byPath(int[] rooms, boolean[] joined, List<LoadParticipant.Snapshot> s0,
-                                                List<LoadParticipant.Snapshot> s1, double window) {
+                                                List<LoadParticipant.Snapshot> s1, WindowMath.Window span) {
+        double window = span.nanos() / 1e9;
         java.util.SortedSet<String> paths = new java.util.TreeSet<>();
         for (LoadParticipant p : participants) {
             if (p.path() != null) {
@@ -225,12 +236,90 @@ public final class LoadRun {
                 inGroup[i] = joined[i] && path.equals(participants.get(i).path());
                 receivers += inGroup[i] ? 1 : 0;
             }
-            WindowMath.Result g = WindowMath.compute(rooms, inGroup, s0, s1);
+            WindowMath.Result g = WindowMath.compute(rooms, inGroup, s0, s1, span);
             out.add(new StepResult.PathFigures(path, receivers, g.arrivals() / window,
                     g.expected() > 0 ? 100.0 * g.delivered() / g.expected() : Double.NaN, g.lossPercent(),
                     g.latencyMs()[0], g.latencyMs()[1], g.latencyMs()[2], g.latencyMs()[3]));
         }
         return out;
+    }
+
+    /** Simulcast layers this target's publishers sent: {@code --simulcast} on javameet, one stream elsewhere. */
+    private int simulcastOf(Target t) {
+        return t == Target.JAVAMEET || t == Target.JAVAMEET_TCP ? options.simulcast() : 1;
+    }
+
+    /** What the report says of options this target does not take (javameet-only ones), or null. */
+    private String notApplicable(Target t) {
+        if (t == Target.JAVAMEET || t == Target.JAVAMEET_TCP) {
+            return null;
+        }
+        String options = join(" and ", this.options.simulcast() > 1 ? "--simulcast" : null,
+                this.options.receiverCapKbps() > 0 ? "--receiver-cap" : null);
+        return options == null ? null : options + " not applicable (one stream per publisher, no capped receivers)";
+    }
+
+    private static String join(String separator, String... parts) {
+        List<String> present = new ArrayList<>();
+        for (String p : parts) {
+            if (p != null) {
+                present.add(p);
+            }
+        }
+        return present.isEmpty() ? null : String.join(separator, present);
+    }
+
+    /**
+     * Per receiver, when the run had simulcast publishers or capped receivers: delivered bitrate, loss, layers and
+     * the server's estimate for it, in joining order. Empty otherwise.
+     */
+    private List<StepResult.ReceiverFigures> receivers(WindowMath.Result w, WindowMath.Window span) {
+        boolean any = false;
+        for (LoadParticipant p : participants) {
+            any |= p.receiveCapBps() > 0;
+        }
+        if (!any && simulcastOf(target) == 1) {
+            return List.of();
+        }
+        double seconds = span.nanos() / 1e9;
+        List<StepResult.ReceiverFigures> out = new ArrayList<>();
+        for (WindowMath.Receiver r : w.receivers()) {
+            LoadParticipant p = participants.get(r.index());
+            double[] estimate = p.serverEstimateBps(span.fromNanos(), span.toNanos());
+            out.add(new StepResult.ReceiverFigures(p.name(), p.receiveCapBps() / 1000, r.windowBytes() * 8 / seconds / 1000,
+                    r.lossPercent(), layerCounts(r.layersAtEnd()), layerShares(r.layerNanos()), r.switches(),
+                    estimate[0] / 1000, estimate[1] / 1000, p.receiveCapDropped()));
+        }
+        return out;
+    }
+
+    /** {@code r2 x4, r0 x1}: how many videos came last on each layer, the top first. */
+    static String layerCounts(int[] atEnd) {
+        List<String> parts = new ArrayList<>();
+        for (int k = atEnd.length - 1; k >= 0; k--) {
+            if (atEnd[k] > 0) {
+                parts.add("r" + k + " x" + atEnd[k]);
+            }
+        }
+        return parts.isEmpty() ? "–" : String.join(", ", parts);
+    }
+
+    /** {@code r2 80 %, r0 20 %}: the share of the forwarded video time on each layer, the top first. */
+    static String layerShares(long[] nanos) {
+        long total = 0;
+        for (long n : nanos) {
+            total += n;
+        }
+        if (total == 0) {
+            return "–";
+        }
+        List<String> parts = new ArrayList<>();
+        for (int k = nanos.length - 1; k >= 0; k--) {
+            if (nanos[k] > 0) {
+                parts.add(String.format(Locale.ROOT, "r%d %.0f %%", k, 100.0 * nanos[k] / total));
+            }
+        }
+        return String.join(", ", parts);
     }
 
     /**
@@ -405,7 +494,9 @@ public final class LoadRun {
                     unsteadyWindowSeconds++;
                 }
             }
-            double loss = expected > 0 ? Math.max(0, 100.0 * (1 - recvPps * dt / expected)) : 0;
+            // with simulcast a receiver gets one of several layers: this datagram count says nothing of loss then
+            double loss = simulcastOf(target) > 1 ? Double.NaN
+                    : expected > 0 ? Math.max(0, 100.0 * (1 - recvPps * dt / expected)) : 0;
             double cpuPct = cpu != null && lastCpu != null ? ProcStat.cpuPercent(lastCpu, cpu) : Double.NaN;
             double selfPct = self != null && lastSelf != null ? ProcStat.cpuPercent(lastSelf, self) : Double.NaN;
             double rssMb = cpu != null ? cpu.rssKb() / 1024.0 : Double.NaN;

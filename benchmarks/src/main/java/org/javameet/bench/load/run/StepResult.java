@@ -31,6 +31,8 @@ import java.util.List;
  * @param byPath the receivers' figures split by how their media reaches the server, when the run mixed paths
  *               ({@code --tcp-share}); empty otherwise
  * @param joinStages where the joins' time went, step by step (javameet; empty for other targets)
+ * @param simulcastLayers layers each publisher's camera went out as (1: one stream)
+ * @param receivers per receiver, when the run had simulcast or capped receivers; empty otherwise
  */
 public record StepResult(String target, int rooms, int participantsPerRoom, int publishersPerRoom, int videoKbps,
                          int fps, double lossInjectedPercent, double windowSeconds, int participants, int joined,
@@ -45,7 +47,50 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
                          double harnessCpuPercent, double deliveredPps, double steadyAfterSeconds, int unsteadyWindowSeconds,
                          String pinning,
                          String note, String error, List<Progress> timeline, List<PathFigures> byPath,
-                         JoinStages joinStages) {
+                         JoinStages joinStages, int simulcastLayers, List<ReceiverFigures> receivers) {
+
+    /** A run without simulcast and without per-receiver figures. */
+    public StepResult(String target, int rooms, int participantsPerRoom, int publishersPerRoom, int videoKbps,
+                      int fps, double lossInjectedPercent, double windowSeconds, int participants, int joined,
+                      double joinMsP50, double joinMsP95, double joinMsMax,
+                      double sentPps, double forwardedPps, double serverForwardedPps, double expectedPps,
+                      double lossPercent, double worstReceiverLossPercent, double deliveryPercent,
+                      double latencyMsP50, double latencyMsP95, double latencyMsP99, double latencyMsMax,
+                      double jitterMs, long latencySamples,
+                      long nacksSent, long plisSent, long nacksReceivedByPublishers,
+                      long plisReceivedByPublishers, long retransmissionsReceived,
+                      double sfuCpuSeconds, double sfuCpuPercent, double sfuRssMbMax, double cpuSecondsPerMillion,
+                      double harnessCpuPercent, double deliveredPps, double steadyAfterSeconds, int unsteadyWindowSeconds,
+                      String pinning, String note, String error, List<Progress> timeline, List<PathFigures> byPath,
+                      JoinStages joinStages) {
+        this(target, rooms, participantsPerRoom, publishersPerRoom, videoKbps, fps, lossInjectedPercent, windowSeconds,
+                participants, joined, joinMsP50, joinMsP95, joinMsMax, sentPps, forwardedPps, serverForwardedPps,
+                expectedPps, lossPercent, worstReceiverLossPercent, deliveryPercent, latencyMsP50, latencyMsP95,
+                latencyMsP99, latencyMsMax, jitterMs, latencySamples, nacksSent, plisSent, nacksReceivedByPublishers,
+                plisReceivedByPublishers, retransmissionsReceived, sfuCpuSeconds, sfuCpuPercent, sfuRssMbMax,
+                cpuSecondsPerMillion, harnessCpuPercent, deliveredPps, steadyAfterSeconds, unsteadyWindowSeconds,
+                pinning, note, error, timeline, byPath, joinStages, 1, List.of());
+    }
+
+    /**
+     * One receiver over the window ({@code --simulcast}, {@code --receiver-cap}): what it got and what the server
+     * thought it could take.
+     *
+     * @param name room/name
+     * @param capKbps its downlink's cap, 0 when uncapped
+     * @param deliveredKbps RTP bits of its window arrivals per second of the window (all tracks, retransmissions too)
+     * @param lossPercent 1 - delivered / expected for this receiver (simulcast: of the layers it was forwarded)
+     * @param layersAtEnd the layer each publisher's video last came on, as counts: {@code r2 x4, r0 x1}
+     * @param layerTime how the window's video time (over its publishers) went to each layer: {@code r0 20 %, r2 80 %}
+     * @param switches layer changes that began inside the window, over all its publishers' videos
+     * @param estimateKbps the server's send-side estimate for it: mean over the window (time-weighted), NaN when none
+     * @param estimateLastKbps the last estimate the server sent it before the window closed
+     * @param capDropped datagrams its cap dropped, over the whole run
+     */
+    public record ReceiverFigures(String name, long capKbps, double deliveredKbps, double lossPercent,
+                                  String layersAtEnd, String layerTime, int switches, double estimateKbps,
+                                  double estimateLastKbps, long capDropped) {
+    }
 
     /**
      * One group of receivers (those whose media goes one way, e.g. over ICE-TCP) over the same window, by the same
@@ -67,6 +112,6 @@ public record StepResult(String target, int rooms, int participantsPerRoom, int 
         return new StepResult(target, o.rooms(), perRoom, o.publishersAt(perRoom), o.videoKbps(), o.fps(),
                 o.lossPercent(), 0, perRoom * o.rooms(), 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
                 nan, nan, nan, nan, nan, 0, 0, 0, 0, 0, 0, nan, nan, nan, nan, nan, nan, nan, 0, o.pinning(), null, error,
-                List.of(), List.of(), JoinStages.NONE);
+                List.of(), List.of(), JoinStages.NONE, o.simulcast(), List.of());
     }
 }

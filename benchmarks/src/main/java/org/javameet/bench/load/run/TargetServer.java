@@ -14,6 +14,14 @@ public interface TargetServer extends AutoCloseable {
     /** A participant of {@code room}, not yet joined. */
     LoadParticipant participant(String room, int index, boolean publisher) throws Exception;
 
+    /**
+     * A participant whose downlink is behind {@code --receiver-cap} when {@code capped}; targets without caps
+     * (Janus, the baseline: the option applies to javameet only) ignore it.
+     */
+    default LoadParticipant participant(String room, int index, boolean publisher, boolean capped) throws Exception {
+        return participant(room, index, publisher);
+    }
+
     /** Called once every participant has joined (Janus subscribes then, to every feed of the room). */
     default void allJoined(List<LoadParticipant> participants) throws Exception {
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.bench.load.run.Percentiles;
+import org.javameet.peer.ForwardedRun;
 import org.javameet.peer.LocalTrackStats;
 import org.javameet.peer.RemoteTrackStats;
 import org.javameet.sfu.webrtc.MediaKind;
@@ -31,23 +32,45 @@ final class EngineSnapshots {
             // the receiver keeps latencies in a ring, one sample per delivered window packet
             long[] latency = Percentiles.unroll(t.latencyNanos(), t.windowDelivered());
             String key = (t.participantId() == null ? "" : t.participantId() + "/") + t.kind() + "/" + t.mid();
+            List<LoadParticipant.Run> runs = new ArrayList<>();
+            for (ForwardedRun r : t.forwardedRuns()) {
+                runs.add(new LoadParticipant.Run(r.layer(), r.firstOriginalSeq(), r.packets(), r.firstSendNanos(),
+                        r.lastSendNanos()));
+            }
             tracks.add(new LoadParticipant.TrackSnapshot(key, t.lastSenderId(), t.kind() == MediaKind.VIDEO,
                     t.firstPacketNanos(), t.packets(), t.windowArrivals(), t.windowDelivered(),
-                    t.windowRetransmissions(), t.nacksSent(), t.plisSent(), latency));
+                    t.windowRetransmissions(), t.nacksSent(), t.plisSent(), latency, t.windowBytes(), List.copyOf(runs)));
         }
         long sent = 0;
         long windowSent = 0;
         long nacks = 0;
         long plis = 0;
         long rtx = 0;
+        List<LoadParticipant.LayerWindow> layers = new ArrayList<>();
         for (LocalTrackStats t : published) {
+            if (t.kind() == MediaKind.VIDEO) {
+                layers.add(new LoadParticipant.LayerWindow(layerOf(t.rid()), t.windowFirstSeq(), t.windowSent()));
+            }
             sent += t.packetsSent();
             windowSent += t.windowSent();
             nacks += t.nacksReceived();
             plis += t.plisReceived() + t.firsReceived();
             rtx += t.retransmissionsSent();
         }
+        layers.sort(java.util.Comparator.comparingInt(LoadParticipant.LayerWindow::layer));
         return new LoadParticipant.Snapshot(senderId, joinStartNanos, firstMedia, sent, windowSent, nacks, plis, rtx,
-                tracks);
+                tracks, List.copyOf(layers));
+    }
+
+    /** The layer index of a simulcast rid: peer-client names its layers r0, r1, r2, lowest first; 0 without. */
+    static int layerOf(String rid) {
+        if (rid == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(rid.substring(1));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not one of peer-client's rids (r0, r1, r2): " + rid, e);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.javameet.bench.load.run.LoadOptions;
+import org.javameet.bench.load.run.EstimateSamples;
 import org.javameet.bench.load.run.LoadParticipant;
 import org.javameet.peer.Participant;
 import org.javameet.peer.ParticipantStats;
@@ -18,10 +19,14 @@ final class JavameetParticipant implements LoadParticipant {
     private final Seat seat;
     private final LoadOptions options;
     private final boolean iceTcp;
+    /** Its downlink's cap in bits/s ({@code --receiver-cap}), 0 when uncapped. */
+    private final long capBps;
+    private final EstimateSamples estimates = new EstimateSamples();
     private volatile Participant participant;
 
-    JavameetParticipant(PeerRuntime runtime, URI ws, Seat seat, LoadOptions options, boolean iceTcp) {
+    JavameetParticipant(PeerRuntime runtime, URI ws, Seat seat, LoadOptions options, boolean iceTcp, boolean capped) {
         this.iceTcp = iceTcp;
+        this.capBps = capped ? options.receiverCapKbps() * 1000L : 0;
         this.runtime = runtime;
         this.ws = ws;
         this.seat = seat;
@@ -51,11 +56,37 @@ final class JavameetParticipant implements LoadParticipant {
                 .withKeyframeInterval(Duration.ofSeconds(10))
                 .withTimeout(Duration.ofSeconds(30))
                 .withIceTcp(iceTcp)
-                .withTransportCc(options.transportCc());
+                .withTransportCc(options.transportCc())
+                .withSimulcast(options.simulcast());
         return Participant.join(ws, seat.room(), seat.name(), o).thenAccept(p -> {
             p.setLossPercent(options.lossPercent());
+            if (capBps > 0) {
+                p.setReceiveRateCap(capBps);
+            }
+            p.signaling().onMessage(m -> {
+                if ("bandwidthEstimate".equals(m.path("type").asText())) {
+                    estimates.add(System.nanoTime(), m.path("bitrate").asLong());
+                }
+            });
             participant = p;
         });
+    }
+
+    @Override
+    public long receiveCapBps() {
+        return capBps;
+    }
+
+    @Override
+    public long receiveCapDropped() {
+        Participant p = participant;
+        PeerConnection sub = p == null ? null : p.subscribeConnection();
+        return sub == null ? 0 : sub.receiveCapDropped();
+    }
+
+    @Override
+    public double[] serverEstimateBps(long fromNanos, long toNanos) {
+        return estimates.meanAndLast(fromNanos, toNanos);
     }
 
     @Override

@@ -119,7 +119,14 @@ final class JavameetTarget implements TargetServer {
     public String note() {
         String loops = options.mediaLoops() == 1 ? null : options.mediaLoops() + " media loops";
         String bwe = options.transportCc() ? null : "transport-cc off";
-        return loops == null ? bwe : bwe == null ? loops : loops + ", " + bwe;
+        List<String> parts = new ArrayList<>();
+        for (String p : new String[] {loops, bwe, options.simulcast() > 1 ? "simulcast " + options.simulcast() : null,
+                options.receiverCapKbps() > 0 ? "receiver cap " + options.receiverCapKbps() + " kbit/s" : null}) {
+            if (p != null) {
+                parts.add(p);
+            }
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
     }
 
     @Override
@@ -134,9 +141,14 @@ final class JavameetTarget implements TargetServer {
 
     @Override
     public LoadParticipant participant(String room, int index, boolean publisher) {
+        return participant(room, index, publisher, false);
+    }
+
+    @Override
+    public LoadParticipant participant(String room, int index, boolean publisher, boolean capped) {
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
         JavameetParticipant p = new JavameetParticipant(runtime, ws, new LoadParticipant.Seat(room, "p" + index,
-                publisher), options, iceTcp || options.overTcp(index));
+                publisher), options, iceTcp || options.overTcp(index), capped);
         byRoom.computeIfAbsent(room, r -> new ArrayList<>()).add(p); // created in joining order
         return p;
     }

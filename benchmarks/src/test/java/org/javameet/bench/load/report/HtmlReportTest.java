@@ -57,6 +57,28 @@ class HtmlReportTest {
     }
 
     @Test
+    void aRunWithCappedReceiversListsThemFirstBesideTheUncapped() {
+        StepResult r = result("javameet", 25);
+        StepResult capped = new StepResult(r.target(), r.rooms(), 6, 6, r.videoKbps(), r.fps(), 0, r.windowSeconds(), 6,
+                6, r.joinMsP50(), r.joinMsP95(), r.joinMsMax(), r.sentPps(), r.forwardedPps(), r.serverForwardedPps(),
+                r.expectedPps(), 0, 0, 100, 0.4, 0.9, 1.5, 3, 0.1, 5000, 0, 0, 0, 0, 0, 2.0, 6.7, 180, 25, 20, 1320, 3.2,
+                0, "any", null, null, List.of(), List.of(), JoinStages.NONE, 3, List.of(
+                        new StepResult.ReceiverFigures("room/p0", 0, 954.4, 0, "r2 x2", "r2 80 %, r0 20 %", 9, 1258,
+                                1780, 0),
+                        new StepResult.ReceiverFigures("room/p5", 300, 251.2, 0.07, "r0 x2", "r1 3 %, r0 97 %", 18, 234.4,
+                                200, 1544)));
+        assertEquals("", ReportTable.receiverTable(List.of(r)), "no simulcast, no cap: no receivers' table");
+        String table = ReportTable.receiverTable(List.of(capped));
+        int cappedRow = table.indexOf("| javameet (simulcast 3) | 1 x 6 | room/p5 | 300 | 251 | 0.07 | r0 x2 | r1 3 %, r0 97 % | 18 | 234 / 200 | 1544 |");
+        int uncappedRow = table.indexOf("| javameet (simulcast 3) | 1 x 6 | room/p0 | – | 954 | 0.00 | r2 x2 | r2 80 %, r0 20 % | 9 | 1258 / 1780 | – |");
+        assertTrue(cappedRow > 0 && uncappedRow > cappedRow, table);
+        assertTrue(ReportTable.text(List.of(capped)).contains(table));
+        String html = HtmlReport.render(new Report("now", new MachineInfo("cpu", 2, 1024, "Linux", "jvm", 1.0),
+                List.of("scenario"), List.of(capped)));
+        assertTrue(html.contains("<td>234 / 200</td>"), "the HTML report has it too");
+    }
+
+    @Test
     void niceAxisCeilings() {
         assertEquals(1, Svg.niceCeil(0));
         assertEquals(2, Svg.niceCeil(1.3));
