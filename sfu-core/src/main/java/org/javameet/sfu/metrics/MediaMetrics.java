@@ -55,6 +55,10 @@ public final class MediaMetrics {
      * series per participant.
      */
     public final DistributionSummary subscriberBandwidthEstimate;
+    /** What publishers are told in REMB (what their receivers need), once a second per publisher with video. */
+    public final DistributionSummary publisherRemb;
+    /** REMBs sent at once because what a publisher's receivers need changed. */
+    public final Counter publisherRembPrompt;
     /** Audio packets whose RFC 6464 audio level element was not one byte long: ignored for speaker detection. */
     public final Counter audioLevelMalformed;
     /** ICE restarts completed: a check with the new credentials arrived (RFC 8445 §9). */
@@ -108,6 +112,12 @@ public final class MediaMetrics {
                 .description("send-side bandwidth estimate of each subscriber with transport-cc, sampled once a second per subscriber")
                 .serviceLevelObjectives(150_000, 300_000, 600_000, 1_000_000, 1_500_000, 2_500_000, 5_000_000, 10_000_000)
                 .register(registry);
+        publisherRemb = DistributionSummary.builder("javameet.media.publisher.remb")
+                .baseUnit("bits_per_second")
+                .description("bitrate announced to each publisher in REMB: what its receivers need of its tracks, up to the ceiling; sampled once a second per publisher with video")
+                .serviceLevelObjectives(150_000, 300_000, 600_000, 1_000_000, 1_500_000, 2_500_000, 5_000_000, 10_000_000)
+                .register(registry);
+        publisherRembPrompt = Counter.builder("javameet.media.publisher.remb.prompt").description("REMBs sent to publishers between receiver reports, because what their receivers need changed by more than 5 %").register(registry);
         for (RtcpError e : RtcpError.values()) {
             transportCcRejected.put(e, Counter.builder("javameet.media.transport_cc.rejected")
                     .description("malformed transport-cc feedback packets skipped, by reason")

@@ -15,7 +15,7 @@ import org.javameet.sfu.rtp.RtpHeader;
 /**
  * A participant's sending side: the link of their publish connection and the Producers fed by it.
  * Routes incoming RTP to producers by SSRC, reads their sender reports, and sends them receiver reports
- * and REMB so their bandwidth estimate can grow. Media loop only.
+ * and REMB: the most their receivers need of them ({@link PublisherBitrateCap}). Media loop only.
  */
 public final class Publisher implements MediaLink.Listener {
     private final Router router;
@@ -32,6 +32,10 @@ public final class Publisher implements MediaLink.Listener {
     /** Why the last SSRC-learning attempt found nothing, when that is worth its own counter. */
     private DropReason learnRefusal;
     private boolean closed;
+    /** The bitrate last announced in REMB, 0 before the first. */
+    private long rembAnnounced;
+    /** A change of what the receivers need smaller than this share of the last REMB waits for the next report. */
+    static final double REMB_CHANGE = 0.05;
 
     Publisher(Router router, String participantId, MediaLink link, long senderSsrc) {
         this.router = router;
@@ -225,16 +229,61 @@ public final class Publisher implements MediaLink.Listener {
         }
     }
 
-    /** Receiver reports for every producer plus one REMB; called by the router's timer (~1 s). */
-    void sendReports(long nowNanos, long rembBitrate) {
+    /**
+     * Receiver reports for every producer plus one REMB of what its receivers need (at most {@code ceiling});
+     * called by the router's timer (~1 s).
+     */
+    void sendReports(long nowNanos, long ceiling) {
         if (closed || !link.isConnected() || producers.isEmpty()) {
             return;
         }
-        ByteBuf rtcp = RtcpSend.receiverReportsAndRemb(link.alloc(), senderSsrc, producers, nowNanos, rembBitrate);
+        long remb = PublisherBitrateCap.of(producers, ceiling, nowNanos);
+        ByteBuf rtcp = RtcpSend.receiverReportsAndRemb(link.alloc(), senderSsrc, producers, nowNanos, remb);
         if (rtcp != null) {
             link.sendRtcp(rtcp);
             link.flush();
+            if (hasVideo()) {
+                rembAnnounced = remb;
+                link.metrics().publisherRemb.record(remb);
+            }
         }
+    }
+
+    /**
+     * After the router chose layers anew: when what the receivers need moved by more than {@link #REMB_CHANGE}
+     * from what was last announced, a REMB goes out now rather than with the next report, so a publisher whose
+     * receivers shrank their tiles stops spending its uplink at once, and one asked to resume a layer has the
+     * room to send it.
+     */
+    void updateRemb(long nowNanos, long ceiling) {
+        if (closed || !link.isConnected() || rembAnnounced <= 0) {
+            return; // the first REMB goes with the first receiver report
+        }
+        long remb = PublisherBitrateCap.of(producers, ceiling, nowNanos);
+        if (Math.abs(remb - rembAnnounced) <= rembAnnounced * REMB_CHANGE) {
+            return;
+        }
+        ByteBuf rtcp = RtcpSend.remb(link.alloc(), senderSsrc, producers, remb);
+        if (rtcp != null) {
+            rembAnnounced = remb;
+            link.metrics().publisherRembPrompt.increment();
+            link.sendRtcp(rtcp);
+            link.flush();
+        }
+    }
+
+    /** The bitrate last announced in REMB, 0 before the first. */
+    long rembAnnounced() {
+        return rembAnnounced;
+    }
+
+    private boolean hasVideo() {
+        for (int i = 0; i < producers.size(); i++) {
+            if (producers.get(i).video()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

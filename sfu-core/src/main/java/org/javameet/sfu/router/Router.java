@@ -17,7 +17,10 @@ import org.javameet.sfu.speaker.DominantSpeaker;
  * Closing cascades: router → publishers/subscribers → producers → consumers.
  */
 public final class Router {
-    /** The bitrate announced in REMB to publishers: the most a publisher's video may use. */
+    /**
+     * The most announced in REMB to a publisher (what its receivers need is announced, up to this: see
+     * {@link PublisherBitrateCap}).
+     */
     public static final long DEFAULT_MAX_INCOMING_BITRATE = 2_500_000L;
 
     public interface Listener {
@@ -303,6 +306,7 @@ public final class Router {
                 producer.updateWantedLayers(now);
                 simulcast |= producer.video() && producer.layerCount() > 1;
             }
+            p.updateRemb(now, maxIncomingBitrate);
             if (!simulcast && p.layersPausedTold == null) {
                 continue; // nothing to pause, never was: no message
             }

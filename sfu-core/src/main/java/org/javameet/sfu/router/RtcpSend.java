@@ -44,6 +44,31 @@ final class RtcpSend {
     }
 
     /**
+     * An empty RR (a compound starts with one, RFC 3550 §6.1) and a REMB announcing {@code rembBitrate} for the
+     * publisher's video SSRCs: sent between the timer's reports when what its receivers need changed, without
+     * resetting the report blocks' loss interval. Null without a known video SSRC.
+     */
+    static ByteBuf remb(ByteBufAllocator alloc, long senderSsrc, List<Producer> producers, long rembBitrate) {
+        List<Long> videoSsrcs = new ArrayList<>();
+        for (Producer p : producers) {
+            for (ProducerLayer l : p.layers()) {
+                if (p.video() && l.ssrc != 0) {
+                    videoSsrcs.add(l.ssrc);
+                }
+            }
+        }
+        if (videoSsrcs.isEmpty()) {
+            return null;
+        }
+        ReceiverReport rr = new ReceiverReport(senderSsrc, List.of());
+        Remb remb = new Remb(senderSsrc, rembBitrate, videoSsrcs);
+        ByteBuf out = alloc.heapBuffer(rr.marshalSize() + remb.marshalSize() + SrtpSession.MAX_TRAILER);
+        rr.marshalTo(out);
+        remb.marshalTo(out);
+        return out;
+    }
+
+    /**
      * One compound for a publisher: an RR with a block per producer layer (RFC 3550 §6.4.2, at most 31 blocks)
      * followed by a REMB announcing {@code rembBitrate} for its video SSRCs. Null when there is nothing to say.
      */
