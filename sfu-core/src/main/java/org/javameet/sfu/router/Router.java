@@ -71,6 +71,7 @@ public final class Router {
     private final ScheduledFuture<?> reportTimer;
     private final ScheduledFuture<?> layerTimer;
     private final ScheduledFuture<?> speakerTimer;
+    private final ScheduledFuture<?> transportCcTimer;
     private final DominantSpeaker speakers = new DominantSpeaker(RECENT_SPEAKERS);
     /** Video from at most this many others per subscriber; -1: no limit. */
     private int lastN = -1;
@@ -86,6 +87,21 @@ public final class Router {
                 LAYER_SELECTION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         this.speakerTimer = loop.scheduleAtFixedRate(this::speakerTick, DominantSpeaker.TICK_MILLIS,
                 DominantSpeaker.TICK_MILLIS, TimeUnit.MILLISECONDS);
+        this.transportCcTimer = loop.scheduleAtFixedRate(this::sendTransportCcFeedback,
+                TRANSPORT_CC_FEEDBACK_INTERVAL_MILLIS, TRANSPORT_CC_FEEDBACK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often publishers with transport-cc get feedback: libwebrtc's receiver sends every 50–250 ms (100 by
+     * default, shorter as the rate grows); 50 ms lets a publisher's estimator see its uplink's queue grow early,
+     * for ~15 kbit/s of feedback at 2.5 Mbit/s.
+     */
+    public static final long TRANSPORT_CC_FEEDBACK_INTERVAL_MILLIS = 50;
+
+    private void sendTransportCcFeedback() {
+        for (Publisher p : publishers.values()) {
+            p.sendTransportCc();
+        }
     }
 
     /**
@@ -334,6 +350,7 @@ public final class Router {
         reportTimer.cancel(false);
         layerTimer.cancel(false);
         speakerTimer.cancel(false);
+        transportCcTimer.cancel(false);
         for (String id : List.copyOf(publishers.keySet())) {
             closeParticipant(id);
         }

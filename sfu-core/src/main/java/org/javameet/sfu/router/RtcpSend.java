@@ -11,6 +11,7 @@ import org.javameet.sfu.rtcp.Remb;
 import org.javameet.sfu.rtcp.ReportBlock;
 import org.javameet.sfu.rtcp.Sdes;
 import org.javameet.sfu.rtcp.SenderReport;
+import org.javameet.sfu.rtcp.TransportCcFeedback;
 import org.javameet.sfu.srtp.SrtpSession;
 
 /** The RTCP packets the SFU originates, each built into a heap buffer with room for the SRTCP trailer. */
@@ -29,6 +30,12 @@ final class RtcpSend {
         Nack nack = Nack.of(senderSsrc, mediaSsrc, lost);
         ByteBuf out = alloc.heapBuffer(nack.marshalSize() + SrtpSession.MAX_TRAILER);
         nack.marshalTo(out);
+        return out;
+    }
+
+    static ByteBuf transportCc(ByteBufAllocator alloc, TransportCcFeedback feedback) {
+        ByteBuf out = alloc.heapBuffer(feedback.marshalSize() + SrtpSession.MAX_TRAILER);
+        feedback.marshalTo(out);
         return out;
     }
 
