@@ -302,7 +302,7 @@ public final class Publisher implements MediaLink.Listener {
         if (closed || !link.isConnected() || producers.isEmpty()) {
             return;
         }
-        long remb = PublisherBitrateCap.of(producers, ceiling, nowNanos);
+        long remb = PublisherBitrateCap.of(producers, ceiling);
         ByteBuf rtcp = RtcpSend.receiverReportsAndRemb(link.alloc(), senderSsrc, producers, nowNanos, remb);
         if (rtcp != null) {
             link.sendRtcp(rtcp);
@@ -320,11 +320,11 @@ public final class Publisher implements MediaLink.Listener {
      * receivers shrank their tiles stops spending its uplink at once, and one asked to resume a layer has the
      * room to send it.
      */
-    void updateRemb(long nowNanos, long ceiling) {
+    void updateRemb(long ceiling) {
         if (closed || !link.isConnected() || rembAnnounced <= 0) {
             return; // the first REMB goes with the first receiver report
         }
-        long remb = PublisherBitrateCap.of(producers, ceiling, nowNanos);
+        long remb = PublisherBitrateCap.of(producers, ceiling);
         if (Math.abs(remb - rembAnnounced) <= rembAnnounced * REMB_CHANGE) {
             return;
         }

@@ -40,7 +40,7 @@ final class PublisherBitrateCap {
     }
 
     /** The REMB for a publisher with {@code producers}, at most {@code ceiling}. */
-    static long of(List<Producer> producers, long ceiling, long nowNanos) {
+    static long of(List<Producer> producers, long ceiling) {
         long audio = 0;
         long video = 0;
         boolean hasVideo = false;

@@ -322,7 +322,7 @@ public final class Router {
                 producer.updateWantedLayers(now);
                 simulcast |= producer.video() && producer.layerCount() > 1;
             }
-            p.updateRemb(now, maxIncomingBitrate);
+            p.updateRemb(maxIncomingBitrate);
             if (!simulcast && p.layersPausedTold == null) {
                 continue; // nothing to pause, never was: no message
             }

@@ -95,8 +95,8 @@ class PublisherBitrateCapTest {
         return (long) (videoAndAudio * PublisherBitrateCap.HEADROOM);
     }
 
-    private long remb(long nowNanos) {
-        return PublisherBitrateCap.of(ada.producers(), CEILING, nowNanos);
+    private long remb() {
+        return PublisherBitrateCap.of(ada.producers(), CEILING);
     }
 
     @Test
@@ -107,31 +107,30 @@ class PublisherBitrateCapTest {
         watch("bob", mic, 0);
         watch("bob", cam, 150);
         Consumer cy = watch("cy", cam, 170);
-        long t = 1;
-        assertEquals(cap(200_000 + LayerAllocator.AUDIO_BITRATE), remb(t), "two thumbnails: a 180p stream's worth");
+        assertEquals(cap(200_000 + LayerAllocator.AUDIO_BITRATE), remb(), "two thumbnails: a 180p stream's worth");
 
         mic.layers()[0].bitrateUpToTemporal[ProducerLayer.TEMPORAL_LAYERS - 1] = 32_000; // measured
         router.subscriber("cy").constrain(cam, 300);
-        assertEquals(cap(700_000 + 32_000), remb(t), "a 300-pixel tile: a 360p stream's worth");
+        assertEquals(cap(700_000 + 32_000), remb(), "a 300-pixel tile: a 360p stream's worth");
 
         router.subscriber("cy").constrain(cam, 360);
-        assertEquals(CEILING, remb(t), "shown as tall as it is sent: everything");
+        assertEquals(CEILING, remb(), "shown as tall as it is sent: everything");
         router.subscriber("cy").constrain(cam, 0);
-        assertEquals(CEILING, remb(t), "a receiver without a tile report: everything");
+        assertEquals(CEILING, remb(), "a receiver without a tile report: everything");
 
         router.subscriber("cy").constrain(cam, 170);
         cy.pauseByLastN(true);
         router.subscriber("bob").consumerOf(cam).pauseByLastN(true);
-        assertEquals(cap(PublisherBitrateCap.FLOOR_VIDEO + 32_000), remb(t),
+        assertEquals(cap(PublisherBitrateCap.FLOOR_VIDEO + 32_000), remb(),
                 "nobody receives it (last-N): the floor, never less");
     }
 
     @Test
     void withoutAKeyframeOrAReceiverThereIsNoBasisToHoldBackButTheFloor() {
         Producer cam = camera();
-        assertEquals(cap(PublisherBitrateCap.FLOOR_VIDEO), remb(1), "nobody watches yet");
+        assertEquals(cap(PublisherBitrateCap.FLOOR_VIDEO), remb(), "nobody watches yet");
         watch("bob", cam, 150);
-        assertEquals(CEILING, remb(1), "the height it is sent at is not known yet: everything");
+        assertEquals(CEILING, remb(), "the height it is sent at is not known yet: everything");
     }
 
     @Test
@@ -142,18 +141,18 @@ class PublisherBitrateCapTest {
         watch("cy", cam, 170);
         long t = System.nanoTime();
         cam.updateWantedLayers(t);
-        assertEquals(CEILING, remb(t), "every layer is still sent (the pause waits 5 s): 200 + 700 + 2500 kbit/s");
+        assertEquals(CEILING, remb(), "every layer is still sent (the pause waits 5 s): 200 + 700 + 2500 kbit/s");
 
         cam.updateWantedLayers(t + 6 * SECOND);
         assertEquals(List.of("r1", "r2"), cam.pausedRids());
-        assertEquals(cap(200_000), remb(t), "only r0 is sent now");
+        assertEquals(cap(200_000), remb(), "only r0 is sent now");
 
         cam.layers()[0].bitrateUpToTemporal[ProducerLayer.TEMPORAL_LAYERS - 1] = 300_000;
-        assertEquals(cap(300_000), remb(t), "a layer measured above the table counts at what it is measured at");
+        assertEquals(cap(300_000), remb(), "a layer measured above the table counts at what it is measured at");
 
         router.subscriber("cy").constrain(cam, 300);
         cam.updateWantedLayers(t + 7 * SECOND);
-        assertEquals(cap(300_000 + 700_000), remb(t), "r1 wanted again: at once");
+        assertEquals(cap(300_000 + 700_000), remb(), "r1 wanted again: at once");
     }
 
     @Test
@@ -161,19 +160,19 @@ class PublisherBitrateCapTest {
         Producer cam = camera();
         cameraKeyframe(360);
         watch("bob", cam, 150);
-        assertEquals(cap(200_000), remb(1));
+        assertEquals(cap(200_000), remb());
 
         Subscriber recorder = router.createSubscriber("#recorder", new FakeLink("#recorder"));
         recorder.receivesAllVideo(true);
         watch("#recorder", cam, 100); // whatever it says, the recorder takes the whole track
-        assertEquals(CEILING, remb(1));
+        assertEquals(CEILING, remb());
         router.closeParticipant("#recorder");
-        assertEquals(cap(200_000), remb(1));
+        assertEquals(cap(200_000), remb());
 
         Producer screen = router.createProducer(ada, "ada/3", new ProducerParams(true, 96, 90000, 0x5C, 0, 0));
         screen.screenShare(true);
         watch("bob", screen, 150);
-        assertEquals(CEILING, remb(1), "one REMB covers the connection: a screen share leaves it at the ceiling");
+        assertEquals(CEILING, remb(), "one REMB covers the connection: a screen share leaves it at the ceiling");
     }
 
     @Test
@@ -182,7 +181,7 @@ class PublisherBitrateCapTest {
         cameraKeyframe(360);
         watch("bob", cam, 0);
         long t = 1;
-        ada.updateRemb(t, CEILING);
+        ada.updateRemb(CEILING);
         assertTrue(rembsSent().isEmpty(), "the first REMB goes with the first receiver report");
         ada.sendReports(t, CEILING);
         assertEquals(List.of(CEILING), rembsSent());
