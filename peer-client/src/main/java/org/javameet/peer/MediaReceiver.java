@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.javameet.sfu.bwe.TransportCcRecorder;
 import org.javameet.sfu.rtcp.Nack;
 import org.javameet.sfu.rtcp.Pli;
 import org.javameet.sfu.rtcp.ReceiverReport;

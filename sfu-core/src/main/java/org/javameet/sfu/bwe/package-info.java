@@ -13,6 +13,9 @@
  * SendSideEstimator: min(delay-based, loss-based), clamped
  * </pre>
  *
+ * The receiving half, {@link org.javameet.sfu.bwe.TransportCcRecorder}, turns arrival times of transport-wide
+ * numbers into that feedback: the server's for what publishers send, peer-client's for what it receives.
+ *
  * Pure: no threads, no clock of its own (every call carries "now"), no I/O; one instance per subscriber,
  * driven on the media loop.
  */

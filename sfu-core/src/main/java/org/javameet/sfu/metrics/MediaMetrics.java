@@ -55,6 +55,16 @@ public final class MediaMetrics {
      * series per participant.
      */
     public final DistributionSummary subscriberBandwidthEstimate;
+    /** What publishers are told in REMB (what their receivers need), once a second per publisher with video. */
+    public final DistributionSummary publisherRemb;
+    /** REMBs sent at once because what a publisher's receivers need changed. */
+    public final Counter publisherRembPrompt;
+    /** Transport-cc feedback packets sent to publishers. */
+    public final Counter transportCcFeedbackSent;
+    /** Publisher packets whose transport-wide number came after it was reported (lost), or before the first. */
+    public final Counter transportCcArrivalsLate;
+    /** Publisher packets whose transport-wide number jumped absurdly far (TransportCcRecorder.MAX_JUMP). */
+    public final Counter transportCcArrivalsJump;
     /** Audio packets whose RFC 6464 audio level element was not one byte long: ignored for speaker detection. */
     public final Counter audioLevelMalformed;
     /** ICE restarts completed: a check with the new credentials arrived (RFC 8445 §9). */
@@ -108,6 +118,15 @@ public final class MediaMetrics {
                 .description("send-side bandwidth estimate of each subscriber with transport-cc, sampled once a second per subscriber")
                 .serviceLevelObjectives(150_000, 300_000, 600_000, 1_000_000, 1_500_000, 2_500_000, 5_000_000, 10_000_000)
                 .register(registry);
+        publisherRemb = DistributionSummary.builder("javameet.media.publisher.remb")
+                .baseUnit("bits_per_second")
+                .description("bitrate announced to each publisher in REMB: what its receivers need of its tracks, up to the ceiling; sampled once a second per publisher with video")
+                .serviceLevelObjectives(150_000, 300_000, 600_000, 1_000_000, 1_500_000, 2_500_000, 5_000_000, 10_000_000)
+                .register(registry);
+        publisherRembPrompt = Counter.builder("javameet.media.publisher.remb.prompt").description("REMBs sent to publishers between receiver reports, because what their receivers need changed by more than 5 %").register(registry);
+        transportCcFeedbackSent = Counter.builder("javameet.media.transport_cc.feedback.sent").description("transport-cc feedback packets sent to publishers (their own congestion control reacts to their uplink)").register(registry);
+        transportCcArrivalsLate = Counter.builder("javameet.media.transport_cc.arrivals.refused").description("publisher packets whose transport-wide number was not recorded: late (already reported as lost, or older than the first), jump (more than 4,096 from the highest seen: a stray or renumbered sender; the gap is not reported as loss)").tag("reason", "late").register(registry);
+        transportCcArrivalsJump = Counter.builder("javameet.media.transport_cc.arrivals.refused").description("publisher packets whose transport-wide number was not recorded: late (already reported as lost, or older than the first), jump (more than 4,096 from the highest seen: a stray or renumbered sender; the gap is not reported as loss)").tag("reason", "jump").register(registry);
         for (RtcpError e : RtcpError.values()) {
             transportCcRejected.put(e, Counter.builder("javameet.media.transport_cc.rejected")
                     .description("malformed transport-cc feedback packets skipped, by reason")

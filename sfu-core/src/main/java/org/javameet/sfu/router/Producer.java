@@ -82,9 +82,8 @@ public final class Producer {
         if (height <= 0) {
             return top;
         }
-        int topHeight = layers[top].height;
         for (int i = 0; i < top; i++) {
-            int h = layers[i].height > 0 ? layers[i].height : topHeight > 0 ? topHeight >> (top - i) : 0;
+            int h = knownOrAssumedHeight(i);
             if (h == 0) {
                 return top; // sizes unknown: no basis to hold back
             }
@@ -93,6 +92,21 @@ public final class Producer {
             }
         }
         return top;
+    }
+
+    /**
+     * The height of layer {@code index}: from its last keyframe, else half the one above per layer
+     * (scaleResolutionDownBy 2), else 0 (the top layer's is not known yet).
+     */
+    int knownOrAssumedHeight(int index) {
+        int top = layers.length - 1;
+        int topHeight = layers[top].height;
+        return layers[index].height > 0 ? layers[index].height : topHeight > 0 ? topHeight >> (top - index) : 0;
+    }
+
+    /** The highest layer the publisher is asked to send now (see {@link #updateWantedLayers}). */
+    int sentTop() {
+        return sentTop;
     }
 
     /**

@@ -6,16 +6,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.javameet.sfu.bwe.TransportCcRecorder;
 import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
+import org.javameet.sfu.rtcp.TransportCcFeedback;
 import org.javameet.sfu.rtp.HeaderExtensions;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.TransportWideSequence;
 
 /**
  * A participant's sending side: the link of their publish connection and the Producers fed by it.
  * Routes incoming RTP to producers by SSRC, reads their sender reports, and sends them receiver reports
- * and REMB so their bandwidth estimate can grow. Media loop only.
+ * and REMB: the most their receivers need of them ({@link PublisherBitrateCap}). Once transport-cc is negotiated
+ * ({@link #enableTransportCc}) it also records when each transport-wide number arrived and sends the publisher
+ * feedback ({@link #sendTransportCc}), so the publisher's own congestion control measures its uplink; the REMB
+ * stays the ceiling above it. Media loop only.
  */
 public final class Publisher implements MediaLink.Listener {
     private final Router router;
@@ -32,6 +38,17 @@ public final class Publisher implements MediaLink.Listener {
     /** Why the last SSRC-learning attempt found nothing, when that is worth its own counter. */
     private DropReason learnRefusal;
     private boolean closed;
+    /** The bitrate last announced in REMB, 0 before the first. */
+    private long rembAnnounced;
+    /** Null until the publish answer kept the transport-wide sequence number. */
+    private TransportCcRecorder transportCc;
+    private int transportCcExtId;
+    /** Arrival times are reported from here (feedback wants times &gt;= 0; nanoTime may be negative). */
+    private long transportCcEpochNanos;
+    /** The SSRC of the last packet recorded: feedback names one (libwebrtc does the same; nobody reads it). */
+    private long transportCcMediaSsrc;
+    /** A change of what the receivers need smaller than this share of the last REMB waits for the next report. */
+    static final double REMB_CHANGE = 0.05;
 
     Publisher(Router router, String participantId, MediaLink link, long senderSsrc) {
         this.router = router;
@@ -68,6 +85,18 @@ public final class Publisher implements MediaLink.Listener {
         // nothing to do: consumers ask for keyframes when their own transports connect
     }
 
+    /**
+     * From now on the transport-wide sequence number in extension {@code extensionId} of everything the publisher
+     * sends is recorded and reported back ({@link #sendTransportCc}). Idempotent.
+     */
+    public void enableTransportCc(int extensionId) {
+        if (transportCc == null && !closed && extensionId > 0) {
+            transportCc = new TransportCcRecorder();
+            transportCcExtId = extensionId;
+            transportCcEpochNanos = System.nanoTime();
+        }
+    }
+
     @Override
     public void onRtp(MediaLink t, ByteBuf packet) {
         if (RtpHeader.check(packet) != null) {
@@ -76,6 +105,9 @@ public final class Publisher implements MediaLink.Listener {
             return;
         }
         long ssrc = RtpHeader.ssrc(packet);
+        if (transportCc != null) { // every packet of the transport: RTX, probes and unknown SSRCs too
+            recordArrival(t, packet, ssrc);
+        }
         ProducerLayer layer = bySsrc.get(ssrc);
         learnRefusal = null;
         if (layer == null) {
@@ -225,16 +257,98 @@ public final class Publisher implements MediaLink.Listener {
         }
     }
 
-    /** Receiver reports for every producer plus one REMB; called by the router's timer (~1 s). */
-    void sendReports(long nowNanos, long rembBitrate) {
+    private void recordArrival(MediaLink t, ByteBuf packet, long ssrc) {
+        int seq = TransportWideSequence.get(packet, transportCcExtId);
+        if (seq < 0) {
+            return;
+        }
+        switch (transportCc.onPacket(seq, (System.nanoTime() - transportCcEpochNanos) / 1000)) {
+            case RECORDED -> transportCcMediaSsrc = ssrc;
+            case LATE -> t.metrics().transportCcArrivalsLate.increment();
+            case JUMP -> t.metrics().transportCcArrivalsJump.increment();
+        }
+    }
+
+    /**
+     * Transport-cc feedback for every number since the last call (draft-holmer-rmcat-transport-wide-cc-extensions-01
+     * §3.1), as a browser's receiver sends it; the router's timer calls this every
+     * {@link Router#TRANSPORT_CC_FEEDBACK_INTERVAL_MILLIS} ms.
+     */
+    void sendTransportCc() {
+        if (transportCc == null || closed || !link.isConnected()) {
+            return;
+        }
+        List<TransportCcFeedback> feedback = transportCc.takeFeedback(senderSsrc, transportCcMediaSsrc);
+        if (feedback.isEmpty()) {
+            return;
+        }
+        for (TransportCcFeedback f : feedback) {
+            link.sendRtcp(RtcpSend.transportCc(link.alloc(), f));
+        }
+        link.metrics().transportCcFeedbackSent.increment(feedback.size());
+        link.flush();
+    }
+
+    /** What the transport-cc recorder saw, or null without transport-cc. */
+    TransportCcRecorder transportCc() {
+        return transportCc;
+    }
+
+    /**
+     * Receiver reports for every producer plus one REMB of what its receivers need (at most {@code ceiling});
+     * called by the router's timer (~1 s).
+     */
+    void sendReports(long nowNanos, long ceiling) {
         if (closed || !link.isConnected() || producers.isEmpty()) {
             return;
         }
-        ByteBuf rtcp = RtcpSend.receiverReportsAndRemb(link.alloc(), senderSsrc, producers, nowNanos, rembBitrate);
+        long remb = PublisherBitrateCap.of(producers, ceiling);
+        ByteBuf rtcp = RtcpSend.receiverReportsAndRemb(link.alloc(), senderSsrc, producers, nowNanos, remb);
         if (rtcp != null) {
             link.sendRtcp(rtcp);
             link.flush();
+            if (hasVideo()) {
+                rembAnnounced = remb;
+                link.metrics().publisherRemb.record(remb);
+            }
         }
+    }
+
+    /**
+     * After the router chose layers anew: when what the receivers need moved by more than {@link #REMB_CHANGE}
+     * from what was last announced, a REMB goes out now rather than with the next report, so a publisher whose
+     * receivers shrank their tiles stops spending its uplink at once, and one asked to resume a layer has the
+     * room to send it.
+     */
+    void updateRemb(long ceiling) {
+        if (closed || !link.isConnected() || rembAnnounced <= 0) {
+            return; // the first REMB goes with the first receiver report
+        }
+        long remb = PublisherBitrateCap.of(producers, ceiling);
+        if (Math.abs(remb - rembAnnounced) <= rembAnnounced * REMB_CHANGE) {
+            return;
+        }
+        ByteBuf rtcp = RtcpSend.remb(link.alloc(), senderSsrc, producers, remb);
+        if (rtcp != null) {
+            rembAnnounced = remb;
+            link.metrics().publisherRembPrompt.increment();
+            link.sendRtcp(rtcp);
+            link.flush();
+        }
+    }
+
+    /** The bitrate last announced in REMB, 0 before the first. */
+    long rembAnnounced() {
+        return rembAnnounced;
+    }
+
+    private boolean hasVideo() {
+        for (int i = 0; i < producers.size(); i++) {
+            if (producers.get(i).video()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -17,7 +17,10 @@ import org.javameet.sfu.speaker.DominantSpeaker;
  * Closing cascades: router → publishers/subscribers → producers → consumers.
  */
 public final class Router {
-    /** The bitrate announced in REMB to publishers: the most a publisher's video may use. */
+    /**
+     * The most announced in REMB to a publisher (what its receivers need is announced, up to this: see
+     * {@link PublisherBitrateCap}).
+     */
     public static final long DEFAULT_MAX_INCOMING_BITRATE = 2_500_000L;
 
     public interface Listener {
@@ -68,6 +71,7 @@ public final class Router {
     private final ScheduledFuture<?> reportTimer;
     private final ScheduledFuture<?> layerTimer;
     private final ScheduledFuture<?> speakerTimer;
+    private final ScheduledFuture<?> transportCcTimer;
     private final DominantSpeaker speakers = new DominantSpeaker(RECENT_SPEAKERS);
     /** Video from at most this many others per subscriber; -1: no limit. */
     private int lastN = -1;
@@ -83,6 +87,21 @@ public final class Router {
                 LAYER_SELECTION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         this.speakerTimer = loop.scheduleAtFixedRate(this::speakerTick, DominantSpeaker.TICK_MILLIS,
                 DominantSpeaker.TICK_MILLIS, TimeUnit.MILLISECONDS);
+        this.transportCcTimer = loop.scheduleAtFixedRate(this::sendTransportCcFeedback,
+                TRANSPORT_CC_FEEDBACK_INTERVAL_MILLIS, TRANSPORT_CC_FEEDBACK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often publishers with transport-cc get feedback: libwebrtc's receiver sends every 50–250 ms (100 by
+     * default, shorter as the rate grows); 50 ms lets a publisher's estimator see its uplink's queue grow early,
+     * for ~15 kbit/s of feedback at 2.5 Mbit/s.
+     */
+    public static final long TRANSPORT_CC_FEEDBACK_INTERVAL_MILLIS = 50;
+
+    private void sendTransportCcFeedback() {
+        for (Publisher p : publishers.values()) {
+            p.sendTransportCc();
+        }
     }
 
     /**
@@ -303,6 +322,7 @@ public final class Router {
                 producer.updateWantedLayers(now);
                 simulcast |= producer.video() && producer.layerCount() > 1;
             }
+            p.updateRemb(maxIncomingBitrate);
             if (!simulcast && p.layersPausedTold == null) {
                 continue; // nothing to pause, never was: no message
             }
@@ -330,6 +350,7 @@ public final class Router {
         reportTimer.cancel(false);
         layerTimer.cancel(false);
         speakerTimer.cancel(false);
+        transportCcTimer.cancel(false);
         for (String id : List.copyOf(publishers.keySet())) {
             closeParticipant(id);
         }

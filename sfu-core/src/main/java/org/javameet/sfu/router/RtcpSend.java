@@ -11,6 +11,7 @@ import org.javameet.sfu.rtcp.Remb;
 import org.javameet.sfu.rtcp.ReportBlock;
 import org.javameet.sfu.rtcp.Sdes;
 import org.javameet.sfu.rtcp.SenderReport;
+import org.javameet.sfu.rtcp.TransportCcFeedback;
 import org.javameet.sfu.srtp.SrtpSession;
 
 /** The RTCP packets the SFU originates, each built into a heap buffer with room for the SRTCP trailer. */
@@ -32,6 +33,12 @@ final class RtcpSend {
         return out;
     }
 
+    static ByteBuf transportCc(ByteBufAllocator alloc, TransportCcFeedback feedback) {
+        ByteBuf out = alloc.heapBuffer(feedback.marshalSize() + SrtpSession.MAX_TRAILER);
+        feedback.marshalTo(out);
+        return out;
+    }
+
     /** A compound SR + SDES(CNAME), as RFC 3550 §6.1 asks of every compound. */
     static ByteBuf senderReport(ByteBufAllocator alloc, long ssrc, long ntp, long rtpTs, long packets, long octets,
                                 String cname) {
@@ -40,6 +47,31 @@ final class RtcpSend {
         ByteBuf out = alloc.heapBuffer(sr.marshalSize() + sdes.marshalSize() + SrtpSession.MAX_TRAILER);
         sr.marshalTo(out);
         sdes.marshalTo(out);
+        return out;
+    }
+
+    /**
+     * An empty RR (a compound starts with one, RFC 3550 §6.1) and a REMB announcing {@code rembBitrate} for the
+     * publisher's video SSRCs: sent between the timer's reports when what its receivers need changed, without
+     * resetting the report blocks' loss interval. Null without a known video SSRC.
+     */
+    static ByteBuf remb(ByteBufAllocator alloc, long senderSsrc, List<Producer> producers, long rembBitrate) {
+        List<Long> videoSsrcs = new ArrayList<>();
+        for (Producer p : producers) {
+            for (ProducerLayer l : p.layers()) {
+                if (p.video() && l.ssrc != 0) {
+                    videoSsrcs.add(l.ssrc);
+                }
+            }
+        }
+        if (videoSsrcs.isEmpty()) {
+            return null;
+        }
+        ReceiverReport rr = new ReceiverReport(senderSsrc, List.of());
+        Remb remb = new Remb(senderSsrc, rembBitrate, videoSsrcs);
+        ByteBuf out = alloc.heapBuffer(rr.marshalSize() + remb.marshalSize() + SrtpSession.MAX_TRAILER);
+        rr.marshalTo(out);
+        remb.marshalTo(out);
         return out;
     }
 

@@ -245,6 +245,16 @@ public final class MediaRoom {
         }
         Map<String, String> labelByMid = labeler.label(List.copyOf(refs));
         p.publishTransport.setRemote(result.remote());
+        int transportCcExtId = result.transportCcExtId();
+        if (transportCcExtId != 0) {
+            // the publisher's own congestion control then measures its uplink from our feedback
+            router.execute(() -> {
+                Publisher pub = router.publisher(p.id);
+                if (pub != null) {
+                    pub.enableTransportCc(transportCcExtId);
+                }
+            });
+        }
         if (result.remote() != null) {
             p.publishRemote = result.remote();
         }

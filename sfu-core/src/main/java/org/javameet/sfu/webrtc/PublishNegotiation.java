@@ -21,7 +21,8 @@ public final class PublishNegotiation {
 
     /** Header extensions the SFU reads from publishers; others are not negotiated so browsers don't send them. */
     private static final List<String> ACCEPTED_EXTENSIONS = List.of(
-            HeaderExtension.AUDIO_LEVEL, HeaderExtension.ABS_SEND_TIME, HeaderExtension.MID);
+            HeaderExtension.AUDIO_LEVEL, HeaderExtension.ABS_SEND_TIME, HeaderExtension.MID,
+            HeaderExtension.TRANSPORT_CC);
 
     /** What simulcast needs on top: each layer's SSRC is named by its rid, each RTX SSRC by its repaired rid. */
     private static final List<String> SIMULCAST_EXTENSIONS = List.of(
@@ -33,8 +34,13 @@ public final class PublishNegotiation {
      */
     public static final int MAX_SIMULCAST_LAYERS = 3;
 
-    /** Feedback the SFU gives publishers. transport-cc is left out: REMB drives their estimate. */
-    private static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "ccm fir", "nack", "nack pli");
+    /**
+     * Feedback the SFU gives publishers: transport-cc for their own congestion control to measure their uplink
+     * (as Jitsi does), and REMB as the ceiling of what their receivers need (Chromium honours the least of both).
+     */
+    private static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli");
+    /** Audio packets carry transport-wide numbers too, and are reported with the rest. */
+    private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
 
     /** Why the SFU rejected an m-section the offerer wanted. */
     public enum RejectReason {
@@ -59,8 +65,12 @@ public final class PublishNegotiation {
     public record Rejection(String mid, String media, RejectReason reason, String detail) {
     }
 
+    /**
+     * @param transportCcExtId the transport-wide sequence number's extension id the answer kept (one for the whole
+     *                         BUNDLE transport), 0 when the offer had none
+     */
     public record Result(String answerSdp, RemoteTransportParams remote, List<PublishedTrack> tracks,
-                         List<Rejection> rejected) {
+                         List<Rejection> rejected, int transportCcExtId) {
     }
 
     private PublishNegotiation() {
@@ -77,6 +87,7 @@ public final class PublishNegotiation {
         List<PublishedTrack> tracks = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         List<String> bundle = new ArrayList<>();
+        int transportCcExtId = 0;
 
         for (MediaDescription m : offer.media()) {
             String mid = m.mid();
@@ -114,8 +125,8 @@ public final class PublishNegotiation {
                         out.flag("rtcp-rsize");
                     }
                     RtpCodec answeredPrimary = new RtpCodec(primary.payloadType(), primary.name(), primary.clockRate(),
-                            primary.channels(), primary.fmtp(), kind == MediaKind.VIDEO
-                            ? intersect(primary.feedback(), VIDEO_FEEDBACK) : List.of());
+                            primary.channels(), primary.fmtp(),
+                            intersect(primary.feedback(), kind == MediaKind.VIDEO ? VIDEO_FEEDBACK : AUDIO_FEEDBACK));
                     answeredPrimary.writeTo(out);
                     if (rtx != null) {
                         rtx = new RtpCodec(rtx.payloadType(), rtx.name(), rtx.clockRate(), rtx.channels(), rtx.fmtp(), List.of());
@@ -125,6 +136,9 @@ public final class PublishNegotiation {
                         simulcast.writeAnswerTo(out);
                     }
                     bundle.add(mid);
+                    if (transportCcExtId == 0) {
+                        transportCcExtId = HeaderExtension.idOf(exts, HeaderExtension.TRANSPORT_CC);
+                    }
                     if (dir.equals("sendonly") || dir.equals("sendrecv")) {
                         SsrcInfo ssrcs = SsrcInfo.of(m);
                         String[] msid = msid(m);
@@ -163,7 +177,7 @@ public final class PublishNegotiation {
         if (!bundle.isEmpty()) {
             answer.attributes().add(0, new org.javameet.sfu.sdp.Attribute("group", "BUNDLE " + String.join(" ", bundle)));
         }
-        return new Result(answer.toString(), remote, List.copyOf(tracks), List.copyOf(rejections));
+        return new Result(answer.toString(), remote, List.copyOf(tracks), List.copyOf(rejections), transportCcExtId);
     }
 
     private static String codecNames(List<RtpCodec> codecs) {

@@ -81,8 +81,9 @@ class ChromiumOfferTest {
         assertEquals(4, video.midExtId());
         assertEquals(STREAM, video.streamId());
         assertEquals("9e96644b-ba34-4bd7-a1b7-e283b6d959a0", video.trackId());
-        assertEquals(List.of("goog-remb", "ccm fir", "nack", "nack pli"), video.codec().feedback(),
-                "transport-cc is not offered back: REMB drives the publisher's estimate");
+        assertEquals(List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"), video.codec().feedback(),
+                "transport-cc for the publisher's own estimate, REMB as the ceiling of what its receivers need");
+        assertEquals(3, r.transportCcExtId(), "the server reports the transport-wide numbers it receives");
 
         SessionDescription answer = SessionDescription.parse(r.answerSdp());
         assertEquals("", answer.attribute("ice-lite"));
@@ -107,13 +108,15 @@ class ChromiumOfferTest {
         MediaDescription a = answer.media().get(0);
         assertEquals("0", a.mid());
         assertEquals(List.of("111"), a.formats());
-        assertEquals(List.of(new RtpCodec(111, "opus", 48000, 2, "minptime=10;useinbandfec=1", List.of())), RtpCodec.of(a));
-        assertEquals(List.of(HeaderExtension.AUDIO_LEVEL, HeaderExtension.ABS_SEND_TIME, HeaderExtension.MID),
+        assertEquals(List.of(new RtpCodec(111, "opus", 48000, 2, "minptime=10;useinbandfec=1", List.of("transport-cc"))),
+                RtpCodec.of(a));
+        assertEquals(List.of(HeaderExtension.AUDIO_LEVEL, HeaderExtension.ABS_SEND_TIME, HeaderExtension.TRANSPORT_CC,
+                        HeaderExtension.MID),
                 HeaderExtension.of(a).stream().map(HeaderExtension::uri).toList());
         MediaDescription v = answer.media().get(1);
         assertEquals("1", v.mid());
         assertEquals(List.of("96", "97"), v.formats());
-        assertEquals(List.of(HeaderExtension.ABS_SEND_TIME, HeaderExtension.MID),
+        assertEquals(List.of(HeaderExtension.ABS_SEND_TIME, HeaderExtension.TRANSPORT_CC, HeaderExtension.MID),
                 HeaderExtension.of(v).stream().map(HeaderExtension::uri).toList());
     }
 

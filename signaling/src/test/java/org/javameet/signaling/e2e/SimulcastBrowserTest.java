@@ -262,7 +262,7 @@ class SimulcastBrowserTest {
      * The viewer's inbound-rtp of the publisher's camera, or null. The publisher is found by its name: on a busy
      * machine a browser may lose its media and rejoin, as a new participant, and the test follows the meeting.
      */
-    private static Map<String, Object> camera(WebDriver viewer, String publisherName) {
+    static Map<String, Object> camera(WebDriver viewer, String publisherName) {
         Object id = Browsers.js(viewer, "const p = window.javameet.participants().find(p => p.displayName === arguments[0]);"
                 + " return p ? p.id : null", publisherName);
         for (Map<String, Object> in : ThreeBrowserMeetingTest.inbound(Browsers.stats(viewer))) {

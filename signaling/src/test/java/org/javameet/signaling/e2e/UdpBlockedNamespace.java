@@ -1,121 +1,24 @@
 package org.javameet.signaling.e2e;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.remote.RemoteWebDriver;
 
 /**
- * A network namespace nested in the test's own, whose nftables rules drop every UDP packet in and out: a
- * participant on a network that blocks UDP. It reaches the test's namespace over a veth pair
- * ({@link #HOST_ADDRESS} here, {@link #BLOCKED_ADDRESS} there, RFC 5737 addresses) by TCP only.
- *
- * <p>Chromium runs inside it under its own chromedriver, which the test drives over the veth
- * ({@link RemoteWebDriver}): a chromedriver outside could not reach a browser whose loopback is another one.
- * Needs {@code unshare}, {@code nsenter}, {@code ip} and {@code nft}, and CAP_NET_ADMIN/CAP_SYS_ADMIN in the
- * test's namespace (test.sh runs the browser tests as root of a user namespace of their own).
+ * A {@link ChromiumNamespace} whose nftables rules drop every UDP packet in and out: a participant on a network
+ * that blocks UDP. It reaches the test's namespace ({@link #HOST_ADDRESS} here, {@link #BLOCKED_ADDRESS} there)
+ * by TCP only.
  */
-final class UdpBlockedNamespace implements AutoCloseable {
+final class UdpBlockedNamespace extends ChromiumNamespace {
     static final String HOST_ADDRESS = "198.51.100.1";
     static final String BLOCKED_ADDRESS = "198.51.100.2";
-    private static final String HOST_IF = "jmudp0";
-    private static final String BLOCKED_IF = "jmudp1";
-    private static final int DRIVER_PORT = 9515;
-
-    private final Process holder;
-    private final String netns;
-    private Process chromedriver;
-    private final List<WebDriver> drivers = new ArrayList<>();
-
-    static String missingPrerequisite() {
-        for (String tool : List.of("/usr/bin/unshare", "/usr/bin/nsenter", "/usr/sbin/nft", "/usr/sbin/ip",
-                "/usr/bin/ip", Browsers.CHROMEDRIVER)) {
-            if (tool.endsWith("/ip") && (new File("/usr/sbin/ip").canExecute() || new File("/usr/bin/ip").canExecute())) {
-                continue;
-            }
-            if (!new File(tool).canExecute()) {
-                return tool + " not found (nftables, iproute2, util-linux, chromium-driver)";
-            }
-        }
-        return null;
-    }
 
     UdpBlockedNamespace() throws Exception {
-        // the namespace lives as long as this process does; everything in it goes with it
-        holder = new ProcessBuilder("unshare", "--net", "sleep", "3600").redirectErrorStream(true).start();
-        netns = "/proc/" + holder.pid() + "/ns/net";
-        try {
-            waitFor(() -> new File(netns).exists() && !readLink(netns).equals(readLink("/proc/self/ns/net")));
-            run("ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", BLOCKED_IF, "netns",
-                    Long.toString(holder.pid()));
-            run("ip", "addr", "add", HOST_ADDRESS + "/24", "dev", HOST_IF);
-            run("ip", "link", "set", HOST_IF, "up");
-            inside("ip", "link", "set", "lo", "up");
-            inside("ip", "addr", "add", BLOCKED_ADDRESS + "/24", "dev", BLOCKED_IF);
-            inside("ip", "link", "set", BLOCKED_IF, "up");
-            inside("ip", "route", "add", "default", "via", HOST_ADDRESS, "dev", BLOCKED_IF);
-            Path rules = Files.createTempFile("javameet-no-udp", ".nft");
-            Files.writeString(rules, """
-                    table inet javameet_no_udp {
-                      chain input { type filter hook input priority 0; meta l4proto udp counter drop; }
-                      chain output { type filter hook output priority 0; meta l4proto udp counter drop; }
-                    }
-                    """);
-            inside("nft", "-f", rules.toString());
-            Files.delete(rules);
-            chromedriver = new ProcessBuilder("nsenter", "--net=" + netns, Browsers.CHROMEDRIVER,
-                    "--port=" + DRIVER_PORT, "--allowed-ips=" + HOST_ADDRESS)
-                    .redirectErrorStream(true)
-                    .redirectOutput(File.createTempFile("javameet-chromedriver-udp-blocked", ".log"))
-                    .start();
-            waitFor(() -> {
-                try {
-                    HttpURLConnection c = (HttpURLConnection) driverUrl().resolve("/status").toURL().openConnection();
-                    c.setConnectTimeout(500);
-                    return c.getResponseCode() == 200;
-                } catch (IOException e) {
-                    return false;
+        super(HOST_ADDRESS, BLOCKED_ADDRESS, "jmudp0", "jmudp1", 9515, """
+                table inet javameet_no_udp {
+                  chain input { type filter hook input priority 0; meta l4proto udp counter drop; }
+                  chain output { type filter hook output priority 0; meta l4proto udp counter drop; }
                 }
-            });
-        } catch (Exception e) {
-            close();
-            throw e;
-        }
-    }
-
-    private static URI driverUrl() {
-        return URI.create("http://" + BLOCKED_ADDRESS + ":" + DRIVER_PORT + "/");
-    }
-
-    /** A Chromium inside the namespace; {@code origin} (http://198.51.100.1:port) is treated as secure for getUserMedia. */
-    WebDriver openChromium(String origin) throws Exception {
-        Path profile = Files.createTempDirectory("javameet-chromium-udp-blocked");
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(Browsers.CHROMIUM);
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                "--autoplay-policy=no-user-gesture-required", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                "--disable-features=WebRtcHideLocalIpsWithMdns", "--window-size=1280,800",
-                "--unsafely-treat-insecure-origin-as-secure=" + origin, "--user-data-dir=" + profile,
-                "--use-file-for-fake-video-capture=" + Browsers.fakeCameraClip(false));
-        RemoteWebDriver d = new RemoteWebDriver(new URL(driverUrl().toString()), o);
-        d.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-        drivers.add(d);
-        return d;
+                """);
     }
 
     /** UDP packets the namespace's rules dropped so far, both ways: proof the browser tried UDP. */
@@ -127,55 +30,5 @@ final class UdpBlockedNamespace implements AutoCloseable {
             sum += Long.parseLong(m.group(1));
         }
         return sum;
-    }
-
-    private String inside(String... command) throws Exception {
-        List<String> c = new ArrayList<>(List.of("nsenter", "--net=" + netns));
-        c.addAll(List.of(command));
-        return run(c.toArray(new String[0]));
-    }
-
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
-    }
-
-    private static String readLink(String path) {
-        try {
-            return Files.readSymbolicLink(Path.of(path)).toString();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the UDP-blocked namespace did not come up");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    @Override
-    public void close() {
-        for (WebDriver d : drivers) {
-            try {
-                d.quit();
-            } catch (RuntimeException e) {
-                // already gone
-            }
-        }
-        drivers.clear();
-        if (chromedriver != null) {
-            chromedriver.descendants().forEach(ProcessHandle::destroyForcibly);
-            chromedriver.destroyForcibly();
-        }
-        holder.destroyForcibly(); // the namespace, its veth end and its rules go with its last process
     }
 }

@@ -1,4 +1,4 @@
-package org.javameet.peer;
+package org.javameet.sfu.bwe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
-import org.javameet.sfu.bwe.FeedbackReport;
-import org.javameet.sfu.bwe.SendHistory;
 import org.javameet.sfu.rtcp.RtcpException;
 import org.javameet.sfu.rtcp.TransportCcFeedback;
 import org.junit.jupiter.api.Test;
@@ -131,6 +129,9 @@ class TransportCcRecorderTest {
         TransportCcRecorder r = new TransportCcRecorder();
         r.onPacket(0, 0);
         int far = TransportCcRecorder.WINDOW + 100;
+        for (int s = 4000; s < far; s += 4000) { // steps a sender may take, none reported in between
+            r.onPacket(s, s);
+        }
         r.onPacket(far, 1000);
         List<TransportCcFeedback> out = r.takeFeedback(1, 2);
         int reported = 0;
@@ -140,5 +141,46 @@ class TransportCcRecorderTest {
         assertTrue(reported <= TransportCcRecorder.WINDOW, reported + " numbers");
         assertEquals(far & 0xFFFF, (wire(out.get(out.size() - 1)).baseSequence()
                 + wire(out.get(out.size() - 1)).packetCount() - 1) & 0xFFFF, "the newest is reported");
+        assertEquals(0, r.jumps());
+    }
+
+    @Test
+    void aStrayAbsurdNumberIsCountedAndNotReportedNorIsTheGapBeforeIt() throws RtcpException {
+        TransportCcRecorder r = new TransportCcRecorder();
+        assertEquals(TransportCcRecorder.Arrival.RECORDED, r.onPacket(1000, 0));
+        assertEquals(TransportCcRecorder.Arrival.JUMP, r.onPacket(1000 + 30_000, 100), "30,000 ahead");
+        assertEquals(TransportCcRecorder.Arrival.RECORDED, r.onPacket(1001, 1000));
+        assertEquals(TransportCcRecorder.Arrival.JUMP, r.onPacket(1002 - 20_000, 1500), "20,000 behind");
+        assertEquals(TransportCcRecorder.Arrival.RECORDED, r.onPacket(1002, 2000));
+        List<TransportCcFeedback> out = r.takeFeedback(1, 2);
+        assertEquals(1, out.size());
+        TransportCcFeedback f = wire(out.get(0));
+        assertEquals(1000, f.baseSequence());
+        assertEquals(3, f.packetCount(), "no loss report for the numbers up to the stray ones");
+        assertEquals(3, f.receivedCount());
+        assertEquals(2, r.jumps());
+        assertEquals(5, r.packets());
+    }
+
+    @Test
+    void aSenderThatRenumberedIsFollowedOnceTheNextNumberConfirmsIt() throws RtcpException {
+        TransportCcRecorder r = new TransportCcRecorder();
+        r.onPacket(65_000, 0);
+        r.onPacket(65_001, 1000);
+        assertEquals(2, wire(r.takeFeedback(1, 2).get(0)).packetCount());
+        int moved = 40_000;
+        assertEquals(TransportCcRecorder.Arrival.JUMP, r.onPacket(moved, 2000));
+        assertEquals(TransportCcRecorder.Arrival.RECORDED, r.onPacket(moved + 1, 3000), "confirms the jump");
+        assertEquals(TransportCcRecorder.Arrival.RECORDED, r.onPacket(moved + 3, 4000));
+        assertEquals(TransportCcRecorder.Arrival.LATE, r.onPacket(moved, 4500), "before the new start");
+        TransportCcFeedback f = wire(r.takeFeedback(1, 2).get(0));
+        assertEquals(moved + 1, f.baseSequence());
+        assertEquals(3, f.packetCount());
+        assertEquals(2, f.receivedCount());
+        long[] offsets = new long[3];
+        f.arrivalOffsetsMicros(offsets);
+        assertEquals(1000, offsets[2] - offsets[0], 250.0);
+        assertEquals(2, r.jumps());
+        assertEquals(1, r.late());
     }
 }
