@@ -110,7 +110,7 @@ class SimulcastLayersTest {
 
             // Bob's tile grows again: r2 comes back and Bob climbs to it (on a busy machine r2 may have been paused
             // and resumed once already, while Ada waited alone for more than 5 s)
-            int resumesBefore = layer(ada, "r2").layerResumes();
+            long resumesBefore = layer(ada, "r2").layerResumes();
             bob.showVideo(ada.id(), 720);
             receivesLayer(bob, ada, 720);
             assertEquals(resumesBefore + 1, layer(ada, "r2").layerResumes(), "r2 resumed");
