@@ -23,6 +23,8 @@ public final class MediaMetrics {
     public final Counter keyframeRequests;
     /** A consumer changed the simulcast layer it forwards (at a keyframe of the new layer). */
     public final Counter layerSwitches;
+    /** A subscriber's layers stepped down within 4 s of stepping up (LayerAllocator): the step up did not hold. */
+    public final Counter layerOscillations;
     public final Counter nacksReceived;
     public final Counter retransmissions;
     public final Counter nacksSent;
@@ -93,6 +95,7 @@ public final class MediaMetrics {
         bytesOut = Counter.builder("javameet.media.bytes.sent").baseUnit("bytes").description("UDP and ICE-TCP payload bytes sent from the media ports").register(registry);
         rtpForwarded = Counter.builder("javameet.media.rtp.forwarded").description("RTP packets forwarded to consumers").register(registry);
         layerSwitches = Counter.builder("javameet.media.layer.switches").description("simulcast layer switches of consumers, each at a keyframe of the new layer").register(registry);
+        layerOscillations = Counter.builder("javameet.media.layer.oscillations").description("layer selections that stepped a subscriber down within 4 s of stepping it up").register(registry);
         keyframeRequests = Counter.builder("javameet.media.keyframe.requests").description("PLIs sent to publishers").register(registry);
         nacksReceived = Counter.builder("javameet.media.nacks.received").description("Generic NACK packets received from subscribers").register(registry);
         retransmissions = Counter.builder("javameet.media.retransmissions").description("packets resent from the cache in answer to NACKs").register(registry);

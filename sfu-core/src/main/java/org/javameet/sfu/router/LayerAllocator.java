@@ -16,16 +16,37 @@ import java.util.List;
  *       smallest layer at least as tall as its tile (so a thumbnail never gets the top layer); fewer temporal
  *       layers of a layer come before a lower layer, so frame rate goes before resolution; when nothing fits,
  *       the lowest layer's base temporal layer, so the video keeps going;</li>
- *   <li>going down happens at once; going up one rung of that ladder at a time, at most every
- *       {@link #STEP_UP_HOLD_NANOS} per subscriber: the estimate cannot exceed 1.5 × what is acknowledged, so
- *       a subscriber climbs as its estimate follows what it is sent, and a step the path cannot carry shows up
- *       in the estimate before the next.</li>
+ *   <li>going down happens at once, once the current rung overshoots what is left by more than
+ *       {@link #KEEP_TOLERANCE} (measured rates swing by a keyframe from one 1 s window to the next); going up one
+ *       rung of that ladder at a time, at most every {@link #STEP_UP_HOLD_NANOS} per subscriber, and not for
+ *       {@link #STEP_UP_AFTER_STEP_DOWN_NANOS} after a step down: the estimate cannot exceed 1.5 × what is
+ *       acknowledged, so a subscriber climbs as its estimate follows what it is sent, and a step the path cannot
+ *       carry shows up in the estimate before the next;</li>
+ *   <li>a step up to a higher spatial layer begins with that layer's keyframe, several frames' worth in one go:
+ *       it needs room for the layer's rate plus its last keyframe spread over {@link #KEYFRAME_SPREAD_NANOS}
+ *       (a rung that fits on average but not with its keyframe went up and down every second under a
+ *       400 kbit/s link);</li>
+ *   <li>a consumer still waiting for the keyframe of a layer it was moved to is not moved up: the estimate has
+ *       not seen the decision yet.</li>
  * </ol>
+ * A step down within {@link #OSCILLATION_WINDOW_NANOS} of a step up the estimate allowed is an oscillation, counted
+ * ({@link #oscillations()}).
  * Video consumers last-N pauses take no part: they keep their last target, chosen anew when they resume.
  * Media loop only; time is passed in.
  */
 final class LayerAllocator {
     static final long STEP_UP_HOLD_NANOS = 1_000_000_000L;
+    /**
+     * No ordinary step up this long after a step down: the estimate that just fell must show the path recovered,
+     * and each spatial switch costs a keyframe.
+     */
+    static final long STEP_UP_AFTER_STEP_DOWN_NANOS = 4_000_000_000L;
+    /** The current rung is kept while its rate is at most what is left divided by this. */
+    static final double KEEP_TOLERANCE = 1.1;
+    /** A step up to a new spatial layer needs room for the layer's last keyframe sent over this long. */
+    static final long KEYFRAME_SPREAD_NANOS = 1_000_000_000L;
+    /** A step down this soon after a step up undoes it: an oscillation. */
+    static final long OSCILLATION_WINDOW_NANOS = 4_000_000_000L;
     /** What an audio consumer is counted at before its producer's rate is measured. */
     static final long AUDIO_BITRATE = 40_000;
     /**
@@ -49,6 +70,10 @@ final class LayerAllocator {
     static final long TRIAL_FAILS_WITHIN_NANOS = 4_000_000_000L;
 
     private long lastStepUpNanos = Long.MIN_VALUE / 2;
+    private long lastStepDownNanos = Long.MIN_VALUE / 2;
+    /** The last step up the estimate allowed (not a trial). */
+    private long lastOrdinaryStepUpNanos = Long.MIN_VALUE / 2;
+    private long oscillations;
     private long trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS;
     /** No trial before this; pushed on by every step down (the path just said no). */
     private long nextTrialNanos = Long.MIN_VALUE / 2;
@@ -76,7 +101,8 @@ final class LayerAllocator {
         }
         video.sort(Comparator.comparing((Consumer c) -> !c.producer().screenShare())
                 .thenComparing(c -> c.maxHeight() <= 0 ? Integer.MAX_VALUE : c.maxHeight(), Comparator.reverseOrder()));
-        boolean mayStepUp = nowNanos - lastStepUpNanos >= STEP_UP_HOLD_NANOS;
+        boolean mayStepUp = nowNanos - lastStepUpNanos >= STEP_UP_HOLD_NANOS
+                && nowNanos - lastStepDownNanos >= STEP_UP_AFTER_STEP_DOWN_NANOS;
         boolean steppedUp = false;
         boolean steppedDown = false;
         boolean mayTry = estimate >= 0 && mayStepUp && nowNanos >= nextTrialNanos;
@@ -94,14 +120,19 @@ final class LayerAllocator {
             if (ladder.isEmpty()) {
                 continue; // the publisher sends nothing now: keep the target, resume where it was
             }
+            int current = c.targetLayer() * ProducerLayer.TEMPORAL_LAYERS + c.maxTemporalLayer();
+            // a rung on trial has not earned the tolerance: the trial rules below judge it
+            boolean tolerated = c != trialConsumer;
             int best = ladder.get(ladder.size() - 1);
             for (int rung : ladder) {
-                if (need(p, rung) <= remaining) {
+                if (rung == current && tolerated ? need(p, rung) <= remaining * KEEP_TOLERANCE
+                        : need(p, rung) + keyframeAllowance(p, rung, c.targetLayer()) <= remaining) {
                     best = rung;
                     break;
                 }
             }
-            int current = c.targetLayer() * ProducerLayer.TEMPORAL_LAYERS + c.maxTemporalLayer();
+            // switched to a layer whose keyframe has not come yet: what the estimate sees is not the decision
+            boolean switchPending = c.currentLayer() >= 0 && c.currentLayer() != c.targetLayer();
             if (c == trialConsumer) {
                 trialEstimate = Math.max(trialEstimate, estimate);
                 if (best >= trialRung) {
@@ -115,13 +146,14 @@ final class LayerAllocator {
                 }
             }
             if (best > current && ladder.contains(current) && estimate >= 0) { // no estimate: nothing to climb
-                if (mayStepUp && !steppedUp) {
+                if (mayStepUp && !steppedUp && !switchPending) {
                     best = ladder.get(ladder.indexOf(current) - 1); // one rung up
                     steppedUp = true;
+                    lastOrdinaryStepUpNanos = nowNanos;
                 } else {
                     best = current;
                 }
-            } else if (best == current && mayTry && !steppedUp && ladder.indexOf(current) > 0) {
+            } else if (best == current && mayTry && !steppedUp && !switchPending && ladder.indexOf(current) > 0) {
                 // The estimate cannot exceed 1.5 x what is acknowledged, and rungs can be further apart than that
                 // (r0 to r1 is ~3x): a subscriber held below what its tile wants would never learn the path has
                 // room again. So once in a while try the next rung anyway: sending it is the probe. If the path
@@ -146,6 +178,10 @@ final class LayerAllocator {
             lastStepUpNanos = nowNanos;
         }
         if (steppedDown) {
+            if (nowNanos - lastOrdinaryStepUpNanos <= OSCILLATION_WINDOW_NANOS) {
+                oscillations++; // the last step up was undone (a failed trial is not counted: it was a probe)
+            }
+            lastStepDownNanos = nowNanos;
             if (trialStartedNanos != Long.MIN_VALUE && nowNanos - trialStartedNanos <= TRIAL_FAILS_WITHIN_NANOS) {
                 trialBackoffNanos = Math.min(TRIAL_BACKOFF_MAX_NANOS, trialBackoffNanos * 2); // the trial failed
                 trialStartedNanos = Long.MIN_VALUE;
@@ -153,6 +189,26 @@ final class LayerAllocator {
             }
             nextTrialNanos = Math.max(nextTrialNanos, nowNanos + trialBackoffNanos);
         }
+    }
+
+    /** Step downs that came within {@link #OSCILLATION_WINDOW_NANOS} of a step up the estimate allowed (not a trial). */
+    long oscillations() {
+        return oscillations;
+    }
+
+    /**
+     * What a step to {@code rung} must leave room for besides its rate: nothing within {@code fromLayer}, else the
+     * new layer's keyframe (last measured; until then, a quarter second of the layer's rate) over
+     * {@link #KEYFRAME_SPREAD_NANOS}.
+     */
+    static long keyframeAllowance(Producer p, int rung, int fromLayer) {
+        int layer = rung / ProducerLayer.TEMPORAL_LAYERS;
+        if (layer <= fromLayer) {
+            return 0;
+        }
+        long bytes = p.layers()[layer].keyframeBytes;
+        long bits = bytes > 0 ? bytes * 8 : need(p, layer * ProducerLayer.TEMPORAL_LAYERS + ProducerLayer.TEMPORAL_LAYERS - 1) / 4;
+        return bits * 1_000_000_000L / KEYFRAME_SPREAD_NANOS;
     }
 
     /** Rungs tried above what the estimate allowed (see {@link #allocate}). */

@@ -33,6 +33,12 @@ final class ProducerLayer {
     long lastPacketNanos;
     /** The height the last keyframe announced (VP8), 0 before one was seen. */
     int height;
+    /**
+     * Bytes of the last keyframe (its packets: those with its RTP timestamp), 0 before one was seen: a switch up to
+     * this layer starts with one, and the allocator makes room for it.
+     */
+    long keyframeBytes;
+    private long keyframeTimestamp = -1;
     /** Bits per second over the last full window, cumulative by temporal layer: [t] = layers 0..t together. */
     final long[] bitrateUpToTemporal = new long[TEMPORAL_LAYERS];
     private final long[] windowBytes = new long[TEMPORAL_LAYERS];
@@ -76,6 +82,13 @@ final class ProducerLayer {
         boolean keyframe = Vp8Descriptor.isKeyframe(vp8);
         if (keyframe) {
             keyframeRequestDeferred = false; // whoever asked since the last request gets this one
+        }
+        long timestamp = RtpHeader.timestamp(packet);
+        if (keyframe) {
+            keyframeTimestamp = timestamp;
+            keyframeBytes = packet.readableBytes();
+        } else if (timestamp == keyframeTimestamp) {
+            keyframeBytes += packet.readableBytes(); // the keyframe's later packets
         }
         int size = keyframe ? Vp8.keyframeDimensions(packet) : -1;
         if (size > 0) {

@@ -168,7 +168,11 @@ public final class Subscriber implements MediaLink.Listener {
     void selectLayers(long nowNanos) {
         pacer.setEstimate(pinnedPacingEstimate > 0 ? pinnedPacingEstimate : bandwidthEstimate(),
                 pacerClock.getAsLong());
+        long oscillations = layers.oscillations();
         layers.allocate(consumers, bandwidthEstimate(), nowNanos);
+        if (layers.oscillations() != oscillations) {
+            link.metrics().layerOscillations.increment();
+        }
         for (int i = 0; i < consumers.size(); i++) {
             consumers.get(i).askResumeKeyframe(); // of the layer just chosen, for one last-N resumed
         }

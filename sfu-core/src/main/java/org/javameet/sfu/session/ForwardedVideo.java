@@ -11,7 +11,8 @@ package org.javameet.sfu.session;
  * @param maxTemporalLayer the highest VP8 temporal layer forwarded
  * @param tileHeight the tile height the member reported for it, 0 when none (no constraint)
  * @param pausedByLastN last-N leaves it out
+ * @param layerSwitches how often the forwarded layer changed so far
  */
 public record ForwardedVideo(String publisherId, String producerId, int layer, int layerHeight, int targetLayer,
-        int maxTemporalLayer, int tileHeight, boolean pausedByLastN) {
+        int maxTemporalLayer, int tileHeight, boolean pausedByLastN, long layerSwitches) {
 }

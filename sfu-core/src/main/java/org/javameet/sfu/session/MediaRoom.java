@@ -550,7 +550,7 @@ public final class MediaRoom {
                     int layer = c.currentLayer();
                     list.add(new ForwardedVideo(publisherId, producerId, layer,
                             layer < 0 ? 0 : pr.layerHeight(layer), c.targetLayer(), c.maxTemporalLayer(),
-                            c.maxHeight(), c.pausedByLastN()));
+                            c.maxHeight(), c.pausedByLastN(), c.layerSwitches()));
                 }
             });
             out.complete(list);

@@ -2,10 +2,12 @@ package org.javameet.sfu.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import org.javameet.sfu.rtp.Vp8;
+import org.javameet.sfu.rtp.Vp8Packets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,12 +96,15 @@ class LayerAllocatorTest {
         allocate(c, 10_000, NOW);
         assertEquals("r0T0", rung(c));
         allocate(c, 50_000_000, NOW + 1);
-        assertEquals("r0T1", rung(c), "one rung up at once");
-        allocate(c, 50_000_000, NOW + 2);
+        assertEquals("r0T0", rung(c), "no step up right after a step down");
+        long up = NOW + LayerAllocator.STEP_UP_AFTER_STEP_DOWN_NANOS;
+        allocate(c, 50_000_000, up);
+        assertEquals("r0T1", rung(c), "one rung up once the path had time to show it recovered");
+        allocate(c, 50_000_000, up + 1);
         assertEquals("r0T1", rung(c), "then a hold, so the estimate can show what the step cost");
-        allocate(c, 50_000_000, NOW + 1 + LayerAllocator.STEP_UP_HOLD_NANOS);
+        allocate(c, 50_000_000, up + LayerAllocator.STEP_UP_HOLD_NANOS);
         assertEquals("r0T2", rung(c));
-        allocate(c, 50_000_000, NOW + 1 + 2 * LayerAllocator.STEP_UP_HOLD_NANOS);
+        allocate(c, 50_000_000, up + 2 * LayerAllocator.STEP_UP_HOLD_NANOS);
         assertEquals("r1T0", rung(c), "after the lower layer's temporal layers, the next spatial layer");
     }
 
@@ -132,6 +137,118 @@ class LayerAllocatorTest {
         allocate(c, 150_000, NOW + 23 * s + 2);
         assertEquals("r1T1", rung(c), "and trials go on while the tile wants more");
         assertEquals(3, allocator.trials());
+    }
+
+    @Test
+    void aSpatialLayerThatFitsOnAverageButNotWithItsKeyframeIsOnlyTried() {
+        Consumer c = simulcastConsumer("1", false);
+        c.producer().layers()[2].keyframeBytes = 30_000; // 240 kbit to send at once on the switch
+        long s = 1_000_000_000L;
+        allocate(c, 350_000, NOW);
+        assertEquals("r1T2", rung(c));
+        allocate(c, 500_000, NOW + 4 * s);
+        assertEquals("r2T0", rung(c));
+        assertEquals(1, allocator.trials(), "r2T0 (400 kbit/s) fits 500 kbit/s, with its 240 kbit keyframe it does not:"
+                + " the step is a trial, judged by the path, backed off if it fails");
+        allocate(c, 380_000, NOW + 5 * s);
+        assertEquals("r1T2", rung(c), "the estimate fell: a failed trial, no tolerance for it");
+        assertEquals(0, allocator.oscillations(), "a failed trial is a probe, not an oscillation");
+
+        Consumer d = simulcastConsumer("2", false);
+        d.producer().layers()[2].keyframeBytes = 5_000; // 40 kbit
+        LayerAllocator fresh = new LayerAllocator();
+        fresh.allocate(List.of(d), 350_000, NOW);
+        for (ProducerLayer l : d.producer().layers()) {
+            l.lastPacketNanos = NOW + 4 * s - 10_000_000L;
+        }
+        fresh.allocate(List.of(d), 500_000, NOW + 4 * s);
+        assertEquals("r2T0", rung(d));
+        assertEquals(0, fresh.trials(), "with room for its keyframe, r2T0 is an ordinary step up");
+    }
+
+    @Test
+    void theCurrentRungIsKeptWhileItOvershootsByLessThanTheTolerance() {
+        Consumer c = simulcastConsumer("1", false);
+        allocate(c, 700_000, NOW);
+        assertEquals("r2T1", rung(c));
+        allocate(c, 560_000, NOW + 1);
+        assertEquals("r2T1", rung(c), "600 kbit/s kept at 560: a keyframe in a 1 s window is not a shortfall");
+        allocate(c, 530_000, NOW + 2);
+        assertEquals("r2T0", rung(c));
+    }
+
+    @Test
+    void aConsumerStillWaitingForTheKeyframeOfItsNewLayerIsNotMovedUp() {
+        Consumer c = simulcastConsumer("1", false);
+        allocate(c, -1, NOW);
+        forwardKeyframe(c, 2);
+        assertEquals(2, c.currentLayer());
+        allocate(c, 350_000, NOW + 1);
+        assertEquals("r1T2", rung(c));
+        long later = NOW + 1 + LayerAllocator.STEP_UP_AFTER_STEP_DOWN_NANOS;
+        allocate(c, 50_000_000, later);
+        assertEquals("r1T2", rung(c), "still forwarding r2 until r1's keyframe: the estimate has not seen r1 yet");
+        forwardKeyframe(c, 1);
+        assertEquals(1, c.currentLayer());
+        allocate(c, 50_000_000, later + 1);
+        assertEquals("r2T0", rung(c), "switched: free to climb");
+    }
+
+    /**
+     * The oscillation the shaped-downlink browser test showed, replayed against a model of the path: a 400 kbit/s
+     * link, and an estimate that behaves as the send-side estimator does (grows 8 %/s up to 1.5 x what got
+     * through; on overuse, 0.85 x what got through). A spatial switch sends the new layer's keyframe (25 kB)
+     * within the next second. r2T0 (400 kbit/s) fits the estimate on average, with its keyframe it does not
+     * fit the link: its steps used to go up and down every second or two; now only trials try it, backed off.
+     */
+    @Test
+    void underANarrowLinkTheTopLayerWhoseKeyframeDoesNotPassIsOnlyTriedNowAndThen() {
+        Consumer c = simulcastConsumer("1", false);
+        c.producer().layers()[2].keyframeBytes = 25_000;
+        long link = 400_000;
+        double estimate = 1_000_000;
+        long keyframeBitsLeft = 0;
+        int changes = 0;
+        String last = null;
+        for (int i = 0; i < 60; i++) { // 12 s, a selection every 200 ms
+            allocate(c, (long) estimate, NOW + i * 200_000_000L);
+            String now = rung(c);
+            if (last != null && !now.equals(last)) {
+                changes++;
+                if (now.charAt(1) != last.charAt(1)) {
+                    keyframeBitsLeft = c.producer().layers()[c.targetLayer()].keyframeBytes * 8L;
+                }
+            }
+            last = now;
+            long keyframeRate = Math.min(keyframeBitsLeft, 200_000 * 5 / 5) * 5; // up to 1 s to send it
+            keyframeBitsLeft -= keyframeRate / 5;
+            long sent = LayerAllocator.need(c.producer(), c.targetLayer() * 3 + c.maxTemporalLayer()) + keyframeRate;
+            long through = Math.min(sent, link);
+            estimate = sent > link ? 0.85 * through : Math.min(estimate * 1.016, 1.5 * through);
+        }
+        assertEquals("r1T2", last, "held at the rung the link carries");
+        assertEquals(0, allocator.oscillations(), "no step up the estimate allowed was undone");
+        assertTrue(changes <= 5, changes + " rung changes in 12 s");
+        assertTrue(allocator.trials() <= 2, allocator.trials() + " trials in 12 s");
+    }
+
+    @Test
+    void aStepDownSoonAfterAStepUpIsCountedAsAnOscillation() {
+        Consumer c = simulcastConsumer("1", false);
+        long s = 1_000_000_000L;
+        allocate(c, 150_000, NOW);
+        allocate(c, 5_000_000, NOW + 4 * s);
+        assertEquals("r1T1", rung(c), "stepped up");
+        allocate(c, 100_000, NOW + 5 * s);
+        assertEquals(1, allocator.oscillations(), "undone a second later");
+        allocate(c, 5_000_000, NOW + 9 * s);
+        allocate(c, 100_000, NOW + 20 * s);
+        assertEquals(1, allocator.oscillations(), "a step down long after the step up is no oscillation");
+    }
+
+    private void forwardKeyframe(Consumer c, int layer) {
+        c.forward(Vp8Packets.packet(0xA000L + layer, 96, 1000 + layer, 90_000L * layer, 10, 1, 0, true, HEIGHTS[layer]),
+                layer);
     }
 
     /** Allocates at {@code now}, the publisher having sent every layer just before. */
