@@ -522,6 +522,20 @@ public final class MediaRoom {
     }
 
     /**
+     * The member's send-side estimate with its parts (delay-based rate, loss cap, acknowledged rate, detector
+     * state, loss, round trip), read on the media loop; null without transport-cc or for a non-member. For
+     * operators' and browser tests' eyes.
+     */
+    public CompletableFuture<String> bandwidthEstimateDetails(String participantId) {
+        CompletableFuture<String> out = new CompletableFuture<>();
+        router.execute(() -> {
+            Subscriber sub = router.subscriber(participantId);
+            out.complete(sub == null ? null : sub.bandwidthEstimateDetails());
+        });
+        return out;
+    }
+
+    /**
      * What the member is sent of each video it receives, read on the media loop: the simulcast layer forwarded
      * (and its height), the one chosen for the next keyframe, the highest temporal layer and the tile height the
      * choice works with. For operators' and browser tests' eyes; empty for a non-member.

@@ -16,4 +16,12 @@ public final class RoomProbe {
         Room room = server.rooms().room(roomName);
         return room == null ? List.of() : room.media().session().forwardedVideo(participantId).get(5, TimeUnit.SECONDS);
     }
+
+    /** The server's send-side estimate for {@code participantId} with its parts, or null. */
+    public static String bandwidthEstimate(JavameetServer server, String roomName, String participantId)
+            throws Exception {
+        Room room = server.rooms().room(roomName);
+        return room == null ? null : room.media().session().bandwidthEstimateDetails(participantId)
+                .get(5, TimeUnit.SECONDS);
+    }
 }
