@@ -16,9 +16,7 @@ import java.util.List;
  *       smallest layer at least as tall as its tile (so a thumbnail never gets the top layer); fewer temporal
  *       layers of a layer come before a lower layer, so frame rate goes before resolution; when nothing fits,
  *       the lowest layer's base temporal layer, so the video keeps going;</li>
- *   <li>going down happens at once, once the current rung overshoots what is left by more than
- *       {@link #KEEP_TOLERANCE} (measured rates swing by a keyframe from one 1 s window to the next); going up one
- *       rung of that ladder at a time, at most every {@link #STEP_UP_HOLD_NANOS} per subscriber, and not for
+ *   <li>going down happens at once; going up one rung of that ladder at a time, at most every {@link #STEP_UP_HOLD_NANOS} per subscriber, and not for
  *       {@link #STEP_UP_AFTER_STEP_DOWN_NANOS} after a step down: the estimate cannot exceed 1.5 × what is
  *       acknowledged, so a subscriber climbs as its estimate follows what it is sent, and a step the path cannot
  *       carry shows up in the estimate before the next;</li>
@@ -41,8 +39,6 @@ final class LayerAllocator {
      * and each spatial switch costs a keyframe.
      */
     static final long STEP_UP_AFTER_STEP_DOWN_NANOS = 4_000_000_000L;
-    /** The current rung is kept while its rate is at most what is left divided by this. */
-    static final double KEEP_TOLERANCE = 1.1;
     /** A step up to a new spatial layer needs room for the layer's last keyframe sent over this long. */
     static final long KEYFRAME_SPREAD_NANOS = 1_000_000_000L;
     /** A step down this soon after a step up undoes it: an oscillation. */
@@ -121,12 +117,9 @@ final class LayerAllocator {
                 continue; // the publisher sends nothing now: keep the target, resume where it was
             }
             int current = c.targetLayer() * ProducerLayer.TEMPORAL_LAYERS + c.maxTemporalLayer();
-            // a rung on trial has not earned the tolerance: the trial rules below judge it
-            boolean tolerated = c != trialConsumer;
             int best = ladder.get(ladder.size() - 1);
             for (int rung : ladder) {
-                if (rung == current && tolerated ? need(p, rung) <= remaining * KEEP_TOLERANCE
-                        : need(p, rung) + keyframeAllowance(p, rung, c.targetLayer()) <= remaining) {
+                if (need(p, rung) + keyframeAllowance(p, rung, c.targetLayer()) <= remaining) {
                     best = rung;
                     break;
                 }

@@ -151,7 +151,7 @@ class LayerAllocatorTest {
         assertEquals(1, allocator.trials(), "r2T0 (400 kbit/s) fits 500 kbit/s, with its 240 kbit keyframe it does not:"
                 + " the step is a trial, judged by the path, backed off if it fails");
         allocate(c, 380_000, NOW + 5 * s);
-        assertEquals("r1T2", rung(c), "the estimate fell: a failed trial, no tolerance for it");
+        assertEquals("r1T2", rung(c), "the estimate fell: a failed trial");
         assertEquals(0, allocator.oscillations(), "a failed trial is a probe, not an oscillation");
 
         Consumer d = simulcastConsumer("2", false);
@@ -164,17 +164,6 @@ class LayerAllocatorTest {
         fresh.allocate(List.of(d), 500_000, NOW + 4 * s);
         assertEquals("r2T0", rung(d));
         assertEquals(0, fresh.trials(), "with room for its keyframe, r2T0 is an ordinary step up");
-    }
-
-    @Test
-    void theCurrentRungIsKeptWhileItOvershootsByLessThanTheTolerance() {
-        Consumer c = simulcastConsumer("1", false);
-        allocate(c, 700_000, NOW);
-        assertEquals("r2T1", rung(c));
-        allocate(c, 560_000, NOW + 1);
-        assertEquals("r2T1", rung(c), "600 kbit/s kept at 560: a keyframe in a 1 s window is not a shortfall");
-        allocate(c, 530_000, NOW + 2);
-        assertEquals("r2T0", rung(c));
     }
 
     @Test
