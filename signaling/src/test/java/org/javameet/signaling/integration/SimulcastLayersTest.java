@@ -127,8 +127,9 @@ class SimulcastLayersTest {
 
     /**
      * With transport-cc, the layer also follows the receiver's estimate: a receiver whose downlink is capped at
-     * 150 kbit/s (the 800 kbit/s top layer and the 200 kbit/s middle one cannot pass) is moved from the top layer
-     * to the lowest, while the publisher keeps sending the top layer to another receiver. That one runs without
+     * 100 kbit/s (the 800 kbit/s top layer and the 200 kbit/s middle one cannot pass, nor the middle one's base
+     * temporal layer, ~40 % of it, beside the audio: at 150 kbit/s the allocator could rightly settle on 360p at a
+     * quarter of the frame rate, and the test failed 3 times in ~6 runs) is moved from the top layer to the lowest, while the publisher keeps sending the top layer to another receiver. That one runs without
      * transport-cc: on a busy two-core host (hundreds of ms of queueing in the JVMs) its own delay-based estimate
      * can collapse too, and once on the lowest layer it could not climb back — see docs/architecture.md,
      * "Differences from the starting design": without probing, an estimate bounded by 1.5 x what is acknowledged
@@ -147,14 +148,14 @@ class SimulcastLayersTest {
             receivesLayer(bob, ada, 720);
             receivesLayer(cy, ada, 720);
 
-            cy.setReceiveRateCap(150_000);
+            cy.setReceiveRateCap(100_000);
             Eventually.await("Cy on the lowest layer", WAIT, () -> video(cy, ada).keyframeHeight() == 180,
                     () -> "Cy on " + keyframe(video(cy, ada)) + " (estimates " + estimates(cy) + "), Bob on "
                             + keyframe(video(bob, ada)) + " (estimates " + estimates(bob) + ")");
             RemoteTrackStats atCy = video(cy, ada);
             assertEquals(720, video(bob, ada).keyframeHeight(), "Bob still gets the top layer");
             assertTrue(estimates(bob).isEmpty(), "no estimate without transport-cc");
-            System.out.printf("[simulcast-bwe] Cy capped at 150 kbit/s: on %s, estimates %s; Bob on %s%n",
+            System.out.printf("[simulcast-bwe] Cy capped at 100 kbit/s: on %s, estimates %s; Bob on %s%n",
                     keyframe(atCy), estimates(cy), keyframe(video(bob, ada)));
             // the cap drops packets for good, so gaps may stay and a switch's first packet may be lost: what holds
             // whatever was dropped is that the stream did not go back in time
