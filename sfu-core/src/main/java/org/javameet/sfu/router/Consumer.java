@@ -6,6 +6,7 @@ import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtp.RtpHeader;
 import org.javameet.sfu.rtp.RtpRewriter;
+import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.rtp.StreamRewriter;
 import org.javameet.sfu.rtp.TransportWideSequence;
 import org.javameet.sfu.rtp.Vp8Descriptor;
@@ -164,10 +165,14 @@ public final class Consumer {
      * the producer; public so the forwarding benchmark can drive the real thing.
      */
     public void forward(ByteBuf src, int layer) {
+        forward(src, layer, System.nanoTime());
+    }
+
+    /** {@code now}: when the packet arrived, for the timestamp a switch to its layer continues with. */
+    private void forward(ByteBuf src, int layer, long now) {
         if (closed || pausedByLastN || !link.isConnected()) {
             return;
         }
-        long now = System.nanoTime();
         if (layer != rewriter.source() || resumeAtKeyframe) {
             if (!switchesAt(src, layer)) {
                 return;
@@ -213,6 +218,66 @@ public final class Consumer {
             // the socket is backed up: rather than a broken frame, skip to the next keyframe
             waitingForKeyframe = true;
             producer.requestKeyframe(layer);
+        }
+    }
+
+    /**
+     * A recorder's choice, instead of the {@link LayerAllocator}'s (a file has no downlink or tile to fit): the
+     * highest layer the publisher sends, all its temporal layers, and that layer kept until it stops
+     * ({@link Producer#highestSendingLayer}: judged against the other layers, so a stalled publisher or a late
+     * media loop switches nothing, where a 1 s silence by the clock would send the recorder down and back up, each
+     * time asking a busy publisher for a keyframe). When the layer being recorded has stopped, recording goes on
+     * from the lower layer's last keyframe if that came after the stopped layer's last packet — an encoder that
+     * drops a layer keys the ones it keeps at that moment, a second before the drop shows — replayed from the
+     * producer's cache; else from the next keyframe of that layer, asked for now, not after a wait.
+     */
+    void keepTopLayer() {
+        if (keyframes == null || closed) {
+            return;
+        }
+        int top = producer.highestSendingLayer();
+        if (top < 0) {
+            return;
+        }
+        maxTemporalLayer = ALL_TEMPORAL_LAYERS;
+        targetLayer(top);
+        int current = rewriter.source();
+        if (current <= top || pausedByLastN || !link.isConnected()) {
+            return; // recording the top layer, or climbing to it at its next keyframe
+        }
+        ProducerLayer stopped = producer.layers()[current];
+        ProducerLayer next = producer.layers()[top];
+        if (next.lastKeyframeSeq >= 0 && next.lastKeyframeNanos >= stopped.lastPacketNanos - KEYFRAME_BEFORE_STOP_NANOS
+                && producer.cached(top, next.lastKeyframeSeq) != null) {
+            replayFrom(top, next.lastKeyframeSeq, next.highestSeq, next.lastKeyframeNanos);
+        }
+        if (rewriter.source() != top) {
+            producer.requestKeyframe(top);
+        }
+    }
+
+    /**
+     * How long before the stopped layer's last packet the lower layer's keyframe may have come and still be the one
+     * the encoder made when it dropped the layer (the two leave the encoder together but may arrive apart).
+     */
+    static final long KEYFRAME_BEFORE_STOP_NANOS = 200_000_000L;
+
+    /** Forwards {@code layer}'s cached packets from {@code fromSeq} to {@code toSeq}: the first one switches. */
+    private void replayFrom(int layer, int fromSeq, int toSeq, long keyframeArrivalNanos) {
+        int count = SequenceNumbers.forwardDistance(fromSeq, toSeq) + 1;
+        if (count > PacketCache.SIZE) {
+            return; // not all of it is held any more
+        }
+        for (int i = 0; i < count; i++) {
+            ByteBuf p = producer.cached(layer, SequenceNumbers.add(fromSeq, i));
+            if (p != null) {
+                // the keyframe's arrival times the switch (it was sent then, not now); a packet lost on the way
+                // leaves a gap, as it would live
+                forward(p, layer, i == 0 ? keyframeArrivalNanos : System.nanoTime());
+            }
+            if (i == 0 && rewriter.source() != layer) {
+                return; // did not switch after all
+            }
         }
     }
 

@@ -203,6 +203,25 @@ public final class Producer {
         return -1;
     }
 
+    /**
+     * The highest layer that has not stopped, or -1 before any packet: a layer has stopped when another layer went
+     * on sending for {@link #LAYER_IDLE_NANOS} after its last packet (the encoder dropped it: its own CPU or
+     * bandwidth adaptation, or a pause). Judged against the other layers, not the clock, so a publisher that
+     * stalls, or a media loop that ran late and has not read what waits in the socket, stops no layer.
+     */
+    int highestSendingLayer() {
+        long newest = 0;
+        for (ProducerLayer l : layers) {
+            newest = Math.max(newest, l.lastPacketNanos);
+        }
+        for (int i = layers.length - 1; i >= 0; i--) {
+            if (layers[i].lastPacketNanos != 0 && newest - layers[i].lastPacketNanos < LAYER_IDLE_NANOS) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** One decrypted RTP packet of {@code layer} (or restored from its RTX); the producer owns it and releases it. */
     void onRtp(ByteBuf packet, ProducerLayer layer) {
         try {

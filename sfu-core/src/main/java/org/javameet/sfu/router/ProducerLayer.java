@@ -2,6 +2,7 @@ package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
 import org.javameet.sfu.rtp.RtpHeader;
+import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.rtp.Vp8;
 import org.javameet.sfu.rtp.Vp8Descriptor;
 
@@ -31,6 +32,14 @@ final class ProducerLayer {
     boolean keyframeRequestDeferred;
     /** When the last media packet arrived, 0 before the first. */
     long lastPacketNanos;
+    /**
+     * The sequence number of the last keyframe's first packet and when it arrived (-1 and 0 before one): a
+     * recorder whose layer stops continues on a lower layer from there ({@link Consumer#keepTopLayer}).
+     */
+    int lastKeyframeSeq = -1;
+    long lastKeyframeNanos;
+    /** The newest sequence number received, -1 before the first packet. */
+    int highestSeq = -1;
     /** The height the last keyframe announced (VP8), 0 before one was seen. */
     int height;
     /**
@@ -63,6 +72,10 @@ final class ProducerLayer {
     void onPacket(ByteBuf packet, long nowNanos) {
         stats.onPacket(RtpHeader.sequenceNumber(packet), RtpHeader.timestamp(packet), nowNanos);
         lastPacketNanos = nowNanos;
+        int seq = RtpHeader.sequenceNumber(packet);
+        if (highestSeq < 0 || SequenceNumbers.isNewer(seq, highestSeq)) {
+            highestSeq = seq;
+        }
         boolean video = cache != null;
         long vp8 = video ? Vp8Descriptor.parse(packet) : Vp8Descriptor.INVALID;
         int tid = Vp8Descriptor.temporalLayerId(vp8);
@@ -82,6 +95,8 @@ final class ProducerLayer {
         boolean keyframe = Vp8Descriptor.isKeyframe(vp8);
         if (keyframe) {
             keyframeRequestDeferred = false; // whoever asked since the last request gets this one
+            lastKeyframeSeq = seq;
+            lastKeyframeNanos = nowNanos;
         }
         long timestamp = RtpHeader.timestamp(packet);
         if (keyframe) {

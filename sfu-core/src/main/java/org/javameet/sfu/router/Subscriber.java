@@ -168,6 +168,12 @@ public final class Subscriber implements MediaLink.Listener {
     void selectLayers(long nowNanos) {
         pacer.setEstimate(pinnedPacingEstimate > 0 ? pinnedPacingEstimate : bandwidthEstimate(),
                 pacerClock.getAsLong());
+        if (receivesAllVideo) { // the recorder: the top layer, whatever the estimate or tiles
+            for (int i = 0; i < consumers.size(); i++) {
+                consumers.get(i).keepTopLayer();
+            }
+            return;
+        }
         long oscillations = layers.oscillations();
         layers.allocate(consumers, bandwidthEstimate(), nowNanos);
         if (layers.oscillations() != oscillations) {

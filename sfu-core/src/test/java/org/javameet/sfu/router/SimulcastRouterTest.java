@@ -250,6 +250,136 @@ class SimulcastRouterTest {
         assertEquals((before + 1) & 0xFFFF, RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(bobLink.rtp.get(2))));
     }
 
+    /** The recorder's consumer of the camera (as RoomRecording makes it), recording r2 after a keyframe of each layer. */
+    private Consumer recorderOnTheTopLayer(FakeLink recorderLink) {
+        Subscriber recorder = router.createSubscriber("#recorder", recorderLink);
+        recorder.receivesAllVideo(true);
+        Consumer c = router.createConsumer(recorder, camera, new ConsumerParams("1", 2222, 0, 96, 0,
+                new int[0], new int[0], Vp8::isKeyframe));
+        for (int layer = 0; layer < 3; layer++) {
+            adaLink.deliverRtp(next(layer, true, 0));
+        }
+        adaLink.deliverRtp(next(2, false, 1));
+        router.selectLayers();
+        assertEquals(2, c.currentLayer());
+        assertEquals(2, c.targetLayer());
+        return c;
+    }
+
+    /** Moves layer {@code layer}'s last packet {@code millis} into the past, as if it had been quiet since. */
+    private void quietFor(int layer, long millis) {
+        camera.layers()[layer].lastPacketNanos -= millis * 1_000_000L;
+    }
+
+    /** What a link was sent, as one stream: each packet's sequence number follows the one before. */
+    private static void assertContinuous(List<byte[]> sent) {
+        for (int i = 1; i < sent.size(); i++) {
+            assertEquals((RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(sent.get(i - 1))) + 1) & 0xFFFF,
+                    RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(sent.get(i))), "packet " + i + " follows on");
+        }
+    }
+
+    @Test
+    void theRecorderKeepsTheTopLayerThroughAStallThatOnlyTheClockTakesForASilence() {
+        FakeLink recorderLink = new FakeLink("#recorder");
+        Consumer c = recorderOnTheTopLayer(recorderLink);
+        int plis = pliTargets(adaLink).size();
+        long switches = c.layerSwitches();
+        // the publisher, or this media loop, stalled for a second: every layer is quiet, r2 a little longer (by
+        // the clock alone r2 and r1 are silent and r0 is not, which took the recorder down to r0 and back)
+        quietFor(2, 1_100);
+        quietFor(1, 1_000);
+        quietFor(0, 950);
+        router.selectLayers();
+        assertEquals(2, c.targetLayer(), "a stall stops no layer");
+        adaLink.deliverRtp(next(0, false, 0));
+        adaLink.deliverRtp(next(1, false, 0));
+        adaLink.deliverRtp(next(2, false, 0));
+        assertEquals(2, c.currentLayer());
+        assertEquals(plis, pliTargets(adaLink).size(), "no keyframe asked of a lower layer");
+        assertEquals(switches, c.layerSwitches());
+    }
+
+    @Test
+    void aRecordedLayerThatStopsGoesOnFromTheKeyframeTheEncoderSentTheLowerLayerThen() {
+        FakeLink recorderLink = new FakeLink("#recorder");
+        Consumer c = recorderOnTheTopLayer(recorderLink);
+        long switches = c.layerSwitches();
+        adaLink.deliverRtp(next(2, false, 0)); // r2's last packet
+        // the encoder drops r2 (its CPU or bandwidth adaptation, a pause) and keys the layers it keeps
+        adaLink.deliverRtp(next(1, true, 0));
+        adaLink.deliverRtp(next(0, true, 0));
+        for (int i = 1; i <= 3; i++) {
+            adaLink.deliverRtp(next(1, false, i % 3));
+            adaLink.deliverRtp(next(0, false, i % 3));
+        }
+        router.selectLayers();
+        assertEquals(2, c.currentLayer(), "moments without r2 are no stop");
+        int recorded = recorderLink.rtp.size();
+        int plis = pliTargets(adaLink).size();
+
+        quietFor(2, 1_500); // r1 and r0 went on for a second and more without r2: it stopped
+        router.selectLayers();
+        assertEquals(1, c.targetLayer());
+        assertEquals(1, c.currentLayer(), "recording r1, from the keyframe r1 got as r2 stopped");
+        assertEquals(recorded + 4, recorderLink.rtp.size(), "r1's keyframe and the three frames since, from the cache");
+        assertEquals(360, Vp8.keyframeDimensions(Unpooled.wrappedBuffer(recorderLink.rtp.get(recorded))) & 0xFFFF);
+        assertEquals(plis, pliTargets(adaLink).size(), "no keyframe to ask for: it came");
+        adaLink.deliverRtp(next(1, false, 0)); // and r1 goes on live
+        adaLink.deliverRtp(next(0, false, 0));
+        assertEquals(recorded + 5, recorderLink.rtp.size());
+        assertContinuous(recorderLink.rtp);
+
+        // r2 comes back: the recorder climbs at its keyframe
+        adaLink.deliverRtp(next(2, false, 0));
+        router.selectLayers();
+        assertEquals(2, c.targetLayer());
+        adaLink.deliverRtp(next(2, false, 1));
+        assertEquals(LAYER_SSRCS[2], pliTargets(adaLink).get(pliTargets(adaLink).size() - 1), "r2's keyframe asked for");
+        adaLink.deliverRtp(next(2, true, 0));
+        assertEquals(2, c.currentLayer());
+        assertContinuous(recorderLink.rtp);
+        assertEquals(switches + 2, c.layerSwitches(), "down and back up");
+    }
+
+    @Test
+    void aRecordedLayerThatStopsWithoutAKeyframeBelowAsksForOneAtOnce() {
+        FakeLink recorderLink = new FakeLink("#recorder");
+        Consumer c = recorderOnTheTopLayer(recorderLink);
+        adaLink.deliverRtp(next(2, false, 0));
+        adaLink.deliverRtp(next(1, false, 0));
+        camera.layers()[1].lastKeyframeNanos -= 2_000_000_000L; // r1's last keyframe is long before r2 stopped
+        quietFor(2, 1_500);
+        int recorded = recorderLink.rtp.size();
+        int plis = pliTargets(adaLink).size();
+        router.selectLayers();
+        assertEquals(1, c.targetLayer());
+        assertEquals(2, c.currentLayer(), "nothing to start r1 from yet");
+        assertEquals(recorded, recorderLink.rtp.size(), "r1's old keyframe is not replayed");
+        assertEquals(plis + 1, pliTargets(adaLink).size());
+        assertEquals(LAYER_SSRCS[1], pliTargets(adaLink).get(plis), "r1's keyframe asked for now, not after a wait");
+        adaLink.deliverRtp(next(1, true, 0));
+        assertEquals(1, c.currentLayer());
+        assertContinuous(recorderLink.rtp);
+    }
+
+    @Test
+    void theRecorderKeepsEveryLayerWantedWhateverTheTilesAre() {
+        FakeLink bobLink = new FakeLink("bob/subscribe");
+        Subscriber bob = router.createSubscriber("bob", bobLink);
+        router.createConsumer(bob, camera, new ConsumerParams("1", 1111, 1112, 100, 101,
+                new int[0], new int[0], Vp8::isKeyframe), 180); // a thumbnail
+        Consumer recorder = recorderOnTheTopLayer(new FakeLink("#recorder"));
+        long t = System.nanoTime();
+        camera.updateWantedLayers(t);
+        camera.updateWantedLayers(t + Producer.PAUSE_UNWANTED_AFTER_NANOS + 1);
+        assertEquals(List.of(), camera.pausedRids(), "the recorder wants the top layer");
+        recorder.close(); // the recording stopped: the thumbnail alone needs r0
+        camera.updateWantedLayers(t + 2 * Producer.PAUSE_UNWANTED_AFTER_NANOS);
+        camera.updateWantedLayers(t + 3 * Producer.PAUSE_UNWANTED_AFTER_NANOS + 1);
+        assertEquals(List.of("r1", "r2"), camera.pausedRids());
+    }
+
     @Test
     void receiverReportsCoverEveryLayer() {
         for (int layer = 0; layer < 3; layer++) {
