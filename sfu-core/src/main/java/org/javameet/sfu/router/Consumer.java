@@ -249,7 +249,7 @@ public final class Consumer {
         ProducerLayer next = producer.layers()[top];
         if (next.lastKeyframeSeq >= 0 && next.lastKeyframeNanos >= stopped.lastPacketNanos - KEYFRAME_BEFORE_STOP_NANOS
                 && producer.cached(top, next.lastKeyframeSeq) != null) {
-            replayFrom(top, next.lastKeyframeSeq, next.highestSeq, next.lastKeyframeNanos);
+            replayFrom(top, next.lastKeyframeSeq, next.highestSeq(), next.lastKeyframeNanos);
         }
         if (rewriter.source() != top) {
             producer.requestKeyframe(top);

@@ -2,7 +2,6 @@ package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
 import org.javameet.sfu.rtp.RtpHeader;
-import org.javameet.sfu.rtp.SequenceNumbers;
 import org.javameet.sfu.rtp.Vp8;
 import org.javameet.sfu.rtp.Vp8Descriptor;
 
@@ -38,8 +37,6 @@ final class ProducerLayer {
      */
     int lastKeyframeSeq = -1;
     long lastKeyframeNanos;
-    /** The newest sequence number received, -1 before the first packet. */
-    int highestSeq = -1;
     /** The height the last keyframe announced (VP8), 0 before one was seen. */
     int height;
     /**
@@ -70,12 +67,10 @@ final class ProducerLayer {
 
     /** Accounts one media packet (statistics, activity, bitrate, keyframe size). */
     void onPacket(ByteBuf packet, long nowNanos) {
-        stats.onPacket(RtpHeader.sequenceNumber(packet), RtpHeader.timestamp(packet), nowNanos);
-        lastPacketNanos = nowNanos;
         int seq = RtpHeader.sequenceNumber(packet);
-        if (highestSeq < 0 || SequenceNumbers.isNewer(seq, highestSeq)) {
-            highestSeq = seq;
-        }
+        long timestamp = RtpHeader.timestamp(packet);
+        stats.onPacket(seq, timestamp, nowNanos);
+        lastPacketNanos = nowNanos;
         boolean video = cache != null;
         long vp8 = video ? Vp8Descriptor.parse(packet) : Vp8Descriptor.INVALID;
         int tid = Vp8Descriptor.temporalLayerId(vp8);
@@ -97,9 +92,6 @@ final class ProducerLayer {
             keyframeRequestDeferred = false; // whoever asked since the last request gets this one
             lastKeyframeSeq = seq;
             lastKeyframeNanos = nowNanos;
-        }
-        long timestamp = RtpHeader.timestamp(packet);
-        if (keyframe) {
             keyframeTimestamp = timestamp;
             keyframeBytes = packet.readableBytes();
         } else if (timestamp == keyframeTimestamp) {
@@ -109,6 +101,11 @@ final class ProducerLayer {
         if (size > 0) {
             height = size & 0xFFFF;
         }
+    }
+
+    /** The newest sequence number received (what the receiver reports count from), -1 before the first packet. */
+    int highestSeq() {
+        return stats.hasData() ? (int) (stats.extendedHighestSeq() & 0xFFFF) : -1;
     }
 
     /** Sent media within {@link Producer#LAYER_IDLE_NANOS}. */
