@@ -31,6 +31,11 @@ final class PacketWindow implements ByteArrayBuffer {
         array = null;
     }
 
+    /** The end of the backing storage the packet may grow into. */
+    int limit() {
+        return limit;
+    }
+
     @Override
     public byte[] getBuffer() {
         return array;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import org.jitsi.srtp.SrtcpCryptoContext;
 import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
@@ -39,8 +40,10 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * The send direction ({@code protectRtp}, {@code protectRtcp}, {@link #removeLocalSsrc}) and
  * the receive direction ({@code unprotectRtp}, {@code unprotectRtcp}, {@link #removeRemoteSsrc})
  * each have their own state: each direction must be used by one thread at a time, the two
- * directions may run concurrently. Nothing here allocates per packet; jitsi-srtp does (a
- * GCMParameterSpec and IV/HMAC copies per packet: docs/performance.md says what removing them takes).
+ * directions may run concurrently. Nothing here allocates per packet. RTP under AEAD_AES_128_GCM runs on
+ * {@link GcmRtpContext}s (jitsi-srtp's OpenSSL cipher with reused parameters, {@link GcmRtp#REUSED_CONTEXTS}),
+ * which allocate nothing either; jitsi-srtp's own transforms, used for SRTCP, for AES-CM and without its
+ * OpenSSL binding, allocate 40–100 B per packet (docs/performance.md, "Allocation per packet").
  *
  * <p>Bad packets never throw: every failure is a {@link SrtpStatus}.
  */
@@ -60,14 +63,48 @@ public final class SrtpSession implements AutoCloseable {
     private static final int SRTCP_INDEX = 4;
     private static final Logger LOG = new LoggerImpl(SrtpSession.class.getName());
 
+    /** What SRTP-GCM of RTP packets runs on (SRTCP and AES-CM always run on jitsi-srtp's transforms). */
+    public enum GcmRtp {
+        /**
+         * {@link GcmRtpContext}: jitsi-srtp's OpenSSL AES-GCM cipher driven with one reused parameter object per
+         * stream, nothing allocated per packet. Needs jitsi-srtp's OpenSSL binding.
+         */
+        REUSED_CONTEXTS,
+        /** jitsi-srtp's {@code SrtpCryptoContext}: a new {@code GCMParameterSpec} and IV copies per packet. */
+        JITSI_SRTP;
+
+        /** {@link #REUSED_CONTEXTS} where jitsi-srtp's OpenSSL binding loads, else {@link #JITSI_SRTP}. */
+        public static GcmRtp best() {
+            return GcmRtpContext.available() ? REUSED_CONTEXTS : JITSI_SRTP;
+        }
+    }
+
     private final SrtpProfile profile;
     private final Direction out;
     private final Direction in;
 
     public SrtpSession(SrtpKeys keys) {
+        this(keys, GcmRtp.best());
+    }
+
+    /**
+     * @param gcmRtp what runs SRTP-GCM for RTP when the profile is GCM ({@link GcmRtp#best()} unless comparing)
+     * @throws IllegalStateException for {@link GcmRtp#REUSED_CONTEXTS} without jitsi-srtp's OpenSSL binding
+     */
+    public SrtpSession(SrtpKeys keys, GcmRtp gcmRtp) {
+        if (gcmRtp == GcmRtp.REUSED_CONTEXTS && !GcmRtpContext.available()) {
+            throw new IllegalStateException("reused GCM contexts need jitsi-srtp's OpenSSL binding");
+        }
+        boolean ownGcm = keys.profile() == SrtpProfile.AEAD_AES_128_GCM && gcmRtp == GcmRtp.REUSED_CONTEXTS;
         this.profile = keys.profile();
-        this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile());
-        this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile());
+        this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile(), ownGcm);
+        this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile(), ownGcm);
+    }
+
+    /** What RTP packets of this session are SRTP-GCM protected with; {@code null} for AES-CM. */
+    public GcmRtp gcmRtp() {
+        return profile != SrtpProfile.AEAD_AES_128_GCM ? null
+                : out.gcmRtp != null ? GcmRtp.REUSED_CONTEXTS : GcmRtp.JITSI_SRTP;
     }
 
     /**
@@ -151,27 +188,27 @@ public final class SrtpSession implements AutoCloseable {
 
     /** Forgets the send contexts of a stream that ended (call from the sending thread). */
     public void removeLocalSsrc(int ssrc) {
-        out.rtp.remove(ssrc);
+        out.forgetRtp(ssrc);
         out.rtcp.remove(ssrc);
     }
 
     /** Forgets the receive contexts of a stream that ended (call from the receiving thread). */
     public void removeRemoteSsrc(int ssrc) {
-        in.rtp.remove(ssrc);
+        in.forgetRtp(ssrc);
         in.rtcp.remove(ssrc);
     }
 
     /** Number of RTP plus RTCP crypto contexts of one direction (for tests and stats). */
     int contextCount(boolean local) {
         Direction d = local ? out : in;
-        return d.rtp.size() + d.rtcp.size();
+        return d.rtpContexts() + d.rtcp.size();
     }
 
     /** Wipes the master keys held by jitsi-srtp. Do not use the session afterwards. */
     @Override
     public void close() {
-        out.factory.close();
-        in.factory.close();
+        out.close();
+        in.close();
     }
 
     private SrtpStatus process(Direction d, ByteBuf buf, boolean rtcp) {
@@ -184,7 +221,8 @@ public final class SrtpSession implements AutoCloseable {
         if (len < (rtcp ? RTCP_HEADER : RTP_HEADER)) {
             return SrtpStatus.TOO_SHORT;
         }
-        if (!rtcp && rtpHeaderLength(buf, start, len) + (protect ? 0 : tag) > len) {
+        int headerLength = rtcp ? 0 : rtpHeaderLength(buf, start, len);
+        if (!rtcp && headerLength + (protect ? 0 : tag) > len) {
             return SrtpStatus.TOO_SHORT;
         }
         if (!protect && len < (rtcp ? RTCP_HEADER + SRTCP_INDEX + tag : 0)) {
@@ -216,7 +254,9 @@ public final class SrtpSession implements AutoCloseable {
         }
         PacketWindow pkt = d.window.set(array, offset, len, limit);
         try {
-            SrtpStatus status = rtcp ? processRtcp(d, ssrc, pkt) : processRtp(d, ssrc, pkt);
+            SrtpStatus status = rtcp ? processRtcp(d, ssrc, pkt)
+                    : d.gcmRtp != null ? processGcmRtp(d, ssrc, pkt, headerLength)
+                    : processRtp(d, ssrc, pkt);
             if (status == SrtpStatus.OK) {
                 int newLength = pkt.getLength();
                 if (copied) {
@@ -249,6 +289,28 @@ public final class SrtpSession implements AutoCloseable {
                 : map(ctx.reverseTransformPacket(pkt, false));
         if (fresh && status != SrtpStatus.OK) {
             d.rtp.remove(ssrc); // an unauthenticated packet must not leave state behind
+        }
+        return status;
+    }
+
+    private static SrtpStatus processGcmRtp(Direction d, int ssrc, PacketWindow pkt, int headerLength)
+            throws GeneralSecurityException {
+        GcmRtpContext ctx = d.gcmRtp.get(ssrc);
+        boolean fresh = ctx == null;
+        if (fresh) {
+            if (d.gcmRtp.size() >= MAX_CONTEXTS) {
+                return SrtpStatus.FAILED;
+            }
+            ctx = GcmRtpContext.derive(ssrc, d.masterKey, d.masterSalt);
+            d.gcmRtp.put(ssrc, ctx);
+        }
+        SrtpStatus status = d.sender
+                ? ctx.protect(pkt.getBuffer(), pkt.getOffset(), pkt.getLength(), headerLength, pkt.limit())
+                : ctx.unprotect(pkt.getBuffer(), pkt.getOffset(), pkt.getLength(), headerLength);
+        if (status == SrtpStatus.OK) {
+            pkt.setLength(ctx.length());
+        } else if (fresh) {
+            d.gcmRtp.remove(ssrc); // an unauthenticated packet must not leave state behind
         }
         return status;
     }
@@ -336,13 +398,44 @@ public final class SrtpSession implements AutoCloseable {
         final SrtpContextFactory factory;
         final IntObjectHashMap<SrtpCryptoContext> rtp = new IntObjectHashMap<>();
         final IntObjectHashMap<SrtcpCryptoContext> rtcp = new IntObjectHashMap<>();
+        /** RTP contexts when GCM runs on {@link GcmRtpContext}s (then {@link #rtp} stays empty), else null. */
+        final IntObjectHashMap<GcmRtpContext> gcmRtp;
+        /** The master key and salt {@link #gcmRtp} contexts are derived from (null without them). */
+        final byte[] masterKey;
+        final byte[] masterSalt;
         final PacketWindow window = new PacketWindow();
         private byte[] scratch = new byte[0];
 
-        Direction(boolean sender, byte[] key, byte[] salt, SrtpProfile profile) {
+        Direction(boolean sender, byte[] key, byte[] salt, SrtpProfile profile, boolean ownGcm) {
             this.sender = sender;
             this.factory = new SrtpContextFactory(sender, key, salt,
                     policy(profile, sender), policy(profile, sender), LOG);
+            this.gcmRtp = ownGcm ? new IntObjectHashMap<>() : null;
+            this.masterKey = ownGcm ? key.clone() : null;
+            this.masterSalt = ownGcm ? salt.clone() : null;
+        }
+
+        void forgetRtp(int ssrc) {
+            rtp.remove(ssrc);
+            if (gcmRtp != null) {
+                GcmRtpContext ctx = gcmRtp.remove(ssrc);
+                if (ctx != null) {
+                    ctx.wipe();
+                }
+            }
+        }
+
+        int rtpContexts() {
+            return rtp.size() + (gcmRtp != null ? gcmRtp.size() : 0);
+        }
+
+        void close() {
+            factory.close();
+            if (gcmRtp != null) {
+                gcmRtp.values().forEach(GcmRtpContext::wipe);
+                Arrays.fill(masterKey, (byte) 0);
+                Arrays.fill(masterSalt, (byte) 0);
+            }
         }
 
         byte[] scratch(int needed) {
