@@ -1,6 +1,7 @@
 package org.javameet.bench.jmh;
 
 import org.javameet.sfu.srtp.SrtpProfile;
+import org.javameet.sfu.srtp.SrtpSession;
 import org.openjdk.jmh.annotations.Param;
 
 /** The parameters of every benchmark that puts one packet shape through SRTP: profile, AES back-end, shape. */
@@ -14,4 +15,11 @@ public abstract class SrtpPacketBench extends Bench {
 
     @Param({"VIDEO", "AUDIO"})
     public PacketShape packet;
+
+    /**
+     * What runs SRTP-GCM of RTP (no effect on AES-CM): javameet's reused OpenSSL contexts, what the server uses, or
+     * jitsi-srtp's own transform, for comparison.
+     */
+    @Param({"REUSED_CONTEXTS", "JITSI_SRTP"})
+    public SrtpSession.GcmRtp gcmRtp;
 }

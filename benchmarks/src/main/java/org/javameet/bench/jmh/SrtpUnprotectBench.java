@@ -36,8 +36,8 @@ public class SrtpUnprotectBench extends SrtpPacketBench {
         template = Packets.rtp(packet, 0);
         work = buffer.allocate(template.length + SrtpSession.MAX_TRAILER);
         SrtpKeys keys = Packets.keys(profile);
-        sender = new SrtpSession(keys);
-        receiver = new SrtpSession(keys.mirror());
+        sender = new SrtpSession(keys, gcmRtp);
+        receiver = new SrtpSession(keys.mirror(), gcmRtp);
     }
 
     @Setup(Level.Invocation)
