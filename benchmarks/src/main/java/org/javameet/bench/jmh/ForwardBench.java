@@ -51,7 +51,7 @@ public class ForwardBench extends SrtpPacketBench {
         Crypto.setUp(aes);
         byte[] template = Packets.rtp(packet, 0); // a VP8 keyframe for video: the consumer's gate opens at once
         src = PooledByteBufAllocator.DEFAULT.directBuffer(2048).writeBytes(template);
-        srtp = new SrtpSession(Packets.keys(profile), gcmRtp);
+        srtp = new SrtpSession(Packets.keys(profile), rtpTransform);
         boolean video = packet == PacketShape.VIDEO;
         loop = new EmbeddedChannel();
         router = new Router("bench", loop.eventLoop(), (participant, l, reason) -> { },

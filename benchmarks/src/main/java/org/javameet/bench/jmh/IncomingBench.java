@@ -31,8 +31,8 @@ public class IncomingBench extends SrtpPacketBench {
         template = Packets.rtp(packet, 0);
         wire = Unpooled.buffer(template.length + SrtpSession.MAX_TRAILER);
         SrtpKeys keys = Packets.keys(profile);
-        publisher = new SrtpSession(keys, gcmRtp);
-        sfu = new SrtpSession(keys.mirror(), gcmRtp);
+        publisher = new SrtpSession(keys, rtpTransform);
+        sfu = new SrtpSession(keys.mirror(), rtpTransform);
     }
 
     @Setup(Level.Invocation)

@@ -17,9 +17,9 @@ public abstract class SrtpPacketBench extends Bench {
     public PacketShape packet;
 
     /**
-     * What runs SRTP-GCM of RTP (no effect on AES-CM): javameet's reused OpenSSL contexts, what the server uses, or
-     * jitsi-srtp's own transform, for comparison.
+     * What runs SRTP of RTP packets: javameet's reused OpenSSL contexts, what the server uses, or jitsi-srtp's own
+     * transform, for comparison.
      */
     @Param({"REUSED_CONTEXTS", "JITSI_SRTP"})
-    public SrtpSession.GcmRtp gcmRtp;
+    public SrtpSession.RtpTransform rtpTransform;
 }

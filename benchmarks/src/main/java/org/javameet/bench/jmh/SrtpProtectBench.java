@@ -29,7 +29,7 @@ public class SrtpProtectBench extends SrtpPacketBench {
         Crypto.setUp(aes);
         template = Packets.rtp(packet, 0);
         work = buffer.allocate(template.length + SrtpSession.MAX_TRAILER);
-        sender = new SrtpSession(Packets.keys(profile), gcmRtp);
+        sender = new SrtpSession(Packets.keys(profile), rtpTransform);
     }
 
     @TearDown(Level.Trial)

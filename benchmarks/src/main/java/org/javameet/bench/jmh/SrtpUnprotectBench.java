@@ -36,8 +36,8 @@ public class SrtpUnprotectBench extends SrtpPacketBench {
         template = Packets.rtp(packet, 0);
         work = buffer.allocate(template.length + SrtpSession.MAX_TRAILER);
         SrtpKeys keys = Packets.keys(profile);
-        sender = new SrtpSession(keys, gcmRtp);
-        receiver = new SrtpSession(keys.mirror(), gcmRtp);
+        sender = new SrtpSession(keys, rtpTransform);
+        receiver = new SrtpSession(keys.mirror(), rtpTransform);
     }
 
     @Setup(Level.Invocation)

@@ -5,39 +5,26 @@ import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import org.jitsi.srtp.crypto.Aes;
-import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
 
 /**
  * SRTP AEAD_AES_128_GCM (RFC 7714) for one RTP stream in one direction, allocating nothing per packet.
  *
  * <p>jitsi-srtp's own GCM transform builds a new {@code GCMParameterSpec} (and copies the IV twice) for every
  * packet. This context drives the same OpenSSL-backed cipher ({@code OpenSslAesGcmCipherSpi}, through
- * {@link Aes.OpenSSLCipherFactory}) itself, with one {@link ReusableGcmParameterSpec} whose IV is rewritten in
+ * {@code Aes.OpenSSLCipherFactory}) itself, with one {@link ReusableGcmParameterSpec} whose IV is rewritten in
  * place and one {@link SecretKeySpec} (the SPI re-keys only when the key object changes, so each {@code init}
  * merely sets the IV on the one {@code EVP_CIPHER_CTX}). The cipher's JNI reads Java arrays without copying them
  * ({@code GetPrimitiveArrayCritical}), so a heap packet is encrypted in place.
  *
  * <p>One thread at a time (a direction of an {@link SrtpSession}).
  */
-final class GcmRtpContext {
+final class GcmRtpContext extends RtpContext {
     static final int TAG_LENGTH = 16;
 
-    private static final Aes.OpenSSLCipherFactory OPENSSL =
-            JitsiOpenSslProvider.isLoaded() ? new Aes.OpenSSLCipherFactory() : null;
-
-    private final int ssrc;
     private final Cipher cipher;
     private final SecretKeySpec key;
     private final byte[] salt;
     private final ReusableGcmParameterSpec spec = new ReusableGcmParameterSpec();
-    private final RtpIndex index = new RtpIndex();
-    private int length;
-
-    /** Whether this JVM can run these contexts (jitsi-srtp's OpenSSL binding loaded). */
-    static boolean available() {
-        return OPENSSL != null;
-    }
 
     /** A context for {@code ssrc} from the association's master key and salt (session keys derived per RFC 3711 §4.3). */
     static GcmRtpContext derive(int ssrc, byte[] masterKey, byte[] masterSalt)
@@ -55,34 +42,17 @@ final class GcmRtpContext {
 
     /** A context from session keys directly (RFC 7714 §16's vectors are given so). */
     GcmRtpContext(int ssrc, byte[] sessionKey, byte[] sessionSalt) throws GeneralSecurityException {
-        if (OPENSSL == null) {
-            throw new IllegalStateException("jitsi-srtp's OpenSSL binding is not loaded");
-        }
+        super(ssrc);
         if (sessionSalt.length != ReusableGcmParameterSpec.IV_LENGTH) {
             throw new IllegalArgumentException("GCM session salt must be 12 bytes");
         }
-        this.ssrc = ssrc;
         this.key = new SecretKeySpec(sessionKey, "AES");
         this.salt = sessionSalt.clone();
-        try {
-            this.cipher = OPENSSL.createCipher("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw e;
-        } catch (Exception e) { // createCipher declares Exception
-            throw new GeneralSecurityException("OpenSSL AES-GCM cipher", e);
-        }
+        this.cipher = openSslCipher("AES/GCM/NoPadding");
     }
 
-    /** The packet length after the last successful {@link #protect} or {@link #unprotect}. */
-    int length() {
-        return length;
-    }
-
-    /**
-     * Encrypts {@code array[offset + headerLength, offset + length)} in place and appends the 16-byte tag, which
-     * must fit before {@code limit} (the end of the packet's own buffer: a pooled heap buffer shares its array).
-     * The header (with CSRCs and extensions) is the additional authenticated data.
-     */
+    /** The header (with CSRCs and extensions) is the additional authenticated data; the tag is 16 bytes. */
+    @Override
     SrtpStatus protect(byte[] array, int offset, int length, int headerLength, int limit)
             throws GeneralSecurityException {
         if (offset + length + TAG_LENGTH > Math.min(limit, array.length)) {
@@ -98,10 +68,7 @@ final class GcmRtpContext {
         return SrtpStatus.OK;
     }
 
-    /**
-     * Replay-checks, authenticates and decrypts in place; strips the tag. On anything but {@link SrtpStatus#OK}
-     * the stream's state is as before (the bytes may have been decrypted regardless: drop the packet).
-     */
+    @Override
     SrtpStatus unprotect(byte[] array, int offset, int length, int headerLength) throws GeneralSecurityException {
         int seq = seq(array, offset);
         long idx = index.estimate(seq);
@@ -122,11 +89,6 @@ final class GcmRtpContext {
             index.forgetStart();
         }
         return status;
-    }
-
-    /** The stream's rollover counter (tests). */
-    int roc() {
-        return index.roc();
     }
 
     /*
@@ -159,11 +121,7 @@ final class GcmRtpContext {
         cipher.init(mode, key, spec);
     }
 
-    private static int seq(byte[] array, int offset) {
-        return ((array[offset + 2] & 0xFF) << 8) | (array[offset + 3] & 0xFF);
-    }
-
-    /** Forgets the session salt (the key bytes live on in the cipher's native context until it is freed). */
+    @Override
     void wipe() {
         Arrays.fill(salt, (byte) 0);
     }

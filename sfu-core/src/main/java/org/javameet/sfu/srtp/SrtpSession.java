@@ -40,10 +40,10 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * The send direction ({@code protectRtp}, {@code protectRtcp}, {@link #removeLocalSsrc}) and
  * the receive direction ({@code unprotectRtp}, {@code unprotectRtcp}, {@link #removeRemoteSsrc})
  * each have their own state: each direction must be used by one thread at a time, the two
- * directions may run concurrently. Nothing here allocates per packet. RTP under AEAD_AES_128_GCM runs on
- * {@link GcmRtpContext}s (jitsi-srtp's OpenSSL cipher with reused parameters, {@link GcmRtp#REUSED_CONTEXTS}),
- * which allocate nothing either; jitsi-srtp's own transforms, used for SRTCP, for AES-CM and without its
- * OpenSSL binding, allocate 40–100 B per packet (docs/performance.md, "Allocation per packet").
+ * directions may run concurrently. Nothing here allocates per packet. RTP runs on {@link RtpContext}s
+ * (jitsi-srtp's OpenSSL ciphers with reused parameters, {@link RtpTransform#REUSED_CONTEXTS}), which allocate
+ * nothing either; jitsi-srtp's own transforms, used for SRTCP and without its OpenSSL binding, allocate
+ * 40–100 B per packet (docs/performance.md, "Allocation per packet").
  *
  * <p>Bad packets never throw: every failure is a {@link SrtpStatus}.
  */
@@ -63,19 +63,19 @@ public final class SrtpSession implements AutoCloseable {
     private static final int SRTCP_INDEX = 4;
     private static final Logger LOG = new LoggerImpl(SrtpSession.class.getName());
 
-    /** What SRTP-GCM of RTP packets runs on (SRTCP and AES-CM always run on jitsi-srtp's transforms). */
-    public enum GcmRtp {
+    /** What SRTP of RTP packets runs on (SRTCP always runs on jitsi-srtp's transforms). */
+    public enum RtpTransform {
         /**
-         * {@link GcmRtpContext}: jitsi-srtp's OpenSSL AES-GCM cipher driven with one reused parameter object per
-         * stream, nothing allocated per packet. Needs jitsi-srtp's OpenSSL binding.
+         * {@link RtpContext}s ({@link GcmRtpContext}, {@link CmRtpContext}): jitsi-srtp's OpenSSL ciphers driven
+         * with reused parameter objects, nothing allocated per packet. Needs jitsi-srtp's OpenSSL binding.
          */
         REUSED_CONTEXTS,
-        /** jitsi-srtp's {@code SrtpCryptoContext}: a new {@code GCMParameterSpec} and IV copies per packet. */
+        /** jitsi-srtp's {@code SrtpCryptoContext}: new parameter objects, IV and HMAC copies per packet. */
         JITSI_SRTP;
 
         /** {@link #REUSED_CONTEXTS} where jitsi-srtp's OpenSSL binding loads, else {@link #JITSI_SRTP}. */
-        public static GcmRtp best() {
-            return GcmRtpContext.available() ? REUSED_CONTEXTS : JITSI_SRTP;
+        public static RtpTransform best() {
+            return RtpContext.available() ? REUSED_CONTEXTS : JITSI_SRTP;
         }
     }
 
@@ -84,27 +84,26 @@ public final class SrtpSession implements AutoCloseable {
     private final Direction in;
 
     public SrtpSession(SrtpKeys keys) {
-        this(keys, GcmRtp.best());
+        this(keys, RtpTransform.best());
     }
 
     /**
-     * @param gcmRtp what runs SRTP-GCM for RTP when the profile is GCM ({@link GcmRtp#best()} unless comparing)
-     * @throws IllegalStateException for {@link GcmRtp#REUSED_CONTEXTS} without jitsi-srtp's OpenSSL binding
+     * @param rtpTransform what runs SRTP of RTP packets ({@link RtpTransform#best()} unless comparing)
+     * @throws IllegalStateException for {@link RtpTransform#REUSED_CONTEXTS} without jitsi-srtp's OpenSSL binding
      */
-    public SrtpSession(SrtpKeys keys, GcmRtp gcmRtp) {
-        if (gcmRtp == GcmRtp.REUSED_CONTEXTS && !GcmRtpContext.available()) {
-            throw new IllegalStateException("reused GCM contexts need jitsi-srtp's OpenSSL binding");
+    public SrtpSession(SrtpKeys keys, RtpTransform rtpTransform) {
+        if (rtpTransform == RtpTransform.REUSED_CONTEXTS && !RtpContext.available()) {
+            throw new IllegalStateException("reused SRTP contexts need jitsi-srtp's OpenSSL binding");
         }
-        boolean ownGcm = keys.profile() == SrtpProfile.AEAD_AES_128_GCM && gcmRtp == GcmRtp.REUSED_CONTEXTS;
+        boolean own = rtpTransform == RtpTransform.REUSED_CONTEXTS;
         this.profile = keys.profile();
-        this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile(), ownGcm);
-        this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile(), ownGcm);
+        this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile(), own);
+        this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile(), own);
     }
 
-    /** What RTP packets of this session are SRTP-GCM protected with; {@code null} for AES-CM. */
-    public GcmRtp gcmRtp() {
-        return profile != SrtpProfile.AEAD_AES_128_GCM ? null
-                : out.gcmRtp != null ? GcmRtp.REUSED_CONTEXTS : GcmRtp.JITSI_SRTP;
+    /** What RTP packets of this session are protected with. */
+    public RtpTransform rtpTransform() {
+        return out.ownRtp != null ? RtpTransform.REUSED_CONTEXTS : RtpTransform.JITSI_SRTP;
     }
 
     /**
@@ -255,7 +254,7 @@ public final class SrtpSession implements AutoCloseable {
         PacketWindow pkt = d.window.set(array, offset, len, limit);
         try {
             SrtpStatus status = rtcp ? processRtcp(d, ssrc, pkt)
-                    : d.gcmRtp != null ? processGcmRtp(d, ssrc, pkt, headerLength)
+                    : d.ownRtp != null ? processOwnRtp(d, ssrc, pkt, headerLength)
                     : processRtp(d, ssrc, pkt);
             if (status == SrtpStatus.OK) {
                 int newLength = pkt.getLength();
@@ -293,16 +292,16 @@ public final class SrtpSession implements AutoCloseable {
         return status;
     }
 
-    private static SrtpStatus processGcmRtp(Direction d, int ssrc, PacketWindow pkt, int headerLength)
+    private SrtpStatus processOwnRtp(Direction d, int ssrc, PacketWindow pkt, int headerLength)
             throws GeneralSecurityException {
-        GcmRtpContext ctx = d.gcmRtp.get(ssrc);
+        RtpContext ctx = d.ownRtp.get(ssrc);
         boolean fresh = ctx == null;
         if (fresh) {
-            if (d.gcmRtp.size() >= MAX_CONTEXTS) {
+            if (d.ownRtp.size() >= MAX_CONTEXTS) {
                 return SrtpStatus.FAILED;
             }
-            ctx = GcmRtpContext.derive(ssrc, d.masterKey, d.masterSalt);
-            d.gcmRtp.put(ssrc, ctx);
+            ctx = RtpContext.derive(profile, ssrc, d.masterKey, d.masterSalt);
+            d.ownRtp.put(ssrc, ctx);
         }
         SrtpStatus status = d.sender
                 ? ctx.protect(pkt.getBuffer(), pkt.getOffset(), pkt.getLength(), headerLength, pkt.limit())
@@ -310,7 +309,7 @@ public final class SrtpSession implements AutoCloseable {
         if (status == SrtpStatus.OK) {
             pkt.setLength(ctx.length());
         } else if (fresh) {
-            d.gcmRtp.remove(ssrc); // an unauthenticated packet must not leave state behind
+            d.ownRtp.remove(ssrc); // an unauthenticated packet must not leave state behind
         }
         return status;
     }
@@ -398,27 +397,27 @@ public final class SrtpSession implements AutoCloseable {
         final SrtpContextFactory factory;
         final IntObjectHashMap<SrtpCryptoContext> rtp = new IntObjectHashMap<>();
         final IntObjectHashMap<SrtcpCryptoContext> rtcp = new IntObjectHashMap<>();
-        /** RTP contexts when GCM runs on {@link GcmRtpContext}s (then {@link #rtp} stays empty), else null. */
-        final IntObjectHashMap<GcmRtpContext> gcmRtp;
-        /** The master key and salt {@link #gcmRtp} contexts are derived from (null without them). */
+        /** RTP contexts when RTP runs on {@link RtpContext}s (then {@link #rtp} stays empty), else null. */
+        final IntObjectHashMap<RtpContext> ownRtp;
+        /** The master key and salt {@link #ownRtp} contexts are derived from (null without them). */
         final byte[] masterKey;
         final byte[] masterSalt;
         final PacketWindow window = new PacketWindow();
         private byte[] scratch = new byte[0];
 
-        Direction(boolean sender, byte[] key, byte[] salt, SrtpProfile profile, boolean ownGcm) {
+        Direction(boolean sender, byte[] key, byte[] salt, SrtpProfile profile, boolean own) {
             this.sender = sender;
             this.factory = new SrtpContextFactory(sender, key, salt,
                     policy(profile, sender), policy(profile, sender), LOG);
-            this.gcmRtp = ownGcm ? new IntObjectHashMap<>() : null;
-            this.masterKey = ownGcm ? key.clone() : null;
-            this.masterSalt = ownGcm ? salt.clone() : null;
+            this.ownRtp = own ? new IntObjectHashMap<>() : null;
+            this.masterKey = own ? key.clone() : null;
+            this.masterSalt = own ? salt.clone() : null;
         }
 
         void forgetRtp(int ssrc) {
             rtp.remove(ssrc);
-            if (gcmRtp != null) {
-                GcmRtpContext ctx = gcmRtp.remove(ssrc);
+            if (ownRtp != null) {
+                RtpContext ctx = ownRtp.remove(ssrc);
                 if (ctx != null) {
                     ctx.wipe();
                 }
@@ -426,13 +425,13 @@ public final class SrtpSession implements AutoCloseable {
         }
 
         int rtpContexts() {
-            return rtp.size() + (gcmRtp != null ? gcmRtp.size() : 0);
+            return rtp.size() + (ownRtp != null ? ownRtp.size() : 0);
         }
 
         void close() {
             factory.close();
-            if (gcmRtp != null) {
-                gcmRtp.values().forEach(GcmRtpContext::wipe);
+            if (ownRtp != null) {
+                ownRtp.values().forEach(RtpContext::wipe);
                 Arrays.fill(masterKey, (byte) 0);
                 Arrays.fill(masterSalt, (byte) 0);
             }
