@@ -10,14 +10,15 @@ import re, sys, collections
 text = open(sys.argv[1]).read()
 cats = [
  ("SRTP (jitsi-srtp or ours)", ["org.jitsi.srtp", "org.javameet.sfu.srtp"]),
- ("send: epoll copies a heap packet to direct (newDirectBuffer0: NIO views, 2nd DatagramPacket, buffers)", ["newDirectBuffer", "filterOutboundMessage"]),
- ("send: our DatagramPacket envelope (MediaLoop send)", ["MediaLoop$1.send"]),
+ ("send: epoll copies a heap packet to direct (newDirectBuffer0: NIO views, 2nd DatagramPacket, buffers)", ["AbstractEpollChannel.newDirectBuffer", "EpollDatagramChannel.filterOutboundMessage"]),
+ ("send: our DatagramPacket envelope and pooled direct copy (MediaLoop send)", ["MediaLoop$1.send", "MediaLoop.sendable"]),
  ("receive: Netty recvmmsg per datagram (DatagramPacket, addresses, slice)", ["scatteringRead", "NativeDatagramPacket.newDatagramPacket"]),
  ("receive: our pooled copy (MediaPacketHandler)", ["MediaPacketHandler"]),
  ("forward: copy/rewrite (RtpRewriter, Consumer.forward)", ["RtpRewriter", "Consumer.forward"]),
  ("set-up: consumers, transports (StreamRewriter, RetransmissionLimiter, createConsumer, DTLS)", ["createConsumer", "acceptSubscribeAnswer", "Dtls", "dtls"]),
  ("RTCP (feedback parsing, reports, SDES)", ["rtcp.", "Rtcp"]),
  ("every 200 ms / 1 s (layer selection, reports)", ["LayerAllocator", "selectLayers", "PublisherBitrateCap"]),
+ ("pacer: a scheduled task per drain (Subscriber.scheduleDrain)", ["scheduleDrain"]),
  ("class loading, JIT, reflection", ["ClassLoader", "reflect", "LambdaForm", "invoke."]),
 ]
 events = text.split("jdk.ObjectAllocationSample {")[1:]
