@@ -60,11 +60,6 @@ abstract class RtpContext {
         return length;
     }
 
-    /** The stream's rollover counter (tests). */
-    final int roc() {
-        return index.roc();
-    }
-
     /** Forgets what key material it can (the cipher's native context keeps the key until it is freed). */
     abstract void wipe();
 

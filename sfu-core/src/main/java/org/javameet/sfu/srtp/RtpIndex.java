@@ -20,6 +20,8 @@ final class RtpIndex {
     /** Bit i set: the packet at index (highest - i) was accepted. */
     private long window;
     private int guessedRoc;
+    /** Whether the last {@link #estimate} started the stream (so {@link #forgetStart} can undo it). */
+    private boolean startedNow;
 
     /**
      * Estimates the packet's index: ROC - 1, ROC or ROC + 1, whichever puts it nearest the highest sequence number
@@ -27,7 +29,6 @@ final class RtpIndex {
      *
      * @return the index; {@link #guessedRoc()} is its ROC (it may be -1 before a first wrap: such a packet is
      *         older than anything in the window, and a receiver refuses it)
-     * @see #startedByLastEstimate()
      */
     long estimate(int seq) {
         startedNow = false;
@@ -44,16 +45,9 @@ final class RtpIndex {
         return ((long) guessedRoc << 16) | seq;
     }
 
-    private boolean startedNow;
-
     /** The ROC of the last {@link #estimate}. */
     int guessedRoc() {
         return guessedRoc;
-    }
-
-    /** Whether the last {@link #estimate} was the stream's first packet. */
-    boolean startedByLastEstimate() {
-        return startedNow;
     }
 
     /** Undoes the start of the stream by an {@link #estimate} whose packet then failed. */
