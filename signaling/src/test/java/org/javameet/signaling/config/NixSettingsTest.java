@@ -206,7 +206,7 @@ class NixSettingsTest {
         ServerConfig c = parse(json, "freeform");
         assertEquals(9999, c.httpPort());
         assertEquals(List.of("198.51.100.1", "2001:db8::1"), c.publicAddresses());
-        assertEquals(new ClientConfig(true, false, false, false, true, true, true, "all"), c.client());
+        assertEquals(new ClientConfig(true, false, false, false, true, true, false, "all"), c.client());
         assertEquals("From settings", c.interfaceConfig().appName());
         assertEquals(InterfaceConfig.defaults().welcomeText(), c.interfaceConfig().welcomeText());
     }

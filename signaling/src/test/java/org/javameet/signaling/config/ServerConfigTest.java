@@ -43,7 +43,7 @@ class ServerConfigTest {
         assertEquals(List.of(), d.publicAddresses());
         assertNull(d.localAddress());
         assertEquals(LogLevel.INFO, d.logLevel());
-        assertEquals(new ClientConfig(true, false, false, false, false, false, true, "all"), d.client());
+        assertEquals(new ClientConfig(true, false, false, false, false, false, false, "all"), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
         assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30, 2048, 256, 1000, 10, 100, 50, 5), d.limits());
         assertNull(d.mediaTcpPort());
@@ -117,7 +117,7 @@ class ServerConfigTest {
                 + "\"welcomeText\":\"Meetings at Acme.\"}", FULL.interfaceConfig().toJson(MAPPER).toString());
         assertEquals("{\"prejoinPageEnabled\":true,\"disableModeratorIndicator\":false,\"startWithAudioMuted\":false,"
                 + "\"startWithVideoMuted\":false,\"requireDisplayName\":false,\"enableLobby\":false,"
-                + "\"disableSimulcast\":true,\"iceTransportPolicy\":\"all\"}",
+                + "\"disableSimulcast\":false,\"iceTransportPolicy\":\"all\"}",
                 ClientConfig.defaults().toJson(MAPPER).toString());
     }
 
