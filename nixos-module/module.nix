@@ -83,6 +83,7 @@ let
         settings
         limits
         lastN
+        maxPublisherBitrateKbps
         ;
       # left out when it is the server's default, the mediaPort number
       mediaTcpPort = if cfg.mediaTcpPort == cfg.mediaPort then null else cfg.mediaTcpPort;
@@ -583,6 +584,19 @@ in
         Each participant receives video from at most this many others: the most recent dominant speakers
         (screen shares always); the others' tiles show their avatar. Jitsi's name for it. `-1` sends everyone's
         video to everyone; `0` sends no camera video at all.
+      '';
+    };
+
+    maxPublisherBitrateKbps = mkOption {
+      type = types.ints.between 300 100000;
+      default = 2500;
+      example = 1500;
+      description = ''
+        The most any publisher is asked to send, in kbit/s: the ceiling of the REMB the server sends each
+        publisher (what its receivers need is announced below it; a screen share, or a receiver whose tiles are
+        unknown, gets exactly this). Lower it on a server whose uplinks or bandwidth bill are tight; raise it for
+        1080p cameras (about 6,000 for three simulcast layers). Below 300 a camera's lowest layer and its
+        microphone no longer fit, so the module refuses it, as the server does.
       '';
     };
 

@@ -28,6 +28,8 @@
   metricsBearerTokenFile ? null,
   # services.javameet.lastN: video from at most this many others per participant, the most recent speakers; -1 off
   lastN ? -1,
+  # services.javameet.maxPublisherBitrateKbps: the most any publisher is asked to send (REMB), kbit/s
+  maxPublisherBitrateKbps ? 2500,
 }:
 let
   # The client settings the module knows, with the server's defaults (ClientConfig / InterfaceConfig).
@@ -90,6 +92,7 @@ let
         mediaPort
         logLevel
         lastN
+        maxPublisherBitrateKbps
         ;
       client = clientDefaults // config;
       interface = interfaceDefaults // renameInterfaceKeys interfaceConfig;

@@ -95,7 +95,8 @@ public final class JavameetServer implements AutoCloseable {
                 new MediaMetrics(registry), certificate);
         mediaAddress = media.start();
         rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
-                limits.maxPublishSections(), limits.maxSubscribeSections()), RoomRegistry.videoForwarding(config.lastN())),
+                limits.maxPublishSections(), limits.maxSubscribeSections()), RoomRegistry.videoForwarding(config.lastN()),
+                config.maxPublisherBitrateKbps() * 1000L),
                 access,
                 new SignalingLimits(limits.maxMessagesPerSecond(), limits.maxChatMessagesPerSecond(),
                         limits.maxPasswordAttempts(), limits.maxRooms(), limits.maxRoomsPerAddress(),

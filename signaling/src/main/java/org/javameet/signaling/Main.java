@@ -29,6 +29,9 @@ public final class Main {
               --public-address A[,B] address(es) announced in ICE candidates; repeatable
                                      (default: this machine's non-loopback addresses plus 127.0.0.1)
               --local-address ADDR   bind the media socket to ADDR (behind NAT, with --public-address)
+              --max-publisher-bitrate-kbps N
+                                     the most any publisher is asked to send (REMB), kbit/s,
+                                     300-100000 (default 2500)
               --log-level LEVEL      error, warn, info (default), debug or trace
               --web-root DIR         serve the web client from DIR instead of the jar (development)
               --help                 print this help and exit
@@ -137,6 +140,7 @@ public final class Main {
         List<String> publicAddresses;
         String localAddress;
         LogLevel logLevel;
+        Integer maxPublisherBitrateKbps;
         boolean help;
         boolean version;
 
@@ -185,6 +189,11 @@ public final class Main {
                         }
                     }
                     case "--local-address" -> o.localAddress = value != null ? value : next(args, ++i, a);
+                    case "--max-publisher-bitrate-kbps" -> {
+                        String v = value != null ? value : next(args, ++i, a);
+                        o.maxPublisherBitrateKbps = intIn(v, a, ServerConfig.MIN_PUBLISHER_BITRATE_KBPS,
+                                ServerConfig.MAX_PUBLISHER_BITRATE_KBPS);
+                    }
                     case "--log-level" -> {
                         String v = value != null ? value : next(args, ++i, a);
                         o.logLevel = LogLevel.fromConfigName(v).orElseThrow(() ->
@@ -201,6 +210,18 @@ public final class Main {
                 throw new UsageException(option + " needs a value");
             }
             return args[i];
+        }
+
+        private static int intIn(String v, String option, int min, int max) throws UsageException {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new UsageException(option + " must be an integer " + min + "-" + max + ", got \"" + v + "\"");
         }
 
         private static int port(String v, String option) throws UsageException {
@@ -242,6 +263,9 @@ public final class Main {
                 }
                 if (mediaLoops != null) {
                     b.mediaLoops(mediaLoops);
+                }
+                if (maxPublisherBitrateKbps != null) {
+                    b.maxPublisherBitrateKbps(maxPublisherBitrateKbps);
                 }
                 c = b.build();
             } catch (IllegalArgumentException e) {

@@ -87,7 +87,7 @@ export class MediaSession {
    * @param {SignalingConnection} signaling
    * @param {SessionEvents} events
    * @param {{simulcast?: boolean}} [options] simulcast: the camera goes out as layers and the screen at a low frame
-   *        rate (not config.disableSimulcast, which is on by default for now); without it, as the browser chooses
+   *        rate (unless config.disableSimulcast, false by default); without it, as the browser chooses
    */
   constructor(signaling, events, options = {}) {
     this.signaling = signaling;

@@ -55,6 +55,30 @@ public final class RecordingLink implements MediaLink {
     /** A write error with less than this free is a full disk, whatever the error's words (they vary by OS). */
     static final long FULL_BELOW_BYTES = 64 * 1024;
 
+    /**
+     * After a stop, tracks that have not yet reached the stop wait while the newest frame of any track is less than
+     * this far past it: the server's socket hands packets over in arrival order, so once one track's frames from a
+     * second after the stop are read, what the others captured before it has been read too, or is not coming (a
+     * camera switched off, a silent track).
+     */
+    static final long DRAIN_GRACE_MS = 1000;
+    /** After a stop, this long without any packet ends the drain: nothing captured before it is on its way. */
+    static final long DRAIN_IDLE_MS = 1000;
+
+    /** Why the drain after a stop ended ({@link #drainUntil}). */
+    public enum DrainEnd {
+        /** Every track sent a frame captured after the stop. */
+        CAUGHT_UP,
+        /** A track's frames reached {@link #DRAIN_GRACE_MS} past the stop; the rest were taken as silent. */
+        OTHERS_SILENT,
+        /** No packet came for {@link #DRAIN_IDLE_MS}. */
+        IDLE,
+        /** The bound given to {@link #drainUntil} passed first. */
+        DEADLINE,
+        /** The link closed (or failed) first. */
+        CLOSED
+    }
+
     /** What one consumer's stream is: its codec, its publisher (whose clock it is on) and the file it goes to. */
     public record TrackSpec(long ssrc, WebmWriter.Kind kind, String publisherId, String name, Path file) {
     }
@@ -96,6 +120,7 @@ public final class RecordingLink implements MediaLink {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong framesWritten = new AtomicLong();
     private final CompletableFuture<List<TrackResult>> results = new CompletableFuture<>();
+    private final CompletableFuture<DrainEnd> drained = new CompletableFuture<>();
     private final Thread writer;
     private final DiskSpace disk;
     private final Events events;
@@ -106,6 +131,10 @@ public final class RecordingLink implements MediaLink {
     private final Map<Long, TrackWriter> tracks = new HashMap<>();
     private final List<TrackResult> finished = new ArrayList<>();
     private boolean failed;
+    /** Meeting ms of the stop being drained to, or -1. */
+    private long drainStopMs = -1;
+    private long drainDeadlineNanos;
+    private long lastPacketNanos;
 
     /** Free bytes where the files go, and the least there must be. */
     public record DiskSpace(LongSupplier usableBytes, long minimumBytes) {
@@ -152,8 +181,12 @@ public final class RecordingLink implements MediaLink {
     public void track(TrackSpec spec) {
         control(() -> {
             if (!failed) {
-                tracks.put(spec.ssrc(), new TrackWriter(spec, clock.track(spec.publisherId(),
-                        spec.kind() == WebmWriter.Kind.VP8 ? 90_000 : 48_000), this::feedback, framesWritten));
+                TrackWriter t = new TrackWriter(spec, clock.track(spec.publisherId(),
+                        spec.kind() == WebmWriter.Kind.VP8 ? 90_000 : 48_000), this::feedback, framesWritten);
+                if (drainStopMs >= 0) {
+                    t.stopAt(drainStopMs);
+                }
+                tracks.put(spec.ssrc(), t);
             }
         });
     }
@@ -166,6 +199,53 @@ public final class RecordingLink implements MediaLink {
                 finished.add(t.close());
             }
         });
+    }
+
+    /**
+     * The recording was stopped at meeting time {@code stopMeetingMs}, but packets captured before that may still
+     * wait in the server's socket or this link's queue (a busy server reads them seconds late): keep taking packets,
+     * write the frames captured up to the stop, leave out the ones after it, and complete once nothing captured
+     * before the stop can still come ({@link DrainEnd}), at most {@code maxWaitMs} from now. The caller then closes
+     * the link; frames captured after the stop never reach a file.
+     */
+    public CompletableFuture<DrainEnd> drainUntil(long stopMeetingMs, long maxWaitMs) {
+        if (closed.get()) {
+            drained.complete(DrainEnd.CLOSED);
+            return drained;
+        }
+        control(() -> {
+            long now = System.nanoTime();
+            drainStopMs = stopMeetingMs;
+            drainDeadlineNanos = now + maxWaitMs * 1_000_000;
+            lastPacketNanos = now;
+            for (TrackWriter t : tracks.values()) {
+                t.stopAt(stopMeetingMs);
+            }
+            checkDrain(now);
+        });
+        return drained;
+    }
+
+    /** Writer thread, while draining: completes {@link #drained} when the stop's frames are all in. */
+    private void checkDrain(long now) {
+        if (drainStopMs < 0 || drained.isDone()) {
+            return;
+        }
+        boolean allPast = true;
+        long newest = Long.MIN_VALUE;
+        for (TrackWriter t : tracks.values()) {
+            allPast &= t.pastStop();
+            newest = Math.max(newest, t.newestMs());
+        }
+        DrainEnd end = failed ? DrainEnd.CLOSED
+                : allPast ? DrainEnd.CAUGHT_UP
+                : newest != Long.MIN_VALUE && newest - drainStopMs >= DRAIN_GRACE_MS ? DrainEnd.OTHERS_SILENT
+                : now - lastPacketNanos >= DRAIN_IDLE_MS * 1_000_000 ? DrainEnd.IDLE
+                : now - drainDeadlineNanos >= 0 ? DrainEnd.DEADLINE
+                : null;
+        if (end != null) {
+            drained.complete(end);
+        }
     }
 
     /** Changes are few and never refused (so they never wait either): only packets count against the capacity. */
@@ -297,6 +377,9 @@ public final class RecordingLink implements MediaLink {
                 }
                 if (item != null) {
                     handle(item);
+                    if (item.packet() != null) {
+                        lastPacketNanos = now;
+                    }
                 }
                 // gaps age on the queue's clock: when this thread is behind, a retransmission may be queued
                 // right behind its gap, and the gap must not expire for the thread's own delay
@@ -318,6 +401,7 @@ public final class RecordingLink implements MediaLink {
                         }
                     }
                 }
+                checkDrain(now);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "recorder " + id + " stopped", e);
@@ -334,6 +418,7 @@ public final class RecordingLink implements MediaLink {
                 }
             }
             results.complete(List.copyOf(finished));
+            drained.complete(DrainEnd.CLOSED);
         }
     }
 

@@ -55,6 +55,12 @@ final class TrackWriter {
     private final java.util.concurrent.atomic.AtomicLong written;
     private boolean closed;
     private boolean anchoredOnArrival;
+    /** Frames captured after this meeting time are not written (the recording was stopped then); see {@link #stopAt}. */
+    private long stopMs = Long.MAX_VALUE;
+    /** A frame captured after {@link #stopMs} came: nothing this track still sends belongs in the file. */
+    private boolean pastStop;
+    /** Capture time (meeting ms) of the newest frame placed on the clock, written or not; MIN_VALUE before one. */
+    private long newestMs = Long.MIN_VALUE;
 
     /** @param written counts every frame written, across the link's tracks */
     TrackWriter(RecordingLink.TrackSpec spec, MeetingClock.TrackMapping mapping, Consumer<Object> feedback,
@@ -69,6 +75,24 @@ final class TrackWriter {
 
     RecordingLink.TrackSpec spec() {
         return spec;
+    }
+
+    /**
+     * The recording was stopped at meeting time {@code ms}: frames captured after it are left out, frames captured
+     * before it (still in the server's socket or queue when the stop came) are written as they arrive.
+     */
+    void stopAt(long ms) {
+        stopMs = ms;
+    }
+
+    /** True once a frame captured after the stop arrived: everything before it has been written. */
+    boolean pastStop() {
+        return pastStop;
+    }
+
+    /** The newest frame's capture time on the meeting clock, or {@code Long.MIN_VALUE} before the first synced one. */
+    long newestMs() {
+        return newestMs;
     }
 
     /** Why the file stopped being written, or null. */
@@ -149,7 +173,13 @@ final class TrackWriter {
             return;
         }
         mapping.onFrame(f.rtpTimestamp(), f.arrivalWallMs());
-        long ms = timeline.place(mapping.toMeetingMs(f.rtpTimestamp()), f.rtpTimestamp(),
+        long capturedMs = mapping.toMeetingMs(f.rtpTimestamp());
+        newestMs = Math.max(newestMs, capturedMs);
+        if (capturedMs > stopMs) {
+            pastStop = true;
+            return;
+        }
+        long ms = timeline.place(capturedMs, f.rtpTimestamp(),
                 spec.kind() == WebmWriter.Kind.OPUS ? opusDurationMs(f.data()) : 1);
         try {
             if (file == null) {

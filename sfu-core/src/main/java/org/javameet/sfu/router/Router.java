@@ -18,8 +18,8 @@ import org.javameet.sfu.speaker.DominantSpeaker;
  */
 public final class Router {
     /**
-     * The most announced in REMB to a publisher (what its receivers need is announced, up to this: see
-     * {@link PublisherBitrateCap}).
+     * The most announced in REMB to a publisher by default (what its receivers need is announced, up to this: see
+     * {@link PublisherBitrateCap}); the server's {@code maxPublisherBitrateKbps} sets another.
      */
     public static final long DEFAULT_MAX_INCOMING_BITRATE = 2_500_000L;
 

@@ -123,6 +123,12 @@ public final class MediaRoom {
     }
 
     MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits, VideoForwarding forwarding) {
+        this(name, media, listener, limits, forwarding, Router.DEFAULT_MAX_INCOMING_BITRATE);
+    }
+
+    /** {@code maxPublisherBitrate}: the most any publisher is told in REMB (bit/s), whatever its receivers need. */
+    MediaRoom(String name, MediaServer media, Listener listener, MediaLimits limits, VideoForwarding forwarding,
+            long maxPublisherBitrate) {
         this.name = name;
         this.forwarding = forwarding;
         this.limits = limits;
@@ -160,7 +166,7 @@ public final class MediaRoom {
                 });
                 listener.onLayersPaused(participantId, byMid);
             }
-        }, Router.DEFAULT_MAX_INCOMING_BITRATE);
+        }, maxPublisherBitrate);
         if (forwarding.lastN() >= 0) {
             router.execute(() -> router.lastN(forwarding.lastN()));
         }

@@ -23,24 +23,34 @@ import org.javameet.sfu.webrtc.MediaKind;
 
 /**
  * A room's recording: one {@link RecordingLink} that subscribes to every track of the room like a participant
- * (the router's subscriber {@link #SUBSCRIBER_ID}), one consumer and one file per published track. The
+ * (a subscriber of the router, {@link #SUBSCRIBER_ID_PREFIX} and a number), one consumer and one file per published track. The
  * {@link MediaRoom} tells it of tracks as they come and go, under its monitor; router work is queued onto the
  * media loop.
  */
 final class RoomRecording {
-    /** The recorder's subscriber id in the router: '#' never appears in a participant id. */
-    static final String SUBSCRIBER_ID = "#recorder";
+    /**
+     * The recorder's subscriber id in the router, with a number per recording: '#' never appears in a participant
+     * id, and a recording started while the last one still drains (see {@link #stop}) is a subscriber of its own.
+     */
+    static final String SUBSCRIBER_ID_PREFIX = "#recorder-";
+    private static final java.util.concurrent.atomic.AtomicLong RECORDINGS = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * The most a stop waits for what was captured before it (see {@link #stop}): a server seconds behind its
+     * socket still gets its last seconds into the files; shutdown's budget (45 s) leaves room for it.
+     */
+    static final long DRAIN_MAX_MS = 10_000;
     /** ~1 s of a busy room's packets: the writer thread is behind by more than this only when the disk is stuck. */
     static final int QUEUE_CAPACITY = 4096;
     private static final int[] NONE = new int[0];
-    /** Writing what is queued after a stop takes a few ms; this long is worth a line in the log. */
-    private static final long DRAIN_WARN_MS = 1_000;
+    /** The drain plus writing what is queued, beyond which a stop is worth a line in the log. */
+    private static final long DRAIN_WARN_MS = 2_000;
     private static final Logger LOG = Logger.getLogger(RoomRecording.class.getName());
 
     private record TrackInfo(String participantId, String kind, String label, long ssrc) {
     }
 
     private final Router router;
+    private final String subscriberId = SUBSCRIBER_ID_PREFIX + RECORDINGS.incrementAndGet();
     private final Path directory;
     private final RecordingLink link;
     private final long startWallMs;
@@ -66,7 +76,7 @@ final class RoomRecording {
                     failure = new RecordingFailure(f.code(), f.message());
                     onFailure.accept(failure);
                 });
-        router.execute(() -> router.createSubscriber(SUBSCRIBER_ID, link).receivesAllVideo(true)); // whatever lastN says
+        router.execute(() -> router.createSubscriber(subscriberId, link).receivesAllVideo(true)); // whatever lastN says
     }
 
     Path directory() {
@@ -97,7 +107,7 @@ final class RoomRecording {
                 participantId, participantId + " " + (label == null ? kind.sdpName() : label), file));
         router.execute(() -> {
             Producer pr = router.producer(producerId);
-            Subscriber sub = router.subscriber(SUBSCRIBER_ID);
+            Subscriber sub = router.subscriber(subscriberId);
             if (pr != null && sub != null) {
                 // no RTX: the recorder's NACKs are answered with plain copies on the stream's own SSRC
                 router.createConsumer(sub, pr, new ConsumerParams(producerId, ssrc, 0, pr.params().payloadType(), 0,
@@ -116,23 +126,27 @@ final class RoomRecording {
     }
 
     /**
-     * Stops: the consumers go, the writer finishes what it holds and closes every file.
+     * Stops: the recording ends now, by capture time. What was captured before this instant but is still on its way
+     * (a busy server reads its socket seconds late) is written as it comes, for up to {@link #DRAIN_MAX_MS}
+     * ({@link RecordingLink#drainUntil}); frames captured after it are left out. Then the consumers go and the writer
+     * closes every file.
      *
      * @param why what the summary says stopped it, unless the recorder had already stopped on a failure
      */
     CompletableFuture<RecordingSummary> stop(String why) {
-        // the recording ends now, not when the writer has caught up: the summary's end is the stop, so a file that
-        // runs to the stop spans the recording's duration however long the writer takes to drain its queue
+        // the summary's end is the stop, so a file that runs to the stop spans the recording's duration however
+        // far behind the server was when it was pressed
         long stopWallMs = System.currentTimeMillis();
-        router.execute(() -> router.closeParticipant(SUBSCRIBER_ID)); // closes the link too
+        CompletableFuture<RecordingLink.DrainEnd> drained = link.drainUntil(stopWallMs - startWallMs, DRAIN_MAX_MS);
+        drained.whenComplete((end, e) -> router.execute(() -> router.closeParticipant(subscriberId))); // closes the link
         return link.results().thenApply(results -> {
             long drainMs = System.currentTimeMillis() - stopWallMs;
             if (drainMs > DRAIN_WARN_MS) {
                 long closedAfterMs = link.closedAtWallMs() - stopWallMs;
                 LOG.warning(() -> "recorder of " + directory.getFileName() + " took " + drainMs + " ms after the stop"
-                        + " to write what it held: the media loop closed it after " + closedAfterMs
-                        + " ms (a busy loop), the writer finished " + (drainMs - closedAfterMs)
-                        + " ms later (a slow disk or CPU)");
+                        + " to write what it held: what was captured before the stop came in for " + closedAfterMs
+                        + " ms (drain ended: " + drained.getNow(null) + "; a server behind its socket), the writer"
+                        + " finished " + (drainMs - closedAfterMs) + " ms later (a slow disk or CPU)");
             }
             List<RecordingSummary.Track> tracks = new ArrayList<>();
             for (RecordingLink.TrackResult r : results) {

@@ -232,4 +232,93 @@ class RecordingLinkTest {
         assertEquals("", TestMedia.runErrors("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-"));
         assertEquals(frames, TestMedia.decodedVideoFrames(file));
     }
+
+    /** A recorder on {@code clock} with Ada's microphone (and camera) as tracks, fed directly: no router needed. */
+    private RecordingLink recorder(EmbeddedChannel channel, MeetingClock clock, boolean camera) {
+        RecordingLink recorder = new RecordingLink("rec/drain", channel.eventLoop(), UnpooledByteBufAllocator.DEFAULT,
+                new MediaMetrics(new SimpleMeterRegistry()), clock, 8192, RecordingLink.DiskSpace.unlimited(), f -> { });
+        recorder.track(new RecordingLink.TrackSpec(0x2222, WebmWriter.Kind.OPUS, "ada", "Ada microphone",
+                dir.resolve("ada-mic-drain.webm")));
+        if (camera) {
+            recorder.track(new RecordingLink.TrackSpec(0x1111, WebmWriter.Kind.VP8, "ada", "Ada camera",
+                    dir.resolve("ada-camera-drain.webm")));
+        }
+        return recorder;
+    }
+
+    /**
+     * A server behind its socket: the stop is pressed while the last two seconds Ada captured are still unread. They
+     * arrive after the stop and are written, up to the stop's instant and not beyond, so the file reaches the stop
+     * instead of ending seconds before it.
+     */
+    @Test
+    void aStopWritesWhatWasCapturedBeforeItThoughItArrivesAfter() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        MeetingClock clock = new MeetingClock(System.currentTimeMillis() - 5_000);
+        RecordingLink recorder = recorder(channel, clock, false);
+        long srWallMs = System.currentTimeMillis();
+        long srRtp = 1_000_000;
+        recorder.sendRtcp(senderReport(0x2222, MeetingClock.unixMsToNtp(srWallMs), srRtp));
+        // stopped a second ago; what Ada captured from 2 s before the stop until now is read from the socket only
+        // now (the report, on time, ties her clock to the server's)
+        long stopMs = clock.sinceStart(srWallMs) - 1_000;
+        java.util.concurrent.CompletableFuture<RecordingLink.DrainEnd> drained = recorder.drainUntil(stopMs, 30_000);
+        List<TestMedia.Frame> audio = TestMedia.opus(dir, 3.0);
+        for (ByteBuf p : opusPackets(audio, 0x2222, srRtp - 3_000 * 48)) {
+            recorder.sendRtp(p);
+        }
+        assertEquals(RecordingLink.DrainEnd.CAUGHT_UP, drained.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        recorder.close("recording stopped");
+        List<RecordingLink.TrackResult> results = recorder.results().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runPendingTasks();
+        assertFalse(channel.finish());
+        RecordingLink.TrackResult mic = results.stream().filter(r -> r.spec().ssrc() == 0x2222).findFirst().orElseThrow();
+        assertTrue(mic.lastMs() <= stopMs, "nothing captured after the stop: last " + mic.lastMs() + ", stop " + stopMs);
+        assertTrue(mic.lastMs() >= stopMs - 100, "the file reaches the stop: last " + mic.lastMs() + ", stop " + stopMs);
+        assertEquals(stopMs - 2_000, mic.firstMs(), 100, "from two seconds before it: " + mic);
+        assertTrue(mic.frames() >= 95 && mic.frames() <= 101, "about 100 frames of 20 ms: " + mic.frames());
+        assertEquals("", TestMedia.runErrors("ffmpeg", "-v", "error", "-i", mic.spec().file().toString(), "-f", "null", "-"));
+    }
+
+    /**
+     * The drain ends on its own when nothing more can come: a camera that sends nothing does not hold it once the
+     * microphone is a second past the stop; with nothing at all arriving it ends after a second of quiet; and the
+     * caller's bound holds whatever happens.
+     */
+    @Test
+    void aDrainEndsWhenNothingCapturedBeforeTheStopCanStillCome() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        MeetingClock clock = new MeetingClock(System.currentTimeMillis() - 5_000);
+        RecordingLink recorder = recorder(channel, clock, true);
+        long srWallMs = System.currentTimeMillis();
+        long srRtp = 1_000_000;
+        recorder.sendRtcp(senderReport(0x2222, MeetingClock.unixMsToNtp(srWallMs), srRtp));
+        // stopped 1.5 s ago, the microphone's packets from a second before it read only now
+        java.util.concurrent.CompletableFuture<RecordingLink.DrainEnd> drained =
+                recorder.drainUntil(clock.sinceStart(srWallMs) - 1_500, 30_000);
+        List<ByteBuf> packets = opusPackets(TestMedia.opus(dir, 3.0), 0x2222, srRtp - 2_500 * 48);
+        for (ByteBuf p : packets.subList(0, 110)) { // to 1.18 s past the stop: the silent camera is not waited for
+            recorder.sendRtp(p);
+        }
+        assertEquals(RecordingLink.DrainEnd.OTHERS_SILENT, drained.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        recorder.close("recording stopped");
+        recorder.results().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        packets.subList(110, packets.size()).forEach(ByteBuf::release);
+
+        RecordingLink quiet = recorder(channel, new MeetingClock(System.currentTimeMillis()), true);
+        assertEquals(RecordingLink.DrainEnd.IDLE, quiet.drainUntil(0, 30_000).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        quiet.close("recording stopped");
+        RecordingLink bounded = recorder(channel, new MeetingClock(System.currentTimeMillis()), true);
+        assertEquals(RecordingLink.DrainEnd.DEADLINE, bounded.drainUntil(0, 0).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        bounded.close("recording stopped");
+        for (RecordingLink r : List.of(quiet, bounded)) {
+            assertEquals(0, r.results().get(10, java.util.concurrent.TimeUnit.SECONDS).stream()
+                    .mapToLong(RecordingLink.TrackResult::frames).sum());
+        }
+        channel.runPendingTasks();
+        assertFalse(channel.finish());
+        RecordingLink closed = recorder(channel, new MeetingClock(System.currentTimeMillis()), true);
+        closed.close("room closed");
+        assertEquals(RecordingLink.DrainEnd.CLOSED, closed.drainUntil(0, 30_000).get(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
 }

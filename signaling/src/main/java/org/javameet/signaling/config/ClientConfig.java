@@ -36,7 +36,7 @@ public record ClientConfig(
             "prejoinConfig", "prejoinPageEnabled",
             "lobby", "enableLobby");
 
-    private static final ClientConfig DEFAULTS = new ClientConfig(true, false, false, false, false, false, true, "all");
+    private static final ClientConfig DEFAULTS = new ClientConfig(true, false, false, false, false, false, false, "all");
 
     public static ClientConfig defaults() {
         return DEFAULTS;

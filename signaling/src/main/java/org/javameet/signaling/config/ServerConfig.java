@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param turn            the TURN server (coturn) clients may relay through; none by default
  * @param metricsBearerTokenFile a file holding the token that lets non-loopback clients read {@code /metrics};
  *                        null: loopback only
+ * @param maxPublisherBitrateKbps the REMB ceiling: the most any publisher is asked to send (kbit/s), whatever its
+ *                        receivers could take
  */
 public record ServerConfig(
         String httpAddress,
@@ -55,14 +57,26 @@ public record ServerConfig(
         TurnConfig turn,
         String metricsBearerTokenFile,
         RecordingConfig recording,
-        int lastN) {
+        int lastN,
+        int maxPublisherBitrateKbps) {
 
     /** Media loops beyond this are a mistake (a loop per core is the most that helps). */
     public static final int MAX_MEDIA_LOOPS = 64;
 
+    /** The media session's default REMB ceiling (Router.DEFAULT_MAX_INCOMING_BITRATE), 2.5 Mbit/s. */
+    public static final int DEFAULT_MAX_PUBLISHER_BITRATE_KBPS = 2500;
+    /**
+     * Below this a publisher cannot keep its lowest simulcast layer (200 kbit/s) and its microphone going with the
+     * REMB's packet-overhead headroom: the camera would freeze for everyone, so a smaller value is refused as a typo.
+     */
+    public static final int MIN_PUBLISHER_BITRATE_KBPS = 300;
+    /** A 1080p camera's three layers need ~6 Mbit/s and a 4K screen share ~15: 100 Mbit/s per publisher is a typo. */
+    public static final int MAX_PUBLISHER_BITRATE_KBPS = 100_000;
+
     static final List<String> KEYS = List.of(
             "httpAddress", "httpPort", "mediaPort", "mediaTcpPort", "mediaLoops", "publicAddresses", "localAddress", "logLevel",
-            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile", "recording", "lastN");
+            "client", "interface", "auth", "limits", "allowedOrigins", "turn", "metricsBearerTokenFile", "recording", "lastN",
+            "maxPublisherBitrateKbps");
 
     /** Names people bring from Jitsi Meet or from the NixOS module's options. */
     private static final Map<String, String> HINTS = Map.of(
@@ -75,7 +89,7 @@ public record ServerConfig(
     private static final ServerConfig DEFAULTS = new ServerConfig(
             "0.0.0.0", 8080, 10000, null, 1, List.of(), null, LogLevel.INFO,
             ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
-            TurnConfig.defaults(), null, RecordingConfig.defaults(), -1);
+            TurnConfig.defaults(), null, RecordingConfig.defaults(), -1, DEFAULT_MAX_PUBLISHER_BITRATE_KBPS);
 
     private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -108,6 +122,10 @@ public record ServerConfig(
         Objects.requireNonNull(recording, "recording");
         if (lastN < -1 || lastN > MAX_LAST_N) {
             throw new IllegalArgumentException("lastN must be -1 (off) or 0-" + MAX_LAST_N + ", got " + lastN);
+        }
+        if (maxPublisherBitrateKbps < MIN_PUBLISHER_BITRATE_KBPS || maxPublisherBitrateKbps > MAX_PUBLISHER_BITRATE_KBPS) {
+            throw new IllegalArgumentException("maxPublisherBitrateKbps must be " + MIN_PUBLISHER_BITRATE_KBPS + "-"
+                    + MAX_PUBLISHER_BITRATE_KBPS + ", got " + maxPublisherBitrateKbps);
         }
     }
 
@@ -177,6 +195,8 @@ public record ServerConfig(
                 case "metricsBearerTokenFile" -> b.metricsBearerTokenFile(r.optionalPath(value, key));
                 case "recording" -> b.recording(RecordingConfig.fromJson(r, value, key));
                 case "lastN" -> b.lastN(r.intIn(value, key, -1, MAX_LAST_N));
+                case "maxPublisherBitrateKbps" -> b.maxPublisherBitrateKbps(
+                        r.intIn(value, key, MIN_PUBLISHER_BITRATE_KBPS, MAX_PUBLISHER_BITRATE_KBPS));
                 default -> throw r.unknownKey("", key, KEYS, HINTS);
             }
         }
@@ -282,6 +302,7 @@ public record ServerConfig(
         }
         json.set("recording", recording.toJson(mapper));
         json.put("lastN", lastN);
+        json.put("maxPublisherBitrateKbps", maxPublisherBitrateKbps);
         return json;
     }
 
@@ -354,6 +375,7 @@ public record ServerConfig(
         private String metricsBearerTokenFile;
         private RecordingConfig recording;
         private int lastN;
+        private int maxPublisherBitrateKbps;
 
         private Builder(ServerConfig c) {
             httpAddress = c.httpAddress;
@@ -373,6 +395,7 @@ public record ServerConfig(
             metricsBearerTokenFile = c.metricsBearerTokenFile;
             recording = c.recording;
             lastN = c.lastN;
+            maxPublisherBitrateKbps = c.maxPublisherBitrateKbps;
         }
 
         public Builder httpAddress(String v) { httpAddress = v; return this; }
@@ -416,11 +439,14 @@ public record ServerConfig(
         /** Each participant receives video from at most this many others, the most recent speakers; -1: everyone. */
         public Builder lastN(int v) { lastN = v; return this; }
 
+        /** The REMB ceiling, kbit/s: the most any publisher is asked to send. */
+        public Builder maxPublisherBitrateKbps(int v) { maxPublisherBitrateKbps = v; return this; }
+
         /** The configuration; {@link IllegalArgumentException} for a value out of range, as the constructor. */
         public ServerConfig build() {
             return new ServerConfig(httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses,
                     localAddress, logLevel, client, interfaceConfig, auth, limits, allowedOrigins, turn,
-                    metricsBearerTokenFile, recording, lastN);
+                    metricsBearerTokenFile, recording, lastN, maxPublisherBitrateKbps);
         }
     }
 

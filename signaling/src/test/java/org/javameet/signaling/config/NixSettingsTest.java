@@ -119,7 +119,7 @@ class NixSettingsTest {
                 new ClientConfig(false, true, true, true, true, true, true, "all"),
                 new InterfaceConfig("Acme Meet", false, "https://acme.example/logo.svg", "Meetings at Acme."),
                 AuthConfig.defaults(), LimitsConfig.defaults(), List.of(), TurnConfig.defaults(), null,
-                RecordingConfig.defaults(), -1);
+                RecordingConfig.defaults(), -1, ServerConfig.DEFAULT_MAX_PUBLISHER_BITRATE_KBPS);
         assertEquals(expected, parse(json, "full"));
     }
 
@@ -182,6 +182,33 @@ class NixSettingsTest {
     }
 
     @Test
+    void thePublisherBitrateCeilingReachesTheServer() throws Exception {
+        assertEquals(1500, parse(evalSettings("maxPublisherBitrateKbps = 1500;"), "ceiling").maxPublisherBitrateKbps());
+        assertEquals(ServerConfig.DEFAULT_MAX_PUBLISHER_BITRATE_KBPS,
+                parse(evalSettings(""), "default").maxPublisherBitrateKbps(), "the server's default unless set");
+    }
+
+    /**
+     * module.nix types the option {@code types.ints.between 300 100000}: the server's own bounds, so a value the
+     * module lets through is never one the server refuses at start, and the reverse.
+     */
+    @Test
+    void theModulesCeilingBoundsAreTheServers() throws Exception {
+        String module = Files.readString(NIXOS_MODULE.resolve("module.nix"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "maxPublisherBitrateKbps = mkOption \\{\\s*type = types\\.ints\\.between (\\d+) (\\d+);\\s*default = (\\d+);")
+                .matcher(module);
+        assertTrue(m.find(), "module.nix declares maxPublisherBitrateKbps as types.ints.between MIN MAX with a default");
+        assertEquals(ServerConfig.MIN_PUBLISHER_BITRATE_KBPS, Integer.parseInt(m.group(1)));
+        assertEquals(ServerConfig.MAX_PUBLISHER_BITRATE_KBPS, Integer.parseInt(m.group(2)));
+        assertEquals(ServerConfig.DEFAULT_MAX_PUBLISHER_BITRATE_KBPS, Integer.parseInt(m.group(3)));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(evalSettings("settings = { maxPublisherBitrateKbps = 50; };"), "freeform"));
+        assertEquals("config settings.nix (freeform): \"maxPublisherBitrateKbps\" must be an integer 300-100000, got 50",
+                e.getMessage());
+    }
+
+    @Test
     void jitsiInterfaceConfigNamesAreTranslated() throws Exception {
         JsonNode json = evalSettings("""
                 interfaceConfig = {
@@ -206,7 +233,7 @@ class NixSettingsTest {
         ServerConfig c = parse(json, "freeform");
         assertEquals(9999, c.httpPort());
         assertEquals(List.of("198.51.100.1", "2001:db8::1"), c.publicAddresses());
-        assertEquals(new ClientConfig(true, false, false, false, true, true, true, "all"), c.client());
+        assertEquals(new ClientConfig(true, false, false, false, true, true, false, "all"), c.client());
         assertEquals("From settings", c.interfaceConfig().appName());
         assertEquals(InterfaceConfig.defaults().welcomeText(), c.interfaceConfig().welcomeText());
     }

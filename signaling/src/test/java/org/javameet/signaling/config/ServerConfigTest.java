@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.javameet.sfu.router.Router;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +33,7 @@ class ServerConfigTest {
                     "0123456789abcdef0123456789abcdef", null, null, "javameet", "acme-portal", 28_800),
             new LimitsConfig(3, 16, 100, 10, 2, 30, 1, 3, 500, 20, 5, 45, 300, 30, 200, 4, 25, 10, 2), List.of("https://meet.acme.example", "http://[::1]:8080"),
             TurnConfig.defaults(), "/run/credentials/javameet.service/metrics-token",
-            new RecordingConfig(true, "/var/lib/javameet/recordings", true, "/etc/javameet/finalize.sh", 2, 2048), 3);
+            new RecordingConfig(true, "/var/lib/javameet/recordings", true, "/etc/javameet/finalize.sh", 2, 2048), 3, 4000);
 
     @Test
     void defaultsAreThoseOfTheDocs() {
@@ -43,7 +44,7 @@ class ServerConfigTest {
         assertEquals(List.of(), d.publicAddresses());
         assertNull(d.localAddress());
         assertEquals(LogLevel.INFO, d.logLevel());
-        assertEquals(new ClientConfig(true, false, false, false, false, false, true, "all"), d.client());
+        assertEquals(new ClientConfig(true, false, false, false, false, false, false, "all"), d.client());
         assertEquals(new InterfaceConfig("javameet", true, "", "Secure, self-hosted video meetings."), d.interfaceConfig());
         assertEquals(new LimitsConfig(8, 64, 300, 32, 8, 20, 2, 5, 10_000, 100, 10, 30, 2048, 256, 1000, 10, 100, 50, 5), d.limits());
         assertNull(d.mediaTcpPort());
@@ -51,6 +52,8 @@ class ServerConfigTest {
         assertEquals(List.of(), d.allowedOrigins());
         assertEquals(new RecordingConfig(false, "recordings", false, null, 4, 1024), d.recording());
         assertEquals(-1, d.lastN(), "last-N off: everyone's video to everyone");
+        assertEquals(Router.DEFAULT_MAX_INCOMING_BITRATE, d.maxPublisherBitrateKbps() * 1000L,
+                "the REMB ceiling the media session has without the key");
     }
 
     @Test
@@ -117,7 +120,7 @@ class ServerConfigTest {
                 + "\"welcomeText\":\"Meetings at Acme.\"}", FULL.interfaceConfig().toJson(MAPPER).toString());
         assertEquals("{\"prejoinPageEnabled\":true,\"disableModeratorIndicator\":false,\"startWithAudioMuted\":false,"
                 + "\"startWithVideoMuted\":false,\"requireDisplayName\":false,\"enableLobby\":false,"
-                + "\"disableSimulcast\":true,\"iceTransportPolicy\":\"all\"}",
+                + "\"disableSimulcast\":false,\"iceTransportPolicy\":\"all\"}",
                 ClientConfig.defaults().toJson(MAPPER).toString());
     }
 
@@ -138,7 +141,7 @@ class ServerConfigTest {
         {'interfaceConfig': {}}                        | config test.json: unknown key "interfaceConfig" (did you mean "interface"?)
         {'publicAddress': '203.0.113.7'}               | config test.json: unknown key "publicAddress" (did you mean "publicAddresses"?)
         {'HTTP_PORT': 80}                              | config test.json: unknown key "HTTP_PORT" (did you mean "httpPort"?)
-        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN)
+        {'frobnicate': 1}                              | config test.json: unknown key "frobnicate" (known keys: httpAddress, httpPort, mediaPort, mediaTcpPort, mediaLoops, publicAddresses, localAddress, logLevel, client, interface, auth, limits, allowedOrigins, turn, metricsBearerTokenFile, recording, lastN, maxPublisherBitrateKbps)
         {'client': {'frobnicate': 1}}                  | config test.json: unknown key "client.frobnicate" (known keys in "client": prejoinPageEnabled, disableModeratorIndicator, startWithAudioMuted, startWithVideoMuted, requireDisplayName, enableLobby, disableSimulcast, iceTransportPolicy)
         {'limits': {'maxTracks': 3}}                   | config test.json: unknown key "limits.maxTracks" (known keys in "limits": maxTracksPerParticipant, maxPublishSections, maxSubscribeSections, maxDtlsHandshakes, maxDtlsHandshakesPerAddress, maxMessagesPerSecond, maxChatMessagesPerSecond, maxPasswordAttempts, maxConnections, maxConnectionsPerAddress, requestTimeoutSeconds, resumeGraceSeconds, maxTcpMediaConnections, maxTcpMediaConnectionsPerAddress, maxRooms, maxRoomsPerAddress, maxOccupants, maxLobbyWaiters, maxLobbyWaitersPerAddress)
         {'limits': {'maxTracksPerParticipant': 0}}     | config test.json: "limits.maxTracksPerParticipant" must be an integer 1-1000, got 0
@@ -147,6 +150,12 @@ class ServerConfigTest {
         {'limits': {'maxOccupants': 0}}                | config test.json: "limits.maxOccupants" must be an integer 1-10000, got 0
         {'lastN': -2}                                  | config test.json: "lastN" must be an integer -1-1000, got -2
         {'lastN': '3'}                                 | config test.json: "lastN" must be an integer -1-1000, got "3"
+        {'maxPublisherBitrateKbps': 299}               | config test.json: "maxPublisherBitrateKbps" must be an integer 300-100000, got 299
+        {'maxPublisherBitrateKbps': 100001}            | config test.json: "maxPublisherBitrateKbps" must be an integer 300-100000, got 100001
+        {'maxPublisherBitrateKbps': 2500000}           | config test.json: "maxPublisherBitrateKbps" must be an integer 300-100000, got 2500000
+        {'maxPublisherBitrateKbps': '2500'}            | config test.json: "maxPublisherBitrateKbps" must be an integer 300-100000, got "2500"
+        {'maxPublisherBitrateKbps': 2.5}               | config test.json: "maxPublisherBitrateKbps" must be an integer 300-100000, got 2.5
+        {'maxPublisherBitarteKbps': 2500}              | config test.json: unknown key "maxPublisherBitarteKbps" (did you mean "maxPublisherBitrateKbps"?)
         {'limits': {'maxRoomsPerAddress': -1}}         | config test.json: "limits.maxRoomsPerAddress" must be an integer 1-1000000, got -1
         {'limits': {'maxTracksPerParticipant': 9, 'maxPublishSections': 8}} | config test.json: "limits.maxPublishSections" must be at least maxTracksPerParticipant (9), got 8
         {'allowedOrigins': ['https://meet.example.com/']} | config test.json: "allowedOrigins[0]" must be an origin: scheme://host[:port] without a path or a trailing slash, such as "https://meet.example.com", or "*", got "https://meet.example.com/"

@@ -75,7 +75,7 @@ class SimulcastBrowserTest {
                     + "#config.prejoinPageEnabled=false";
             WebDriver publisher = browsers.open();
             pages.add(publisher);
-            publisher.get(base + "&config.disableSimulcast=false&userInfo.displayName=%22Publisher%22");
+            publisher.get(base + "&userInfo.displayName=%22Publisher%22"); // simulcast: the default
             Browsers.awaitState(publisher, "joined", Duration.ofSeconds(30));
             String publisherName = "Publisher";
             // the viewers' cameras are off: only the publisher's video matters, and two cores encode less

@@ -243,6 +243,43 @@ class RecordingTest {
                 "the finalize script ran with the recording's directory");
     }
 
+    /**
+     * A server seconds behind its socket when the stop is pressed (its media loop stalls for 3 s, as under load): what
+     * Ada and Bob captured before the stop is still unread then, and is recorded anyway as it is read. Each file runs
+     * to the stop, not to where the server had got to (it ended ~2.5 s early before the recorder drained).
+     */
+    @Test
+    void aStopWhileTheServerIsBehindItsSocketStillRecordsUpToTheStop() throws Exception {
+        Participant ada = join("rec-backlog", "Ada");
+        Participant bob = join("rec-backlog", "Bob");
+        startRecording(ada);
+        Thread.sleep(3_000);
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        for (org.javameet.sfu.net.MediaLoop loop : loopback.server.media().loops()) {
+            loop.loop().execute(() -> {
+                stalled.countDown();
+                try {
+                    Thread.sleep(3_000); // packets pile up in the socket meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertTrue(stalled.await(20, TimeUnit.SECONDS));
+        Thread.sleep(2_500);
+        JsonNode manifest = stopAndFinalize(ada);
+        long durationMs = manifest.path("durationMs").asLong();
+        System.out.println("[recording] behind the socket at the stop: " + manifest.path("participants"));
+        for (Participant p : List.of(ada, bob)) {
+            for (String kind : List.of("audio", "video")) {
+                JsonNode t = track(manifest, p.id(), kind);
+                assertDecodesCleanly(file(manifest, t));
+                assertTrue(t.path("endMs").asLong() >= durationMs - 700 && t.path("endMs").asLong() <= durationMs + 100,
+                        p.displayName() + "'s " + kind + " runs to the stop at " + durationMs + " ms: " + t);
+            }
+        }
+    }
+
     private static int countTracks(JsonNode manifest, String participantId, String kind) {
         int n = 0;
         for (JsonNode p : manifest.path("participants")) {
