@@ -134,26 +134,33 @@ public final class JavameetServer implements AutoCloseable {
         return this;
     }
 
-    /** What the first participant needs and the ports did not, each on a thread of its own (see start). */
+    /**
+     * What the first participant needs and the ports did not, in the order a join needs it, on one thread: run side
+     * by side they took both cores, and the first page request, loading its own classes on the HTTP loop, waited
+     * twice as long (docs/performance.md, Start-up).
+     */
     private void warmUp(CompletableFuture<String> welcome, CompletableFuture<DtlsCertificate> certificate) {
-        onThread("start-welcome", () -> welcomeText(config)).whenComplete((text, failure) -> {
-            if (text != null) {
-                welcome.complete(text);
-            } else {
-                welcome.completeExceptionally(failure);
+        startThread("start-warm-up", () -> {
+            try {
+                welcome.complete(welcomeText(config));
+            } catch (Throwable e) {
+                welcome.completeExceptionally(e);
             }
-        });
-        // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s); the first
-        // DTLS handshake waits for it on its handshake thread, never on a media loop
-        SrtpSession.warmUpInBackground();
-        // the first transport (its fingerprint goes into the first publish answer) waits for the certificate
-        DtlsCertificate.generateInBackground().whenComplete((c, failure) -> {
-            if (c != null) {
+            // the first transport (its fingerprint goes into the first publish answer) waits for the certificate
+            try {
+                DtlsCertificate c = DtlsCertificate.generate();
                 LOG.info("DTLS certificate " + c.fingerprintAlgorithm() + " " + c.fingerprintHex());
                 certificate.complete(c);
-            } else {
-                LOG.log(Level.SEVERE, "cannot generate the DTLS certificate: no media can connect", failure);
-                certificate.completeExceptionally(failure);
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "cannot generate the DTLS certificate: no media can connect", e);
+                certificate.completeExceptionally(e);
+            }
+            // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s); the
+            // first DTLS handshake waits for it on its handshake thread, never on a media loop
+            try {
+                SrtpSession.warmUp();
+            } catch (RuntimeException e) { // the first handshake tries again, and says why if it fails
+                LOG.log(Level.WARNING, "SRTP warm-up failed", e);
             }
         });
     }
