@@ -36,7 +36,8 @@ for old in "$dir"/javameet-*.jsa "$dir"/javameet-*.jsa.new; do
 done
 
 if [ -s "$candidate" ]; then
-  if JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} -XX:SharedArchiveFile=$candidate -Xshare:on" \
+  # a crash of the check writes its report into the cache directory, not the service's working directory
+  if JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} -XX:SharedArchiveFile=$candidate -Xshare:on -XX:ErrorFile=$candidate.crash" \
       timeout 60 "$wrapper" --version > /dev/null 2>&1; then
     mv -f -- "$candidate" "$archive" && say "new archive checked: $archive"
   else
@@ -44,7 +45,7 @@ if [ -s "$candidate" ]; then
     say "the archive the last run wrote does not map; dropped, training again"
   fi
 fi
-rm -f -- "$candidate" # empty or dropped
+rm -f -- "$candidate" "$candidate.crash" # empty or dropped
 
 if [ -s "$archive" ]; then
   export JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} -XX:SharedArchiveFile=$archive"
