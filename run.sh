@@ -48,7 +48,20 @@ if [ ! -s "$archive" ] || [ "$jar" -nt "$archive" ] || [ "$java_bin" -nt "$archi
     grep -qs "ready in" "$log" || ! kill -0 "$pid" 2>/dev/null && break
     sleep 0.1
   done
-  sleep 2 # the background warm-ups (certificate, SRTP) load their classes too
+  # a first visit's requests (the page, a module) load their classes too, and so do
+  # the warm-ups that start after "ready" (certificate, SRTP): wait for their log lines, at most 30 s
+  get() { # bash's /dev/tcp: no curl needed
+    exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' \
+      "$1" >&3 && cat <&3; exec 3>&-
+  }
+  page=$(get / 2>/dev/null || true)
+  module=$(grep -o 'src="/v/[^"]*"' <<< "$page" | head -1 | cut -d'"' -f2 || true)
+  if [ -n "$module" ]; then get "$module" > /dev/null 2>&1 || true; fi
+  for _ in $(seq 1 300); do
+    grep -qs "DTLS certificate" "$log" && grep -qs "AES/GCM" "$log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true # the JVM writes the archive as it exits
   if [ -s "$archive" ]; then rm -f "$log"; else echo "== no archive made (see $log); starting without it" >&2; fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Wall time from launching the server to its "ready" log line, several runs (docs/performance.md, Start-up).
+# Wall time from launching the server to its "ready" log line, and to the first page it serves (GET /, the
+# index page: the first request's own class loading counts), several runs (docs/performance.md, Start-up).
 # usage: [JAVA_OPTS="-XX:SharedArchiveFile=..."] benchmarks/start-time.sh [JAR] [RUNS]
 #        (default signaling/target/javameet.jar, 5 runs; loopback only; JAVA_OPTS go to every java)
 set -euo pipefail
@@ -23,8 +24,11 @@ for i in $(seq 1 "$runs"); do
     sleep 0.01
   done
   t1=$(date +%s%N)
+  curl -sf -o /dev/null "http://127.0.0.1:$http_port/" || { echo "no page from the server:"; cat "$log"; exit 1; }
+  t2=$(date +%s%N)
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "run $i: $(( (t1 - t0) / 1000000 )) ms to ready; $(grep -o 'ready in [0-9]* ms ([0-9]* ms since the process started)' "$log")"
+  echo "run $i: $(( (t1 - t0) / 1000000 )) ms to ready, $(( (t2 - t0) / 1000000 )) ms to the first page;" \
+    "$(grep -o 'ready in [0-9]* ms ([0-9]* ms since the process started)' "$log")"
 done
 rm -rf "$logs"
 uptime

@@ -10,6 +10,9 @@
   stateDirectories ? [ "javameet" ],
   # What the service may write besides its state directories under ProtectSystem = "strict".
   readWritePaths ? [ ],
+  # Directories under /var/cache for what can be made again: the class-data sharing archive
+  # (class-data-sharing.sh finds it through $CACHE_DIRECTORY).
+  cacheDirectories ? [ ],
 }:
 {
   ExecStart = execStart;
@@ -17,6 +20,7 @@
   RestartSec = 5;
   DynamicUser = true;
   StateDirectory = stateDirectories;
+  CacheDirectory = cacheDirectories;
   ReadWritePaths = readWritePaths;
   WorkingDirectory = "%S/javameet";
   LimitNOFILE = 65536;

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.javameet.sfu.dtls.DtlsCertificate;
@@ -48,9 +50,9 @@ public final class JavameetServer implements AutoCloseable {
     private final ServerConfig config;
     private final Path webRoot;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private MediaServer media;
-    private HttpServer http;
-    private RoomRegistry rooms;
+    private volatile MediaServer media;
+    private volatile HttpServer http; // made and bound on a start-up thread
+    private volatile RoomRegistry rooms;
     private InetSocketAddress httpAddress;
     private InetSocketAddress mediaAddress;
 
@@ -69,23 +71,26 @@ public final class JavameetServer implements AutoCloseable {
         return age.isPresent() ? age.getAsLong() + " ms" : "unknown";
     }
 
+    /**
+     * Binds the media ports and the HTTP port, then logs "ready". The start is two halves on the two cores
+     * (docs/performance.md, Start-up): this thread brings Netty up, makes the media server and the rooms and binds
+     * the media ports; a start-up thread reads the web client's files from the jar (and hashes them), then makes
+     * the HTTP server and binds its port once the rooms exist, so no request meets a half-made server. What only
+     * the first participant needs (the welcome message, the DTLS certificate, jitsi-srtp's warm-up) is made after
+     * "ready" ({@link #warmUp}); the first WebSocket, publish answer and DTLS handshake wait for it if need be.
+     */
     public JavameetServer start() throws Exception {
         long t0 = System.nanoTime();
         AccessPolicy access = AccessPolicy.fromConfig(config, "(at start)"); // reads key files: fail before binding
         IceServers iceServers = iceServers(config); // reads the TURN secret, likewise
         String metricsToken = config.readMetricsBearerToken("(at start)");
-        // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s):
-        // start that now beside the rest of start-up; the first DTLS handshake waits for it, never a media loop
-        SrtpSession.warmUpInBackground();
-        // likewise the certificate: binding and serving pages do not need it, the first publish answer waits for it
-        CompletableFuture<DtlsCertificate> certificate = DtlsCertificate.generateInBackground();
-        certificate.whenComplete((c, failure) -> {
-            if (c != null) {
-                LOG.info("DTLS certificate " + c.fingerprintAlgorithm() + " " + c.fingerprintHex());
-            } else {
-                LOG.log(Level.SEVERE, "cannot generate the DTLS certificate: no media can connect", failure);
-            }
-        });
+        CompletableFuture<StaticFiles> files = onThread("start-web-files",
+                () -> webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot));
+        // Made once the ports are bound (after "ready", below): the welcome (the first use of Jackson's ObjectMapper),
+        // the DTLS certificate and jitsi-srtp's warm-up are ~2 s of CPU between them, which on two cores would
+        // double the time to bind. The first WebSocket, publish answer and DTLS handshake wait for them.
+        CompletableFuture<String> welcome = new CompletableFuture<>();
+        CompletableFuture<DtlsCertificate> certificate = new CompletableFuture<>();
         LimitsConfig limits = config.limits();
         media = new MediaServer(new MediaServer.Options(address(config.localAddress()), config.mediaPort(),
                 addresses(config.publicAddresses()), limits.maxDtlsHandshakes(), limits.maxDtlsHandshakesPerAddress())
@@ -93,8 +98,7 @@ public final class JavameetServer implements AutoCloseable {
                         limits.maxTcpMediaConnectionsPerAddress())
                 .withLoops(config.mediaLoops()),
                 new MediaMetrics(registry), certificate);
-        mediaAddress = media.start();
-        rooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
+        RoomRegistry madeRooms = new RoomRegistry(new MediaRooms(media, new MediaLimits(limits.maxTracksPerParticipant(),
                 limits.maxPublishSections(), limits.maxSubscribeSections()), RoomRegistry.videoForwarding(config.lastN()),
                 config.maxPublisherBitrateKbps() * 1000L),
                 access,
@@ -103,25 +107,111 @@ public final class JavameetServer implements AutoCloseable {
                         limits.maxOccupants(), limits.maxLobbyWaiters(), limits.maxLobbyWaitersPerAddress(),
                         Duration.ofSeconds(limits.resumeGraceSeconds())), iceServers,
                 new Recordings(config.recording(), registry));
-        SignalingMetrics signalingMetrics = new SignalingMetrics(registry, rooms);
+        rooms = madeRooms;
+        SignalingMetrics signalingMetrics = new SignalingMetrics(registry, madeRooms);
+        HttpServerOptions httpOptions = HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort())
+                .withAllowedOrigins(config.allowedOrigins())
+                .withMetricsAccess(metricsToken == null ? MetricsAccess.loopbackOnly()
+                        : MetricsAccess.loopbackOrBearer(metricsToken))
+                .withConnectionLimits(Duration.ofSeconds(limits.requestTimeoutSeconds()),
+                        limits.maxConnections(), limits.maxConnectionsPerAddress());
+        CompletableFuture<InetSocketAddress> httpBound = files.thenApplyAsync(f -> {
+            http = new HttpServer(httpOptions, f,
+                    session -> new SignalingConnection(session, madeRooms, welcome.join(), signalingMetrics),
+                    registry::scrape, new HttpMetrics(registry));
+            return http.start();
+        }, JavameetServer::startThread);
+        try {
+            mediaAddress = media.start();
+        } catch (Exception | Error e) {
+            httpBound.exceptionally(f -> null).join(); // so that close() sees the HTTP server, bound or not
+            throw e;
+        }
+        httpAddress = await(httpBound);
+        LOG.info(String.format("javameet %s ready in %d ms (%s since the process started): open http://%s:%d/<room>",
+                VERSION, (System.nanoTime() - t0) / 1_000_000, sinceProcessStart(), displayHost(httpAddress),
+                httpAddress.getPort()));
+        warmUp(welcome, certificate);
+        return this;
+    }
+
+    /**
+     * What the first participant needs and the ports did not, in the order a join needs it, on one thread: run side
+     * by side they took both cores, and the first page request, loading its own classes on the HTTP loop, waited
+     * twice as long (docs/performance.md, Start-up).
+     */
+    private void warmUp(CompletableFuture<String> welcome, CompletableFuture<DtlsCertificate> certificate) {
+        startThread("start-warm-up", () -> {
+            try {
+                welcome.complete(welcomeText(config));
+            } catch (Throwable e) {
+                welcome.completeExceptionally(e);
+            }
+            // the first transport (its fingerprint goes into the first publish answer) waits for the certificate
+            try {
+                DtlsCertificate c = DtlsCertificate.generate();
+                LOG.info("DTLS certificate " + c.fingerprintAlgorithm() + " " + c.fingerprintHex());
+                certificate.complete(c);
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "cannot generate the DTLS certificate: no media can connect", e);
+                certificate.completeExceptionally(e);
+            }
+            // jitsi-srtp builds a BouncyCastle provider and benchmarks its AES back-ends on first use (1–2 s); the
+            // first DTLS handshake waits for it on its handshake thread, never on a media loop
+            try {
+                SrtpSession.warmUp();
+            } catch (RuntimeException e) { // the first handshake tries again, and says why if it fails
+                LOG.log(Level.WARNING, "SRTP warm-up failed", e);
+            }
+        });
+    }
+
+    /** The {@code welcome} every WebSocket gets first (docs/protocol.md): the server's version and the client config. */
+    private static String welcomeText(ServerConfig config) {
         ObjectNode welcome = Messages.message("welcome");
         welcome.put("serverVersion", VERSION);
         welcome.set("config", config.client().toJson(Messages.JSON));
         welcome.set("interfaceConfig", config.interfaceConfig().toJson(Messages.JSON));
-        StaticFiles files = webRoot == null ? StaticFiles.classpath() : new StaticFiles(webRoot);
-        http = new HttpServer(HttpServerOptions.defaults().withBind(config.httpAddress(), config.httpPort())
-                        .withAllowedOrigins(config.allowedOrigins())
-                        .withMetricsAccess(metricsToken == null ? MetricsAccess.loopbackOnly()
-                                : MetricsAccess.loopbackOrBearer(metricsToken))
-                        .withConnectionLimits(Duration.ofSeconds(limits.requestTimeoutSeconds()),
-                                limits.maxConnections(), limits.maxConnectionsPerAddress()), files,
-                session -> new SignalingConnection(session, rooms, welcome, signalingMetrics),
-                registry::scrape, new HttpMetrics(registry));
-        httpAddress = http.start();
-        LOG.info(String.format("javameet %s ready in %d ms (%s since the process started): open http://%s:%d/<room>",
-                VERSION, (System.nanoTime() - t0) / 1_000_000, sinceProcessStart(), displayHost(httpAddress),
-                httpAddress.getPort()));
-        return this;
+        return welcome.toString();
+    }
+
+    /** {@code work} on a daemon thread of its own, started now: a part of the start that can run beside the rest. */
+    private static <T> CompletableFuture<T> onThread(String name, Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        startThread(name, () -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private static void startThread(Runnable task) {
+        startThread("start-http", task);
+    }
+
+    private static void startThread(String name, Runnable task) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The future's value; its failure thrown as it was thrown, so the start's error names the real cause. */
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** TURN URLs and credentials from the turn section; the secret is read here, once, and never logged. */

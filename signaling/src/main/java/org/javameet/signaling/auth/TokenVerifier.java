@@ -39,9 +39,12 @@ public final class TokenVerifier {
     /** Far above any real token; stops a client from making the server decode megabytes. */
     static final int MAX_TOKEN_CHARS = 8192;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // one meaning per claim, whoever parses it
-            .build();
+    /** Made on the first token, not when the class loads: a server without tokens never builds a mapper at start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // one meaning per claim, whoever parses it
+                .build();
+    }
 
     private final Algorithm algorithm;
     private final Key key;
@@ -247,7 +250,7 @@ public final class TokenVerifier {
         byte[] bytes = base64Url(part, what);
         JsonNode n;
         try {
-            n = JSON.readTree(bytes);
+            n = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new TokenException(Reason.MALFORMED, what + " is not JSON" + (e.getOriginalMessage().startsWith("Duplicate")
                     ? " (duplicate field)" : ""));

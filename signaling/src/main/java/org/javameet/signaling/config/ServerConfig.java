@@ -2,12 +2,9 @@ package org.javameet.signaling.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -91,11 +88,6 @@ public record ServerConfig(
             ClientConfig.defaults(), InterfaceConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), List.of(),
             TurnConfig.defaults(), null, RecordingConfig.defaults(), -1, DEFAULT_MAX_PUBLISHER_BITRATE_KBPS);
 
-    private static final ObjectMapper STRICT_MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     /** Checks what a builder can get wrong; the file loader reports these earlier, with the key path. */
     public ServerConfig {
         requireAddress("httpAddress", httpAddress);
@@ -162,11 +154,11 @@ public record ServerConfig(
         ConfigReader r = new ConfigReader(sourceName);
         JsonNode root;
         try {
-            root = STRICT_MAPPER.readTree(json);
+            root = ConfigJson.read(json); // strict: duplicate keys and trailing content are errors
         } catch (JsonProcessingException e) {
             throw invalidJson(sourceName, e);
         }
-        if (root == null || root.isMissingNode()) {
+        if (root == null) {
             throw r.error(null, "the file is empty; write {} to use every default");
         }
         return fromJson(r, root);

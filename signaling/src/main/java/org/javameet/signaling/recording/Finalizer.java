@@ -27,7 +27,10 @@ import org.javameet.sfu.session.RecordingSummary;
  */
 final class Finalizer {
     private static final Logger LOG = Logger.getLogger(Finalizer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made for the first manifest, not at start (a mapper is ~150 ms of class loading; docs/performance.md). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
     static final String MANIFEST = "manifest.json";
     static final String COMPOSED = "composed.webm";
     /** Space held for finalizing while the recording runs; removed first thing when it stops. */
@@ -109,7 +112,7 @@ final class Finalizer {
 
     static ObjectNode manifest(Recordings.Slot slot, RecordingSummary summary, Map<String, String> names,
                                String startedBy) {
-        ObjectNode m = JSON.createObjectNode();
+        ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("recordingId", slot.id());
         m.put("room", slot.room());
         m.put("start", Instant.ofEpochMilli(summary.startWallMs()).toString());
@@ -145,7 +148,7 @@ final class Finalizer {
     private static void writeManifest(Path dir, ObjectNode manifest, List<String> problems) {
         try {
             Path tmp = dir.resolve(MANIFEST + ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(manifest) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, Json.MAPPER.writeValueAsString(manifest) + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -46,7 +46,8 @@ public final class SignalingConnection implements WebSocketSession.Handler {
     private final TokenBucket chats;
     private long lastRateErrorNanos = System.nanoTime() - 2_000_000_000L;
 
-    public SignalingConnection(WebSocketSession session, RoomRegistry rooms, ObjectNode welcome, SignalingMetrics metrics) {
+    /** @param welcome the {@code welcome} message's text, the same for every connection */
+    public SignalingConnection(WebSocketSession session, RoomRegistry rooms, String welcome, SignalingMetrics metrics) {
         this.session = session;
         this.rooms = rooms;
         this.metrics = metrics;
@@ -54,7 +55,7 @@ public final class SignalingConnection implements WebSocketSession.Handler {
         long now = System.nanoTime();
         this.messages = new TokenBucket(limits.messagesPerSecond(), 3.0 * limits.messagesPerSecond(), now);
         this.chats = new TokenBucket(limits.chatPerSecond(), Math.max(5, 5.0 * limits.chatPerSecond()), now);
-        session.send(welcome.toString());
+        session.send(welcome);
     }
 
     @Override

@@ -99,20 +99,38 @@ class NixServiceTest {
         assertEquals(0, plain.get("ReadWritePaths").size());
     }
 
+    /** classDataSharing (on by default) adds a cache directory for the archive, nothing else; off, none. */
+    @Test
+    void classDataSharingGetsACacheDirectory() throws Exception {
+        NixInstantiate.Result r = nix.evalJson("import " + NixInstantiate.NIXOS_MODULE.resolve("service.nix")
+                + " { execStart = \"/bin/sh class-data-sharing.sh /bin/javameet\"; credentials = { };"
+                + " cacheDirectories = [ \"javameet\" ]; }");
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode service = MAPPER.readTree(r.stdout());
+        assertEquals("[\"javameet\"]", service.get("CacheDirectory").toString());
+        assertEquals("[\"javameet\"]", service.get("StateDirectory").toString());
+        assertEquals(0, evalService(Map.of()).get("CacheDirectory").size());
+    }
+
     private static JsonNode evalService(Map<String, String> credentials) throws Exception {
+        return evalService(credentials, false);
+    }
+
+    private static JsonNode evalService(Map<String, String> credentials, boolean withCache) throws Exception {
         StringBuilder creds = new StringBuilder("{ ");
         credentials.forEach((k, v) -> creds.append('"').append(k).append("\" = \"").append(v).append("\"; "));
         creds.append('}');
         NixInstantiate.Result r = nix.evalJson("import " + NixInstantiate.NIXOS_MODULE.resolve("service.nix")
                 + " { execStart = \"/nix/store/00000000000000000000000000000000-javameet/bin/javameet --config"
-                + " /nix/store/00000000000000000000000000000000-javameet.json\"; credentials = " + creds + "; }");
+                + " /nix/store/00000000000000000000000000000000-javameet.json\"; credentials = " + creds
+                + (withCache ? "; cacheDirectories = [ \"javameet\" ]" : "") + "; }");
         assertEquals(0, r.exitCode(), "service.nix does not evaluate:\n" + r.stderr());
         return MAPPER.readTree(r.stdout());
     }
 
     /** service.nix as NixOS writes it into javameet.service. */
     private static Path renderUnit(Map<String, String> credentials) throws Exception {
-        JsonNode service = evalService(credentials);
+        JsonNode service = evalService(credentials, true); // as the module makes it: classDataSharing is on by default
         List<String> lines = new ArrayList<>(List.of("[Unit]", "Description=javameet video meeting server", "",
                 "[Service]"));
         service.fields().forEachRemaining(field -> {

@@ -90,7 +90,7 @@ class SignalingFuzzTest {
     void conversation(byte[] data) throws Exception {
         RecordingSession session = new RecordingSession();
         SignalingConnection connection = new SignalingConnection(session, server.rooms(),
-                Messages.message("welcome"), metrics);
+                Messages.message("welcome").toString(), metrics);
         try {
             for (String line : new String(data, StandardCharsets.UTF_8).split("\n", 20)) {
                 if (session.open) {
