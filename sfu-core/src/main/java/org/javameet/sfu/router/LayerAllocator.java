@@ -132,6 +132,9 @@ final class LayerAllocator {
                     trialConsumer = null; // the estimate caught up: the trial succeeded
                     trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS;
                     trialStartedNanos = Long.MIN_VALUE;
+                    // the path has room again: the next trial (to the next spatial layer, which the estimate cannot
+                    // reach by itself) need not wait out the interval set when this one began, backed off
+                    nextTrialNanos = Math.min(nextTrialNanos, nowNanos + TRIAL_BACKOFF_MIN_NANOS);
                 } else if (estimate >= trialEstimate * TRIAL_ABANDON_SHARE && ladder.contains(trialRung)) {
                     best = trialRung; // on trial, and the path has not complained: keep it
                 } else {

@@ -221,6 +221,52 @@ class LayerAllocatorTest {
         assertTrue(allocator.trials() <= 2, allocator.trials() + " trials in 12 s");
     }
 
+    /**
+     * What ShapedDownlinkBrowserTest showed when its 400 kbit/s shaping was lifted: the viewer sat on r0 with trials
+     * backed off to the maximum; after the link widened, the trial to r1 succeeded, but the trial to r2 then waited
+     * out the backed-off interval counted from the first trial's start (13-16 s), so the top layer came back ~30 s
+     * after the link did at worst. A trial that succeeded says the path has room again: the next one, if the
+     * estimate still cannot climb by itself, comes {@link LayerAllocator#TRIAL_BACKOFF_MIN_NANOS} after it. Against
+     * a model of the estimator, as above.
+     */
+    @Test
+    void afterASuccessfulTrialTheNextComesWithoutTheBackedOffWait() {
+        Consumer c = simulcastConsumer("1", false);
+        c.producer().layers()[1].keyframeBytes = 6_000;
+        c.producer().layers()[2].keyframeBytes = 25_000;
+        long s = 1_000_000_000L;
+        long t = NOW;
+        allocate(c, 110_000, t); // r0T2 (100 kbit/s) fits; r1T0 (120 kbit/s and its keyframe) does not
+        for (int i = 0; i < 4; i++) { // three trials fail: the wait doubles to 16 s
+            while (!rung(c).startsWith("r1")) {
+                t += s / 5;
+                allocate(c, 110_000, t);
+            }
+            t += s;
+            allocate(c, 90_000, t); // the path says no
+            assertEquals("r0T1", rung(c));
+            allocate(c, 110_000, t + 1);
+        }
+        // the link widens just as the next trial starts: it succeeds
+        while (!rung(c).startsWith("r1")) {
+            t += s / 5;
+            allocate(c, 110_000, t);
+        }
+        long widened = t;
+        double estimate = 110_000;
+        while (c.targetLayer() < 2 && t < widened + 60 * s) {
+            t += s / 5;
+            long sent = LayerAllocator.need(c.producer(), c.targetLayer() * 3 + c.maxTemporalLayer());
+            estimate = Math.min(estimate * 1.016, 1.5 * sent); // the estimator: +8 %/s, at most 1.5 x acked
+            allocate(c, (long) estimate, t);
+        }
+        double seconds = (t - widened) / 1e9;
+        assertEquals(2, c.targetLayer(), "never back on r2");
+        // 13.2 s here: r1's temporal layers climb as the estimate grows 8 %/s from 110 kbit/s (~12 s), then r2 is
+        // tried; it was 20.0 s when the r2 trial waited out the 16 s interval from the r1 trial's start
+        assertTrue(seconds <= 15, "r2 tried again " + seconds + " s after the link widened; at most 15");
+    }
+
     @Test
     void aStepDownSoonAfterAStepUpIsCountedAsAnOscillation() {
         Consumer c = simulcastConsumer("1", false);
