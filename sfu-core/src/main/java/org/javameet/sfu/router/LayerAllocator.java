@@ -146,6 +146,12 @@ final class LayerAllocator {
                     best = ladder.get(ladder.indexOf(current) - 1); // one rung up
                     steppedUp = true;
                     lastOrdinaryStepUpNanos = nowNanos;
+                    if (best / ProducerLayer.TEMPORAL_LAYERS > current / ProducerLayer.TEMPORAL_LAYERS) {
+                        // the estimate allows a higher spatial layer, keyframe and all: the path has room again, as
+                        // after a successful trial, so trials are no longer backed off
+                        trialBackoffNanos = TRIAL_BACKOFF_MIN_NANOS;
+                        nextTrialNanos = Math.min(nextTrialNanos, nowNanos + TRIAL_BACKOFF_MIN_NANOS);
+                    }
                 } else {
                     best = current;
                 }

@@ -267,6 +267,55 @@ class LayerAllocatorTest {
         assertTrue(seconds <= 15, "r2 tried again " + seconds + " s after the link widened; at most 15");
     }
 
+    /**
+     * The same, as ShapedDownlinkBrowserTest's next run showed it: after the link widened the estimate itself
+     * allowed r0 to r1 (no trial, so nothing reset the backoff), a dip of the estimate then took a temporal layer
+     * off for a moment, and that step down pushed the next trial 16 s on: r2 was not tried within the 20 s the
+     * issue allows. A spatial step up the estimate allowed says the path has room as much as a successful trial
+     * does: the wait goes back to {@link LayerAllocator#TRIAL_BACKOFF_MIN_NANOS}.
+     */
+    @Test
+    void aSpatialStepUpTheEstimateAllowedEndsTheBackoffAsASuccessfulTrialDoes() {
+        Consumer c = simulcastConsumer("1", false);
+        c.producer().layers()[1].keyframeBytes = 6_000; // r1T0 with its keyframe: 168 kbit/s
+        c.producer().layers()[2].keyframeBytes = 25_000; // r2T0 with its keyframe: 600 kbit/s
+        long s = 1_000_000_000L;
+        long t = NOW;
+        allocate(c, 110_000, t);
+        for (int i = 0; i < 4; i++) { // failed trials: the wait doubles to 16 s
+            while (!rung(c).startsWith("r1")) {
+                t += s / 5;
+                allocate(c, 110_000, t);
+            }
+            t += s;
+            allocate(c, 90_000, t);
+            allocate(c, 110_000, t + 1);
+        }
+        long widened = t;
+        t += 4 * s;
+        allocate(c, 200_000, t);
+        assertEquals("r0T2", rung(c));
+        t += s;
+        allocate(c, 200_000, t);
+        assertEquals("r1T0", rung(c), "the estimate allows r1 by itself");
+        assertEquals(4, allocator.trials(), "no trial");
+        t += s;
+        allocate(c, 250_000, t);
+        assertEquals("r1T1", rung(c));
+        t += s / 5;
+        allocate(c, 170_000, t);
+        assertEquals("r1T0", rung(c), "a dip: a temporal layer off");
+        while (c.targetLayer() < 2 && t < widened + 30 * s) {
+            t += s / 5;
+            allocate(c, 450_000, t); // carries r1 whole (300 kbit/s); r2T0 with its keyframe needs 600
+        }
+        double seconds = (t - widened) / 1e9;
+        assertEquals(2, c.targetLayer(), "never back on r2");
+        // 12.2 s (the dip's step down holds r1's climb 4 s, then one rung a second, then the trial); 22.2 s when
+        // that step down pushed the next trial a whole backed-off 16 s on
+        assertTrue(seconds <= 13, "r2 tried " + seconds + " s after the link widened; at most 13");
+    }
+
     @Test
     void aStepDownSoonAfterAStepUpIsCountedAsAnOscillation() {
         Consumer c = simulcastConsumer("1", false);
