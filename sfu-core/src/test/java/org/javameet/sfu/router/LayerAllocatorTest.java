@@ -316,6 +316,32 @@ class LayerAllocatorTest {
         assertTrue(seconds <= 13, "r2 tried " + seconds + " s after the link widened; at most 13");
     }
 
+    /**
+     * ShapedDownlinkBrowserTest after the shaping was lifted: a rung's measured rate swings by a keyframe from one
+     * 1 s window to the next, so with the estimate rising a temporal layer came off for a moment (run of 09:27:
+     * 73.85 s, estimate 368 kbit/s and rising), and each such dip held the climb 4 s, as long as a step down to a
+     * lower spatial layer does. Taking a temporal layer off and putting it back costs no keyframe: after such a
+     * dip the next step up waits only the ordinary hold.
+     */
+    @Test
+    void afterATemporalDipTheClimbWaitsTheOrdinaryHoldAfterASpatialStepDownFourSeconds() {
+        Consumer c = simulcastConsumer("1", false);
+        long s = 1_000_000_000L;
+        allocate(c, 200_000, NOW); // r1T1 (180 kbit/s) fits, r1T2 (300) does not: down from r2, spatially
+        assertEquals("r1T1", rung(c));
+        long t = NOW + 5 * s;
+        allocate(c, 150_000, t);
+        assertEquals("r1T0", rung(c), "a dip: a temporal layer off");
+        allocate(c, 200_000, t + s);
+        assertEquals("r1T1", rung(c), "back after the ordinary hold");
+        allocate(c, 100_000, t + 2 * s);
+        assertEquals("r0T2", rung(c), "down to a lower spatial layer");
+        allocate(c, 200_000, t + 5 * s);
+        assertEquals("r0T2", rung(c), "held 4 s: the path must show it recovered, and r1 costs a keyframe");
+        allocate(c, 200_000, t + 6 * s);
+        assertEquals("r1T0", rung(c));
+    }
+
     @Test
     void aStepDownSoonAfterAStepUpIsCountedAsAnOscillation() {
         Consumer c = simulcastConsumer("1", false);
