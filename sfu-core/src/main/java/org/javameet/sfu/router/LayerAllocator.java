@@ -42,6 +42,14 @@ final class LayerAllocator {
      * {@link #STEP_UP_HOLD_NANOS} (each dip cost ShapedDownlinkBrowserTest's climb back 4 s).
      */
     static final long STEP_UP_AFTER_STEP_DOWN_NANOS = 4_000_000_000L;
+    /**
+     * The temporal layers being forwarded are kept while the rung's rate is at most what is left times this: a
+     * layer's measured rate swings by ~10 % from one 1 s window to the next, and with the estimate just about it,
+     * ShapedDownlinkBrowserTest's viewer took T2 off and put it back every second or two, each dip putting the
+     * next trial off. Only within the spatial layer being forwarded: a tolerance on a step down to a lower spatial
+     * layer once held a capped receiver on a target whose keyframe the cap could not pass (SimulcastLayersTest).
+     */
+    static final double TEMPORAL_KEEP_TOLERANCE = 1.1;
     /** A step up to a new spatial layer needs room for the layer's last keyframe sent over this long. */
     static final long KEYFRAME_SPREAD_NANOS = 1_000_000_000L;
     /** A step down this soon after a step up undoes it: an oscillation. */
@@ -133,6 +141,11 @@ final class LayerAllocator {
             }
             // switched to a layer whose keyframe has not come yet: what the estimate sees is not the decision
             boolean switchPending = c.currentLayer() >= 0 && c.currentLayer() != c.targetLayer();
+            if (best < current && best / ProducerLayer.TEMPORAL_LAYERS == current / ProducerLayer.TEMPORAL_LAYERS
+                    && !switchPending && c != trialConsumer && ladder.contains(current)
+                    && need(p, current) <= remaining * TEMPORAL_KEEP_TOLERANCE) {
+                best = current; // a swing of the measured rate, not a path that says no: keep the temporal layers
+            }
             if (c == trialConsumer) {
                 trialEstimate = Math.max(trialEstimate, estimate);
                 if (best >= trialRung) {
