@@ -96,11 +96,12 @@ final class Browsers implements AutoCloseable {
     private static Path detailedClip;
 
     /**
-     * A camera whose simulcast layers run at realistic rates: 1280x720 at 30 fps, ffmpeg's testsrc2 (moving
-     * pattern, text, colour bars) with temporal noise, 3 s, which Chromium loops. The box clip's layers cost
+     * A camera whose simulcast layers run at realistic rates: 1280x720 at 15 fps, ffmpeg's testsrc2 (moving
+     * pattern, text, colour bars) with temporal noise, 3 s, which Chromium loops. 15 fps, not 30: at 30 a busy
+     * two-core machine made Chromium's encoder scale every layer down and then drop r2 (its CPU adaptation). The box clip's layers cost
      * 40-170 kbit/s whatever the resolution, so a shaped link had to be starved before any layer stopped
      * fitting; on this clip libwebrtc's encoder spends what it is allowed at every layer, as a real camera
-     * does (docs/performance.md has the rates measured). ffmpeg makes it once per JVM (~120 MB, deleted on
+     * does (docs/performance.md has the rates measured). ffmpeg makes it once per JVM (~60 MB, deleted on
      * exit); costly to encode, so for the one publisher of a test, not every browser.
      */
     static synchronized Path detailedCameraClip() throws java.io.IOException, InterruptedException {
@@ -110,7 +111,7 @@ final class Browsers implements AutoCloseable {
         Path file = Files.createTempFile("javameet-detailed-camera", ".y4m");
         file.toFile().deleteOnExit();
         Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-                "testsrc2=size=1280x720:rate=30,noise=alls=12:allf=t", "-t", "3", "-pix_fmt", "yuv420p",
+                "testsrc2=size=1280x720:rate=15,noise=alls=12:allf=t", "-t", "3", "-pix_fmt", "yuv420p",
                 file.toString()).redirectErrorStream(true).start();
         String output = new String(ffmpeg.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!ffmpeg.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || ffmpeg.exitValue() != 0) {
