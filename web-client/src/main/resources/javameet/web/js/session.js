@@ -507,7 +507,9 @@ export class MediaSession {
           frameWidth: s.frameWidth ?? 0,
           frameHeight: s.frameHeight ?? 0,
           framesEncoded: s.framesEncoded ?? 0,
+          framesPerSecond: s.framesPerSecond ?? 0,
           targetBitrate: s.targetBitrate ?? 0,
+          qualityLimitationReason: s.qualityLimitationReason ?? null,
           availableOutgoingBitrate,
           roundTripTime: pair?.currentRoundTripTime ?? null,
         });

@@ -194,7 +194,7 @@ public final class Producer {
      * The highest layer that sent media within {@link #LAYER_IDLE_NANOS}, or -1 when none did: a publisher's
      * encoder drops its top layers while its own estimate is low (Chromium starts that way).
      */
-    int highestActiveLayer(long nowNanos) {
+    public int highestActiveLayer(long nowNanos) {
         for (int i = layers.length - 1; i >= 0; i--) {
             if (layers[i].active(nowNanos)) {
                 return i;

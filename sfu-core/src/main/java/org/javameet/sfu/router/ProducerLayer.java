@@ -45,7 +45,10 @@ final class ProducerLayer {
      */
     long keyframeBytes;
     private long keyframeTimestamp = -1;
-    /** Bits per second over the last full window, cumulative by temporal layer: [t] = layers 0..t together. */
+    /**
+     * Bits per second over the last full window, cumulative by temporal layer: [t] = layers 0..t together. Without
+     * keyframes (see {@link #keyframeBytes}).
+     */
     final long[] bitrateUpToTemporal = new long[TEMPORAL_LAYERS];
     private final long[] windowBytes = new long[TEMPORAL_LAYERS];
     private long windowStartNanos;
@@ -74,7 +77,13 @@ final class ProducerLayer {
         boolean video = cache != null;
         long vp8 = video ? Vp8Descriptor.parse(packet) : Vp8Descriptor.INVALID;
         int tid = Vp8Descriptor.temporalLayerId(vp8);
-        windowBytes[Math.min(Math.max(tid, 0), TEMPORAL_LAYERS - 1)] += packet.readableBytes();
+        boolean keyframe = Vp8Descriptor.isKeyframe(vp8);
+        if (!keyframe && timestamp != keyframeTimestamp) {
+            // The rate is what the layer costs between keyframes; a keyframe is a burst, accounted in keyframeBytes
+            // and made room for by the allocator on a step up. Counted in the rate, the keyframe a switch asked for
+            // made the new rung look too dear for the next second, and the consumer stepped straight back down.
+            windowBytes[Math.min(Math.max(tid, 0), TEMPORAL_LAYERS - 1)] += packet.readableBytes();
+        }
         if (windowStartNanos == 0) {
             windowStartNanos = nowNanos;
         } else if (nowNanos - windowStartNanos >= BITRATE_WINDOW_NANOS) {
@@ -87,7 +96,6 @@ final class ProducerLayer {
             }
             windowStartNanos = nowNanos;
         }
-        boolean keyframe = Vp8Descriptor.isKeyframe(vp8);
         if (keyframe) {
             keyframeRequestDeferred = false; // whoever asked since the last request gets this one
             lastKeyframeSeq = seq;

@@ -12,7 +12,9 @@ package org.javameet.sfu.session;
  * @param tileHeight the tile height the member reported for it, 0 when none (no constraint)
  * @param pausedByLastN last-N leaves it out
  * @param layerSwitches how often the forwarded layer changed so far
+ * @param highestActiveLayer the publisher's highest layer that sent within the last second, -1 when none: what
+ *        the layer choice could pick from (a lower target with this at the top means the publisher stopped it)
  */
 public record ForwardedVideo(String publisherId, String producerId, int layer, int layerHeight, int targetLayer,
-        int maxTemporalLayer, int tileHeight, boolean pausedByLastN, long layerSwitches) {
+        int maxTemporalLayer, int tileHeight, boolean pausedByLastN, long layerSwitches, int highestActiveLayer) {
 }

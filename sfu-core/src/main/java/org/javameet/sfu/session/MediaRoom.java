@@ -570,7 +570,8 @@ public final class MediaRoom {
                     int layer = c.currentLayer();
                     list.add(new ForwardedVideo(publisherId, producerId, layer,
                             layer < 0 ? 0 : pr.layerHeight(layer), c.targetLayer(), c.maxTemporalLayer(),
-                            c.maxHeight(), c.pausedByLastN(), c.layerSwitches()));
+                            c.maxHeight(), c.pausedByLastN(), c.layerSwitches(),
+                            pr.highestActiveLayer(System.nanoTime())));
                 }
             });
             out.complete(list);

@@ -93,6 +93,33 @@ final class Browsers implements AutoCloseable {
 
     private static Path noiseClip;
     private static Path boxClip;
+    private static Path detailedClip;
+
+    /**
+     * A camera whose simulcast layers run at realistic rates: 1280x720 at 15 fps, ffmpeg's testsrc2 (moving
+     * pattern, text, colour bars) with temporal noise, 3 s, which Chromium loops. 15 fps, not 30: at 30 a busy
+     * two-core machine made Chromium's encoder scale every layer down and then drop r2 (its CPU adaptation). The box clip's layers cost
+     * 40-170 kbit/s whatever the resolution, so a shaped link had to be starved before any layer stopped
+     * fitting; on this clip libwebrtc's encoder spends what it is allowed at every layer, as a real camera
+     * does (docs/performance.md has the rates measured). ffmpeg makes it once per JVM (~60 MB, deleted on
+     * exit); costly to encode, so for the one publisher of a test, not every browser.
+     */
+    static synchronized Path detailedCameraClip() throws java.io.IOException, InterruptedException {
+        if (detailedClip != null) {
+            return detailedClip;
+        }
+        Path file = Files.createTempFile("javameet-detailed-camera", ".y4m");
+        file.toFile().deleteOnExit();
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                "testsrc2=size=1280x720:rate=15,noise=alls=12:allf=t", "-t", "3", "-pix_fmt", "yuv420p",
+                file.toString()).redirectErrorStream(true).start();
+        String output = new String(ffmpeg.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!ffmpeg.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || ffmpeg.exitValue() != 0) {
+            throw new java.io.IOException("ffmpeg could not make the camera clip: " + output);
+        }
+        detailedClip = file;
+        return file;
+    }
 
     /** A browser whose camera is the cheap moving-box clip. */
     WebDriver open() throws Exception {
@@ -115,6 +142,15 @@ final class Browsers implements AutoCloseable {
 
     /** @param extraArguments more Chromium flags, for what one test needs (e.g. trusting its TURN server's certificate) */
     WebDriver open(int width, int height, boolean noiseCamera, List<String> extraArguments) throws Exception {
+        return open(width, height, fakeCameraClip(noiseCamera), extraArguments);
+    }
+
+    /** A browser whose camera is {@code cameraClip} (a Y4M file, e.g. {@link #detailedCameraClip()}). */
+    WebDriver open(Path cameraClip) throws Exception {
+        return open(1280, 800, cameraClip, List.of());
+    }
+
+    private WebDriver open(int width, int height, Path cameraClip, List<String> extraArguments) throws Exception {
         Path profile = Files.createTempDirectory("javameet-chromium");
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM);
@@ -124,7 +160,7 @@ final class Browsers implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--no-first-run", "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
-        o.addArguments("--use-file-for-fake-video-capture=" + fakeCameraClip(noiseCamera));
+        o.addArguments("--use-file-for-fake-video-capture=" + cameraClip);
         // the page's console, for a failing test to print (consoleLog)
         o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         o.addArguments(extraArguments);

@@ -107,6 +107,11 @@ abstract class ChromiumNamespace implements AutoCloseable {
 
     /** A Chromium inside the namespace; {@code origin} (http://198.51.100.1:port) is treated as secure for getUserMedia. */
     WebDriver openChromium(String origin) throws Exception {
+        return openChromium(origin, 1280, 800);
+    }
+
+    /** The same, its window {@code width} x {@code height} (the tiles, and so the layers asked for, follow it). */
+    WebDriver openChromium(String origin, int width, int height) throws Exception {
         Path profile = Files.createTempDirectory("javameet-chromium-namespace");
         ChromeOptions o = new ChromeOptions();
         o.setBinary(Browsers.CHROMIUM);
@@ -114,7 +119,7 @@ abstract class ChromiumNamespace implements AutoCloseable {
                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 "--autoplay-policy=no-user-gesture-required", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                "--disable-features=WebRtcHideLocalIpsWithMdns", "--window-size=1280,800",
+                "--disable-features=WebRtcHideLocalIpsWithMdns", "--window-size=" + width + "," + height,
                 "--unsafely-treat-insecure-origin-as-secure=" + origin, "--user-data-dir=" + profile,
                 "--use-file-for-fake-video-capture=" + Browsers.fakeCameraClip(false));
         RemoteWebDriver d = new RemoteWebDriver(new URL(driverUrl().toString()), o);

@@ -98,7 +98,7 @@ class IceTcpBrowserTest {
         }
     }
 
-    private static Map<String, Object> selectedPairs(WebDriver d) {
+    static Map<String, Object> selectedPairs(WebDriver d) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) d)
                 .executeAsyncScript(SELECTED_PAIRS);
@@ -106,7 +106,7 @@ class IceTcpBrowserTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> pair(Map<String, Object> pairs, String pc) {
+    static Map<String, Object> pair(Map<String, Object> pairs, String pc) {
         Object p = pairs.get(pc);
         return p instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
