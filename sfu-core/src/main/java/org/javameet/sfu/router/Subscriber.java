@@ -45,6 +45,8 @@ public final class Subscriber implements MediaLink.Listener {
     private java.util.function.LongSupplier pacerClock = System::nanoTime;
     /** Tests: an estimate the pacer keeps whatever the layer pass finds ({@link #paceAt}); 0 when unset. */
     private long pinnedPacingEstimate;
+    /** Each transport-cc feedback is read into this one (the estimator keeps nothing of it). */
+    private final TransportCcFeedback transportCcScratch = TransportCcFeedback.reusable();
     /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
     private List<String> pausedByLastN = List.of();
     private boolean closed;
@@ -294,7 +296,8 @@ public final class Subscriber implements MediaLink.Listener {
     @Override
     public void onRtcp(MediaLink t, ByteBuf packet) {
         try {
-            RtcpError error = RtcpRouting.forEachFeedback(packet, new RtcpRouting.FeedbackVisitor() {
+            RtcpError error = RtcpRouting.forEachFeedback(packet, transportCcScratch,
+                    new RtcpRouting.FeedbackVisitor() {
                 @Override
                 public void keyframeRequest(long mediaSsrc) {
                     Consumer c = bySsrc.get(mediaSsrc);
