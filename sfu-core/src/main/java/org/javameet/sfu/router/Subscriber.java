@@ -129,7 +129,8 @@ public final class Subscriber implements MediaLink.Listener {
     /** Something is queued: makes sure the periodic drain runs (the first drain one interval from now). */
     private void scheduleDrain() {
         idleDrains = 0;
-        if (drainTask == null && !closed) {
+        // done without being stopped: a drain threw, which ends a periodic task; the next queued packet restarts it
+        if ((drainTask == null || drainTask.isDone()) && !closed) {
             drainTasksStarted++;
             drainTask = router.scheduleAtFixedRate(drainPacer, Pacer.DRAIN_INTERVAL_NANOS);
         }
