@@ -18,7 +18,7 @@ cats = [
  ("set-up: consumers, transports (StreamRewriter, RetransmissionLimiter, createConsumer, DTLS)", ["createConsumer", "acceptSubscribeAnswer", "Dtls", "dtls"]),
  ("RTCP (feedback parsing, reports, SDES)", ["rtcp.", "Rtcp"]),
  ("every 200 ms / 1 s (layer selection, reports)", ["LayerAllocator", "selectLayers", "PublisherBitrateCap"]),
- ("pacer: a scheduled task per drain (Subscriber.scheduleDrain)", ["scheduleDrain"]),
+ ("pacer: starting the drain task (Subscriber.scheduleDrain)", ["scheduleDrain"]),
  ("class loading, JIT, reflection", ["ClassLoader", "reflect", "LambdaForm", "invoke."]),
 ]
 events = text.split("jdk.ObjectAllocationSample {")[1:]

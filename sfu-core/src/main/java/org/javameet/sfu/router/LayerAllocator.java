@@ -94,6 +94,22 @@ final class LayerAllocator {
     private int trialRung;
     private long trialEstimate;
 
+    /**
+     * The order consumers get the budget in: screen shares first, then the tallest tiles (no constraint counts as
+     * tallest). Compares ints, where a {@code thenComparing} key extractor boxed one per comparison.
+     */
+    private static final Comparator<Consumer> SHARE_FIRST_THEN_TALLEST_TILE = (a, b) -> {
+        boolean shareA = a.producer().screenShare();
+        if (shareA != b.producer().screenShare()) {
+            return shareA ? -1 : 1;
+        }
+        return Integer.compare(tileHeight(b), tileHeight(a));
+    };
+
+    private static int tileHeight(Consumer c) {
+        return c.maxHeight() <= 0 ? Integer.MAX_VALUE : c.maxHeight();
+    }
+
     void allocate(List<Consumer> consumers, long estimate, long nowNanos) {
         long remaining = estimate < 0 ? Long.MAX_VALUE : estimate;
         List<Consumer> video = new ArrayList<>();
@@ -108,8 +124,7 @@ final class LayerAllocator {
                 remaining -= audio > 0 ? audio : AUDIO_BITRATE;
             }
         }
-        video.sort(Comparator.comparing((Consumer c) -> !c.producer().screenShare())
-                .thenComparing(c -> c.maxHeight() <= 0 ? Integer.MAX_VALUE : c.maxHeight(), Comparator.reverseOrder()));
+        video.sort(SHARE_FIRST_THEN_TALLEST_TILE);
         boolean mayStepUp = nowNanos - lastStepUpNanos >= STEP_UP_HOLD_NANOS
                 && nowNanos - lastStepDownNanos >= STEP_UP_HOLD_NANOS
                 && nowNanos - lastSpatialStepDownNanos >= STEP_UP_AFTER_STEP_DOWN_NANOS;

@@ -112,9 +112,12 @@ public final class Router {
 
     public String name() { return name; }
 
-    /** Runs {@code task} on the media loop after {@code delayNanos}. */
-    void schedule(Runnable task, long delayNanos) {
-        loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    /**
+     * Runs {@code task} on the media loop every {@code periodNanos}, the first time after one period, until the
+     * returned future is cancelled. Netty allocates a task object per {@code schedule} call, a periodic one only once.
+     */
+    ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodNanos) {
+        return loop.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} on the media loop (now, if already there). */

@@ -50,6 +50,15 @@ final class RtcpRouting {
     }
 
     static RtcpError forEachFeedback(ByteBuf compound, FeedbackVisitor v) {
+        return forEachFeedback(compound, null, v);
+    }
+
+    /**
+     * As {@link #forEachFeedback(ByteBuf, FeedbackVisitor)}, with transport-cc feedback read into
+     * {@code transportCcScratch} (when not null) rather than a new instance per packet: the visitor must not keep
+     * it past {@link FeedbackVisitor#transportCc}.
+     */
+    static RtcpError forEachFeedback(ByteBuf compound, TransportCcFeedback transportCcScratch, FeedbackVisitor v) {
         return RtcpCompound.forEach(compound, (type, fmt, off, len) -> {
             try {
                 if (type == RtcpHeader.RR) {
@@ -66,7 +75,12 @@ final class RtcpRouting {
                     Nack nack = Nack.parse(compound, off, len);
                     v.nack(nack.mediaSsrc(), nack.lostSequenceNumbers());
                 } else if (Rtcp.isTransportCc(compound, off, len)) {
-                    v.transportCc(TransportCcFeedback.parse(compound, off, len));
+                    if (transportCcScratch == null) {
+                        v.transportCc(TransportCcFeedback.parse(compound, off, len));
+                    } else {
+                        transportCcScratch.read(compound, off, len);
+                        v.transportCc(transportCcScratch);
+                    }
                 }
             } catch (RtcpException e) {
                 // a malformed feedback packet: skip it, keep the rest of the compound

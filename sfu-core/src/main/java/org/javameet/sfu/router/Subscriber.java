@@ -1,6 +1,7 @@
 package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,11 +30,23 @@ public final class Subscriber implements MediaLink.Listener {
     /** Video to this subscriber at a multiple of its estimate (idle until there is one). */
     private final Pacer pacer = new Pacer();
     private final Pacer.Sink pacedSink = this::sendNow;
-    private boolean drainScheduled;
+    /**
+     * Drains the pacer every {@link Pacer#DRAIN_INTERVAL_NANOS} while it has (recently had) something queued: one
+     * periodic task, not a new scheduled task per drain, which was the media loop's only per-packet-rate garbage
+     * of ours (issue 13). Null while stopped.
+     */
+    private ScheduledFuture<?> drainTask;
+    private final Runnable drainPacer = this::drainPacer;
+    /** Consecutive drains that found the queue empty; at {@link #IDLE_DRAINS_BEFORE_STOP} the task stops. */
+    private int idleDrains;
+    /** How many times the drain task was started. Tests. */
+    private long drainTasksStarted;
     /** The pacer's clock: the real one, a fake in tests so their budgets do not depend on how busy the machine is. */
     private java.util.function.LongSupplier pacerClock = System::nanoTime;
     /** Tests: an estimate the pacer keeps whatever the layer pass finds ({@link #paceAt}); 0 when unset. */
     private long pinnedPacingEstimate;
+    /** Each transport-cc feedback is read into this one (the estimator keeps nothing of it). */
+    private final TransportCcFeedback transportCcScratch = TransportCcFeedback.reusable();
     /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
     private List<String> pausedByLastN = List.of();
     private boolean closed;
@@ -107,27 +120,57 @@ public final class Subscriber implements MediaLink.Listener {
         }
     }
 
+    /**
+     * The drain task keeps running this many empty drains (200 ms) after the queue last emptied, so a queue that
+     * fills with every frame does not start a task (one allocation) per frame; an idle drain is a no-op.
+     */
+    static final int IDLE_DRAINS_BEFORE_STOP = 40;
+
+    /** Something is queued: makes sure the periodic drain runs (the first drain one interval from now). */
     private void scheduleDrain() {
-        if (!drainScheduled && !closed) {
-            drainScheduled = true;
-            router.schedule(this::drainPacer, Pacer.DRAIN_INTERVAL_NANOS);
+        idleDrains = 0;
+        // done without being stopped: a drain threw, which ends a periodic task; the next queued packet restarts it
+        if ((drainTask == null || drainTask.isDone()) && !closed) {
+            drainTasksStarted++;
+            drainTask = router.scheduleAtFixedRate(drainPacer, Pacer.DRAIN_INTERVAL_NANOS);
         }
     }
 
     private void drainPacer() {
-        drainScheduled = false;
         if (closed) {
+            stopDrainTask();
             return;
         }
+        if (pacer.queued() == 0) {
+            if (++idleDrains >= IDLE_DRAINS_BEFORE_STOP) {
+                stopDrainTask();
+            }
+            return;
+        }
+        idleDrains = 0;
         long overdueBefore = pacer.overdueReleases();
-        int left = pacer.drain(pacerClock.getAsLong(), pacedSink);
+        pacer.drain(pacerClock.getAsLong(), pacedSink);
         if (pacer.overdueReleases() > overdueBefore) {
             link.metrics().pacedOverdue.increment(pacer.overdueReleases() - overdueBefore);
         }
         link.flush();
-        if (left > 0) {
-            scheduleDrain();
+    }
+
+    private void stopDrainTask() {
+        if (drainTask != null) {
+            drainTask.cancel(false);
+            drainTask = null;
         }
+    }
+
+    /** Whether the periodic drain task is running. Tests. */
+    boolean draining() {
+        return drainTask != null;
+    }
+
+    /** How many times the periodic drain task was started. Tests. */
+    long drainTasksStarted() {
+        return drainTasksStarted;
     }
 
     /** Packets that waited in the pacer, and those sent past their turn because they waited too long. */
@@ -254,7 +297,8 @@ public final class Subscriber implements MediaLink.Listener {
     @Override
     public void onRtcp(MediaLink t, ByteBuf packet) {
         try {
-            RtcpError error = RtcpRouting.forEachFeedback(packet, new RtcpRouting.FeedbackVisitor() {
+            RtcpError error = RtcpRouting.forEachFeedback(packet, transportCcScratch,
+                    new RtcpRouting.FeedbackVisitor() {
                 @Override
                 public void keyframeRequest(long mediaSsrc) {
                     Consumer c = bySsrc.get(mediaSsrc);
@@ -312,6 +356,7 @@ public final class Subscriber implements MediaLink.Listener {
             return;
         }
         closed = true;
+        stopDrainTask();
         pacer.clear();
         for (Consumer c : List.copyOf(consumers)) {
             c.close();

@@ -2,6 +2,7 @@ package org.javameet.sfu.rtcp;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1),
@@ -42,8 +43,9 @@ import java.util.Arrays;
  * feedback sender's clock), each next one to the previous received packet. Symbols of the last chunk past
  * the status count are padding and ignored.
  *
- * <p>Parsing allocates (a byte per packet status); feedback comes a few dozen times a second per subscriber,
- * not per packet.
+ * <p>{@link #parse} allocates (a byte per packet status, an int per delta); the media loop instead {@link #read}s
+ * each feedback into one {@link #reusable} instance per subscriber, whose arrays grow to the longest feedback seen
+ * and are then reused: nothing allocated per feedback (issue 13).
  */
 public final class TransportCcFeedback {
     public static final int NOT_RECEIVED = 0;
@@ -61,15 +63,17 @@ public final class TransportCcFeedback {
     private static final int HEADER = 20;
     private static final int MAX_RUN = 0x1FFF;
 
-    private final long senderSsrc;
-    private final long mediaSsrc;
-    private final int baseSequence;
-    private final int referenceTime;
-    private final int feedbackCount;
-    /** One status symbol per packet, base sequence first. */
-    private final byte[] symbols;
-    /** One receive delta (250 µs ticks) per received packet, in order. */
-    private final int[] deltas;
+    private long senderSsrc;
+    private long mediaSsrc;
+    private int baseSequence;
+    private int referenceTime;
+    private int feedbackCount;
+    /** One status symbol per packet, base sequence first; the first {@link #packetCount} are this feedback's. */
+    private byte[] symbols;
+    /** One receive delta (250 µs ticks) per received packet, in order; the first {@link #receivedCount}. */
+    private int[] deltas;
+    private int packetCount;
+    private int receivedCount;
 
     private TransportCcFeedback(long senderSsrc, long mediaSsrc, int baseSequence, int referenceTime,
                                 int feedbackCount, byte[] symbols, int[] deltas) {
@@ -80,6 +84,13 @@ public final class TransportCcFeedback {
         this.feedbackCount = feedbackCount;
         this.symbols = symbols;
         this.deltas = deltas;
+        this.packetCount = symbols.length;
+        this.receivedCount = deltas.length;
+    }
+
+    /** An empty feedback to {@link #read} packets into, again and again. */
+    public static TransportCcFeedback reusable() {
+        return new TransportCcFeedback(0, 0, 0, 0, 0, new byte[0], new int[0]);
     }
 
     /**
@@ -135,6 +146,19 @@ public final class TransportCcFeedback {
 
     /** Parses the packet at {@code off} of {@code length} bytes (header included), as {@link RtcpCompound#forEach} hands it out. */
     public static TransportCcFeedback parse(ByteBuf buf, int off, int length) throws RtcpException {
+        TransportCcFeedback feedback = reusable();
+        feedback.read(buf, off, length);
+        return feedback;
+    }
+
+    /**
+     * Parses the packet at {@code off} of {@code length} bytes into this instance, replacing what it held, as
+     * {@link #parse} would; allocates only when this feedback describes more packets than any before. After a
+     * failed read this instance describes no packet.
+     */
+    public void read(ByteBuf buf, int off, int length) throws RtcpException {
+        packetCount = 0;
+        receivedCount = 0;
         int content = Rtcp.checkFeedback(buf, off, length, RtcpHeader.RTPFB, Rtcp.FMT_TRANSPORT_CC);
         if (content < HEADER) {
             throw new RtcpException(RtcpError.TOO_SHORT);
@@ -144,7 +168,9 @@ public final class TransportCcFeedback {
         if (count == 0) {
             throw new RtcpException(RtcpError.TRANSPORT_CC_EMPTY);
         }
-        byte[] symbols = new byte[count];
+        if (symbols.length < count) {
+            symbols = new byte[count];
+        }
         int received = 0;
         int n = 0;
         int p = off + HEADER;
@@ -184,7 +210,9 @@ public final class TransportCcFeedback {
                 }
             }
         }
-        int[] deltas = new int[received];
+        if (deltas.length < received) {
+            deltas = new int[received];
+        }
         int r = 0;
         for (int i = 0; i < count; i++) {
             if (symbols[i] == SMALL_DELTA) {
@@ -200,9 +228,13 @@ public final class TransportCcFeedback {
                 p += 2;
             }
         }
-        return new TransportCcFeedback(buf.getUnsignedInt(off + 4), buf.getUnsignedInt(off + 8),
-                buf.getUnsignedShort(off + 12), buf.getUnsignedMedium(off + 16), buf.getUnsignedByte(off + 19),
-                symbols, deltas);
+        senderSsrc = buf.getUnsignedInt(off + 4);
+        mediaSsrc = buf.getUnsignedInt(off + 8);
+        baseSequence = buf.getUnsignedShort(off + 12);
+        referenceTime = buf.getUnsignedMedium(off + 16);
+        feedbackCount = buf.getUnsignedByte(off + 19);
+        packetCount = count;
+        receivedCount = received;
     }
 
     public long senderSsrc() { return senderSsrc; }
@@ -210,7 +242,7 @@ public final class TransportCcFeedback {
     /** The transport-wide sequence number of the first packet described. */
     public int baseSequence() { return baseSequence; }
     /** How many packets (received or not) the feedback describes. */
-    public int packetCount() { return symbols.length; }
+    public int packetCount() { return packetCount; }
     /** The 24-bit reference time, in 64 ms ticks of the receiver's clock. */
     public int referenceTime() { return referenceTime; }
     /** The feedback packet count: increments by one per feedback packet the receiver sent, mod 256. */
@@ -223,21 +255,21 @@ public final class TransportCcFeedback {
 
     /** {@link #NOT_RECEIVED}, {@link #SMALL_DELTA} or {@link #LARGE_DELTA}. */
     public int symbol(int i) {
-        return symbols[i];
+        return symbols[Objects.checkIndex(i, packetCount)];
     }
 
     public boolean received(int i) {
-        return symbols[i] != NOT_RECEIVED;
+        return symbols[Objects.checkIndex(i, packetCount)] != NOT_RECEIVED;
     }
 
     /** How many of the packets arrived (have a receive delta). */
     public int receivedCount() {
-        return deltas.length;
+        return receivedCount;
     }
 
     /** The r-th receive delta in 250 µs ticks, r counting received packets only. */
     public int delta(int r) {
-        return deltas[r];
+        return deltas[Objects.checkIndex(r, receivedCount)];
     }
 
     /**
@@ -249,7 +281,7 @@ public final class TransportCcFeedback {
     public void arrivalOffsetsMicros(long[] out) {
         long t = 0;
         int r = 0;
-        for (int i = 0; i < symbols.length; i++) {
+        for (int i = 0; i < packetCount; i++) {
             if (symbols[i] == NOT_RECEIVED) {
                 out[i] = LOST;
             } else {
@@ -270,7 +302,7 @@ public final class TransportCcFeedback {
 
     public int marshalSize() {
         int size = HEADER + 2 * chunkCount();
-        for (int i = 0; i < symbols.length; i++) {
+        for (int i = 0; i < packetCount; i++) {
             size += symbols[i];
         }
         return (size + 3) & ~3;
@@ -284,14 +316,14 @@ public final class TransportCcFeedback {
         dst.writeInt((int) senderSsrc);
         dst.writeInt((int) mediaSsrc);
         dst.writeShort(baseSequence);
-        dst.writeShort(symbols.length);
+        dst.writeShort(packetCount);
         dst.writeMedium(referenceTime);
         dst.writeByte(feedbackCount);
         int n = 0;
-        while (n < symbols.length) {
+        while (n < packetCount) {
             n += writeChunk(dst, n);
         }
-        for (int i = 0, r = 0; i < symbols.length; i++) {
+        for (int i = 0, r = 0; i < packetCount; i++) {
             if (symbols[i] == SMALL_DELTA) {
                 dst.writeByte(deltas[r++]);
             } else if (symbols[i] == LARGE_DELTA) {
@@ -309,9 +341,9 @@ public final class TransportCcFeedback {
     private int chunkCount() {
         int chunks = 0;
         int n = 0;
-        while (n < symbols.length) {
+        while (n < packetCount) {
             int kind = chunkLength(n);
-            n += kind < 0 ? -kind : Math.min(kind, symbols.length - n);
+            n += kind < 0 ? -kind : Math.min(kind, packetCount - n);
             chunks++;
         }
         return chunks;
@@ -323,7 +355,7 @@ public final class TransportCcFeedback {
      */
     private int chunkLength(int n) {
         int run = runAt(n);
-        int left = symbols.length - n;
+        int left = packetCount - n;
         // a run of 14 or more, or the rest in one run, is never longer as a run-length chunk
         if (run >= 14 || run == left) {
             return -run;
@@ -339,7 +371,7 @@ public final class TransportCcFeedback {
 
     private int runAt(int n) {
         int run = 1;
-        while (n + run < symbols.length && symbols[n + run] == symbols[n] && run < MAX_RUN) {
+        while (n + run < packetCount && symbols[n + run] == symbols[n] && run < MAX_RUN) {
             run++;
         }
         return run;
@@ -353,7 +385,7 @@ public final class TransportCcFeedback {
             dst.writeShort(symbols[n] << 13 | run);
             return run;
         }
-        int covered = Math.min(kind, symbols.length - n);
+        int covered = Math.min(kind, packetCount - n);
         int chunk;
         if (kind == 14) {
             chunk = 0x8000;

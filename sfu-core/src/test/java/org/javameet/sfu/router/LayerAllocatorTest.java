@@ -411,6 +411,19 @@ class LayerAllocatorTest {
     }
 
     @Test
+    void theTallestTilesAreServedFirstAnUnconstrainedOneAsTallest() {
+        Consumer thumb = simulcastConsumer("1", false); // listed first, served last
+        Consumer medium = simulcastConsumer("2", false);
+        Consumer unconstrained = simulcastConsumer("3", false);
+        thumb.maxHeight(180);
+        medium.maxHeight(360);
+        allocator.allocate(bob.consumers(), 1_200_000, NOW);
+        assertEquals("r2T2", rung(unconstrained), "1 Mbps to the tile with no limit");
+        assertEquals("r1T1", rung(medium), "180 of the 200 kbps left");
+        assertEquals("r0T0", rung(thumb), "the lowest rung with what remains");
+    }
+
+    @Test
     void aLayerThePublisherStoppedIsNotChosen() {
         Consumer c = simulcastConsumer("1", false);
         c.producer().layers()[2].lastPacketNanos = NOW - 2 * Producer.LAYER_IDLE_NANOS; // Chromium dropped 720p

@@ -130,6 +130,72 @@ class TransportCcRouterTest {
         assertTrue(bob.pacedPackets() >= 23, "counted: " + bob.pacedPackets());
     }
 
+    /** Advances the loop's and the pacer's time 5 ms at a time until {@code done}, at most 2 s; the ms taken. */
+    private long runUntil(long[] now, java.util.function.BooleanSupplier done) {
+        long start = now[0];
+        while (!done.getAsBoolean() && now[0] - start < 2_000_000_000L) {
+            now[0] += 5_000_000L;
+            channel.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
+        return (now[0] - start) / 1_000_000;
+    }
+
+    @Test
+    void thePacerDrainsOnOnePeriodicTaskWhichStopsWhenIdleAndStartsAgainForTheNextBurst() {
+        channel.freezeTime(); // the loop's time is the test's too, so the idle stop can be timed exactly
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        long[] now = {0};
+        bob.pacerClock(() -> now[0]);
+        bob.paceAt(400_000);
+        int seq = 1000;
+        for (int burst = 1; burst <= 2; burst++) {
+            int before = bobLink.rtp.size();
+            for (int i = 0; i < 30; i++, seq++) {
+                ByteBuf p = packet(VIDEO_SSRC, 96, seq, i == 0);
+                p.writeZero(1000);
+                adaLink.deliverRtp(p);
+            }
+            assertTrue(bob.draining(), "a queue starts the drain task");
+            long tookMs = runUntil(now, () -> bobLink.rtp.size() == before + 30);
+            assertEquals(before + 30, bobLink.rtp.size(), "burst " + burst + " arrived");
+            assertTrue(tookMs >= 150 && tookMs <= 300, "paced as before, ~200 ms: " + tookMs + " ms");
+            assertEquals(burst, bob.drainTasksStarted(), "one task for the ~40 drains of burst " + burst);
+            long idleMs = runUntil(now, () -> !bob.draining());
+            assertFalse(bob.draining(), "an idle queue stops the task");
+            long idleLimitMs = Subscriber.IDLE_DRAINS_BEFORE_STOP * Pacer.DRAIN_INTERVAL_NANOS / 1_000_000;
+            assertTrue(idleMs >= idleLimitMs - 5 && idleMs <= idleLimitMs,
+                    "after 40 empty drains (the one that sent the last packet may be the first): " + idleMs + " ms");
+        }
+        int lastSeq = -1;
+        for (byte[] rtp : bobLink.rtp) {
+            int s = RtpHeader.sequenceNumber(Unpooled.wrappedBuffer(rtp));
+            assertTrue(s > lastSeq, "in order across both bursts");
+            lastSeq = s;
+        }
+    }
+
+    @Test
+    void closingTheSubscriberStopsItsDrainTask() {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        long[] now = {0};
+        bob.pacerClock(() -> now[0]);
+        bob.paceAt(400_000);
+        for (int seq = 1000; seq < 1030; seq++) {
+            ByteBuf p = packet(VIDEO_SSRC, 96, seq, seq == 1000);
+            p.writeZero(1000);
+            adaLink.deliverRtp(p);
+        }
+        assertTrue(bob.draining());
+        int sent = bobLink.rtp.size();
+        router.closeParticipant("bob");
+        assertFalse(bob.draining(), "cancelled with the subscriber, its queue released");
+        runUntil(now, () -> false);
+        assertEquals(sent, bobLink.rtp.size(), "nothing sent after close");
+    }
+
     @Test
     void withoutTransportCcNothingIsAddedOrCounted() {
         consumeBoth();

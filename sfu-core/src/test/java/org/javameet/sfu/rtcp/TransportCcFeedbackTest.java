@@ -202,6 +202,60 @@ class TransportCcFeedbackTest {
         }
     }
 
+    @Test
+    void oneReusableInstanceReadsLongAndShortFeedbackAsParseDoesAndAFailedReadLeavesItEmpty() throws Exception {
+        Random rnd = new Random(13);
+        TransportCcFeedback reused = TransportCcFeedback.reusable();
+        for (int round = 0; round < 500; round++) {
+            int n = 1 + rnd.nextInt(round % 2 == 0 ? 400 : 10); // long and short in turn: stale tails must not show
+            long[] arrivals = new long[n];
+            long t = 1_000_000;
+            for (int i = 0; i < n; i++) {
+                t += rnd.nextInt(30_000);
+                arrivals[i] = i > 0 && rnd.nextInt(5) == 0 ? L : t;
+            }
+            ByteBuf wire = hex(marshal(TransportCcFeedback.of(1, 2, rnd.nextInt(65536), round, arrivals)));
+            TransportCcFeedback fresh = parse(wire);
+            reused.read(wire, 0, wire.readableBytes());
+            assertEquals(marshal(fresh), marshal(reused), "round " + round);
+            assertEquals(fresh.packetCount(), reused.packetCount());
+            assertEquals(fresh.receivedCount(), reused.receivedCount());
+            assertEquals(fresh.baseSequence(), reused.baseSequence());
+            assertEquals(fresh.feedbackCount(), reused.feedbackCount());
+            assertEquals(java.util.Arrays.toString(offsets(fresh)), java.util.Arrays.toString(offsets(reused)));
+            assertThrows(IndexOutOfBoundsException.class, () -> reused.symbol(reused.packetCount()));
+            assertThrows(IndexOutOfBoundsException.class, () -> reused.delta(reused.receivedCount()));
+        }
+        ByteBuf truncated = hex("8fcd0005 00000001 00000002 0005 0003 000001 07 2003 0408 0000");
+        assertThrows(RtcpException.class, () -> reused.read(truncated, 0, truncated.readableBytes()));
+        assertEquals(0, reused.packetCount(), "nothing half-read survives a rejected packet");
+        assertEquals(0, reused.receivedCount());
+    }
+
+    @Test
+    void readingIntoAReusableInstanceAllocatesNothingOnceItsArraysAreLargeEnough() throws Exception {
+        long[] arrivals = new long[200];
+        for (int i = 0; i < arrivals.length; i++) {
+            arrivals[i] = i % 7 == 3 ? L : 1_000_000 + 700L * i;
+        }
+        ByteBuf wire = hex(marshal(TransportCcFeedback.of(1, 2, 100, 0, arrivals)));
+        TransportCcFeedback reused = TransportCcFeedback.reusable();
+        for (int i = 0; i < 10_000; i++) { // grows its arrays once; the first calls also link and profile
+            reused.read(wire, 0, wire.readableBytes());
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 10_000; i++) {
+            reused.read(wire, 0, wire.readableBytes());
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        // parse() allocates > 800 B for this feedback (symbols, deltas, the object): 8 MB for the loop
+        assertTrue(allocated < 1000, "allocated " + allocated + " B over 10,000 reads");
+        assertEquals(200, reused.packetCount());
+    }
+
     private static int firstReceived(long[] arrivals) {
         for (int i = 0; i < arrivals.length; i++) {
             if (arrivals[i] != L) {
