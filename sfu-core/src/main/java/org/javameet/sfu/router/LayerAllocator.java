@@ -110,8 +110,14 @@ final class LayerAllocator {
         return c.maxHeight() <= 0 ? Integer.MAX_VALUE : c.maxHeight();
     }
 
-    void allocate(List<Consumer> consumers, long estimate, long nowNanos) {
+    /**
+     * Chooses every consumer's layer. Returns the measured bitrate of what was chosen (audio and the video rungs;
+     * unmeasured ones count 0): above the estimate when even the lowest rungs do not fit, and the pacer must not
+     * hold back sustained media the allocator cannot cut ({@link Pacer}).
+     */
+    long allocate(List<Consumer> consumers, long estimate, long nowNanos) {
         long remaining = estimate < 0 ? Long.MAX_VALUE : estimate;
+        long chosen = 0;
         List<Consumer> video = new ArrayList<>();
         for (int i = 0; i < consumers.size(); i++) {
             Consumer c = consumers.get(i);
@@ -122,6 +128,7 @@ final class LayerAllocator {
             } else {
                 long audio = c.producer().layers()[0].bitrateUpToTemporal[ProducerLayer.TEMPORAL_LAYERS - 1];
                 remaining -= audio > 0 ? audio : AUDIO_BITRATE;
+                chosen += audio;
             }
         }
         video.sort(SHARE_FIRST_THEN_TALLEST_TILE);
@@ -213,6 +220,7 @@ final class LayerAllocator {
             c.targetLayer(best / ProducerLayer.TEMPORAL_LAYERS);
             c.maxTemporalLayer(best % ProducerLayer.TEMPORAL_LAYERS);
             remaining -= need(p, best);
+            chosen += measured(p, best);
         }
         if (steppedUp) {
             lastStepUpNanos = nowNanos;
@@ -232,6 +240,7 @@ final class LayerAllocator {
             }
             nextTrialNanos = Math.max(nextTrialNanos, nowNanos + trialBackoffNanos);
         }
+        return chosen;
     }
 
     /** Step downs that came within {@link #OSCILLATION_WINDOW_NANOS} of a step up the estimate allowed (not a trial). */
@@ -257,6 +266,11 @@ final class LayerAllocator {
     /** Rungs tried above what the estimate allowed (see {@link #allocate}). */
     long trials() {
         return trials;
+    }
+
+    /** The measured bitrate of {@code rung} (layer and temporal layers up to it), 0 until measured. */
+    static long measured(Producer p, int rung) {
+        return p.layers()[rung / ProducerLayer.TEMPORAL_LAYERS].bitrateUpToTemporal[rung % ProducerLayer.TEMPORAL_LAYERS];
     }
 
     /** The bitrate of {@code rung} (layer and temporal layers up to it): measured, or assumed until measured. */

@@ -10,6 +10,13 @@ import io.netty.buffer.ByteBuf;
  * budget allows. Audio is never queued but spends the budget, so video yields to it. A packet that waited
  * {@link #MAX_WAIT_NANOS} goes regardless: pacing must not become latency. Without an estimate nothing is paced.
  *
+ * <p>The rate is {@link #PACING_FACTOR} × the larger of the estimate and what the layer allocator chose to forward
+ * (measured). The two differ when the allocator cannot cut down to the estimate: one-encoding publishers (Firefox,
+ * simulcast off, a screen share) or everything already on its lowest layer. Paced below that, the queue grew by
+ * the difference until every packet waited the full {@link #MAX_WAIT_NANOS} (the load harness's p99 of 501 ms,
+ * issue 13); the path gets those packets either way, so holding them only added latency. libwebrtc's pacer never
+ * meets this (its encoder follows the estimate) and raises its rate to drain a long queue within a time limit.
+ *
  * <p>Queued packets are owned here until sent or {@link #clear}ed. Media loop only; no allocation per packet.
  */
 final class Pacer {
@@ -45,8 +52,19 @@ final class Pacer {
 
     /** Paces at {@link #PACING_FACTOR} × {@code estimate} from now on; an estimate ≤ 0 turns pacing off. */
     void setEstimate(long estimateBitsPerSecond, long nowNanos) {
+        setEstimate(estimateBitsPerSecond, 0, nowNanos);
+    }
+
+    /**
+     * Paces at {@link #PACING_FACTOR} × the larger of {@code estimate} and {@code chosen} from now on: sustained media
+     * the allocator chose (it cannot choose less) never queues here, bursts on top of it are still spread. An
+     * estimate ≤ 0 turns pacing off.
+     *
+     * @param chosenBitsPerSecond the measured bitrate of what the subscriber's consumers forward, 0 when unknown
+     */
+    void setEstimate(long estimateBitsPerSecond, long chosenBitsPerSecond, long nowNanos) {
         long rate = estimateBitsPerSecond <= 0 ? 0
-                : Math.max(MIN_RATE_BPS, (long) (estimateBitsPerSecond * PACING_FACTOR));
+                : Math.max(MIN_RATE_BPS, (long) (Math.max(estimateBitsPerSecond, chosenBitsPerSecond) * PACING_FACTOR));
         if (rateBitsPerSecond == 0 && rate > 0) {
             budgetBytes = rate / 8.0 * MAX_BURST_NANOS / 1e9; // pacing starts with a full budget
             lastRefillNanos = nowNanos;

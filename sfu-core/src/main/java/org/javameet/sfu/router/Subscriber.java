@@ -209,16 +209,18 @@ public final class Subscriber implements MediaLink.Listener {
      * consumers last-N pauses get none.
      */
     void selectLayers(long nowNanos) {
-        pacer.setEstimate(pinnedPacingEstimate > 0 ? pinnedPacingEstimate : bandwidthEstimate(),
-                pacerClock.getAsLong());
+        long pacingEstimate = pinnedPacingEstimate > 0 ? pinnedPacingEstimate : bandwidthEstimate();
         if (receivesAllVideo) { // the recorder: the top layer, whatever the estimate or tiles
+            pacer.setEstimate(pacingEstimate, pacerClock.getAsLong()); // (a recorder has no transport-cc: unpaced)
             for (int i = 0; i < consumers.size(); i++) {
                 consumers.get(i).keepTopLayer();
             }
             return;
         }
         long oscillations = layers.oscillations();
-        layers.allocate(consumers, bandwidthEstimate(), nowNanos);
+        long chosen = layers.allocate(consumers, bandwidthEstimate(), nowNanos);
+        // what the allocator could not cut below the estimate is sent at its own rate, not queued (see Pacer)
+        pacer.setEstimate(pacingEstimate, chosen, pacerClock.getAsLong());
         if (layers.oscillations() != oscillations) {
             link.metrics().layerOscillations.increment();
         }

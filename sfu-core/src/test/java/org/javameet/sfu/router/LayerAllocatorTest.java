@@ -64,6 +64,15 @@ class LayerAllocatorTest {
     }
 
     @Test
+    void whatWasChosenIsReportedAboveTheEstimateWhenEvenTheLowestRungsDoNotFit() {
+        simulcastConsumer("1", false);
+        simulcastConsumer("2", false);
+        assertEquals(2_000_000, allocator.allocate(bob.consumers(), -1, NOW), "no estimate: both top layers whole");
+        assertEquals(80_000, allocator.allocate(bob.consumers(), 10_000, NOW),
+                "both on r0T0, which the pacer must let through at its rate (Pacer)");
+    }
+
+    @Test
     void aThumbnailGetsTheSmallestLayerTallEnoughWhateverTheBandwidth() {
         Consumer thumb = simulcastConsumer("1", false);
         Consumer large = simulcastConsumer("2", false);

@@ -146,4 +146,81 @@ class PacerTest {
         assertEquals(Pacer.CAPACITY, pacer.queued());
         pacer.clear();
     }
+
+    /**
+     * 4 Mbit/s in 1,000-byte packets (one every 2 ms) for 5 s, drained every 5 ms, paced as for a 400 kbit/s estimate
+     * and {@code chosen}. Returns the longest any packet waited, in ms.
+     */
+    private long longestWaitMs(long chosen) {
+        long t = 40_000 * MS;
+        pacer.setEstimate(400_000, chosen, t);
+        long[] sentAt = new long[2500];
+        long[] now = {t};
+        Pacer.Sink timed = (p, owner, layer) -> {
+            sentAt[p.getInt(0)] = now[0];
+            p.release();
+        };
+        long[] admittedAt = new long[sentAt.length];
+        for (int i = 0; i < sentAt.length; i++) {
+            now[0] = t + i * 2 * MS;
+            if (i % 5 == 0 && i > 0) {
+                pacer.drain(now[0] - MS, timed); // the 5 ms drain task, between two arrivals
+            }
+            ByteBuf p = packet(i);
+            admittedAt[i] = now[0];
+            if (pacer.admit(p, null, 0, now[0])) {
+                sentAt[i] = now[0];
+                p.release();
+            }
+        }
+        while (pacer.queued() > 0) {
+            now[0] += Pacer.DRAIN_INTERVAL_NANOS;
+            pacer.drain(now[0], timed);
+        }
+        long longest = 0;
+        for (int i = 0; i < sentAt.length; i++) {
+            longest = Math.max(longest, sentAt[i] - admittedAt[i]);
+        }
+        return longest / MS;
+    }
+
+    @Test
+    void sustainedMediaTheAllocatorCannotCutDoesNotQueueBehindALowEstimate() {
+        // 2.5 x a 400 kbit/s estimate is 1 Mbit/s: paced at that alone, 4 Mbit/s of one-encoding video that the
+        // allocator could not cut queued until every packet waited the full limit
+        long before = longestWaitMs(0);
+        assertTrue(before >= Pacer.MAX_WAIT_NANOS / MS, "the estimate alone: the queue is the limit: " + before + " ms");
+        assertTrue(pacer.overdueReleases() > 1000, "most packets overdue: " + pacer.overdueReleases());
+
+        PacerTest fresh = new PacerTest();
+        long longest = fresh.longestWaitMs(4_000_000);
+        assertTrue(longest <= 5, "paced at 2.5 x what is chosen: nothing stands in the queue: " + longest + " ms");
+        assertEquals(0, fresh.pacer.overdueReleases());
+        assertEquals(10_000_000, fresh.pacer.rateBitsPerSecond());
+    }
+
+    @Test
+    void aKeyframeOnTopOfWhatIsChosenIsStillSpread() {
+        long t = 50_000 * MS;
+        pacer.setEstimate(400_000, 600_000, t); // 2.5 x 600 kbit/s: 187.5 bytes a millisecond, 7,500 bytes of burst
+        assertEquals(1_500_000, pacer.rateBitsPerSecond());
+        int atOnce = 0;
+        for (int i = 0; i < 40; i++) { // a 40 kB keyframe, all at once
+            ByteBuf p = packet(i);
+            if (pacer.admit(p, null, 0, t)) {
+                atOnce++;
+                p.release();
+            }
+        }
+        assertEquals(8, atOnce, "the 40 ms burst allowance goes at once");
+        long end = t;
+        while (pacer.queued() > 0) {
+            end += Pacer.DRAIN_INTERVAL_NANOS;
+            pacer.drain(end, sink);
+        }
+        long tookMs = (end - t) / MS;
+        assertTrue(tookMs >= 160 && tookMs <= 185, "32 kB at 1.5 Mbit/s take ~170 ms, not one burst: " + tookMs);
+        sent.forEach(ByteBuf::release);
+        assertEquals(0, pacer.overdueReleases());
+    }
 }

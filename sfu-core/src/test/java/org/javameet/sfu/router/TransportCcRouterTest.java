@@ -142,6 +142,36 @@ class TransportCcRouterTest {
     }
 
     @Test
+    void oneEncodingAboveWhatTheEstimateAllowsGoesAtItsOwnRateInsteadOfQueueing() {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        long[] now = {0};
+        bob.pacerClock(() -> now[0]);
+        bob.paceAt(400_000); // 2.5 x the estimate alone would be 1 Mbit/s
+        int seq = 1000;
+        adaLink.deliverRtp(packet(VIDEO_SSRC, 96, seq++, true)); // the layer is active
+        // Ada sends one encoding, measured at 4 Mbit/s: the allocator has nothing lower to choose
+        Arrays.fill(video.layers()[0].bitrateUpToTemporal, 4_000_000);
+        router.selectLayers();
+        int delivered = 1;
+        int mostWaiting = 0;
+        for (int step = 0; step < 400; step++) { // 2 s of 4 Mbit/s: 2.5 kB every 5 ms
+            for (int i = 0; i < 2; i++, seq++, delivered++) {
+                ByteBuf p = packet(VIDEO_SSRC, 96, seq, false);
+                p.writeZero(1240);
+                adaLink.deliverRtp(p);
+            }
+            now[0] += 5_000_000L;
+            channel.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+            mostWaiting = Math.max(mostWaiting, delivered - bobLink.rtp.size());
+        }
+        assertTrue(mostWaiting <= 2, "nothing stands in the pacer (paced at 1 Mbit/s, 0.5 s of it would): "
+                + mostWaiting + " packets waited at most");
+        assertEquals(0, bobLink.metrics().pacedOverdue.count());
+    }
+
+    @Test
     void thePacerDrainsOnOnePeriodicTaskWhichStopsWhenIdleAndStartsAgainForTheNextBurst() {
         channel.freezeTime(); // the loop's time is the test's too, so the idle stop can be timed exactly
         bob.enableTransportCc(TWCC_ID);

@@ -140,6 +140,7 @@ public final class LoadRun {
         ProcStat.Sample cpu0 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self0 = ProcStat.sample(ProcStat.self());
         OptionalDouble fwd0 = server.forwardedCounter();
+        double[] paced0 = server.pacerCounters();
         List<LoadParticipant.Snapshot> s0 = snapshots();
         progress.windowStart = true;
         sleepUntil(t1);
@@ -147,6 +148,7 @@ public final class LoadRun {
         ProcStat.Sample cpu1 = pid > 0 ? ProcStat.sample(pid) : null;
         ProcStat.Sample self1 = ProcStat.sample(ProcStat.self());
         OptionalDouble fwd1 = server.forwardedCounter();
+        double[] paced1 = server.pacerCounters();
         progress.windowStart = false;
         // packets sent just before t1 are still on their way, and a lost one may still be repaired
         Thread.sleep(GRACE_MILLIS);
@@ -155,7 +157,11 @@ public final class LoadRun {
         if (besides != null) {
             System.out.println("--- " + besides);
         }
-        String note = join("; ", server.note(), besides, notApplicable(server.target()));
+        String pacing = pacing(paced0, paced1, new WindowMath.Window(t0, t1));
+        if (pacing != null) {
+            System.out.println("--- " + pacing);
+        }
+        String note = join("; ", server.note(), besides, pacing, notApplicable(server.target()));
 
         double window = windowNanos / 1e9;
         int[] rooms = new int[n];
@@ -242,6 +248,30 @@ public final class LoadRun {
                     g.latencyMs()[0], g.latencyMs()[1], g.latencyMs()[2], g.latencyMs()[3]));
         }
         return out;
+    }
+
+    /**
+     * What the server's pacer did in the window (packets it held back, and those sent only because they had waited
+     * its limit) and the send-side estimates it had for the receivers (each one's time-weighted mean over the
+     * window: the lowest, the median, the highest); null without pacer counters.
+     */
+    private String pacing(double[] before, double[] after, WindowMath.Window span) {
+        if (before == null || after == null) {
+            return null;
+        }
+        List<Double> means = new ArrayList<>();
+        for (LoadParticipant p : participants) {
+            double mean = p.serverEstimateBps(span.fromNanos(), span.toNanos())[0];
+            if (!Double.isNaN(mean)) {
+                means.add(mean / 1000);
+            }
+        }
+        java.util.Collections.sort(means);
+        String estimates = means.isEmpty() ? "no server estimates" : String.format(Locale.ROOT,
+                "server estimates (window means) %.0f / %.0f / %.0f kbit/s (lowest / median / highest of %d)",
+                means.get(0), means.get(means.size() / 2), means.get(means.size() - 1), means.size());
+        return String.format(Locale.ROOT, "pacer in the window: %.0f packets held, %.0f sent overdue; %s",
+                after[0] - before[0], after[1] - before[1], estimates);
     }
 
     /** Simulcast layers this target's publishers sent: {@code --simulcast} on javameet, one stream elsewhere. */

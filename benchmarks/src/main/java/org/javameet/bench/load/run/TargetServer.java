@@ -51,6 +51,14 @@ public interface TargetServer extends AutoCloseable {
         return OptionalDouble.empty();
     }
 
+    /**
+     * The server's pacer counters, {packets held back, packets sent overdue} (javameet's
+     * {@code javameet_media_paced_*}), or null when it has none.
+     */
+    default double[] pacerCounters() {
+        return null;
+    }
+
     @Override
     void close();
 

@@ -215,6 +215,14 @@ final class JavameetTarget implements TargetServer {
         }
     }
 
+    @Override
+    public double[] pacerCounters() {
+        String text = scrape();
+        OptionalDouble held = metric(text, "javameet_media_paced_packets_total");
+        OptionalDouble overdue = metric(text, "javameet_media_paced_overdue_total");
+        return held.isPresent() && overdue.isPresent() ? new double[] {held.getAsDouble(), overdue.getAsDouble()} : null;
+    }
+
     /** The value of an unlabelled sample in Prometheus text format. */
     static OptionalDouble metric(String text, String name) {
         for (String line : text.split("\n")) {
