@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.javameet.signaling.JavameetServer;
@@ -18,7 +20,8 @@ import org.openqa.selenium.WebDriver;
  * a viewer on loopback. Publish connections negotiate transport-cc, so the server's feedback lets Chromium's own
  * estimator measure the uplink: first its estimate climbs well above {@value #SHAPED_RATE}, then, once the
  * namespace's side of the veth sends through {@value #SHAPED_RATE} (tc tbf on the publisher's egress), its
- * encoder's target falls below that rate, and the viewer keeps decoding. Prints the figures.
+ * encoder's target (summed over the simulcast layers it still sends) falls below that rate, and the viewer keeps
+ * decoding. Prints the figures.
  */
 @EnabledIfSystemProperty(named = "javameet.browserTests", matches = "true")
 class ShapedUplinkBrowserTest {
@@ -57,7 +60,7 @@ class ShapedUplinkBrowserTest {
                 long above = SHAPED_BPS * 3 / 2;
                 Browsers.await("the publisher's estimate above 1.5 x the rate it will be shaped to", WAIT, () -> {
                     print("unshaped", server, publisher, viewer);
-                    return num(camera(publisher), "availableOutgoingBitrate") > above;
+                    return estimate(publisher) > above;
                 });
                 System.out.printf("[uplink] estimate above %d kbit/s after %.1f s%n", above / 1000,
                         (System.nanoTime() - start) / 1e9);
@@ -72,8 +75,8 @@ class ShapedUplinkBrowserTest {
                 try {
                     Browsers.await("the publisher's video target below " + SHAPED_RATE, Duration.ofSeconds(20), () -> {
                         print("shaped " + SHAPED_RATE, server, publisher, viewer);
-                        Map<String, Object> out = camera(publisher);
-                        return out != null && num(out, "targetBitrate") > 0 && num(out, "targetBitrate") < SHAPED_BPS;
+                        double target = cameraTarget(sendingLayers(publisher));
+                        return target > 0 && target < SHAPED_BPS;
                     });
                     double after = (System.nanoTime() - shapedAt) / 1e9;
                     System.out.printf("[uplink] target below %s after %.1f s%n", SHAPED_RATE, after);
@@ -90,8 +93,9 @@ class ShapedUplinkBrowserTest {
                             decoded, num(later, "freezeCount") - num(before, "freezeCount"),
                             num(later, "totalFreezesDuration") - num(before, "totalFreezesDuration"));
                     assertTrue(decoded >= 16, "the viewer stopped decoding: " + decoded + " frames in 8 s");
-                    assertTrue(num(camera(publisher), "targetBitrate") < SHAPED_BPS * 1.2,
-                            "the publisher's target stays near the shaped rate: " + camera(publisher));
+                    List<Map<String, Object>> layers = sendingLayers(publisher);
+                    assertTrue(cameraTarget(layers) < SHAPED_BPS * 1.2,
+                            "the publisher's target stays near the shaped rate: " + layers);
                 } finally {
                     qdisc = publisherNet.inside("tc", "-s", "qdisc", "show", "dev", PUBLISHER_INTERFACE).trim()
                             .replaceAll("\\s+", " ");
@@ -102,19 +106,37 @@ class ShapedUplinkBrowserTest {
         }
     }
 
-    /** The publisher's outbound-rtp of its camera (the one encoding sent), or null. */
-    private static Map<String, Object> camera(WebDriver publisher) {
-        Object out = Browsers.stats(publisher).get("outbound");
-        if (out instanceof List<?> l) {
+    /**
+     * The publisher's camera encodings that its encoder is feeding now (outbound-rtp with a target above 0). With
+     * simulcast (the default) Chromium stops the layers its estimate cannot carry: their entries stay, with the
+     * bytes they sent before and a target of 0, so no single entry stands for the camera.
+     */
+    private static List<Map<String, Object>> sendingLayers(WebDriver publisher) {
+        List<Map<String, Object>> layers = new ArrayList<>();
+        if (Browsers.stats(publisher).get("outbound") instanceof List<?> l) {
             for (Object o : l) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) o;
-                if ("video".equals(m.get("kind")) && num(m, "bytesSent") > 0) {
-                    return m;
+                if ("video".equals(m.get("kind")) && num(m, "targetBitrate") > 0) {
+                    layers.add(m);
                 }
             }
         }
-        return null;
+        layers.sort(Comparator.comparingDouble(m -> num(m, "frameWidth")));
+        return layers;
+    }
+
+    /** Chromium's estimate of the publish connection's uplink (on every outbound-rtp entry), bits per second. */
+    private static double estimate(WebDriver publisher) {
+        if (Browsers.stats(publisher).get("outbound") instanceof List<?> l) {
+            return l.stream().mapToDouble(o -> num((Map<?, ?>) o, "availableOutgoingBitrate")).max().orElse(0);
+        }
+        return 0;
+    }
+
+    /** The camera's target over all its sending layers, bits per second. */
+    private static double cameraTarget(List<Map<String, Object>> layers) {
+        return layers.stream().mapToDouble(m -> num(m, "targetBitrate")).sum();
     }
 
     /** The viewer's inbound-rtp of the publisher's camera, or null. */
@@ -130,11 +152,12 @@ class ShapedUplinkBrowserTest {
             return;
         }
         lastPrintNanos = System.nanoTime();
-        Map<String, Object> out = camera(publisher);
+        List<Map<String, Object>> layers = sendingLayers(publisher);
+        Map<String, Object> out = layers.isEmpty() ? null : layers.get(layers.size() - 1);
         Map<String, Object> in = viewed(viewer);
-        System.out.printf("[uplink] %s: publisher target %d kbit/s, estimate %d kbit/s, %dx%d; viewer %dx%d, %d frames,"
+        System.out.printf("[uplink] %s: publisher target %d kbit/s on %d layer(s), estimate %d kbit/s, top %dx%d; viewer %dx%d, %d frames,"
                         + " %d freezes, %d lost; server REMB %d kbit/s, %d transport-cc feedback sent%n", phase,
-                (long) num(out, "targetBitrate") / 1000, (long) num(out, "availableOutgoingBitrate") / 1000,
+                (long) cameraTarget(layers) / 1000, layers.size(), (long) estimate(publisher) / 1000,
                 (int) num(out, "frameWidth"), (int) num(out, "frameHeight"), (int) num(in, "frameWidth"),
                 (int) num(in, "frameHeight"), (long) num(in, "framesDecoded"), (long) num(in, "freezeCount"),
                 (long) num(in, "packetsLost"), (long) metric(server, "javameet_media_publisher_remb_bits_per_second_max") / 1000,
@@ -146,7 +169,7 @@ class ShapedUplinkBrowserTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private static double num(Map<String, Object> m, String key) {
+    private static double num(Map<?, ?> m, String key) {
         return m == null ? 0 : ThreeBrowserMeetingTest.num(m.get(key));
     }
 }
