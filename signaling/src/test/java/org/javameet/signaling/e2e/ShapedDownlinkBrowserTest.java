@@ -275,7 +275,16 @@ class ShapedDownlinkBrowserTest {
     /** One line per viewer: the layer the server sends, what the browser decodes, the server's estimate. */
     private static void print(String phase, JavameetServer server, WebDriver publisher, WebDriver loopback,
             WebDriver shaped, String publisherId) throws Exception {
-        System.out.println("[downlink] " + phase + ", publisher sends " + outboundLayers(publisher));
+        double publisherEstimate = 0;
+        if (Browsers.stats(publisher).get("outbound") instanceof List<?> out) {
+            for (Object o : out) {
+                publisherEstimate = Math.max(publisherEstimate, num((Map<?, ?>) o, "availableOutgoingBitrate"));
+            }
+        }
+        System.out.println("[downlink] " + phase + ", publisher sends " + outboundLayers(publisher) + "; its estimate "
+                + (long) (publisherEstimate / 1000) + " kbit/s, the server's REMB to it at most "
+                + server.meterRegistry().scrape().lines().filter(l -> l.startsWith("javameet_media_publisher_remb_bits_per_second_max"))
+                        .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("?") + " bit/s");
         for (WebDriver viewer : List.of(loopback, shaped)) {
             String id = idOf(viewer);
             Map<String, Object> in = SimulcastBrowserTest.camera(viewer, "Publisher");
@@ -303,7 +312,7 @@ class ShapedDownlinkBrowserTest {
         server.meterRegistry().scrape().lines()
                 .filter(l -> l.startsWith("javameet_media_dropped") || l.startsWith("javameet_media_retrans")
                         || l.startsWith("javameet_media_keyframe") || l.startsWith("javameet_media_layer")
-                        || l.startsWith("javameet_media_paced"))
+                        || l.startsWith("javameet_media_paced") || l.startsWith("javameet_media_bwe"))
                 .filter(l -> !l.endsWith(" 0.0"))
                 .forEach(l -> System.out.println("[downlink]   server " + l));
     }
@@ -357,7 +366,7 @@ class ShapedDownlinkBrowserTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private static double num(Map<String, Object> m, String key) {
+    private static double num(Map<?, ?> m, String key) {
         return m == null ? 0 : ThreeBrowserMeetingTest.num(m.get(key));
     }
 
