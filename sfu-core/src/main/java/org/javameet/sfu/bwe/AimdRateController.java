@@ -5,7 +5,7 @@ package org.javameet.sfu.bwe;
  * drain, increase while they are steady — multiplicatively (8 % a second) far from the link capacity seen
  * at the last overuses, additively (one packet per response time) near it — and on overuse drop to 0.85 ×
  * the acknowledged rate, at most once per round trip. It never climbs above 1.5 × what was acknowledged:
- * without probing, more than that is a guess.
+ * more than that is a guess; a bandwidth probe's measured rate ({@link #raiseTo}) is not.
  */
 final class AimdRateController {
     private static final double BETA = 0.85;
@@ -84,6 +84,19 @@ final class AimdRateController {
             }
         }
         bitrate = Math.max(minBps, Math.min(maxBps, next));
+        lastUpdateMicros = nowMicros;
+        return bitrate;
+    }
+
+    /**
+     * A bandwidth probe measured {@code probedBps} (above the current rate): that is the rate now. The capacity
+     * learned from earlier overuses is forgotten when the probe went past it.
+     */
+    long raiseTo(long probedBps, long nowMicros) {
+        if (capacity.known() && probedBps > capacity.upperBound()) {
+            capacity.reset();
+        }
+        bitrate = Math.max(bitrate, Math.min(maxBps, probedBps));
         lastUpdateMicros = nowMicros;
         return bitrate;
     }

@@ -60,6 +60,11 @@ final class LossBasedControl {
         lastUpdateMicros = nowMicros;
     }
 
+    /** A bandwidth probe got {@code probedBps} through: the cap is at least that. */
+    void raiseTo(long probedBps) {
+        cap = Math.max(cap, Math.min(maxBps, probedBps));
+    }
+
     long cap() {
         return cap;
     }

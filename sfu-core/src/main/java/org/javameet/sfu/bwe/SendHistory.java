@@ -17,6 +17,7 @@ public final class SendHistory {
     private final long[] seqs = new long[CAPACITY];
     private final long[] sendMicros = new long[CAPACITY];
     private final int[] sizes = new int[CAPACITY];
+    private final int[] clusters = new int[CAPACITY];
     private final boolean[] reported = new boolean[CAPACITY];
     /** The next unwrapped sequence number; the wire carries its low 16 bits. */
     private long next;
@@ -31,11 +32,17 @@ public final class SendHistory {
 
     /** Registers a packet about to be sent; returns the 16-bit transport-wide sequence number to stamp on it. */
     public int register(long nowMicros, int size) {
+        return register(nowMicros, size, FeedbackReport.NO_CLUSTER);
+    }
+
+    /** Like {@link #register(long, int)} for a packet sent as part of bandwidth probe cluster {@code cluster}. */
+    public int register(long nowMicros, int size, int cluster) {
         long seq = next++;
         int slot = (int) (seq & MASK);
         seqs[slot] = seq;
         sendMicros[slot] = nowMicros;
         sizes[slot] = size;
+        clusters[slot] = cluster;
         reported[slot] = false;
         return (int) (seq & 0xFFFF);
     }
@@ -83,7 +90,7 @@ public final class SendHistory {
                 continue;
             }
             reported[slot] = true;
-            out.add(sendMicros[slot], arrived ? base + arrivalOffset : FeedbackReport.LOST, sizes[slot]);
+            out.add(sendMicros[slot], arrived ? base + arrivalOffset : FeedbackReport.LOST, sizes[slot], clusters[slot]);
             matched++;
         }
         return matched;

@@ -7,6 +7,11 @@ package org.javameet.sfu.bwe;
  * from the feedback itself (now − send time of the newest packet it acknowledges, smoothed), an upper
  * bound that includes the receiver's feedback delay.
  *
+ * <p>The delay-based rate cannot climb above 1.5 x what was acknowledged, so a sender that sends less than the path
+ * could carry (a subscriber held on a low simulcast layer) would never learn the path got better. Bandwidth probes
+ * answer that: a cluster of packets sent faster than the estimate ({@link #probes()}), whose measured rate, when
+ * above the estimate and the delay is not rising, becomes the estimate at once (as goog_cc's probe result does).
+ *
  * <p>Not thread-safe; the caller's thread (the media loop) owns it. Allocates nothing per feedback.
  */
 public final class SendSideEstimator {
@@ -39,6 +44,9 @@ public final class SendSideEstimator {
     private long rttMicros = -1;
     private long estimate;
     private long reports;
+    private final ProbeBitrateEstimator probes = new ProbeBitrateEstimator();
+    private long lastProbeResult = -1;
+    private long probeResults;
 
     public SendSideEstimator(Config config) {
         this.config = config;
@@ -53,6 +61,9 @@ public final class SendSideEstimator {
         long newestAckedSend = Long.MIN_VALUE;
         overuseInReport = false;
         for (int i = 0; i < report.count(); i++) {
+            if (report.cluster(i) != FeedbackReport.NO_CLUSTER) {
+                probes.onReported(report.cluster(i), report.sendTimeMicros(i), report.arrivalTimeMicros(i), report.size(i));
+            }
             if (report.lost(i)) {
                 lost++;
                 continue;
@@ -75,7 +86,31 @@ public final class SendSideEstimator {
         BandwidthUsage usage = overuseInReport ? BandwidthUsage.OVERUSING : detector.state();
         long delayBased = aimd.update(usage, acked.bitrate(), rtt, nowMicros);
         loss.onReport(lost, report.count(), estimate, acked.bitrate(), rtt, nowMicros);
+        if (probes.complete()) {
+            lastProbeResult = probes.takeResult();
+            probeResults++;
+            // a probe that got more through than the estimate says, while the delay is not rising: the path has room
+            if (lastProbeResult > delayBased && usage != BandwidthUsage.OVERUSING) {
+                delayBased = aimd.raiseTo(lastProbeResult, nowMicros);
+                loss.raiseTo(lastProbeResult);
+            }
+        }
         estimate = Math.max(config.minBps(), Math.min(delayBased, loss.cap()));
+    }
+
+    /** Where the sender's bandwidth probes are counted and measured. */
+    public ProbeBitrateEstimator probes() {
+        return probes;
+    }
+
+    /** The last probe's measured rate in bits per second (0: it measured nothing), -1 before any. */
+    public long lastProbeResult() {
+        return lastProbeResult;
+    }
+
+    /** How many probes were measured (a new one: this changed). */
+    public long probeResults() {
+        return probeResults;
     }
 
     private void onGroupDelta(long sendDeltaMicros, long arrivalDeltaMicros, long arrivalMicros) {

@@ -36,6 +36,10 @@ public final class MediaMetrics {
     public final Counter pacedPackets;
     /** Paced packets sent past their turn because they had waited the pacer's limit. */
     public final Counter pacedOverdue;
+    public final Counter probePaddingBytes;
+    public final Counter probesRaised;
+    public final Counter probesNoGain;
+    public final Counter probesUnmeasured;
     public final Counter dtlsHandshakes;
     public final Counter dtlsFailures;
     /** ClientHellos dropped because the server runs its maximum of DTLS handshakes (the client retries). */
@@ -103,6 +107,11 @@ public final class MediaMetrics {
         retransmissionsOverBudget = Counter.builder("javameet.media.retransmissions.refused").description("NACKed packets not resent, by reason: too_soon (resent < 100 ms ago), over_budget (retransmissions limited to half the consumer's rate)").tag("reason", "over_budget").register(registry);
         pacedPackets = Counter.builder("javameet.media.paced.packets").description("video packets to subscribers held back by the pacer (keyframe bursts, retransmissions spread at 2.5 x the subscriber's estimate)").register(registry);
         pacedOverdue = Counter.builder("javameet.media.paced.overdue").description("paced packets sent regardless of the estimate because they had waited 500 ms").register(registry);
+        probePaddingBytes = Counter.builder("javameet.media.bwe.probe.padding").baseUnit("bytes").description("padding sent to subscribers in bandwidth probes (RTP padding on their RTX streams)").register(registry);
+        String probes = "bandwidth probes of subscribers' paths, by outcome: raised (the estimate rose by 10 % or more), no_gain (measured, at or below the estimate), unmeasured (too few packets acknowledged, or no feedback)";
+        probesRaised = Counter.builder("javameet.media.bwe.probes").description(probes).tag("outcome", "raised").register(registry);
+        probesNoGain = Counter.builder("javameet.media.bwe.probes").description(probes).tag("outcome", "no_gain").register(registry);
+        probesUnmeasured = Counter.builder("javameet.media.bwe.probes").description(probes).tag("outcome", "unmeasured").register(registry);
         nacksSent = Counter.builder("javameet.media.nacks.sent").description("NACKs sent to publishers for packets lost on their uplink").register(registry);
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
@@ -147,6 +156,15 @@ public final class MediaMetrics {
     /** Metrics that go nowhere, for tests and tools. */
     public static MediaMetrics noop() {
         return new MediaMetrics(new SimpleMeterRegistry());
+    }
+
+    /** One bandwidth probe was judged: {@code RAISED}, {@code NO_GAIN} or {@code UNMEASURED}. */
+    public void probed(String outcome) {
+        switch (outcome) {
+            case "RAISED" -> probesRaised.increment();
+            case "NO_GAIN" -> probesNoGain.increment();
+            default -> probesUnmeasured.increment();
+        }
     }
 
     public void drop(DropReason reason) {

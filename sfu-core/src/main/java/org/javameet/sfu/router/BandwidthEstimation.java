@@ -11,13 +11,15 @@ import org.javameet.sfu.rtp.TransportWideSequence;
 /**
  * A subscriber's send side of transport-wide congestion control: stamps every RTP packet sent on its link
  * with the next transport-wide sequence number, remembers when it went out, and turns the browser's feedback
- * into its bandwidth estimate. Exists only once the subscriber's answer kept the extension. Media loop only.
+ * into its bandwidth estimate, probing the path when the estimate holds the subscriber back ({@link Prober}).
+ * Exists only once the subscriber's answer kept the extension. Media loop only.
  */
 final class BandwidthEstimation {
     private final int extensionId;
     private final SendHistory history = new SendHistory();
     private final SendSideEstimator estimator = new SendSideEstimator(SendSideEstimator.Config.DEFAULT);
     private final FeedbackReport report = new FeedbackReport();
+    private final Prober prober = new Prober();
 
     BandwidthEstimation(int extensionId) {
         this.extensionId = extensionId;
@@ -32,8 +34,19 @@ final class BandwidthEstimation {
      * {@code RtpRewriter.copyWithExtensions}) and records it, just before the packet is sent.
      */
     void stamp(ByteBuf packet, long nowMicros) {
-        int seq = history.register(nowMicros, packet.readableBytes());
+        int cluster = prober.activeCluster();
+        int size = packet.readableBytes();
+        int seq = history.register(nowMicros, size, cluster);
         TransportWideSequence.set(packet, extensionId, seq);
+        if (cluster != FeedbackReport.NO_CLUSTER) {
+            estimator.probes().onSent(cluster);
+            prober.onClusterPacket(size);
+        }
+    }
+
+    /** When this subscriber's path is probed; packets stamped while a probe is sent belong to its cluster. */
+    Prober prober() {
+        return prober;
     }
 
     void onFeedback(TransportCcFeedback feedback, long nowMicros, MediaMetrics metrics) {

@@ -369,6 +369,31 @@ public final class Consumer {
         link.flush();
     }
 
+    /**
+     * A padding-only packet on this consumer's RTX stream (RFC 3550 §5.1 padding, RFC 4588 stream): what bandwidth
+     * probes are made of. The receiver counts it in its transport-cc feedback and drops it, as it does libwebrtc's
+     * own padding. Null when this consumer cannot carry one: no RTX negotiated, nothing sent yet (the RTX stream's
+     * timestamp would be a guess), closed or paused.
+     *
+     * @param paddingBytes 1..255 bytes of padding
+     */
+    ByteBuf paddingPacket(int paddingBytes, int transportCcId) {
+        if (rtxSsrc == 0 || rewriter.source() < 0 || closed || pausedByLastN || transportCcId == 0) {
+            return null;
+        }
+        int extension = TransportWideSequence.blockSize(transportCcId);
+        ByteBuf out = link.alloc().heapBuffer(12 + extension + paddingBytes + SrtpSession.MAX_TRAILER);
+        out.writeByte(0xB0); // V=2, P, X, no CSRC
+        out.writeByte(rtxPayloadType);
+        out.writeShort(rtxSeq++ & 0xFFFF);
+        out.writeInt((int) rewriter.lastTimestamp());
+        out.writeInt((int) rtxSsrc);
+        TransportWideSequence.writeBlock(out, transportCcId);
+        out.writeZero(paddingBytes - 1);
+        out.writeByte(paddingBytes);
+        return out;
+    }
+
     /** The packet as first sent under {@code outSeq}: our SSRC and payload type, its sequence number, timestamp, PictureID. */
     private ByteBuf rewrittenCopy(ByteBuf original, int outSeq, int transportCcId) {
         ByteBuf out = RtpRewriter.copyWithExtensions(link.alloc(), original, extensionsFrom, extensionsTo,

@@ -118,6 +118,7 @@ final class LayerAllocator {
     long allocate(List<Consumer> consumers, long estimate, long nowNanos) {
         long remaining = estimate < 0 ? Long.MAX_VALUE : estimate;
         long chosen = 0;
+        long wanted = 0;
         List<Consumer> video = new ArrayList<>();
         for (int i = 0; i < consumers.size(); i++) {
             Consumer c = consumers.get(i);
@@ -129,6 +130,7 @@ final class LayerAllocator {
                 long audio = c.producer().layers()[0].bitrateUpToTemporal[ProducerLayer.TEMPORAL_LAYERS - 1];
                 remaining -= audio > 0 ? audio : AUDIO_BITRATE;
                 chosen += audio;
+                wanted += audio > 0 ? audio : AUDIO_BITRATE;
             }
         }
         video.sort(SHARE_FIRST_THEN_TALLEST_TILE);
@@ -153,6 +155,7 @@ final class LayerAllocator {
             if (ladder.isEmpty()) {
                 continue; // the publisher sends nothing now: keep the target, resume where it was
             }
+            wanted += need(p, ladder.get(0));
             int current = c.targetLayer() * ProducerLayer.TEMPORAL_LAYERS + c.maxTemporalLayer();
             int best = ladder.get(ladder.size() - 1);
             for (int rung : ladder) {
@@ -240,7 +243,19 @@ final class LayerAllocator {
             }
             nextTrialNanos = Math.max(nextTrialNanos, nowNanos + trialBackoffNanos);
         }
+        wantedBitrate = wanted;
         return chosen;
+    }
+
+    private long wantedBitrate;
+
+    /**
+     * What the last {@link #allocate} would have given with an unlimited estimate: audio and every video consumer's
+     * best rung its tile allows (measured, or assumed until measured). Above the estimate, the subscriber is held
+     * back by it, and a bandwidth probe may find the path has room ({@link Prober}).
+     */
+    long wantedBitrate() {
+        return wantedBitrate;
     }
 
     /** Step downs that came within {@link #OSCILLATION_WINDOW_NANOS} of a step up the estimate allowed (not a trial). */

@@ -41,12 +41,16 @@ public final class Subscriber implements MediaLink.Listener {
     private int idleDrains;
     /** How many times the drain task was started. Tests. */
     private long drainTasksStarted;
-    /** The pacer's clock: the real one, a fake in tests so their budgets do not depend on how busy the machine is. */
+    /**
+     * The pacer's and the estimator's clock (send times, feedback, probes): the real one, a fake in tests so their
+     * budgets do not depend on how busy the machine is.
+     */
     private java.util.function.LongSupplier pacerClock = System::nanoTime;
     /** Tests: an estimate the pacer keeps whatever the layer pass finds ({@link #paceAt}); 0 when unset. */
     private long pinnedPacingEstimate;
     /** Each transport-cc feedback is read into this one (the estimator keeps nothing of it). */
     private final TransportCcFeedback transportCcScratch = TransportCcFeedback.reusable();
+    private final Prober.Listener probeOutcome = this::probed;
     /** The mids of the video consumers last-N pauses, as last reported to the router's listener. */
     private List<String> pausedByLastN = List.of();
     private boolean closed;
@@ -80,7 +84,7 @@ public final class Subscriber implements MediaLink.Listener {
     /** Stamps the next transport-wide sequence number on a packet about to be sent (a no-op when not negotiated). */
     void stampTransportCc(ByteBuf packet) {
         if (bandwidth != null) {
-            bandwidth.stamp(packet, System.nanoTime() / 1000);
+            bandwidth.stamp(packet, pacerClock.getAsLong() / 1000);
         }
     }
 
@@ -141,6 +145,10 @@ public final class Subscriber implements MediaLink.Listener {
             stopDrainTask();
             return;
         }
+        if (bandwidth != null && bandwidth.prober().sending()) {
+            idleDrains = 0;
+            sendProbePadding(pacerClock.getAsLong());
+        }
         if (pacer.queued() == 0) {
             if (++idleDrains >= IDLE_DRAINS_BEFORE_STOP) {
                 stopDrainTask();
@@ -154,6 +162,39 @@ public final class Subscriber implements MediaLink.Listener {
             link.metrics().pacedOverdue.increment(pacer.overdueReleases() - overdueBefore);
         }
         link.flush();
+    }
+
+    /**
+     * Tops the probe cluster up to its rate with padding on the RTX stream of the first video consumer that can
+     * carry it, and closes the cluster once it is long enough.
+     */
+    private void sendProbePadding(long nowNanos) {
+        Prober prober = bandwidth.prober();
+        long due = prober.paddingDue(nowNanos);
+        while (due > 0) {
+            int bytes = (int) Math.min(Prober.PADDING_BYTES, Math.max(due, 1));
+            ByteBuf padding = null;
+            for (int i = 0; i < consumers.size() && padding == null; i++) {
+                padding = consumers.get(i).paddingPacket(bytes, bandwidth.extensionId());
+            }
+            if (padding == null) {
+                prober.abandon(nowNanos, bandwidth.estimator());
+                return;
+            }
+            int size = padding.readableBytes();
+            stampTransportCc(padding);
+            if (!link.sendRtp(padding)) {
+                break; // the socket is full: the cluster ends short, and measures what it measures
+            }
+            link.metrics().probePaddingBytes.increment(size);
+            due -= size;
+        }
+        prober.finished(nowNanos, bandwidth.estimator());
+        link.flush();
+    }
+
+    private void probed(Prober.Outcome outcome) {
+        link.metrics().probed(outcome.name());
     }
 
     private void stopDrainTask() {
@@ -219,6 +260,11 @@ public final class Subscriber implements MediaLink.Listener {
         }
         long oscillations = layers.oscillations();
         long chosen = layers.allocate(consumers, bandwidthEstimate(), nowNanos);
+        if (bandwidth != null && pinnedPacingEstimate == 0
+                && bandwidth.prober().consider(pacerClock.getAsLong(), bandwidthEstimate(), layers.wantedBitrate(),
+                        bandwidth.estimator(), probeOutcome)) {
+            scheduleDrain(); // the padding goes out from the drain task, a few packets every 5 ms
+        }
         // what the allocator could not cut below the estimate is sent at its own rate, not queued (see Pacer)
         pacer.setEstimate(pacingEstimate, chosen, pacerClock.getAsLong());
         if (layers.oscillations() != oscillations) {
@@ -329,7 +375,7 @@ public final class Subscriber implements MediaLink.Listener {
                 @Override
                 public void transportCc(TransportCcFeedback feedback) {
                     if (bandwidth != null) {
-                        bandwidth.onFeedback(feedback, System.nanoTime() / 1000, t.metrics());
+                        bandwidth.onFeedback(feedback, pacerClock.getAsLong() / 1000, t.metrics());
                     }
                 }
 

@@ -69,6 +69,11 @@ public final class StreamRewriter {
         return source;
     }
 
+    /** The newest timestamp sent (what padding on the stream's RTX carries, as libwebrtc's does). */
+    public long lastTimestamp() {
+        return lastOutTs;
+    }
+
     /** What {@code out = in + delta} adds to the current source's timestamps (for translating its sender reports). */
     public long timestampDelta() {
         return tsDelta;

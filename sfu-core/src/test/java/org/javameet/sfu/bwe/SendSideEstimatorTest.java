@@ -118,4 +118,46 @@ class SendSideEstimatorTest {
         assertTrue(sim.min(30 * S, 40 * S) >= 1_600_000, "as on a clean path: " + sim.min(30 * S, 40 * S));
         assertTrue(sim.max(30 * S, 40 * S) <= 3_000_000, "never far above C: " + sim.max(30 * S, 40 * S));
     }
+
+    @Test
+    void probesLiftAnApplicationLimitedEstimateToWhatThePathCarries() {
+        // a subscriber held on a 300 kbit/s layer of a 3 Mbit/s path: acknowledged 300, so 1.5 x that is the ceiling
+        PathSimulator unprobed = new PathSimulator();
+        unprobed.sourceBps = 300_000;
+        unprobed.capacityBps = t -> 3_000_000;
+        SendSideEstimator plain = estimator();
+        unprobed.run(plain, 20 * S);
+        print("300 kbit/s of media on 3 Mbit/s, no probes", unprobed, plain);
+        assertTrue(unprobed.max(0, 20 * S) <= 470_000, "without probes, never past 1.5 x acknowledged: "
+                + unprobed.max(0, 20 * S));
+
+        PathSimulator sim = new PathSimulator();
+        sim.sourceBps = 300_000;
+        sim.capacityBps = t -> 3_000_000;
+        sim.probeIntervalMicros = S;
+        SendSideEstimator est = estimator();
+        sim.run(est, 20 * S);
+        print("300 kbit/s of media on 3 Mbit/s, a probe at 2 x a second", sim, est);
+        // each probe doubles the estimate while the path keeps up: 300 -> 600 -> 1,200 -> 2,400 kbit/s by 4 s
+        long reached = sim.firstTime(0, e -> e >= 2_000_000);
+        assertTrue(reached > 0 && reached <= 5 * S, "past 2 Mbit/s within 5 s, at " + reached);
+        assertTrue(sim.max(0, 20 * S) <= 3_300_000, "never past the capacity: " + sim.max(0, 20 * S));
+        assertTrue(sim.min(8 * S, 20 * S) >= 2_000_000, "and stays near it: " + sim.min(8 * S, 20 * S));
+    }
+
+    @Test
+    void probesOnANarrowPathMeasureItAndLiftNothing() {
+        PathSimulator sim = new PathSimulator();
+        sim.sourceBps = 300_000;
+        sim.capacityBps = t -> 400_000;
+        sim.probeIntervalMicros = S;
+        SendSideEstimator est = estimator();
+        sim.run(est, 30 * S);
+        print("300 kbit/s of media on 400 kbit/s, a probe at 2 x a second", sim, est);
+        assertTrue(est.probeResults() >= 20, "probes measured: " + est.probeResults());
+        assertTrue(est.lastProbeResult() > 0 && est.lastProbeResult() <= 420_000,
+                "a probe measures the path's capacity: " + est.lastProbeResult());
+        assertTrue(sim.max(5 * S, 30 * S) <= 560_000, "the estimate stays near 400 kbit/s: " + sim.max(5 * S, 30 * S));
+        assertTrue(sim.min(5 * S, 30 * S) >= 200_000, "and does not collapse: " + sim.min(5 * S, 30 * S));
+    }
 }

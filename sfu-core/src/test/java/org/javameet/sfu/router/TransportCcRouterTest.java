@@ -279,4 +279,98 @@ class TransportCcRouterTest {
         assertEquals(0, bobLink.metrics().transportCcFeedback.count());
         assertEquals(1, bobLink.metrics().retransmissions.count(), "the NACK after it was still answered");
     }
+
+    /** Acknowledges every packet Bob got so far, each arriving {@code delayMicros} after it was sent (no queue). */
+    private void acknowledgeAll(long[] sentMicros, long delayMicros) {
+        long[] arrivals = new long[bobLink.rtp.size()];
+        for (int i = 0; i < arrivals.length; i++) {
+            arrivals[i] = 10_000_000 + sentMicros[i] + delayMicros;
+        }
+        ByteBuf fb = Unpooled.buffer();
+        TransportCcFeedback.of(0xB0B, 1111, 0, 0, arrivals).marshalTo(fb);
+        bobLink.deliverRtcp(fb);
+    }
+
+    /** Steps the fake clock 5 ms at a time, noting when each packet Bob gets was sent. */
+    private void tick(long[] now, long[] sentMicros, int ticks) {
+        for (int t = 0; t < ticks; t++) {
+            now[0] += 5_000_000L;
+            channel.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+            for (int i = 0; i < bobLink.rtp.size(); i++) {
+                if (sentMicros[i] < 0) {
+                    sentMicros[i] = now[0] / 1000;
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSubscriberHeldBackByItsEstimateIsProbedWithPaddingAndAProbeThatGotThroughRaisesIt() {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        long[] now = {1_000_000_000L};
+        long[] sentMicros = new long[1000];
+        Arrays.fill(sentMicros, -1);
+        bob.pacerClock(() -> now[0]);
+        sendSome();
+        tick(now, sentMicros, 1);
+        acknowledgeAll(sentMicros, 20_000);
+        long before = bob.bandwidthEstimate();
+        assertTrue(before > 0 && before <= 1_100_000, "the starting estimate: " + before);
+        // Ada's one encoding runs at 4 Mbit/s: Bob is held back by his estimate
+        Arrays.fill(video.layers()[0].bitrateUpToTemporal, 4_000_000);
+        router.selectLayers();
+        tick(now, sentMicros, 2);
+        assertEquals(6, bobLink.rtp.size(), "no probe within a second of the first estimate");
+        now[0] += 1_000_000_000L;
+        router.selectLayers();
+        tick(now, sentMicros, 10);
+
+        int padding = 0;
+        long paddingBytes = 0;
+        for (int i = 6; i < bobLink.rtp.size(); i++) {
+            byte[] p = bobLink.rtp.get(i);
+            ByteBuf b = Unpooled.wrappedBuffer(p);
+            assertEquals(i, twcc(p), "padding is numbered like media");
+            assertEquals(1112, RtpHeader.ssrc(b), "on the video's RTX stream");
+            assertEquals(101, RtpHeader.payloadType(b));
+            assertTrue((p[0] & 0x20) != 0, "the padding bit");
+            int count = p[p.length - 1] & 0xFF;
+            assertEquals(p.length - RtpHeader.headerLength(b), count, "nothing but padding after the header");
+            padding++;
+            paddingBytes += p.length;
+        }
+        long expected = 2 * before / 8 * Prober.CLUSTER_MILLIS / 1000; // 20 ms at twice the estimate
+        assertTrue(padding >= Prober.CLUSTER_MIN_PACKETS, "a cluster of padding: " + padding);
+        assertTrue(paddingBytes >= expected * 0.8 && paddingBytes <= expected * 1.3,
+                "20 ms at 2 x " + before + ": " + paddingBytes + " bytes, expected ~" + expected);
+        assertEquals(paddingBytes, (long) bobLink.metrics().probePaddingBytes.count());
+
+        acknowledgeAll(sentMicros, 20_000); // it all arrived as fast as it was sent
+        router.selectLayers();
+        long after = bob.bandwidthEstimate();
+        assertTrue(after >= 1.6 * before, "the probe's rate is the estimate now: " + before + " -> " + after);
+        assertEquals(1.0, bobLink.metrics().probesRaised.count());
+    }
+
+    @Test
+    void aSubscriberThatGetsAllItWantsIsNotProbed() {
+        bob.enableTransportCc(TWCC_ID);
+        consumeBoth();
+        long[] now = {1_000_000_000L};
+        long[] sentMicros = new long[1000];
+        Arrays.fill(sentMicros, -1);
+        bob.pacerClock(() -> now[0]);
+        sendSome();
+        tick(now, sentMicros, 1);
+        acknowledgeAll(sentMicros, 20_000);
+        Arrays.fill(video.layers()[0].bitrateUpToTemporal, 500_000); // well within the 1 Mbit/s estimate
+        for (int i = 0; i < 20; i++) {
+            router.selectLayers();
+            tick(now, sentMicros, 40);
+        }
+        assertEquals(6, bobLink.rtp.size(), "no padding in 4 s");
+        assertEquals(0, bobLink.metrics().probePaddingBytes.count());
+    }
 }
