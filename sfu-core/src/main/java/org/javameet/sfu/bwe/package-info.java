@@ -9,7 +9,8 @@
  *   │         └─ OveruseDetector ── adaptive threshold → OVERUSING / NORMAL / UNDERUSING
  *   ├─ AcknowledgedBitrate ── what actually arrived, per 500 ms
  *   ├─ AimdRateController ── delay-based estimate: ×1.08/s or +1 packet per response time up, 0.85 × acked down
- *   └─ LossBasedControl ── a cap: +8%/s under 2% loss, × (1 − loss/2) over 10%
+ *   ├─ LossBasedControl ── a cap: +8%/s under 2% loss, × (1 − loss/2) over 10%
+ *   └─ ProbeBitrateEstimator ── what a probe cluster got through; above the estimate, it is the estimate
  * SendSideEstimator: min(delay-based, loss-based), clamped
  * </pre>
  *
