@@ -22,6 +22,11 @@ import org.javameet.sfu.bwe.SendSideEstimator;
  * <p>Media loop only; allocates nothing.
  */
 final class Prober {
+    /**
+     * {@code -Djavameet.bwe.probing=false} turns probing off: for measuring what it does (the load harness's
+     * {@code --probing off}), not a setting for operators.
+     */
+    static final boolean ENABLED = !"false".equals(System.getProperty("javameet.bwe.probing"));
     static final long CLUSTER_MILLIS = 20;
     static final int CLUSTER_MIN_PACKETS = 7;
     /** A cluster that could not be sent within this long (no padding carrier) is dropped. */
@@ -84,7 +89,7 @@ final class Prober {
                 afterProbe(nowNanos, false);
             }
         }
-        if (state != State.IDLE || estimate <= 0) {
+        if (state != State.IDLE || estimate <= 0 || !ENABLED) {
             return false;
         }
         if (nextProbeNanos == Long.MIN_VALUE) {

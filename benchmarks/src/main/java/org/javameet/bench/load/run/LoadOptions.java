@@ -22,13 +22,15 @@ import java.util.List;
  * @param mediaLoops media event loops of a javameet the harness starts ({@code --media-loops})
  * @param transportCc javameet: subscribers keep transport-cc and send its feedback, so the server runs a
  *                    send-side estimate for each ({@code --transport-cc on}, as browsers), or drop it ({@code off})
+ * @param probing javameet: the server probes held-back subscribers' paths with padding ({@code --probing on}, its
+ *                default), or not ({@code off}: the started server gets {@code -Djavameet.bwe.probing=false})
  */
 public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, int publishers, int videoKbps,
                           int fps, int durationSeconds, int rampUpSeconds, double lossPercent, URI serverUrl,
                           long serverPid, boolean startServer, String javameetJar, String janusBinary,
                           String janusConfigDir, String outPrefix, int clientLoops, String pinTarget,
                           String pinHarness, double tcpShare, int recordRooms, int mediaLoops,
-                          boolean transportCc, int simulcast, int receiverCapKbps, int cappedReceivers) {
+                          boolean transportCc, boolean probing, int simulcast, int receiverCapKbps, int cappedReceivers) {
     public static final int MAX_DURATION_SECONDS = 600;
     public static final int MAX_PARTICIPANTS = 1000;
     /**
@@ -78,6 +80,8 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                                     --rooms, rooms spread over them
               --transport-cc on|off javameet: subscribers send transport-cc feedback and the server estimates
                                     each one's bandwidth (on, as browsers; default), or their answers drop it
+              --probing on|off      javameet it starts: bandwidth probes of subscribers held back by their
+                                    estimate (on, the server's default), or none, for comparison (default on)
               --simulcast N         javameet: publishers send their camera as N simulcast layers (1..3; the top
                                     one at --video-kbps, each lower one half the size and a quarter of the
                                     rate); delivery then counts, per receiver and publisher, the packets of the
@@ -117,6 +121,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         int recordRooms = 0;
         int mediaLoops = 1;
         boolean transportCc = true;
+        boolean probing = true;
         int simulcast = 1;
         int receiverCap = 0;
         int capped = -1;
@@ -187,6 +192,12 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
                             }
                             transportCc = v.equals("on");
                         }
+                        case "--probing" -> {
+                            if (!v.equals("on") && !v.equals("off")) {
+                                throw new UsageException("--probing must be on or off");
+                            }
+                            probing = v.equals("on");
+                        }
                         case "--simulcast" -> simulcast = intIn(a, v, 1, 3);
                         case "--receiver-cap" -> receiverCap = intIn(a, v, 16, 1_000_000);
                         case "--capped-receivers" -> capped = intIn(a, v, 0, MAX_PARTICIPANTS);
@@ -240,7 +251,7 @@ public record LoadOptions(List<Target> targets, int rooms, List<Integer> steps, 
         }
         return new LoadOptions(targets, rooms, List.copyOf(steps), publishers, videoKbps, fps, duration, rampUp,
                 loss, serverUrl, serverPid, startServer, jar, janus, janusConfig, out, loops, pinTarget, pinHarness,
-                tcpShare, recordRooms, mediaLoops, transportCc, simulcast, receiverCap, capped);
+                tcpShare, recordRooms, mediaLoops, transportCc, probing, simulcast, receiverCap, capped);
     }
 
     static List<Integer> parseSteps(String v) {

@@ -55,6 +55,9 @@ final class JavameetTarget implements TargetServer {
         this.runtime = new PeerRuntime(options.clientLoops(), 16);
     }
 
+    /** The server's switch for bandwidth probes (org.javameet.sfu.router.Prober): measurements only. */
+    static final String PROBING_PROPERTY = "javameet.bwe.probing";
+
     static JavameetTarget start(LoadOptions options, Path logDir, boolean iceTcp) throws IOException {
         if (!options.startServer()) {
             return new JavameetTarget(options, null, options.serverUrl(), options.serverPid(), iceTcp, null);
@@ -65,7 +68,11 @@ final class JavameetTarget implements TargetServer {
         }
         int httpPort = ChildProcess.freeTcpPort();
         int mediaPort = freeUdpPorts(options.mediaLoops());
-        List<String> cmd = new ArrayList<>(List.of(TargetServer.javaBinary(), "-jar", jar.toString(),
+        List<String> cmd = new ArrayList<>(List.of(TargetServer.javaBinary()));
+        if (!options.probing()) {
+            cmd.add("-D" + PROBING_PROPERTY + "=false");
+        }
+        cmd.addAll(List.of("-jar", jar.toString(),
                 "--http-address", "127.0.0.1", "--http-port", Integer.toString(httpPort),
                 "--media-port", Integer.toString(mediaPort),
                 "--media-tcp-port", Integer.toString(ChildProcess.freeTcpPort()), "--public-address", "127.0.0.1",
@@ -118,7 +125,7 @@ final class JavameetTarget implements TargetServer {
     @Override
     public String note() {
         String loops = options.mediaLoops() == 1 ? null : options.mediaLoops() + " media loops";
-        String bwe = options.transportCc() ? null : "transport-cc off";
+        String bwe = options.transportCc() ? (options.probing() ? null : "probing off") : "transport-cc off";
         List<String> parts = new ArrayList<>();
         for (String p : new String[] {loops, bwe, options.simulcast() > 1 ? "simulcast " + options.simulcast() : null,
                 options.receiverCapKbps() > 0 ? "receiver cap " + options.receiverCapKbps() + " kbit/s" : null}) {
