@@ -167,7 +167,7 @@ final class Browsers implements AutoCloseable {
         // the page's console (warnings say why a client reconnects), read by describe() on a failure
         o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingDriverExecutable(ClientPriority.nicedChromedriver().toFile())
                 .usingAnyFreePort()
                 .build();
         ChromeDriver d = new ChromeDriver(service, o);

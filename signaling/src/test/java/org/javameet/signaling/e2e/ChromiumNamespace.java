@@ -81,8 +81,8 @@ abstract class ChromiumNamespace implements AutoCloseable {
                 inside("nft", "-f", rules.toString());
                 Files.delete(rules);
             }
-            chromedriver = new ProcessBuilder("nsenter", "--net=" + netns, Browsers.CHROMEDRIVER,
-                    "--port=" + driverPort, "--allowed-ips=" + hostAddress)
+            chromedriver = new ProcessBuilder(ClientPriority.niced(List.of("nsenter", "--net=" + netns,
+                    Browsers.CHROMEDRIVER, "--port=" + driverPort, "--allowed-ips=" + hostAddress)))
                     .redirectErrorStream(true)
                     .redirectOutput(File.createTempFile("javameet-chromedriver-namespace", ".log"))
                     .start();

@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +49,8 @@ final class FirefoxParticipant implements AutoCloseable {
 
     FirefoxParticipant(String name, String url) throws IOException {
         this.name = name;
-        ProcessBuilder pb = new ProcessBuilder("node", DRIVER_DIR.resolve("participant.mjs").toString(), url);
+        ProcessBuilder pb = new ProcessBuilder(ClientPriority.niced(
+                List.of("node", DRIVER_DIR.resolve("participant.mjs").toString(), url)));
         pb.environment().put("JAVAMEET_FIREFOX", FIREFOX);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         node = pb.start();

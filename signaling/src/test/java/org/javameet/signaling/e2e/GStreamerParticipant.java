@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +41,7 @@ final class GStreamerParticipant implements AutoCloseable {
     }
 
     GStreamerParticipant(String ws, String room, String name) throws IOException {
-        process = new ProcessBuilder(PYTHON, SCRIPT.toString(), ws, room, name)
+        process = new ProcessBuilder(ClientPriority.niced(List.of(PYTHON, SCRIPT.toString(), ws, room, name)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
