@@ -158,15 +158,6 @@ public final class MediaMetrics {
         return new MediaMetrics(new SimpleMeterRegistry());
     }
 
-    /** One bandwidth probe was judged: {@code RAISED}, {@code NO_GAIN} or {@code UNMEASURED}. */
-    public void probed(String outcome) {
-        switch (outcome) {
-            case "RAISED" -> probesRaised.increment();
-            case "NO_GAIN" -> probesNoGain.increment();
-            default -> probesUnmeasured.increment();
-        }
-    }
-
     public void drop(DropReason reason) {
         drops.get(reason).increment();
     }

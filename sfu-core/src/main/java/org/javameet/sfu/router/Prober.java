@@ -67,7 +67,6 @@ final class Prober {
     /** Long.MIN_VALUE until the first estimate arrives. */
     private long nextProbeNanos = Long.MIN_VALUE;
     private long backoffNanos = BACKOFF_MIN_MILLIS * 1_000_000;
-    private long probes;
 
     /**
      * Once per layer pass: judges a probe whose feedback arrived, and starts the next when one is due and the
@@ -107,7 +106,6 @@ final class Prober {
         clusterBytes = 0;
         clusterPackets = 0;
         estimateAtStart = estimate;
-        probes++;
         estimator.probes().start(clusterId);
         return true;
     }
@@ -140,7 +138,8 @@ final class Prober {
 
     /**
      * Padding bytes to send now to keep the cluster at its target rate (a drain interval ahead, so the first drain
-     * sends something), 0 when none. Ends the cluster when it is long enough ({@code true} from {@link #finished}).
+     * sends something), 0 when none; past {@value #CLUSTER_MILLIS} ms, one more packet while the cluster is short of
+     * {@value #CLUSTER_MIN_PACKETS}. {@link #finished} closes it.
      */
     long paddingDue(long nowNanos) {
         if (state != State.SENDING) {
@@ -180,14 +179,5 @@ final class Prober {
             state = State.MEASURING;
             sentNanos = nowNanos - RESULT_TIMEOUT_MILLIS * 1_000_000; // judged UNMEASURED at the next pass
         }
-    }
-
-    /** Clusters started. */
-    long probes() {
-        return probes;
-    }
-
-    long targetBps() {
-        return targetBps;
     }
 }

@@ -172,7 +172,7 @@ public final class Subscriber implements MediaLink.Listener {
         Prober prober = bandwidth.prober();
         long due = prober.paddingDue(nowNanos);
         while (due > 0) {
-            int bytes = (int) Math.min(Prober.PADDING_BYTES, Math.max(due, 1));
+            int bytes = (int) Math.min(Prober.PADDING_BYTES, due);
             ByteBuf padding = null;
             for (int i = 0; i < consumers.size() && padding == null; i++) {
                 padding = consumers.get(i).paddingPacket(bytes, bandwidth.extensionId());
@@ -194,7 +194,11 @@ public final class Subscriber implements MediaLink.Listener {
     }
 
     private void probed(Prober.Outcome outcome) {
-        link.metrics().probed(outcome.name());
+        switch (outcome) {
+            case RAISED -> link.metrics().probesRaised.increment();
+            case NO_GAIN -> link.metrics().probesNoGain.increment();
+            case UNMEASURED -> link.metrics().probesUnmeasured.increment();
+        }
     }
 
     private void stopDrainTask() {

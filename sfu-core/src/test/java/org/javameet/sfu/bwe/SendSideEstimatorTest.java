@@ -119,22 +119,26 @@ class SendSideEstimatorTest {
         assertTrue(sim.max(30 * S, 40 * S) <= 3_000_000, "never far above C: " + sim.max(30 * S, 40 * S));
     }
 
+    /** A sender with only {@code sourceBps} to send on a path of {@code capacityBps}, probing every interval (0: never). */
+    private static PathSimulator applicationLimited(long sourceBps, long capacityBps, long probeIntervalMicros) {
+        PathSimulator sim = new PathSimulator();
+        sim.sourceBps = sourceBps;
+        sim.capacityBps = t -> capacityBps;
+        sim.probeIntervalMicros = probeIntervalMicros;
+        return sim;
+    }
+
     @Test
     void probesLiftAnApplicationLimitedEstimateToWhatThePathCarries() {
         // a subscriber held on a 300 kbit/s layer of a 3 Mbit/s path: acknowledged 300, so 1.5 x that is the ceiling
-        PathSimulator unprobed = new PathSimulator();
-        unprobed.sourceBps = 300_000;
-        unprobed.capacityBps = t -> 3_000_000;
+        PathSimulator unprobed = applicationLimited(300_000, 3_000_000, 0);
         SendSideEstimator plain = estimator();
         unprobed.run(plain, 20 * S);
         print("300 kbit/s of media on 3 Mbit/s, no probes", unprobed, plain);
         assertTrue(unprobed.max(0, 20 * S) <= 470_000, "without probes, never past 1.5 x acknowledged: "
                 + unprobed.max(0, 20 * S));
 
-        PathSimulator sim = new PathSimulator();
-        sim.sourceBps = 300_000;
-        sim.capacityBps = t -> 3_000_000;
-        sim.probeIntervalMicros = S;
+        PathSimulator sim = applicationLimited(300_000, 3_000_000, S);
         SendSideEstimator est = estimator();
         sim.run(est, 20 * S);
         print("300 kbit/s of media on 3 Mbit/s, a probe at 2 x a second", sim, est);
@@ -147,10 +151,7 @@ class SendSideEstimatorTest {
 
     @Test
     void probesOnANarrowPathMeasureItAndLiftNothing() {
-        PathSimulator sim = new PathSimulator();
-        sim.sourceBps = 300_000;
-        sim.capacityBps = t -> 400_000;
-        sim.probeIntervalMicros = S;
+        PathSimulator sim = applicationLimited(300_000, 400_000, S);
         SendSideEstimator est = estimator();
         sim.run(est, 30 * S);
         print("300 kbit/s of media on 400 kbit/s, a probe at 2 x a second", sim, est);

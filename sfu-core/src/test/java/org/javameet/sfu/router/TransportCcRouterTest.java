@@ -305,17 +305,25 @@ class TransportCcRouterTest {
         }
     }
 
-    @Test
-    void aSubscriberHeldBackByItsEstimateIsProbedWithPaddingAndAProbeThatGotThroughRaisesIt() {
+    /**
+     * Bob with transport-cc on the test's clock ({@code now}), six packets sent and acknowledged: he has his first
+     * estimate. {@code sentMicros} (all -1) fills with each packet's send time.
+     */
+    private void bobWithAnEstimate(long[] now, long[] sentMicros) {
         bob.enableTransportCc(TWCC_ID);
         consumeBoth();
-        long[] now = {1_000_000_000L};
-        long[] sentMicros = new long[1000];
         Arrays.fill(sentMicros, -1);
         bob.pacerClock(() -> now[0]);
         sendSome();
         tick(now, sentMicros, 1);
         acknowledgeAll(sentMicros, 20_000);
+    }
+
+    @Test
+    void aSubscriberHeldBackByItsEstimateIsProbedWithPaddingAndAProbeThatGotThroughRaisesIt() {
+        long[] now = {1_000_000_000L};
+        long[] sentMicros = new long[1000];
+        bobWithAnEstimate(now, sentMicros);
         long before = bob.bandwidthEstimate();
         assertTrue(before > 0 && before <= 1_100_000, "the starting estimate: " + before);
         // Ada's one encoding runs at 4 Mbit/s: Bob is held back by his estimate
@@ -356,15 +364,9 @@ class TransportCcRouterTest {
 
     @Test
     void aSubscriberThatGetsAllItWantsIsNotProbed() {
-        bob.enableTransportCc(TWCC_ID);
-        consumeBoth();
         long[] now = {1_000_000_000L};
         long[] sentMicros = new long[1000];
-        Arrays.fill(sentMicros, -1);
-        bob.pacerClock(() -> now[0]);
-        sendSome();
-        tick(now, sentMicros, 1);
-        acknowledgeAll(sentMicros, 20_000);
+        bobWithAnEstimate(now, sentMicros);
         Arrays.fill(video.layers()[0].bitrateUpToTemporal, 500_000); // well within the 1 Mbit/s estimate
         for (int i = 0; i < 20; i++) {
             router.selectLayers();
