@@ -275,16 +275,9 @@ class ShapedDownlinkBrowserTest {
     /** One line per viewer: the layer the server sends, what the browser decodes, the server's estimate. */
     private static void print(String phase, JavameetServer server, WebDriver publisher, WebDriver loopback,
             WebDriver shaped, String publisherId) throws Exception {
-        double publisherEstimate = 0;
-        if (Browsers.stats(publisher).get("outbound") instanceof List<?> out) {
-            for (Object o : out) {
-                publisherEstimate = Math.max(publisherEstimate, num((Map<?, ?>) o, "availableOutgoingBitrate"));
-            }
-        }
         System.out.println("[downlink] " + phase + ", publisher sends " + outboundLayers(publisher) + "; its estimate "
-                + (long) (publisherEstimate / 1000) + " kbit/s, the server's REMB to it at most "
-                + server.meterRegistry().scrape().lines().filter(l -> l.startsWith("javameet_media_publisher_remb_bits_per_second_max"))
-                        .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("?") + " bit/s");
+                + (long) (ShapedUplinkBrowserTest.estimate(publisher) / 1000) + " kbit/s, the server's REMB to it at most "
+                + (long) metric(server, "javameet_media_publisher_remb_bits_per_second_max") + " bit/s");
         for (WebDriver viewer : List.of(loopback, shaped)) {
             String id = idOf(viewer);
             Map<String, Object> in = SimulcastBrowserTest.camera(viewer, "Publisher");
@@ -366,7 +359,7 @@ class ShapedDownlinkBrowserTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private static double num(Map<?, ?> m, String key) {
+    private static double num(Map<String, Object> m, String key) {
         return m == null ? 0 : ThreeBrowserMeetingTest.num(m.get(key));
     }
 

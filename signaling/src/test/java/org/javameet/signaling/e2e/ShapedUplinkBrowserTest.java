@@ -127,7 +127,7 @@ class ShapedUplinkBrowserTest {
     }
 
     /** Chromium's estimate of the publish connection's uplink (on every outbound-rtp entry), bits per second. */
-    private static double estimate(WebDriver publisher) {
+    static double estimate(WebDriver publisher) {
         if (Browsers.stats(publisher).get("outbound") instanceof List<?> l) {
             return l.stream().mapToDouble(o -> num((Map<?, ?>) o, "availableOutgoingBitrate")).max().orElse(0);
         }
