@@ -20,7 +20,9 @@ const browser = await puppeteer.launch({
   extraPrefsFirefox: {
     'media.navigator.streams.fake': true, // a generated camera picture and a tone for the microphone
     'media.navigator.permission.disabled': true,
-    'media.navigator.video.default_width': 320, // cheap to encode: several browsers share two cores
+    // the fake camera's size when a page asks for none; the web client asks for 1280x720, which Firefox's fake
+    // camera then makes (so it sends simulcast layers like a real 720p camera)
+    'media.navigator.video.default_width': 320,
     'media.navigator.video.default_height': 240,
     'media.navigator.video.default_fps': 15,
     'media.autoplay.default': 0,

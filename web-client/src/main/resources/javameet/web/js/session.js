@@ -525,11 +525,13 @@ export class MediaSession {
 
 /**
  * Whether this browser's simulcast and encoding parameters were tested against the server: Chromium (and its
- * kin) are, in SimulcastBrowserTest. Others (Firefox, webrtcbin) send their video as they always did, one
- * stream with the browser's own parameters: their simulcast is not tested yet.
+ * kin) in SimulcastBrowserTest, Firefox in FirefoxSimulcastBrowserTest. Others (webrtcbin, Safari) send their
+ * video as they always did, one stream with the browser's own parameters: their simulcast is not tested yet.
  */
 function layeredVideoTested() {
-  return (globalThis.navigator?.userAgentData?.brands ?? []).some((b) => b.brand === 'Chromium');
+  const nav = globalThis.navigator;
+  if ((nav?.userAgentData?.brands ?? []).some((b) => b.brand === 'Chromium')) return true;
+  return /\bFirefox\/\d+/.test(nav?.userAgent ?? '');
 }
 
 /**

@@ -249,7 +249,7 @@ class SimulcastBrowserTest {
         }
     }
 
-    private static void awaitHeight(WebDriver viewer, String publisherName, String what,
+    static void awaitHeight(WebDriver viewer, String publisherName, String what,
             java.util.function.IntPredicate height) throws InterruptedException {
         Browsers.await(what, SETTLE, () -> {
             Map<String, Object> in = camera(viewer, publisherName);
@@ -290,7 +290,7 @@ class SimulcastBrowserTest {
     }
 
     /** Emulates a phone's viewport (width x height, CSS pixels), or (0, 0): back to the window's own. */
-    private static void phone(WebDriver d, int width, int height) {
+    static void phone(WebDriver d, int width, int height) {
         ChromeDriver c = (ChromeDriver) d;
         if (width == 0) {
             c.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
