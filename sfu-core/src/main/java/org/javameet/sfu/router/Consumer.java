@@ -370,6 +370,14 @@ public final class Consumer {
     }
 
     /**
+     * Whether {@link #paddingPacket} would make a packet now: an RTX stream, a layer being forwarded (its timestamp
+     * to borrow), not paused, transport-cc on.
+     */
+    boolean canCarryPadding(int transportCcId) {
+        return rtxSsrc != 0 && rewriter.source() >= 0 && !closed && !pausedByLastN && transportCcId != 0;
+    }
+
+    /**
      * A padding-only packet on this consumer's RTX stream (RFC 3550 §5.1 padding, RFC 4588 stream): what bandwidth
      * probes are made of. The receiver counts it in its transport-cc feedback and drops it, as it does libwebrtc's
      * own padding. Null when this consumer cannot carry one: no RTX negotiated, nothing sent yet (the RTX stream's
@@ -378,7 +386,7 @@ public final class Consumer {
      * @param paddingBytes 1..255 bytes of padding
      */
     ByteBuf paddingPacket(int paddingBytes, int transportCcId) {
-        if (rtxSsrc == 0 || rewriter.source() < 0 || closed || pausedByLastN || transportCcId == 0) {
+        if (!canCarryPadding(transportCcId)) {
             return null;
         }
         int extension = TransportWideSequence.blockSize(transportCcId);

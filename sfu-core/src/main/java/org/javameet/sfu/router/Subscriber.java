@@ -193,6 +193,19 @@ public final class Subscriber implements MediaLink.Listener {
         link.flush();
     }
 
+    /**
+     * Whether any consumer could carry probe padding (a video consumer with RTX, forwarding): without one a probe
+     * could only be abandoned, so none is started (a subscriber that negotiated no RTX is never probed).
+     */
+    private boolean canCarryProbePadding() {
+        for (int i = 0; i < consumers.size(); i++) {
+            if (consumers.get(i).canCarryPadding(bandwidth.extensionId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void probed(Prober.Outcome outcome) {
         switch (outcome) {
             case RAISED -> link.metrics().probesRaised.increment();
@@ -264,7 +277,7 @@ public final class Subscriber implements MediaLink.Listener {
         }
         long oscillations = layers.oscillations();
         long chosen = layers.allocate(consumers, bandwidthEstimate(), nowNanos);
-        if (bandwidth != null && pinnedPacingEstimate == 0
+        if (bandwidth != null && pinnedPacingEstimate == 0 && canCarryProbePadding()
                 && bandwidth.prober().consider(pacerClock.getAsLong(), bandwidthEstimate(), layers.wantedBitrate(),
                         bandwidth.estimator(), probeOutcome)) {
             scheduleDrain(); // the padding goes out from the drain task, a few packets every 5 ms

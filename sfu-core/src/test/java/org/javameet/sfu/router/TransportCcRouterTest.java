@@ -375,4 +375,27 @@ class TransportCcRouterTest {
         assertEquals(6, bobLink.rtp.size(), "no padding in 4 s");
         assertEquals(0, bobLink.metrics().probePaddingBytes.count());
     }
+
+    @Test
+    void aSubscriberWithoutRtxIsNotProbedNorCountedAsUnmeasured() {
+        long[] now = {1_000_000_000L};
+        long[] sentMicros = new long[1000];
+        bob.enableTransportCc(TWCC_ID);
+        // no RTX negotiated for the video: nothing could carry padding
+        router.createConsumer(bob, video, new ConsumerParams("1", 1111, 0, 100, 0, NONE, NONE, Vp8::isKeyframe));
+        router.createConsumer(bob, audio, new ConsumerParams("0", 2222, 0, 109, 0, NONE, NONE, null));
+        Arrays.fill(sentMicros, -1);
+        bob.pacerClock(() -> now[0]);
+        sendSome();
+        tick(now, sentMicros, 1);
+        acknowledgeAll(sentMicros, 20_000);
+        assertTrue(bob.bandwidthEstimate() > 0);
+        Arrays.fill(video.layers()[0].bitrateUpToTemporal, 4_000_000); // held back by the estimate
+        for (int i = 0; i < 60; i++) {
+            router.selectLayers();
+            tick(now, sentMicros, 40); // 12 s
+        }
+        assertEquals(6, bobLink.rtp.size(), "no padding");
+        assertEquals(0, bobLink.metrics().probesUnmeasured.count(), "no probe started only to be abandoned");
+    }
 }
