@@ -308,7 +308,11 @@ public final class Participant implements AutoCloseable {
             }
             synchronized (this) {
                 subscribeChain = subscribeChain.thenCompose(x -> answerSubscribeOffer(msg)).exceptionally(e -> {
-                    LOG.log(Level.WARNING, this + ": subscribe offer failed", e);
+                    if (closed) { // an offer that came as we left: its answer has nowhere to go, nothing failed
+                        LOG.log(Level.FINE, this + ": subscribe offer dropped while closing", e);
+                    } else {
+                        LOG.log(Level.WARNING, this + ": subscribe offer failed", e);
+                    }
                     return null;
                 });
             }
