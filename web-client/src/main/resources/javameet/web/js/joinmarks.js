@@ -19,6 +19,10 @@ export const JOIN_STEPS = Object.freeze([
   'publish.answerApplied',
   'subscribe.offerReceived',
   'subscribe.answerSent',
+  'publish.firstCandidate', // the connection's first local ICE candidate was gathered
+  'subscribe.firstCandidate',
+  'publish.iceChecking', // iceConnectionState 'checking': the browser has a pair to check
+  'subscribe.iceChecking',
   'publish.iceConnected',
   'publish.dtlsConnected',
   'subscribe.iceConnected',

@@ -422,7 +422,11 @@ export class MediaSession {
       this.events.onConnectionState?.(which, pc.connectionState);
     });
     pc.addEventListener('iceconnectionstatechange', () => {
+      if (pc.iceConnectionState === 'checking') joinMarks.mark(`${which}.iceChecking`);
       if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') joinMarks.mark(`${which}.iceConnected`);
+    });
+    pc.addEventListener('icecandidate', (e) => {
+      if (e.candidate) joinMarks.mark(`${which}.firstCandidate`);
     });
   }
 
