@@ -34,13 +34,16 @@ fi
 # jar and JVM by a training start on loopback ports, it lets later starts map ~4,000 classes instead of loading,
 # verifying and linking them from the jar. Without it (training failed) the server starts the ordinary way.
 archive=signaling/target/javameet.jsa
+# G1 whatever the machine, as the NixOS service runs it: on one CPU the JVM would pick the serial collector, whose
+# young pauses stall the media loop for tens of milliseconds (docs/performance.md). The archive is made with it too.
+gc=(-XX:+UseG1GC)
 java_bin=$(readlink -f "$(command -v java)")
 if [ ! -s "$archive" ] || [ "$jar" -nt "$archive" ] || [ "$java_bin" -nt "$archive" ]; then
   echo "== training the class-data sharing archive ($archive)" >&2
   rm -f "$archive"
   log=$(mktemp "${TMPDIR:-/tmp}/javameet-cds.XXXXXX")
   port=$(( 20000 + RANDOM % 20000 ))
-  java -XX:ArchiveClassesAtExit="$archive" -jar "$jar" --http-address 127.0.0.1 --http-port "$port" \
+  java "${gc[@]}" -XX:ArchiveClassesAtExit="$archive" -jar "$jar" --http-address 127.0.0.1 --http-port "$port" \
     --media-port $(( port + 1 )) --media-tcp-port 0 --local-address 127.0.0.1 --public-address 127.0.0.1 \
     > "$log" 2>&1 &
   pid=$!
@@ -68,4 +71,4 @@ if [ ! -s "$archive" ] || [ "$jar" -nt "$archive" ] || [ "$java_bin" -nt "$archi
 fi
 cds=()
 [ -s "$archive" ] && cds=(-XX:SharedArchiveFile="$archive")
-exec java ${cds[@]+"${cds[@]}"} -jar "$jar" "$@"
+exec java "${gc[@]}" ${cds[@]+"${cds[@]}"} -jar "$jar" "$@"

@@ -276,6 +276,10 @@ public final class MediaServer implements AutoCloseable {
                 .group(l.loop())
                 .attr(MediaPacketHandler.SOCKET_INDEX, socketIndex)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                // the pooled allocator for the receive batches too (Netty 4.2's default is the adaptive one): a
+                // datagram's own copy (MediaPacketHandler.ownCopy) from one pooled direct buffer into another is a
+                // plain memory copy, where the adaptive buffer made two NIO views per received datagram
+                .option(ChannelOption.ALLOCATOR, alloc)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024))
