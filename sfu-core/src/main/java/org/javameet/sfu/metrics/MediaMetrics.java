@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -41,6 +43,11 @@ public final class MediaMetrics {
     public final Counter probesNoGain;
     public final Counter probesUnmeasured;
     public final Counter dtlsHandshakes;
+    /**
+     * From the verified ClientHello to the keys on the media loop: the server's crypto on its handshake thread, the
+     * flights' round trips and the browser's own work. What a participant waits for between ICE and media.
+     */
+    public final Timer dtlsHandshakeTime;
     public final Counter dtlsFailures;
     /** ClientHellos dropped because the server runs its maximum of DTLS handshakes (the client retries). */
     public final Counter dtlsRefusedBusy;
@@ -114,6 +121,12 @@ public final class MediaMetrics {
         probesUnmeasured = Counter.builder("javameet.media.bwe.probes").description(probes).tag("outcome", "unmeasured").register(registry);
         nacksSent = Counter.builder("javameet.media.nacks.sent").description("NACKs sent to publishers for packets lost on their uplink").register(registry);
         dtlsHandshakes = Counter.builder("javameet.media.dtls.handshakes").description("DTLS handshakes completed").register(registry);
+        dtlsHandshakeTime = Timer.builder("javameet.media.dtls.handshake.duration")
+                .description("time from a verified ClientHello to the SRTP keys, per completed DTLS handshake")
+                .serviceLevelObjectives(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        Duration.ofSeconds(5))
+                .register(registry);
         dtlsFailures = Counter.builder("javameet.media.dtls.failures").description("DTLS handshakes failed").register(registry);
         iceAddressChanges = Counter.builder("javameet.media.ice.address.changes").description("transports whose media moved to a new address after the first: a nominated (USE-CANDIDATE), authenticated check with a fresh transaction id from that address").register(registry);
         dtlsRefusedBusy = Counter.builder("javameet.media.dtls.refused").description("DTLS handshake starts refused: busy (limits.maxDtlsHandshakes), per_address (limits.maxDtlsHandshakesPerAddress), both dropped for the browser to retry; bad_cookie (a ClientHello with a wrong cookie, answered with a new HelloVerifyRequest only)").tag("reason", "busy").register(registry);

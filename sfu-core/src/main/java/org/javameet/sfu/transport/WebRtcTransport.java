@@ -51,6 +51,8 @@ public final class WebRtcTransport implements MediaLink {
     private final TransportRegistry registry;
     private final DtlsCertificate certificate;
     private final Executor dtlsExecutor;
+    /** When the DTLS handshake started (the verified ClientHello), for javameet_media_dtls_handshake_duration. */
+    private long dtlsStartedNanos;
     private final MediaMetrics metrics;
     private final ByteBufAllocator alloc;
     private final DtlsAdmission admission;
@@ -326,6 +328,7 @@ public final class WebRtcTransport implements MediaLink {
                         close("dtls closed by peer");
                     }
                 });
+        dtlsStartedNanos = System.nanoTime();
         dtls.start(hello);
     }
 
@@ -392,6 +395,7 @@ public final class WebRtcTransport implements MediaLink {
         srtp = new SrtpSession(keys);
         state = TransportState.CONNECTED;
         metrics.dtlsHandshakes.increment();
+        metrics.dtlsHandshakeTime.record(System.nanoTime() - dtlsStartedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         LOG.fine(() -> "transport " + id + " connected to " + remoteAddress + " (" + keys.profile() + ")");
         if (listener != null) {
             listener.onConnected(this);

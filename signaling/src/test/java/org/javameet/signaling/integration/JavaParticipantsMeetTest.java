@@ -155,6 +155,13 @@ class JavaParticipantsMeetTest {
         assertForwarded(bob, ada);
         printFigures(ada, bob);
         printFigures(bob, ada);
+        // every connection's DTLS handshake is timed: at least Ada's and Bob's two each (the server is shared)
+        String page = loopback.server.meterRegistry().scrape();
+        double handshakes = ServerMetrics.value(page, "javameet_media_dtls_handshake_duration_seconds_count", null, null);
+        double seconds = ServerMetrics.value(page, "javameet_media_dtls_handshake_duration_seconds_sum", null, null);
+        System.out.printf("[meet] %.0f DTLS handshakes, %.1f ms each on average%n", handshakes, 1000 * seconds / handshakes);
+        assertTrue(handshakes >= 4, "handshakes timed: " + handshakes);
+        assertTrue(seconds > 0 && seconds / handshakes < 30, "mean handshake time: " + seconds / handshakes + " s");
 
         Participant cy = join("meet-1", "Cy");
         for (Participant p : List.of(ada, bob, cy)) {
