@@ -1,9 +1,9 @@
 package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.collection.LongObjectHashMap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.javameet.sfu.bwe.TransportCcRecorder;
@@ -32,9 +32,9 @@ public final class Publisher implements MediaLink.Listener {
     /** What the router last told the listener of this publisher's paused layers, null before (Router#selectLayers). */
     Map<String, List<String>> layersPausedTold;
     /** Each producer layer by its media SSRC. */
-    private final Map<Long, ProducerLayer> bySsrc = new HashMap<>();
+    private final LongObjectHashMap<ProducerLayer> bySsrc = new LongObjectHashMap<>(); // looked up per packet: no boxing
     /** Producer layers by the SSRC of their RTX stream: the publisher's answers to our NACKs. */
-    private final Map<Long, ProducerLayer> byRtxSsrc = new HashMap<>();
+    private final LongObjectHashMap<ProducerLayer> byRtxSsrc = new LongObjectHashMap<>();
     /** Why the last SSRC-learning attempt found nothing, when that is worth its own counter. */
     private DropReason learnRefusal;
     private boolean closed;

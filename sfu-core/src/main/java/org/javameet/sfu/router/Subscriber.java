@@ -1,11 +1,10 @@
 package org.javameet.sfu.router;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.javameet.sfu.link.MediaLink;
 import org.javameet.sfu.metrics.DropReason;
 import org.javameet.sfu.rtcp.RtcpError;
@@ -23,7 +22,7 @@ public final class Subscriber implements MediaLink.Listener {
     private final String participantId;
     private final MediaLink link;
     private final List<Consumer> consumers = new ArrayList<>();
-    private final Map<Long, Consumer> bySsrc = new HashMap<>();
+    private final LongObjectHashMap<Consumer> bySsrc = new LongObjectHashMap<>(); // looked up per packet: no boxing
     private final LayerAllocator layers = new LayerAllocator();
     /** Null until the subscriber's answer kept the transport-wide sequence number: then nothing is stamped. */
     private BandwidthEstimation bandwidth;
