@@ -83,6 +83,9 @@ final class InboundTrack {
     private long offsetChangesAtKeyframe;
     private int keyframeWidth;
     private int keyframeHeight;
+    /** The RTP timestamp of the keyframe keyframeWidth/Height come from, once there is one. */
+    private long keyframeTimestamp;
+    private boolean keyframeSizeSeen;
 
     InboundTrack(ClientSdp.OfferedTrack t, MeasurementWindow window) {
         this.mid = t.mid();
@@ -137,11 +140,7 @@ final class InboundTrack {
         lastPacketNanos = nowNanos;
         if (keyframe) {
             keyframes++;
-            int dims = Vp8.keyframeDimensions(p);
-            if (dims > 0) {
-                keyframeWidth = dims >>> 16;
-                keyframeHeight = dims & 0xFFFF;
-            }
+            noteKeyframeSize(p);
         }
         if (firstPacketNanos == 0) {
             firstPacketNanos = nowNanos;
@@ -224,9 +223,22 @@ final class InboundTrack {
         }
         long distinctBefore = sequence.distinct();
         sequence.track(osn, true);
-        MediaStamp stamp = rtxStamp(p, kind == MediaKind.VIDEO);
+        boolean delivered = sequence.distinct() > distinctBefore;
+        boolean video = kind == MediaKind.VIDEO;
+        ByteBuf original = original(p);
+        if (original == null) {
+            return;
+        }
+        // a keyframe's first packet repaired by RTX is a keyframe received, as a decoder sees it (the first
+        // packet of a layer switch may be the one a capped downlink dropped)
+        if (video && delivered && Vp8.isKeyframe(original)) {
+            keyframes++;
+            noteKeyframeSize(original);
+        }
+        int stampAt = video ? Vp8Packetizer.stampOffset(original) : OpusPacketizer.stampOffset(original);
+        MediaStamp stamp = MediaStamp.read(original, stampAt);
         if (stamp != null) {
-            countInWindow(stamp, System.nanoTime(), sequence.distinct() > distinctBefore, true, p.readableBytes());
+            countInWindow(stamp, System.nanoTime(), delivered, true, p.readableBytes());
         }
     }
 
@@ -247,8 +259,24 @@ final class InboundTrack {
         }
     }
 
-    /** The stamp of the packet an RTX packet carries: the original rebuilt (header, payload after the OSN). */
-    private static MediaStamp rtxStamp(ByteBuf rtx, boolean video) {
+    /**
+     * The size a keyframe's first packet announces becomes the track's, unless an older keyframe's packet (a late
+     * repair) comes after a newer one: RTP timestamps, continuous across the server's layer switches, decide.
+     */
+    private void noteKeyframeSize(ByteBuf p) {
+        int dims = Vp8.keyframeDimensions(p);
+        long ts = RtpHeader.timestamp(p);
+        if (dims <= 0 || keyframeSizeSeen && (int) (ts - keyframeTimestamp) < 0) {
+            return;
+        }
+        keyframeSizeSeen = true;
+        keyframeTimestamp = ts;
+        keyframeWidth = dims >>> 16;
+        keyframeHeight = dims & 0xFFFF;
+    }
+
+    /** The packet an RTX packet carries, rebuilt (header, payload after the OSN); null when it carries none. */
+    private static ByteBuf original(ByteBuf rtx) {
         int h = RtpHeader.headerLength(rtx);
         int payload = RtpHeader.payloadLength(rtx) - 2;
         if (payload <= 0) {
@@ -258,8 +286,7 @@ final class InboundTrack {
         original.writeBytes(rtx, rtx.readerIndex(), h);
         original.setByte(0, original.getByte(0) & ~0x20); // padding, if any, is not copied
         original.writeBytes(rtx, rtx.readerIndex() + h + 2, payload);
-        int at = video ? Vp8Packetizer.stampOffset(original) : OpusPacketizer.stampOffset(original);
-        return MediaStamp.read(original, at);
+        return original;
     }
 
     void onSenderReport(long senderSsrc, long ntp, long rtpTs) {

@@ -148,4 +148,50 @@ class MediaShapesTest {
             }
         }
     }
+
+    /**
+     * A keyframe whose first packet (the one that announces its size) was lost and repaired by RTX is a keyframe
+     * received, as a decoder sees it: the size switches to it. A late repair of an older keyframe does not take the
+     * size back.
+     */
+    @Test
+    void aKeyframeRepairedByRtxCountsAndALateOlderOneDoesNotTakeTheSizeBack() {
+        OutboundStream s = new OutboundStream(MediaKind.VIDEO, 7, 96, 8, 97, 90000);
+        Vp8Packetizer large = new Vp8Packetizer(640, 360);
+        Vp8Packetizer small = new Vp8Packetizer(320, 180);
+        InboundTrack t = new InboundTrack(new ClientSdp.OfferedTrack("1", MediaKind.VIDEO, true, 7, 8, "p", "p-v",
+                List.of(ClientSdp.VP8, ClientSdp.VP8_RTX)), new MeasurementWindow());
+        java.util.List<ByteBuf> sent = new java.util.ArrayList<>();
+        try {
+            ByteBuf start = large.frame(s, ALLOC, 300, false, 0, 3, 0).get(0); // a delta frame arrives
+            s.sent(start);
+            sent.add(start);
+            t.onMedia(start, 5, 3);
+            ByteBuf first = large.frame(s, ALLOC, 300, true, 3000, 3, 1).get(0); // 360p, lost
+            s.sent(first);
+            sent.add(first);
+            ByteBuf second = small.frame(s, ALLOC, 300, true, 6000, 3, 2).get(0); // 180p, lost too
+            s.sent(second);
+            sent.add(second);
+            ByteBuf third = small.frame(s, ALLOC, 300, false, 9000, 3, 3).get(0); // a delta frame arrives
+            s.sent(third);
+            sent.add(third);
+            t.onMedia(third, 10, 3);
+            assertEquals(0, t.snapshot().keyframeHeight(), "no keyframe yet");
+
+            ByteBuf repair = s.retransmission(ALLOC, RtpHeader.sequenceNumber(second));
+            t.onRtx(repair);
+            repair.release();
+            assertEquals(180, t.snapshot().keyframeHeight(), "the 180p keyframe, repaired");
+
+            ByteBuf late = s.retransmission(ALLOC, RtpHeader.sequenceNumber(first));
+            t.onRtx(late);
+            late.release();
+            assertEquals(180, t.snapshot().keyframeHeight(), "an older keyframe repaired late does not count as newer");
+        } finally {
+            for (ByteBuf b : sent) {
+                b.release();
+            }
+        }
+    }
 }

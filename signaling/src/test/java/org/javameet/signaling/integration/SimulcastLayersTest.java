@@ -151,7 +151,8 @@ class SimulcastLayersTest {
             cy.setReceiveRateCap(100_000);
             Eventually.await("Cy on the lowest layer", WAIT, () -> video(cy, ada).keyframeHeight() == 180,
                     () -> "Cy on " + keyframe(video(cy, ada)) + " (estimates " + estimates(cy) + "), Bob on "
-                            + keyframe(video(bob, ada)) + " (estimates " + estimates(bob) + ")");
+                            + keyframe(video(bob, ada)) + " (estimates " + estimates(bob) + "); the server sends Cy "
+                            + serverView(loopback, "simulcast-bwe", cy) + "; Cy's track " + video(cy, ada));
             RemoteTrackStats atCy = video(cy, ada);
             assertEquals(720, video(bob, ada).keyframeHeight(), "Bob still gets the top layer");
             assertTrue(estimates(bob).isEmpty(), "no estimate without transport-cc");
@@ -175,6 +176,15 @@ class SimulcastLayersTest {
             for (Participant p : new Participant[] {ada, bob, cy}) {
                 p.close();
             }
+        }
+    }
+
+    /** What the server forwards to {@code viewer} (its own view of each consumer), for failure messages. */
+    private static String serverView(LoopbackServer loopback, String room, Participant viewer) {
+        try {
+            return org.javameet.signaling.room.RoomProbe.forwardedVideo(loopback.server, room, viewer.id()).toString();
+        } catch (Exception e) {
+            return "(" + e + ")";
         }
     }
 }
