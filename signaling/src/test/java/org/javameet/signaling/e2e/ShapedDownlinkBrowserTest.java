@@ -164,8 +164,15 @@ class ShapedDownlinkBrowserTest {
                         long allowed = 2 + 2 * (long) Math.ceil(watched / TRIAL_BACKOFF_MAX_SECONDS + 1);
                         assertTrue(switches <= allowed, switches + " layer switches under the cap in " + watched
                                 + " s; at most " + allowed);
-                        ForwardedVideo top = forwarded(server, loopbackId, publisherId);
-                        assertTrue(TOP_LAYER.test(top), "the server sends the loopback viewer " + top);
+                        // The unshaped viewer gets the top layer. Its own estimate dips on a busy machine too (its
+                        // browser stamps arrivals late while three Chromiums decode: seen at 739 kbit/s in one CI
+                        // run), so what must hold is that it is on the top layer or climbs back to it, not that
+                        // no dip happened at the moment of this check.
+                        long topCheck = System.nanoTime();
+                        awaitLayer(server, loopbackId, publisherId, "the unshaped viewer on the top layer",
+                                Duration.ofSeconds(20), TOP_LAYER);
+                        System.out.printf("[downlink] the unshaped viewer on the top layer (%.1f s after the check"
+                                + " began)%n", (System.nanoTime() - topCheck) / 1e9);
                     } finally {
                         stats = shapedNet.unshape();
                     }
