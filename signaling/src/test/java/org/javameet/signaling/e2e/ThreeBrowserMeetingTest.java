@@ -84,8 +84,16 @@ class ThreeBrowserMeetingTest {
             server.meterRegistry().scrape().lines()
                     .filter(l -> l.startsWith("javameet_media") && !l.endsWith(" 0.0"))
                     .forEach(l -> System.out.println("[e2e] server " + l));
-            assertEquals(6.0, server.meterRegistry().get("javameet.media.transports").tag("type", "udp").gauge().value(),
-                    "all six connections over UDP, as in the field (ICE-TCP is for networks that drop UDP)");
+            // All six connections over UDP, as in the field (ICE-TCP is for networks that drop UDP). On a busy machine
+            // a browser may nominate its ICE-TCP pair first when a UDP check answer comes late (seen once in CI: 5 of
+            // 6); it moves to the better UDP pair once that one is writable, which is what must happen.
+            long udpCheck = System.nanoTime();
+            Browsers.await("all six connections over UDP (now "
+                            + server.meterRegistry().get("javameet.media.transports").tag("type", "udp").gauge().value()
+                            + ")", Duration.ofSeconds(30),
+                    () -> server.meterRegistry().get("javameet.media.transports").tag("type", "udp").gauge().value() == 6.0);
+            System.out.printf("[e2e] all six connections over UDP (%.1f s after the check began)%n",
+                    (System.nanoTime() - udpCheck) / 1e9);
 
             // one leaves: the others' tiles for them are gone within 5 s
             String leaver = ids.get(2);
