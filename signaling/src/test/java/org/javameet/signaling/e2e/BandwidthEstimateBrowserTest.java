@@ -48,7 +48,7 @@ class BandwidthEstimateBrowserTest {
                     () -> ThreeBrowserMeetingTest.receivesAll(Browsers.stats(viewer), List.of(publisherId)));
             Browsers.await("the server's estimate shown to the viewer", Duration.ofSeconds(30),
                     () -> estimate(viewer) > 0);
-            assertTrue(metric(server, "javameet_media_transport_cc_feedback_total") > 0, "feedback parsed");
+            assertTrue(Browsers.metric(server, "javameet_media_transport_cc_feedback_total") > 0, "feedback parsed");
             assertEquals(0, rejected(server), "Chromium's feedback is never malformed");
 
             long unshaped = 0;
@@ -194,12 +194,8 @@ class BandwidthEstimateBrowserTest {
         return true;
     }
 
-    private static double metric(JavameetServer server, String name) {
-        return server.meterRegistry().scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
 
     private static double rejected(JavameetServer server) {
-        return metric(server, "javameet_media_transport_cc_rejected_total");
+        return Browsers.metric(server, "javameet_media_transport_cc_rejected_total");
     }
 }

@@ -436,4 +436,10 @@ final class Browsers implements AutoCloseable {
         }
         drivers.clear();
     }
+
+    /** The server's {@code /metrics} sample {@code name} now, summed over its label sets; 0 when absent. */
+    static double metric(org.javameet.signaling.JavameetServer server, String name) {
+        return server.meterRegistry().scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
 }

@@ -126,8 +126,7 @@ class FirefoxSimulcastBrowserTest {
 
     private static ForwardedVideo forwarded(JavameetServer server, String viewerId, String publisherId) {
         try {
-            return RoomProbe.forwardedVideo(server, ROOM, viewerId).stream()
-                    .filter(v -> v.publisherId().equals(publisherId)).findFirst().orElse(null);
+            return RoomProbe.forwardedVideo(server, ROOM, viewerId, publisherId);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -110,12 +110,10 @@ class JoinTimeBrowserTest {
             }
             print(runs);
             // the server's side of the DTLS steps: from each verified ClientHello to the keys (Ada's two included)
-            String page = server.meterRegistry().scrape();
-            System.out.printf("[join-time] server: %.0f DTLS handshakes, mean %.0f ms, longest %.0f ms%n",
-                    metric(page, "javameet_media_dtls_handshake_duration_seconds_count"),
-                    1000 * metric(page, "javameet_media_dtls_handshake_duration_seconds_sum")
-                            / metric(page, "javameet_media_dtls_handshake_duration_seconds_count"),
-                    1000 * metric(page, "javameet_media_dtls_handshake_duration_seconds_max"));
+            double handshakes = Browsers.metric(server, "javameet_media_dtls_handshake_duration_seconds_count");
+            System.out.printf("[join-time] server: %.0f DTLS handshakes, mean %.0f ms, longest %.0f ms%n", handshakes,
+                    1000 * Browsers.metric(server, "javameet_media_dtls_handshake_duration_seconds_sum") / handshakes,
+                    1000 * Browsers.metric(server, "javameet_media_dtls_handshake_duration_seconds_max"));
         }
     }
 
@@ -127,12 +125,6 @@ class JoinTimeBrowserTest {
         Map<String, Double> out = new LinkedHashMap<>();
         raw.forEach((k, v) -> out.put(k, ((Number) v).doubleValue()));
         return out;
-    }
-
-    /** The first sample of an unlabelled metric in a scrape, 0 when absent. */
-    private static double metric(String page, String name) {
-        return page.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
-                l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
 
     private static void assertOrdered(int run, Map<String, Double> marks) {

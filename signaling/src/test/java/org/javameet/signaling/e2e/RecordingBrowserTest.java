@@ -72,7 +72,7 @@ class RecordingBrowserTest {
             Browsers.js(bob, "document.getElementById('toggle-recording').click()");
             Browsers.awaitJs(bob, "Bob told the server refused", SOON, "return [...document.querySelectorAll('#toasts .toast')]"
                     + ".some(t => t.textContent === 'Only a moderator can do that.')");
-            assertEquals(0.0, metric(server, "javameet_recordings_started_total"), "nothing was recorded for Bob");
+            assertEquals(0.0, Browsers.metric(server, "javameet_recordings_started_total"), "nothing was recorded for Bob");
             assertEquals(Boolean.FALSE, Browsers.js(ada, "return window.javameet.roomState.recording"));
 
             Browsers.click(ada, By.id("toggle-recording"), SOON);
@@ -80,7 +80,7 @@ class RecordingBrowserTest {
             for (WebDriver d : peers) {
                 awaitIndicator(d, true);
             }
-            assertEquals(1.0, metric(server, "javameet_recordings_active"));
+            assertEquals(1.0, Browsers.metric(server, "javameet_recordings_active"));
 
             Thread.sleep(RECORD_MS / 4);
             WebDriver cy = join(browsers, base, "Cy");
@@ -154,10 +154,6 @@ class RecordingBrowserTest {
         }
     }
 
-    private static double metric(JavameetServer server, String name) {
-        return server.meterRegistry().scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
 
     private static WebDriver join(Browsers browsers, String base, String name) throws Exception {
         WebDriver d = browsers.open();

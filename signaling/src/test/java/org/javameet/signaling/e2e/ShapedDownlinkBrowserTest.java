@@ -151,7 +151,7 @@ class ShapedDownlinkBrowserTest {
                         System.out.printf("[downlink] shaped: %.0f frames decoded in %.1f s, %.0f freezes (%.2f s),"
                                 + " %d layer switches since the shaping began, %.0f oscillations in the server%n",
                                 decoded, watched, num(after, "freezeCount") - num(before, "freezeCount"), frozen,
-                                switches, metric(server, "javameet_media_layer_oscillations_total"));
+                                switches, Browsers.metric(server, "javameet_media_layer_oscillations_total"));
                         // a busy machine slows every browser's decoding: the unshaped viewer's pace is the yardstick
                         double decodedUnshaped = num(SimulcastBrowserTest.camera(loopback, "Publisher"), "framesDecoded")
                                 - num(beforeLoopback, "framesDecoded");
@@ -269,8 +269,7 @@ class ShapedDownlinkBrowserTest {
     /** What the server forwards of the publisher's camera to the viewer; null if its media loop did not say in 5 s. */
     private static ForwardedVideo forwarded(JavameetServer server, String viewerId, String publisherId) {
         try {
-            return RoomProbe.forwardedVideo(server, ROOM, viewerId).stream()
-                    .filter(v -> v.publisherId().equals(publisherId)).findFirst().orElse(null);
+            return RoomProbe.forwardedVideo(server, ROOM, viewerId, publisherId);
         } catch (java.util.concurrent.TimeoutException e) {
             System.out.println("[downlink] the media loop did not answer within 5 s");
             return null;
@@ -284,7 +283,7 @@ class ShapedDownlinkBrowserTest {
             WebDriver shaped, String publisherId) throws Exception {
         System.out.println("[downlink] " + phase + ", publisher sends " + outboundLayers(publisher) + "; its estimate "
                 + (long) (ShapedUplinkBrowserTest.estimate(publisher) / 1000) + " kbit/s, the server's REMB to it at most "
-                + (long) metric(server, "javameet_media_publisher_remb_bits_per_second_max") + " bit/s");
+                + (long) Browsers.metric(server, "javameet_media_publisher_remb_bits_per_second_max") + " bit/s");
         for (WebDriver viewer : List.of(loopback, shaped)) {
             String id = idOf(viewer);
             Map<String, Object> in = SimulcastBrowserTest.camera(viewer, "Publisher");
@@ -361,10 +360,6 @@ class ShapedDownlinkBrowserTest {
         return out;
     }
 
-    private static double metric(JavameetServer server, String name) {
-        return server.meterRegistry().scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
 
     private static double num(Map<String, Object> m, String key) {
         return m == null ? 0 : ThreeBrowserMeetingTest.num(m.get(key));

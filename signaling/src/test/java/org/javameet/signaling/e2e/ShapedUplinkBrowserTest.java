@@ -64,7 +64,7 @@ class ShapedUplinkBrowserTest {
                 });
                 System.out.printf("[uplink] estimate above %d kbit/s after %.1f s%n", above / 1000,
                         (System.nanoTime() - start) / 1e9);
-                assertTrue(metric(server, "javameet_media_transport_cc_feedback_sent_total") > 0,
+                assertTrue(Browsers.metric(server, "javameet_media_transport_cc_feedback_sent_total") > 0,
                         "the server sent the publisher transport-cc feedback");
 
                 publisherNet.inside("tc", "qdisc", "replace", "dev", PUBLISHER_INTERFACE, "root", "tbf", "rate",
@@ -160,14 +160,10 @@ class ShapedUplinkBrowserTest {
                 (long) cameraTarget(layers) / 1000, layers.size(), (long) estimate(publisher) / 1000,
                 (int) num(out, "frameWidth"), (int) num(out, "frameHeight"), (int) num(in, "frameWidth"),
                 (int) num(in, "frameHeight"), (long) num(in, "framesDecoded"), (long) num(in, "freezeCount"),
-                (long) num(in, "packetsLost"), (long) metric(server, "javameet_media_publisher_remb_bits_per_second_max") / 1000,
-                (long) metric(server, "javameet_media_transport_cc_feedback_sent_total"));
+                (long) num(in, "packetsLost"), (long) Browsers.metric(server, "javameet_media_publisher_remb_bits_per_second_max") / 1000,
+                (long) Browsers.metric(server, "javameet_media_transport_cc_feedback_sent_total"));
     }
 
-    private static double metric(JavameetServer server, String name) {
-        return server.meterRegistry().scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
 
     private static double num(Map<?, ?> m, String key) {
         return m == null ? 0 : ThreeBrowserMeetingTest.num(m.get(key));

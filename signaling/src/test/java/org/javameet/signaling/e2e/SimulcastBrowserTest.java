@@ -127,7 +127,7 @@ class SimulcastBrowserTest {
             System.out.println("[simulcast] connection info: " + Browsers.js(small, "return document.querySelector("
                     + "`#tile-${arguments[0]} .tile-quality`).title", publisherId));
             printServerMetrics(server);
-            assertTrue(ThreeBrowserMeetingTest.num(metric(server, "javameet_media_layer_switches_total")) >= 2,
+            assertTrue(ThreeBrowserMeetingTest.num(Browsers.metric(server, "javameet_media_layer_switches_total")) >= 2,
                     "the server counted the switches");
         }
     }
@@ -242,8 +242,7 @@ class SimulcastBrowserTest {
 
     private ForwardedVideo forwarded(String viewerId, String publisherId) {
         try {
-            return RoomProbe.forwardedVideo(server, ROOM, viewerId).stream()
-                    .filter(v -> v.publisherId().equals(publisherId)).findFirst().orElse(null);
+            return RoomProbe.forwardedVideo(server, ROOM, viewerId, publisherId);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -312,8 +311,4 @@ class SimulcastBrowserTest {
                 .forEach(l -> System.out.println("[simulcast] server " + l));
     }
 
-    private static Object metric(JavameetServer server, String name) {
-        return server.meterRegistry().scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
 }

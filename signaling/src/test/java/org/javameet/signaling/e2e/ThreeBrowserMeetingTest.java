@@ -88,10 +88,10 @@ class ThreeBrowserMeetingTest {
             // a browser may nominate its ICE-TCP pair first when a UDP check answer comes late (seen once in CI: 5 of
             // 6); it moves to the better UDP pair once that one is writable, which is what must happen.
             long udpCheck = System.nanoTime();
-            Browsers.await("all six connections over UDP (now "
-                            + server.meterRegistry().get("javameet.media.transports").tag("type", "udp").gauge().value()
-                            + ")", Duration.ofSeconds(30),
-                    () -> server.meterRegistry().get("javameet.media.transports").tag("type", "udp").gauge().value() == 6.0);
+            java.util.function.DoubleSupplier overUdp =
+                    () -> server.meterRegistry().get("javameet.media.transports").tag("type", "udp").gauge().value();
+            Browsers.await("all six connections over UDP (now " + overUdp.getAsDouble() + ")", Duration.ofSeconds(30),
+                    () -> overUdp.getAsDouble() == 6.0);
             System.out.printf("[e2e] all six connections over UDP (%.1f s after the check began)%n",
                     (System.nanoTime() - udpCheck) / 1e9);
 

@@ -17,6 +17,13 @@ public final class RoomProbe {
         return room == null ? List.of() : room.media().session().forwardedVideo(participantId).get(5, TimeUnit.SECONDS);
     }
 
+    /** What the server forwards of {@code publisherId}'s video to {@code viewerId} now, or null. */
+    public static ForwardedVideo forwardedVideo(JavameetServer server, String roomName, String viewerId,
+            String publisherId) throws Exception {
+        return forwardedVideo(server, roomName, viewerId).stream()
+                .filter(v -> v.publisherId().equals(publisherId)).findFirst().orElse(null);
+    }
+
     /** The server's send-side estimate for {@code participantId} with its parts, or null. */
     public static String bandwidthEstimate(JavameetServer server, String roomName, String participantId)
             throws Exception {
