@@ -135,8 +135,9 @@ public final class MediaLoop {
     };
 
     /**
-     * The packet in memory the socket can send from. Packets are built on the heap (SRTP runs in place on their
-     * arrays); left as they are, the epoll channel would copy each into a direct buffer of its own allocator through
+     * The packet in memory the socket can send from. Forwarded media is built direct and passes through; RTCP,
+     * retransmissions, padding and STUN are built on the heap (SRTP runs in place on their arrays). Left as they
+     * are, the epoll channel would copy each heap packet into a direct buffer of its own allocator through
      * two NIO views and a second {@code DatagramPacket}: ~100 B of garbage per packet sent, most of what a media
      * thread allocated in a harness run (issue 13, JFR). The same copy into our pooled direct buffer allocates nothing.
      * Takes over {@code data}: returns it, or releases it and returns the copy.

@@ -84,8 +84,10 @@ public final class RtpRewriter {
         int body = src.readableBytes() - bodyStart;
         int block = HeaderExtensions.blockSize(ids, locations, count, addId, addLength);
         int size = fixed + block + body;
-        // heap: SRTP (jitsi-srtp) works on byte arrays, so a direct copy would be copied again
-        ByteBuf dst = alloc.heapBuffer(size + tailRoom);
+        // direct: the socket sends only from direct memory, and a heap copy cost a second pooled buffer and a copy
+        // into it before sending (MediaLoop.sendable); SRTP's cipher takes arrays, so it goes through a scratch
+        // array instead: one copy more, one pool allocation fewer, ~5 % less server CPU (docs/performance.md)
+        ByteBuf dst = alloc.directBuffer(size + tailRoom);
         try {
             dst.writeBytes(src, start, fixed);
             int b0 = src.getUnsignedByte(start);

@@ -29,9 +29,10 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * {@code readerIndex} never moves. On any other status the indices are untouched but the
  * bytes are unspecified (a failed GCM decrypt may have been applied), so drop the packet.
  * Buffer ownership does not change: the caller still releases {@code buf}.
- * Heap buffers are the fast path (jitsi-srtp works on the backing array directly); a buffer
- * without an accessible array (direct, composite, read-only) is copied into a per-direction
- * scratch array and back.
+ * A heap buffer is worked on in its backing array; a buffer without an accessible array (direct,
+ * composite, read-only) is copied into a per-direction scratch array and back (no allocation). The
+ * forward path's packets are direct all the same: the socket needs them there, and two copies
+ * cost less than a second pooled buffer (docs/performance.md, "A direct copy per consumer").
  * Protect needs {@link #MAX_TRAILER} writable bytes; the caller should reserve them when it
  * allocates the packet. If they are missing the buffer is grown with {@code ensureWritable},
  * which may reallocate.
