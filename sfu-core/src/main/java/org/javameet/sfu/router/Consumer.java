@@ -168,8 +168,11 @@ public final class Consumer {
         forward(src, layer, System.nanoTime());
     }
 
-    /** {@code now}: when the packet arrived, for the timestamp a switch to its layer continues with. */
-    private void forward(ByteBuf src, int layer, long now) {
+    /**
+     * {@code now}: when the packet arrived, for the timestamp a switch to its layer continues with (the producer
+     * reads the clock once for all its consumers).
+     */
+    void forward(ByteBuf src, int layer, long now) {
         if (closed || pausedByLastN || !link.isConnected()) {
             return;
         }

@@ -248,7 +248,7 @@ public final class Producer {
                 readAudioLevel(packet);
             }
             for (int i = 0; i < consumers.size(); i++) {
-                consumers.get(i).forward(packet, layer.index);
+                consumers.get(i).forward(packet, layer.index, now);
             }
         } finally {
             packet.release();
