@@ -16,6 +16,7 @@ cats = [
  ("receive: our pooled copy (MediaPacketHandler)", ["MediaPacketHandler"]),
  ("forward: copy/rewrite (RtpRewriter, Consumer.forward)", ["RtpRewriter", "Consumer.forward"]),
  ("set-up: consumers, transports (StreamRewriter, RetransmissionLimiter, createConsumer, DTLS)", ["createConsumer", "acceptSubscribeAnswer", "Dtls", "dtls"]),
+ ("STUN checks (parsing, MESSAGE-INTEGRITY, responses)", ["org.javameet.sfu.stun."]),
  ("RTCP (feedback parsing, reports, SDES)", ["rtcp.", "Rtcp"]),
  ("every 200 ms / 1 s (layer selection, reports)", ["LayerAllocator", "selectLayers", "PublisherBitrateCap"]),
  ("pacer: starting the drain task (Subscriber.scheduleDrain)", ["scheduleDrain"]),

@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 public class StunBench extends Bench {
     private static final byte[] KEY = Packets.ICE_PWD.getBytes(StandardCharsets.UTF_8);
+    /** Another transport's password on the same loop, so consecutive checks alternate keys as they do there. */
+    private static final byte[] OTHER_KEY = "x9Tq2ZrW7pLmN4vB8cK1sD".getBytes(StandardCharsets.UTF_8);
 
     private ByteBuf request;
     private ByteBuf response;
@@ -48,5 +50,16 @@ public class StunBench extends Bench {
     public int writeBindingSuccess() {
         response.clear();
         return StunMessageBuilder.writeBindingSuccess(response, Packets.TRANSACTION_ID, Packets.MAPPED, KEY);
+    }
+
+    /** A check for one transport, then the answer to another's: the HMAC key changes twice per op. */
+    @Benchmark
+    public int checkAndAnswerAcrossTransports() throws StunException {
+        StunMessage.parse(request);
+        if (!StunMessage.checkIntegrity(request, KEY)) {
+            throw new IllegalStateException("check failed");
+        }
+        response.clear();
+        return StunMessageBuilder.writeBindingSuccess(response, Packets.TRANSACTION_ID, Packets.MAPPED, OTHER_KEY);
     }
 }

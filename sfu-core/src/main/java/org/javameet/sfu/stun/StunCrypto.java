@@ -10,27 +10,49 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA1 and CRC-32 over a message prefix whose length field is patched, without copying the message.
- * One Mac per thread (event loops are long-lived), re-keyed only when the key changes, since binding
- * requests on one loop mostly repeat the same few transports' passwords.
+ * Each thread (event loops are long-lived) keeps keyed Macs, one per recently used password: the
+ * binding requests on one loop come from the transports placed on it, whose checks interleave, and
+ * re-keying a single Mac on every change cost a key copy, a key spec and the HMAC pads per check.
  */
 final class StunCrypto {
     /** RFC 5389 §15.5: the CRC-32 is XOR'ed with this so a FINGERPRINT cannot be mistaken for other protocols' CRCs. */
     static final int FINGERPRINT_XOR = 0x5354554E;
 
-    private static final class KeyedMac {
-        final Mac mac;
-        byte[] key;
+    /**
+     * Keyed Macs kept per thread, in sets chosen by the password's hash: a loop checks every transport placed
+     * on it in turn (two per participant), and a cyclic pattern larger than a plain round-robin cache would miss
+     * every time. More transports than this on one loop only means re-keying again.
+     */
+    static final int SETS = 32;
+    static final int WAYS = 4;
 
-        KeyedMac() {
-            try {
-                mac = Mac.getInstance("HmacSHA1");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA1 is required of every JRE", e);
+    private static final class KeyedMacs {
+        final Mac[] macs = new Mac[SETS * WAYS];
+        final byte[][] keys = new byte[SETS * WAYS][];
+        final int[] nextWay = new int[SETS];
+
+        Mac forKey(byte[] key) throws GeneralSecurityException {
+            int h = Arrays.hashCode(key);
+            int set = (h ^ (h >>> 16)) & (SETS - 1);
+            int first = set * WAYS;
+            for (int i = first; i < first + WAYS; i++) {
+                if (keys[i] != null && Arrays.equals(keys[i], key)) {
+                    return macs[i];
+                }
             }
+            int slot = first + nextWay[set];
+            nextWay[set] = (nextWay[set] + 1) % WAYS;
+            if (macs[slot] == null) {
+                macs[slot] = Mac.getInstance("HmacSHA1");
+            }
+            // HMAC pads a short key with zeros, so an empty key equals the one-zero-byte key that SecretKeySpec accepts.
+            macs[slot].init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA1"));
+            keys[slot] = key.clone();
+            return macs[slot];
         }
     }
 
-    private static final ThreadLocal<KeyedMac> MAC = ThreadLocal.withInitial(KeyedMac::new);
+    private static final ThreadLocal<KeyedMacs> MACS = ThreadLocal.withInitial(KeyedMacs::new);
     private static final ThreadLocal<CRC32> CRC = ThreadLocal.withInitial(CRC32::new);
 
     private StunCrypto() {
@@ -41,17 +63,13 @@ final class StunCrypto {
      * replaced by {@code lengthField}.
      */
     static byte[] hmacSha1(ByteBuf buf, int start, int prefixLength, int lengthField, byte[] key) {
-        KeyedMac km = MAC.get();
+        Mac mac;
         try {
-            if (km.key == null || !Arrays.equals(km.key, key)) {
-                km.mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA1"));
-                km.key = key.clone();
-            }
+            mac = MACS.get().forKey(key);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("HmacSHA1 is required of every JRE", e);
         }
-        // HMAC pads a short key with zeros, so an empty key equals the one-zero-byte key that SecretKeySpec accepts.
-        Mac mac = km.mac;
+        mac.reset(); // a no-op unless an earlier call threw half-way (a bad bound) and left input in the Mac
         mac.update(buf.getByte(start));
         mac.update(buf.getByte(start + 1));
         mac.update((byte) (lengthField >>> 8));
