@@ -4,19 +4,20 @@
 usage: jfr print --events jdk.ObjectAllocationSample --stack-depth 20 server.jfr > alloc.txt
        benchmarks/scripts/jfr-alloc.py alloc.txt
 Each sample's weight (bytes allocated since the thread's previous sample) goes to the first category whose
-markers appear in its stack; media threads are those named media-*.
+markers appear in its stack (so the specific ones come first: Netty's read frames are under every shallow
+stack); media threads are those named media-*.
 """
 import re, sys, collections
 text = open(sys.argv[1]).read()
 cats = [
  ("SRTP (jitsi-srtp or ours)", ["org.jitsi.srtp", "org.javameet.sfu.srtp"]),
+ ("STUN checks (parsing, MESSAGE-INTEGRITY, responses)", ["org.javameet.sfu.stun.", "IceChecks"]),
  ("send: epoll copies a heap packet to direct (newDirectBuffer0: NIO views, 2nd DatagramPacket, buffers)", ["AbstractEpollChannel.newDirectBuffer", "EpollDatagramChannel.filterOutboundMessage"]),
  ("send: our DatagramPacket envelope and pooled direct copy (MediaLoop send)", ["MediaLoop$1.send", "MediaLoop.sendable"]),
  ("receive: Netty recvmmsg per datagram (DatagramPacket, addresses, slice)", ["scatteringRead", "NativeDatagramPacket.newDatagramPacket"]),
  ("receive: our pooled copy (MediaPacketHandler)", ["MediaPacketHandler"]),
  ("forward: copy/rewrite (RtpRewriter, Consumer.forward)", ["RtpRewriter", "Consumer.forward"]),
  ("set-up: consumers, transports (StreamRewriter, RetransmissionLimiter, createConsumer, DTLS)", ["createConsumer", "acceptSubscribeAnswer", "Dtls", "dtls"]),
- ("STUN checks (parsing, MESSAGE-INTEGRITY, responses)", ["org.javameet.sfu.stun."]),
  ("RTCP (feedback parsing, reports, SDES)", ["rtcp.", "Rtcp"]),
  ("every 200 ms / 1 s (layer selection, reports)", ["LayerAllocator", "selectLayers", "PublisherBitrateCap"]),
  ("pacer: starting the drain task (Subscriber.scheduleDrain)", ["scheduleDrain"]),
