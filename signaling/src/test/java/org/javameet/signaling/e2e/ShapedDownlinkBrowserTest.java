@@ -96,11 +96,19 @@ class ShapedDownlinkBrowserTest {
                     Browsers.await("a viewer decoding the publisher", WAIT,
                             () -> ThreeBrowserMeetingTest.receivesAll(Browsers.stats(viewer), List.of(publisherId)));
                 }
-                // media over UDP, as in the field: over ICE-TCP the shaping would meet TCP's own congestion control
+                // media over UDP, as in the field: over ICE-TCP the shaping would meet TCP's own congestion control.
+                // On a busy machine a browser may nominate its ICE-TCP pair first when a UDP check answer comes late
+                // (seen in CI, as in ThreeBrowserMeetingTest); it moves to the better UDP pair once that one is
+                // writable, which is what must happen.
                 for (WebDriver viewer : List.of(loopback, shaped)) {
-                    Map<String, Object> pairs = IceTcpBrowserTest.selectedPairs(viewer);
-                    System.out.println("[downlink] selected pairs " + (viewer == shaped ? "shaped " : "loopback ") + pairs);
-                    assertEquals("udp", IceTcpBrowserTest.pair(pairs, "subscribe").get("remote"), "subscribe path " + pairs);
+                    String name = viewer == shaped ? "shaped" : "loopback";
+                    long udpCheck = System.nanoTime();
+                    Browsers.await("the " + name + " viewer's subscribe path over UDP (now "
+                                    + IceTcpBrowserTest.selectedPairs(viewer) + ")", Duration.ofSeconds(30),
+                            () -> "udp".equals(IceTcpBrowserTest.pair(IceTcpBrowserTest.selectedPairs(viewer),
+                                    "subscribe").get("remote")));
+                    System.out.printf("[downlink] selected pairs %s %s (UDP %.1f s after the check began)%n", name,
+                            IceTcpBrowserTest.selectedPairs(viewer), (System.nanoTime() - udpCheck) / 1e9);
                 }
                 String loopbackId = idOf(loopback);
                 String shapedId = idOf(shaped);
