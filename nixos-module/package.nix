@@ -13,7 +13,6 @@
   linkFarm,
   makeWrapper,
   jdk17_headless,
-  jre_headless,
   openssl,
 }:
 let
@@ -62,12 +61,15 @@ stdenv.mkDerivation {
     runHook postBuild
   '';
 
-  # jitsi-srtp's native AES (its JNI library loads libcrypto.so.3) is several times faster than the JDK's;
-  # without OpenSSL on the library path the server still works, on the JDK's AES.
+  # It runs on the JDK 17 that built it, not nixpkgs' default JRE (a later Java): the project is Java 17, and the
+  # opt-in AES-GCM through JDK 17's incubating foreign linker (services.javameet.jvmOptions, docs/operations.md)
+  # needs jdk.incubator.foreign, which later JDKs no longer have (they refuse the flag and do not start).
+  # libcrypto.so.3 is found on LD_LIBRARY_PATH by jitsi-srtp's JNI library (and by that opt-in path); without
+  # OpenSSL the server still works, on the JDK's AES.
   installPhase = ''
     runHook preInstall
     install -Dm644 signaling/target/javameet.jar $out/share/javameet/javameet.jar
-    makeWrapper ${jre_headless}/bin/java $out/bin/javameet \
+    makeWrapper ${jdk17_headless}/bin/java $out/bin/javameet \
       --prefix LD_LIBRARY_PATH : ${lib.makeLibraryPath [ openssl ]} \
       --add-flags "-jar $out/share/javameet/javameet.jar"
     runHook postInstall

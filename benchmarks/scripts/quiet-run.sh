@@ -43,7 +43,7 @@ awk '$1 > 1.0 { print "warning: load average " $1 " before the first step: the f
 step 1 start-time env TMPDIR="$OUT" benchmarks/start-time.sh signaling/target/javameet.jar 5
 
 step 2 forward-bench java -jar benchmarks/target/benchmarks.jar ForwardBench -p packet=VIDEO,AUDIO \
-    -p allocator=POOLED_HEAP -p profile=AEAD_AES_128_GCM -p aes=OpenSSL -p transportCc=false \
+    -p allocator=POOLED_HEAP -p profile=AEAD_AES_128_GCM -p aes=OpenSSL -p transportCc=false -p rtpTransform=REUSED_CONTEXTS \
     -f 1 -wi 3 -i 5 -prof gc
 
 if command -v perf >/dev/null; then

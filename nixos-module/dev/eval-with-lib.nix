@@ -34,8 +34,7 @@ let
     fetchurl = { url, hash }: { outPath = "/nix/store/fetched-${baseNameOf url}"; inherit url hash; };
     linkFarm = name: entries: { outPath = "/nix/store/00000000000000000000000000000000-${name}"; inherit entries; };
     makeWrapper = "makeWrapper";
-    jdk17_headless = { home = "/nix/store/jdk/lib/openjdk"; };
-    jre_headless = "/nix/store/jre";
+    jdk17_headless = { outPath = "/nix/store/jdk"; home = "/nix/store/jdk/lib/openjdk"; };
     openssl = { outPath = "/nix/store/openssl"; };
   };
 

@@ -160,6 +160,7 @@ public final class JavameetServer implements AutoCloseable {
             // first DTLS handshake waits for it on its handshake thread, never on a media loop
             try {
                 SrtpSession.warmUp();
+                LOG.info("SRTP: " + SrtpSession.RtpTransform.describeBest());
             } catch (RuntimeException e) { // the first handshake tries again, and says why if it fails
                 LOG.log(Level.WARNING, "SRTP warm-up failed", e);
             }

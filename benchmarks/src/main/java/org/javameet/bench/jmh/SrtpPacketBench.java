@@ -17,9 +17,10 @@ public abstract class SrtpPacketBench extends Bench {
     public PacketShape packet;
 
     /**
-     * What runs SRTP of RTP packets: javameet's reused OpenSSL contexts, what the server uses, or jitsi-srtp's own
-     * transform, for comparison.
+     * What runs SRTP of RTP packets: OpenSSL through the foreign linker (what the server uses for AES-GCM; with
+     * AES-CM keys a session falls back to the reused contexts), javameet's reused contexts over jitsi-srtp's OpenSSL
+     * binding, or jitsi-srtp's own transform, for comparison.
      */
-    @Param({"REUSED_CONTEXTS", "JITSI_SRTP"})
+    @Param({"FOREIGN_GCM", "REUSED_CONTEXTS", "JITSI_SRTP"})
     public SrtpSession.RtpTransform rtpTransform;
 }

@@ -29,15 +29,8 @@ final class GcmRtpContext extends RtpContext {
     /** A context for {@code ssrc} from the association's master key and salt (session keys derived per RFC 3711 §4.3). */
     static GcmRtpContext derive(int ssrc, byte[] masterKey, byte[] masterSalt)
             throws GeneralSecurityException {
-        byte[] sessionKey = SessionKeyDerivation.derive(masterKey, masterSalt,
-                SessionKeyDerivation.LABEL_RTP_ENCRYPTION, masterKey.length);
-        byte[] sessionSalt = SessionKeyDerivation.derive(masterKey, masterSalt,
-                SessionKeyDerivation.LABEL_RTP_SALT, ReusableGcmParameterSpec.IV_LENGTH);
-        try {
-            return new GcmRtpContext(ssrc, sessionKey, sessionSalt);
-        } finally {
-            Arrays.fill(sessionKey, (byte) 0);
-        }
+        return SessionKeyDerivation.withRtpSessionKeys(masterKey, masterSalt, ReusableGcmParameterSpec.IV_LENGTH,
+                (key, salt) -> new GcmRtpContext(ssrc, key, salt));
     }
 
     /** A context from session keys directly (RFC 7714 §16's vectors are given so). */
@@ -104,8 +97,12 @@ final class GcmRtpContext extends RtpContext {
      *        +--+--+--+--+--+--+--+--+--+--+--+--+
      */
     private void init(int mode, int seq) throws GeneralSecurityException {
-        byte[] iv = spec.iv();
-        int roc = index.guessedRoc();
+        writeIv(spec.iv(), salt, ssrc, index.guessedRoc(), seq);
+        cipher.init(mode, key, spec);
+    }
+
+    /** The packet's IV (above) into {@code iv}, from the session salt, the SSRC, ROC and sequence number. */
+    static void writeIv(byte[] iv, byte[] salt, int ssrc, int roc, int seq) {
         iv[0] = salt[0];
         iv[1] = salt[1];
         iv[2] = (byte) (salt[2] ^ (ssrc >>> 24));
@@ -118,7 +115,6 @@ final class GcmRtpContext extends RtpContext {
         iv[9] = (byte) (salt[9] ^ roc);
         iv[10] = (byte) (salt[10] ^ (seq >>> 8));
         iv[11] = (byte) (salt[11] ^ seq);
-        cipher.init(mode, key, spec);
     }
 
     @Override

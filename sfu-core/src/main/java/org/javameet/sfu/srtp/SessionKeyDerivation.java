@@ -25,6 +25,26 @@ final class SessionKeyDerivation {
     private SessionKeyDerivation() {
     }
 
+    /** What a context is made from: the stream's session key (wiped afterwards) and salt. */
+    interface FromSessionKeys<T> {
+        T make(byte[] sessionKey, byte[] sessionSalt) throws GeneralSecurityException;
+    }
+
+    /**
+     * {@code make} with the RTP session key (as long as the master key) and a {@code saltLength}-byte session salt
+     * (RFC 3711 §4.3); the key is zeroed once {@code make} returns, whatever it did.
+     */
+    static <T> T withRtpSessionKeys(byte[] masterKey, byte[] masterSalt, int saltLength, FromSessionKeys<T> make)
+            throws GeneralSecurityException {
+        byte[] sessionKey = derive(masterKey, masterSalt, LABEL_RTP_ENCRYPTION, masterKey.length);
+        byte[] sessionSalt = derive(masterKey, masterSalt, LABEL_RTP_SALT, saltLength);
+        try {
+            return make.make(sessionKey, sessionSalt);
+        } finally {
+            Arrays.fill(sessionKey, (byte) 0);
+        }
+    }
+
     static byte[] derive(byte[] masterKey, byte[] masterSalt, int label, int length) throws GeneralSecurityException {
         if (masterSalt.length > 14) {
             throw new IllegalArgumentException("master salt longer than 112 bits");

@@ -1,8 +1,10 @@
 package org.javameet.sfu.srtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import org.jitsi.srtp.SrtcpCryptoContext;
@@ -29,10 +31,11 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * {@code readerIndex} never moves. On any other status the indices are untouched but the
  * bytes are unspecified (a failed GCM decrypt may have been applied), so drop the packet.
  * Buffer ownership does not change: the caller still releases {@code buf}.
- * A heap buffer is worked on in its backing array; a buffer without an accessible array (direct,
- * composite, read-only) is copied into a per-direction scratch array and back (no allocation). The
- * forward path's packets are direct all the same: the socket needs them there, and two copies
- * cost less than a second pooled buffer (docs/performance.md, "A direct copy per consumer").
+ * AES-GCM RTP on {@link RtpTransform#FOREIGN_GCM} works at a direct buffer's memory address; a heap,
+ * composite or read-only buffer is copied into a per-direction native scratch buffer and back. The other
+ * transforms work on a heap buffer's backing array and copy anything else into a per-direction scratch
+ * array and back. Neither copy allocates. The forward path's packets are direct: the socket needs them
+ * there (docs/performance.md, "A direct copy per consumer").
  * Protect needs {@link #MAX_TRAILER} writable bytes; the caller should reserve them when it
  * allocates the packet. If they are missing the buffer is grown with {@code ensureWritable},
  * which may reallocate.
@@ -41,9 +44,10 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * The send direction ({@code protectRtp}, {@code protectRtcp}, {@link #removeLocalSsrc}) and
  * the receive direction ({@code unprotectRtp}, {@code unprotectRtcp}, {@link #removeRemoteSsrc})
  * each have their own state: each direction must be used by one thread at a time, the two
- * directions may run concurrently. Nothing here allocates per packet. RTP runs on {@link RtpContext}s
- * (jitsi-srtp's OpenSSL ciphers with reused parameters, {@link RtpTransform#REUSED_CONTEXTS}), which allocate
- * nothing either; jitsi-srtp's own transforms, used for SRTCP and without its OpenSSL binding, allocate
+ * directions may run concurrently. Nothing here allocates per packet. AES-GCM RTP runs on
+ * {@link ForeignGcmRtpContext}s ({@link RtpTransform#FOREIGN_GCM}) where the JVM is opted in, other RTP on
+ * {@link RtpContext}s (jitsi-srtp's OpenSSL ciphers with reused parameters, {@link RtpTransform#REUSED_CONTEXTS});
+ * neither allocates. jitsi-srtp's own transforms, used for SRTCP and without its OpenSSL binding, allocate
  * 40–100 B per packet (docs/performance.md, "Allocation per packet").
  *
  * <p>Bad packets never throw: every failure is a {@link SrtpStatus}.
@@ -67,6 +71,14 @@ public final class SrtpSession implements AutoCloseable {
     /** What SRTP of RTP packets runs on (SRTCP always runs on jitsi-srtp's transforms). */
     public enum RtpTransform {
         /**
+         * AEAD_AES_128_GCM on {@link ForeignGcmRtpContext}s: OpenSSL through the JDK's foreign linker, on the
+         * packet's own memory (no copy for a direct buffer), nothing allocated per packet once compiled. An opt-in:
+         * the JVM flags {@code --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED}, and
+         * libcrypto (see {@link ForeignGcmRtpContext} for why it is not the default). A session with
+         * AES_CM_128_HMAC_SHA1_80 keys runs on {@link #REUSED_CONTEXTS} (or {@link #JITSI_SRTP}) instead.
+         */
+        FOREIGN_GCM,
+        /**
          * {@link RtpContext}s ({@link GcmRtpContext}, {@link CmRtpContext}): jitsi-srtp's OpenSSL ciphers driven
          * with reused parameter objects, nothing allocated per packet. Needs jitsi-srtp's OpenSSL binding.
          */
@@ -74,13 +86,28 @@ public final class SrtpSession implements AutoCloseable {
         /** jitsi-srtp's {@code SrtpCryptoContext}: new parameter objects, IV and HMAC copies per packet. */
         JITSI_SRTP;
 
-        /** {@link #REUSED_CONTEXTS} where jitsi-srtp's OpenSSL binding loads, else {@link #JITSI_SRTP}. */
+        /**
+         * {@link #FOREIGN_GCM} where opted in and working, else {@link #REUSED_CONTEXTS} where jitsi-srtp's OpenSSL
+         * binding loads, else {@link #JITSI_SRTP}.
+         */
         public static RtpTransform best() {
-            return RtpContext.available() ? REUSED_CONTEXTS : JITSI_SRTP;
+            return ForeignGcmRtpContext.available() ? FOREIGN_GCM
+                    : RtpContext.available() ? REUSED_CONTEXTS : JITSI_SRTP;
+        }
+
+        /** What {@link #best()} chose and, for a fallback, why the foreign path is unavailable (start-up log). */
+        public static String describeBest() {
+            String binding = RtpContext.available() ? "jitsi-srtp's OpenSSL binding with reused contexts"
+                    : "jitsi-srtp's own transforms (its OpenSSL binding did not load)";
+            return ForeignGcmRtpContext.available()
+                    ? "AES-GCM through the foreign linker (" + ForeignGcmRtpContext.library() + "), AES-CM on " + binding
+                    : "AES-GCM and AES-CM on " + binding + " (AES-GCM through the foreign linker: "
+                            + ForeignGcmRtpContext.unavailableReason() + ")";
         }
     }
 
     private final SrtpProfile profile;
+    private final RtpTransform rtpTransform;
     private final Direction out;
     private final Direction in;
 
@@ -93,18 +120,28 @@ public final class SrtpSession implements AutoCloseable {
      * @throws IllegalStateException for {@link RtpTransform#REUSED_CONTEXTS} without jitsi-srtp's OpenSSL binding
      */
     public SrtpSession(SrtpKeys keys, RtpTransform rtpTransform) {
-        if (rtpTransform == RtpTransform.REUSED_CONTEXTS && !RtpContext.available()) {
+        RtpTransform transform = rtpTransform;
+        if (transform == RtpTransform.FOREIGN_GCM) {
+            if (!ForeignGcmRtpContext.available()) {
+                throw new IllegalStateException("SRTP through the foreign linker is unavailable: "
+                        + ForeignGcmRtpContext.unavailableReason());
+            }
+            if (keys.profile() != SrtpProfile.AEAD_AES_128_GCM) {
+                transform = RtpContext.available() ? RtpTransform.REUSED_CONTEXTS : RtpTransform.JITSI_SRTP;
+            }
+        }
+        if (transform == RtpTransform.REUSED_CONTEXTS && !RtpContext.available()) {
             throw new IllegalStateException("reused SRTP contexts need jitsi-srtp's OpenSSL binding");
         }
-        boolean own = rtpTransform == RtpTransform.REUSED_CONTEXTS;
         this.profile = keys.profile();
-        this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile(), own);
-        this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile(), own);
+        this.rtpTransform = transform;
+        this.out = new Direction(true, keys.localKey(), keys.localSalt(), keys.profile(), transform);
+        this.in = new Direction(false, keys.remoteKey(), keys.remoteSalt(), keys.profile(), transform);
     }
 
     /** What RTP packets of this session are protected with. */
     public RtpTransform rtpTransform() {
-        return out.ownRtp != null ? RtpTransform.REUSED_CONTEXTS : RtpTransform.JITSI_SRTP;
+        return rtpTransform;
     }
 
     /**
@@ -145,11 +182,57 @@ public final class SrtpSession implements AutoCloseable {
                     receiver.unprotectRtcp(buf);
                 }
             }
+            if (ForeignGcmRtpContext.available()) {
+                warmUpForeignGcm();
+            }
             warmedUp = true;
         }
     }
 
     private static volatile boolean warmedUp;
+
+    /**
+     * At most this many round trips in {@link #warmUpForeignGcm()}; it stops after two batches of
+     * {@link #WARM_UP_BATCH} that each took under {@link #COMPILED_ROUND_TRIP_NANOS} per round trip. Measured here:
+     * 15–107 us per round trip on the generic path, C2 after ~7,000, then 1.0–1.5 us.
+     */
+    static final int FOREIGN_WARM_UP_PACKETS = 50_000;
+    private static final int WARM_UP_BATCH = 1_000;
+    private static final long COMPILED_ROUND_TRIP_NANOS = 5_000;
+
+    /**
+     * Until C2 has compiled them, the foreign linker's calls take a generic path that boxes arguments and allocates
+     * scratch memory on every call (JFR, 1 x 16 harness: ~30 MB of garbage on the media loop in its first 10 s,
+     * none after). Round trips of video- and audio-sized packets here, off the media loops and before the first
+     * handshake, get those calls compiled first (~0.2 s at start-up, in the background).
+     */
+    private static void warmUpForeignGcm() {
+        byte[] key = new byte[SrtpProfile.AEAD_AES_128_GCM.keyLength()];
+        byte[] salt = new byte[SrtpProfile.AEAD_AES_128_GCM.saltLength()];
+        SrtpKeys keys = new SrtpKeys(SrtpProfile.AEAD_AES_128_GCM, key, salt, key, salt);
+        // the pool's buffer class, as the media path's packets: a profile of another class would be recompiled
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(1200 + MAX_TRAILER);
+        try (SrtpSession sender = new SrtpSession(keys, RtpTransform.FOREIGN_GCM);
+             SrtpSession receiver = new SrtpSession(keys, RtpTransform.FOREIGN_GCM)) {
+            long batchStart = System.nanoTime();
+            int fastBatches = 0;
+            for (int i = 0; i < FOREIGN_WARM_UP_PACKETS && fastBatches < 2; i++) {
+                buf.clear().writeZero((i & 1) == 0 ? 1200 : 112);
+                buf.setByte(0, 0x80);
+                buf.setShort(2, i);
+                if (sender.protectRtp(buf) != SrtpStatus.OK || receiver.unprotectRtp(buf) != SrtpStatus.OK) {
+                    throw new IllegalStateException("the foreign AES-GCM warm-up failed at packet " + i);
+                }
+                if (i % WARM_UP_BATCH == WARM_UP_BATCH - 1) {
+                    long now = System.nanoTime();
+                    fastBatches = (now - batchStart) / WARM_UP_BATCH < COMPILED_ROUND_TRIP_NANOS ? fastBatches + 1 : 0;
+                    batchStart = now;
+                }
+            }
+        } finally {
+            buf.release();
+        }
+    }
 
     /**
      * Starts {@link #warmUp()} on a daemon thread and returns at once, so the server can bind and
@@ -237,6 +320,9 @@ public final class SrtpSession implements AutoCloseable {
             }
         }
         int ssrc = buf.getInt(start + (rtcp ? 4 : 8));
+        if (!rtcp && d.foreignRtp != null) {
+            return processForeignRtp(d, buf, start, len, headerLength, trailer, ssrc);
+        }
 
         byte[] array;
         int offset;
@@ -313,6 +399,55 @@ public final class SrtpSession implements AutoCloseable {
             d.ownRtp.remove(ssrc); // an unauthenticated packet must not leave state behind
         }
         return status;
+    }
+
+    /**
+     * RTP on {@link ForeignGcmRtpContext}s: in place at the buffer's memory address, or through the direction's
+     * native scratch for a heap or read-only buffer (two copies, as the array path makes for a direct one).
+     */
+    private SrtpStatus processForeignRtp(Direction d, ByteBuf buf, int start, int len, int headerLength,
+            int trailer, int ssrc) {
+        boolean inPlace = buf.hasMemoryAddress() && !buf.isReadOnly();
+        long address;
+        int room;
+        ByteBuffer scratch = null;
+        try {
+            if (inPlace) {
+                address = buf.memoryAddress() + start;
+                room = buf.capacity() - start;
+            } else {
+                scratch = d.nativeScratch(len + trailer);
+                buf.getBytes(start, scratch.clear().limit(len));
+                address = d.nativeScratchAddress;
+                room = scratch.capacity();
+            }
+            ForeignGcmRtpContext ctx = d.foreignRtp.get(ssrc);
+            boolean fresh = ctx == null;
+            if (fresh) {
+                if (d.foreignRtp.size() >= MAX_CONTEXTS) {
+                    return SrtpStatus.FAILED;
+                }
+                ctx = ForeignGcmRtpContext.derive(d.sender, ssrc, d.masterKey, d.masterSalt);
+                d.foreignRtp.put(ssrc, ctx);
+            }
+            int seq = buf.getUnsignedShort(start + 2);
+            SrtpStatus status = d.sender
+                    ? ctx.protect(address, seq, len, headerLength, room)
+                    : ctx.unprotect(address, seq, len, headerLength);
+            if (status == SrtpStatus.OK) {
+                int newLength = ctx.length();
+                if (!inPlace) {
+                    buf.setBytes(start, scratch.clear().limit(newLength));
+                }
+                buf.writerIndex(start + newLength);
+            } else if (fresh) {
+                d.foreignRtp.remove(ssrc).wipe(); // an unauthenticated packet must not leave state behind
+            }
+            return status;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            LOG.debug(() -> "SRTP " + (d.sender ? "protect" : "unprotect") + " failed: " + e);
+            return SrtpStatus.FAILED;
+        }
     }
 
     private static SrtpStatus processRtcp(Direction d, int ssrc, PacketWindow pkt) throws GeneralSecurityException {
@@ -400,19 +535,25 @@ public final class SrtpSession implements AutoCloseable {
         final IntObjectHashMap<SrtcpCryptoContext> rtcp = new IntObjectHashMap<>();
         /** RTP contexts when RTP runs on {@link RtpContext}s (then {@link #rtp} stays empty), else null. */
         final IntObjectHashMap<RtpContext> ownRtp;
-        /** The master key and salt {@link #ownRtp} contexts are derived from (null without them). */
+        /** RTP contexts when RTP runs on {@link ForeignGcmRtpContext}s (then {@link #rtp} stays empty), else null. */
+        final IntObjectHashMap<ForeignGcmRtpContext> foreignRtp;
+        /** The master key and salt {@link #ownRtp} or {@link #foreignRtp} contexts are derived from (else null). */
         final byte[] masterKey;
         final byte[] masterSalt;
         final PacketWindow window = new PacketWindow();
         private byte[] scratch = new byte[0];
+        private ByteBuffer nativeScratch;
+        private long nativeScratchAddress;
 
-        Direction(boolean sender, byte[] key, byte[] salt, SrtpProfile profile, boolean own) {
+        Direction(boolean sender, byte[] key, byte[] salt, SrtpProfile profile, RtpTransform transform) {
             this.sender = sender;
             this.factory = new SrtpContextFactory(sender, key, salt,
                     policy(profile, sender), policy(profile, sender), LOG);
-            this.ownRtp = own ? new IntObjectHashMap<>() : null;
-            this.masterKey = own ? key.clone() : null;
-            this.masterSalt = own ? salt.clone() : null;
+            this.ownRtp = transform == RtpTransform.REUSED_CONTEXTS ? new IntObjectHashMap<>() : null;
+            this.foreignRtp = transform == RtpTransform.FOREIGN_GCM ? new IntObjectHashMap<>() : null;
+            boolean keepKeys = transform != RtpTransform.JITSI_SRTP;
+            this.masterKey = keepKeys ? key.clone() : null;
+            this.masterSalt = keepKeys ? salt.clone() : null;
         }
 
         void forgetRtp(int ssrc) {
@@ -423,19 +564,40 @@ public final class SrtpSession implements AutoCloseable {
                     ctx.wipe();
                 }
             }
+            if (foreignRtp != null) {
+                ForeignGcmRtpContext ctx = foreignRtp.remove(ssrc);
+                if (ctx != null) {
+                    ctx.wipe();
+                }
+            }
         }
 
         int rtpContexts() {
-            return rtp.size() + (ownRtp != null ? ownRtp.size() : 0);
+            return rtp.size() + (ownRtp != null ? ownRtp.size() : 0) + (foreignRtp != null ? foreignRtp.size() : 0);
         }
 
         void close() {
             factory.close();
             if (ownRtp != null) {
                 ownRtp.values().forEach(RtpContext::wipe);
+            }
+            if (foreignRtp != null) {
+                foreignRtp.values().forEach(ForeignGcmRtpContext::wipe);
+                foreignRtp.clear();
+            }
+            if (masterKey != null) {
                 Arrays.fill(masterKey, (byte) 0);
                 Arrays.fill(masterSalt, (byte) 0);
             }
+        }
+
+        /** Native memory for a packet that is not in place-able memory (heap, read-only, composite). */
+        ByteBuffer nativeScratch(int needed) {
+            if (nativeScratch == null || nativeScratch.capacity() < needed) {
+                nativeScratch = ByteBuffer.allocateDirect(Math.max(needed, 1500 + MAX_TRAILER));
+                nativeScratchAddress = ForeignGcmRtpContext.addressOf(nativeScratch);
+            }
+            return nativeScratch;
         }
 
         byte[] scratch(int needed) {
