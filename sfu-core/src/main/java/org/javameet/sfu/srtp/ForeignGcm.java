@@ -2,7 +2,6 @@ package org.javameet.sfu.srtp;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
-import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.foreign.CLinker;
 import jdk.incubator.foreign.FunctionDescriptor;
@@ -49,28 +48,23 @@ final class ForeignGcm {
 
     static {
         CLinker linker = CLinker.getInstance();
-        MethodHandle dlopen = handle(linker, CLinker.systemLookup().lookup("dlopen").orElseThrow(
-                () -> new UnsatisfiedLinkError("no dlopen in the C library")), MemoryAddress.class,
-                CLinker.C_POINTER, MemoryAddress.class, CLinker.C_POINTER, int.class, CLinker.C_INT);
-        MethodHandle dlsym = handle(linker, CLinker.systemLookup().lookup("dlsym").orElseThrow(
-                () -> new UnsatisfiedLinkError("no dlsym in the C library")), MemoryAddress.class,
-                CLinker.C_POINTER, MemoryAddress.class, CLinker.C_POINTER, MemoryAddress.class, CLinker.C_POINTER);
+        MethodHandle dlopen = downcall(linker, libc("dlopen"), MemoryAddress.class, MemoryAddress.class, int.class);
+        MethodHandle dlsym = downcall(linker, libc("dlsym"), MemoryAddress.class, MemoryAddress.class,
+                MemoryAddress.class);
         String configured = System.getProperty("javameet.srtp.libcrypto");
         List<String> names = configured != null && !configured.isBlank() ? List.of(configured) : LIBRARY_NAMES;
         MemoryAddress library = MemoryAddress.NULL;
         String found = null;
-        List<String> tried = new ArrayList<>();
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             for (String name : names) {
                 library = (MemoryAddress) dlopen.invokeExact(CLinker.toCString(name, scope).address(), RTLD_NOW);
-                tried.add(name);
                 if (!library.equals(MemoryAddress.NULL)) {
                     found = name;
                     break;
                 }
             }
             if (found == null) {
-                throw new UnsatisfiedLinkError("libcrypto not found (tried " + String.join(", ", tried) + ")");
+                throw new UnsatisfiedLinkError("libcrypto not found (tried " + String.join(", ", names) + ")");
             }
             LIBRARY = found;
             CTX_NEW = fn(linker, dlsym, library, scope, "EVP_CIPHER_CTX_new", long.class);
@@ -183,30 +177,29 @@ final class ForeignGcm {
         if (symbol.equals(MemoryAddress.NULL)) {
             throw new UnsatisfiedLinkError(name + " not found in libcrypto");
         }
+        return downcall(linker, symbol, ret, params);
+    }
+
+    private static MemoryAddress libc(String name) {
+        return CLinker.systemLookup().lookup(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in the C library"));
+    }
+
+    /** A handle for the C function at {@code symbol}; each Java type stands for one C type ({@link #layout}). */
+    private static MethodHandle downcall(CLinker linker, MemoryAddress symbol, Class<?> ret, Class<?>... params) {
         MemoryLayout[] layouts = new MemoryLayout[params.length];
         for (int i = 0; i < params.length; i++) {
             layouts[i] = layout(params[i]);
         }
-        MethodType type = MethodType.methodType(ret, params);
         FunctionDescriptor descriptor = ret == void.class
                 ? FunctionDescriptor.ofVoid(layouts)
                 : FunctionDescriptor.of(layout(ret), layouts);
-        return linker.downcallHandle(symbol, type, descriptor);
+        return linker.downcallHandle(symbol, MethodType.methodType(ret, params), descriptor);
     }
 
-    private static MethodHandle handle(CLinker linker, MemoryAddress symbol, Class<?> ret, MemoryLayout retLayout,
-            Object... params) {
-        Class<?>[] types = new Class<?>[params.length / 2];
-        MemoryLayout[] layouts = new MemoryLayout[params.length / 2];
-        for (int i = 0; i < types.length; i++) {
-            types[i] = (Class<?>) params[2 * i];
-            layouts[i] = (MemoryLayout) params[2 * i + 1];
-        }
-        return linker.downcallHandle(symbol, MethodType.methodType(ret, types), FunctionDescriptor.of(retLayout, layouts));
-    }
-
+    /** int: C int; MemoryAddress: a pointer the JDK carries; long: a pointer (or 64-bit integer) as a raw address. */
     private static MemoryLayout layout(Class<?> type) {
-        return type == int.class ? CLinker.C_INT : CLinker.C_LONG_LONG;
+        return type == int.class ? CLinker.C_INT : type == MemoryAddress.class ? CLinker.C_POINTER : CLinker.C_LONG_LONG;
     }
 
     private static RuntimeException rethrow(Throwable e) {
